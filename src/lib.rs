@@ -1,0 +1,5 @@
+//! gotraceview: a viewer for Go execution traces. The library holds the
+//! trace engine (`trace`), the lane model (`model`), the analyses
+//! (`analysis`), the headless CLI (`cli`) and the egui app (`ui`).
+
+pub mod trace;

@@ -1,0 +1,327 @@
+//! The wire-format event types of v2 traces (Go 1.22+) and their argument
+//! layout: one table, the single source of truth for decoding.
+
+/// A wire-format event type byte. v1 traces are converted into these too.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventType(pub u8);
+
+macro_rules! event_types {
+    ($($name:ident = $val:expr;)*) => {
+        impl EventType {
+            $(
+                #[doc = concat!("Wire event `", stringify!($name), "`.")]
+                pub const $name: EventType = EventType($val);
+            )*
+        }
+    };
+}
+
+event_types! {
+    NONE = 0;
+    EVENT_BATCH = 1;
+    STACKS = 2;
+    STACK = 3;
+    STRINGS = 4;
+    STRING = 5;
+    CPU_SAMPLES = 6;
+    CPU_SAMPLE = 7;
+    FREQUENCY = 8;
+    PROCS_CHANGE = 9;
+    PROC_START = 10;
+    PROC_STOP = 11;
+    PROC_STEAL = 12;
+    PROC_STATUS = 13;
+    GO_CREATE = 14;
+    GO_CREATE_SYSCALL = 15;
+    GO_START = 16;
+    GO_DESTROY = 17;
+    GO_DESTROY_SYSCALL = 18;
+    GO_STOP = 19;
+    GO_BLOCK = 20;
+    GO_UNBLOCK = 21;
+    GO_SYSCALL_BEGIN = 22;
+    GO_SYSCALL_END = 23;
+    GO_SYSCALL_END_BLOCKED = 24;
+    GO_STATUS = 25;
+    STW_BEGIN = 26;
+    STW_END = 27;
+    GC_ACTIVE = 28;
+    GC_BEGIN = 29;
+    GC_END = 30;
+    GC_SWEEP_ACTIVE = 31;
+    GC_SWEEP_BEGIN = 32;
+    GC_SWEEP_END = 33;
+    GC_MARK_ASSIST_ACTIVE = 34;
+    GC_MARK_ASSIST_BEGIN = 35;
+    GC_MARK_ASSIST_END = 36;
+    HEAP_ALLOC = 37;
+    HEAP_GOAL = 38;
+    GO_LABEL = 39;
+    USER_TASK_BEGIN = 40;
+    USER_TASK_END = 41;
+    USER_REGION_BEGIN = 42;
+    USER_REGION_END = 43;
+    USER_LOG = 44;
+    GO_SWITCH = 45;
+    GO_SWITCH_DESTROY = 46;
+    GO_CREATE_BLOCKED = 47;
+    GO_STATUS_STACK = 48;
+    EXPERIMENTAL_BATCH = 49;
+    SYNC = 50;
+    CLOCK_SNAPSHOT = 51;
+    END_OF_GENERATION = 52;
+    // Experimental (AllocFree) events.
+    SPAN = 128;
+    SPAN_ALLOC = 129;
+    SPAN_FREE = 130;
+    HEAP_OBJECT = 131;
+    HEAP_OBJECT_ALLOC = 132;
+    HEAP_OBJECT_FREE = 133;
+    GOROUTINE_STACK = 134;
+    GOROUTINE_STACK_ALLOC = 135;
+    GOROUTINE_STACK_FREE = 136;
+    // Not on the wire: the parser's generation-boundary event.
+    SYNC_EVENT = 255;
+}
+
+/// How one event type is laid out on the wire and what it means.
+#[derive(Debug)]
+pub struct EventSpec {
+    /// Go's name of the event type.
+    pub name: &'static str,
+    /// Argument names, the first being the timestamp delta for timed events.
+    pub args: &'static [&'static str],
+    /// Argument indexes (into `args`) holding string IDs.
+    pub string_ids: &'static [usize],
+    /// Argument indexes (into `args`) holding stack IDs; the first is the
+    /// stack of the event's own execution context.
+    pub stack_ids: &'static [usize],
+    /// For an "end" event, the matching "begin" event type.
+    pub start_ev: EventType,
+    /// Appears in the ordered event stream (vs. structural).
+    pub is_timed: bool,
+    /// Has a trailer of a length-prefixed byte string.
+    pub has_data: bool,
+    /// Is a stack table entry.
+    pub is_stack: bool,
+    /// Experiment this event belongs to (0: none).
+    pub experiment: u8,
+}
+
+const fn spec(name: &'static str, args: &'static [&'static str]) -> EventSpec {
+    EventSpec {
+        name,
+        args,
+        string_ids: &[],
+        stack_ids: &[],
+        start_ev: EventType::NONE,
+        is_timed: false,
+        has_data: false,
+        is_stack: false,
+        experiment: 0,
+    }
+}
+
+const fn timed(name: &'static str, args: &'static [&'static str]) -> EventSpec {
+    let mut s = spec(name, args);
+    s.is_timed = true;
+    s
+}
+
+const fn with_stacks(mut s: EventSpec, ids: &'static [usize]) -> EventSpec {
+    s.stack_ids = ids;
+    s
+}
+
+const fn with_strings(mut s: EventSpec, ids: &'static [usize]) -> EventSpec {
+    s.string_ids = ids;
+    s
+}
+
+const fn ends(mut s: EventSpec, start: EventType) -> EventSpec {
+    s.start_ev = start;
+    s
+}
+
+const fn experimental(name: &'static str, args: &'static [&'static str]) -> EventSpec {
+    let mut s = timed(name, args);
+    s.experiment = 1;
+    s
+}
+
+const UNUSED: EventSpec = spec("", &[]);
+
+/// Number of entries in the spec table (covers experimental events).
+pub const NUM_SPECS: usize = 137;
+
+/// The largest number of arguments a timed event has (including the timestamp).
+pub const MAX_TIMED_EVENT_ARGS: usize = 5;
+
+/// Largest batch the runtime writes.
+pub const MAX_BATCH_SIZE: u64 = 64 << 10;
+/// Largest stack the runtime writes.
+pub const MAX_FRAMES_PER_STACK: u64 = 128;
+/// Largest string (event trailer) the runtime writes.
+pub const MAX_EVENT_TRAILER_DATA_SIZE: u64 = 1 << 10;
+
+/// The spec table, indexed by event type byte.
+pub static SPECS: [EventSpec; NUM_SPECS] = {
+    let mut t = [UNUSED; NUM_SPECS];
+    t[1] = spec("EventBatch", &["gen", "m", "time", "size"]);
+    t[2] = spec("Stacks", &[]);
+    t[3] = {
+        let mut s = spec("Stack", &["id", "nframes"]);
+        s.is_stack = true;
+        s
+    };
+    t[4] = spec("Strings", &[]);
+    t[5] = {
+        let mut s = spec("String", &["id"]);
+        s.has_data = true;
+        s
+    };
+    t[6] = spec("CPUSamples", &[]);
+    t[7] = with_stacks(spec("CPUSample", &["time", "m", "p", "g", "stack"]), &[4]);
+    t[8] = spec("Frequency", &["freq"]);
+    t[9] = with_stacks(timed("ProcsChange", &["dt", "procs_value", "stack"]), &[2]);
+    t[10] = timed("ProcStart", &["dt", "p", "p_seq"]);
+    t[11] = timed("ProcStop", &["dt"]);
+    t[12] = timed("ProcSteal", &["dt", "p", "p_seq", "m"]);
+    t[13] = timed("ProcStatus", &["dt", "p", "pstatus"]);
+    t[14] = with_stacks(timed("GoCreate", &["dt", "new_g", "new_stack", "stack"]), &[3, 2]);
+    t[15] = timed("GoCreateSyscall", &["dt", "new_g"]);
+    t[16] = timed("GoStart", &["dt", "g", "g_seq"]);
+    t[17] = timed("GoDestroy", &["dt"]);
+    t[18] = timed("GoDestroySyscall", &["dt"]);
+    t[19] = with_strings(
+        with_stacks(timed("GoStop", &["dt", "reason_string", "stack"]), &[2]),
+        &[1],
+    );
+    t[20] = with_strings(
+        with_stacks(timed("GoBlock", &["dt", "reason_string", "stack"]), &[2]),
+        &[1],
+    );
+    t[21] = with_stacks(timed("GoUnblock", &["dt", "g", "g_seq", "stack"]), &[3]);
+    t[22] = with_stacks(timed("GoSyscallBegin", &["dt", "p_seq", "stack"]), &[2]);
+    t[23] = ends(timed("GoSyscallEnd", &["dt"]), EventType::GO_SYSCALL_BEGIN);
+    t[24] = ends(timed("GoSyscallEndBlocked", &["dt"]), EventType::GO_SYSCALL_BEGIN);
+    t[25] = timed("GoStatus", &["dt", "g", "m", "gstatus"]);
+    t[26] = with_strings(
+        with_stacks(timed("STWBegin", &["dt", "kind_string", "stack"]), &[2]),
+        &[1],
+    );
+    t[27] = ends(timed("STWEnd", &["dt"]), EventType::STW_BEGIN);
+    t[28] = ends(timed("GCActive", &["dt", "gc_seq"]), EventType::GC_BEGIN);
+    t[29] = with_stacks(timed("GCBegin", &["dt", "gc_seq", "stack"]), &[2]);
+    t[30] = ends(timed("GCEnd", &["dt", "gc_seq"]), EventType::GC_BEGIN);
+    t[31] = ends(timed("GCSweepActive", &["dt", "p"]), EventType::GC_SWEEP_BEGIN);
+    t[32] = with_stacks(timed("GCSweepBegin", &["dt", "stack"]), &[1]);
+    t[33] = ends(
+        timed("GCSweepEnd", &["dt", "swept_value", "reclaimed_value"]),
+        EventType::GC_SWEEP_BEGIN,
+    );
+    t[34] = ends(
+        timed("GCMarkAssistActive", &["dt", "g"]),
+        EventType::GC_MARK_ASSIST_BEGIN,
+    );
+    t[35] = with_stacks(timed("GCMarkAssistBegin", &["dt", "stack"]), &[1]);
+    t[36] = ends(timed("GCMarkAssistEnd", &["dt"]), EventType::GC_MARK_ASSIST_BEGIN);
+    t[37] = timed("HeapAlloc", &["dt", "heapalloc_value"]);
+    t[38] = timed("HeapGoal", &["dt", "heapgoal_value"]);
+    t[39] = with_strings(timed("GoLabel", &["dt", "label_string"]), &[1]);
+    t[40] = with_strings(
+        with_stacks(
+            timed("UserTaskBegin", &["dt", "task", "parent_task", "name_string", "stack"]),
+            &[4],
+        ),
+        &[3],
+    );
+    t[41] = with_stacks(timed("UserTaskEnd", &["dt", "task", "stack"]), &[2]);
+    t[42] = with_strings(
+        with_stacks(timed("UserRegionBegin", &["dt", "task", "name_string", "stack"]), &[3]),
+        &[2],
+    );
+    t[43] = ends(
+        with_strings(
+            with_stacks(timed("UserRegionEnd", &["dt", "task", "name_string", "stack"]), &[3]),
+            &[2],
+        ),
+        EventType::USER_REGION_BEGIN,
+    );
+    t[44] = with_strings(
+        with_stacks(
+            timed("UserLog", &["dt", "task", "key_string", "value_string", "stack"]),
+            &[4],
+        ),
+        &[2, 3],
+    );
+    t[45] = timed("GoSwitch", &["dt", "g", "g_seq"]);
+    t[46] = timed("GoSwitchDestroy", &["dt", "g", "g_seq"]);
+    t[47] = with_stacks(timed("GoCreateBlocked", &["dt", "new_g", "new_stack", "stack"]), &[3, 2]);
+    t[48] = with_stacks(timed("GoStatusStack", &["dt", "g", "m", "gstatus", "stack"]), &[4]);
+    t[49] = {
+        let mut s = spec("ExperimentalBatch", &["exp", "gen", "m", "time"]);
+        s.has_data = true;
+        s
+    };
+    t[50] = spec("Sync", &[]);
+    t[51] = timed("ClockSnapshot", &["dt", "mono", "sec", "nsec"]);
+    t[52] = spec("EndOfGeneration", &[]);
+    t[128] = experimental("Span", &["dt", "id", "npages_value", "kindclass"]);
+    t[129] = experimental("SpanAlloc", &["dt", "id", "npages_value", "kindclass"]);
+    t[130] = experimental("SpanFree", &["dt", "id"]);
+    t[131] = experimental("HeapObject", &["dt", "id", "type"]);
+    t[132] = experimental("HeapObjectAlloc", &["dt", "id", "type"]);
+    t[133] = experimental("HeapObjectFree", &["dt", "id"]);
+    t[134] = experimental("GoroutineStack", &["dt", "id", "order"]);
+    t[135] = experimental("GoroutineStackAlloc", &["dt", "id", "order"]);
+    t[136] = experimental("GoroutineStackFree", &["dt", "id"]);
+    t
+};
+
+impl EventType {
+    /// The spec of this type, if the byte names a known event.
+    #[inline]
+    pub fn spec(self) -> Option<&'static EventSpec> {
+        SPECS.get(self.0 as usize).filter(|s| !s.name.is_empty())
+    }
+
+    /// Go's name for the event type, or `Invalid(N)`.
+    pub fn name(self) -> String {
+        if self == EventType::SYNC_EVENT {
+            return "Sync".to_string();
+        }
+        match self.spec() {
+            Some(s) => s.name.to_string(),
+            None => format!("Invalid({})", self.0),
+        }
+    }
+
+    /// Number of arguments after the timestamp for a timed event.
+    #[inline]
+    pub fn arg_count(self) -> usize {
+        self.spec().map_or(0, |s| s.args.len().saturating_sub(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timed_events_fit_in_event_args() {
+        for s in SPECS.iter().filter(|s| s.is_timed) {
+            assert!(s.args.len() <= MAX_TIMED_EVENT_ARGS, "{}", s.name);
+            for &i in s.stack_ids.iter().chain(s.string_ids) {
+                assert!(i >= 1 && i < s.args.len(), "{}", s.name);
+            }
+        }
+    }
+
+    #[test]
+    fn ends_point_to_begins() {
+        assert_eq!(EventType::GC_END.spec().unwrap().start_ev, EventType::GC_BEGIN);
+        assert_eq!(EventType(200).spec().map(|s| s.name), None);
+        assert_eq!(EventType(3).name(), "Stack");
+    }
+}
