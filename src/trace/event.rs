@@ -151,6 +151,10 @@ pub struct TaskInfo<'t> {
     pub name: &'t str,
 }
 
+/// Flag in a TaskEnd's name argument: the rest is an ID in the string table
+/// (the task began in this generation), else an extra-string ID.
+pub const TASK_NAME_IN_STRINGS: u64 = 1 << 63;
+
 /// Name of the range kinds, as Go's summaries key them.
 pub const RANGE_GC_MARK: &str = "GC concurrent mark phase";
 /// Go's name of the sweep range.
@@ -355,10 +359,16 @@ impl Event {
                 name: t.string(self.args[2]),
             }
         } else {
+            let name_ref = self.extra(1);
+            let name = if name_ref & TASK_NAME_IN_STRINGS != 0 {
+                t.string(name_ref & !TASK_NAME_IN_STRINGS)
+            } else {
+                t.extra_string(name_ref)
+            };
             TaskInfo {
                 id: TaskId(self.args[0]),
                 parent: TaskId(self.extra(0)),
-                name: t.extra_string(self.extra(1)),
+                name,
             }
         }
     }
