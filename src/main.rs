@@ -1,16 +1,17 @@
-use std::io::Write;
+//! The gotraceview binary: parses arguments and runs a headless command or
+//! (with no subcommand) the viewer window.
+
+use clap::Parser;
+use gotraceview::cli::{run, Cli};
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    if args.len() == 3 && args[1] == "dump" {
-        let data = std::fs::read(&args[2]).expect("read");
-        let out = std::io::stdout();
-        let mut out = std::io::BufWriter::new(out.lock());
-        let res = gotraceview::trace::source::for_each_event(&data, |ev, t| {
-            let _ = writeln!(out, "{}", gotraceview::trace::dump::event_string(ev, t));
-        });
-        if let Err((e, _)) = res {
-            let _ = writeln!(out, "ERROR: {e}");
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Some(cmd) => run(cmd),
+        None => {
+            eprintln!("gotraceview: the viewer window is not built yet; try `gotraceview check FILE`");
+            2
         }
-    }
+    };
+    std::process::exit(code);
 }

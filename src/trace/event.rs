@@ -196,13 +196,6 @@ impl Event {
         self.args[self.typ.arg_count() + i]
     }
 
-    /// Sets a smuggled extra argument.
-    #[inline]
-    pub(crate) fn set_extra(&mut self, i: usize, v: u64) {
-        let n = self.typ.arg_count();
-        self.args[n + i] = v;
-    }
-
     /// Stack ID of the event's own execution context (0 for none).
     pub fn stack_id(&self) -> u64 {
         if self.typ == EventType::SYNC_EVENT {

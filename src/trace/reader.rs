@@ -35,6 +35,7 @@ pub struct V2Reader<'a> {
     /// Byte ranges of generations in the body, for progress.
     gen_ends: VecDeque<usize>,
     consumed_bytes: usize,
+    completed_bytes: usize,
     /// Number of generations fully or partly read.
     pub generations_read: u64,
 }
@@ -81,6 +82,7 @@ impl<'a> V2Reader<'a> {
             empty_table: Arc::new(EvTable::new()),
             gen_ends,
             consumed_bytes: 0,
+            completed_bytes: 0,
             generations_read: 0,
         }
     }
@@ -88,6 +90,11 @@ impl<'a> V2Reader<'a> {
     /// The table of the generation being read (empty between generations).
     pub fn table(&self) -> &Arc<EvTable> {
         self.gen.as_ref().map_or(&self.empty_table, |g| &g.table)
+    }
+
+    /// Bytes of the body belonging to generations fully read.
+    pub fn completed_bytes(&self) -> usize {
+        self.completed_bytes
     }
 
     /// Bytes of the body belonging to generations already started.
@@ -196,6 +203,10 @@ impl<'a> V2Reader<'a> {
     /// Moves to the next generation, returning its sync event (or the final
     /// one), following Go's control flow for errors around generations.
     fn next_generation(&mut self) -> Result<Event> {
+        if self.gen.is_some() {
+            // The current generation was read to its end.
+            self.completed_bytes = self.consumed_bytes;
+        }
         if let Some(e) = self.queued_err.take() {
             self.done = true;
             return Err(e);

@@ -55,6 +55,22 @@ impl<'a> EventReader<'a> {
         }
     }
 
+    /// Bytes of the body belonging to fully read generations (v1: all or nothing).
+    pub fn completed_bytes(&self) -> usize {
+        match self {
+            EventReader::V2(r) => r.completed_bytes(),
+            EventReader::V1(_) => 0,
+        }
+    }
+
+    /// Generations read so far (v1 traces count as one).
+    pub fn generations(&self) -> u64 {
+        match self {
+            EventReader::V2(r) => r.generations_read,
+            EventReader::V1(_) => 1,
+        }
+    }
+
     /// Bytes of the file already read, for progress.
     pub fn consumed_bytes(&self) -> usize {
         match self {
