@@ -183,6 +183,16 @@ pub fn load_bytes(name: &str, data: &[u8], progress: &Progress, cancel: &AtomicB
         }
     }
     progress.events.store(n, Ordering::Relaxed);
+    if failure.is_none() && real_events == 0 {
+        return Err(err("the trace contains no events".into()));
+    }
+    if failure.is_none() {
+        if let Some(tail) = reader.unread_tail() {
+            failure = Some(crate::trace::TraceError::new(format!(
+                "incomplete generation at the end ({tail} bytes); trace likely truncated"
+            )));
+        }
+    }
     if let Some(e) = failure {
         if real_events == 0 {
             return Err(err(e.to_string()));

@@ -3,6 +3,7 @@
 //! against Go's line for line.
 
 use super::event::{Event, EventKind, RangeScope, Resource};
+use super::spec::EventType;
 use super::table::EvTable;
 use std::fmt::Write;
 
@@ -42,7 +43,7 @@ pub fn event_string(ev: &Event, t: &EvTable) -> String {
             let _ = write!(sb, " Name={} Scope={scope}", go_quote(&r.name));
             if kind == EventKind::RangeEnd {
                 sb.push_str(" Attributes=[");
-                if ev.typ == super::spec::EventType::GC_SWEEP_END {
+                if ev.typ == EventType::GC_SWEEP_END {
                     let _ = write!(
                         sb,
                         "\"bytes swept\"=Value{{Uint64({})}} \"bytes reclaimed\"=Value{{Uint64({})}}",
@@ -93,7 +94,10 @@ pub fn event_string(ev: &Event, t: &EvTable) -> String {
                 }
             }
             let _ = write!(sb, " Reason={}", go_quote(st.reason));
-            if st.stack != 0 {
+            // N.B. Go compares a creation's stack handle, not its ID, with
+            // NoStack, so creations always print the section, even empty.
+            let is_create = ev.typ == EventType::GO_CREATE || ev.typ == EventType::GO_CREATE_BLOCKED;
+            if st.stack != 0 || is_create {
                 sb.push_str("\nTransitionStack=\n");
                 print_stack(&mut sb, t, st.stack);
             }

@@ -38,6 +38,7 @@ pub struct V2Reader<'a> {
     completed_bytes: usize,
     /// Number of generations fully or partly read.
     pub generations_read: u64,
+    unread_tail: Option<usize>,
 }
 
 impl<'a> V2Reader<'a> {
@@ -55,6 +56,10 @@ impl<'a> V2Reader<'a> {
                 (decode_generation(body, p, version), after)
             })
             .collect();
+        let unread_tail = plans
+            .last()
+            .filter(|p| matches!(p.end, PlanEnd::EndOfTrace) && p.byte_range.1 > p.byte_range.0)
+            .map(|p| p.byte_range.1 - p.byte_range.0);
         let mut pending = VecDeque::new();
         let mut gen_ends = VecDeque::new();
         for ((res, after), plan) in decoded.into_iter().zip(&plans) {
@@ -84,12 +89,18 @@ impl<'a> V2Reader<'a> {
             consumed_bytes: 0,
             completed_bytes: 0,
             generations_read: 0,
+            unread_tail,
         }
     }
 
     /// The table of the generation being read (empty between generations).
     pub fn table(&self) -> &Arc<EvTable> {
         self.gen.as_ref().map_or(&self.empty_table, |g| &g.table)
+    }
+
+    /// Size of a trailing partial generation Go ignores (see `EventReader::unread_tail`).
+    pub fn unread_tail(&self) -> Option<usize> {
+        self.unread_tail
     }
 
     /// Bytes of the body belonging to generations fully read.
@@ -158,7 +169,7 @@ impl<'a> V2Reader<'a> {
                 }
             }
             if !success {
-                return Err(self.broken("failed to advance: frontier:"));
+                return Err(self.broken("failed to advance"));
             }
         }
         match self.order.next() {
@@ -180,7 +191,9 @@ impl<'a> V2Reader<'a> {
             }
             front += "]\n";
         }
-        trace_err!("broken trace: {what}\n[gen={gen}]\n\n{front}\n{}", self.order.dump()).in_generation(gen)
+        trace_err!("broken trace: {what}")
+            .in_generation(gen)
+            .with_detail(format!("[gen={gen}]\n\n{front}\n{}", self.order.dump()))
     }
 
     fn try_advance(&mut self, i: usize) -> Result<bool> {

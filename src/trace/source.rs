@@ -63,6 +63,15 @@ impl<'a> EventReader<'a> {
         }
     }
 
+    /// Bytes after the last complete generation that Go's reader ignores
+    /// as a clean end of input (a partial generation of structural batches).
+    pub fn unread_tail(&self) -> Option<usize> {
+        match self {
+            EventReader::V2(r) => r.unread_tail(),
+            EventReader::V1(_) => None,
+        }
+    }
+
     /// Generations read so far (v1 traces count as one).
     pub fn generations(&self) -> u64 {
         match self {
