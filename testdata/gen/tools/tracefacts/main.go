@@ -1,12 +1,19 @@
 // tracefacts: what a viewer user should see in a trace, computed with the Go
 // toolchain's own parser (internal/trace), for testdata/README.md and as a
 // check of the generators (e.g. that stall_* really has a ~1 s window in
-// which no P runs). Built inside a GOROOT like ../../../../../shared/tools
-// (see ../build.sh). Usage:
+// which no user goroutine runs and the Ps are idle). Built inside a GOROOT
+// like shared/tools/traceoracle (see ../build.sh). Usage:
 //
 //	tracefacts FILE...           print a Markdown section per file
 //	tracefacts -gap MIN FILE     exit 1 unless FILE has a window of at least
-//	                             MIN (a Go duration) in which no P runs
+//	                             MIN (a Go duration) in which no user
+//	                             goroutine (start function outside runtime
+//	                             and runtime/trace) runs; print it and how
+//	                             long some P ran inside it
+//
+// "Windows with every P idle" are computed from the P state transitions; in
+// v2 traces (Go >= 1.22) they are cut every 100 ms by the runtime's
+// CPU-profile reader goroutine, hence the user-goroutine windows.
 package main
 
 import (
@@ -65,8 +72,10 @@ type facts struct {
 	regTypes map[string]int
 	logKeys  map[string]int
 	gens     int
-	longest  *block // longest Waiting of any goroutine
-	longWait *block // longest Waiting with main.wait on the stack
+	longest  *block // longest Waiting of a user goroutine
+	longestG map[trace.GoID]*block
+	longWait *block   // longest Waiting with main.wait on the stack
+	stalled  []*block // Waiting >= 500 ms with main.wait on the stack
 	groups   map[string]int
 	err      error
 }
@@ -83,7 +92,7 @@ func read(path string) *facts {
 	fa := &facts{name: filepath.Base(path), minT: -1, procs: map[trace.ProcID]bool{}, threads: map[trace.ThreadID]bool{},
 		gs: map[trace.GoID]bool{}, ranges: map[string]int{}, stw: map[string]int{}, reasons: map[string]int{},
 		trans: map[string]int{}, metrics: map[string]int{}, regTypes: map[string]int{}, logKeys: map[string]int{},
-		groups: map[string]int{}}
+		groups: map[string]int{}, longestG: map[trace.GoID]*block{}}
 	f, err := os.Open(path)
 	if err != nil {
 		fa.err = err
@@ -187,12 +196,16 @@ func read(path string) *facts {
 						delete(waiting, g)
 						b := &block{g: g, start: w.t, dur: t.Sub(w.t), reason: w.reason, stack: frames(w.stack),
 							unblocker: ev.Goroutine(), unblockSt: frames(ev.Stack())}
-						if fa.longest == nil || b.dur > fa.longest.dur {
-							fa.longest = b
+						if l := fa.longestG[g]; l == nil || b.dur > l.dur {
+							fa.longestG[g] = b
 						}
-						if strings.Contains(strings.Join(b.stack, " "), "main.wait ") &&
-							(fa.longWait == nil || b.dur > fa.longWait.dur) {
-							fa.longWait = b
+						if strings.Contains(strings.Join(b.stack, " "), "main.wait ") {
+							if fa.longWait == nil || b.dur > fa.longWait.dur {
+								fa.longWait = b
+							}
+							if b.dur >= 500*time.Millisecond {
+								fa.stalled = append(fa.stalled, b)
+							}
 						}
 					}
 				}
@@ -248,6 +261,14 @@ func read(path string) *facts {
 		for id, g := range sum.Finalize().Goroutines {
 			fa.groups[g.Name]++
 			names[id] = g.Name
+		}
+	}
+	for g, b := range fa.longestG {
+		if n := names[g]; n == "" || strings.HasPrefix(n, "runtime.") || strings.HasPrefix(n, "runtime/trace.") {
+			continue
+		}
+		if fa.longest == nil || b.dur > fa.longest.dur || b.dur == fa.longest.dur && b.g < fa.longest.g {
+			fa.longest = b
 		}
 	}
 	// Windows in which no user goroutine executes: the union of the
@@ -358,8 +379,8 @@ func (fa *facts) print() {
 	if n := fa.trans["NotExist->Syscall"]; n > 0 {
 		fmt.Printf("- goroutines created in syscall (cgo callbacks): %d, destroyed in syscall: %d\n", n, fa.trans["Syscall->NotExist"])
 	}
-	if n := fa.trans["Waiting->Running"]; n > 0 {
-		fmt.Printf("- direct Waiting->Running switches (coroutines): %d; created Waiting: %d\n", n, fa.trans["NotExist->Waiting"])
+	if n := fa.trans["NotExist->Waiting"]; n > 0 {
+		fmt.Printf("- goroutines created blocked (coroutines, GoCreateBlocked): %d\n", n)
 	}
 	if len(fa.ranges) > 0 {
 		fmt.Printf("- ranges: %s\n", top(fa.ranges, 10))
@@ -382,11 +403,18 @@ func (fa *facts) print() {
 		fmt.Printf("- region types: %s\n", top(fa.regTypes, 8))
 		fmt.Printf("- log keys: %s\n", top(fa.logKeys, 8))
 	}
+	if len(fa.stalled) > 0 {
+		var ids []string
+		for _, b := range fa.stalled {
+			ids = append(ids, fmt.Sprintf("%d (%s, unblocked by %d)", b.g, ms(b.dur), b.unblocker))
+		}
+		fmt.Printf("- goroutines blocked >= 500 ms in main.wait: %s\n", strings.Join(ids, ", "))
+	}
 	for _, b := range []*block{fa.longWait, fa.longest} {
 		if b == nil {
 			continue
 		}
-		what := "longest block"
+		what := "longest block of a user goroutine"
 		if b == fa.longWait {
 			what = "longest block in main.wait"
 		}
