@@ -46,6 +46,17 @@ pub enum Command {
         /// Trace file.
         file: PathBuf,
     },
+    /// Write a blocking profile (like `go tool trace -pprof=TYPE`) as gzipped pprof.
+    Pprof {
+        /// Profile type: net, sync, syscall or sched.
+        #[arg(long = "type", value_parser = ["net", "sync", "syscall", "sched"])]
+        kind: String,
+        /// Trace file.
+        file: PathBuf,
+        /// Output file (`go tool pprof OUT` reads it).
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
     /// Load the trace fully and print load time and memory as JSON.
     Bench {
         /// Trace file.
@@ -60,6 +71,7 @@ pub fn run(cmd: Command) -> i32 {
         Command::Stats { file, json } => stats(&file, json),
         Command::Dump { file } => dump(&file),
         Command::Bench { file } => bench(&file),
+        Command::Pprof { kind, file, output } => pprof(&kind, &file, &output),
     };
     match res {
         Ok(code) => code,
@@ -265,5 +277,28 @@ fn bench(file: &Path) -> Result<i32, LoadError> {
         "spans": l.trace.spans.len(),
     });
     println!("{v}");
+    Ok(0)
+}
+
+fn pprof(kind: &str, file: &Path, output: &Path) -> Result<i32, LoadError> {
+    use crate::analysis::profiles::{blocking_profile, ProfileKind, Scope};
+    let l = load_with_progress(file)?;
+    if let Some(line) = loss_line(&l) {
+        eprintln!("gotraceview: {line}");
+    }
+    let kind = ProfileKind::parse(kind).unwrap_or(ProfileKind::Sync);
+    let prof = blocking_profile(&l.trace, kind, &Scope::all(&l.trace));
+    let bytes = crate::analysis::pprof::encode_gzipped(&crate::analysis::pprof::to_pprof(&l.trace, &prof));
+    std::fs::write(output, bytes).map_err(|e| LoadError {
+        file: output.display().to_string(),
+        message: format!("cannot write profile: {e}"),
+    })?;
+    eprintln!(
+        "{}: {} samples, {} waits, {} total delay",
+        kind.title(),
+        prof.records.len(),
+        prof.total_count(),
+        fmt_duration(prof.total_delay_ns())
+    );
     Ok(0)
 }

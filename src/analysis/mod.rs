@@ -2,4 +2,6 @@
 //! (Go's goroutine analysis), blocking profiles, MMU, range statistics.
 
 pub mod goroutines;
+pub mod pprof;
+pub mod profiles;
 pub mod summary;
