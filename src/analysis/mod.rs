@@ -1,7 +1,10 @@
 //! Analyses over the model and the event stream: the goroutine summary
 //! (Go's goroutine analysis), blocking profiles, MMU, range statistics.
 
+pub mod gclog;
 pub mod goroutines;
+pub mod mmu;
+pub mod mud;
 pub mod pprof;
 pub mod profiles;
 pub mod summary;
