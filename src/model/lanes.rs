@@ -236,7 +236,7 @@ impl IntervalLane {
         self.end.push(end);
         self.g.push(g);
         self.kind.push(kind as u8);
-        self.max_len = self.max_len.max(end - start);
+        self.max_len = self.max_len.max(end.saturating_sub(start));
     }
 
     /// Indexes of intervals overlapping `[t0, t1)`.

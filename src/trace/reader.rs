@@ -126,7 +126,7 @@ impl<'a> V2Reader<'a> {
             return Err(TraceError::new(msg));
         }
         if ev.time <= self.last_ts {
-            ev.time = self.last_ts + 1;
+            ev.time = self.last_ts.wrapping_add(1); // Go's int64 arithmetic wraps
         }
         self.last_ts = ev.time;
         Ok(Some(ev))
