@@ -1,11 +1,13 @@
 //! Bytes to ordered events: header, varints, batches, generations, ordering
 //! (Go's partial-order rules) and the v1 converter. Knows nothing of the model.
 
+pub mod dump;
 pub mod error;
 pub mod event;
 pub mod ids;
 pub mod spec;
 pub mod table;
+pub mod v1;
 pub mod varint;
 
 pub use error::{Result, TraceError};
@@ -13,3 +15,4 @@ pub use event::{Event, EventKind};
 pub use ids::{GoId, ProcId, SchedCtx, TaskId, ThreadId, Time};
 pub use spec::EventType;
 pub use table::EvTable;
+pub use v1::V1Reader;
