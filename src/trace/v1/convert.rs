@@ -178,7 +178,7 @@ impl Converter {
     /// statuses would): push the event just after the previous one.
     fn stamp(&mut self, mut e: Event) -> Event {
         if e.time <= self.last_ts {
-            e.time = self.last_ts + 1;
+            e.time = self.last_ts.wrapping_add(1);
         }
         self.last_ts = e.time;
         e
@@ -354,9 +354,7 @@ impl Converter {
                 EventType::USER_TASK_BEGIN
             }
             ev::USER_TASK_END => {
-                // The post pass left the parent in a1 and the name's extra
-                // string ID in a2.
-                args = [a0, 0, a1, args[2]];
+                args = [a0, 0, 0, 0];
                 EventType::USER_TASK_END
             }
             ev::USER_REGION => {
@@ -378,16 +376,17 @@ impl Converter {
             t => return Err(trace_err!("unexpected event type {t}")),
         };
 
-        if desc(e.typ).stack {
-            if let Some(&first) = typ.spec().and_then(|s| s.stack_ids.first()) {
-                args[first - 1] = stk;
-            }
+        if desc(e.typ).stack
+            && let Some(&first) = typ.spec().and_then(|s| s.stack_ids.first())
+        {
+            args[first - 1] = stk;
         }
         let mut m = ThreadId::NONE;
-        if pid != -1 && e.typ != ev::CPU_SAMPLE {
-            if let Some(t) = self.proc_ms.get(pkey(pid)) {
-                m = ThreadId(t as i64);
-            }
+        if pid != -1
+            && e.typ != ev::CPU_SAMPLE
+            && let Some(t) = self.proc_ms.get(pkey(pid))
+        {
+            m = ThreadId(t as i64);
         }
         if e.typ == ev::PROC_STOP {
             self.proc_ms.set(pkey(pid), None);
@@ -397,7 +396,7 @@ impl Converter {
         } else {
             GoId(gid as i64)
         };
-        Ok(Some(Event {
+        let mut out = Event {
             typ,
             time: e.ts,
             ctx: SchedCtx {
@@ -406,7 +405,14 @@ impl Converter {
                 m,
             },
             args,
-        }))
+        };
+        if e.typ == ev::USER_TASK_END {
+            // Event::task reads the parent and name from extra arguments;
+            // the post pass left them in a1 and a2.
+            out.set_extra(0, a1);
+            out.set_extra(1, self.store.a2(e));
+        }
+        Ok(Some(out))
     }
 
     /// Arguments of a block or stop: the reason string and the stack.

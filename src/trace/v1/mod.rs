@@ -83,7 +83,10 @@ impl V1Reader {
             Ok(None) => {
                 self.done = true;
                 self.syncs += 1;
-                Ok(Some(Event::sync(self.conv.last_ts + 1, self.syncs)))
+                Ok(Some(Event::sync(
+                    self.conv.last_ts.wrapping_add(1),
+                    self.syncs,
+                )))
             }
             Err(e) => {
                 self.done = true;

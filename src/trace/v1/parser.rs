@@ -477,11 +477,11 @@ impl<'a> Parser<'a> {
         e.ts = self.last_ts.wrapping_add(a[0] as i64);
         self.last_ts = e.ts;
         let stack = desc(typ).stack;
-        for i in 1..narg {
+        for (i, &v) in a.iter().enumerate().take(narg).skip(1) {
             if i == narg - 1 && stack {
-                e.stk = a[i] as u32;
+                e.stk = v as u32;
             } else {
-                e.args[i - 1] = a[i];
+                e.args[i - 1] = v;
             }
         }
         match typ {

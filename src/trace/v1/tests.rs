@@ -184,13 +184,17 @@ fn garbage_is_an_error() {
 
 #[test]
 fn mutated_traces_never_panic() {
+    let rounds: usize = std::env::var("V1_MUTATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
     let mut seed = 0x2545_f491_4f6c_dd1d;
     for t in traces() {
         let data = std::fs::read(&t).expect("read trace");
         if data.len() > 40_000 {
             continue;
         }
-        for _ in 0..200 {
+        for _ in 0..rounds {
             let mut d = data.clone();
             for _ in 0..1 + xorshift(&mut seed) % 4 {
                 let at = 16 + (xorshift(&mut seed) as usize) % (d.len() - 16);
@@ -258,4 +262,60 @@ fn v1_trace_from_env() {
         let windows = compare("V1_TRACE", &dump(&data), &want);
         eprintln!("matches Go, {windows} tie windows reordered");
     }
+}
+
+/// Differential check against Go on a directory of traces with Go dumps
+/// next to them (`x.trace`, `x.want` from v1dump), e.g. mutated traces:
+/// `V1_DIFF_DIR=dir cargo test --lib v1_diff_from_env -- --ignored --nocapture`.
+/// Error messages are compared without our " (offset N)" suffix; Go's
+/// panics are skipped.
+#[test]
+#[ignore = "needs V1_DIFF_DIR"]
+fn v1_diff_from_env() {
+    let Some(dir) = std::env::var_os("V1_DIFF_DIR") else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("V1_DIFF_DIR")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "trace"))
+        .collect();
+    paths.sort();
+    let (mut same, mut same_err, mut skipped, mut differ) = (0, 0, 0, Vec::new());
+    for p in &paths {
+        let Ok(want) = std::fs::read(p.with_extension("want")) else {
+            skipped += 1;
+            continue;
+        };
+        // Go prints strings as they are; ours went through from_utf8_lossy.
+        let want = String::from_utf8_lossy(&want);
+        if want.contains("\ngoroutine ") || want.starts_with("panic") {
+            skipped += 1;
+            continue;
+        }
+        let want: Vec<String> = want.lines().map(str::to_string).collect();
+        let data = std::fs::read(p).expect("read");
+        let mut got = dump(&data);
+        if let Some(last) = got.last_mut()
+            && last.starts_with("error: ")
+            && let Some(i) = last.rfind(" (offset ")
+        {
+            last.truncate(i);
+        }
+        let name = p.display().to_string();
+        match std::panic::catch_unwind(|| compare(&name, &got, &want)) {
+            Ok(_) if want.last().is_some_and(|l| l.starts_with("error: ")) => same_err += 1,
+            Ok(_) => same += 1,
+            Err(_) => differ.push(name),
+        }
+    }
+    eprintln!(
+        "{} traces: {same} same events, {same_err} same error, {skipped} skipped, {} differ",
+        paths.len(),
+        differ.len()
+    );
+    for d in &differ {
+        eprintln!("differs: {d}");
+    }
+    assert!(differ.is_empty());
 }
