@@ -7,11 +7,17 @@
 //! Go's sources are the specification: `internal/trace/internal/tracev1`
 //! (`parser.go`, `order.go`) and `internal/trace/tracev1.go`.
 //!
-//! Two deliberate differences, both where Go's result is not deterministic
-//! (it depends on Go map iteration order): events of different procs with
-//! equal timestamps are merged in proc-ID order, and the statuses made up
-//! for goroutines that existed before tracing started come in goroutine-ID
-//! order.
+//! Where Go's result depends on Go map iteration order, ours is one of the
+//! results Go can give: procs start merging in proc-ID order (then Go's own
+//! heap decides between events with equal timestamps, as in Go), the
+//! statuses made up for goroutines that existed before tracing started come
+//! in goroutine-ID order, and of two broken batches the one loaded first
+//! reports its error. CPU samples with equal timestamps keep their file
+//! order (Go's sort is not stable). Strings that are not UTF-8 are read
+//! lossily.
+//!
+//! Memory: the ordered events are kept compact (32 bytes each, see
+//! `events::Ev`) until converted, and freed chunk by chunk as they are.
 
 mod convert;
 mod events;

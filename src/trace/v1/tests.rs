@@ -1,6 +1,6 @@
 //! The v1 reader against Go's own parser on the v1 traces Go ships
-//! (testdata/v1/<name>.trace, expected streams from
-//! testdata/gen/tools/v1dump), and against broken input.
+//! (testdata/v1/<name>.trace; the expected streams <name>.events.txt.gz are
+//! made by testdata/gen/tools/v1dump/gen.sh), and against broken input.
 
 use super::V1Reader;
 use crate::trace::dump::dump_line;
