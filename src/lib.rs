@@ -2,4 +2,8 @@
 //! trace engine (`trace`), the lane model (`model`), the analyses
 //! (`analysis`), the headless CLI (`cli`) and the egui app (`ui`).
 
+pub mod analysis;
+pub mod cli;
+pub mod load;
+pub mod model;
 pub mod trace;

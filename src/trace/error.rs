@@ -11,6 +11,8 @@ pub struct TraceError {
     pub generation: Option<u64>,
     /// Byte offset in the file, when known.
     pub offset: Option<u64>,
+    /// Multi-line diagnostics (parser state), not part of the one-line message.
+    pub detail: Option<String>,
 }
 
 impl TraceError {
@@ -20,7 +22,15 @@ impl TraceError {
             message: message.into(),
             generation: None,
             offset: None,
+            detail: None,
         }
+    }
+
+    /// Attaches multi-line diagnostics.
+    #[must_use]
+    pub fn with_detail(mut self, detail: String) -> TraceError {
+        self.detail = Some(detail);
+        self
     }
 
     /// Adds the generation number, unless one is already set.

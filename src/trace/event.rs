@@ -1,9 +1,7 @@
 //! Ordered events, as the parser hands them out (Go's `trace.Event`), and
 //! their interpretation: kinds, state transitions, ranges, tasks, regions.
 
-use super::ids::{
-    GoId, GoState, ProcId, ProcState, SchedCtx, TaskId, Time, go_status, proc_status,
-};
+use super::ids::{go_status, proc_status, GoId, GoState, ProcId, ProcState, SchedCtx, TaskId, Time};
 use super::spec::EventType;
 use super::table::EvTable;
 
@@ -153,6 +151,10 @@ pub struct TaskInfo<'t> {
     pub name: &'t str,
 }
 
+/// Flag in a TaskEnd's name argument: the rest is an ID in the string table
+/// (the task began in this generation), else an extra-string ID.
+pub const TASK_NAME_IN_STRINGS: u64 = 1 << 63;
+
 /// Name of the range kinds, as Go's summaries key them.
 pub const RANGE_GC_MARK: &str = "GC concurrent mark phase";
 /// Go's name of the sweep range.
@@ -194,13 +196,6 @@ impl Event {
         self.args[self.typ.arg_count() + i]
     }
 
-    /// Sets a smuggled extra argument.
-    #[inline]
-    pub(crate) fn set_extra(&mut self, i: usize, v: u64) {
-        let n = self.typ.arg_count();
-        self.args[n + i] = v;
-    }
-
     /// Stack ID of the event's own execution context (0 for none).
     pub fn stack_id(&self) -> u64 {
         if self.typ == EventType::SYNC_EVENT {
@@ -239,12 +234,7 @@ impl Event {
         };
         let a = &self.args;
         match self.typ {
-            EventType::PROC_START => pr(
-                &mut s,
-                ProcId(a[0] as i64),
-                ProcState::Idle,
-                ProcState::Running,
-            ),
+            EventType::PROC_START => pr(&mut s, ProcId(a[0] as i64), ProcState::Idle, ProcState::Running),
             EventType::PROC_STOP => pr(&mut s, self.ctx.p, ProcState::Running, ProcState::Idle),
             EventType::PROC_STEAL => {
                 let before = if self.extra(0) == u64::from(proc_status::SYSCALL_ABANDONED) {
@@ -269,18 +259,10 @@ impl Event {
                 go(&mut s, GoId(a[0] as i64), GoState::NotExist, to);
                 s.stack = a[1];
             }
-            EventType::GO_CREATE_SYSCALL => go(
-                &mut s,
-                GoId(a[0] as i64),
-                GoState::NotExist,
-                GoState::Syscall,
-            ),
-            EventType::GO_START => go(
-                &mut s,
-                GoId(a[0] as i64),
-                GoState::Runnable,
-                GoState::Running,
-            ),
+            EventType::GO_CREATE_SYSCALL => {
+                go(&mut s, GoId(a[0] as i64), GoState::NotExist, GoState::Syscall)
+            }
+            EventType::GO_START => go(&mut s, GoId(a[0] as i64), GoState::Runnable, GoState::Running),
             EventType::GO_DESTROY => go(&mut s, self.ctx.g, GoState::Running, GoState::NotExist),
             EventType::GO_DESTROY_SYSCALL => {
                 go(&mut s, self.ctx.g, GoState::Syscall, GoState::NotExist)
@@ -295,12 +277,9 @@ impl Event {
                 s.reason = t.string(a[0]);
                 s.stack = self.stack_id();
             }
-            EventType::GO_UNBLOCK | EventType::GO_SWITCH | EventType::GO_SWITCH_DESTROY => go(
-                &mut s,
-                GoId(a[0] as i64),
-                GoState::Waiting,
-                GoState::Runnable,
-            ),
+            EventType::GO_UNBLOCK | EventType::GO_SWITCH | EventType::GO_SWITCH_DESTROY => {
+                go(&mut s, GoId(a[0] as i64), GoState::Waiting, GoState::Runnable)
+            }
             EventType::GO_SYSCALL_BEGIN => {
                 go(&mut s, self.ctx.g, GoState::Running, GoState::Syscall);
                 s.stack = self.stack_id();
@@ -373,10 +352,16 @@ impl Event {
                 name: t.string(self.args[2]),
             }
         } else {
+            let name_ref = self.extra(1);
+            let name = if name_ref & TASK_NAME_IN_STRINGS != 0 {
+                t.string(name_ref & !TASK_NAME_IN_STRINGS)
+            } else {
+                t.extra_string(name_ref)
+            };
             TaskInfo {
                 id: TaskId(self.args[0]),
                 parent: TaskId(self.extra(0)),
-                name: t.extra_string(self.extra(1)),
+                name,
             }
         }
     }
@@ -388,11 +373,7 @@ impl Event {
 
     /// (task, category, message) of a Log event.
     pub fn log<'t>(&self, t: &'t EvTable) -> (TaskId, &'t str, &'t str) {
-        (
-            TaskId(self.args[0]),
-            t.string(self.args[1]),
-            t.string(self.args[2]),
-        )
+        (TaskId(self.args[0]), t.string(self.args[1]), t.string(self.args[2]))
     }
 
     /// (name, value) of a Metric event.
@@ -421,19 +402,13 @@ impl Event {
         for &i in spec.stack_ids {
             let id = self.args[i - 1];
             if !t.stacks.contains(id) {
-                return Err(format!(
-                    "found invalid stack ID {id} for event {}",
-                    spec.name
-                ));
+                return Err(format!("found invalid stack ID {id} for event {}", spec.name));
             }
         }
         for &i in spec.string_ids {
             let id = self.args[i - 1];
             if !t.strings.contains(id) {
-                return Err(format!(
-                    "found invalid string ID {id} for event {}",
-                    spec.name
-                ));
+                return Err(format!("found invalid string ID {id} for event {}", spec.name));
             }
         }
         Ok(())

@@ -1,8 +1,15 @@
 //! Bytes to ordered events: header, varints, batches, generations, ordering
 //! (Go's partial-order rules) and the v1 converter. Knows nothing of the model.
 
+pub mod batch;
+pub mod cursor;
 pub mod dump;
 pub mod error;
+pub mod generation;
+pub mod header;
+pub mod order;
+pub mod reader;
+pub mod source;
 pub mod event;
 pub mod ids;
 pub mod spec;
@@ -15,4 +22,3 @@ pub use event::{Event, EventKind};
 pub use ids::{GoId, ProcId, SchedCtx, TaskId, ThreadId, Time};
 pub use spec::EventType;
 pub use table::EvTable;
-pub use v1::V1Reader;

@@ -3,12 +3,12 @@
 //! makes up, goroutine statuses synthesised at trace start, instantaneous
 //! syscalls turned into 1 ns ranges, and so on.
 
-use super::events::{Ev, EvStore, SYSCALL_BLOCKED, desc, ev};
-use super::idmap::{IdMap, pkey};
+use super::events::{desc, ev, Ev, EvStore, SYSCALL_BLOCKED};
+use super::idmap::{pkey, IdMap};
 use super::parser::Parser;
-use crate::trace::error::{Result, trace_err};
+use crate::trace::error::{trace_err, Result};
 use crate::trace::event::Event;
-use crate::trace::ids::{GoId, ProcId, SchedCtx, TaskId, ThreadId, Time, go_status, proc_status};
+use crate::trace::ids::{go_status, proc_status, GoId, ProcId, SchedCtx, TaskId, ThreadId, Time};
 use crate::trace::spec::EventType;
 use crate::trace::table::EvTable;
 use rustc_hash::FxHashSet;
@@ -354,7 +354,10 @@ impl Converter {
                 EventType::USER_TASK_BEGIN
             }
             ev::USER_TASK_END => {
-                args = [a0, 0, 0, 0];
+                // Event::task reads the parent and the name (an extra
+                // string) from the arguments after the real ones (task,
+                // stack); the post pass left them in a1 and a2.
+                args = [a0, 0, a1, args[2]];
                 EventType::USER_TASK_END
             }
             ev::USER_REGION => {
@@ -376,17 +379,17 @@ impl Converter {
             t => return Err(trace_err!("unexpected event type {t}")),
         };
 
-        if desc(e.typ).stack
-            && let Some(&first) = typ.spec().and_then(|s| s.stack_ids.first())
-        {
-            args[first - 1] = stk;
+        if desc(e.typ).stack {
+            if let Some(&first) = typ.spec().and_then(|s| s.stack_ids.first()) {
+                args[first - 1] = stk;
+            }
         }
         let mut m = ThreadId::NONE;
-        if pid != -1
-            && e.typ != ev::CPU_SAMPLE
-            && let Some(t) = self.proc_ms.get(pkey(pid))
-        {
-            m = ThreadId(t as i64);
+        if pid != -1 && e.typ != ev::CPU_SAMPLE {
+            m = self
+                .proc_ms
+                .get(pkey(pid))
+                .map_or(m, |t| ThreadId(t as i64));
         }
         if e.typ == ev::PROC_STOP {
             self.proc_ms.set(pkey(pid), None);
@@ -396,7 +399,7 @@ impl Converter {
         } else {
             GoId(gid as i64)
         };
-        let mut out = Event {
+        Ok(Some(Event {
             typ,
             time: e.ts,
             ctx: SchedCtx {
@@ -405,14 +408,7 @@ impl Converter {
                 m,
             },
             args,
-        };
-        if e.typ == ev::USER_TASK_END {
-            // Event::task reads the parent and name from extra arguments;
-            // the post pass left them in a1 and a2.
-            out.set_extra(0, a1);
-            out.set_extra(1, self.store.a2(e));
-        }
-        Ok(Some(out))
+        }))
     }
 
     /// Arguments of a block or stop: the reason string and the stack.

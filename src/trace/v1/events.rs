@@ -3,7 +3,7 @@
 //! `tracev1.Event`, used while reading and ordering batches) and the compact
 //! [`Ev`] kept for the whole ordered trace in an [`EvStore`].
 
-use crate::trace::error::{Result, trace_err};
+use crate::trace::error::{trace_err, Result};
 use rustc_hash::FxHashMap;
 
 /// Event type bytes of the v1 format (`runtime/trace.go` of Go 1.11–1.21).

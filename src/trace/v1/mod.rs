@@ -26,9 +26,11 @@ mod order;
 mod parser;
 mod post;
 #[cfg(test)]
+mod testdump;
+#[cfg(test)]
 mod tests;
 
-use super::error::{Result, trace_err};
+use super::error::{trace_err, Result};
 use super::event::Event;
 use super::table::EvTable;
 use std::sync::Arc;
@@ -39,6 +41,8 @@ pub struct V1Reader {
     table: Arc<EvTable>,
     syncs: u64,
     done: bool,
+    /// References to stacks missing from the table.
+    missing_stacks: u64,
 }
 
 impl V1Reader {
@@ -56,12 +60,27 @@ impl V1Reader {
             return Err(trace_err!("no EvFrequency event"));
         }
         let (mut table, bases) = convert::build_table(&mut p)?;
-        post::process(&mut store, p.ticks_per_sec, &p.timer_goids, &mut table)?;
+        let missing_stacks =
+            post::process(&mut store, p.ticks_per_sec, &p.timer_goids, &mut table)?;
         Ok(V1Reader {
             conv: convert::Converter::new(store, version, bases),
             table: Arc::new(table),
             syncs: 0,
             done: false,
+            missing_stacks,
+        })
+    }
+
+    /// Why the trace looks cut short, if it does. Go reads a v1 trace cut
+    /// at an event boundary without complaint, but the runtime writes its
+    /// stack table last, so events referring to stacks that are not in the
+    /// table mean the end of the file is missing.
+    pub fn truncation(&self) -> Option<String> {
+        (self.missing_stacks > 0).then(|| {
+            format!(
+                "{} stack references point past the end of the stack table; trace likely truncated",
+                self.missing_stacks
+            )
         })
     }
 

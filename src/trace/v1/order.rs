@@ -4,10 +4,10 @@
 //! expects is reached (by sequence number and status), earliest timestamp
 //! first. Then the syscall-exit timestamps are fixed and the stream re-sorted.
 
-use super::events::{EvStore, RawEv, ev};
+use super::events::{ev, EvStore, RawEv};
 use super::idmap::IdMap;
 use super::parser::{Parser, TIME_ORDER};
-use crate::trace::error::{Result, trace_err};
+use crate::trace::error::{trace_err, Result};
 
 const DEAD: u8 = 0;
 const RUNNABLE: u8 = 1;

@@ -2,8 +2,8 @@
 //! pass that finds every batch and CPU sample, and batch loading, which turns
 //! raw events into [`RawEv`]s and fills the string and stack tables.
 
-use super::events::{RawEv, arg_num, desc, ev, fake_p};
-use super::idmap::{IdMap, pkey};
+use super::events::{arg_num, desc, ev, fake_p, RawEv};
+use super::idmap::{pkey, IdMap};
 use crate::trace::error::{Result, TraceError};
 use crate::trace::table::RawFrame;
 use crate::trace::varint::uvarint;

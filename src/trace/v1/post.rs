@@ -5,9 +5,9 @@
 //! what the converter would otherwise look up later: whether each syscall
 //! blocked, and the parent and name of each ended task.
 
-use super::events::{Ev, EvStore, SYSCALL_BLOCKED, desc, ev, fake_p, quote};
-use super::idmap::{IdMap, pkey};
-use crate::trace::error::{Result, trace_err};
+use super::events::{desc, ev, fake_p, quote, Ev, EvStore, SYSCALL_BLOCKED};
+use super::idmap::{pkey, IdMap};
+use crate::trace::error::{trace_err, Result};
 use crate::trace::ids::TaskId;
 use crate::trace::table::EvTable;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -70,17 +70,20 @@ struct Checker {
 }
 
 /// Runs the pass over `store`; `table` gets the task names the converter
-/// will need as extra strings.
+/// will need as extra strings. Returns the number of references to stacks
+/// missing from the table (a sign of truncation: the runtime writes its
+/// stack table at the end).
 pub(crate) fn process(
     store: &mut EvStore,
     ticks_per_sec: i64,
     timer_goids: &FxHashSet<u64>,
     table: &mut EvTable,
-) -> Result<()> {
+) -> Result<u64> {
     let n = store.len();
     if n == 0 {
-        return Ok(());
+        return Ok(0);
     }
+    let mut missing_stacks = 0;
     let min_ts = store.get(0).ts;
     let freq = 1e9 / ticks_per_sec as f64;
     let cap = (n.saturating_mul(2) + 1024).min(1 << 24);
@@ -137,9 +140,13 @@ pub(crate) fn process(
         // Events referring to missing or empty stacks refer to none.
         if e.stk != 0 && table.stacks.get(u64::from(e.stk)).is_none() {
             store.get_mut(i).stk = 0;
+            missing_stacks += 1;
+        }
+        if typ == ev::GO_CREATE && cur.a1 != 0 && table.stacks.get(cur.a1).is_none() {
+            missing_stacks += 1;
         }
     }
-    Ok(())
+    Ok(missing_stacks)
 }
 
 impl Checker {

@@ -1,12 +1,10 @@
 // v1dump: prints every event Go's own trace parser (internal/trace) reads
-// from a trace, one line per event, in the format of gotraceview's
-// `trace::dump::dump_line`. It is the oracle for the event-stream tests.
-//
-// Build it inside a GOROOT copy, like ../../../../../shared/tools/build.sh
-// does for traceoracle (it uses Go's internal packages):
-//
-//	root=$(go.sh 1.27.3 env GOROOT); mkdir -p $root/src/cmd/v1dump
-//	cp main.go $root/src/cmd/v1dump/ && cd $root/src/cmd/v1dump && go.sh 1.27.3 build -o /tmp/v1dump .
+// from a trace, one line per event, in the form of gotraceview's test-only
+// `trace::v1::testdump::dump_line`: the oracle of the v1 reader's tests,
+// which compare windows of events with equal timestamps as sets (Go orders
+// those differently from run to run), so they need one event per line.
+// Build it with ../build.sh (it uses Go's internal packages); gen.sh writes
+// the expected streams.
 //
 // Usage: v1dump FILE > FILE.events.txt
 //

@@ -1,0 +1,714 @@
+//! The goroutine analysis of `go tool trace` (Go's `internal/trace`
+//! Summarizer), computed in one pass over the ordered events with compact
+//! per-goroutine state: execution, scheduling, blocking (by reason),
+//! syscall time, special ranges, user regions and tasks.
+
+use crate::trace::event::{Event, EventKind, RangeScope, Resource};
+use crate::trace::ids::{GoState, ProcState};
+use crate::trace::{EvTable, Time};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// Index of a name (block reason or range name) in [`Summary::names`].
+pub type NameId = u16;
+
+/// Time a goroutine (or a region of it) spent in each state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExecStats {
+    /// Running.
+    pub exec_ns: i64,
+    /// Runnable (and waiting for a P after a blocking syscall).
+    pub sched_wait_ns: i64,
+    /// In syscalls.
+    pub syscall_ns: i64,
+    /// In syscalls after losing the P.
+    pub syscall_block_ns: i64,
+    /// Lifetime within the trace.
+    pub total_ns: i64,
+    /// Blocked, by reason.
+    pub block_ns: Vec<(NameId, i64)>,
+    /// In special ranges (GC mark assist, sweep, STW...), by range name.
+    pub range_ns: Vec<(NameId, i64)>,
+}
+
+fn add(v: &mut Vec<(NameId, i64)>, k: NameId, d: i64) {
+    match v.iter_mut().find(|(n, _)| *n == k) {
+        Some((_, x)) => *x += d,
+        None => v.push((k, d)),
+    }
+}
+
+fn get(v: &[(NameId, i64)], k: NameId) -> i64 {
+    v.iter().find(|(n, _)| *n == k).map_or(0, |x| x.1)
+}
+
+impl ExecStats {
+    /// Total blocked time.
+    pub fn block_total_ns(&self) -> i64 {
+        self.block_ns.iter().map(|x| x.1).sum()
+    }
+
+    /// Time not accounted for by any state (Go's `UnknownTime`).
+    pub fn unknown_ns(&self) -> i64 {
+        let sum = self.exec_ns + self.sched_wait_ns + self.syscall_ns + self.syscall_block_ns + self.block_total_ns();
+        (self.total_ns - sum).max(0)
+    }
+
+    /// Go's `sub`: self - v over the keys of self.
+    fn sub(&self, v: &ExecStats) -> ExecStats {
+        let mut r = self.clone();
+        r.exec_ns -= v.exec_ns;
+        r.sched_wait_ns -= v.sched_wait_ns;
+        for (k, x) in &mut r.block_ns {
+            *x -= get(&v.block_ns, *k);
+        }
+        r.syscall_ns -= v.syscall_ns;
+        r.syscall_block_ns -= v.syscall_block_ns;
+        r.total_ns -= v.total_ns;
+        for (k, x) in &mut r.range_ns {
+            *x -= get(&v.range_ns, *k);
+        }
+        r
+    }
+}
+
+/// A user region's summary.
+#[derive(Debug, Clone)]
+pub struct RegionSummary {
+    /// Task ID.
+    pub task: u64,
+    /// Region type.
+    pub name: String,
+    /// Goroutine ID.
+    pub goroutine: i64,
+    /// Start time, if the begin was in the trace.
+    pub start: Option<Time>,
+    /// End time, if the region ended (or its goroutine did).
+    pub end: Option<Time>,
+    /// What its goroutine did during the region.
+    pub stats: ExecStats,
+}
+
+/// A goroutine's summary.
+#[derive(Debug, Clone)]
+pub struct GoroutineSummary {
+    /// Goroutine ID.
+    pub id: i64,
+    /// Start function (Go's rule).
+    pub name: String,
+    /// PC of the start function's frame.
+    pub pc: u64,
+    /// Creation (or first-seen generation start) time.
+    pub creation: Time,
+    /// First time it ran (0 if never).
+    pub start: Time,
+    /// Exit time (0 if it did not exit).
+    pub end: Time,
+    /// Its completed regions (indexes into [`Summary::regions`]), by start time.
+    pub regions: Vec<u32>,
+    /// Time by state.
+    pub stats: ExecStats,
+}
+
+/// A user task's summary.
+#[derive(Debug, Clone, Default)]
+pub struct TaskSummary {
+    /// Task ID.
+    pub id: u64,
+    /// Task type.
+    pub name: String,
+    /// Parent task ID, if known.
+    pub parent: Option<u64>,
+    /// Child task IDs.
+    pub children: Vec<u64>,
+    /// Begin time, if seen.
+    pub start: Option<Time>,
+    /// End time, if seen.
+    pub end: Option<Time>,
+    /// Goroutine IDs that began / ended it.
+    pub start_g: i64,
+    /// Goroutine that ended it.
+    pub end_g: i64,
+    /// Log count.
+    pub logs: usize,
+    /// Its regions (indexes into [`Summary::regions`]).
+    pub regions: Vec<u32>,
+    /// Goroutine IDs involved.
+    pub goroutines: Vec<i64>,
+}
+
+impl TaskSummary {
+    /// Both begin and end were seen.
+    pub fn complete(&self) -> bool {
+        self.start.is_some() && self.end.is_some()
+    }
+}
+
+/// The finished analysis.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Reason and range names.
+    pub names: Vec<String>,
+    /// Goroutines, sorted by ID.
+    pub goroutines: Vec<GoroutineSummary>,
+    /// All regions.
+    pub regions: Vec<RegionSummary>,
+    /// Tasks, sorted by ID.
+    pub tasks: Vec<TaskSummary>,
+}
+
+impl Summary {
+    /// The name of a reason/range.
+    pub fn name(&self, id: NameId) -> &str {
+        &self.names[id as usize]
+    }
+
+    /// The summary of goroutine `id`.
+    pub fn goroutine(&self, id: i64) -> Option<&GoroutineSummary> {
+        self.goroutines
+            .binary_search_by_key(&id, |g| g.id)
+            .ok()
+            .map(|i| &self.goroutines[i])
+    }
+}
+
+/// In-flight state of a live goroutine (Go's `goroutineSummary`).
+#[derive(Default)]
+struct Pending {
+    last_start: Time,
+    last_runnable: Time,
+    last_block: Time,
+    last_block_reason: NameId,
+    last_syscall: Time,
+    last_syscall_block: Time,
+    last_range: Vec<(NameId, Time)>,
+    /// Open regions: (index into `regions` staging, start snapshot).
+    active_regions: Vec<u32>,
+}
+
+struct GBuild {
+    sum: GoroutineSummary,
+    pending: Option<Box<Pending>>,
+}
+
+/// Where a region summary lives while building.
+struct RegionBuild {
+    r: RegionSummary,
+}
+
+/// Computes the [`Summary`] from events fed in order.
+pub struct Summarizer {
+    names: Vec<String>,
+    name_ids: FxHashMap<String, NameId>,
+    gs: Vec<GBuild>,
+    g_index: FxHashMap<i64, u32>,
+    regions: Vec<RegionBuild>,
+    /// Completed region indexes per goroutine (in completion order).
+    g_regions: FxHashMap<u32, Vec<u32>>,
+    tasks: FxHashMap<u64, TaskSummary>,
+    task_gs: FxHashMap<u64, FxHashSet<i64>>,
+    syscalling_p: FxHashMap<i64, i64>,
+    syscalling_g: FxHashMap<i64, i64>,
+    ranges_p: FxHashMap<(i64, NameId), i64>,
+    last_ts: Time,
+    sync_ts: Time,
+}
+
+impl Default for Summarizer {
+    fn default() -> Self {
+        Summarizer::new()
+    }
+}
+
+fn is_system_goroutine(name: &str) -> bool {
+    name.is_empty() || (name != "runtime.main" && name.starts_with("runtime."))
+}
+
+impl Summarizer {
+    /// An empty summarizer.
+    pub fn new() -> Summarizer {
+        Summarizer {
+            names: Vec::new(),
+            name_ids: FxHashMap::default(),
+            gs: Vec::new(),
+            g_index: FxHashMap::default(),
+            regions: Vec::new(),
+            g_regions: FxHashMap::default(),
+            tasks: FxHashMap::default(),
+            task_gs: FxHashMap::default(),
+            syscalling_p: FxHashMap::default(),
+            syscalling_g: FxHashMap::default(),
+            ranges_p: FxHashMap::default(),
+            last_ts: 0,
+            sync_ts: 0,
+        }
+    }
+
+    fn name_id(&mut self, s: &str) -> NameId {
+        if let Some(&id) = self.name_ids.get(s) {
+            return id;
+        }
+        let id = self.names.len() as NameId;
+        self.names.push(s.to_string());
+        self.name_ids.insert(s.to_string(), id);
+        id
+    }
+
+    fn g(&mut self, id: i64) -> Option<&mut GBuild> {
+        let i = *self.g_index.get(&id)?;
+        Some(&mut self.gs[i as usize])
+    }
+
+    fn new_g(&mut self, id: i64, creation: Time) -> u32 {
+        let i = self.gs.len() as u32;
+        self.gs.push(GBuild {
+            sum: GoroutineSummary {
+                id,
+                name: String::new(),
+                pc: 0,
+                creation,
+                start: 0,
+                end: 0,
+                regions: Vec::new(),
+                stats: ExecStats::default(),
+            },
+            pending: Some(Box::default()),
+        });
+        self.g_index.insert(id, i);
+        i
+    }
+
+    /// Go's `snapshotStat`: stats as if the goroutine stopped at `last_ts`.
+    fn snapshot(g: &GBuild, last_ts: Time) -> ExecStats {
+        let mut r = g.sum.stats.clone();
+        let Some(p) = &g.pending else {
+            return r;
+        };
+        if g.sum.stats.total_ns == 0 {
+            r.total_ns = last_ts - g.sum.creation;
+        }
+        if p.last_start != 0 {
+            r.exec_ns += last_ts - p.last_start;
+        }
+        if p.last_runnable != 0 {
+            r.sched_wait_ns += last_ts - p.last_runnable;
+        }
+        if p.last_block != 0 {
+            add(&mut r.block_ns, p.last_block_reason, last_ts - p.last_block);
+        }
+        if p.last_syscall != 0 {
+            r.syscall_ns += last_ts - p.last_syscall;
+        }
+        if p.last_syscall_block != 0 {
+            r.sched_wait_ns += last_ts - p.last_syscall_block;
+        }
+        for &(name, ts) in &p.last_range {
+            add(&mut r.range_ns, name, last_ts - ts);
+        }
+        r
+    }
+
+    /// Go's `finalize`.
+    fn finalize(&mut self, gi: u32, last_ts: Time, trigger: Option<Time>) {
+        let g = &mut self.gs[gi as usize];
+        if let Some(t) = trigger {
+            g.sum.end = t;
+        }
+        let final_stat = Self::snapshot(g, last_ts);
+        g.sum.stats = final_stat.clone();
+        let active = match &mut g.pending {
+            Some(p) => std::mem::take(&mut p.active_regions),
+            None => Vec::new(),
+        };
+        if !is_system_goroutine(&g.sum.name) {
+            for r in active {
+                let reg = &mut self.regions[r as usize].r;
+                reg.end = trigger;
+                reg.stats = final_stat.sub(&reg.stats);
+                self.g_regions.entry(gi).or_default().push(r);
+            }
+        }
+        if let Some(p) = &mut self.gs[gi as usize].pending {
+            **p = Pending::default();
+        }
+    }
+
+    /// Feeds one event.
+    pub fn event(&mut self, ev: &Event, t: &EvTable) {
+        if self.sync_ts == 0 {
+            self.sync_ts = ev.time;
+        }
+        self.last_ts = ev.time;
+        match ev.kind() {
+            EventKind::Sync => self.sync_ts = ev.time,
+            EventKind::StateTransition => self.transition(ev, t),
+            EventKind::RangeBegin | EventKind::RangeActive => self.range_begin(ev, t),
+            EventKind::RangeEnd => self.range_end(ev, t),
+            EventKind::RegionBegin => self.region_begin(ev, t),
+            EventKind::RegionEnd => self.region_end(ev, t),
+            EventKind::TaskBegin | EventKind::TaskEnd => self.task_event(ev, t),
+            EventKind::Log => {
+                let (task, _, _) = ev.log(t);
+                self.task_goroutine(task.0, ev.ctx.g.0);
+                self.task_mut(task.0).logs += 1;
+            }
+            _ => {}
+        }
+    }
+
+    fn transition(&mut self, ev: &Event, t: &EvTable) {
+        let st = ev.state_transition(t);
+        let time = ev.time;
+        match st.resource {
+            Resource::Goroutine(id) => {
+                let (old, new) = (st.go_from, st.go_to);
+                if old == new {
+                    return;
+                }
+                let id = id.0;
+                let gi = match old {
+                    GoState::Undetermined => {
+                        let gi = self.new_g(id, self.sync_ts);
+                        let dt = time - self.sync_ts;
+                        let reason = self.name_id(st.reason);
+                        let g = &mut self.gs[gi as usize].sum.stats;
+                        match new {
+                            GoState::Running => g.exec_ns += dt,
+                            GoState::Waiting => add(&mut g.block_ns, reason, dt),
+                            GoState::Runnable => g.sched_wait_ns += dt,
+                            GoState::Syscall => {
+                                if ev.ctx.p.is_some() {
+                                    g.syscall_ns += dt;
+                                } else {
+                                    g.syscall_block_ns += dt;
+                                }
+                            }
+                            _ => {}
+                        }
+                        gi
+                    }
+                    GoState::NotExist => {
+                        let gi = self.new_g(id, time);
+                        // A goroutine created inside a region inherits its task.
+                        let creator_task = self.g_index.get(&ev.ctx.g.0).and_then(|&c| {
+                            let p = self.gs[c as usize].pending.as_ref()?;
+                            let &r = p.active_regions.last()?;
+                            Some(self.regions[r as usize].r.task)
+                        });
+                        if let Some(task) = creator_task {
+                            let r = self.regions.len() as u32;
+                            self.regions.push(RegionBuild {
+                                r: RegionSummary {
+                                    task,
+                                    name: String::new(),
+                                    goroutine: id,
+                                    start: Some(time),
+                                    end: None,
+                                    stats: ExecStats::default(),
+                                },
+                            });
+                            if let Some(p) = &mut self.gs[gi as usize].pending {
+                                p.active_regions = vec![r];
+                            }
+                        }
+                        gi
+                    }
+                    _ => {
+                        let Some(&gi) = self.g_index.get(&id) else {
+                            return; // N.B. Go would crash here; the trace is inconsistent.
+                        };
+                        let was_in_syscall;
+                        {
+                            let g = &mut self.gs[gi as usize];
+                            let Some(p) = g.pending.as_mut() else {
+                                return;
+                            };
+                            let s = &mut g.sum.stats;
+                            was_in_syscall = p.last_syscall != 0;
+                            match old {
+                                GoState::Running => {
+                                    s.exec_ns += time - p.last_start;
+                                    p.last_start = 0;
+                                }
+                                GoState::Waiting => {
+                                    if p.last_block != 0 {
+                                        add(&mut s.block_ns, p.last_block_reason, time - p.last_block);
+                                        p.last_block = 0;
+                                    }
+                                }
+                                GoState::Runnable => {
+                                    if p.last_runnable != 0 {
+                                        s.sched_wait_ns += time - p.last_runnable;
+                                        p.last_runnable = 0;
+                                    }
+                                }
+                                GoState::Syscall => {
+                                    if p.last_syscall != 0 {
+                                        if p.last_syscall_block != 0 {
+                                            s.syscall_block_ns += time - p.last_syscall_block;
+                                            s.syscall_ns += p.last_syscall_block - p.last_syscall;
+                                        } else {
+                                            s.syscall_ns += time - p.last_syscall;
+                                        }
+                                        p.last_syscall = 0;
+                                        p.last_syscall_block = 0;
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                        if old == GoState::Syscall && was_in_syscall {
+                            if let Some(pid) = self.syscalling_g.remove(&id) {
+                                self.syscalling_p.remove(&pid);
+                            }
+                        }
+                        gi
+                    }
+                };
+                let g = &mut self.gs[gi as usize];
+                if g.sum.name.is_empty() {
+                    if let Some(&pc) = t.stack(st.stack).last() {
+                        let f = t.frame(pc);
+                        g.sum.pc = f.pc;
+                        g.sum.name = t.string(f.func).to_string();
+                    }
+                }
+                match new {
+                    GoState::Running => {
+                        if let Some(p) = &mut g.pending {
+                            p.last_start = time;
+                        }
+                        if g.sum.start == 0 {
+                            g.sum.start = time;
+                        }
+                    }
+                    GoState::Runnable => {
+                        if let Some(p) = &mut g.pending {
+                            p.last_runnable = time;
+                        }
+                    }
+                    GoState::Waiting if st.reason != "forever" => {
+                        let reason = self.name_id(st.reason);
+                        if let Some(p) = &mut self.gs[gi as usize].pending {
+                            p.last_block = time;
+                            p.last_block_reason = reason;
+                        }
+                    }
+                    GoState::Waiting | GoState::NotExist => self.finalize(gi, time, Some(time)),
+                    GoState::Syscall => {
+                        self.syscalling_p.insert(ev.ctx.p.0, id);
+                        self.syscalling_g.insert(id, ev.ctx.p.0);
+                        if let Some(p) = &mut g.pending {
+                            p.last_syscall = time;
+                        }
+                    }
+                    GoState::Undetermined => {}
+                }
+            }
+            Resource::Proc(id) => {
+                if st.proc_from != st.proc_to && st.proc_to == ProcState::Idle {
+                    if let Some(gid) = self.syscalling_p.remove(&id.0) {
+                        if let Some(g) = self.g(gid) {
+                            if let Some(p) = &mut g.pending {
+                                p.last_syscall_block = time;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn range_begin(&mut self, ev: &Event, t: &EvTable) {
+        let r = ev.range(t);
+        let gid = match r.scope {
+            RangeScope::Goroutine(g) => g.0,
+            RangeScope::Proc(p) => {
+                if !self.g_index.contains_key(&ev.ctx.g.0) {
+                    return;
+                }
+                let name = self.name_id(&r.name);
+                self.ranges_p.insert((p.0, name), ev.ctx.g.0);
+                ev.ctx.g.0
+            }
+            RangeScope::None => return,
+        };
+        let name = self.name_id(&r.name);
+        let active = ev.kind() == EventKind::RangeActive;
+        let sync_ts = self.sync_ts;
+        let Some(g) = self.g(gid) else {
+            return;
+        };
+        let (Some(p), stats) = (g.pending.as_mut(), &mut g.sum.stats) else {
+            return;
+        };
+        let slot = p.last_range.iter().position(|x| x.0 == name);
+        if active {
+            if let Some(i) = slot {
+                if p.last_range[i].1 != 0 {
+                    add(&mut stats.range_ns, name, sync_ts - p.last_range[i].1);
+                }
+                p.last_range[i].1 = sync_ts;
+            } else {
+                p.last_range.push((name, sync_ts));
+            }
+        } else if let Some(i) = slot {
+            p.last_range[i].1 = ev.time;
+        } else {
+            p.last_range.push((name, ev.time));
+        }
+    }
+
+    fn range_end(&mut self, ev: &Event, t: &EvTable) {
+        let r = ev.range(t);
+        let name = self.name_id(&r.name);
+        let gid = match r.scope {
+            RangeScope::Goroutine(g) => g.0,
+            RangeScope::Proc(p) => match self.ranges_p.remove(&(p.0, name)) {
+                Some(goid) if goid == ev.ctx.g.0 => goid,
+                _ => return,
+            },
+            RangeScope::None => return,
+        };
+        let Some(g) = self.g(gid) else {
+            return;
+        };
+        let (Some(p), stats) = (g.pending.as_mut(), &mut g.sum.stats) else {
+            return;
+        };
+        let Some(i) = p.last_range.iter().position(|x| x.0 == name) else {
+            return;
+        };
+        let ts = p.last_range[i].1;
+        if ts == 0 {
+            return;
+        }
+        add(&mut stats.range_ns, name, ev.time - ts);
+        p.last_range.swap_remove(i);
+    }
+
+    fn region_begin(&mut self, ev: &Event, t: &EvTable) {
+        let (task, name) = ev.region(t);
+        let Some(&gi) = self.g_index.get(&ev.ctx.g.0) else {
+            return;
+        };
+        let snap = Self::snapshot(&self.gs[gi as usize], ev.time);
+        let r = self.regions.len() as u32;
+        self.regions.push(RegionBuild {
+            r: RegionSummary {
+                task: task.0,
+                name: name.to_string(),
+                goroutine: ev.ctx.g.0,
+                start: Some(ev.time),
+                end: None,
+                stats: snap,
+            },
+        });
+        if let Some(p) = &mut self.gs[gi as usize].pending {
+            p.active_regions.push(r);
+        }
+        let gid = ev.ctx.g.0;
+        self.task_mut(task.0).regions.push(r);
+        self.task_goroutine(task.0, gid);
+    }
+
+    fn region_end(&mut self, ev: &Event, t: &EvTable) {
+        let (task, name) = ev.region(t);
+        let Some(&gi) = self.g_index.get(&ev.ctx.g.0) else {
+            return;
+        };
+        let gid = ev.ctx.g.0;
+        let popped = self.gs[gi as usize]
+            .pending
+            .as_mut()
+            .and_then(|p| p.active_regions.pop());
+        let r = match popped {
+            Some(r) => r,
+            None => {
+                let r = self.regions.len() as u32;
+                self.regions.push(RegionBuild {
+                    r: RegionSummary {
+                        task: task.0,
+                        name: name.to_string(),
+                        goroutine: gid,
+                        start: None,
+                        end: None,
+                        stats: ExecStats::default(),
+                    },
+                });
+                self.task_goroutine(task.0, gid);
+                self.task_mut(task.0).regions.push(r);
+                r
+            }
+        };
+        let snap = Self::snapshot(&self.gs[gi as usize], ev.time);
+        let reg = &mut self.regions[r as usize].r;
+        reg.stats = snap.sub(&reg.stats);
+        reg.end = Some(ev.time);
+        self.g_regions.entry(gi).or_default().push(r);
+    }
+
+    fn task_mut(&mut self, id: u64) -> &mut TaskSummary {
+        self.tasks.entry(id).or_insert_with(|| TaskSummary {
+            id,
+            start_g: -1,
+            end_g: -1,
+            ..TaskSummary::default()
+        })
+    }
+
+    fn task_goroutine(&mut self, task: u64, g: i64) {
+        self.task_gs.entry(task).or_default().insert(g);
+    }
+
+    fn task_event(&mut self, ev: &Event, t: &EvTable) {
+        let info = ev.task(t);
+        let g = ev.ctx.g.0;
+        self.task_goroutine(info.id.0, g);
+        let begin = ev.kind() == EventKind::TaskBegin;
+        let task = self.task_mut(info.id.0);
+        task.name = info.name.to_string();
+        if begin {
+            task.start = Some(ev.time);
+            task.start_g = g;
+        } else {
+            task.end = Some(ev.time);
+            task.end_g = g;
+        }
+        let needs_parent = info.parent != crate::trace::TaskId::NONE && task.parent.is_none();
+        if needs_parent {
+            task.parent = Some(info.parent.0);
+            self.task_mut(info.parent.0).children.push(info.id.0);
+        }
+    }
+
+    /// Finishes every goroutine at the last event and returns the summary.
+    pub fn finish(mut self) -> Summary {
+        for gi in 0..self.gs.len() as u32 {
+            let last = self.last_ts;
+            self.finalize(gi, last, None);
+        }
+        let regions: Vec<RegionSummary> = self.regions.into_iter().map(|r| r.r).collect();
+        let mut goroutines: Vec<GoroutineSummary> = Vec::with_capacity(self.gs.len());
+        for (gi, mut g) in self.gs.into_iter().enumerate() {
+            let mut ids = self.g_regions.remove(&(gi as u32)).unwrap_or_default();
+            // Go sorts with unknown starts first, then by start time.
+            ids.sort_by_key(|&r| regions[r as usize].start.map_or((0, 0), |s| (1, s)));
+            g.sum.regions = ids;
+            goroutines.push(g.sum);
+        }
+        goroutines.sort_by_key(|g| g.id);
+        let mut tasks: Vec<TaskSummary> = self.tasks.into_values().collect();
+        for t in &mut tasks {
+            let mut gs: Vec<i64> = self.task_gs.remove(&t.id).unwrap_or_default().into_iter().collect();
+            gs.sort_unstable();
+            t.goroutines = gs;
+        }
+        tasks.sort_by_key(|t| t.id);
+        Summary {
+            names: self.names,
+            goroutines,
+            regions,
+            tasks,
+        }
+    }
+}

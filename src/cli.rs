@@ -1,0 +1,269 @@
+//! The headless command line: check, stats, dump, bench (and the window
+//! when no subcommand is given).
+
+use crate::analysis::summary::Summary;
+use crate::load::{load_path, LoadError, LoadedTrace, Progress};
+use crate::trace::dump::event_string;
+use clap::{Parser, Subcommand};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// gotraceview: a viewer for Go execution traces.
+#[derive(Parser, Debug)]
+#[command(name = "gotraceview", version, about)]
+pub struct Cli {
+    /// What to do (no subcommand: open the viewer window).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Trace files or URLs to open in the viewer.
+    pub files: Vec<String>,
+    /// Install the .desktop entry and MIME type for the current user.
+    #[arg(long)]
+    pub install_desktop: bool,
+}
+
+/// Headless subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Validate the whole trace and print one line about it.
+    Check {
+        /// Trace file.
+        file: PathBuf,
+    },
+    /// The goroutine analysis (like go tool trace's), as a table or JSON.
+    Stats {
+        /// Trace file.
+        file: PathBuf,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the ordered events, one per line (like `go tool trace -d=parsed`).
+    Dump {
+        /// Trace file.
+        file: PathBuf,
+    },
+    /// Load the trace fully and print load time and memory as JSON.
+    Bench {
+        /// Trace file.
+        file: PathBuf,
+    },
+}
+
+/// Runs a headless subcommand; returns the process exit code.
+pub fn run(cmd: Command) -> i32 {
+    let res = match cmd {
+        Command::Check { file } => check(&file),
+        Command::Stats { file, json } => stats(&file, json),
+        Command::Dump { file } => dump(&file),
+        Command::Bench { file } => bench(&file),
+    };
+    match res {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("gotraceview: {e}");
+            1
+        }
+    }
+}
+
+/// Loads a file, showing progress on stderr when it is a terminal.
+pub fn load_with_progress(path: &Path) -> Result<LoadedTrace, LoadError> {
+    let progress = Arc::new(Progress::default());
+    let cancel = AtomicBool::new(false);
+    let done = Arc::new(AtomicBool::new(false));
+    let reporter = if std::io::stderr().is_terminal() {
+        let (p, d) = (progress.clone(), done.clone());
+        Some(
+            std::thread::Builder::new()
+                .name("progress".into())
+                .spawn(move || {
+                    let mut shown = false;
+                    while !d.load(Ordering::Relaxed) {
+                        std::thread::sleep(Duration::from_millis(250));
+                        if d.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        shown = true;
+                        eprint!(
+                            "\r{:>5.1}% {} ({} events)   ",
+                            p.fraction() * 100.0,
+                            p.phase().name(),
+                            p.events.load(Ordering::Relaxed)
+                        );
+                    }
+                    if shown {
+                        eprint!("\r{:60}\r", "");
+                    }
+                })
+                .ok(),
+        )
+    } else {
+        None
+    };
+    let res = load_path(path, &progress, &cancel);
+    done.store(true, Ordering::Relaxed);
+    if let Some(Some(h)) = reporter {
+        let _ = h.join();
+    }
+    res
+}
+
+fn fmt_duration(ns: i64) -> String {
+    let a = ns.unsigned_abs() as f64;
+    if a >= 1e9 {
+        format!("{:.3}s", ns as f64 / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.3}ms", ns as f64 / 1e6)
+    } else if a >= 1e3 {
+        format!("{:.3}µs", ns as f64 / 1e3)
+    } else {
+        format!("{ns}ns")
+    }
+}
+
+fn loss_line(l: &LoadedTrace) -> Option<String> {
+    l.trace.meta.loss.as_ref().map(|loss| {
+        format!(
+            "{}: trace is incomplete: {}; kept {} generations, lost {} of {} bytes",
+            l.name, loss.message, l.trace.meta.generations, loss.bytes_lost, l.trace.meta.file_bytes
+        )
+    })
+}
+
+fn check(file: &Path) -> Result<i32, LoadError> {
+    let l = load_with_progress(file)?;
+    let t = &l.trace;
+    println!(
+        "go {} trace: {} generations, {} events, {} goroutines, {} procs, {} threads, duration {}",
+        t.meta.version,
+        t.meta.generations,
+        t.meta.events,
+        t.goroutines.len(),
+        t.procs.len(),
+        t.threads.len(),
+        fmt_duration(t.duration())
+    );
+    if let Some(line) = loss_line(&l) {
+        eprintln!("gotraceview: {line}");
+        return Ok(1);
+    }
+    Ok(0)
+}
+
+/// The `stats --json` document.
+pub fn stats_json(l: &LoadedTrace) -> serde_json::Value {
+    use serde_json::{json, Map, Value};
+    let s: &Summary = &l.summary;
+    let map = |v: &[(u16, i64)]| -> Value {
+        let mut m = Map::new();
+        for &(k, ns) in v {
+            m.insert(s.name(k).to_string(), json!(ns));
+        }
+        Value::Object(m)
+    };
+    let goroutines: Vec<Value> = s
+        .goroutines
+        .iter()
+        .map(|g| {
+            json!({
+                "id": g.id,
+                "name": g.name,
+                "exec_ns": g.stats.exec_ns,
+                "sched_wait_ns": g.stats.sched_wait_ns,
+                "syscall_ns": g.stats.syscall_ns,
+                "syscall_block_ns": g.stats.syscall_block_ns,
+                "total_ns": g.stats.total_ns,
+                "block_ns_by_reason": map(&g.stats.block_ns),
+                "range_ns": map(&g.stats.range_ns),
+                "regions": g.regions.len(),
+            })
+        })
+        .collect();
+    let tasks: Vec<Value> = s
+        .tasks
+        .iter()
+        .map(|t| {
+            json!({
+                "id": t.id,
+                "name": t.name,
+                "parent": t.parent.unwrap_or(0),
+                "complete": t.complete(),
+                "logs": t.logs,
+                "regions": t.regions.len(),
+                "goroutines": t.goroutines.len(),
+            })
+        })
+        .collect();
+    json!({
+        "version": l.trace.meta.version,
+        "duration_ns": l.trace.duration(),
+        "goroutines": goroutines,
+        "tasks": tasks,
+    })
+}
+
+fn stats(file: &Path, json: bool) -> Result<i32, LoadError> {
+    let l = load_with_progress(file)?;
+    if let Some(line) = loss_line(&l) {
+        eprintln!("gotraceview: {line}");
+    }
+    let out = std::io::stdout();
+    let mut out = std::io::BufWriter::new(out.lock());
+    if json {
+        let _ = serde_json::to_writer_pretty(&mut out, &stats_json(&l));
+        let _ = writeln!(out);
+        return Ok(0);
+    }
+    let _ = write!(out, "{}", crate::analysis::goroutines::group_table_text(&l.summary));
+    Ok(0)
+}
+
+fn dump(file: &Path) -> Result<i32, LoadError> {
+    let name = file.display().to_string();
+    let err = |m: String| LoadError {
+        file: name.clone(),
+        message: m,
+    };
+    let data = std::fs::read(file).map_err(|e| err(e.to_string()))?;
+    let out = std::io::stdout();
+    let mut out = std::io::BufWriter::new(out.lock());
+    let res = crate::trace::source::for_each_event(&data, |ev, t| {
+        let _ = writeln!(out, "{}", event_string(ev, t));
+    });
+    let _ = out.flush();
+    match res {
+        Ok(_) => Ok(0),
+        Err((e, _)) => Err(err(e.to_string().lines().next().unwrap_or("").to_string())),
+    }
+}
+
+/// Peak resident memory of this process (VmHWM), in bytes.
+pub fn peak_rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+fn bench(file: &Path) -> Result<i32, LoadError> {
+    let l = load_with_progress(file)?;
+    let v = serde_json::json!({
+        "load_ms": (l.load_ms * 10.0).round() / 10.0,
+        "events": l.trace.meta.events,
+        "peak_rss_bytes": peak_rss_bytes(),
+        "file_bytes": l.trace.meta.file_bytes,
+        "goroutines": l.trace.goroutines.len(),
+        "spans": l.trace.spans.len(),
+    });
+    println!("{v}");
+    Ok(0)
+}

@@ -1,0 +1,227 @@
+//! Loading a trace file into the model: memory-map it, stream its ordered
+//! events into the model builder and the goroutine summarizer, report
+//! progress, honour cancellation, and turn every failure into one line
+//! naming the file.
+
+use crate::analysis::summary::{Summarizer, Summary};
+use crate::model::{Loss, ModelBuilder, Trace};
+use crate::trace::header::Header;
+use crate::trace::source::EventReader;
+use std::fmt;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
+use std::time::Instant;
+
+/// Phases of a load, for progress displays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum LoadPhase {
+    /// Opening and mapping the file.
+    Opening = 0,
+    /// Finding and decoding generations.
+    Decoding = 1,
+    /// Ordering events and building lanes.
+    Building = 2,
+    /// Sorting and indexing.
+    Finishing = 3,
+    /// Done.
+    Done = 4,
+}
+
+impl LoadPhase {
+    /// Human name.
+    pub fn name(self) -> &'static str {
+        match self {
+            LoadPhase::Opening => "opening",
+            LoadPhase::Decoding => "decoding generations",
+            LoadPhase::Building => "ordering events and building lanes",
+            LoadPhase::Finishing => "indexing",
+            LoadPhase::Done => "done",
+        }
+    }
+}
+
+/// Shared progress of a load (written by the loader, read by the UI).
+#[derive(Debug, Default)]
+pub struct Progress {
+    phase: AtomicU8,
+    /// Bytes of the file processed.
+    pub bytes_done: AtomicU64,
+    /// File size.
+    pub bytes_total: AtomicU64,
+    /// Events read.
+    pub events: AtomicU64,
+}
+
+impl Progress {
+    /// Current phase.
+    pub fn phase(&self) -> LoadPhase {
+        match self.phase.load(Ordering::Relaxed) {
+            0 => LoadPhase::Opening,
+            1 => LoadPhase::Decoding,
+            2 => LoadPhase::Building,
+            3 => LoadPhase::Finishing,
+            _ => LoadPhase::Done,
+        }
+    }
+
+    fn set_phase(&self, p: LoadPhase) {
+        self.phase.store(p as u8, Ordering::Relaxed);
+    }
+
+    /// Fraction done in [0, 1].
+    pub fn fraction(&self) -> f32 {
+        let total = self.bytes_total.load(Ordering::Relaxed).max(1);
+        (self.bytes_done.load(Ordering::Relaxed) as f64 / total as f64).clamp(0.0, 1.0) as f32
+    }
+}
+
+/// A failed load: which file, and what was wrong, in one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    /// The file (or URL) as the user named it.
+    pub file: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.file, self.message)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// A loaded trace: the model and the goroutine analysis.
+#[derive(Debug)]
+pub struct LoadedTrace {
+    /// Display name (file path or URL).
+    pub name: String,
+    /// The model.
+    pub trace: Trace,
+    /// Go's goroutine analysis.
+    pub summary: Summary,
+    /// Wall time of the load.
+    pub load_ms: f64,
+}
+
+/// Loads a trace file.
+pub fn load_path(path: &Path, progress: &Progress, cancel: &AtomicBool) -> Result<LoadedTrace, LoadError> {
+    let name = path.display().to_string();
+    let err = |m: String| LoadError {
+        file: name.clone(),
+        message: m,
+    };
+    progress.set_phase(LoadPhase::Opening);
+    let meta = std::fs::metadata(path).map_err(|e| err(io_message(&e)))?;
+    if meta.is_dir() {
+        return Err(err("is a directory, not a trace file".into()));
+    }
+    if meta.len() == 0 {
+        return Err(err("empty file (0 bytes), not a Go execution trace".into()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| err(io_message(&e)))?;
+    // SAFETY: the map is read-only; if another process truncates the file
+    // while we read it we may fault, which is the accepted risk of mmap
+    // (the same as every mmap-based reader).
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| err(format!("cannot map file: {e}")))?;
+    let _ = map.advise(memmap2::Advice::Sequential);
+    load_bytes(&name, &map, progress, cancel)
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// Loads a trace held in memory; `name` is used in messages.
+pub fn load_bytes(name: &str, data: &[u8], progress: &Progress, cancel: &AtomicBool) -> Result<LoadedTrace, LoadError> {
+    let start = Instant::now();
+    let err = |m: String| LoadError {
+        file: name.to_string(),
+        message: m,
+    };
+    progress.bytes_total.store(data.len() as u64, Ordering::Relaxed);
+    progress.set_phase(LoadPhase::Decoding);
+    let (header, mut reader) = EventReader::new(data).map_err(|e| err(e.to_string()))?;
+    progress.set_phase(LoadPhase::Building);
+    let mut builder = ModelBuilder::new(1);
+    let mut summarizer = Summarizer::new();
+    let mut n: u64 = 0;
+    let mut real_events: u64 = 0;
+    let mut failure = None;
+    loop {
+        match reader.next_event() {
+            Ok(Some(ev)) => {
+                reader.with_table(|t| {
+                    builder.event(&ev, t);
+                    summarizer.event(&ev, t);
+                });
+                n += 1;
+                if ev.typ != crate::trace::EventType::SYNC_EVENT {
+                    real_events += 1;
+                }
+                if n % 65536 == 0 {
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(err("loading cancelled".into()));
+                    }
+                    progress.events.store(n, Ordering::Relaxed);
+                    progress
+                        .bytes_done
+                        .store((header.len + reader.consumed_bytes()) as u64, Ordering::Relaxed);
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        }
+    }
+    progress.events.store(n, Ordering::Relaxed);
+    if failure.is_none() && real_events == 0 {
+        return Err(err("the trace contains no events".into()));
+    }
+    if failure.is_none() {
+        if let Some(tail) = reader.unread_tail() {
+            failure = Some(crate::trace::TraceError::new(format!(
+                "incomplete generation at the end ({tail} bytes); trace likely truncated"
+            )));
+        } else if let Some(msg) = reader.truncation() {
+            failure = Some(crate::trace::TraceError::new(msg));
+        }
+    }
+    if let Some(e) = failure {
+        if real_events == 0 {
+            return Err(err(e.to_string()));
+        }
+        let kept = header.len + reader.completed_bytes();
+        builder.set_loss(Loss {
+            message: first_line(&e.to_string()),
+            bytes_lost: (data.len() - kept.min(data.len())) as u64,
+        });
+    }
+    progress.set_phase(LoadPhase::Finishing);
+    let trace = builder.finish(version_name(&header), data.len() as u64, reader.generations());
+    let summary = summarizer.finish();
+    progress.bytes_done.store(data.len() as u64, Ordering::Relaxed);
+    progress.set_phase(LoadPhase::Done);
+    Ok(LoadedTrace {
+        name: name.to_string(),
+        trace,
+        summary,
+        load_ms: start.elapsed().as_secs_f64() * 1e3,
+    })
+}
+
+fn version_name(h: &Header) -> String {
+    h.version_name()
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").to_string()
+}

@@ -1,0 +1,444 @@
+//! Goroutine and proc state transitions: goroutine lanes, proc and thread
+//! intervals, creation/unblock flows, goroutine-count counters.
+
+use super::super::lanes::{GoLaneState, IntervalKind, IntervalLane, LaneRange};
+use super::super::{Flow, FlowKind, GIdx, ProcLane, ThreadLane, NO_G};
+use super::ModelBuilder;
+use crate::trace::event::{Event, Resource};
+use crate::trace::ids::{GoState, ProcState};
+use crate::trace::{EvTable, Time};
+
+/// A goroutine being built.
+pub struct LiveG {
+    /// Spans so far: (start, state, reason, stack).
+    spans: Vec<(Time, u8, u16, u32)>,
+    /// Current lane state.
+    state: Option<GoLaneState>,
+    /// Proc and thread it runs on (or syscalls on).
+    on_p: i64,
+    on_m: i64,
+    /// Open user regions (indexes into the builder's regions).
+    pub regions: Vec<u32>,
+    /// Flow waiting for this goroutine to run again.
+    pending_flow: Option<u32>,
+    /// Open mark assist.
+    pub assist: Option<Time>,
+}
+
+impl LiveG {
+    fn new() -> LiveG {
+        LiveG {
+            spans: Vec::new(),
+            state: None,
+            on_p: -1,
+            on_m: -1,
+            regions: Vec::new(),
+            pending_flow: None,
+            assist: None,
+        }
+    }
+}
+
+/// A proc or thread being built: closed intervals and the open one.
+#[derive(Default)]
+pub struct MachineBuild {
+    lane: IntervalLane,
+    open: Option<(Time, GIdx, IntervalKind)>,
+}
+
+impl MachineBuild {
+    fn open(&mut self, t: Time, g: GIdx, kind: IntervalKind) {
+        self.close(t);
+        self.open = Some((t, g, kind));
+    }
+
+    fn close(&mut self, t: Time) -> Option<IntervalKind> {
+        let (start, g, kind) = self.open.take()?;
+        self.lane.push(start, t.max(start), g, kind);
+        Some(kind)
+    }
+
+    /// The finished proc lane.
+    pub fn into_proc(self, id: i64) -> ProcLane {
+        ProcLane { id, intervals: self.lane }
+    }
+
+    /// The finished thread lane.
+    pub fn into_thread(self, id: i64) -> ThreadLane {
+        ThreadLane { id, intervals: self.lane }
+    }
+}
+
+fn lane_state(s: GoState, has_p: bool) -> Option<GoLaneState> {
+    Some(match s {
+        GoState::Running => GoLaneState::Running,
+        GoState::Runnable => GoLaneState::Runnable,
+        GoState::Waiting => GoLaneState::Waiting,
+        GoState::Syscall if has_p => GoLaneState::Syscall,
+        GoState::Syscall => GoLaneState::SyscallBlocked,
+        _ => return None,
+    })
+}
+
+impl ModelBuilder {
+    pub(super) fn transition(&mut self, ev: &Event, t: &EvTable) {
+        let st = ev.state_transition(t);
+        match st.resource {
+            Resource::Goroutine(id) => {
+                if st.go_from == st.go_to {
+                    return;
+                }
+                self.go_transition(ev, t, id.0, st.go_from, st.go_to, st.reason, st.stack);
+            }
+            Resource::Proc(id) => {
+                if st.proc_from != st.proc_to && st.proc_to == ProcState::Idle {
+                    self.proc_lost(id.0, ev.time);
+                }
+            }
+        }
+    }
+
+    /// A proc went idle: a goroutine syscalling on it is now blocked in the kernel.
+    fn proc_lost(&mut self, pid: i64, time: Time) {
+        if let Some(m) = self.procs.get_mut(&pid) {
+            m.close(time);
+        }
+        if let Some(g) = self.syscalling_p.remove(&pid) {
+            if let Some(lg) = self.live.get(&g) {
+                if lg.state == Some(GoLaneState::Syscall) {
+                    self.set_state(g, time, GoLaneState::SyscallBlocked, 0, 0);
+                }
+            }
+        }
+    }
+
+    /// Registers a goroutine seen for the first time.
+    fn new_goroutine(&mut self, id: i64, created: Time) -> GIdx {
+        let g = &mut self.goroutines;
+        if let Some(i) = g.find(id) {
+            return i;
+        }
+        let i = g.id.len() as GIdx;
+        g.id.push(id);
+        g.name.push(0);
+        g.created.push(created);
+        g.creator.push(NO_G);
+        g.create_stack.push(0);
+        g.start_stack.push(0);
+        g.lane.push(LaneRange::default());
+        g.ended.push(false);
+        g.label.push(0);
+        g.index_insert(id, i);
+        self.live.insert(i, LiveG::new());
+        i
+    }
+
+    /// Starts a new span on a goroutine's lane (closing the previous one).
+    fn set_state(&mut self, g: GIdx, time: Time, state: GoLaneState, reason: u16, stack: u32) {
+        let Some(lg) = self.live.get_mut(&g) else {
+            return;
+        };
+        let old = lg.state.replace(state);
+        lg.spans.push((time, state as u8, reason, stack));
+        if let Some(old) = old {
+            self.state_counts[old as usize] -= 1;
+            self.count_changed(old, time);
+        }
+        self.state_counts[state as usize] += 1;
+        self.count_changed(state, time);
+    }
+
+    fn count_changed(&mut self, s: GoLaneState, time: Time) {
+        let v = self.state_counts[s as usize] as f64;
+        let c = &mut self.counters;
+        match s {
+            GoLaneState::Running => c.running.set(time, v),
+            GoLaneState::Runnable => c.runnable.set(time, v),
+            GoLaneState::Waiting => c.waiting.set(time, v),
+            GoLaneState::Syscall | GoLaneState::SyscallBlocked => {
+                let n = (self.state_counts[GoLaneState::Syscall as usize]
+                    + self.state_counts[GoLaneState::SyscallBlocked as usize]) as f64;
+                c.syscall.set(time, n);
+            }
+        }
+    }
+
+    fn thread_open(&mut self, m: i64, time: Time, g: GIdx, kind: IntervalKind) {
+        if m < 0 {
+            return;
+        }
+        let th = self.threads.entry(m).or_default();
+        let old = th.open.map(|o| o.2);
+        th.open(time, g, kind);
+        self.thread_counts(old, Some(kind), time);
+    }
+
+    fn thread_close(&mut self, m: i64, time: Time) {
+        if let Some(th) = self.threads.get_mut(&m) {
+            let old = th.close(time);
+            self.thread_counts(old, None, time);
+        }
+    }
+
+    fn thread_counts(&mut self, old: Option<IntervalKind>, new: Option<IntervalKind>, time: Time) {
+        if old == new {
+            return;
+        }
+        for (k, d) in [(old, -1), (new, 1)] {
+            match k {
+                Some(IntervalKind::Running) => self.threads_running += d,
+                Some(IntervalKind::Syscall) => self.threads_syscall += d,
+                _ => {}
+            }
+        }
+        self.counters.threads_running.set(time, self.threads_running as f64);
+        self.counters.threads_syscall.set(time, self.threads_syscall as f64);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn go_transition(
+        &mut self,
+        ev: &Event,
+        t: &EvTable,
+        id: i64,
+        from: GoState,
+        to: GoState,
+        reason: &str,
+        stack_id: u64,
+    ) {
+        let time = ev.time;
+        let stack = self.intern_stack(t, stack_id);
+        let g = match from {
+            GoState::NotExist => {
+                let g = self.new_goroutine(id, time);
+                let creator = self.goroutines.find(ev.ctx.g.0).unwrap_or(NO_G);
+                let gi = g as usize;
+                self.goroutines.creator[gi] = creator;
+                self.goroutines.start_stack[gi] = stack;
+                self.goroutines.create_stack[gi] = self.intern_stack(t, ev.stack_id());
+                if creator != NO_G {
+                    self.flows.push(Flow {
+                        kind: FlowKind::Create,
+                        from: creator,
+                        from_time: time,
+                        to: g,
+                        to_time: time,
+                        reason: 0,
+                        stack: self.goroutines.create_stack[gi],
+                    });
+                }
+                g
+            }
+            GoState::Undetermined => {
+                let g = self.new_goroutine(id, self.sync_time);
+                if let Some(s) = lane_state(to, ev.ctx.p.is_some()) {
+                    // Known only from now, but it was in this state since
+                    // the generation started (Go's summary counts it so too).
+                    self.set_state(g, self.sync_time, s, 0, stack);
+                    self.after_enter(g, ev, s, time);
+                    self.name_from_stack(g, stack);
+                    return;
+                }
+                g
+            }
+            _ => match self.goroutines.find(id) {
+                Some(g) if self.live.contains_key(&g) => g,
+                _ => self.new_goroutine(id, time),
+            },
+        };
+        self.name_from_stack(g, stack);
+        self.leave(g, from, time, ev);
+        if to == GoState::NotExist {
+            self.end_goroutine(g, time);
+            return;
+        }
+        let Some(s) = lane_state(to, ev.ctx.p.is_some() || from == GoState::Running) else {
+            return;
+        };
+        let reason = if s == GoLaneState::Waiting || (s == GoLaneState::Runnable && from == GoState::Running) {
+            self.reason(reason)
+        } else {
+            0
+        };
+        // The stack of a wait/stop/syscall is where the goroutine was.
+        let span_stack = match s {
+            GoLaneState::Running => 0,
+            GoLaneState::Runnable if from != GoState::Running => 0,
+            _ => stack,
+        };
+        if s == GoLaneState::Runnable && from == GoState::Waiting {
+            self.unblock_flow(g, ev, t);
+        }
+        if s == GoLaneState::Runnable && from == GoState::Syscall {
+            self.pending_flow(g, FlowKind::SyscallExit, g, time, 0, 0);
+        }
+        self.set_state(g, time, s, reason, span_stack);
+        self.after_enter(g, ev, s, time);
+    }
+
+    /// Applies Go's naming rule: the outermost frame of the first stack seen.
+    fn name_from_stack(&mut self, g: GIdx, stack: u32) {
+        let gi = g as usize;
+        if self.goroutines.name[gi] == 0 && stack != 0 {
+            if let Some(f) = self.stacks.frames_of(stack).last() {
+                self.goroutines.name[gi] = f.func;
+            }
+        }
+    }
+
+    /// Bookkeeping when a goroutine leaves a state.
+    fn leave(&mut self, g: GIdx, from: GoState, time: Time, ev: &Event) {
+        let Some(lg) = self.live.get_mut(&g) else {
+            return;
+        };
+        let (p, m) = (lg.on_p, lg.on_m);
+        match from {
+            GoState::Running => {
+                if let Some(pm) = self.procs.get_mut(&p) {
+                    pm.close(time);
+                }
+                self.thread_close(m, time);
+            }
+            GoState::Syscall => {
+                if p >= 0 {
+                    if self.syscalling_p.get(&p) == Some(&g) {
+                        self.syscalling_p.remove(&p);
+                        if let Some(pm) = self.procs.get_mut(&p) {
+                            pm.close(time);
+                        }
+                    }
+                }
+                self.thread_close(if m >= 0 { m } else { ev.ctx.m.0 }, time);
+            }
+            _ => {}
+        }
+        if let Some(lg) = self.live.get_mut(&g) {
+            lg.on_p = -1;
+            lg.on_m = -1;
+        }
+    }
+
+    /// Bookkeeping when a goroutine enters a state.
+    fn after_enter(&mut self, g: GIdx, ev: &Event, s: GoLaneState, time: Time) {
+        let (p, m) = (ev.ctx.p.0, ev.ctx.m.0);
+        match s {
+            GoLaneState::Running => {
+                if p >= 0 {
+                    self.procs.entry(p).or_default().open(time, g, IntervalKind::Running);
+                }
+                self.thread_open(m, time, g, IntervalKind::Running);
+                if let Some(lg) = self.live.get_mut(&g) {
+                    lg.on_p = p;
+                    lg.on_m = m;
+                    if let Some(f) = lg.pending_flow.take() {
+                        self.flows[f as usize].to_time = time;
+                    }
+                }
+            }
+            GoLaneState::Syscall | GoLaneState::SyscallBlocked => {
+                // GoStatus can name another thread for a goroutine sitting in a syscall.
+                let m = if ev.typ == crate::trace::EventType::GO_STATUS
+                    || ev.typ == crate::trace::EventType::GO_STATUS_STACK
+                {
+                    ev.args[1] as i64
+                } else {
+                    m
+                };
+                if s == GoLaneState::Syscall && p >= 0 {
+                    self.procs.entry(p).or_default().open(time, g, IntervalKind::Syscall);
+                    self.syscalling_p.insert(p, g);
+                }
+                self.thread_open(m, time, g, IntervalKind::Syscall);
+                if let Some(lg) = self.live.get_mut(&g) {
+                    lg.on_p = if s == GoLaneState::Syscall { p } else { -1 };
+                    lg.on_m = m;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn unblock_flow(&mut self, g: GIdx, ev: &Event, t: &EvTable) {
+        let from = self.goroutines.find(ev.ctx.g.0).unwrap_or(NO_G);
+        // The arrow is labelled with what the target was waiting for.
+        let reason = self
+            .live
+            .get(&g)
+            .and_then(|lg| lg.spans.last())
+            .map_or(0, |s| s.2);
+        let stack = self.intern_stack(t, ev.stack_id());
+        self.pending_flow(g, FlowKind::Unblock, from, ev.time, reason, stack);
+    }
+
+    fn pending_flow(&mut self, g: GIdx, kind: FlowKind, from: GIdx, time: Time, reason: u16, stack: u32) {
+        let idx = self.flows.len() as u32;
+        self.flows.push(Flow {
+            kind,
+            from,
+            from_time: time,
+            to: g,
+            to_time: time,
+            reason,
+            stack,
+        });
+        if let Some(lg) = self.live.get_mut(&g) {
+            lg.pending_flow = Some(idx);
+        }
+    }
+
+    /// Closes a goroutine's lane and moves its spans into the arena.
+    fn end_goroutine(&mut self, g: GIdx, time: Time) {
+        let Some(mut lg) = self.live.remove(&g) else {
+            return;
+        };
+        if let Some(old) = lg.state.take() {
+            self.state_counts[old as usize] -= 1;
+            self.count_changed(old, time);
+        }
+        let first = self.spans.len() as u32;
+        for &(start, state, reason, stack) in &lg.spans {
+            self.spans.push(start, GoLaneState::from_u8(state), reason, stack);
+        }
+        let gi = g as usize;
+        self.goroutines.lane[gi] = LaneRange {
+            first,
+            len: lg.spans.len() as u32,
+            end: time,
+        };
+        self.goroutines.ended[gi] = true;
+        // Regions still open when a goroutine ends end with it.
+        for r in lg.regions.drain(..) {
+            let reg = &mut self.regions[r as usize];
+            reg.end = time;
+        }
+        if let Some(start) = lg.assist.take() {
+            self.gc_work.push(super::super::GcWork {
+                g,
+                start,
+                end: time,
+                kind: IntervalKind::MarkAssist,
+            });
+        }
+    }
+
+    /// Ends every live goroutine at the end of the trace.
+    pub(super) fn finish_goroutines(&mut self, end: Time) {
+        let mut live: Vec<GIdx> = self.live.keys().copied().collect();
+        live.sort_unstable();
+        for g in live {
+            // Open regions of live goroutines stay open (ended by the trace).
+            if let Some(lg) = self.live.get_mut(&g) {
+                lg.regions.clear();
+            }
+            self.end_goroutine(g, end);
+            self.goroutines.ended[g as usize] = false;
+        }
+        for m in self.procs.values_mut() {
+            m.close(end);
+        }
+        let ms: Vec<i64> = self.threads.keys().copied().collect();
+        for m in ms {
+            self.thread_close(m, end);
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! Turns the ordered event stream into the [`Trace`] model, one event at a
+//! time (no event is kept): goroutine spans, proc/thread intervals, ranges,
+//! annotations, flows, counters.
+
+mod annotations;
+mod goroutines;
+mod intern;
+mod ranges;
+
+use super::strings::{StackTable, StringTable};
+use super::{
+    Counters, CpuSample, Flow, GIdx, GcWork, Goroutines, LogEntry, Region, SpanArena, Task, Trace, TimeRange,
+    TraceMeta, NO_G,
+};
+use crate::trace::event::{Event, EventKind};
+use crate::trace::{EvTable, Time};
+use goroutines::{LiveG, MachineBuild};
+use intern::GenInterner;
+use rustc_hash::FxHashMap;
+
+/// Builds a [`Trace`] from events fed in order.
+pub struct ModelBuilder {
+    strings: StringTable,
+    stacks: StackTable,
+    interner: GenInterner,
+    reasons: Vec<u32>,
+    reason_index: FxHashMap<u32, u16>,
+    goroutines: Goroutines,
+    live: FxHashMap<GIdx, LiveG>,
+    spans: SpanArena,
+    procs: FxHashMap<i64, MachineBuild>,
+    threads: FxHashMap<i64, MachineBuild>,
+    syscalling_p: FxHashMap<i64, GIdx>,
+    gc_open: Option<Time>,
+    gc: Vec<TimeRange>,
+    stw_open: FxHashMap<GIdx, (Time, u32)>,
+    stw: Vec<TimeRange>,
+    sweep_open: FxHashMap<i64, (Time, GIdx)>,
+    gc_work: Vec<GcWork>,
+    regions: Vec<Region>,
+    tasks: Vec<Task>,
+    task_index: FxHashMap<u64, u32>,
+    logs: Vec<LogEntry>,
+    flows: Vec<Flow>,
+    counters: Counters,
+    state_counts: [i64; 5],
+    threads_running: i64,
+    threads_syscall: i64,
+    cpu_samples: Vec<CpuSample>,
+    meta: TraceMeta,
+    sync_time: Time,
+    have_first: bool,
+}
+
+impl ModelBuilder {
+    /// A builder; counters keep one point per `bucket_ns` at most.
+    pub fn new(bucket_ns: Time) -> ModelBuilder {
+        let mut strings = StringTable::default();
+        let empty = strings.intern("");
+        let mut reason_index = FxHashMap::default();
+        reason_index.insert(empty, 0);
+        ModelBuilder {
+            strings,
+            stacks: StackTable::default(),
+            interner: GenInterner::default(),
+            reasons: vec![empty],
+            reason_index,
+            goroutines: Goroutines::default(),
+            live: FxHashMap::default(),
+            spans: SpanArena::default(),
+            procs: FxHashMap::default(),
+            threads: FxHashMap::default(),
+            syscalling_p: FxHashMap::default(),
+            gc_open: None,
+            gc: Vec::new(),
+            stw_open: FxHashMap::default(),
+            stw: Vec::new(),
+            sweep_open: FxHashMap::default(),
+            gc_work: Vec::new(),
+            regions: Vec::new(),
+            tasks: Vec::new(),
+            task_index: FxHashMap::default(),
+            logs: Vec::new(),
+            flows: Vec::new(),
+            counters: Counters::new(bucket_ns),
+            state_counts: [0; 5],
+            threads_running: 0,
+            threads_syscall: 0,
+            cpu_samples: Vec::new(),
+            meta: TraceMeta::default(),
+            sync_time: 0,
+            have_first: false,
+        }
+    }
+
+    /// Feeds one event and the table of its generation.
+    pub fn event(&mut self, ev: &Event, t: &EvTable) {
+        if !self.have_first {
+            self.have_first = true;
+            self.meta.start = ev.time;
+            self.sync_time = ev.time;
+        }
+        self.meta.end = ev.time;
+        self.meta.events += 1;
+        match ev.kind() {
+            EventKind::Sync => {
+                self.sync_time = ev.time;
+                self.interner.reset();
+            }
+            EventKind::StateTransition => self.transition(ev, t),
+            EventKind::RangeBegin | EventKind::RangeActive | EventKind::RangeEnd => self.range(ev, t),
+            EventKind::Metric => self.metric(ev),
+            EventKind::Label => self.label(ev, t),
+            EventKind::TaskBegin | EventKind::TaskEnd => self.task(ev, t),
+            EventKind::RegionBegin | EventKind::RegionEnd => self.region(ev, t),
+            EventKind::Log => self.log(ev, t),
+            EventKind::StackSample => self.cpu_sample(ev, t),
+            EventKind::Experimental | EventKind::Bad => {}
+        }
+    }
+
+    fn metric(&mut self, ev: &Event) {
+        let (name, v) = ev.metric();
+        let series = match name {
+            "/sched/gomaxprocs:threads" => &mut self.counters.gomaxprocs,
+            "/memory/classes/heap/objects:bytes" => &mut self.counters.heap_alloc,
+            _ => &mut self.counters.heap_goal,
+        };
+        series.set(ev.time, v as f64);
+    }
+
+    fn cpu_sample(&mut self, ev: &Event, t: &EvTable) {
+        let stack = self.intern_stack(t, ev.stack_id());
+        let g = self.goroutines.find(ev.ctx.g.0).unwrap_or(NO_G);
+        self.cpu_samples.push(CpuSample {
+            time: ev.time,
+            g,
+            p: ev.ctx.p.0 as i32,
+            m: ev.ctx.m.0,
+            stack,
+        });
+    }
+
+    /// Interns a generation stack ID.
+    fn intern_stack(&mut self, t: &EvTable, id: u64) -> u32 {
+        self.interner.stack(t, id, &mut self.strings, &mut self.stacks)
+    }
+
+    /// Interns a generation string ID.
+    fn intern_string(&mut self, t: &EvTable, id: u64) -> u32 {
+        self.interner.string(t, id, &mut self.strings)
+    }
+
+    /// The reason index of a string.
+    fn reason(&mut self, s: &str) -> u16 {
+        let id = self.strings.intern(s);
+        if let Some(&r) = self.reason_index.get(&id) {
+            return r;
+        }
+        let r = self.reasons.len().min(u16::MAX as usize) as u16;
+        self.reasons.push(id);
+        self.reason_index.insert(id, r);
+        r
+    }
+
+    /// Records that reading stopped early.
+    pub fn set_loss(&mut self, loss: super::Loss) {
+        self.meta.loss = Some(loss);
+    }
+
+    /// Closes everything still open at the last event and returns the model.
+    pub fn finish(mut self, version: String, file_bytes: u64, generations: u64) -> Trace {
+        let end = self.meta.end;
+        self.finish_goroutines(end);
+        self.finish_ranges(end);
+        self.meta.version = version;
+        self.meta.file_bytes = file_bytes;
+        self.meta.generations = generations;
+        let n = self.goroutines.len();
+
+        // Regions and GC work grouped per goroutine.
+        for r in &mut self.regions {
+            if !r.has_end {
+                r.end = end;
+            }
+        }
+        self.regions.sort_by_key(|r| (r.g, r.start));
+        let region_index = index_by_g(n, self.regions.iter().map(|r| r.g));
+        self.gc_work.sort_by_key(|w| (w.g, w.start));
+        let gc_work_index = index_by_g(n, self.gc_work.iter().map(|w| w.g));
+
+        // Flows that never reached their target keep their source time.
+        let mut by_target: Vec<u32> = (0..self.flows.len() as u32).collect();
+        by_target.sort_by_key(|&i| {
+            let f = &self.flows[i as usize];
+            (f.to, f.to_time)
+        });
+        let mut by_source: Vec<u32> = (0..self.flows.len() as u32).collect();
+        by_source.sort_by_key(|&i| {
+            let f = &self.flows[i as usize];
+            (f.from, f.from_time)
+        });
+
+        let groups = self.build_groups();
+        let mut procs: Vec<_> = self.procs.into_iter().map(|(id, m)| m.into_proc(id)).collect();
+        procs.sort_by_key(|p| p.id);
+        let mut threads: Vec<_> = self.threads.into_iter().map(|(id, m)| m.into_thread(id)).collect();
+        threads.sort_by_key(|t| t.id);
+        self.tasks.sort_by_key(|t| (t.id, t.start));
+        self.strings.freeze();
+        self.stacks.freeze();
+        Trace {
+            meta: self.meta,
+            strings: self.strings,
+            stacks: self.stacks,
+            reasons: self.reasons,
+            goroutines: self.goroutines,
+            spans: self.spans,
+            groups,
+            procs,
+            threads,
+            gc: self.gc,
+            stw: self.stw,
+            gc_work: self.gc_work,
+            gc_work_index,
+            regions: self.regions,
+            region_index,
+            tasks: self.tasks,
+            logs: self.logs,
+            flows: self.flows,
+            flows_by_target: by_target,
+            flows_by_source: by_source,
+            counters: self.counters,
+            cpu_samples: self.cpu_samples,
+        }
+    }
+
+    /// Groups goroutines by start function, largest group first.
+    fn build_groups(&mut self) -> Vec<super::GoroutineGroup> {
+        let mut by_name: FxHashMap<u32, usize> = FxHashMap::default();
+        let mut groups: Vec<super::GoroutineGroup> = Vec::new();
+        for (i, &name) in self.goroutines.name.iter().enumerate() {
+            let gi = *by_name.entry(name).or_insert_with(|| {
+                groups.push(super::GoroutineGroup {
+                    name,
+                    members: Vec::new(),
+                });
+                groups.len() - 1
+            });
+            groups[gi].members.push(i as GIdx);
+        }
+        let strings = &self.strings;
+        groups.sort_by(|a, b| {
+            b.members
+                .len()
+                .cmp(&a.members.len())
+                .then_with(|| strings.get(a.name).cmp(strings.get(b.name)))
+        });
+        self.goroutines.group = vec![0; self.goroutines.len()];
+        for (gi, grp) in groups.iter().enumerate() {
+            for &m in &grp.members {
+                self.goroutines.group[m as usize] = gi as u32;
+            }
+        }
+        groups
+    }
+}
+
+/// Offsets of each goroutine's items in a list sorted by goroutine.
+fn index_by_g(n: usize, gs: impl Iterator<Item = GIdx>) -> Vec<u32> {
+    let mut counts = vec![0u32; n + 1];
+    for g in gs {
+        if (g as usize) < n {
+            counts[g as usize + 1] += 1;
+        }
+    }
+    for i in 1..=n {
+        counts[i] += counts[i - 1];
+    }
+    counts
+}

@@ -1,0 +1,155 @@
+//! Counter tracks (heap, goroutine counts, threads, GOMAXPROCS): step
+//! functions stored exactly until they grow past a cap, then at a coarser
+//! resolution, each bucket keeping the first time, min, max and last value,
+//! so zoomed-out views still show peaks.
+
+use crate::trace::Time;
+
+/// A step function sampled into buckets of `bucket_ns`.
+#[derive(Debug, Clone)]
+pub struct CounterSeries {
+    /// Name shown on the track.
+    pub name: &'static str,
+    /// Bucket width in ns (points closer than this are merged).
+    pub bucket_ns: Time,
+    /// Time of the first change in each bucket.
+    pub time: Vec<Time>,
+    /// Smallest value in the bucket (including the value entering it).
+    pub min: Vec<f64>,
+    /// Largest value in the bucket.
+    pub max: Vec<f64>,
+    /// Value at the end of the bucket.
+    pub last: Vec<f64>,
+}
+
+impl CounterSeries {
+    /// Most points kept before the resolution is coarsened.
+    pub const MAX_POINTS: usize = 1 << 18;
+
+    /// An empty series.
+    pub fn new(name: &'static str, bucket_ns: Time) -> CounterSeries {
+        CounterSeries {
+            name,
+            bucket_ns: bucket_ns.max(1),
+            time: Vec::new(),
+            min: Vec::new(),
+            max: Vec::new(),
+            last: Vec::new(),
+        }
+    }
+
+    /// Records that the value became `v` at time `t` (non-decreasing times).
+    pub fn set(&mut self, t: Time, v: f64) {
+        if let Some(&lt) = self.time.last() {
+            let i = self.time.len() - 1;
+            if self.last[i] == v {
+                return;
+            }
+            if t / self.bucket_ns == lt / self.bucket_ns {
+                self.min[i] = self.min[i].min(v);
+                self.max[i] = self.max[i].max(v);
+                self.last[i] = v;
+                return;
+            }
+            let prev = self.last[i];
+            self.time.push(t);
+            self.min.push(prev.min(v));
+            self.max.push(prev.max(v));
+            self.last.push(v);
+            if self.time.len() > Self::MAX_POINTS {
+                self.coarsen();
+            }
+        } else {
+            self.time.push(t);
+            self.min.push(v);
+            self.max.push(v);
+            self.last.push(v);
+        }
+    }
+
+    /// Quadruples the bucket width, merging points that now share a bucket.
+    fn coarsen(&mut self) {
+        self.bucket_ns = self.bucket_ns.saturating_mul(4).max(4);
+        let mut w = 0;
+        for r in 0..self.time.len() {
+            if w > 0 && self.time[r] / self.bucket_ns == self.time[w - 1] / self.bucket_ns {
+                self.min[w - 1] = self.min[w - 1].min(self.min[r]);
+                self.max[w - 1] = self.max[w - 1].max(self.max[r]);
+                self.last[w - 1] = self.last[r];
+            } else {
+                self.time[w] = self.time[r];
+                self.min[w] = self.min[r];
+                self.max[w] = self.max[r];
+                self.last[w] = self.last[r];
+                w += 1;
+            }
+        }
+        self.time.truncate(w);
+        self.min.truncate(w);
+        self.max.truncate(w);
+        self.last.truncate(w);
+    }
+
+    /// Number of stored points.
+    pub fn len(&self) -> usize {
+        self.time.len()
+    }
+
+    /// True when no value was ever set.
+    pub fn is_empty(&self) -> bool {
+        self.time.is_empty()
+    }
+
+    /// Value in effect at time `t` (0 before the first point).
+    pub fn value_at(&self, t: Time) -> f64 {
+        let i = self.time.partition_point(|&x| x <= t);
+        if i == 0 {
+            0.0
+        } else {
+            self.last[i - 1]
+        }
+    }
+
+    /// Largest value overall.
+    pub fn peak(&self) -> f64 {
+        self.max.iter().copied().fold(0.0, f64::max)
+    }
+
+    /// Index range of points within `[t0, t1)`, plus the one before.
+    pub fn visible(&self, t0: Time, t1: Time) -> std::ops::Range<usize> {
+        let a = self.time.partition_point(|&x| x < t0).saturating_sub(1);
+        let b = self.time.partition_point(|&x| x < t1);
+        a..b.max(a)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merges_within_bucket_and_keeps_peaks() {
+        let mut s = CounterSeries::new("x", 10);
+        s.set(0, 1.0);
+        s.set(3, 5.0);
+        s.set(4, 2.0);
+        s.set(25, 7.0);
+        assert_eq!(s.len(), 2);
+        assert_eq!((s.min[0], s.max[0], s.last[0]), (1.0, 5.0, 2.0));
+        assert_eq!((s.min[1], s.max[1]), (2.0, 7.0));
+        assert_eq!(s.value_at(24), 2.0);
+        assert_eq!(s.value_at(25), 7.0);
+        assert_eq!(s.peak(), 7.0);
+    }
+
+    #[test]
+    fn coarsens_when_full() {
+        let mut s = CounterSeries::new("x", 1);
+        for i in 0..(CounterSeries::MAX_POINTS as i64 + 10) {
+            s.set(i * 10, (i % 7) as f64);
+        }
+        assert!(s.len() <= CounterSeries::MAX_POINTS);
+        assert!(s.bucket_ns > 1);
+        assert_eq!(s.peak(), 6.0);
+    }
+}

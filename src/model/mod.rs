@@ -1,0 +1,430 @@
+//! The trace model the viewer and analyses read: lanes of spans for
+//! goroutines, procs and threads, GC and STW ranges, user annotations,
+//! flows between goroutines, counters, CPU samples, interned stacks.
+//! Built once from the ordered events, then immutable (`Arc<Trace>`).
+
+mod build;
+pub mod counters;
+pub mod lanes;
+pub mod strings;
+
+pub use build::ModelBuilder;
+pub use counters::CounterSeries;
+pub use lanes::{GoLaneState, IntervalKind, IntervalLane, LaneRange, Span, SpanArena};
+pub use strings::{Frame, StackId, StackTable, StrId, StringTable};
+
+use crate::trace::Time;
+use rustc_hash::FxHashMap;
+
+/// Index of a goroutine in [`Goroutines`].
+pub type GIdx = u32;
+/// "No goroutine" as a goroutine index.
+pub const NO_G: GIdx = u32::MAX;
+
+/// All goroutines, struct-of-arrays, in order of first appearance.
+#[derive(Debug, Default, Clone)]
+pub struct Goroutines {
+    /// Go's goroutine ID.
+    pub id: Vec<i64>,
+    /// Start function (outermost frame of the first stack seen), Go's rule.
+    pub name: Vec<StrId>,
+    /// Creation time (or the time it was first seen).
+    pub created: Vec<Time>,
+    /// Goroutine that created it ([`NO_G`] if unknown).
+    pub creator: Vec<GIdx>,
+    /// Stack of the creator at creation.
+    pub create_stack: Vec<StackId>,
+    /// The new goroutine's own stack at creation (its start function).
+    pub start_stack: Vec<StackId>,
+    /// Its state spans.
+    pub lane: Vec<LaneRange>,
+    /// True if it ended within the trace.
+    pub ended: Vec<bool>,
+    /// Last label applied (GoLabel), 0 if none.
+    pub label: Vec<StrId>,
+    /// Group (by start function) it belongs to.
+    pub group: Vec<u32>,
+    index: FxHashMap<i64, GIdx>,
+}
+
+impl Goroutines {
+    /// Number of goroutines.
+    pub fn len(&self) -> usize {
+        self.id.len()
+    }
+
+    /// True when none.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty()
+    }
+
+    /// Records the index of a new goroutine ID.
+    pub(crate) fn index_insert(&mut self, id: i64, i: GIdx) {
+        self.index.insert(id, i);
+    }
+
+    /// The index of goroutine ID `id`.
+    pub fn find(&self, id: i64) -> Option<GIdx> {
+        self.index.get(&id).copied()
+    }
+}
+
+/// A group of goroutines with the same start function.
+#[derive(Debug, Clone)]
+pub struct GoroutineGroup {
+    /// Start function ("" for unnamed).
+    pub name: StrId,
+    /// Members, by goroutine index (in order of appearance).
+    pub members: Vec<GIdx>,
+}
+
+/// A proc (P) lane.
+#[derive(Debug, Default, Clone)]
+pub struct ProcLane {
+    /// Go's proc ID.
+    pub id: i64,
+    /// Goroutines running (and syscalls) on the P.
+    pub intervals: IntervalLane,
+}
+
+/// A thread (M) lane.
+#[derive(Debug, Default, Clone)]
+pub struct ThreadLane {
+    /// Go's thread ID.
+    pub id: i64,
+    /// Goroutines running (and syscalls) on the thread.
+    pub intervals: IntervalLane,
+}
+
+/// A global range: GC mark phase or stop-the-world.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeRange {
+    /// Start.
+    pub start: Time,
+    /// End.
+    pub end: Time,
+    /// STW reason (0 for GC).
+    pub reason: StrId,
+    /// Goroutine that stopped the world ([`NO_G`] for GC).
+    pub g: GIdx,
+}
+
+/// A user region on a goroutine.
+#[derive(Debug, Clone, Copy)]
+pub struct Region {
+    /// Goroutine.
+    pub g: GIdx,
+    /// Task ID (0: background).
+    pub task: u64,
+    /// Region type.
+    pub name: StrId,
+    /// Start (trace start if it began before).
+    pub start: Time,
+    /// End (trace end if it never ended).
+    pub end: Time,
+    /// Nesting depth (0 = outermost).
+    pub depth: u16,
+    /// Whether the start / end were seen in the trace.
+    pub has_start: bool,
+    /// Whether the end was seen.
+    pub has_end: bool,
+    /// Stack at the start.
+    pub start_stack: StackId,
+}
+
+/// GC work a goroutine was charged: a mark assist or a sweep.
+#[derive(Debug, Clone, Copy)]
+pub struct GcWork {
+    /// Goroutine.
+    pub g: GIdx,
+    /// Start.
+    pub start: Time,
+    /// End.
+    pub end: Time,
+    /// [`IntervalKind::MarkAssist`] or [`IntervalKind::Sweep`].
+    pub kind: IntervalKind,
+}
+
+/// A user task.
+#[derive(Debug, Clone)]
+pub struct Task {
+    /// Task ID.
+    pub id: u64,
+    /// Task type ("" if the begin was not seen).
+    pub name: StrId,
+    /// Parent task ID (`u64::MAX` if none).
+    pub parent: u64,
+    /// Begin time, if seen.
+    pub start: Option<Time>,
+    /// End time, if seen.
+    pub end: Option<Time>,
+    /// Goroutine that began it.
+    pub start_g: GIdx,
+    /// Goroutine that ended it.
+    pub end_g: GIdx,
+    /// Stack at the begin.
+    pub start_stack: StackId,
+}
+
+/// A user log message.
+#[derive(Debug, Clone, Copy)]
+pub struct LogEntry {
+    /// Time.
+    pub time: Time,
+    /// Goroutine.
+    pub g: GIdx,
+    /// Task ID.
+    pub task: u64,
+    /// Category (key).
+    pub category: StrId,
+    /// Message.
+    pub message: StrId,
+    /// Stack.
+    pub stack: StackId,
+}
+
+/// Kinds of arrows between goroutines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum FlowKind {
+    /// A goroutine created another.
+    Create = 0,
+    /// A goroutine (or the runtime) unblocked another.
+    Unblock = 1,
+    /// A goroutine left a blocking syscall and waited for a P.
+    SyscallExit = 2,
+}
+
+/// An arrow: from a goroutine at one time to another at (maybe) a later time.
+#[derive(Debug, Clone, Copy)]
+pub struct Flow {
+    /// Kind.
+    pub kind: FlowKind,
+    /// Source goroutine ([`NO_G`] if the runtime, e.g. the netpoller).
+    pub from: GIdx,
+    /// Time at the source.
+    pub from_time: Time,
+    /// Target goroutine.
+    pub to: GIdx,
+    /// Time at the target: when it next ran (or `from_time` if it never did).
+    pub to_time: Time,
+    /// For unblocks: index of the reason the target was waiting for.
+    pub reason: u16,
+    /// Stack at the source.
+    pub stack: StackId,
+}
+
+/// A CPU profile sample.
+#[derive(Debug, Clone, Copy)]
+pub struct CpuSample {
+    /// Time.
+    pub time: Time,
+    /// Goroutine ([`NO_G`] if none).
+    pub g: GIdx,
+    /// Proc ID (-1 if none).
+    pub p: i32,
+    /// Thread ID.
+    pub m: i64,
+    /// Stack.
+    pub stack: StackId,
+}
+
+/// Counter tracks.
+#[derive(Debug, Clone)]
+pub struct Counters {
+    /// Live heap bytes.
+    pub heap_alloc: CounterSeries,
+    /// Heap goal bytes.
+    pub heap_goal: CounterSeries,
+    /// GOMAXPROCS.
+    pub gomaxprocs: CounterSeries,
+    /// Goroutines running.
+    pub running: CounterSeries,
+    /// Goroutines runnable.
+    pub runnable: CounterSeries,
+    /// Goroutines waiting.
+    pub waiting: CounterSeries,
+    /// Goroutines in syscalls.
+    pub syscall: CounterSeries,
+    /// Threads running Go code (holding a P).
+    pub threads_running: CounterSeries,
+    /// Threads in syscalls.
+    pub threads_syscall: CounterSeries,
+}
+
+impl Counters {
+    /// Empty counters with a bucket width.
+    pub fn new(bucket_ns: Time) -> Counters {
+        let s = |n| CounterSeries::new(n, bucket_ns);
+        Counters {
+            heap_alloc: s("heap in use"),
+            heap_goal: s("heap goal"),
+            gomaxprocs: s("GOMAXPROCS"),
+            running: s("running"),
+            runnable: s("runnable"),
+            waiting: s("waiting"),
+            syscall: s("in syscall"),
+            threads_running: s("threads running"),
+            threads_syscall: s("threads in syscall"),
+        }
+    }
+}
+
+/// What was lost when the trace could not be read to the end.
+#[derive(Debug, Clone)]
+pub struct Loss {
+    /// The error that stopped reading (one line).
+    pub message: String,
+    /// Bytes of the file not used.
+    pub bytes_lost: u64,
+}
+
+/// Facts about the file and the load.
+#[derive(Debug, Clone, Default)]
+pub struct TraceMeta {
+    /// Format version, "1.26" style.
+    pub version: String,
+    /// File size.
+    pub file_bytes: u64,
+    /// Events read.
+    pub events: u64,
+    /// Generations read (v2) or 1 (v1).
+    pub generations: u64,
+    /// Time of the first event.
+    pub start: Time,
+    /// Time of the last event.
+    pub end: Time,
+    /// Set when reading stopped early.
+    pub loss: Option<Loss>,
+}
+
+/// The whole model of a trace.
+#[derive(Debug, Clone)]
+pub struct Trace {
+    /// Facts.
+    pub meta: TraceMeta,
+    /// Interned strings.
+    pub strings: StringTable,
+    /// Interned frames and stacks.
+    pub stacks: StackTable,
+    /// Block/stop reasons (index 0 is "").
+    pub reasons: Vec<StrId>,
+    /// Goroutines.
+    pub goroutines: Goroutines,
+    /// Goroutine state spans.
+    pub spans: SpanArena,
+    /// Goroutine groups by start function, largest first.
+    pub groups: Vec<GoroutineGroup>,
+    /// Procs, by ID.
+    pub procs: Vec<ProcLane>,
+    /// Threads, by ID.
+    pub threads: Vec<ThreadLane>,
+    /// GC mark phases.
+    pub gc: Vec<TimeRange>,
+    /// Stop-the-world pauses.
+    pub stw: Vec<TimeRange>,
+    /// GC work rows, sorted by (goroutine, start).
+    pub gc_work: Vec<GcWork>,
+    /// First GC work item of each goroutine (len = goroutines + 1).
+    pub gc_work_index: Vec<u32>,
+    /// User regions, sorted by (goroutine, start).
+    pub regions: Vec<Region>,
+    /// First region of each goroutine in `regions` (len = goroutines + 1).
+    pub region_index: Vec<u32>,
+    /// Tasks by ID.
+    pub tasks: Vec<Task>,
+    /// Log messages in time order.
+    pub logs: Vec<LogEntry>,
+    /// Arrows in time order.
+    pub flows: Vec<Flow>,
+    /// Flow indexes sorted by (to, to_time).
+    pub flows_by_target: Vec<u32>,
+    /// Flow indexes sorted by (from, from_time).
+    pub flows_by_source: Vec<u32>,
+    /// Counters.
+    pub counters: Counters,
+    /// CPU samples in time order.
+    pub cpu_samples: Vec<CpuSample>,
+}
+
+impl Trace {
+    /// A string by ID.
+    #[inline]
+    pub fn str(&self, id: StrId) -> &str {
+        self.strings.get(id)
+    }
+
+    /// A reason by index.
+    #[inline]
+    pub fn reason(&self, r: u16) -> &str {
+        self.reasons.get(r as usize).map_or("", |&s| self.strings.get(s))
+    }
+
+    /// Duration of the trace.
+    pub fn duration(&self) -> Time {
+        self.meta.end - self.meta.start
+    }
+
+    /// The regions of goroutine `g`.
+    pub fn regions_of(&self, g: GIdx) -> &[Region] {
+        let i = g as usize;
+        if i + 1 >= self.region_index.len() {
+            return &[];
+        }
+        &self.regions[self.region_index[i] as usize..self.region_index[i + 1] as usize]
+    }
+
+    /// The GC work rows of goroutine `g`.
+    pub fn gc_work_of(&self, g: GIdx) -> &[GcWork] {
+        let i = g as usize;
+        if i + 1 >= self.gc_work_index.len() {
+            return &[];
+        }
+        &self.gc_work[self.gc_work_index[i] as usize..self.gc_work_index[i + 1] as usize]
+    }
+
+    /// Flows whose target is `g`.
+    pub fn flows_into(&self, g: GIdx) -> impl Iterator<Item = &Flow> + '_ {
+        let a = self.flows_by_target.partition_point(|&i| self.flows[i as usize].to < g);
+        let b = self.flows_by_target.partition_point(|&i| self.flows[i as usize].to <= g);
+        self.flows_by_target[a..b].iter().map(move |&i| &self.flows[i as usize])
+    }
+
+    /// Flows whose source is `g`.
+    pub fn flows_from(&self, g: GIdx) -> impl Iterator<Item = &Flow> + '_ {
+        let a = self.flows_by_source.partition_point(|&i| self.flows[i as usize].from < g);
+        let b = self.flows_by_source.partition_point(|&i| self.flows[i as usize].from <= g);
+        self.flows_by_source[a..b].iter().map(move |&i| &self.flows[i as usize])
+    }
+
+    /// The unblock that made `g` runnable at time `t` (start of a runnable span).
+    pub fn unblocked_by(&self, g: GIdx, t: Time) -> Option<&Flow> {
+        self.flows_into(g)
+            .find(|f| f.kind == FlowKind::Unblock && f.from_time == t)
+    }
+
+    /// Name of a goroutine for display: "G123 main.worker".
+    pub fn goroutine_label(&self, g: GIdx) -> String {
+        let i = g as usize;
+        if i >= self.goroutines.len() {
+            return "runtime".to_string();
+        }
+        let name = self.str(self.goroutines.name[i]);
+        if name.is_empty() {
+            format!("G{}", self.goroutines.id[i])
+        } else {
+            format!("G{} {}", self.goroutines.id[i], name)
+        }
+    }
+
+    /// Approximate heap bytes held by the model.
+    pub fn heap_bytes(&self) -> usize {
+        let g = &self.goroutines;
+        self.spans.heap_bytes()
+            + g.id.capacity() * 56
+            + self.flows.capacity() * std::mem::size_of::<Flow>()
+            + self.regions.capacity() * std::mem::size_of::<Region>()
+            + self.procs.iter().map(|p| p.intervals.len() * 21).sum::<usize>()
+            + self.threads.iter().map(|p| p.intervals.len() * 21).sum::<usize>()
+    }
+}

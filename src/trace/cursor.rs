@@ -1,0 +1,190 @@
+//! A cursor over one thread's event batches in a generation, decoding timed
+//! events lazily (Go's `batchCursor`), and the frontier min-heap of cursors.
+
+use super::batch::BatchRef;
+use super::error::{trace_err, Result};
+use super::ids::{ThreadId, Time};
+use super::spec::{EventType, NUM_SPECS};
+use super::table::ClockSync;
+use super::varint::uvarint;
+
+/// A raw timed event: type, time, arguments after the timestamp.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BaseEvent {
+    /// Wire type.
+    pub typ: EventType,
+    /// Time in nanoseconds.
+    pub time: Time,
+    /// Arguments (room for the largest timed event plus smuggled extras).
+    pub args: [u64; 4],
+}
+
+impl Default for EventType {
+    fn default() -> Self {
+        EventType::NONE
+    }
+}
+
+/// Position in one thread's batches.
+#[derive(Debug, Clone)]
+pub struct BatchCursor {
+    /// The thread.
+    pub m: ThreadId,
+    last_ts: Time,
+    idx: usize,
+    data_off: usize,
+    /// The event under the cursor.
+    pub ev: BaseEvent,
+}
+
+impl BatchCursor {
+    /// A cursor before the first event of thread `m`.
+    pub fn new(m: ThreadId) -> BatchCursor {
+        BatchCursor {
+            m,
+            last_ts: 0,
+            idx: 0,
+            data_off: 0,
+            ev: BaseEvent::default(),
+        }
+    }
+
+    /// Decodes the next event into `self.ev`; false at the end.
+    pub fn next_event(&mut self, batches: &[BatchRef], body: &[u8], freq: &ClockSync) -> Result<bool> {
+        while self.idx < batches.len() && batches[self.idx].data_len == self.data_off {
+            self.idx += 1;
+            self.data_off = 0;
+            self.last_ts = 0;
+        }
+        if self.idx == batches.len() {
+            return Ok(false);
+        }
+        let b = &batches[self.idx];
+        if self.last_ts == 0 {
+            self.last_ts = freq.mul(b.time);
+        }
+        let data = &b.data(body)[self.data_off..];
+        let (n, tsdiff) = read_timed_base_event(data, &mut self.ev)?;
+        self.ev.time = freq.mul(tsdiff).wrapping_add(self.last_ts);
+        self.last_ts = self.ev.time;
+        self.data_off += n;
+        Ok(true)
+    }
+}
+
+/// Decodes one timed event at the start of `b` (Go's `readTimedBaseEvent`).
+#[inline]
+fn read_timed_base_event(b: &[u8], e: &mut BaseEvent) -> Result<(usize, u64)> {
+    let typ = EventType(b[0]);
+    if typ.0 as usize >= NUM_SPECS {
+        return Err(trace_err!("found invalid event type: {}", typ.0));
+    }
+    let spec = &super::spec::SPECS[typ.0 as usize];
+    if spec.args.is_empty() || !spec.is_timed {
+        return Err(trace_err!("found event without a timestamp: type={}", typ.0));
+    }
+    e.typ = typ;
+    let mut n = 1;
+    let Some((ts, nb)) = uvarint(&b[n..]) else {
+        return Err(trace_err!("found invalid uvarint for timestamp"));
+    };
+    n += nb;
+    for i in 0..spec.args.len() - 1 {
+        let Some((arg, nb)) = uvarint(&b[n..]) else {
+            return Err(trace_err!("found invalid uvarint"));
+        };
+        e.args[i] = arg;
+        n += nb;
+    }
+    Ok((n, ts))
+}
+
+/// The frontier: a binary min-heap of cursors by next event time, with
+/// exactly Go's sift rules so that ties resolve as Go resolves them.
+#[derive(Debug, Default)]
+pub struct Frontier {
+    /// Heap-ordered cursors.
+    pub heap: Vec<BatchCursor>,
+}
+
+impl Frontier {
+    /// Number of cursors.
+    pub fn len(&self) -> usize {
+        self.heap.len()
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.heap.is_empty()
+    }
+
+    /// Adds a cursor.
+    pub fn insert(&mut self, bc: BatchCursor) {
+        self.heap.push(bc);
+        let i = self.heap.len() - 1;
+        self.sift_up(i);
+    }
+
+    /// Restores the heap after the cursor at `i` moved forward.
+    pub fn update(&mut self, i: usize) {
+        if self.sift_up(i) != i {
+            return;
+        }
+        self.sift_down(i);
+    }
+
+    /// Removes the cursor at `i`.
+    pub fn remove(&mut self, mut i: usize) {
+        while i > 0 {
+            self.heap.swap((i - 1) / 2, i);
+            i = (i - 1) / 2;
+        }
+        let last = self.heap.len() - 1;
+        self.heap.swap(0, last);
+        self.heap.pop();
+        self.sift_down(0);
+    }
+
+    /// Sorts cursors by time (still a valid heap), for the slow path.
+    pub fn sort(&mut self) {
+        // N.B. Go uses an unstable sort here; for fewer than 12 threads it is
+        // an insertion sort, which is stable like ours.
+        self.heap.sort_by_key(|c| c.ev.time);
+    }
+
+    fn sift_up(&mut self, mut i: usize) -> usize {
+        while i > 0 && self.heap[(i - 1) / 2].ev.time > self.heap[i].ev.time {
+            self.heap.swap((i - 1) / 2, i);
+            i = (i - 1) / 2;
+        }
+        i
+    }
+
+    fn sift_down(&mut self, mut i: usize) -> usize {
+        loop {
+            let m = self.min3(i, 2 * i + 1, 2 * i + 2);
+            if m == i {
+                break;
+            }
+            self.heap.swap(i, m);
+            i = m;
+        }
+        i
+    }
+
+    fn min3(&self, i0: usize, i1: usize, i2: usize) -> usize {
+        let mut min_idx = i0;
+        let mut min_t = Time::MAX;
+        if i0 < self.heap.len() {
+            min_t = self.heap[i0].ev.time;
+        }
+        if i1 < self.heap.len() && self.heap[i1].ev.time < min_t {
+            min_t = self.heap[i1].ev.time;
+            min_idx = i1;
+        }
+        if i2 < self.heap.len() && self.heap[i2].ev.time < min_t {
+            min_idx = i2;
+        }
+        min_idx
+    }
+}

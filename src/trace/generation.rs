@@ -1,0 +1,398 @@
+//! Generations of a v2 trace: where each begins and ends (planned from batch
+//! headers alone, in Go's reading order), and the decoding of a generation's
+//! structural batches (strings, stacks, CPU samples, clock) into tables.
+
+use super::batch::{read_batch, BatchRead, BatchRef};
+use super::error::{trace_err, Result, TraceError};
+use super::ids::{GoId, ProcId, SchedCtx, ThreadId, Time};
+use super::spec::{EventType, MAX_EVENT_TRAILER_DATA_SIZE, MAX_FRAMES_PER_STACK};
+use super::table::{EvTable, RawFrame};
+use super::varint::ByteCursor;
+use rustc_hash::FxHashMap;
+use std::sync::Arc;
+
+/// Go trace format versions (the minor number in the header).
+pub const GO122: u32 = 22;
+/// Go 1.23 format.
+pub const GO123: u32 = 23;
+/// Go 1.25 format (sync batches, clock snapshots).
+pub const GO125: u32 = 25;
+/// Go 1.26 format (in-band end-of-generation).
+pub const GO126: u32 = 26;
+
+/// How reading a generation's batches ended.
+#[derive(Debug, Clone)]
+pub enum PlanEnd {
+    /// The generation is complete.
+    Complete,
+    /// The generation's batches were read, but reading the next one failed;
+    /// Go (before 1.26) uses the generation and reports this error after it.
+    SpillError(TraceError),
+    /// The generation is broken: report this error after checking its batches.
+    Fatal(TraceError),
+    /// Input ended cleanly with no event batches: the trace is over.
+    EndOfTrace,
+}
+
+/// The batches of one generation, located but not decoded.
+#[derive(Debug, Clone)]
+pub struct GenerationPlan {
+    /// Generation number from the batch headers.
+    pub gen: u64,
+    /// Batches in file order.
+    pub batches: Vec<BatchRef>,
+    /// How reading ended.
+    pub end: PlanEnd,
+    /// Body offsets covered by this generation.
+    pub byte_range: (usize, usize),
+}
+
+/// Splits a v2 trace body into generations following exactly the batch
+/// reading logic of Go's parser for `version`, without decoding payloads.
+pub fn plan_generations(body: &[u8], version: u32, header_len: usize) -> Vec<GenerationPlan> {
+    let mut plans = Vec::new();
+    let mut pos = 0usize;
+    let mut spill: Option<(BatchRef, u64)> = None;
+    loop {
+        let start = spill.as_ref().map_or(pos, |(b, _)| b.offset);
+        let mut plan = GenerationPlan {
+            gen: 0,
+            batches: Vec::new(),
+            end: PlanEnd::Complete,
+            byte_range: (start, start),
+        };
+        let mut event_batches = 0usize;
+        if let Some((b, g)) = spill.take() {
+            plan.gen = g;
+            plan.batches.push(b);
+        }
+        let mut stop = false;
+        loop {
+            let (b, gen, next) = match read_batch(body, pos) {
+                Ok((BatchRead::Eof, _)) => {
+                    if version >= GO126 {
+                        if event_batches != 0 {
+                            plan.end = PlanEnd::Fatal(trace_err!(
+                                "incomplete generation found; trace likely truncated"
+                            ));
+                        } else {
+                            plan.end = PlanEnd::EndOfTrace;
+                        }
+                    } else if plan.gen == 0 {
+                        // Nothing read at all: Go still runs its checks and
+                        // fails on the missing frequency.
+                        plan.end = PlanEnd::Complete;
+                    }
+                    stop = true;
+                    break;
+                }
+                Ok((BatchRead::Batch(b, gen), next)) => (b, gen, next),
+                Err((e, _)) => {
+                    let err = e.into_error(header_len);
+                    plan.end = if version < GO126 && plan.gen != 0 {
+                        PlanEnd::SpillError(err)
+                    } else {
+                        PlanEnd::Fatal(err)
+                    };
+                    stop = true;
+                    break;
+                }
+            };
+            if version >= GO126 {
+                if plan.gen == 0 {
+                    plan.gen = gen;
+                }
+                if b.end_of_generation {
+                    pos = next;
+                    break;
+                }
+                if gen == 0 {
+                    plan.end = PlanEnd::Fatal(trace_err!("invalid generation number {gen}"));
+                    stop = true;
+                    break;
+                }
+                if gen != plan.gen {
+                    plan.end = PlanEnd::Fatal(trace_err!(
+                        "broken trace: missing end-of-generation event, or generations are interleaved"
+                    ));
+                    stop = true;
+                    break;
+                }
+            } else {
+                if gen == 0 {
+                    plan.end = PlanEnd::Fatal(trace_err!("invalid generation number {gen}"));
+                    stop = true;
+                    break;
+                }
+                if plan.gen == 0 {
+                    plan.gen = gen;
+                }
+                if gen == plan.gen.wrapping_add(1) {
+                    spill = Some((b, gen));
+                    pos = next;
+                    break;
+                }
+                if gen != plan.gen {
+                    plan.end = PlanEnd::Fatal(trace_err!("generations out of order"));
+                    stop = true;
+                    break;
+                }
+            }
+            if !b.end_of_generation && b.exp == 0 && !is_structural(&b, body, version) {
+                event_batches += 1;
+            }
+            plan.batches.push(b);
+            pos = next;
+        }
+        plan.byte_range.1 = pos;
+        let end_of_trace = matches!(plan.end, PlanEnd::EndOfTrace);
+        plans.push(plan);
+        if stop || end_of_trace || (version < GO126 && spill.is_none()) {
+            break;
+        }
+    }
+    plans
+}
+
+/// True for strings, stacks, CPU samples and sync batches.
+fn is_structural(b: &BatchRef, body: &[u8], version: u32) -> bool {
+    match b.first_type(body) {
+        Some(t) => {
+            t == EventType::STRINGS
+                || t == EventType::STACKS
+                || t == EventType::CPU_SAMPLES
+                || (t == EventType::FREQUENCY && version < GO125)
+                || (t == EventType::SYNC && version >= GO125)
+        }
+        None => false,
+    }
+}
+
+/// A CPU profile sample, time already in nanoseconds.
+#[derive(Debug, Clone, Copy)]
+pub struct CpuSample {
+    /// Where the sample was taken.
+    pub ctx: SchedCtx,
+    /// When.
+    pub time: Time,
+    /// Stack ID in the generation's table.
+    pub stack: u64,
+}
+
+/// A decoded generation: tables, per-thread event batches, CPU samples.
+#[derive(Debug)]
+pub struct Generation {
+    /// Generation number.
+    pub gen: u64,
+    /// Lookup tables shared by all events of the generation.
+    pub table: Arc<EvTable>,
+    /// Event batches grouped by thread.
+    pub batches: FxHashMap<ThreadId, Vec<BatchRef>>,
+    /// Threads in order of first appearance.
+    pub batch_ms: Vec<ThreadId>,
+    /// CPU samples sorted by time.
+    pub cpu_samples: Vec<CpuSample>,
+    /// Smallest batch timestamp (ticks).
+    pub min_ts: u64,
+}
+
+/// Decodes a planned generation (Go's `readGeneration` after the batches
+/// are found): processes structural batches, checks invariants. Ok(None)
+/// when the plan is the clean end of the trace.
+pub fn decode_generation(body: &[u8], plan: &GenerationPlan, version: u32) -> Result<Option<Generation>> {
+    let mut table = EvTable::new();
+    let mut g = Generation {
+        gen: plan.gen,
+        table: Arc::new(EvTable::new()),
+        batches: FxHashMap::default(),
+        batch_ms: Vec::new(),
+        cpu_samples: Vec::new(),
+        min_ts: 0,
+    };
+    for b in &plan.batches {
+        if b.end_of_generation {
+            continue;
+        }
+        if g.min_ts == 0 || b.time < g.min_ts {
+            g.min_ts = b.time;
+        }
+        process_batch(&mut g, &mut table, b, body, version).map_err(|e| {
+            e.in_generation(plan.gen).at_offset(b.offset as u64)
+        })?;
+    }
+    match &plan.end {
+        PlanEnd::Fatal(e) => return Err(e.clone().in_generation(plan.gen)),
+        PlanEnd::EndOfTrace => return Ok(None),
+        _ => {}
+    }
+    if table.sync.freq == 0.0 {
+        return Err(trace_err!("no frequency event found").in_generation(plan.gen));
+    }
+    if version >= GO125 && !table.sync.has_clock_snapshot {
+        return Err(trace_err!("no clock snapshot event found").in_generation(plan.gen));
+    }
+    table.stacks.compactify();
+    table.strings.compactify();
+    table.validate_stack_strings().map_err(|e| e.in_generation(plan.gen))?;
+    for s in &mut g.cpu_samples {
+        s.time = table.sync.mul(s.time as u64);
+    }
+    // N.B. Go sorts with an unstable sort; equal timestamps are vanishingly
+    // rare for samples and we keep file order for them.
+    g.cpu_samples.sort_by_key(|s| s.time);
+    g.table = Arc::new(table);
+    Ok(Some(g))
+}
+
+fn process_batch(
+    g: &mut Generation,
+    table: &mut EvTable,
+    b: &BatchRef,
+    body: &[u8],
+    version: u32,
+) -> Result<()> {
+    let data = b.data(body);
+    match b.first_type(body) {
+        Some(EventType::STRINGS) => add_strings(table, data),
+        Some(EventType::STACKS) => add_stacks(table, data),
+        Some(EventType::CPU_SAMPLES) => add_cpu_samples(&mut g.cpu_samples, data),
+        Some(EventType::FREQUENCY) if version < GO125 => set_sync(table, b, data, version),
+        Some(EventType::SYNC) if version >= GO125 => set_sync(table, b, data, version),
+        _ if b.exp != 0 => {
+            table.experimental_batches += 1;
+            Ok(())
+        }
+        _ => {
+            g.batches
+                .entry(b.m)
+                .or_insert_with(|| {
+                    g.batch_ms.push(b.m);
+                    Vec::new()
+                })
+                .push(*b);
+            Ok(())
+        }
+    }
+}
+
+fn eof() -> TraceError {
+    trace_err!("unexpected EOF")
+}
+
+fn add_strings(table: &mut EvTable, data: &[u8]) -> Result<()> {
+    let mut r = ByteCursor::new(&data[1..]);
+    while !r.is_empty() {
+        let ev = r.byte().ok_or_else(eof)?;
+        if EventType(ev) != EventType::STRING {
+            return Err(trace_err!("expected string event, got {ev}"));
+        }
+        let id = r.uvarint().ok_or_else(eof)?;
+        let len = r.uvarint().ok_or_else(eof)?;
+        if len > MAX_EVENT_TRAILER_DATA_SIZE {
+            return Err(trace_err!(
+                "invalid string size {len}, maximum is {MAX_EVENT_TRAILER_DATA_SIZE}"
+            ));
+        }
+        let avail = r.remaining();
+        let bytes = r.bytes(len as usize).ok_or_else(|| {
+            trace_err!("failed to read full string: read {avail} but wanted {len}")
+        })?;
+        table.strings.insert(id, String::from_utf8_lossy(bytes).into_owned())?;
+    }
+    Ok(())
+}
+
+fn add_stacks(table: &mut EvTable, data: &[u8]) -> Result<()> {
+    let mut r = ByteCursor::new(&data[1..]);
+    while !r.is_empty() {
+        let ev = r.byte().ok_or_else(eof)?;
+        if EventType(ev) != EventType::STACK {
+            return Err(trace_err!("expected stack event, got {ev}"));
+        }
+        let id = r.uvarint().ok_or_else(eof)?;
+        let n = r.uvarint().ok_or_else(eof)?;
+        if n > MAX_FRAMES_PER_STACK {
+            return Err(trace_err!(
+                "invalid stack size {n}, maximum is {MAX_FRAMES_PER_STACK}"
+            ));
+        }
+        let mut pcs = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            let mut field = |what: &str| {
+                r.uvarint().ok_or_else(|| {
+                    trace_err!("reading frame {}'s {what} for stack {id}: unexpected EOF", i + 1)
+                })
+            };
+            let pc = field("PC")?;
+            let func = field("funcID")?;
+            let file = field("fileID")?;
+            let line = field("line")?;
+            pcs.push(pc);
+            table.pcs.entry(pc).or_insert(RawFrame { pc, func, file, line });
+        }
+        table.stacks.insert(id, pcs)?;
+    }
+    Ok(())
+}
+
+fn add_cpu_samples(out: &mut Vec<CpuSample>, data: &[u8]) -> Result<()> {
+    let mut r = ByteCursor::new(&data[1..]);
+    while !r.is_empty() {
+        let ev = r.byte().ok_or_else(eof)?;
+        if EventType(ev) != EventType::CPU_SAMPLE {
+            return Err(trace_err!("expected CPU sample event, got {ev}"));
+        }
+        let ts = r.uvarint().ok_or_else(eof)?;
+        let m = r.uvarint().ok_or_else(eof)?;
+        let p = r.uvarint().ok_or_else(eof)?;
+        let g = r.uvarint().ok_or_else(eof)?;
+        let stack = r.uvarint().ok_or_else(eof)?;
+        out.push(CpuSample {
+            ctx: SchedCtx {
+                m: ThreadId(m as i64),
+                p: ProcId(p as i64),
+                g: if g == 0 { GoId::NONE } else { GoId(g as i64) },
+            },
+            // N.B. ticks until the frequency is known; converted later.
+            time: ts as i64,
+            stack,
+        });
+    }
+    Ok(())
+}
+
+fn set_sync(table: &mut EvTable, b: &BatchRef, data: &[u8], version: u32) -> Result<()> {
+    let mut r = ByteCursor::new(data);
+    if version >= GO125 {
+        r.byte(); // the Sync header byte, checked by the caller
+    }
+    let mut last_ts = b.time;
+    let s = &mut table.sync;
+    while !r.is_empty() {
+        let ev = EventType(r.byte().ok_or_else(eof)?);
+        if ev == EventType::FREQUENCY {
+            if s.freq != 0.0 {
+                return Err(trace_err!("found multiple frequency events"));
+            }
+            let f = r.uvarint().ok_or_else(eof)?;
+            s.freq = 1.0 / (f as f64 / 1e9);
+        } else if ev == EventType::CLOCK_SNAPSHOT && version >= GO125 {
+            if s.has_clock_snapshot {
+                return Err(trace_err!("found multiple clock snapshot events"));
+            }
+            s.has_clock_snapshot = true;
+            let d = r.uvarint().ok_or_else(eof)?;
+            last_ts = last_ts.wrapping_add(d);
+            s.snap_time = last_ts;
+            s.snap_mono = r.uvarint().ok_or_else(eof)?;
+            s.snap_wall_sec = r.uvarint().ok_or_else(eof)?;
+            s.snap_wall_nsec = r.uvarint().ok_or_else(eof)?;
+        } else {
+            return Err(trace_err!(
+                "expected frequency or clock snapshot event, got {}",
+                ev.0
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,49 @@
+//! Shared helpers for the integration tests: finding committed traces and
+//! reading the expected figures Go's own tools wrote next to them.
+
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The crate's testdata directory.
+pub fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
+}
+
+/// Every `*.trace` in the given testdata subdirectories, sorted.
+pub fn traces(dirs: &[&str]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for d in dirs {
+        let Ok(rd) = std::fs::read_dir(testdata().join(d)) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "trace") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The file next to `trace` with its `.trace` extension replaced by `suffix`.
+pub fn sibling(trace: &Path, suffix: &str) -> PathBuf {
+    let s = trace.to_string_lossy();
+    PathBuf::from(format!("{}{}", s.trim_end_matches(".trace"), suffix))
+}
+
+/// Reads a gzipped JSON file.
+pub fn read_json_gz(path: &Path) -> Option<serde_json::Value> {
+    let f = std::fs::File::open(path).ok()?;
+    let mut s = String::new();
+    flate2::read::GzDecoder::new(f).read_to_string(&mut s).ok()?;
+    serde_json::from_str(&s).ok()
+}
+
+/// Short name of a trace for messages.
+pub fn name(p: &Path) -> String {
+    p.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}
