@@ -46,6 +46,46 @@ pub enum Command {
         /// Trace file.
         file: PathBuf,
     },
+    /// Write a blocking profile (like `go tool trace -pprof=TYPE`) as gzipped pprof.
+    Pprof {
+        /// Profile type: net, sync, syscall or sched.
+        #[arg(long = "type", value_parser = ["net", "sync", "syscall", "sched"])]
+        kind: String,
+        /// Trace file.
+        file: PathBuf,
+        /// Output file (`go tool pprof OUT` reads it).
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+    /// Minimum mutator utilization for windows of 1µs, 10µs, ... 10s.
+    Mmu {
+        /// Trace file.
+        file: PathBuf,
+        /// Print JSON (the only output format, kept for symmetry with stats).
+        #[arg(long)]
+        json: bool,
+        /// Do not count stop-the-world pauses as GC time.
+        #[arg(long)]
+        no_stw: bool,
+        /// Do not count background mark workers.
+        #[arg(long)]
+        no_background: bool,
+        /// Do not count mark assists.
+        #[arg(long)]
+        no_assist: bool,
+        /// Count sweeping.
+        #[arg(long)]
+        sweep: bool,
+        /// Per-P ("per-goroutine") utilization instead of system-wide.
+        #[arg(long)]
+        per_proc: bool,
+        /// Also print these percentiles of mutator utilization (e.g. 99 or 99.9).
+        #[arg(long = "percentile")]
+        percentiles: Vec<f64>,
+        /// Also list the N worst windows of each size.
+        #[arg(long, default_value_t = 0)]
+        worst: usize,
+    },
     /// Load the trace fully and print load time and memory as JSON.
     Bench {
         /// Trace file.
@@ -60,6 +100,27 @@ pub fn run(cmd: Command) -> i32 {
         Command::Stats { file, json } => stats(&file, json),
         Command::Dump { file } => dump(&file),
         Command::Bench { file } => bench(&file),
+        Command::Pprof { kind, file, output } => pprof(&kind, &file, &output),
+        Command::Mmu {
+            file,
+            json: _,
+            no_stw,
+            no_background,
+            no_assist,
+            sweep,
+            per_proc,
+            percentiles,
+            worst,
+        } => {
+            let flags = crate::analysis::mmu::UtilFlags {
+                stw: !no_stw,
+                background: !no_background,
+                assist: !no_assist,
+                sweep,
+                per_proc,
+            };
+            mmu(&file, flags, &percentiles, worst)
+        }
     };
     match res {
         Ok(code) => code,
@@ -265,5 +326,61 @@ fn bench(file: &Path) -> Result<i32, LoadError> {
         "spans": l.trace.spans.len(),
     });
     println!("{v}");
+    Ok(0)
+}
+
+fn pprof(kind: &str, file: &Path, output: &Path) -> Result<i32, LoadError> {
+    use crate::analysis::profiles::{blocking_profile, ProfileKind, Scope};
+    let l = load_with_progress(file)?;
+    if let Some(line) = loss_line(&l) {
+        eprintln!("gotraceview: {line}");
+    }
+    let kind = ProfileKind::parse(kind).unwrap_or(ProfileKind::Sync);
+    let prof = blocking_profile(&l.trace, kind, &Scope::all(&l.trace));
+    let bytes = crate::analysis::pprof::encode_gzipped(&crate::analysis::pprof::to_pprof(&l.trace, &prof));
+    std::fs::write(output, bytes).map_err(|e| LoadError {
+        file: output.display().to_string(),
+        message: format!("cannot write profile: {e}"),
+    })?;
+    eprintln!(
+        "{}: {} samples, {} waits, {} total delay",
+        kind.title(),
+        prof.records.len(),
+        prof.total_count(),
+        fmt_duration(prof.total_delay_ns())
+    );
+    Ok(0)
+}
+
+fn mmu(file: &Path, flags: crate::analysis::mmu::UtilFlags, percentiles: &[f64], worst: usize) -> Result<i32, LoadError> {
+    use crate::analysis::mmu::{mutator_utilization, MmuCurve};
+    use serde_json::json;
+    let l = load_with_progress(file)?;
+    if let Some(line) = loss_line(&l) {
+        eprintln!("gotraceview: {line}");
+    }
+    let curve = MmuCurve::new(mutator_utilization(&l.gc_log, flags));
+    let quantiles: Vec<f64> = percentiles.iter().map(|p| 1.0 - p / 100.0).collect();
+    let mut points = Vec::new();
+    let mut w: i64 = 1_000;
+    while w <= 10_000_000_000 {
+        let mut p = json!({ "window_ns": w, "mmu": curve.mmu(w) });
+        if !quantiles.is_empty() {
+            let mud = curve.mud(w, &quantiles);
+            for (pct, v) in percentiles.iter().zip(mud) {
+                p[format!("p{pct}")] = json!(v);
+            }
+        }
+        if worst > 0 {
+            p["worst"] = json!(curve
+                .examples(w, worst)
+                .iter()
+                .map(|x| json!({"time_ns": x.time, "util": x.util}))
+                .collect::<Vec<_>>());
+        }
+        points.push(p);
+        w *= 10;
+    }
+    println!("{}", serde_json::to_string_pretty(&json!({ "mmu": points })).unwrap_or_default());
     Ok(0)
 }

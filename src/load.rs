@@ -3,6 +3,7 @@
 //! progress, honour cancellation, and turn every failure into one line
 //! naming the file.
 
+use crate::analysis::gclog::{GcLog, GcLogBuilder};
 use crate::analysis::summary::{Summarizer, Summary};
 use crate::model::{Loss, ModelBuilder, Trace};
 use crate::trace::header::Header;
@@ -102,6 +103,8 @@ pub struct LoadedTrace {
     pub trace: Trace,
     /// Go's goroutine analysis.
     pub summary: Summary,
+    /// What minimum mutator utilization needs.
+    pub gc_log: GcLog,
     /// Wall time of the load.
     pub load_ms: f64,
 }
@@ -151,6 +154,7 @@ pub fn load_bytes(name: &str, data: &[u8], progress: &Progress, cancel: &AtomicB
     progress.set_phase(LoadPhase::Building);
     let mut builder = ModelBuilder::new(1);
     let mut summarizer = Summarizer::new();
+    let mut gc_log = GcLogBuilder::default();
     let mut n: u64 = 0;
     let mut real_events: u64 = 0;
     let mut failure = None;
@@ -160,6 +164,7 @@ pub fn load_bytes(name: &str, data: &[u8], progress: &Progress, cancel: &AtomicB
                 reader.with_table(|t| {
                     builder.event(&ev, t);
                     summarizer.event(&ev, t);
+                    gc_log.event(&ev, t);
                 });
                 n += 1;
                 if ev.typ != crate::trace::EventType::SYNC_EVENT {
@@ -214,6 +219,7 @@ pub fn load_bytes(name: &str, data: &[u8], progress: &Progress, cancel: &AtomicB
         name: name.to_string(),
         trace,
         summary,
+        gc_log: gc_log.finish(),
         load_ms: start.elapsed().as_secs_f64() * 1e3,
     })
 }

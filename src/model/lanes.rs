@@ -69,7 +69,9 @@ pub struct SpanArena {
     pub state: Vec<u8>,
     /// Reason index (into `Trace::reasons`) for waiting/stopped spans, 0 if none.
     pub reason: Vec<u16>,
-    /// Stack where the state began (block, stop, syscall), 0 if none.
+    /// Stack of the event that began the span, 0 if none: where the goroutine
+    /// blocked, stopped or entered a syscall, or where its waker (unblock) or
+    /// creator (creation) was.
     pub stack: Vec<StackId>,
 }
 

@@ -117,6 +117,11 @@ impl GoState {
         }
     }
 
+    /// Running or in a syscall (Go's `Executing`).
+    pub fn is_executing(self) -> bool {
+        self == GoState::Running || self == GoState::Syscall
+    }
+
     /// Go's name for the state.
     pub fn name(self) -> &'static str {
         match self {

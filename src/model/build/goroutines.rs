@@ -232,9 +232,9 @@ impl ModelBuilder {
             GoState::Undetermined => {
                 let g = self.new_goroutine(id, self.sync_time);
                 if let Some(s) = lane_state(to, ev.ctx.p.is_some()) {
-                    // Known only from now, but it was in this state since
-                    // the generation started (Go's summary counts it so too).
-                    self.set_state(g, self.sync_time, s, 0, stack);
+                    // The lane starts where the state became known (the
+                    // goroutine analysis counts from the generation start).
+                    self.set_state(g, time, s, 0, stack);
                     self.after_enter(g, ev, s, time);
                     self.name_from_stack(g, stack);
                     return;
@@ -260,11 +260,12 @@ impl ModelBuilder {
         } else {
             0
         };
-        // The stack of a wait/stop/syscall is where the goroutine was.
-        let span_stack = match s {
-            GoLaneState::Running => 0,
-            GoLaneState::Runnable if from != GoState::Running => 0,
-            _ => stack,
+        // A span keeps the stack of the event that began it (Go's profiles
+        // use the same): where the goroutine blocked, stopped or entered a
+        // syscall, or where its waker or creator was.
+        let span_stack = match from {
+            GoState::NotExist => self.goroutines.create_stack[g as usize],
+            _ => self.intern_stack(t, ev.stack_id()),
         };
         if s == GoLaneState::Runnable && from == GoState::Waiting {
             self.unblock_flow(g, ev, t);
