@@ -196,6 +196,8 @@ pub fn load_bytes(name: &str, data: &[u8], progress: &Progress, cancel: &AtomicB
             failure = Some(crate::trace::TraceError::new(format!(
                 "incomplete generation at the end ({tail} bytes); trace likely truncated"
             )));
+        } else if let Some(msg) = reader.truncation() {
+            failure = Some(crate::trace::TraceError::new(msg));
         }
     }
     if let Some(e) = failure {
