@@ -16,20 +16,20 @@ pub struct GroupStats {
 }
 
 fn accumulate(into: &mut ExecStats, s: &ExecStats) {
-    into.exec_ns += s.exec_ns;
-    into.sched_wait_ns += s.sched_wait_ns;
-    into.syscall_ns += s.syscall_ns;
-    into.syscall_block_ns += s.syscall_block_ns;
-    into.total_ns += s.total_ns;
+    into.exec_ns = into.exec_ns.saturating_add(s.exec_ns);
+    into.sched_wait_ns = into.sched_wait_ns.saturating_add(s.sched_wait_ns);
+    into.syscall_ns = into.syscall_ns.saturating_add(s.syscall_ns);
+    into.syscall_block_ns = into.syscall_block_ns.saturating_add(s.syscall_block_ns);
+    into.total_ns = into.total_ns.saturating_add(s.total_ns);
     for &(k, v) in &s.block_ns {
         match into.block_ns.iter_mut().find(|x| x.0 == k) {
-            Some(x) => x.1 += v,
+            Some(x) => x.1 = x.1.saturating_add(v),
             None => into.block_ns.push((k, v)),
         }
     }
     for &(k, v) in &s.range_ns {
         match into.range_ns.iter_mut().find(|x| x.0 == k) {
-            Some(x) => x.1 += v,
+            Some(x) => x.1 = x.1.saturating_add(v),
             None => into.range_ns.push((k, v)),
         }
     }
@@ -170,7 +170,7 @@ pub fn group_table(s: &Summary) -> GroupTable {
         for (c, col) in columns.iter().enumerate() {
             vals.clear();
             vals.extend(grp.members.iter().map(|&m| col.value(&s.goroutines[m].stats)));
-            grp.totals[c] = vals.iter().sum();
+            grp.totals[c] = vals.iter().fold(0i64, |a, &v| a.saturating_add(v));
             vals.sort_unstable();
             grp.quantiles.push([
                 super::histogram::quantile(&vals, 0.5),
