@@ -85,7 +85,9 @@ fn fuzz_regressions_do_not_panic() {
         };
         for e in rd.flatten() {
             let data = std::fs::read(e.path()).expect("read");
-            let _ = load("seed", &data);
+            if let Ok(l) = load("seed", &data) {
+                common::run_analyses(&l);
+            }
         }
     }
 }
