@@ -50,6 +50,10 @@ pub enum Command {
     Bench {
         /// Trace file.
         file: PathBuf,
+        /// Also replay a scripted sweep through the viewer on a headless
+        /// egui context and print frame_ms_p50 / frame_ms_p99.
+        #[arg(long)]
+        frames: bool,
     },
 }
 
@@ -59,7 +63,7 @@ pub fn run(cmd: Command) -> i32 {
         Command::Check { file } => check(&file),
         Command::Stats { file, json } => stats(&file, json),
         Command::Dump { file } => dump(&file),
-        Command::Bench { file } => bench(&file),
+        Command::Bench { file, frames } => bench(&file, frames),
     };
     match res {
         Ok(code) => code,
@@ -254,9 +258,9 @@ pub fn peak_rss_bytes() -> u64 {
         .map_or(0, |kb| kb * 1024)
 }
 
-fn bench(file: &Path) -> Result<i32, LoadError> {
+fn bench(file: &Path, frames: bool) -> Result<i32, LoadError> {
     let l = load_with_progress(file)?;
-    let v = serde_json::json!({
+    let mut v = serde_json::json!({
         "load_ms": (l.load_ms * 10.0).round() / 10.0,
         "events": l.trace.meta.events,
         "peak_rss_bytes": peak_rss_bytes(),
@@ -264,6 +268,33 @@ fn bench(file: &Path) -> Result<i32, LoadError> {
         "goroutines": l.trace.goroutines.len(),
         "spans": l.trace.spans.len(),
     });
+    if frames {
+        match frame_bench(l) {
+            Ok(f) => {
+                if let (Some(obj), serde_json::Value::Object(fo)) = (v.as_object_mut(), f) {
+                    obj.extend(fo);
+                }
+            }
+            Err(m) => {
+                return Err(LoadError {
+                    file: file.display().to_string(),
+                    message: m,
+                })
+            }
+        }
+    }
     println!("{v}");
     Ok(0)
+}
+
+#[cfg(feature = "gui")]
+fn frame_bench(l: LoadedTrace) -> Result<serde_json::Value, String> {
+    let data = crate::ui::derived::TraceData::new(l);
+    let stats = crate::ui::bench::run(data);
+    serde_json::to_value(stats).map_err(|e| e.to_string())
+}
+
+#[cfg(not(feature = "gui"))]
+fn frame_bench(_l: LoadedTrace) -> Result<serde_json::Value, String> {
+    Err("--frames needs gotraceview built with the `gui` feature".into())
 }
