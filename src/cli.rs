@@ -133,7 +133,11 @@ fn loss_line(l: &LoadedTrace) -> Option<String> {
     l.trace.meta.loss.as_ref().map(|loss| {
         format!(
             "{}: trace is incomplete: {}; kept {} generations, lost {} of {} bytes",
-            l.name, loss.message, l.trace.meta.generations, loss.bytes_lost, l.trace.meta.file_bytes
+            l.name,
+            loss.message,
+            l.trace.meta.generations,
+            loss.bytes_lost,
+            l.trace.meta.file_bytes
         )
     })
 }
@@ -222,7 +226,11 @@ fn stats(file: &Path, json: bool) -> Result<i32, LoadError> {
         let _ = writeln!(out);
         return Ok(0);
     }
-    let _ = write!(out, "{}", crate::analysis::goroutines::group_table_text(&l.summary));
+    let _ = write!(
+        out,
+        "{}",
+        crate::analysis::goroutines::group_table_text(&l.summary)
+    );
     Ok(0)
 }
 

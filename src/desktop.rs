@@ -29,8 +29,13 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 fn run_tool(log: &mut Vec<String>, prog: &str, args: &[&str]) {
     match Command::new(prog).args(args).output() {
         Ok(o) if o.status.success() => log.push(format!("ran {prog}")),
-        Ok(o) => log.push(format!("{prog} failed: {}", String::from_utf8_lossy(&o.stderr).trim())),
-        Err(_) => log.push(format!("{prog} not found (install shared-mime-info / desktop-file-utils / xdg-utils)")),
+        Ok(o) => log.push(format!(
+            "{prog} failed: {}",
+            String::from_utf8_lossy(&o.stderr).trim()
+        )),
+        Err(_) => log.push(format!(
+            "{prog} not found (install shared-mime-info / desktop-file-utils / xdg-utils)"
+        )),
     }
 }
 
@@ -39,14 +44,23 @@ fn run_tool(log: &mut Vec<String>, prog: &str, args: &[&str]) {
 pub fn install() -> Result<Vec<String>, String> {
     let base = data_home().ok_or("neither XDG_DATA_HOME nor HOME is set")?;
     let exe = std::env::current_exe().map_err(|e| format!("cannot find this executable: {e}"))?;
-    let desktop = DESKTOP.replace("Exec=gotraceview %F", &format!("Exec=\"{}\" %F", exe.display()));
+    let desktop = DESKTOP.replace(
+        "Exec=gotraceview %F",
+        &format!("Exec=\"{}\" %F", exe.display()),
+    );
     let apps = base.join("applications");
     let mime = base.join("mime");
     let files = [
         (apps.join("gotraceview.desktop"), desktop.as_str()),
         (mime.join("packages").join("gotraceview-mime.xml"), MIME_XML),
-        (base.join("icons/hicolor/scalable/apps/gotraceview.svg"), ICON_SVG),
-        (base.join("icons/hicolor/scalable/mimetypes/application-x-go-trace.svg"), ICON_SVG),
+        (
+            base.join("icons/hicolor/scalable/apps/gotraceview.svg"),
+            ICON_SVG,
+        ),
+        (
+            base.join("icons/hicolor/scalable/mimetypes/application-x-go-trace.svg"),
+            ICON_SVG,
+        ),
     ];
     let mut log = Vec::new();
     for (p, text) in &files {
@@ -56,7 +70,11 @@ pub fn install() -> Result<Vec<String>, String> {
     let (m, a) = (mime.display().to_string(), apps.display().to_string());
     run_tool(&mut log, "update-mime-database", &[&m]);
     run_tool(&mut log, "update-desktop-database", &[&a]);
-    run_tool(&mut log, "xdg-mime", &["default", "gotraceview.desktop", "application/x-go-trace"]);
+    run_tool(
+        &mut log,
+        "xdg-mime",
+        &["default", "gotraceview.desktop", "application/x-go-trace"],
+    );
     Ok(log)
 }
 

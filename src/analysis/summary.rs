@@ -49,7 +49,11 @@ impl ExecStats {
 
     /// Time not accounted for by any state (Go's `UnknownTime`).
     pub fn unknown_ns(&self) -> i64 {
-        let sum = self.exec_ns + self.sched_wait_ns + self.syscall_ns + self.syscall_block_ns + self.block_total_ns();
+        let sum = self.exec_ns
+            + self.sched_wait_ns
+            + self.syscall_ns
+            + self.syscall_block_ns
+            + self.block_total_ns();
         (self.total_ns - sum).max(0)
     }
 
@@ -431,7 +435,11 @@ impl Summarizer {
                                 }
                                 GoState::Waiting => {
                                     if p.last_block != 0 {
-                                        add(&mut s.block_ns, p.last_block_reason, time - p.last_block);
+                                        add(
+                                            &mut s.block_ns,
+                                            p.last_block_reason,
+                                            time - p.last_block,
+                                        );
                                         p.last_block = 0;
                                     }
                                 }
@@ -699,7 +707,12 @@ impl Summarizer {
         goroutines.sort_by_key(|g| g.id);
         let mut tasks: Vec<TaskSummary> = self.tasks.into_values().collect();
         for t in &mut tasks {
-            let mut gs: Vec<i64> = self.task_gs.remove(&t.id).unwrap_or_default().into_iter().collect();
+            let mut gs: Vec<i64> = self
+                .task_gs
+                .remove(&t.id)
+                .unwrap_or_default()
+                .into_iter()
+                .collect();
             gs.sort_unstable();
             t.goroutines = gs;
         }

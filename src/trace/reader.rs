@@ -5,7 +5,9 @@
 use super::cursor::{BatchCursor, Frontier};
 use super::error::{trace_err, Result, TraceError};
 use super::event::Event;
-use super::generation::{decode_generation, plan_generations, CpuSample, Generation, PlanEnd, GO126};
+use super::generation::{
+    decode_generation, plan_generations, CpuSample, Generation, PlanEnd, GO126,
+};
 use super::ids::Time;
 use super::order::Ordering;
 use super::spec::EventType;
@@ -163,7 +165,9 @@ impl<'a> V2Reader<'a> {
         }
         match self.order.next() {
             Some(ev) => Ok(Some(ev)),
-            None => Err(trace_err!("internal error: advance successful, but queue is empty")),
+            None => Err(trace_err!(
+                "internal error: advance successful, but queue is empty"
+            )),
         }
     }
 
@@ -180,7 +184,11 @@ impl<'a> V2Reader<'a> {
             }
             front += "]\n";
         }
-        trace_err!("broken trace: {what}\n[gen={gen}]\n\n{front}\n{}", self.order.dump()).in_generation(gen)
+        trace_err!(
+            "broken trace: {what}\n[gen={gen}]\n\n{front}\n{}",
+            self.order.dump()
+        )
+        .in_generation(gen)
     }
 
     fn try_advance(&mut self, i: usize) -> Result<bool> {
@@ -192,7 +200,10 @@ impl<'a> V2Reader<'a> {
             return Ok(false);
         }
         let batches = g.batches.get(&bc.m).map_or(&[][..], Vec::as_slice);
-        if bc.next_event(batches, self.body, &g.table.sync).map_err(|e| e.in_generation(g.gen))? {
+        if bc
+            .next_event(batches, self.body, &g.table.sync)
+            .map_err(|e| e.in_generation(g.gen))?
+        {
             self.frontier.update(i);
         } else {
             self.frontier.remove(i);
@@ -243,7 +254,10 @@ impl<'a> V2Reader<'a> {
         for m in g.batch_ms.clone() {
             let mut bc = BatchCursor::new(m);
             let batches = g.batches.get(&m).map_or(&[][..], Vec::as_slice);
-            if bc.next_event(batches, self.body, &g.table.sync).map_err(|e| e.in_generation(g.gen))? {
+            if bc
+                .next_event(batches, self.body, &g.table.sync)
+                .map_err(|e| e.in_generation(g.gen))?
+            {
                 self.frontier.insert(bc);
             }
         }

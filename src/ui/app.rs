@@ -28,9 +28,14 @@ impl Tab {
             Tab::Loading(j) => j.source_name.clone(),
             Tab::Ready(v) => v.data.loaded.name.clone(),
         };
-        let short = name.rsplit('/').next().filter(|s| !s.is_empty()).unwrap_or(&name).to_string();
+        let short = name
+            .rsplit('/')
+            .next()
+            .filter(|s| !s.is_empty())
+            .unwrap_or(&name)
+            .to_string();
         match self {
-            Tab::Loading(_) => format!("⏳ {short}"),
+            Tab::Loading(_) => format!("{short} (loading)"),
             Tab::Ready(_) => short,
         }
     }
@@ -76,7 +81,8 @@ impl GoTraceApp {
 
     /// Starts loading a trace in a new tab and shows it.
     pub fn open(&mut self, src: Source, ctx: Option<&egui::Context>) {
-        self.tabs.push(Tab::Loading(LoadJob::start(src, ctx.cloned())));
+        self.tabs
+            .push(Tab::Loading(LoadJob::start(src, ctx.cloned())));
         self.active = Some(self.tabs.len() - 1);
     }
 
@@ -91,7 +97,9 @@ impl GoTraceApp {
     /// Blocks until every load has finished (tests and the bench).
     pub fn wait_loaded(&mut self, timeout: Duration) {
         let deadline = std::time::Instant::now() + timeout;
-        while self.tabs.iter().any(|t| matches!(t, Tab::Loading(_))) && std::time::Instant::now() < deadline {
+        while self.tabs.iter().any(|t| matches!(t, Tab::Loading(_)))
+            && std::time::Instant::now() < deadline
+        {
             std::thread::sleep(Duration::from_millis(5));
             self.poll_loads();
         }
@@ -102,7 +110,9 @@ impl GoTraceApp {
         let mut i = 0;
         while i < self.tabs.len() {
             let done = match &self.tabs[i] {
-                Tab::Loading(job) => job.poll().map(|r| (r, job.cancelled(), job.source_name.clone())),
+                Tab::Loading(job) => job
+                    .poll()
+                    .map(|r| (r, job.cancelled(), job.source_name.clone())),
                 Tab::Ready(_) => None,
             };
             match done {
@@ -155,7 +165,11 @@ impl GoTraceApp {
             (
                 i.consume_key(Modifiers::COMMAND, Key::O),
                 i.consume_key(Modifiers::COMMAND, Key::F),
-                !typing && (i.events.iter().any(|e| matches!(e, egui::Event::Text(t) if t == "?"))),
+                !typing
+                    && (i
+                        .events
+                        .iter()
+                        .any(|e| matches!(e, egui::Event::Text(t) if t == "?"))),
                 std::mem::take(&mut i.raw.dropped_files),
                 i.key_pressed(Key::Escape),
             )
@@ -183,7 +197,13 @@ impl GoTraceApp {
                 match f.bytes() {
                     Ok(b) => {
                         let name = format!("dropped:{}", path.display());
-                        self.open(Source::Bytes { name, data: b.into() }, Some(ctx));
+                        self.open(
+                            Source::Bytes {
+                                name,
+                                data: b.into(),
+                            },
+                            Some(ctx),
+                        );
                     }
                     Err(e) => self.errors.push(format!("{}: {e}", path.display())),
                 }
@@ -230,7 +250,10 @@ impl GoTraceApp {
                 self.open_dialog(&ctx);
             }
             ui.separator();
-            if ui.selectable_label(self.active.is_none(), "Start").clicked() {
+            if ui
+                .selectable_label(self.active.is_none(), "Start")
+                .clicked()
+            {
                 self.active = None;
             }
             let mut close = None;
@@ -239,7 +262,7 @@ impl GoTraceApp {
                 if ui.selectable_label(self.active == Some(i), title).clicked() {
                     self.active = Some(i);
                 }
-                if ui.small_button("✕").on_hover_text("Close").clicked() {
+                if ui.small_button("x").on_hover_text("Close").clicked() {
                     close = Some(i);
                 }
             }
@@ -253,8 +276,8 @@ impl GoTraceApp {
         let mut dismiss = None;
         for (i, e) in self.errors.iter().enumerate() {
             ui.horizontal(|ui| {
-                ui.colored_label(palette::ERROR, format!("⚠ {e}"));
-                if ui.small_button("✕").clicked() {
+                ui.colored_label(palette::ERROR, format!("Error: {e}"));
+                if ui.small_button("x").clicked() {
                     dismiss = Some(i);
                 }
             });
@@ -266,7 +289,7 @@ impl GoTraceApp {
         if let Some(n) = &self.notice {
             ui.horizontal(|ui| {
                 ui.colored_label(palette::WARNING, n);
-                clear_notice = ui.small_button("✕").clicked();
+                clear_notice = ui.small_button("x").clicked();
             });
         }
         if clear_notice {
@@ -303,12 +326,25 @@ fn loading_ui(ui: &mut Ui, job: &LoadJob) {
             if !f.done.load(Ordering::Relaxed) {
                 let got = f.bytes.load(Ordering::Relaxed);
                 let total = f.total.load(Ordering::Relaxed);
-                let frac = if total > 0 { got as f32 / total as f32 } else { 0.0 };
-                ui.add(egui::ProgressBar::new(frac).desired_width(420.0).animate(total == 0).text(format!(
-                    "downloading: {}{}",
-                    format::bytes(got as f64),
-                    if total > 0 { format!(" of {}", format::bytes(total as f64)) } else { String::new() }
-                )));
+                let frac = if total > 0 {
+                    got as f32 / total as f32
+                } else {
+                    0.0
+                };
+                ui.add(
+                    egui::ProgressBar::new(frac)
+                        .desired_width(420.0)
+                        .animate(total == 0)
+                        .text(format!(
+                            "downloading: {}{}",
+                            format::bytes(got as f64),
+                            if total > 0 {
+                                format!(" of {}", format::bytes(total as f64))
+                            } else {
+                                String::new()
+                            }
+                        )),
+                );
                 if ui.button("Cancel").clicked() {
                     job.cancel();
                 }
@@ -320,7 +356,11 @@ fn loading_ui(ui: &mut Ui, job: &LoadJob) {
             egui::ProgressBar::new(p.fraction())
                 .desired_width(420.0)
                 .show_percentage()
-                .text(format!("{} · {} events", p.phase().name(), format::count(p.events.load(Ordering::Relaxed)))),
+                .text(format!(
+                    "{} · {} events",
+                    p.phase().name(),
+                    format::count(p.events.load(Ordering::Relaxed))
+                )),
         );
         ui.weak(format!("{:.1} s", job.started.elapsed().as_secs_f32()));
         ui.add_space(8.0);
@@ -336,9 +376,18 @@ fn drop_hint(ctx: &egui::Context) {
         return;
     }
     let rect = ctx.content_rect();
-    let p = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("drop-hint")));
+    let p = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        egui::Id::unique("drop-hint"),
+    ));
     p.rect_filled(rect, 0.0, egui::Color32::from_black_alpha(170));
-    p.text(rect.center(), egui::Align2::CENTER_CENTER, "Drop trace files to open them", egui::FontId::proportional(26.0), egui::Color32::WHITE);
+    p.text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        "Drop trace files to open them",
+        egui::FontId::proportional(26.0),
+        egui::Color32::WHITE,
+    );
 }
 
 #[cfg(feature = "gui")]

@@ -113,7 +113,8 @@ pub fn run(data: TraceData) -> FrameStats {
     }
     // Open threads and the largest goroutine groups; scroll through the lanes.
     if let Some(v) = d.view() {
-        v.timeline.toggle(RowKind::Section(super::timeline::rows::Section::Threads));
+        v.timeline
+            .toggle(RowKind::Section(super::timeline::rows::Section::Threads));
         let groups = v.data.trace().groups.len().min(3);
         for g in 0..groups {
             v.timeline.toggle(RowKind::Group(g as u32));
@@ -123,7 +124,10 @@ pub fn run(data: TraceData) -> FrameStats {
         if let Some(v) = d.view() {
             v.timeline.scroll_y = i as f32 * 180.0;
         }
-        d.hover(500.0 + (i % 40) as f32 * 25.0, 300.0 + (i % 20) as f32 * 25.0);
+        d.hover(
+            500.0 + (i % 40) as f32 * 25.0,
+            300.0 + (i % 20) as f32 * 25.0,
+        );
     }
     // Zoom in to 1 µs around the middle, in steps.
     let (mid, full) = match d.view() {
@@ -135,7 +139,8 @@ pub fn run(data: TraceData) -> FrameStats {
     };
     let steps = 80;
     for i in 0..=steps {
-        let window = (full as f64 * (1000.0 / full as f64).powf(i as f64 / steps as f64)).max(1000.0) as i64;
+        let window =
+            (full as f64 * (1000.0 / full as f64).powf(i as f64 / steps as f64)).max(1000.0) as i64;
         if let Some(v) = d.view() {
             v.timeline.zoom_to(mid - window / 2, mid + window / 2);
         }
@@ -157,13 +162,21 @@ pub fn run(data: TraceData) -> FrameStats {
         if let Some(v) = d.view() {
             v.timeline.map.pan_px(-25.0);
         }
-        d.hover(400.0 + (i % 40) as f32 * 28.0, 100.0 + (i % 35) as f32 * 24.0);
+        d.hover(
+            400.0 + (i % 40) as f32 * 28.0,
+            100.0 + (i % 35) as f32 * 24.0,
+        );
     }
     // Zoomed out again with a selected span: flows and overlaps drawn.
     if let Some(v) = d.view() {
         let tl = &mut v.timeline;
         tl.fit_all(&v.data);
-        let g = v.data.trace().groups.first().and_then(|g| g.members.first().copied());
+        let g = v
+            .data
+            .trace()
+            .groups
+            .first()
+            .and_then(|g| g.members.first().copied());
         if let Some(g) = g {
             tl.go_to(&v.data, g, mid);
         }

@@ -49,7 +49,10 @@ impl TraceData {
             .map(|g| g.name)
             .find(|&n| t.str(n) == "runtime.gcBgMarkWorker")
             .unwrap_or(0);
-        let pyramids = super::timeline::counters::series(t).iter().map(|s| Pyramid::new(s)).collect();
+        let pyramids = super::timeline::counters::series(t)
+            .iter()
+            .map(|s| Pyramid::new(s))
+            .collect();
         TraceData {
             gc_start: t.gc.iter().map(|r| r.start).collect(),
             gc_end: t.gc.iter().map(|r| r.end).collect(),

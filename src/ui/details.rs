@@ -72,13 +72,23 @@ fn stack_ui(ui: &mut Ui, data: &TraceData, stack: StackId, title: &str, id: &str
     }
     ui.horizontal(|ui| {
         ui.strong(title);
-        if ui.small_button("Copy").on_hover_text("Copy the stack as text").clicked() {
+        if ui
+            .small_button("Copy")
+            .on_hover_text("Copy the stack as text")
+            .clicked()
+        {
             ui.ctx().copy_text(text.clone());
         }
     });
-    egui::ScrollArea::vertical().id_salt(id).max_height(220.0).show(ui, |ui| {
-        ui.add(egui::Label::new(RichText::new(text.trim_end()).monospace().size(11.5)).selectable(true));
-    });
+    egui::ScrollArea::vertical()
+        .id_salt(id)
+        .max_height(220.0)
+        .show(ui, |ui| {
+            ui.add(
+                egui::Label::new(RichText::new(text.trim_end()).monospace().size(11.5))
+                    .selectable(true),
+            );
+        });
 }
 
 fn link(ui: &mut Ui, text: String, nav: Nav, out: &mut Option<Nav>) {
@@ -100,93 +110,169 @@ pub fn details_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Nav> {
     let span = tl.span_of(data, sel);
     let lane = tr.goroutines.lane[g];
     let rel = |t: Time| format::duration(t - tl.origin_ns);
-    egui::ScrollArea::vertical().id_salt("details-scroll").show(ui, |ui| {
-        ui.heading(format!("G{}", tr.goroutines.id[g]));
-        let name = tr.str(tr.goroutines.name[g]);
-        ui.add(egui::Label::new(RichText::new(if name.is_empty() { "(unknown start function)" } else { name }).monospace()).selectable(true));
-        ui.label(format!("created at {}", rel(tr.goroutines.created[g])));
-        let creator = tr.goroutines.creator[g];
-        if creator != NO_G {
-            link(ui, format!("created by {}", tr.goroutine_label(creator)), Nav::Goto { g: creator, t: tr.goroutines.created[g] }, &mut nav);
-        }
-        ui.separator();
-        ui.horizontal(|ui| {
-            ui.strong("State");
-            state_chip(ui, span.state);
-        });
-        egui::Grid::new("span-grid").num_columns(2).show(ui, |ui| {
-            ui.label("start");
-            ui.label(rel(span.start));
-            ui.end_row();
-            ui.label("end");
-            ui.label(rel(span.end));
-            ui.end_row();
-            ui.label("duration");
-            ui.strong(format::duration(span.end - span.start));
-            ui.end_row();
-            if span.reason != 0 {
-                ui.label("reason");
-                ui.strong(tr.reason(span.reason));
+    egui::ScrollArea::vertical()
+        .id_salt("details-scroll")
+        .show(ui, |ui| {
+            ui.heading(format!("G{}", tr.goroutines.id[g]));
+            let name = tr.str(tr.goroutines.name[g]);
+            ui.add(
+                egui::Label::new(
+                    RichText::new(if name.is_empty() {
+                        "(unknown start function)"
+                    } else {
+                        name
+                    })
+                    .monospace(),
+                )
+                .selectable(true),
+            );
+            ui.label(format!("created at {}", rel(tr.goroutines.created[g])));
+            let creator = tr.goroutines.creator[g];
+            if creator != NO_G {
+                link(
+                    ui,
+                    format!("created by {}", tr.goroutine_label(creator)),
+                    Nav::Goto {
+                        g: creator,
+                        t: tr.goroutines.created[g],
+                    },
+                    &mut nav,
+                );
+            }
+            ui.separator();
+            ui.horizontal(|ui| {
+                ui.strong("State");
+                state_chip(ui, span.state);
+            });
+            egui::Grid::new("span-grid").num_columns(2).show(ui, |ui| {
+                ui.label("start");
+                ui.label(rel(span.start));
                 ui.end_row();
-            }
-        });
-        ui.horizontal(|ui| {
-            let i = span.idx;
-            if i > lane.first && ui.button("◀ previous span").clicked() {
-                nav = Some(Nav::Select(SelectedSpan { g: sel.g, idx: i - 1 }));
-            }
-            if i + 1 < lane.first + lane.len && ui.button("next span ▶").clicked() {
-                nav = Some(Nav::Select(SelectedSpan { g: sel.g, idx: i + 1 }));
-            }
-        });
-        ui.horizontal(|ui| {
-            if ui.button("Show lane").on_hover_text("Scroll to this goroutine's lane").clicked() {
-                nav = Some(Nav::Select(sel));
-            }
-            if ui.button("Set time origin here").clicked() {
-                nav = Some(Nav::Origin(span.start));
-            }
-        });
-        // Who made it runnable: the unblock at the end of a wait, or at the start of a runnable span.
-        let wake_t = if span.state == GoLaneState::Waiting { span.end } else { span.start };
-        if let Some(f) = tr.unblocked_by(sel.g, wake_t).filter(|_| matches!(span.state, GoLaneState::Waiting | GoLaneState::Runnable)) {
-            ui.separator();
-            if f.from == NO_G {
-                ui.label(format!("unblocked by the runtime at {}", rel(f.from_time)));
+                ui.label("end");
+                ui.label(rel(span.end));
+                ui.end_row();
+                ui.label("duration");
+                ui.strong(format::duration(span.end - span.start));
+                ui.end_row();
+                if span.reason != 0 {
+                    ui.label("reason");
+                    ui.strong(tr.reason(span.reason));
+                    ui.end_row();
+                }
+            });
+            ui.horizontal(|ui| {
+                let i = span.idx;
+                if i > lane.first && ui.button("« previous span").clicked() {
+                    nav = Some(Nav::Select(SelectedSpan {
+                        g: sel.g,
+                        idx: i - 1,
+                    }));
+                }
+                if i + 1 < lane.first + lane.len && ui.button("next span »").clicked() {
+                    nav = Some(Nav::Select(SelectedSpan {
+                        g: sel.g,
+                        idx: i + 1,
+                    }));
+                }
+            });
+            ui.horizontal(|ui| {
+                if ui
+                    .button("Show lane")
+                    .on_hover_text("Scroll to this goroutine's lane")
+                    .clicked()
+                {
+                    nav = Some(Nav::Select(sel));
+                }
+                if ui.button("Set time origin here").clicked() {
+                    nav = Some(Nav::Origin(span.start));
+                }
+            });
+            // Who made it runnable: the unblock at the end of a wait, or at the start of a runnable span.
+            let wake_t = if span.state == GoLaneState::Waiting {
+                span.end
             } else {
-                link(ui, format!("unblocked by {} at {}", tr.goroutine_label(f.from), rel(f.from_time)), Nav::Goto { g: f.from, t: f.from_time }, &mut nav);
+                span.start
+            };
+            if let Some(f) = tr
+                .unblocked_by(sel.g, wake_t)
+                .filter(|_| matches!(span.state, GoLaneState::Waiting | GoLaneState::Runnable))
+            {
+                ui.separator();
+                if f.from == NO_G {
+                    ui.label(format!("unblocked by the runtime at {}", rel(f.from_time)));
+                } else {
+                    link(
+                        ui,
+                        format!(
+                            "unblocked by {} at {}",
+                            tr.goroutine_label(f.from),
+                            rel(f.from_time)
+                        ),
+                        Nav::Goto {
+                            g: f.from,
+                            t: f.from_time,
+                        },
+                        &mut nav,
+                    );
+                }
+                if f.stack != 0 {
+                    stack_ui(ui, data, f.stack, "Unblocking stack", "unblock-stack");
+                }
             }
-            if f.stack != 0 {
-                stack_ui(ui, data, f.stack, "Unblocking stack", "unblock-stack");
+            let woken: Vec<_> = tr
+                .flows_from(sel.g)
+                .filter(|f| {
+                    f.kind == FlowKind::Unblock
+                        && f.from_time >= span.start
+                        && f.from_time <= span.end
+                        && f.to != sel.g
+                })
+                .take(20)
+                .collect();
+            if !woken.is_empty() {
+                ui.separator();
+                ui.strong("Unblocked during this span");
+                for f in woken {
+                    let r = tr.reason(f.reason);
+                    link(
+                        ui,
+                        format!("{} ({r}) at {}", tr.goroutine_label(f.to), rel(f.from_time)),
+                        Nav::Goto {
+                            g: f.to,
+                            t: f.to_time,
+                        },
+                        &mut nav,
+                    );
+                }
             }
-        }
-        let woken: Vec<_> = tr
-            .flows_from(sel.g)
-            .filter(|f| f.kind == FlowKind::Unblock && f.from_time >= span.start && f.from_time <= span.end && f.to != sel.g)
-            .take(20)
-            .collect();
-        if !woken.is_empty() {
             ui.separator();
-            ui.strong("Unblocked during this span");
-            for f in woken {
-                let r = tr.reason(f.reason);
-                link(ui, format!("{} ({r}) at {}", tr.goroutine_label(f.to), rel(f.from_time)), Nav::Goto { g: f.to, t: f.to_time }, &mut nav);
+            stack_ui(ui, data, span.stack, "Stack", "span-stack");
+            let cs = tr.goroutines.create_stack[g];
+            if cs != 0 {
+                ui.collapsing("Creation stack", |ui| {
+                    stack_ui(ui, data, cs, "Created at", "create-stack")
+                });
             }
-        }
-        ui.separator();
-        stack_ui(ui, data, span.stack, "Stack", "span-stack");
-        let cs = tr.goroutines.create_stack[g];
-        if cs != 0 {
-            ui.collapsing("Creation stack", |ui| stack_ui(ui, data, cs, "Created at", "create-stack"));
-        }
-        if !tl.overlaps.is_empty() {
-            ui.separator();
-            ui.strong(format!("Ran at the same time ({})", tl.overlaps.len()));
-            ui.weak("Goroutines running on other Ps during this span, by overlap:");
-            for o in tl.overlaps.iter().take(30) {
-                link(ui, format!("{} — overlap {}", tr.goroutine_label(o.g), format::micros(o.overlap_ns)), Nav::Goto { g: o.g, t: o.first_ns }, &mut nav);
+            if !tl.overlaps.is_empty() {
+                ui.separator();
+                ui.strong(format!("Ran at the same time ({})", tl.overlaps.len()));
+                ui.weak("Goroutines running on other Ps during this span, by overlap:");
+                for o in tl.overlaps.iter().take(30) {
+                    link(
+                        ui,
+                        format!(
+                            "{} — overlap {}",
+                            tr.goroutine_label(o.g),
+                            format::micros(o.overlap_ns)
+                        ),
+                        Nav::Goto {
+                            g: o.g,
+                            t: o.first_ns,
+                        },
+                        &mut nav,
+                    );
+                }
             }
-        }
-    });
+        });
     nav
 }

@@ -60,23 +60,31 @@ impl FileDialog {
     /// Opens the dialog on a new thread.
     pub fn open(ctx: egui::Context) -> FileDialog {
         let (tx, rx) = mpsc::channel();
-        let spawned = std::thread::Builder::new().name("file-dialog".into()).spawn(move || {
-            let t0 = Instant::now();
-            let picked = block_on(
-                rfd::AsyncFileDialog::new()
-                    .set_title("Open Go execution trace")
-                    .add_filter("Go trace", &["trace", "out", "bin"])
-                    .add_filter("All files", &["*"])
-                    .pick_files(),
-            );
-            let res = match picked {
-                Some(files) => Picked::Files(files.iter().map(|f| f.path().to_path_buf()).collect()),
-                None if t0.elapsed() < Duration::from_millis(400) && !dialog_tools_present() => Picked::Unavailable(NO_DIALOG.into()),
-                None => Picked::Cancelled,
-            };
-            let _ = tx.send(res);
-            ctx.request_repaint();
-        });
+        let spawned = std::thread::Builder::new()
+            .name("file-dialog".into())
+            .spawn(move || {
+                let t0 = Instant::now();
+                let picked = block_on(
+                    rfd::AsyncFileDialog::new()
+                        .set_title("Open Go execution trace")
+                        .add_filter("Go trace", &["trace", "out", "bin"])
+                        .add_filter("All files", &["*"])
+                        .pick_files(),
+                );
+                let res = match picked {
+                    Some(files) => {
+                        Picked::Files(files.iter().map(|f| f.path().to_path_buf()).collect())
+                    }
+                    None if t0.elapsed() < Duration::from_millis(400)
+                        && !dialog_tools_present() =>
+                    {
+                        Picked::Unavailable(NO_DIALOG.into())
+                    }
+                    None => Picked::Cancelled,
+                };
+                let _ = tx.send(res);
+                ctx.request_repaint();
+            });
         if spawned.is_err() {
             let (tx2, rx2) = mpsc::channel();
             let _ = tx2.send(Picked::Unavailable(NO_DIALOG.into()));

@@ -10,7 +10,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 const MAX_BYTES: u64 = 16 << 30;
 
 /// Downloads `url` fully.
-pub fn fetch(url: &str, progress: Option<&FetchProgress>, cancel: &AtomicBool) -> Result<Vec<u8>, LoadError> {
+pub fn fetch(
+    url: &str,
+    progress: Option<&FetchProgress>,
+    cancel: &AtomicBool,
+) -> Result<Vec<u8>, LoadError> {
     let err = |m: String| LoadError {
         file: url.to_string(),
         message: m,
@@ -32,7 +36,9 @@ pub fn fetch(url: &str, progress: Option<&FetchProgress>, cancel: &AtomicBool) -
         if cancel.load(Ordering::Relaxed) {
             return Err(err("download cancelled".into()));
         }
-        let n = reader.read(&mut buf).map_err(|e| err(format!("download failed: {e}")))?;
+        let n = reader
+            .read(&mut buf)
+            .map_err(|e| err(format!("download failed: {e}")))?;
         if n == 0 {
             break;
         }

@@ -29,7 +29,10 @@ pub struct FindState {
 /// A goroutine id typed as "G123", "g123" or "123".
 pub fn parse_goroutine_id(q: &str) -> Option<i64> {
     let q = q.trim();
-    let digits = q.strip_prefix('G').or_else(|| q.strip_prefix('g')).unwrap_or(q);
+    let digits = q
+        .strip_prefix('G')
+        .or_else(|| q.strip_prefix('g'))
+        .unwrap_or(q);
     digits.parse::<i64>().ok()
 }
 
@@ -41,7 +44,11 @@ impl FindState {
             return match tr.goroutines.find(id) {
                 Some(g) => {
                     let lane = tr.goroutines.lane[g as usize];
-                    let t = if lane.len > 0 { tr.spans.start[lane.first as usize] } else { tr.goroutines.created[g as usize] };
+                    let t = if lane.len > 0 {
+                        tr.spans.start[lane.first as usize]
+                    } else {
+                        tr.goroutines.created[g as usize]
+                    };
                     self.message = format!("G{id}: {}", tr.goroutine_label(g));
                     Some(Nav::Goto { g, t })
                 }
@@ -72,7 +79,12 @@ impl FindState {
             tl.refresh_rows(data);
         }
         let lanes = tl.goroutine_rows();
-        let groups = tl.rows.rows.iter().filter(|r| matches!(r.kind, super::timeline::rows::RowKind::Group(_))).count();
+        let groups = tl
+            .rows
+            .rows
+            .iter()
+            .filter(|r| matches!(r.kind, super::timeline::rows::RowKind::Group(_)))
+            .count();
         self.message = if tl.filter.is_empty() {
             String::new()
         } else {
@@ -90,11 +102,18 @@ impl FindState {
 }
 
 /// The find bar; returns a navigation when the query names a goroutine.
-pub fn find_ui(ui: &mut Ui, data: &TraceData, tl: &mut Timeline, st: &mut FindState) -> Option<Nav> {
+pub fn find_ui(
+    ui: &mut Ui,
+    data: &TraceData,
+    tl: &mut Timeline,
+    st: &mut FindState,
+) -> Option<Nav> {
     let mut nav = None;
     ui.horizontal(|ui| {
         ui.label("Find");
-        let te = egui::TextEdit::singleline(&mut st.query).hint_text("G123, or part of a function name").desired_width(260.0);
+        let te = egui::TextEdit::singleline(&mut st.query)
+            .hint_text("G123, or part of a function name")
+            .desired_width(260.0);
         let r = ui.add(te);
         if st.focus {
             r.request_focus();
@@ -117,7 +136,12 @@ pub fn find_ui(ui: &mut Ui, data: &TraceData, tl: &mut Timeline, st: &mut FindSt
             .response
             .on_hover_text("Show only goroutines that spent time in this state");
         ui.label("blocked ≥");
-        ui.add(egui::DragValue::new(&mut st.min_blocked_ms).range(0.0..=1e7).speed(1.0).suffix(" ms"));
+        ui.add(
+            egui::DragValue::new(&mut st.min_blocked_ms)
+                .range(0.0..=1e7)
+                .speed(1.0)
+                .suffix(" ms"),
+        );
         if before != (st.state, st.min_blocked_ms) {
             st.set_filter(data, tl);
         }

@@ -11,11 +11,20 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("A / D", "pan left / right"),
     ("F", "fit the selection; again: the whole trace"),
     ("Home / End", "go to the start / end of the trace"),
-    ("click", "select a span (details on the right); click a header to expand it"),
-    ("Shift + drag", "select a time range: its length and per-state totals"),
+    (
+        "click",
+        "select a span (details on the right); click a header to expand it",
+    ),
+    (
+        "Shift + drag",
+        "select a time range: its length and per-state totals",
+    ),
     ("right click", "set the time origin (relative time axis)"),
     ("Esc", "clear the selection and the range"),
-    ("Ctrl + F", "find a goroutine (G123), filter lanes by function, state or blocked time"),
+    (
+        "Ctrl + F",
+        "find a goroutine (G123), filter lanes by function, state or blocked time",
+    ),
     ("Ctrl + O", "open a trace (or drop files onto the window)"),
     ("?", "show or hide this help"),
 ];

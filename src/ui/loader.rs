@@ -87,13 +87,15 @@ impl LoadJob {
         let (tx, rx) = mpsc::channel();
         let name = source.name();
         let (p, c, f) = (progress.clone(), cancel.clone(), fetch.clone());
-        let spawned = std::thread::Builder::new().name("trace-loader".into()).spawn(move || {
-            let res = run(source, &p, &c, f.as_deref()).map(TraceData::new);
-            let _ = tx.send(res);
-            if let Some(ctx) = ctx {
-                ctx.request_repaint();
-            }
-        });
+        let spawned = std::thread::Builder::new()
+            .name("trace-loader".into())
+            .spawn(move || {
+                let res = run(source, &p, &c, f.as_deref()).map(TraceData::new);
+                let _ = tx.send(res);
+                if let Some(ctx) = ctx {
+                    ctx.request_repaint();
+                }
+            });
         let (rx, fail) = match spawned {
             Ok(_) => (rx, None),
             Err(e) => (rx, Some(e.to_string())),
@@ -146,7 +148,12 @@ impl LoadJob {
     }
 }
 
-fn run(source: Source, p: &Progress, cancel: &AtomicBool, fetch: Option<&FetchProgress>) -> Result<crate::load::LoadedTrace, LoadError> {
+fn run(
+    source: Source,
+    p: &Progress,
+    cancel: &AtomicBool,
+    fetch: Option<&FetchProgress>,
+) -> Result<crate::load::LoadedTrace, LoadError> {
     match source {
         Source::Path(path) => load_path(&path, p, cancel),
         Source::Bytes { name, data } => load_bytes(&name, &data, p, cancel),

@@ -49,7 +49,11 @@ pub fn icon() -> egui::IconData {
             rgba[i..i + 4].copy_from_slice(&c);
         }
     }
-    egui::IconData { rgba, width: w, height: h }
+    egui::IconData {
+        rgba,
+        width: w,
+        height: h,
+    }
 }
 
 /// Opens the window on `files` (paths or URLs); returns the exit code.
@@ -67,7 +71,12 @@ pub fn run(files: Vec<String>) -> i32 {
     let res = eframe::run_native(
         "gotraceview",
         options,
-        Box::new(move |_cc| Ok(Box::new(GoTraceApp::new(&files, recent::RecentFiles::load_default())))),
+        Box::new(move |_cc| {
+            Ok(Box::new(GoTraceApp::new(
+                &files,
+                recent::RecentFiles::load_default(),
+            )))
+        }),
     );
     match res {
         Ok(()) => 0,

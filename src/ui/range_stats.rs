@@ -39,7 +39,13 @@ fn clipped(s: Time, e: Time, r0: Time, r1: Time) -> Time {
 }
 
 /// Computes the statistics of `[r0, r1)` for the goroutine rows `rows`.
-pub fn compute(data: &TraceData, tl: &Timeline, r0: Time, r1: Time, rows: std::ops::Range<usize>) -> RangeStats {
+pub fn compute(
+    data: &TraceData,
+    tl: &Timeline,
+    r0: Time,
+    r1: Time,
+    rows: std::ops::Range<usize>,
+) -> RangeStats {
     let tr = data.trace();
     let mut st = RangeStats {
         start: r0,
@@ -48,8 +54,12 @@ pub fn compute(data: &TraceData, tl: &Timeline, r0: Time, r1: Time, rows: std::o
         ..RangeStats::default()
     };
     for ri in rows {
-        let Some(row) = tl.rows.rows.get(ri) else { continue };
-        let RowKind::Goroutine(g) = row.kind else { continue };
+        let Some(row) = tl.rows.rows.get(ri) else {
+            continue;
+        };
+        let RowKind::Goroutine(g) = row.kind else {
+            continue;
+        };
         let lane = tr.goroutines.lane[g as usize];
         st.lanes += 1;
         for i in tr.spans.visible(&lane, r0, r1) {
@@ -59,14 +69,35 @@ pub fn compute(data: &TraceData, tl: &Timeline, r0: Time, r1: Time, rows: std::o
     }
     for p in &tr.procs {
         let iv = &p.intervals;
-        for i in visible_range(&StartEnd { start: &iv.start, end: &iv.end }, r0, r1) {
+        for i in visible_range(
+            &StartEnd {
+                start: &iv.start,
+                end: &iv.end,
+            },
+            r0,
+            r1,
+        ) {
             st.procs_busy_ns += clipped(iv.start[i], iv.end[i], r0, r1);
         }
     }
-    for i in visible_range(&StartEnd { start: &data.gc_start, end: &data.gc_end }, r0, r1) {
+    for i in visible_range(
+        &StartEnd {
+            start: &data.gc_start,
+            end: &data.gc_end,
+        },
+        r0,
+        r1,
+    ) {
         st.gc_ns += clipped(data.gc_start[i], data.gc_end[i], r0, r1);
     }
-    for i in visible_range(&StartEnd { start: &data.stw_start, end: &data.stw_end }, r0, r1) {
+    for i in visible_range(
+        &StartEnd {
+            start: &data.stw_start,
+            end: &data.stw_end,
+        },
+        r0,
+        r1,
+    ) {
         st.stw_ns += clipped(data.stw_start[i], data.stw_end[i], r0, r1);
     }
     st
@@ -103,7 +134,11 @@ pub fn range_ui(ui: &mut Ui, st: &RangeStats, origin: Time) -> bool {
     let len = st.end - st.start;
     ui.horizontal_wrapped(|ui| {
         ui.strong(format!("Range {}", format::duration(len)));
-        ui.weak(format!("from {} to {}", format::duration(st.start - origin), format::duration(st.end - origin)));
+        ui.weak(format!(
+            "from {} to {}",
+            format::duration(st.start - origin),
+            format::duration(st.end - origin)
+        ));
         if ui.small_button("Clear (Esc)").clicked() {
             clear = true;
         }
@@ -113,13 +148,21 @@ pub fn range_ui(ui: &mut Ui, st: &RangeStats, origin: Time) -> bool {
         for s in GoLaneState::ALL {
             let (r, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
             ui.painter().rect_filled(r, 2.0, palette::state(s));
-            ui.label(format!("{} {}", s.name(), format::duration(st.per_state[s as usize])));
+            ui.label(format!(
+                "{} {}",
+                s.name(),
+                format::duration(st.per_state[s as usize])
+            ));
         }
     });
     ui.horizontal_wrapped(|ui| {
         if st.procs > 0 && len > 0 {
             let util = st.procs_busy_ns as f64 / (len as f64 * st.procs as f64) * 100.0;
-            ui.label(format!("procs busy {} ({util:.1}% of {} Ps)", format::duration(st.procs_busy_ns), st.procs));
+            ui.label(format!(
+                "procs busy {} ({util:.1}% of {} Ps)",
+                format::duration(st.procs_busy_ns),
+                st.procs
+            ));
         }
         ui.label(format!("GC {}", format::duration(st.gc_ns)));
         ui.label(format!("STW {}", format::duration(st.stw_ns)));

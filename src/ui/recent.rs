@@ -20,8 +20,13 @@ impl RecentFiles {
     pub fn load_default() -> RecentFiles {
         let dir = std::env::var_os("GOTRACEVIEW_CONFIG_DIR")
             .map(PathBuf::from)
-            .or_else(|| std::env::var_os("XDG_CONFIG_HOME").map(|d| PathBuf::from(d).join("gotraceview")))
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config").join("gotraceview")));
+            .or_else(|| {
+                std::env::var_os("XDG_CONFIG_HOME").map(|d| PathBuf::from(d).join("gotraceview"))
+            })
+            .or_else(|| {
+                std::env::var_os("HOME")
+                    .map(|h| PathBuf::from(h).join(".config").join("gotraceview"))
+            });
         let Some(dir) = dir else {
             return RecentFiles::default();
         };
@@ -31,9 +36,18 @@ impl RecentFiles {
     /// Reads the list at `path` (empty if missing).
     pub fn load(path: PathBuf) -> RecentFiles {
         let items = std::fs::read_to_string(&path)
-            .map(|s| s.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).take(MAX_RECENT).collect())
+            .map(|s| {
+                s.lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(str::to_string)
+                    .take(MAX_RECENT)
+                    .collect()
+            })
             .unwrap_or_default();
-        RecentFiles { path: Some(path), items }
+        RecentFiles {
+            path: Some(path),
+            items,
+        }
     }
 
     /// Moves `entry` to the top and saves (errors are ignored: the list is a convenience).

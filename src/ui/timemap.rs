@@ -76,7 +76,9 @@ impl TimeMap {
             self.ns_per_px = max_ns_per_px;
         }
         let margin = (self.duration_ns() / 2).max(1);
-        self.start_ns = self.start_ns.clamp(t0 - margin, (t1 - margin).max(t0 - margin));
+        self.start_ns = self
+            .start_ns
+            .clamp(t0 - margin, (t1 - margin).max(t0 - margin));
     }
 
     /// Changes the screen placement, keeping the start time and scale.

@@ -72,7 +72,7 @@ impl TraceView {
             ui.colored_label(
                 palette::WARNING,
                 format!(
-                    "⚠ This trace is incomplete: {}. Kept {} generations; lost {} of {}.",
+                    "Warning: this trace is incomplete: {}. Kept {} generations; lost {} of {}.",
                     loss.message,
                     m.generations,
                     format::bytes(loss.bytes_lost as f64),
@@ -124,17 +124,29 @@ impl TraceView {
                 ui.selectable_value(&mut self.tab, t, t.title());
             }
             ui.separator();
-            if ui.button("Fit").on_hover_text("Fit the selection; again: the whole trace (F)").clicked() {
+            if ui
+                .button("Fit")
+                .on_hover_text("Fit the selection; again: the whole trace (F)")
+                .clicked()
+            {
                 self.timeline.fit_selection(&self.data);
             }
-            if ui.button("Find").on_hover_text("Find a goroutine, filter lanes (Ctrl+F)").clicked() {
+            if ui
+                .button("Find")
+                .on_hover_text("Find a goroutine, filter lanes (Ctrl+F)")
+                .clicked()
+            {
                 if self.find.open {
                     self.find.open = false;
                 } else {
                     self.open_find();
                 }
             }
-            if ui.button("?").on_hover_text("Keyboard and mouse (?)").clicked() {
+            if ui
+                .button("?")
+                .on_hover_text("Keyboard and mouse (?)")
+                .clicked()
+            {
                 *help_open = !*help_open;
             }
             ui.separator();

@@ -25,7 +25,11 @@ impl egui::DroppedFile for TestDrop {
 fn the_start_screen_offers_open_and_the_drop_hint() {
     let mut h = harness(GoTraceApp::new(&[], RecentFiles::default()));
     h.run();
-    h.get_by_label("Open trace…");
+    assert_eq!(
+        h.get_all_by_label("Open trace…").count(),
+        2,
+        "menu bar and start screen"
+    );
     h.get_by_label_contains("drop trace files");
 }
 
@@ -33,7 +37,11 @@ fn the_start_screen_offers_open_and_the_drop_hint() {
 fn a_dropped_file_opens_in_a_new_tab() {
     let mut h = harness(GoTraceApp::new(&[], RecentFiles::default()));
     h.run();
-    h.input_mut().dropped_files.push(Arc::new(TestDrop(PathBuf::from(trace_path("gc_go125.trace")))));
+    h.input_mut()
+        .dropped_files
+        .push(Arc::new(TestDrop(PathBuf::from(trace_path(
+            "gc_go125.trace",
+        )))));
     h.run_steps(2);
     settle(&mut h);
     assert_eq!(h.state().tabs.len(), 1);
@@ -44,15 +52,23 @@ fn a_dropped_file_opens_in_a_new_tab() {
 #[test]
 fn a_broken_file_shows_the_one_line_error_and_the_app_stays_usable() {
     let bad = format!("{}/Cargo.toml", env!("CARGO_MANIFEST_DIR"));
-    let mut h = harness(GoTraceApp::new(std::slice::from_ref(&bad), RecentFiles::default()));
+    let mut h = harness(GoTraceApp::new(
+        std::slice::from_ref(&bad),
+        RecentFiles::default(),
+    ));
     settle(&mut h);
     assert!(h.state().tabs.is_empty());
     assert_eq!(h.state().errors.len(), 1);
-    assert!(h.state().errors[0].starts_with(&format!("{bad}: ")), "{:?}", h.state().errors);
+    assert!(
+        h.state().errors[0].starts_with(&format!("{bad}: ")),
+        "{:?}",
+        h.state().errors
+    );
     h.get_by_label_contains("Cargo.toml: ");
     // Still usable: the start screen is there and a good trace opens.
-    h.get_by_label("Open trace…");
-    h.state_mut().open(Source::from_arg(&trace_path("gc_go125.trace")), None);
+    h.get_by_label_contains("drop trace files");
+    h.state_mut()
+        .open(Source::from_arg(&trace_path("gc_go125.trace")), None);
     settle(&mut h);
     assert!(matches!(h.state().tabs[0], Tab::Ready(_)));
 }
@@ -73,12 +89,15 @@ fn opening_a_url_fetches_the_trace_over_http() {
         }
     });
     let url = format!("http://{addr}/debug/pprof/trace?seconds=1");
-    let mut h = harness(GoTraceApp::new(std::slice::from_ref(&url), RecentFiles::default()));
+    let mut h = harness(GoTraceApp::new(
+        std::slice::from_ref(&url),
+        RecentFiles::default(),
+    ));
     settle(&mut h);
     let _ = server.join();
     assert!(h.state().errors.is_empty(), "{:?}", h.state().errors);
     assert!(matches!(h.state().tabs[0], Tab::Ready(_)));
-    h.get_by_label("GC");
+    h.get_by_role_and_label(egui::Role::Button, "GC");
 }
 
 #[test]
@@ -87,7 +106,10 @@ fn a_refused_url_is_an_error_in_the_window() {
     let addr = listener.local_addr().expect("addr");
     drop(listener);
     let url = format!("http://{addr}/debug/pprof/trace");
-    let mut h = harness(GoTraceApp::new(std::slice::from_ref(&url), RecentFiles::default()));
+    let mut h = harness(GoTraceApp::new(
+        std::slice::from_ref(&url),
+        RecentFiles::default(),
+    ));
     settle(&mut h);
     assert_eq!(h.state().errors.len(), 1);
     assert!(h.state().errors[0].starts_with(&url));

@@ -79,7 +79,10 @@ impl CounterTrack {
             CounterTrack::Runnable => vec![(3, palette::state(S::Runnable), true)],
             CounterTrack::Waiting => vec![(4, palette::state(S::Waiting), true)],
             CounterTrack::Syscall => vec![(5, palette::state(S::Syscall), true)],
-            CounterTrack::Threads => vec![(6, palette::THREADS, true), (7, palette::state(S::SyscallBlocked), false)],
+            CounterTrack::Threads => vec![
+                (6, palette::THREADS, true),
+                (7, palette::state(S::SyscallBlocked), false),
+            ],
             CounterTrack::Gomaxprocs => vec![(8, palette::GOMAXPROCS, false)],
         }
     }
@@ -127,8 +130,14 @@ impl Pyramid {
                 let a = 2 * k;
                 let b = (a + 2).min(p.time.len());
                 l.time.push(p.time[a]);
-                l.min.push(p.min[a..b].iter().copied().fold(f64::INFINITY, f64::min));
-                l.max.push(p.max[a..b].iter().copied().fold(f64::NEG_INFINITY, f64::max));
+                l.min
+                    .push(p.min[a..b].iter().copied().fold(f64::INFINITY, f64::min));
+                l.max.push(
+                    p.max[a..b]
+                        .iter()
+                        .copied()
+                        .fold(f64::NEG_INFINITY, f64::max),
+                );
                 l.last.push(p.last[b - 1]);
             }
             levels.push(l);
@@ -141,7 +150,9 @@ impl Pyramid {
 
     /// Value in effect at `t`.
     pub fn value_at(&self, t: Time) -> f64 {
-        let Some(l) = self.levels.first() else { return 0.0 };
+        let Some(l) = self.levels.first() else {
+            return 0.0;
+        };
         let i = l.time.partition_point(|&x| x <= t);
         if i == 0 {
             0.0
@@ -153,7 +164,9 @@ impl Pyramid {
     /// Buckets visible in `map` at about one per pixel: (x0, x1, min, max, last).
     pub fn buckets(&self, map: &TimeMap, end_ns: Time, out: &mut Vec<(f64, f64, f64, f64, f64)>) {
         out.clear();
-        let Some(l0) = self.levels.first() else { return };
+        let Some(l0) = self.levels.first() else {
+            return;
+        };
         let (t0, t1) = (map.start_ns, map.end_ns());
         let a = l0.time.partition_point(|&x| x < t0).saturating_sub(1);
         let b = l0.time.partition_point(|&x| x < t1);
@@ -204,11 +217,20 @@ pub fn paint_track(
             let x1c = x1.clamp(left, right) as f32;
             if area {
                 if x1c > x0c {
-                    mesh.add_colored_rect(Rect::from_min_max(Pos2::new(x0c, y_of(last)), Pos2::new(x1c, rect.bottom())), colour.gamma_multiply(0.8));
+                    mesh.add_colored_rect(
+                        Rect::from_min_max(
+                            Pos2::new(x0c, y_of(last)),
+                            Pos2::new(x1c, rect.bottom()),
+                        ),
+                        colour.gamma_multiply(0.8),
+                    );
                 }
                 if max > last {
                     mesh.add_colored_rect(
-                        Rect::from_min_max(Pos2::new(x0c, y_of(max)), Pos2::new(x0c + 1.0, y_of(min.min(last)))),
+                        Rect::from_min_max(
+                            Pos2::new(x0c, y_of(max)),
+                            Pos2::new(x0c + 1.0, y_of(min.min(last))),
+                        ),
                         colour,
                     );
                 }

@@ -18,7 +18,11 @@ pub fn flows_in_view<'a>(data: &'a TraceData, tl: &Timeline, g: GIdx) -> Vec<&'a
     let tr = data.trace();
     let (t0, t1) = (tl.map.start_ns, tl.map.end_ns());
     let touches = |f: &&Flow| f.from_time.min(f.to_time) <= t1 && f.from_time.max(f.to_time) >= t0;
-    let mut v: Vec<&Flow> = tr.flows_into(g).filter(touches).take(MAX_ARROWS * 4).collect();
+    let mut v: Vec<&Flow> = tr
+        .flows_into(g)
+        .filter(touches)
+        .take(MAX_ARROWS * 4)
+        .collect();
     v.extend(tr.flows_from(g).filter(touches).take(MAX_ARROWS * 4));
     let mid = (t0 + t1) / 2;
     v.sort_by_key(|f| (f.from_time - mid).abs());
@@ -51,12 +55,22 @@ pub fn paint(painter: &Painter, data: &TraceData, tl: &Timeline, a: &Areas, g: G
             _ if f.from == NO_G => (yt - 14.0, Some("runtime".to_string())),
             _ => {
                 // The source lane is not shown: start at the nearest edge.
-                let above = tl.rows.find_goroutine(f.from).is_none_or(|r| r < tl.rows_in_view.start);
-                let y = if above { a.tracks.top() + 4.0 } else { a.tracks.bottom() - 4.0 };
+                let above = tl
+                    .rows
+                    .find_goroutine(f.from)
+                    .is_none_or(|r| r < tl.rows_in_view.start);
+                let y = if above {
+                    a.tracks.top() + 4.0
+                } else {
+                    a.tracks.bottom() - 4.0
+                };
                 (y, Some(tr.goroutine_label(f.from)))
             }
         };
-        let (s, e) = (Pos2::new(x0, clamp_y(ys)), Pos2::new(x1.max(x0 + 0.5), clamp_y(yt)));
+        let (s, e) = (
+            Pos2::new(x0, clamp_y(ys)),
+            Pos2::new(x1.max(x0 + 0.5), clamp_y(yt)),
+        );
         p.add(Shape::line_segment([s, e], Stroke::new(1.5, colour)));
         arrow_head(&p, s, e, colour);
         p.circle_filled(s, 2.5, colour);
@@ -64,7 +78,11 @@ pub fn paint(painter: &Painter, data: &TraceData, tl: &Timeline, a: &Areas, g: G
             FlowKind::Create => "go".to_string(),
             FlowKind::Unblock => {
                 let r = tr.reason(f.reason);
-                if r.is_empty() { "unblock".to_string() } else { format!("unblock: {r}") }
+                if r.is_empty() {
+                    "unblock".to_string()
+                } else {
+                    format!("unblock: {r}")
+                }
             }
             FlowKind::SyscallExit => "syscall exit".to_string(),
         };

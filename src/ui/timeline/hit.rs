@@ -74,7 +74,14 @@ fn item_at<I: SortedIntervals>(items: &I, tl: &Timeline, x: f64) -> Option<usize
 }
 
 /// What is at screen point (`x`, content `y`) of the lane area, for a row.
-pub fn hit_row(data: &TraceData, tl: &Timeline, row: &Row, x: f64, y_in_row: f32, in_labels: bool) -> Option<Hit> {
+pub fn hit_row(
+    data: &TraceData,
+    tl: &Timeline,
+    row: &Row,
+    x: f64,
+    y_in_row: f32,
+    in_labels: bool,
+) -> Option<Hit> {
     let tr = data.trace();
     match row.kind {
         RowKind::Section(_) | RowKind::Group(_) => return Some(Hit::Header(row.kind)),
@@ -82,7 +89,8 @@ pub fn hit_row(data: &TraceData, tl: &Timeline, row: &Row, x: f64, y_in_row: f32
         _ if in_labels => return None,
         _ => {}
     }
-    let se = |start: &[Time], end: &[Time]| item_at(&StartEnd { start, end }, tl, x).map(|i| i as u32);
+    let se =
+        |start: &[Time], end: &[Time]| item_at(&StartEnd { start, end }, tl, x).map(|i| i as u32);
     match row.kind {
         RowKind::Gc => se(&data.gc_start, &data.gc_end).map(Hit::Gc),
         RowKind::Stw => se(&data.stw_start, &data.stw_end).map(Hit::Stw),
@@ -98,7 +106,10 @@ pub fn hit_row(data: &TraceData, tl: &Timeline, row: &Row, x: f64, y_in_row: f32
         RowKind::Goroutine(g) => {
             if y_in_row < row.state_h {
                 let lane = *tr.goroutines.lane.get(g as usize)?;
-                let items = LaneSpans { arena: &tr.spans, lane };
+                let items = LaneSpans {
+                    arena: &tr.spans,
+                    lane,
+                };
                 return item_at(&items, tl, x).map(|i| Hit::Span {
                     g,
                     idx: lane.first + i as u32,
@@ -109,7 +120,10 @@ pub fn hit_row(data: &TraceData, tl: &Timeline, row: &Row, x: f64, y_in_row: f32
                 if y < height::GC_ROW {
                     let items = super::layout::GcWorkItems(tr.gc_work_of(g));
                     let base = tr.gc_work_index.get(g as usize).copied().unwrap_or(0);
-                    return item_at(&items, tl, x).map(|i| Hit::GcWork { g, idx: base + i as u32 });
+                    return item_at(&items, tl, x).map(|i| Hit::GcWork {
+                        g,
+                        idx: base + i as u32,
+                    });
                 }
                 y -= height::GC_ROW;
             }
@@ -119,7 +133,9 @@ pub fn hit_row(data: &TraceData, tl: &Timeline, row: &Row, x: f64, y_in_row: f32
             let t = tl.map.time_from_x(x);
             regs.iter()
                 .position(|r| r.depth == depth && r.start <= t && t < r.end)
-                .map(|i| Hit::Region { idx: base + i as u32 })
+                .map(|i| Hit::Region {
+                    idx: base + i as u32,
+                })
         }
         _ => None,
     }
@@ -131,9 +147,14 @@ pub fn tooltip(data: &TraceData, tl: &Timeline, hit: &Hit) -> Vec<String> {
     let rel = |t: Time| format!("{} (from origin)", format::duration(t - tl.origin_ns));
     match *hit {
         Hit::Header(RowKind::Group(gi)) => {
-            let Some(g) = tr.groups.get(gi as usize) else { return vec![] };
+            let Some(g) = tr.groups.get(gi as usize) else {
+                return vec![];
+            };
             vec![
-                format!("{} goroutines started at", format::count(g.members.len() as u64)),
+                format!(
+                    "{} goroutines started at",
+                    format::count(g.members.len() as u64)
+                ),
                 tr.str(g.name).to_string(),
                 "click to expand or collapse".into(),
             ]
@@ -156,15 +177,24 @@ pub fn tooltip(data: &TraceData, tl: &Timeline, hit: &Hit) -> Vec<String> {
                     let ss = tl.span_of(data, sel);
                     let ov = s.end.min(ss.end) - s.start.max(ss.start);
                     if ov > 0 {
-                        v.push(format!("overlaps the selected span by {}", format::micros(ov)));
+                        v.push(format!(
+                            "overlaps the selected span by {}",
+                            format::micros(ov)
+                        ));
                     }
                 }
             }
             v
         }
         Hit::GcWork { g, idx } => {
-            let Some(w) = tr.gc_work.get(idx as usize) else { return vec![] };
-            let what = if w.kind == crate::model::IntervalKind::Sweep { "sweep" } else { "GC mark assist" };
+            let Some(w) = tr.gc_work.get(idx as usize) else {
+                return vec![];
+            };
+            let what = if w.kind == crate::model::IntervalKind::Sweep {
+                "sweep"
+            } else {
+                "GC mark assist"
+            };
             vec![
                 format!("{what} — {}", format::duration(w.end - w.start)),
                 format!("start {}", rel(w.start)),
@@ -172,20 +202,39 @@ pub fn tooltip(data: &TraceData, tl: &Timeline, hit: &Hit) -> Vec<String> {
             ]
         }
         Hit::Region { idx } => {
-            let Some(r) = tr.regions.get(idx as usize) else { return vec![] };
+            let Some(r) = tr.regions.get(idx as usize) else {
+                return vec![];
+            };
             vec![
-                format!("region {} — {}", tr.str(r.name), format::duration(r.end - r.start)),
+                format!(
+                    "region {} — {}",
+                    tr.str(r.name),
+                    format::duration(r.end - r.start)
+                ),
                 format!("start {}", rel(r.start)),
                 format!("task {}", r.task),
             ]
         }
-        Hit::Proc { p, idx } => interval_tip(data, tl, &tr.procs[p as usize].intervals, idx, format!("P{}", tr.procs[p as usize].id)),
-        Hit::Thread { m, idx } => {
-            interval_tip(data, tl, &tr.threads[m as usize].intervals, idx, format!("M{}", tr.threads[m as usize].id))
-        }
+        Hit::Proc { p, idx } => interval_tip(
+            data,
+            tl,
+            &tr.procs[p as usize].intervals,
+            idx,
+            format!("P{}", tr.procs[p as usize].id),
+        ),
+        Hit::Thread { m, idx } => interval_tip(
+            data,
+            tl,
+            &tr.threads[m as usize].intervals,
+            idx,
+            format!("M{}", tr.threads[m as usize].id),
+        ),
         Hit::Gc(i) => {
             let r = tr.gc[i as usize];
-            vec![format!("GC mark phase — {}", format::duration(r.end - r.start)), format!("start {}", rel(r.start))]
+            vec![
+                format!("GC mark phase — {}", format::duration(r.end - r.start)),
+                format!("start {}", rel(r.start)),
+            ]
         }
         Hit::Stw(i) => {
             let r = tr.stw[i as usize];
@@ -201,9 +250,15 @@ pub fn tooltip(data: &TraceData, tl: &Timeline, hit: &Hit) -> Vec<String> {
         }
         Hit::Counter(c, t) => {
             let parts = c.parts();
-            let mut v = vec![format!("{} at {}", c.label(), format::duration(t - tl.origin_ns))];
+            let mut v = vec![format!(
+                "{} at {}",
+                c.label(),
+                format::duration(t - tl.origin_ns)
+            )];
             for (i, _, _) in parts {
-                if let (Some(p), Some(s)) = (data.pyramids.get(i), super::counters::series(tr).get(i)) {
+                if let (Some(p), Some(s)) =
+                    (data.pyramids.get(i), super::counters::series(tr).get(i))
+                {
                     v.push(format!("{}: {}", s.name, c.value_text(p.value_at(t))));
                 }
             }
@@ -212,13 +267,27 @@ pub fn tooltip(data: &TraceData, tl: &Timeline, hit: &Hit) -> Vec<String> {
     }
 }
 
-fn interval_tip(data: &TraceData, tl: &Timeline, iv: &crate::model::IntervalLane, idx: u32, lane: String) -> Vec<String> {
+fn interval_tip(
+    data: &TraceData,
+    tl: &Timeline,
+    iv: &crate::model::IntervalLane,
+    idx: u32,
+    lane: String,
+) -> Vec<String> {
     let tr = data.trace();
     let i = idx as usize;
-    let kind = if iv.kind[i] == crate::model::IntervalKind::Syscall as u8 { "syscall" } else { "running" };
+    let kind = if iv.kind[i] == crate::model::IntervalKind::Syscall as u8 {
+        "syscall"
+    } else {
+        "running"
+    };
     let g = iv.g[i];
     let mut v = vec![
-        format!("{lane}: {} {kind} — {}", tr.goroutine_label(g), format::duration(iv.end[i] - iv.start[i])),
+        format!(
+            "{lane}: {} {kind} — {}",
+            tr.goroutine_label(g),
+            format::duration(iv.end[i] - iv.start[i])
+        ),
         format!("start {}", format::duration(iv.start[i] - tl.origin_ns)),
     ];
     if data.is_gc_worker(g) {

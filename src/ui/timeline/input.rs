@@ -13,16 +13,29 @@ use egui::{Key, PointerButton, Rect, Sense, Ui};
 /// Shows the timeline canvas in the remaining space of `ui`.
 pub fn canvas_ui(ui: &mut Ui, data: &TraceData, tl: &mut Timeline) {
     let full = ui.available_rect_before_wrap();
-    let resp = ui.allocate_rect(full, Sense::click_and_drag());
+    // A fixed id: panels appearing around the canvas must not restart a drag.
+    let resp = ui.interact(
+        full,
+        ui.make_persistent_id("timeline-canvas"),
+        Sense::click_and_drag(),
+    );
+    ui.advance_cursor_after_rect(full);
     let areas = Areas::new(full);
     tl.lanes_h = areas.tracks.height();
     tl.last_areas = Some(areas);
-    tl.prepare(data, f64::from(areas.tracks.left()), f64::from(areas.tracks.width()));
+    tl.prepare(
+        data,
+        f64::from(areas.tracks.left()),
+        f64::from(areas.tracks.width()),
+    );
     keyboard(ui, data, tl, &areas, &resp);
     mouse(ui, data, tl, &areas, &resp);
     label_widgets(ui, data, tl, &areas);
     tl.refresh_rows(data);
-    tl.map.clamp_to(data.trace().meta.start, data.trace().meta.end.max(data.trace().meta.start + 1));
+    tl.map.clamp_to(
+        data.trace().meta.start,
+        data.trace().meta.end.max(data.trace().meta.start + 1),
+    );
     let max_scroll = (tl.rows.total_h - areas.tracks.height() * 0.5).max(0.0);
     tl.scroll_y = tl.scroll_y.clamp(0.0, max_scroll);
     // Hit-test after navigation so the tooltip matches what is painted.
@@ -58,7 +71,9 @@ pub fn canvas_ui(ui: &mut Ui, data: &TraceData, tl: &mut Timeline) {
 /// and UI tests find lanes by their labels); clicking a header toggles it,
 /// clicking a goroutine label selects its span at the centre of the view.
 fn label_widgets(ui: &mut Ui, data: &TraceData, tl: &mut Timeline, a: &Areas) {
-    let vis = tl.rows.visible(tl.scroll_y, tl.scroll_y + a.tracks.height());
+    let vis = tl
+        .rows
+        .visible(tl.scroll_y, tl.scroll_y + a.tracks.height());
     let mut clicked = None;
     for ri in vis {
         let row = tl.rows.rows[ri];
@@ -67,8 +82,15 @@ fn label_widgets(ui: &mut Ui, data: &TraceData, tl: &mut Timeline, a: &Areas) {
         if y1 - y0 < 2.0 {
             continue;
         }
-        let rect = Rect::from_min_max(egui::pos2(a.labels.left(), y0), egui::pos2(a.labels.right(), y1));
-        let r = ui.interact(rect, ui.scope_id().with(("lane-label", row.kind)), Sense::click());
+        let rect = Rect::from_min_max(
+            egui::pos2(a.labels.left(), y0),
+            egui::pos2(a.labels.right(), y1),
+        );
+        let r = ui.interact(
+            rect,
+            ui.scope_id().with(("lane-label", row.kind)),
+            Sense::click(),
+        );
         let text = paint::row_label(data, tl, &row).trim().to_string();
         r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &text));
         if r.clicked() {
@@ -76,7 +98,9 @@ fn label_widgets(ui: &mut Ui, data: &TraceData, tl: &mut Timeline, a: &Areas) {
         }
     }
     match clicked {
-        Some(k @ (super::rows::RowKind::Section(_) | super::rows::RowKind::Group(_))) => tl.toggle(k),
+        Some(k @ (super::rows::RowKind::Section(_) | super::rows::RowKind::Group(_))) => {
+            tl.toggle(k)
+        }
         Some(super::rows::RowKind::Goroutine(g)) => {
             let t = tl.map.time_from_x(f64::from(a.tracks.center().x));
             tl.select_at(data, g, t);
@@ -101,7 +125,10 @@ fn keyboard(ui: &Ui, data: &TraceData, tl: &mut Timeline, a: &Areas, resp: &egui
     if ui.ctx().egui_wants_keyboard_input() {
         return;
     }
-    let pointer_x = resp.hover_pos().map(|p| f64::from(p.x)).filter(|&x| x >= f64::from(a.tracks.left()));
+    let pointer_x = resp
+        .hover_pos()
+        .map(|p| f64::from(p.x))
+        .filter(|&x| x >= f64::from(a.tracks.left()));
     let centre = pointer_x.unwrap_or(f64::from(a.tracks.center().x));
     let (dt, w, s, ad, f, home, end, esc) = ui.input(|i| {
         let dt = f64::from(i.stable_dt.clamp(0.001, 0.1));
@@ -147,7 +174,8 @@ fn keyboard(ui: &Ui, data: &TraceData, tl: &mut Timeline, a: &Areas, resp: &egui
 }
 
 fn mouse(ui: &Ui, data: &TraceData, tl: &mut Timeline, a: &Areas, resp: &egui::Response) {
-    let (zoom, scroll, shift) = ui.input(|i| (i.zoom_delta(), i.smooth_scroll_delta, i.modifiers.shift));
+    let (zoom, scroll, shift) =
+        ui.input(|i| (i.zoom_delta(), i.smooth_scroll_delta, i.modifiers.shift));
     if let Some(p) = resp.hover_pos() {
         if zoom != 1.0 {
             let x = f64::from(p.x.max(a.tracks.left()));
@@ -162,7 +190,10 @@ fn mouse(ui: &Ui, data: &TraceData, tl: &mut Timeline, a: &Areas, resp: &egui::R
         }
     }
     if resp.drag_started_by(PointerButton::Primary) || resp.drag_started_by(PointerButton::Middle) {
-        let start = ui.input(|i| i.pointer.press_origin()).or(resp.interact_pointer_pos()).unwrap_or_default();
+        let start = ui
+            .input(|i| i.pointer.press_origin())
+            .or(resp.interact_pointer_pos())
+            .unwrap_or_default();
         tl.drag = if shift {
             Drag::Range {
                 anchor: tl.map.time_from_x(f64::from(start.x.max(a.tracks.left()))),
@@ -180,7 +211,9 @@ fn mouse(ui: &Ui, data: &TraceData, tl: &mut Timeline, a: &Areas, resp: &egui::R
             }
             Drag::Range { anchor } => {
                 if let Some(p) = resp.interact_pointer_pos() {
-                    let t = tl.map.time_from_x(f64::from(p.x.clamp(a.tracks.left(), a.tracks.right())));
+                    let t = tl
+                        .map
+                        .time_from_x(f64::from(p.x.clamp(a.tracks.left(), a.tracks.right())));
                     tl.range = Some((anchor.min(t), anchor.max(t).max(anchor.min(t) + 1)));
                 }
             }

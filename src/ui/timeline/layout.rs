@@ -141,7 +141,12 @@ pub fn visible_range<I: SortedIntervals>(items: &I, t0: Time, t1: Time) -> std::
 
 /// Lays out the items of a lane visible in `map`, merging runs of items
 /// narrower than `min_px`. Appends to `out` (cleared first).
-pub fn layout<I: SortedIntervals>(items: &I, map: &TimeMap, min_px: f64, out: &mut Vec<RenderItem>) {
+pub fn layout<I: SortedIntervals>(
+    items: &I,
+    map: &TimeMap,
+    min_px: f64,
+    out: &mut Vec<RenderItem>,
+) {
     out.clear();
     let t0 = map.start_ns;
     let t1 = map.end_ns();
@@ -233,7 +238,12 @@ mod tests {
     fn wide_spans_stay_single() {
         let (a, l) = lane(&[0, 100, 200], 300);
         let mut out = Vec::new();
-        layout(&LaneSpans { arena: &a, lane: l }, &map(0, 300, 300.0), 1.0, &mut out);
+        layout(
+            &LaneSpans { arena: &a, lane: l },
+            &map(0, 300, 300.0),
+            1.0,
+            &mut out,
+        );
         assert_eq!(out.len(), 3);
         assert!(matches!(out[1], RenderItem::Single { idx: 1, .. }));
     }
@@ -243,9 +253,24 @@ mod tests {
         // 1000 ns over 100 px: 10 ns per px. Spans of 2 ns and 3 ns merge.
         let (a, l) = lane(&[0, 2, 5, 500], 1000);
         let mut out = Vec::new();
-        layout(&LaneSpans { arena: &a, lane: l }, &map(0, 1000, 100.0), 1.0, &mut out);
+        layout(
+            &LaneSpans { arena: &a, lane: l },
+            &map(0, 1000, 100.0),
+            1.0,
+            &mut out,
+        );
         assert_eq!(out.len(), 3, "{out:?}");
-        assert!(matches!(out[0], RenderItem::Merged { first: 0, count: 2, .. }), "{out:?}");
+        assert!(
+            matches!(
+                out[0],
+                RenderItem::Merged {
+                    first: 0,
+                    count: 2,
+                    ..
+                }
+            ),
+            "{out:?}"
+        );
         assert!(matches!(out[1], RenderItem::Single { idx: 2, .. }));
         assert!(matches!(out[2], RenderItem::Single { idx: 3, .. }));
     }
@@ -255,7 +280,12 @@ mod tests {
         let starts: Vec<Time> = (0..1_000_000).map(|i| i * 10).collect();
         let (a, l) = lane(&starts, 10_000_000);
         let mut out = Vec::new();
-        layout(&LaneSpans { arena: &a, lane: l }, &map(0, 10_000_000, 1000.0), 1.0, &mut out);
+        layout(
+            &LaneSpans { arena: &a, lane: l },
+            &map(0, 10_000_000, 1000.0),
+            1.0,
+            &mut out,
+        );
         assert!(out.len() <= 1001 && out.len() >= 200, "{}", out.len());
         let total: usize = out
             .iter()
@@ -272,7 +302,15 @@ mod tests {
         let start = [0, 10, 5000];
         let end = [3, 12, 5003];
         let mut out = Vec::new();
-        layout(&StartEnd { start: &start, end: &end }, &map(0, 10_000, 100.0), 1.0, &mut out);
+        layout(
+            &StartEnd {
+                start: &start,
+                end: &end,
+            },
+            &map(0, 10_000, 100.0),
+            1.0,
+            &mut out,
+        );
         assert_eq!(out.len(), 2, "{out:?}");
         if let RenderItem::Merged { x1, .. } = out[0] {
             assert!(x1 < 2.0);
@@ -285,9 +323,39 @@ mod tests {
     fn visible_range_includes_the_span_reaching_in() {
         let start = [0, 100, 200];
         let end = [90, 180, 300];
-        assert_eq!(visible_range(&StartEnd { start: &start, end: &end }, 120, 130), 1..2);
+        assert_eq!(
+            visible_range(
+                &StartEnd {
+                    start: &start,
+                    end: &end
+                },
+                120,
+                130
+            ),
+            1..2
+        );
         let end2 = [50, 110, 300];
-        assert_eq!(visible_range(&StartEnd { start: &start, end: &end2 }, 120, 130), 2..2);
-        assert_eq!(visible_range(&StartEnd { start: &start, end: &end2 }, 400, 500), 3..3);
+        assert_eq!(
+            visible_range(
+                &StartEnd {
+                    start: &start,
+                    end: &end2
+                },
+                120,
+                130
+            ),
+            2..2
+        );
+        assert_eq!(
+            visible_range(
+                &StartEnd {
+                    start: &start,
+                    end: &end2
+                },
+                400,
+                500
+            ),
+            3..3
+        );
     }
 }

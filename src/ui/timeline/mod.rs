@@ -94,7 +94,12 @@ impl Timeline {
         let filter = LaneFilter::default();
         let rows = RowList::build(data, &expansion, &filter);
         Timeline {
-            map: TimeMap::fit(t.meta.start, t.meta.end.max(t.meta.start + 1), LABEL_W as f64, 1000.0),
+            map: TimeMap::fit(
+                t.meta.start,
+                t.meta.end.max(t.meta.start + 1),
+                LABEL_W as f64,
+                1000.0,
+            ),
             scroll_y: 0.0,
             origin_ns: t.meta.start,
             expansion,
@@ -165,13 +170,17 @@ impl Timeline {
         let target = if let Some((a, b)) = self.range {
             Some((a, b))
         } else {
-            self.selected.map(|s| self.span_of(data, s)).map(|s| (s.start, s.end))
+            self.selected
+                .map(|s| self.span_of(data, s))
+                .map(|s| (s.start, s.end))
         };
         match target {
             Some((a, b)) => {
                 let before = self.map;
                 self.zoom_to(a, b);
-                if (self.map.start_ns - before.start_ns).abs() <= 1 && (self.map.ns_per_px / before.ns_per_px - 1.0).abs() < 1e-6 {
+                if (self.map.start_ns - before.start_ns).abs() <= 1
+                    && (self.map.ns_per_px / before.ns_per_px - 1.0).abs() < 1e-6
+                {
                     self.fit_all(data);
                 }
             }
@@ -182,13 +191,16 @@ impl Timeline {
     /// The span behind a selection.
     pub fn span_of(&self, data: &TraceData, s: SelectedSpan) -> crate::model::Span {
         let t = data.trace();
-        t.spans.span(&t.goroutines.lane[s.g as usize], s.idx as usize)
+        t.spans
+            .span(&t.goroutines.lane[s.g as usize], s.idx as usize)
     }
 
     /// Selects the span of `g` at time `t` (or its nearest) and computes overlaps.
     pub fn select_at(&mut self, data: &TraceData, g: GIdx, t: Time) {
         let tr = data.trace();
-        let Some(lane) = tr.goroutines.lane.get(g as usize) else { return };
+        let Some(lane) = tr.goroutines.lane.get(g as usize) else {
+            return;
+        };
         if lane.len == 0 {
             return;
         }
@@ -218,7 +230,9 @@ impl Timeline {
     /// selects its span at `t` and brings `t` into view.
     pub fn go_to(&mut self, data: &TraceData, g: GIdx, t: Time) {
         let tr = data.trace();
-        let Some(&group) = tr.goroutines.group.get(g as usize) else { return };
+        let Some(&group) = tr.goroutines.group.get(g as usize) else {
+            return;
+        };
         self.expansion.sections[Section::Goroutines as usize] = true;
         if let Some(e) = self.expansion.groups.get_mut(group as usize) {
             *e = true;
@@ -271,14 +285,24 @@ impl Timeline {
             return None;
         }
         let s = self.span_of(data, SelectedSpan { g, idx });
-        let x0 = self.map.x_from_time(s.start).max(f64::from(a.tracks.left()) + 2.0);
-        let x1 = self.map.x_from_time(s.end).min(f64::from(a.tracks.right()) - 2.0);
+        let x0 = self
+            .map
+            .x_from_time(s.start)
+            .max(f64::from(a.tracks.left()) + 2.0);
+        let x1 = self
+            .map
+            .x_from_time(s.end)
+            .min(f64::from(a.tracks.right()) - 2.0);
         (x1 > x0).then(|| egui::pos2(((x0 + x1) / 2.0) as f32, y))
     }
 
     /// Number of goroutine lanes currently shown.
     pub fn goroutine_rows(&self) -> usize {
-        self.rows.rows.iter().filter(|r| matches!(r.kind, RowKind::Goroutine(_))).count()
+        self.rows
+            .rows
+            .iter()
+            .filter(|r| matches!(r.kind, RowKind::Goroutine(_)))
+            .count()
     }
 }
 
@@ -290,14 +314,24 @@ pub fn overlaps(data: &TraceData, g: GIdx, t0: Time, t1: Time) -> Vec<Overlap> {
     let mut budget = 100_000usize;
     for p in &t.procs {
         let iv = &p.intervals;
-        let r = layout::visible_range(&layout::StartEnd { start: &iv.start, end: &iv.end }, t0, t1);
+        let r = layout::visible_range(
+            &layout::StartEnd {
+                start: &iv.start,
+                end: &iv.end,
+            },
+            t0,
+            t1,
+        );
         for i in r {
             if budget == 0 {
                 break;
             }
             budget -= 1;
             let og = iv.g[i];
-            if og == g || og == crate::model::NO_G || iv.kind[i] != crate::model::IntervalKind::Running as u8 {
+            if og == g
+                || og == crate::model::NO_G
+                || iv.kind[i] != crate::model::IntervalKind::Running as u8
+            {
                 continue;
             }
             let ov = iv.end[i].min(t1) - iv.start[i].max(t0);
@@ -310,7 +344,11 @@ pub fn overlaps(data: &TraceData, g: GIdx, t0: Time, t1: Time) -> Vec<Overlap> {
     }
     let mut v: Vec<Overlap> = acc
         .into_iter()
-        .map(|(g, (overlap_ns, first_ns))| Overlap { g, overlap_ns, first_ns })
+        .map(|(g, (overlap_ns, first_ns))| Overlap {
+            g,
+            overlap_ns,
+            first_ns,
+        })
         .collect();
     v.sort_by(|a, b| b.overlap_ns.cmp(&a.overlap_ns).then(a.g.cmp(&b.g)));
     v.truncate(200);

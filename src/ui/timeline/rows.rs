@@ -23,7 +23,12 @@ pub enum Section {
 
 impl Section {
     /// All sections, top to bottom.
-    pub const ALL: [Section; 4] = [Section::Runtime, Section::Procs, Section::Threads, Section::Goroutines];
+    pub const ALL: [Section; 4] = [
+        Section::Runtime,
+        Section::Procs,
+        Section::Threads,
+        Section::Goroutines,
+    ];
 
     /// Title.
     pub fn title(self) -> &'static str {
@@ -221,7 +226,11 @@ impl RowList {
 
     fn goroutine_rows(&mut self, data: &TraceData, exp: &Expansion, filter: &LaneFilter) {
         let t = data.trace();
-        let totals = if filter.needs_totals() { Some(data.state_totals()) } else { None };
+        let totals = if filter.needs_totals() {
+            Some(data.state_totals())
+        } else {
+            None
+        };
         let needle = filter.name.to_lowercase();
         let keep = |g: GIdx| -> bool {
             if let Some(tt) = totals {
@@ -256,7 +265,12 @@ impl RowList {
                     continue;
                 }
                 let gc_row = !t.gc_work_of(g).is_empty();
-                let depth = t.regions_of(g).iter().map(|r| r.depth + 1).max().unwrap_or(0);
+                let depth = t
+                    .regions_of(g)
+                    .iter()
+                    .map(|r| r.depth + 1)
+                    .max()
+                    .unwrap_or(0);
                 let h = height::GOROUTINE
                     + if gc_row { height::GC_ROW } else { 0.0 }
                     + f32::from(depth) * height::REGION
@@ -287,7 +301,11 @@ impl RowList {
 
     /// The row of goroutine `g`, if shown.
     pub fn find_goroutine(&self, g: GIdx) -> Option<usize> {
-        self.row_of_g.get(g as usize).copied().filter(|&r| r != u32::MAX).map(|r| r as usize)
+        self.row_of_g
+            .get(g as usize)
+            .copied()
+            .filter(|&r| r != u32::MAX)
+            .map(|r| r as usize)
     }
 
     /// The row of a kind, if shown (linear: used on navigation and in tests).
