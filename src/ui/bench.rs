@@ -33,6 +33,9 @@ pub struct Driver {
     screen: Rect,
     time: f64,
     times_ms: Vec<f64>,
+    /// Current phase of the sweep (reported for slow frames).
+    pub phase: &'static str,
+    slow: Vec<(f64, &'static str, usize)>,
 }
 
 impl Driver {
@@ -47,6 +50,8 @@ impl Driver {
             screen: Rect::from_min_size(Pos2::ZERO, size),
             time: 0.0,
             times_ms: Vec::new(),
+            phase: "warm-up",
+            slow: Vec::new(),
         }
     }
 
@@ -65,7 +70,11 @@ impl Driver {
         let prims = self.ctx.tessellate(out.shapes, out.pixels_per_point);
         std::hint::black_box(prims.len());
         if measure {
-            self.times_ms.push(t0.elapsed().as_secs_f64() * 1e3);
+            let ms = t0.elapsed().as_secs_f64() * 1e3;
+            if ms > 4.0 {
+                self.slow.push((ms, self.phase, self.times_ms.len()));
+            }
+            self.times_ms.push(ms);
         }
     }
 
@@ -76,6 +85,11 @@ impl Driver {
 
     fn view(&mut self) -> Option<&mut TraceView> {
         self.app.active_view()
+    }
+
+    /// Frames slower than 4 ms: (ms, phase, frame number).
+    pub fn slow_frames(&self) -> &[(f64, &'static str, usize)] {
+        &self.slow
     }
 
     /// Percentiles of the measured frames.
@@ -107,10 +121,12 @@ pub fn run(data: TraceData) -> FrameStats {
     for _ in 0..5 {
         d.frame(Vec::new(), false);
     }
+    d.phase = "zoomed out";
     // Zoomed out, hovering across the proc lanes and counters.
     for i in 0..60 {
         d.hover(300.0 + i as f32 * 20.0, 120.0 + (i % 30) as f32 * 20.0);
     }
+    d.phase = "open groups, scroll";
     // Open threads and the largest goroutine groups; scroll through the lanes.
     if let Some(v) = d.view() {
         v.timeline
@@ -137,6 +153,7 @@ pub fn run(data: TraceData) -> FrameStats {
         }
         None => (0, 1),
     };
+    d.phase = "zoom to 1 µs";
     let steps = 80;
     for i in 0..=steps {
         let window =
@@ -146,13 +163,15 @@ pub fn run(data: TraceData) -> FrameStats {
         }
         d.hover(800.0, 400.0 + (i % 10) as f32 * 30.0);
     }
-    // Pan at 1 µs with keys held (D) and by dragging.
+    d.phase = "pan at 1 µs";
+    // Pan at 1 µs.
     for i in 0..60 {
         if let Some(v) = d.view() {
             v.timeline.map.pan_px(-40.0);
         }
         d.hover(600.0 + (i % 30) as f32 * 30.0, 350.0);
     }
+    d.phase = "pan at 1 ms";
     // 1 ms window, panning and hovering across goroutine lanes.
     if let Some(v) = d.view() {
         v.timeline.zoom_to(mid - 500_000, mid + 500_000);
@@ -167,6 +186,7 @@ pub fn run(data: TraceData) -> FrameStats {
             100.0 + (i % 35) as f32 * 24.0,
         );
     }
+    d.phase = "select, zoomed out";
     // Zoomed out again with a selected span: flows and overlaps drawn.
     if let Some(v) = d.view() {
         let tl = &mut v.timeline;
@@ -183,6 +203,11 @@ pub fn run(data: TraceData) -> FrameStats {
     }
     for i in 0..60 {
         d.hover(300.0 + i as f32 * 20.0, 200.0 + (i % 25) as f32 * 28.0);
+    }
+    if std::env::var_os("GOTRACEVIEW_BENCH_VERBOSE").is_some() {
+        for (ms, phase, n) in d.slow_frames() {
+            eprintln!("slow frame {n}: {ms:.2} ms ({phase})");
+        }
     }
     d.stats()
 }

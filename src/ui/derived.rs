@@ -30,6 +30,12 @@ pub struct TraceData {
     pub logs_by_g: Vec<u32>,
     /// Counter pyramids, in [`super::timeline::counters::TRACKS`] order of series.
     pub pyramids: Vec<Pyramid>,
+    /// Coarse start indexes of proc lanes.
+    pub proc_coarse: Vec<Vec<Time>>,
+    /// Coarse start indexes of thread lanes.
+    pub thread_coarse: Vec<Vec<Time>>,
+    /// Coarse start indexes of long goroutine lanes.
+    pub lane_coarse: rustc_hash::FxHashMap<GIdx, Vec<Time>>,
     /// The string ID of "runtime.gcBgMarkWorker" (0 if absent).
     pub gc_worker_name: StrId,
     totals: OnceLock<Vec<StateTotals>>,
@@ -53,7 +59,27 @@ impl TraceData {
             .iter()
             .map(|s| Pyramid::new(s))
             .collect();
+        use super::timeline::layout::coarse_index;
+        let proc_coarse = t
+            .procs
+            .iter()
+            .map(|p| coarse_index(&p.intervals.start))
+            .collect();
+        let thread_coarse = t
+            .threads
+            .iter()
+            .map(|m| coarse_index(&m.intervals.start))
+            .collect();
+        let mut lane_coarse = rustc_hash::FxHashMap::default();
+        for (g, lane) in t.goroutines.lane.iter().enumerate() {
+            if lane.len as usize >= 8 * super::timeline::layout::COARSE_STRIDE {
+                lane_coarse.insert(g as GIdx, coarse_index(&t.spans.start[lane.indexes()]));
+            }
+        }
         TraceData {
+            proc_coarse,
+            thread_coarse,
+            lane_coarse,
             gc_start: t.gc.iter().map(|r| r.start).collect(),
             gc_end: t.gc.iter().map(|r| r.end).collect(),
             stw_start: t.stw.iter().map(|r| r.start).collect(),
@@ -86,6 +112,21 @@ impl TraceData {
         let a = self.logs_by_g.partition_point(|&i| s[i as usize].g < g);
         let b = self.logs_by_g.partition_point(|&i| s[i as usize].g <= g);
         &self.logs_by_g[a..b]
+    }
+
+    /// Coarse index of proc lane `p` (empty if short).
+    pub fn proc_coarse(&self, p: usize) -> &[Time] {
+        self.proc_coarse.get(p).map_or(&[], Vec::as_slice)
+    }
+
+    /// Coarse index of thread lane `m` (empty if short).
+    pub fn thread_coarse(&self, m: usize) -> &[Time] {
+        self.thread_coarse.get(m).map_or(&[], Vec::as_slice)
+    }
+
+    /// Coarse index of goroutine `g`'s lane (empty if short).
+    pub fn lane_coarse(&self, g: GIdx) -> &[Time] {
+        self.lane_coarse.get(&g).map_or(&[], Vec::as_slice)
     }
 
     /// Time each goroutine spent in each state (computed on first use).

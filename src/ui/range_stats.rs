@@ -67,12 +67,13 @@ pub fn compute(
             st.per_state[s.state as usize] += clipped(s.start, s.end, r0, r1);
         }
     }
-    for p in &tr.procs {
+    for (pi, p) in tr.procs.iter().enumerate() {
         let iv = &p.intervals;
         for i in visible_range(
             &StartEnd {
                 start: &iv.start,
                 end: &iv.end,
+                coarse: data.proc_coarse(pi),
             },
             r0,
             r1,
@@ -84,6 +85,7 @@ pub fn compute(
         &StartEnd {
             start: &data.gc_start,
             end: &data.gc_end,
+            coarse: &[],
         },
         r0,
         r1,
@@ -94,6 +96,7 @@ pub fn compute(
         &StartEnd {
             start: &data.stw_start,
             end: &data.stw_end,
+            coarse: &[],
         },
         r0,
         r1,

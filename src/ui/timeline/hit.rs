@@ -3,7 +3,7 @@
 //! counter; and the tooltip text for it.
 
 use super::counters::CounterTrack;
-use super::layout::{visible_range, LaneSpans, SortedIntervals, StartEnd};
+use super::layout::{LaneSpans, SortedIntervals, StartEnd};
 use super::rows::{height, Row, RowKind};
 use super::Timeline;
 use crate::model::GIdx;
@@ -63,14 +63,30 @@ pub enum Hit {
 const SLACK_PX: f64 = 2.0;
 
 fn item_at<I: SortedIntervals>(items: &I, tl: &Timeline, x: f64) -> Option<usize> {
-    let t0 = tl.map.time_from_x(x - SLACK_PX);
-    let t1 = tl.map.time_from_x(x + SLACK_PX);
+    let n = items.len();
+    if n == 0 {
+        return None;
+    }
     let t = tl.map.time_from_x(x);
-    let r = visible_range(items, t0, t1.max(t0 + 1));
-    // Prefer the item under the pointer, else the nearest one within slack.
-    r.clone()
-        .find(|&i| items.start(i) <= t && t < items.end(i))
-        .or_else(|| r.min_by_key(|&i| (items.start(i) - t).abs().min((items.end(i) - t).abs())))
+    let slack = (SLACK_PX * tl.map.ns_per_px) as Time;
+    // The last item starting at or before t, and the one after it (binary search only).
+    let next = items.first_starting_at_or_after(t + 1, 0, n);
+    let mut best: Option<(usize, Time)> = None;
+    for i in [next.checked_sub(1), (next < n).then_some(next)]
+        .into_iter()
+        .flatten()
+    {
+        let (s, e) = (items.start(i), items.end(i));
+        let d = if s <= t && t < e {
+            0
+        } else {
+            (s - t).abs().min((e - t).abs())
+        };
+        if d <= slack && best.is_none_or(|b| d < b.1) {
+            best = Some((i, d));
+        }
+    }
+    best.map(|b| b.0)
 }
 
 /// What is at screen point (`x`, content `y`) of the lane area, for a row.
@@ -89,19 +105,20 @@ pub fn hit_row(
         _ if in_labels => return None,
         _ => {}
     }
-    let se =
-        |start: &[Time], end: &[Time]| item_at(&StartEnd { start, end }, tl, x).map(|i| i as u32);
+    let se = |start: &[Time], end: &[Time], coarse: &[Time]| {
+        item_at(&StartEnd { start, end, coarse }, tl, x).map(|i| i as u32)
+    };
     match row.kind {
-        RowKind::Gc => se(&data.gc_start, &data.gc_end).map(Hit::Gc),
-        RowKind::Stw => se(&data.stw_start, &data.stw_end).map(Hit::Stw),
+        RowKind::Gc => se(&data.gc_start, &data.gc_end, &[]).map(Hit::Gc),
+        RowKind::Stw => se(&data.stw_start, &data.stw_end, &[]).map(Hit::Stw),
         RowKind::Counter(c) => Some(Hit::Counter(c, tl.map.time_from_x(x))),
         RowKind::Proc(p) => {
             let iv = &tr.procs.get(p as usize)?.intervals;
-            se(&iv.start, &iv.end).map(|idx| Hit::Proc { p, idx })
+            se(&iv.start, &iv.end, data.proc_coarse(p as usize)).map(|idx| Hit::Proc { p, idx })
         }
         RowKind::Thread(m) => {
             let iv = &tr.threads.get(m as usize)?.intervals;
-            se(&iv.start, &iv.end).map(|idx| Hit::Thread { m, idx })
+            se(&iv.start, &iv.end, data.thread_coarse(m as usize)).map(|idx| Hit::Thread { m, idx })
         }
         RowKind::Goroutine(g) => {
             if y_in_row < row.state_h {
@@ -109,6 +126,7 @@ pub fn hit_row(
                 let items = LaneSpans {
                     arena: &tr.spans,
                     lane,
+                    coarse: data.lane_coarse(g),
                 };
                 return item_at(&items, tl, x).map(|i| Hit::Span {
                     g,

@@ -48,12 +48,49 @@ pub enum RenderItem {
     },
 }
 
+/// Every [`COARSE_STRIDE`]-th start time of a long lane: a small index that
+/// stays in cache, so the binary searches of a zoomed-out frame touch the
+/// big start array only within one stride.
+pub const COARSE_STRIDE: usize = 64;
+
+/// Builds the coarse index of a sorted start array (empty for short lanes).
+pub fn coarse_index(starts: &[Time]) -> Vec<Time> {
+    if starts.len() < 8 * COARSE_STRIDE {
+        return Vec::new();
+    }
+    starts.iter().step_by(COARSE_STRIDE).copied().collect()
+}
+
+/// First index in `lo..hi` whose start is `>= t`, using the coarse index if any.
+#[inline]
+pub fn search(starts: &[Time], coarse: &[Time], t: Time, lo: usize, hi: usize) -> usize {
+    if coarse.is_empty() || hi - lo < 4 * COARSE_STRIDE {
+        return lo + starts[lo..hi].partition_point(|&s| s < t);
+    }
+    // coarse[k] = starts[k * STRIDE] is the first sample >= t: the answer is
+    // in ((k - 1) * STRIDE, k * STRIDE].
+    let k = coarse.partition_point(|&c| c < t);
+    let upper = k * COARSE_STRIDE;
+    if lo >= upper {
+        return lo;
+    }
+    let a = lo.max(k.saturating_sub(1) * COARSE_STRIDE);
+    let b = hi.min(upper);
+    if a >= b {
+        // Everything in lo..hi lies before the sample known to be < t.
+        return b;
+    }
+    a + starts[a..b].partition_point(|&s| s < t)
+}
+
 /// The goroutine state spans of one lane.
 pub struct LaneSpans<'a> {
     /// The arena.
     pub arena: &'a SpanArena,
     /// The lane.
     pub lane: LaneRange,
+    /// Coarse index of the lane's starts (may be empty).
+    pub coarse: &'a [Time],
 }
 
 impl SortedIntervals for LaneSpans<'_> {
@@ -74,7 +111,8 @@ impl SortedIntervals for LaneSpans<'_> {
     }
     fn first_starting_at_or_after(&self, t: Time, lo: usize, hi: usize) -> usize {
         let base = self.lane.first as usize;
-        lo + self.arena.start[base + lo..base + hi].partition_point(|&s| s < t)
+        let starts = &self.arena.start[base..base + self.lane.len as usize];
+        search(starts, self.coarse, t, lo, hi)
     }
 }
 
@@ -84,6 +122,8 @@ pub struct StartEnd<'a> {
     pub start: &'a [Time],
     /// Ends.
     pub end: &'a [Time],
+    /// Coarse index of the starts (may be empty).
+    pub coarse: &'a [Time],
 }
 
 impl SortedIntervals for StartEnd<'_> {
@@ -99,7 +139,7 @@ impl SortedIntervals for StartEnd<'_> {
         self.end[i]
     }
     fn first_starting_at_or_after(&self, t: Time, lo: usize, hi: usize) -> usize {
-        lo + self.start[lo..hi].partition_point(|&s| s < t)
+        search(self.start, self.coarse, t, lo, hi)
     }
 }
 
@@ -239,7 +279,11 @@ mod tests {
         let (a, l) = lane(&[0, 100, 200], 300);
         let mut out = Vec::new();
         layout(
-            &LaneSpans { arena: &a, lane: l },
+            &LaneSpans {
+                arena: &a,
+                lane: l,
+                coarse: &[],
+            },
             &map(0, 300, 300.0),
             1.0,
             &mut out,
@@ -254,7 +298,11 @@ mod tests {
         let (a, l) = lane(&[0, 2, 5, 500], 1000);
         let mut out = Vec::new();
         layout(
-            &LaneSpans { arena: &a, lane: l },
+            &LaneSpans {
+                arena: &a,
+                lane: l,
+                coarse: &[],
+            },
             &map(0, 1000, 100.0),
             1.0,
             &mut out,
@@ -281,7 +329,11 @@ mod tests {
         let (a, l) = lane(&starts, 10_000_000);
         let mut out = Vec::new();
         layout(
-            &LaneSpans { arena: &a, lane: l },
+            &LaneSpans {
+                arena: &a,
+                lane: l,
+                coarse: &[],
+            },
             &map(0, 10_000_000, 1000.0),
             1.0,
             &mut out,
@@ -295,6 +347,30 @@ mod tests {
             })
             .sum();
         assert_eq!(total, 1_000_000);
+    }
+
+    #[test]
+    fn coarse_search_matches_plain_search() {
+        let starts: Vec<Time> = (0..10_000).map(|i| i * 3 + (i % 7)).collect();
+        let coarse = coarse_index(&starts);
+        assert!(!coarse.is_empty());
+        for t in [-5, 0, 1, 2, 100, 4_999, 15_000, 29_990, 40_000] {
+            for (lo, hi) in [
+                (0, 10_000),
+                (300, 9_000),
+                (5_000, 5_300),
+                (9_990, 10_000),
+                (0, 1_000),
+                (2_000, 3_000),
+            ] {
+                let want = lo + starts[lo..hi].partition_point(|&s| s < t);
+                assert_eq!(
+                    search(&starts, &coarse, t, lo, hi),
+                    want,
+                    "t={t} lo={lo} hi={hi}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -233,11 +233,16 @@ impl Timeline {
         let Some(&group) = tr.goroutines.group.get(g as usize) else {
             return;
         };
-        self.expansion.sections[Section::Goroutines as usize] = true;
+        let sec = &mut self.expansion.sections[Section::Goroutines as usize];
+        let mut changed = !*sec;
+        *sec = true;
         if let Some(e) = self.expansion.groups.get_mut(group as usize) {
+            changed |= !*e;
             *e = true;
         }
-        self.invalidate_rows();
+        if changed {
+            self.invalidate_rows();
+        }
         self.refresh_rows(data);
         if self.rows.find_goroutine(g).is_none() && !self.filter.is_empty() {
             // The filter hides it: drop the filter rather than fail to show it.
@@ -312,12 +317,13 @@ pub fn overlaps(data: &TraceData, g: GIdx, t0: Time, t1: Time) -> Vec<Overlap> {
     let t = data.trace();
     let mut acc: rustc_hash::FxHashMap<GIdx, (Time, Time)> = rustc_hash::FxHashMap::default();
     let mut budget = 100_000usize;
-    for p in &t.procs {
+    for (pi, p) in t.procs.iter().enumerate() {
         let iv = &p.intervals;
         let r = layout::visible_range(
             &layout::StartEnd {
                 start: &iv.start,
                 end: &iv.end,
+                coarse: data.proc_coarse(pi),
             },
             t0,
             t1,

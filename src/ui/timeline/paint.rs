@@ -206,6 +206,7 @@ pub fn paint(painter: &Painter, data: &TraceData, tl: &mut Timeline, a: &Areas) 
                         data,
                         &map,
                         &lane.intervals,
+                        data.proc_coarse(p as usize),
                         y0 + 1.0,
                         y1 - 1.0,
                         true,
@@ -220,6 +221,7 @@ pub fn paint(painter: &Painter, data: &TraceData, tl: &mut Timeline, a: &Areas) 
                         data,
                         &map,
                         &lane.intervals,
+                        data.thread_coarse(m as usize),
                         y0 + 1.0,
                         y1 - 1.0,
                         false,
@@ -342,6 +344,7 @@ fn header_open(tl: &Timeline, kind: RowKind) -> Option<bool> {
 
 /// The text of a lane label.
 pub fn row_label(data: &TraceData, tl: &Timeline, row: &Row) -> String {
+    let _ = tl;
     let tr = data.trace();
     match row.kind {
         RowKind::Section(s) => {
@@ -403,7 +406,16 @@ fn paint_ranges(
     colour: Color32,
     label: Option<&dyn Fn(usize) -> String>,
 ) {
-    layout(&StartEnd { start, end }, map, MIN_PX, items);
+    layout(
+        &StartEnd {
+            start,
+            end,
+            coarse: &[],
+        },
+        map,
+        MIN_PX,
+        items,
+    );
     for it in items.iter() {
         match *it {
             RenderItem::Single { idx, x0, x1 } => {
@@ -434,6 +446,7 @@ fn paint_intervals(
     data: &TraceData,
     map: &TimeMap,
     iv: &IntervalLane,
+    coarse: &[Time],
     y0: f32,
     y1: f32,
     labels: bool,
@@ -442,6 +455,7 @@ fn paint_intervals(
         &StartEnd {
             start: &iv.start,
             end: &iv.end,
+            coarse,
         },
         map,
         MIN_PX,
@@ -507,6 +521,7 @@ fn paint_goroutine(
     let spans = LaneSpans {
         arena: &tr.spans,
         lane,
+        coarse: data.lane_coarse(g),
     };
     layout(&spans, map, MIN_PX, items);
     let (sy0, sy1) = (y0 + 1.0, y0 + row.state_h - 1.0);
