@@ -39,7 +39,7 @@ pub fn icon() -> egui::IconData {
     for y in 0..h {
         for x in 0..w {
             let i = ((y * w + x) * 4) as usize;
-            let corner = (x < 4 || x > 59) && (y < 4 || y > 59);
+            let corner = !(4..=59).contains(&x) && !(4..=59).contains(&y);
             let mut c = [30u8, 34, 42, if corner { 0 } else { 255 }];
             for &(ly, x0, x1, col) in &lanes {
                 if y >= ly - 4 && y < ly + 4 && x >= x0 && x < x1 {

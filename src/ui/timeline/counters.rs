@@ -188,6 +188,10 @@ impl Pyramid {
 }
 
 /// Draws one counter track into `mesh` (areas) and `lines` (line series).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "painting context passed flat to avoid a struct per frame"
+)]
 pub fn paint_track(
     track: CounterTrack,
     pyramids: &[Pyramid],

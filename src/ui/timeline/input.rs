@@ -28,8 +28,12 @@ pub fn canvas_ui(ui: &mut Ui, data: &TraceData, tl: &mut Timeline) {
         f64::from(areas.tracks.left()),
         f64::from(areas.tracks.width()),
     );
+    let before = (tl.map.start_ns, tl.map.ns_per_px, tl.selected, tl.range);
     keyboard(ui, data, tl, &areas, &resp);
     mouse(ui, data, tl, &areas, &resp);
+    if before != (tl.map.start_ns, tl.map.ns_per_px, tl.selected, tl.range) {
+        tl.untouched = false;
+    }
     label_widgets(ui, data, tl, &areas);
     tl.refresh_rows(data);
     tl.map.clamp_to(

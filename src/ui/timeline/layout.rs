@@ -13,6 +13,10 @@ use crate::ui::timemap::TimeMap;
 pub trait SortedIntervals {
     /// Number of items.
     fn len(&self) -> usize;
+    /// True if there are no items.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     /// Start of item `i`.
     fn start(&self, i: usize) -> Time;
     /// End of item `i`.
@@ -351,7 +355,7 @@ mod tests {
 
     #[test]
     fn coarse_search_matches_plain_search() {
-        let starts: Vec<Time> = (0..10_000).map(|i| i * 3 + (i % 7)).collect();
+        let starts: Vec<Time> = (0..10_000).map(|i| i * 3 + (i % 3)).collect();
         let coarse = coarse_index(&starts);
         assert!(!coarse.is_empty());
         for t in [-5, 0, 1, 2, 100, 4_999, 15_000, 29_990, 40_000] {
@@ -382,6 +386,7 @@ mod tests {
             &StartEnd {
                 start: &start,
                 end: &end,
+                coarse: &[],
             },
             &map(0, 10_000, 100.0),
             1.0,
@@ -403,7 +408,8 @@ mod tests {
             visible_range(
                 &StartEnd {
                     start: &start,
-                    end: &end
+                    end: &end,
+                    coarse: &[],
                 },
                 120,
                 130
@@ -415,7 +421,8 @@ mod tests {
             visible_range(
                 &StartEnd {
                     start: &start,
-                    end: &end2
+                    end: &end2,
+                    coarse: &[],
                 },
                 120,
                 130
@@ -426,7 +433,8 @@ mod tests {
             visible_range(
                 &StartEnd {
                     start: &start,
-                    end: &end2
+                    end: &end2,
+                    coarse: &[],
                 },
                 400,
                 500

@@ -81,6 +81,9 @@ pub struct Timeline {
     pub last_areas: Option<paint::Areas>,
     drag: Drag,
     initialized: bool,
+    /// True until the user moves the view (the first frames refit on resize).
+    pub untouched: bool,
+    fitted_width: f64,
     context_time: Time,
     items: Vec<layout::RenderItem>,
     buckets: Vec<(f64, f64, f64, f64, f64)>,
@@ -115,6 +118,8 @@ impl Timeline {
             last_areas: None,
             drag: Drag::None,
             initialized: false,
+            untouched: true,
+            fitted_width: 0.0,
             context_time: 0,
             items: Vec::new(),
             buckets: Vec::new(),
@@ -152,6 +157,7 @@ impl Timeline {
 
     /// Shows `[t0, t1)` across the track area (with a small margin).
     pub fn zoom_to(&mut self, t0: Time, t1: Time) {
+        self.untouched = false;
         let span = (t1 - t0).max(1);
         let margin = span / 20;
         let (left, width) = (self.map.left_px, self.map.width_px);
@@ -229,6 +235,7 @@ impl Timeline {
     /// Makes goroutine `g`'s lane visible (opens its group), scrolls to it,
     /// selects its span at `t` and brings `t` into view.
     pub fn go_to(&mut self, data: &TraceData, g: GIdx, t: Time) {
+        self.untouched = false;
         let tr = data.trace();
         let Some(&group) = tr.goroutines.group.get(g as usize) else {
             return;
@@ -273,9 +280,12 @@ impl Timeline {
     /// Shows the rows for the current state; call before painting.
     pub fn prepare(&mut self, data: &TraceData, left_px: f64, width_px: f64) {
         self.map = self.map.with_screen(left_px, width_px);
-        if !self.initialized {
+        // The first frames settle the panel sizes: keep the whole trace in
+        // view until the track width stops changing.
+        if !self.initialized || (self.untouched && (width_px - self.fitted_width).abs() > 0.5) {
             self.initialized = true;
             self.fit_all(data);
+            self.fitted_width = width_px;
         }
         self.refresh_rows(data);
     }

@@ -394,7 +394,7 @@ pub fn row_label(data: &TraceData, tl: &Timeline, row: &Row) -> String {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments, reason = "painting context passed flat")]
 fn paint_ranges(
     cv: &mut Canvas,
     items: &mut Vec<RenderItem>,
@@ -439,7 +439,7 @@ fn paint_ranges(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments, reason = "painting context passed flat")]
 fn paint_intervals(
     cv: &mut Canvas,
     items: &mut Vec<RenderItem>,
