@@ -110,7 +110,11 @@ pub struct LoadedTrace {
 }
 
 /// Loads a trace file.
-pub fn load_path(path: &Path, progress: &Progress, cancel: &AtomicBool) -> Result<LoadedTrace, LoadError> {
+pub fn load_path(
+    path: &Path,
+    progress: &Progress,
+    cancel: &AtomicBool,
+) -> Result<LoadedTrace, LoadError> {
     let name = path.display().to_string();
     let err = |m: String| LoadError {
         file: name.clone(),
@@ -128,7 +132,8 @@ pub fn load_path(path: &Path, progress: &Progress, cancel: &AtomicBool) -> Resul
     // SAFETY: the map is read-only; if another process truncates the file
     // while we read it we may fault, which is the accepted risk of mmap
     // (the same as every mmap-based reader).
-    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| err(format!("cannot map file: {e}")))?;
+    let map =
+        unsafe { memmap2::Mmap::map(&file) }.map_err(|e| err(format!("cannot map file: {e}")))?;
     let _ = map.advise(memmap2::Advice::Sequential);
     load_bytes(&name, &map, progress, cancel)
 }
@@ -142,13 +147,20 @@ fn io_message(e: &std::io::Error) -> String {
 }
 
 /// Loads a trace held in memory; `name` is used in messages.
-pub fn load_bytes(name: &str, data: &[u8], progress: &Progress, cancel: &AtomicBool) -> Result<LoadedTrace, LoadError> {
+pub fn load_bytes(
+    name: &str,
+    data: &[u8],
+    progress: &Progress,
+    cancel: &AtomicBool,
+) -> Result<LoadedTrace, LoadError> {
     let start = Instant::now();
     let err = |m: String| LoadError {
         file: name.to_string(),
         message: m,
     };
-    progress.bytes_total.store(data.len() as u64, Ordering::Relaxed);
+    progress
+        .bytes_total
+        .store(data.len() as u64, Ordering::Relaxed);
     progress.set_phase(LoadPhase::Decoding);
     let (header, mut reader) = EventReader::new(data).map_err(|e| err(e.to_string()))?;
     progress.set_phase(LoadPhase::Building);
@@ -175,9 +187,10 @@ pub fn load_bytes(name: &str, data: &[u8], progress: &Progress, cancel: &AtomicB
                         return Err(err("loading cancelled".into()));
                     }
                     progress.events.store(n, Ordering::Relaxed);
-                    progress
-                        .bytes_done
-                        .store((header.len + reader.consumed_bytes()) as u64, Ordering::Relaxed);
+                    progress.bytes_done.store(
+                        (header.len + reader.consumed_bytes()) as u64,
+                        Ordering::Relaxed,
+                    );
                 }
             }
             Ok(None) => break,
@@ -211,9 +224,15 @@ pub fn load_bytes(name: &str, data: &[u8], progress: &Progress, cancel: &AtomicB
         });
     }
     progress.set_phase(LoadPhase::Finishing);
-    let trace = builder.finish(version_name(&header), data.len() as u64, reader.generations());
+    let trace = builder.finish(
+        version_name(&header),
+        data.len() as u64,
+        reader.generations(),
+    );
     let summary = summarizer.finish();
-    progress.bytes_done.store(data.len() as u64, Ordering::Relaxed);
+    progress
+        .bytes_done
+        .store(data.len() as u64, Ordering::Relaxed);
     progress.set_phase(LoadPhase::Done);
     Ok(LoadedTrace {
         name: name.to_string(),

@@ -50,7 +50,12 @@ pub fn groups(s: &Summary) -> Vec<GroupStats> {
         out[i].goroutines.push(g.id);
         accumulate(&mut out[i].total, &g.stats);
     }
-    out.sort_by(|a, b| b.total.exec_ns.cmp(&a.total.exec_ns).then(a.name.cmp(&b.name)));
+    out.sort_by(|a, b| {
+        b.total
+            .exec_ns
+            .cmp(&a.total.exec_ns)
+            .then(a.name.cmp(&b.name))
+    });
     out
 }
 
@@ -194,10 +199,21 @@ pub fn group_table_text(s: &Summary) -> String {
     let _ = writeln!(
         out,
         "{:<48} {:>7} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}",
-        "Start function", "Count", "Exec ms", "Sched ms", "Block ms", "Syscall ms", "Sys-blk ms", "Unknown ms"
+        "Start function",
+        "Count",
+        "Exec ms",
+        "Sched ms",
+        "Block ms",
+        "Syscall ms",
+        "Sys-blk ms",
+        "Unknown ms"
     );
     for g in groups(s) {
-        let name = if g.name.is_empty() { "(unknown)" } else { g.name.as_str() };
+        let name = if g.name.is_empty() {
+            "(unknown)"
+        } else {
+            g.name.as_str()
+        };
         let _ = writeln!(
             out,
             "{:<48} {:>7} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}",
@@ -213,7 +229,12 @@ pub fn group_table_text(s: &Summary) -> String {
         let mut reasons = g.total.block_ns.clone();
         reasons.sort_by(|a, b| b.1.cmp(&a.1));
         for (k, v) in reasons.iter().filter(|x| x.1 > 0) {
-            let _ = writeln!(out, "    blocked on {:<36} {:>12}", truncate(s.name(*k), 36), ms(*v));
+            let _ = writeln!(
+                out,
+                "    blocked on {:<36} {:>12}",
+                truncate(s.name(*k), 36),
+                ms(*v)
+            );
         }
     }
     out

@@ -96,7 +96,10 @@ impl SpanArena {
 
     /// Approximate heap bytes used.
     pub fn heap_bytes(&self) -> usize {
-        self.start.capacity() * 8 + self.state.capacity() + self.reason.capacity() * 2 + self.stack.capacity() * 4
+        self.start.capacity() * 8
+            + self.state.capacity()
+            + self.reason.capacity() * 2
+            + self.stack.capacity() * 4
     }
 }
 
@@ -141,7 +144,11 @@ impl SpanArena {
     #[inline]
     pub fn span(&self, lane: &LaneRange, i: usize) -> Span {
         let last = (lane.first + lane.len) as usize;
-        let end = if i + 1 < last { self.start[i + 1] } else { lane.end };
+        let end = if i + 1 < last {
+            self.start[i + 1]
+        } else {
+            lane.end
+        };
         Span {
             idx: i as SpanIdx,
             start: self.start[i],
@@ -241,7 +248,9 @@ impl IntervalLane {
 
     /// Indexes of intervals overlapping `[t0, t1)`.
     pub fn visible(&self, t0: Time, t1: Time) -> std::ops::Range<usize> {
-        let first = self.start.partition_point(|&s| s < t0.saturating_sub(self.max_len));
+        let first = self
+            .start
+            .partition_point(|&s| s < t0.saturating_sub(self.max_len));
         let last = self.start.partition_point(|&s| s < t1);
         let mut first = first;
         while first < last && self.end[first] <= t0 {
@@ -270,7 +279,11 @@ mod tests {
         a.push(0, GoLaneState::Running, 0, 0);
         a.push(10, GoLaneState::Waiting, 1, 0);
         a.push(20, GoLaneState::Runnable, 0, 0);
-        let l = LaneRange { first: 0, len: 3, end: 30 };
+        let l = LaneRange {
+            first: 0,
+            len: 3,
+            end: 30,
+        };
         (a, l)
     }
 

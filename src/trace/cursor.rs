@@ -50,7 +50,12 @@ impl BatchCursor {
     }
 
     /// Decodes the next event into `self.ev`; false at the end.
-    pub fn next_event(&mut self, batches: &[BatchRef], body: &[u8], freq: &ClockSync) -> Result<bool> {
+    pub fn next_event(
+        &mut self,
+        batches: &[BatchRef],
+        body: &[u8],
+        freq: &ClockSync,
+    ) -> Result<bool> {
         while self.idx < batches.len() && batches[self.idx].data_len == self.data_off {
             self.idx += 1;
             self.data_off = 0;
@@ -81,7 +86,10 @@ fn read_timed_base_event(b: &[u8], e: &mut BaseEvent) -> Result<(usize, u64)> {
     }
     let spec = &super::spec::SPECS[typ.0 as usize];
     if spec.args.is_empty() || !spec.is_timed {
-        return Err(trace_err!("found event without a timestamp: type={}", typ.0));
+        return Err(trace_err!(
+            "found event without a timestamp: type={}",
+            typ.0
+        ));
     }
     e.typ = typ;
     let mut n = 1;

@@ -60,12 +60,18 @@ impl MachineBuild {
 
     /// The finished proc lane.
     pub fn into_proc(self, id: i64) -> ProcLane {
-        ProcLane { id, intervals: self.lane }
+        ProcLane {
+            id,
+            intervals: self.lane,
+        }
     }
 
     /// The finished thread lane.
     pub fn into_thread(self, id: i64) -> ThreadLane {
-        ThreadLane { id, intervals: self.lane }
+        ThreadLane {
+            id,
+            intervals: self.lane,
+        }
     }
 }
 
@@ -157,7 +163,8 @@ impl ModelBuilder {
             GoLaneState::Waiting => c.waiting.set(time, v),
             GoLaneState::Syscall | GoLaneState::SyscallBlocked => {
                 let n = (self.state_counts[GoLaneState::Syscall as usize]
-                    + self.state_counts[GoLaneState::SyscallBlocked as usize]) as f64;
+                    + self.state_counts[GoLaneState::SyscallBlocked as usize])
+                    as f64;
                 c.syscall.set(time, n);
             }
         }
@@ -191,8 +198,12 @@ impl ModelBuilder {
                 _ => {}
             }
         }
-        self.counters.threads_running.set(time, self.threads_running as f64);
-        self.counters.threads_syscall.set(time, self.threads_syscall as f64);
+        self.counters
+            .threads_running
+            .set(time, self.threads_running as f64);
+        self.counters
+            .threads_syscall
+            .set(time, self.threads_syscall as f64);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -255,7 +266,9 @@ impl ModelBuilder {
         let Some(s) = lane_state(to, ev.ctx.p.is_some() || from == GoState::Running) else {
             return;
         };
-        let reason = if s == GoLaneState::Waiting || (s == GoLaneState::Runnable && from == GoState::Running) {
+        let reason = if s == GoLaneState::Waiting
+            || (s == GoLaneState::Runnable && from == GoState::Running)
+        {
             self.reason(reason)
         } else {
             0
@@ -325,7 +338,10 @@ impl ModelBuilder {
         match s {
             GoLaneState::Running => {
                 if p >= 0 {
-                    self.procs.entry(p).or_default().open(time, g, IntervalKind::Running);
+                    self.procs
+                        .entry(p)
+                        .or_default()
+                        .open(time, g, IntervalKind::Running);
                 }
                 self.thread_open(m, time, g, IntervalKind::Running);
                 if let Some(lg) = self.live.get_mut(&g) {
@@ -346,7 +362,10 @@ impl ModelBuilder {
                     m
                 };
                 if s == GoLaneState::Syscall && p >= 0 {
-                    self.procs.entry(p).or_default().open(time, g, IntervalKind::Syscall);
+                    self.procs
+                        .entry(p)
+                        .or_default()
+                        .open(time, g, IntervalKind::Syscall);
                     self.syscalling_p.insert(p, g);
                 }
                 self.thread_open(m, time, g, IntervalKind::Syscall);
@@ -371,7 +390,15 @@ impl ModelBuilder {
         self.pending_flow(g, FlowKind::Unblock, from, ev.time, reason, stack);
     }
 
-    fn pending_flow(&mut self, g: GIdx, kind: FlowKind, from: GIdx, time: Time, reason: u16, stack: u32) {
+    fn pending_flow(
+        &mut self,
+        g: GIdx,
+        kind: FlowKind,
+        from: GIdx,
+        time: Time,
+        reason: u16,
+        stack: u32,
+    ) {
         let idx = self.flows.len() as u32;
         self.flows.push(Flow {
             kind,
@@ -398,7 +425,8 @@ impl ModelBuilder {
         }
         let first = self.spans.len() as u32;
         for &(start, state, reason, stack) in &lg.spans {
-            self.spans.push(start, GoLaneState::from_u8(state), reason, stack);
+            self.spans
+                .push(start, GoLaneState::from_u8(state), reason, stack);
         }
         let gi = g as usize;
         self.goroutines.lane[gi] = LaneRange {

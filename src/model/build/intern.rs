@@ -34,7 +34,13 @@ impl GenInterner {
     }
 
     /// Model ID of a generation stack ID.
-    pub fn stack(&mut self, t: &EvTable, id: u64, strings: &mut StringTable, stacks: &mut StackTable) -> u32 {
+    pub fn stack(
+        &mut self,
+        t: &EvTable,
+        id: u64,
+        strings: &mut StringTable,
+        stacks: &mut StackTable,
+    ) -> u32 {
         if id == 0 {
             return 0;
         }

@@ -9,8 +9,8 @@ mod ranges;
 
 use super::strings::{StackTable, StringTable};
 use super::{
-    Counters, CpuSample, Flow, GIdx, GcWork, Goroutines, LogEntry, Region, SpanArena, Task, Trace, TimeRange,
-    TraceMeta, NO_G,
+    Counters, CpuSample, Flow, GIdx, GcWork, Goroutines, LogEntry, Region, SpanArena, Task,
+    TimeRange, Trace, TraceMeta, NO_G,
 };
 use crate::trace::event::{Event, EventKind};
 use crate::trace::{EvTable, Time};
@@ -108,7 +108,9 @@ impl ModelBuilder {
                 self.interner.reset();
             }
             EventKind::StateTransition => self.transition(ev, t),
-            EventKind::RangeBegin | EventKind::RangeActive | EventKind::RangeEnd => self.range(ev, t),
+            EventKind::RangeBegin | EventKind::RangeActive | EventKind::RangeEnd => {
+                self.range(ev, t)
+            }
             EventKind::Metric => self.metric(ev),
             EventKind::Label => self.label(ev, t),
             EventKind::TaskBegin | EventKind::TaskEnd => self.task(ev, t),
@@ -143,7 +145,8 @@ impl ModelBuilder {
 
     /// Interns a generation stack ID.
     fn intern_stack(&mut self, t: &EvTable, id: u64) -> u32 {
-        self.interner.stack(t, id, &mut self.strings, &mut self.stacks)
+        self.interner
+            .stack(t, id, &mut self.strings, &mut self.stacks)
     }
 
     /// Interns a generation string ID.
@@ -202,9 +205,17 @@ impl ModelBuilder {
         });
 
         let groups = self.build_groups();
-        let mut procs: Vec<_> = self.procs.into_iter().map(|(id, m)| m.into_proc(id)).collect();
+        let mut procs: Vec<_> = self
+            .procs
+            .into_iter()
+            .map(|(id, m)| m.into_proc(id))
+            .collect();
         procs.sort_by_key(|p| p.id);
-        let mut threads: Vec<_> = self.threads.into_iter().map(|(id, m)| m.into_thread(id)).collect();
+        let mut threads: Vec<_> = self
+            .threads
+            .into_iter()
+            .map(|(id, m)| m.into_thread(id))
+            .collect();
         threads.sort_by_key(|t| t.id);
         self.tasks.sort_by_key(|t| (t.id, t.start));
         self.strings.freeze();

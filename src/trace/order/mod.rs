@@ -139,7 +139,13 @@ impl Ordering {
     /// Tries to advance `ev`, read from thread `m`'s batches in generation
     /// `gen`: Ok(false) when it cannot happen yet (try another thread),
     /// Err when the trace is broken.
-    pub fn advance(&mut self, ev: &BaseEvent, evt: &EvTable, m: ThreadId, gen: u64) -> Result<bool> {
+    pub fn advance(
+        &mut self,
+        ev: &BaseEvent,
+        evt: &EvTable,
+        m: ThreadId,
+        gen: u64,
+    ) -> Result<bool> {
         if self.initial_gen == 0 {
             self.initial_gen = gen;
         }
@@ -172,7 +178,14 @@ impl Ordering {
         }
     }
 
-    fn dispatch(&mut self, ev: &mut BaseEvent, evt: &EvTable, m: ThreadId, gen: u64, cur: SchedCtx) -> Step {
+    fn dispatch(
+        &mut self,
+        ev: &mut BaseEvent,
+        evt: &EvTable,
+        m: ThreadId,
+        gen: u64,
+        cur: SchedCtx,
+    ) -> Step {
         use EventType as E;
         match ev.typ {
             E::PROCS_CHANGE | E::GO_LABEL | E::USER_LOG => self.advance_annotation(ev, cur),
@@ -258,7 +271,11 @@ impl Ordering {
         let mut gs: Vec<_> = self.g_states.iter().collect();
         gs.sort_by_key(|(id, _)| **id);
         for (id, g) in gs.iter().take(50) {
-            s += &format!("G {id} [status={} seq={}]\n", super::ids::go_status::name(g.status), g.seq);
+            s += &format!(
+                "G {id} [status={} seq={}]\n",
+                super::ids::go_status::name(g.status),
+                g.seq
+            );
         }
         if gs.len() > 50 {
             s += &format!("... {} more goroutines\n", gs.len() - 50);
@@ -266,7 +283,11 @@ impl Ordering {
         let mut ps: Vec<_> = self.p_states.iter().collect();
         ps.sort_by_key(|(id, _)| **id);
         for (id, p) in ps {
-            s += &format!("P {id} [status={} seq={}]\n", super::ids::proc_status::name(p.status), p.seq);
+            s += &format!(
+                "P {id} [status={} seq={}]\n",
+                super::ids::proc_status::name(p.status),
+                p.seq
+            );
         }
         let mut ms: Vec<_> = self.m_states.iter().collect();
         ms.sort_by_key(|(id, _)| **id);

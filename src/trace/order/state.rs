@@ -71,7 +71,10 @@ impl RangeState {
             return Err(trace_err!(
                 "resource is missing active range: {} {:?}",
                 spec_name(r.typ),
-                self.in_flight.iter().map(|r| spec_name(r.typ)).collect::<Vec<_>>()
+                self.in_flight
+                    .iter()
+                    .map(|r| spec_name(r.typ))
+                    .collect::<Vec<_>>()
             ));
         }
         Ok(())
