@@ -14,7 +14,7 @@ pub struct CounterSeries {
     pub bucket_ns: Time,
     /// Time of the first change in each bucket.
     pub time: Vec<Time>,
-    /// Smallest value in the bucket (including the value entering it).
+    /// Smallest value set within the bucket.
     pub min: Vec<f64>,
     /// Largest value in the bucket.
     pub max: Vec<f64>,
@@ -51,10 +51,9 @@ impl CounterSeries {
                 self.last[i] = v;
                 return;
             }
-            let prev = self.last[i];
             self.time.push(t);
-            self.min.push(prev.min(v));
-            self.max.push(prev.max(v));
+            self.min.push(v);
+            self.max.push(v);
             self.last.push(v);
             if self.time.len() > Self::MAX_POINTS {
                 self.coarsen();
@@ -136,7 +135,7 @@ mod tests {
         s.set(25, 7.0);
         assert_eq!(s.len(), 2);
         assert_eq!((s.min[0], s.max[0], s.last[0]), (1.0, 5.0, 2.0));
-        assert_eq!((s.min[1], s.max[1]), (2.0, 7.0));
+        assert_eq!((s.min[1], s.max[1]), (7.0, 7.0));
         assert_eq!(s.value_at(24), 2.0);
         assert_eq!(s.value_at(25), 7.0);
         assert_eq!(s.peak(), 7.0);
