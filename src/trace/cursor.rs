@@ -4,7 +4,7 @@
 use super::batch::BatchRef;
 use super::error::{trace_err, Result};
 use super::ids::{ThreadId, Time};
-use super::spec::{EventType, NUM_SPECS};
+use super::spec::{EventType, NOT_A_TYPE, NOT_TIMED, TIMED_VARINTS};
 use super::table::ClockSync;
 use super::varint::uvarint;
 
@@ -30,6 +30,11 @@ impl Default for EventType {
 pub struct BatchCursor {
     /// The thread.
     pub m: ThreadId,
+    /// The thread's slot in the ordering state, [`NO_SLOT`] until its first
+    /// event is advanced (see [`super::order::Ordering::advance`]).
+    pub m_slot: u32,
+    /// Index of the thread's batch list in the generation.
+    pub thread: u32,
     last_ts: Time,
     idx: usize,
     data_off: usize,
@@ -37,11 +42,17 @@ pub struct BatchCursor {
     pub ev: BaseEvent,
 }
 
+/// [`BatchCursor::m_slot`] before the thread has a slot.
+pub const NO_SLOT: u32 = u32::MAX;
+
 impl BatchCursor {
-    /// A cursor before the first event of thread `m`.
-    pub fn new(m: ThreadId) -> BatchCursor {
+    /// A cursor before the first event of thread `m`, whose batches are
+    /// list `thread` of the generation.
+    pub fn new(m: ThreadId, thread: u32) -> BatchCursor {
         BatchCursor {
             m,
+            m_slot: NO_SLOT,
+            thread,
             last_ts: 0,
             idx: 0,
             data_off: 0,
@@ -50,6 +61,7 @@ impl BatchCursor {
     }
 
     /// Decodes the next event into `self.ev`; false at the end.
+    #[inline]
     pub fn next_event(&mut self, batches: &[BatchRef], body: &[u8], freq: &ClockSync) -> Result<bool> {
         while self.idx < batches.len() && batches[self.idx].data_len == self.data_off {
             self.idx += 1;
@@ -72,29 +84,43 @@ impl BatchCursor {
     }
 }
 
+/// Reads an unsigned varint at `*pos` of `b`, moving `*pos` past it.
+#[inline(always)]
+fn read_uvarint(b: &[u8], pos: &mut usize) -> Option<u64> {
+    match b.get(*pos) {
+        Some(&x) if x < 0x80 => {
+            *pos += 1;
+            Some(u64::from(x))
+        }
+        _ => {
+            let (v, n) = uvarint(b.get(*pos..)?)?;
+            *pos += n;
+            Some(v)
+        }
+    }
+}
+
 /// Decodes one timed event at the start of `b` (Go's `readTimedBaseEvent`).
 #[inline]
 fn read_timed_base_event(b: &[u8], e: &mut BaseEvent) -> Result<(usize, u64)> {
     let typ = EventType(b[0]);
-    if typ.0 as usize >= NUM_SPECS {
+    let varints = TIMED_VARINTS[typ.0 as usize];
+    if varints == NOT_A_TYPE {
         return Err(trace_err!("found invalid event type: {}", typ.0));
     }
-    let spec = &super::spec::SPECS[typ.0 as usize];
-    if spec.args.is_empty() || !spec.is_timed {
+    if varints == NOT_TIMED {
         return Err(trace_err!("found event without a timestamp: type={}", typ.0));
     }
     e.typ = typ;
     let mut n = 1;
-    let Some((ts, nb)) = uvarint(&b[n..]) else {
+    let Some(ts) = read_uvarint(b, &mut n) else {
         return Err(trace_err!("found invalid uvarint for timestamp"));
     };
-    n += nb;
-    for i in 0..spec.args.len() - 1 {
-        let Some((arg, nb)) = uvarint(&b[n..]) else {
+    for i in 0..varints as usize - 1 {
+        let Some(arg) = read_uvarint(b, &mut n) else {
             return Err(trace_err!("found invalid uvarint"));
         };
         e.args[i] = arg;
-        n += nb;
     }
     Ok((n, ts))
 }

@@ -392,7 +392,30 @@ impl Event {
     }
 
     /// Checks the string and stack IDs the event refers to exist in `t`.
+    #[inline]
     pub fn validate_table_ids(&self, t: &EvTable) -> Result<(), String> {
+        let ids = super::spec::ID_ARGS[self.typ.0 as usize];
+        if ids.stacks | ids.strings == 0 {
+            return Ok(());
+        }
+        let mut ok = true;
+        for (i, &a) in self.args.iter().enumerate() {
+            if ids.stacks & (1 << i) != 0 {
+                ok &= t.stacks.contains(a);
+            }
+            if ids.strings & (1 << i) != 0 {
+                ok &= t.strings.contains(a);
+            }
+        }
+        if ok {
+            return Ok(());
+        }
+        self.table_id_error(t)
+    }
+
+    /// The error for the first invalid ID, in Go's order of checks.
+    #[cold]
+    fn table_id_error(&self, t: &EvTable) -> Result<(), String> {
         if self.typ == EventType::SYNC_EVENT {
             return Ok(());
         }

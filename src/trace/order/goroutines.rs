@@ -6,7 +6,7 @@ use super::super::error::trace_err;
 use super::super::ids::{go_status as gs, proc_status as ps, GoId, GoState, ProcId, SchedCtx, ThreadId};
 use super::super::spec::EventType;
 use super::state::{GState, MState};
-use super::{extra_index, validate_ctx, Need, Ordering, Reqs, Seq, Step, USER_GO_REQS};
+use super::{EvName, extra_index, validate_ctx, Need, Ordering, Reqs, Seq, Step, USER_GO_REQS};
 
 impl Ordering {
     pub(super) fn advance_go_status(&mut self, ev: &mut BaseEvent, gen: u64, mut cur: SchedCtx) -> Step {
@@ -114,8 +114,9 @@ impl Ordering {
     }
 
     /// Fetches the running goroutine of `cur` for an event that requires it.
+    #[inline]
     fn running_g(&mut self, ev: &BaseEvent, cur: SchedCtx, want: u8, want_name: &str) -> Result<(), super::super::TraceError> {
-        let name = self.ev_name(ev.typ);
+        let name = EvName(self.version, ev.typ);
         let Some(state) = self.g_states.get(&cur.g) else {
             return Err(trace_err!("event {name} for goroutine ({}) that doesn't exist", cur.g));
         };
@@ -229,7 +230,8 @@ impl Ordering {
         if let Some(s) = self.g_states.get_mut(&cur.g) {
             s.status = gs::SYSCALL;
         }
-        let name = self.ev_name(ev.typ);
+        let version = self.version;
+        let name = EvName(version, ev.typ);
         let Some(p) = self.p_states.get_mut(&cur.p) else {
             return Err(trace_err!("uninitialized proc {} found during {name}", cur.p));
         };
@@ -254,7 +256,8 @@ impl Ordering {
         if let Some(s) = self.g_states.get_mut(&cur.g) {
             s.status = gs::RUNNING;
         }
-        let name = self.ev_name(ev.typ);
+        let version = self.version;
+        let name = EvName(version, ev.typ);
         let Some(p) = self.p_states.get_mut(&cur.p) else {
             return Err(trace_err!("uninitialized proc {} found during {name}", cur.p));
         };
@@ -341,7 +344,8 @@ impl Ordering {
         let mut new = cur;
         new.g = GoId::NONE;
         if cur.p.is_some() {
-            let name = self.ev_name(ev.typ);
+            let version = self.version;
+        let name = EvName(version, ev.typ);
             let Some(p) = self.p_states.get_mut(&cur.p) else {
                 return Err(trace_err!("found invalid proc {} during {name}", cur.p));
             };
