@@ -264,6 +264,13 @@ fn main() {
         }
         out.push(s.done());
 
+        let mut s = Section::new("gclog");
+        for e in &l.gc_log.entries {
+            s.line(&format!("{e:?}"));
+        }
+        s.line(&format!("{:?}", l.gc_log.last_time));
+        out.push(s.done());
+
         println!("{path}: {}", out.join(" "));
     }
 }
