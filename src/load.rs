@@ -3,11 +3,14 @@
 //! progress, honour cancellation, and turn every failure into one line
 //! naming the file.
 
-use crate::analysis::gclog::{GcLog, GcLogBuilder};
-use crate::analysis::summary::{Summarizer, Summary};
-use crate::model::{Loss, ModelBuilder, Trace};
+mod pipeline;
+
+use crate::analysis::gclog::GcLog;
+use crate::analysis::summary::Summary;
+use crate::model::{Loss, Trace};
 use crate::trace::header::Header;
-use crate::trace::source::EventReader;
+use crate::trace::source::{EventReader, CHUNK_EVENTS};
+use crate::trace::EventType;
 use std::fmt;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
@@ -142,6 +145,10 @@ fn io_message(e: &std::io::Error) -> String {
 }
 
 /// Loads a trace held in memory; `name` is used in messages.
+///
+/// The events are read and ordered on the calling thread and handed, a
+/// chunk at a time, to two threads: one builds the model, the other the
+/// goroutine analysis and the GC log (see [`pipeline`]).
 pub fn load_bytes(name: &str, data: &[u8], progress: &Progress, cancel: &AtomicBool) -> Result<LoadedTrace, LoadError> {
     let start = Instant::now();
     let err = |m: String| LoadError {
@@ -152,72 +159,73 @@ pub fn load_bytes(name: &str, data: &[u8], progress: &Progress, cancel: &AtomicB
     progress.set_phase(LoadPhase::Decoding);
     let (header, mut reader) = EventReader::new(data).map_err(|e| err(e.to_string()))?;
     progress.set_phase(LoadPhase::Building);
-    let mut builder = ModelBuilder::new(1);
-    let mut summarizer = Summarizer::new();
-    let mut gc_log = GcLogBuilder::default();
-    let mut n: u64 = 0;
-    let mut real_events: u64 = 0;
-    let mut failure = None;
-    loop {
-        match reader.next_event() {
-            Ok(Some(ev)) => {
-                reader.with_table(|t| {
-                    builder.event(&ev, t);
-                    summarizer.event(&ev, t);
-                    gc_log.event(&ev, t);
-                });
-                n += 1;
-                if ev.typ != crate::trace::EventType::SYNC_EVENT {
-                    real_events += 1;
-                }
-                if n % 65536 == 0 {
-                    if cancel.load(Ordering::Relaxed) {
-                        return Err(err("loading cancelled".into()));
-                    }
-                    progress.events.store(n, Ordering::Relaxed);
-                    progress
-                        .bytes_done
-                        .store((header.len + reader.consumed_bytes()) as u64, Ordering::Relaxed);
-                }
+    let version = version_name(&header);
+    let out = pipeline::run(|sink| {
+        let mut chunk = Vec::new();
+        let mut n: u64 = 0;
+        let mut real_events: u64 = 0;
+        let mut failure = None;
+        loop {
+            sink.recycle(&mut chunk);
+            let res = reader.read_chunk(&mut chunk, CHUNK_EVENTS);
+            let got = chunk.len() as u64;
+            n += got;
+            real_events += chunk.iter().filter(|e| e.typ != EventType::SYNC_EVENT).count() as u64;
+            if got > 0 {
+                sink.send(reader.table(), std::mem::take(&mut chunk));
             }
-            Ok(None) => break,
-            Err(e) => {
+            if let Err(e) = res {
                 failure = Some(e);
                 break;
             }
+            if got == 0 {
+                break;
+            }
+            if cancel.load(Ordering::Relaxed) {
+                return Err(err("loading cancelled".into()));
+            }
+            progress.events.store(n, Ordering::Relaxed);
+            progress
+                .bytes_done
+                .store((header.len + reader.consumed_bytes()) as u64, Ordering::Relaxed);
         }
-    }
-    progress.events.store(n, Ordering::Relaxed);
-    if failure.is_none() && real_events == 0 {
-        return Err(err("the trace contains no events".into()));
-    }
-    if failure.is_none() {
-        if let Some(tail) = reader.unread_tail() {
-            failure = Some(crate::trace::TraceError::new(format!(
-                "incomplete generation at the end ({tail} bytes); trace likely truncated"
-            )));
+        progress.events.store(n, Ordering::Relaxed);
+        if failure.is_none() && real_events == 0 {
+            return Err(err("the trace contains no events".into()));
         }
-    }
-    if let Some(e) = failure {
-        if real_events == 0 {
-            return Err(err(e.to_string()));
+        if failure.is_none() {
+            if let Some(tail) = reader.unread_tail() {
+                failure = Some(crate::trace::TraceError::new(format!(
+                    "incomplete generation at the end ({tail} bytes); trace likely truncated"
+                )));
+            }
         }
-        let kept = header.len + reader.completed_bytes();
-        builder.set_loss(Loss {
-            message: first_line(&e.to_string()),
-            bytes_lost: (data.len() - kept.min(data.len())) as u64,
-        });
-    }
-    progress.set_phase(LoadPhase::Finishing);
-    let trace = builder.finish(version_name(&header), data.len() as u64, reader.generations());
-    let summary = summarizer.finish();
+        let mut loss = None;
+        if let Some(e) = failure {
+            if real_events == 0 {
+                return Err(err(e.to_string()));
+            }
+            let kept = header.len + reader.completed_bytes();
+            loss = Some(Loss {
+                message: first_line(&e.to_string()),
+                bytes_lost: (data.len() - kept.min(data.len())) as u64,
+            });
+        }
+        progress.set_phase(LoadPhase::Finishing);
+        Ok(pipeline::End {
+            version: version.clone(),
+            file_bytes: data.len() as u64,
+            generations: reader.generations(),
+            loss,
+        })
+    })?;
     progress.bytes_done.store(data.len() as u64, Ordering::Relaxed);
     progress.set_phase(LoadPhase::Done);
     Ok(LoadedTrace {
         name: name.to_string(),
-        trace,
-        summary,
-        gc_log: gc_log.finish(),
+        trace: out.trace,
+        summary: out.summary,
+        gc_log: out.gc_log,
         load_ms: start.elapsed().as_secs_f64() * 1e3,
     })
 }
