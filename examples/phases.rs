@@ -1,30 +1,66 @@
+//! Times each consumer of the event stream on its own, single-threaded:
+//! `phases FILE [parse|model|summary|gclog]...` (default: all four).
+//! Each phase re-reads the trace; "parse" only reads and orders.
+
+use gotraceview::analysis::gclog::GcLogBuilder;
 use gotraceview::analysis::summary::Summarizer;
 use gotraceview::model::ModelBuilder;
-use gotraceview::trace::source::EventReader;
-use std::time::Instant;
+use gotraceview::trace::source::{EventReader, CHUNK_EVENTS};
+use std::time::{Duration, Instant};
+
 fn main() {
-    let path = std::env::args().nth(1).unwrap();
-    let f = std::fs::File::open(&path).unwrap();
-    let map = unsafe { memmap2::Mmap::map(&f).unwrap() };
-    for phase in ["parse", "model", "summary"] {
+    let mut args = std::env::args().skip(1);
+    let path = args.next().expect("usage: phases FILE [parse|model|summary|gclog]...");
+    let mut phases: Vec<String> = args.collect();
+    if phases.is_empty() {
+        phases = ["parse", "model", "summary", "gclog"].map(String::from).to_vec();
+    }
+    let f = std::fs::File::open(&path).expect("open");
+    // SAFETY: a read-only map of a file nobody truncates during the run.
+    let map = unsafe { memmap2::Mmap::map(&f) }.expect("map");
+    for phase in &phases {
         let t0 = Instant::now();
-        let (_h, mut r) = EventReader::new(&map).unwrap();
+        let (_h, mut r) = EventReader::new(&map).expect("header");
         let t1 = Instant::now();
         let mut b = ModelBuilder::new(1);
         let mut s = Summarizer::new();
+        let mut g = GcLogBuilder::default();
         let mut n = 0;
-        while let Some(ev) = r.next_event().unwrap() {
-            n += 1;
-            match phase {
-                "model" => r.with_table(|t| b.event(&ev, t)),
-                "summary" => r.with_table(|t| s.event(&ev, t)),
-                _ => {}
+        let mut chunk = Vec::with_capacity(CHUNK_EVENTS);
+        let mut consume = Duration::ZERO;
+        loop {
+            chunk.clear();
+            r.read_chunk(&mut chunk, CHUNK_EVENTS).expect("events");
+            if chunk.is_empty() {
+                break;
             }
+            n += chunk.len();
+            let c0 = Instant::now();
+            let t = r.table();
+            for ev in &chunk {
+                match phase.as_str() {
+                    "model" => b.event(ev, &t),
+                    "summary" => s.event(ev, &t),
+                    "gclog" => g.event(ev, &t),
+                    _ => {}
+                }
+            }
+            consume += c0.elapsed();
         }
         let t2 = Instant::now();
-        if phase == "model" { let _ = b.finish(String::new(), 0, 0); }
-        if phase == "summary" { let _ = s.finish(); }
+        match phase.as_str() {
+            "model" => drop(b.finish(String::new(), 0, 0)),
+            "summary" => drop(s.finish()),
+            "gclog" => drop(g.finish()),
+            _ => {}
+        }
         let t3 = Instant::now();
-        eprintln!("{phase}: plan+decode {:?} events {:?} finish {:?} n={n}", t1 - t0, t2 - t1, t3 - t2);
+        eprintln!(
+            "{phase:8} plan+decode {:>8.1?}  events {:>8.1?} (of which consuming {:>8.1?})  finish {:>8.1?}  n={n}",
+            t1 - t0,
+            t2 - t1,
+            consume,
+            t3 - t2
+        );
     }
 }

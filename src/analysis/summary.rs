@@ -3,9 +3,10 @@
 //! per-goroutine state: execution, scheduling, blocking (by reason),
 //! syscall time, special ranges, user regions and tasks.
 
+use crate::model::index::IdIndex;
 use crate::trace::event::{Event, EventKind, RangeScope, Resource};
 use crate::trace::ids::{GoState, ProcState};
-use crate::trace::{EvTable, Time};
+use crate::trace::{EvTable, EventType, Time};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Index of a name (block reason or range name) in [`Summary::names`].
@@ -185,9 +186,36 @@ struct Pending {
     active_regions: Vec<u32>,
 }
 
+impl Pending {
+    /// Back to all zeros, keeping the buffers.
+    fn reset(&mut self) {
+        let mut last_range = std::mem::take(&mut self.last_range);
+        let mut active_regions = std::mem::take(&mut self.active_regions);
+        last_range.clear();
+        active_regions.clear();
+        *self = Pending {
+            last_range,
+            active_regions,
+            ..Pending::default()
+        };
+    }
+}
+
+/// [`Summarizer::reason_ids`] of a string not seen yet.
+const NO_NAME: NameId = NameId::MAX;
+
+/// A goroutine being summarized. `pending` is `None` while it is all
+/// zeros (for instance once the goroutine has ended): only goroutines with
+/// something in flight hold one, recycled through [`Summarizer::spare`].
 struct GBuild {
     sum: GoroutineSummary,
     pending: Option<Box<Pending>>,
+}
+
+/// The in-flight state of `slot`, made (all zeros) if there is none.
+#[inline]
+fn pending_of<'a>(spare: &mut Vec<Box<Pending>>, slot: &'a mut Option<Box<Pending>>) -> &'a mut Pending {
+    slot.get_or_insert_with(|| spare.pop().unwrap_or_default())
 }
 
 /// Where a region summary lives while building.
@@ -200,7 +228,11 @@ pub struct Summarizer {
     names: Vec<String>,
     name_ids: FxHashMap<String, NameId>,
     gs: Vec<GBuild>,
-    g_index: FxHashMap<i64, u32>,
+    g_index: IdIndex,
+    /// Reset in-flight states for reuse.
+    spare: Vec<Box<Pending>>,
+    /// Name ID of each stop/block reason string ID of the generation.
+    reason_ids: Vec<NameId>,
     regions: Vec<RegionBuild>,
     /// Completed region indexes per goroutine (in completion order).
     g_regions: FxHashMap<u32, Vec<u32>>,
@@ -230,7 +262,9 @@ impl Summarizer {
             names: Vec::new(),
             name_ids: FxHashMap::default(),
             gs: Vec::new(),
-            g_index: FxHashMap::default(),
+            g_index: IdIndex::default(),
+            spare: Vec::new(),
+            reason_ids: Vec::new(),
             regions: Vec::new(),
             g_regions: FxHashMap::default(),
             tasks: FxHashMap::default(),
@@ -253,9 +287,27 @@ impl Summarizer {
         id
     }
 
-    fn g(&mut self, id: i64) -> Option<&mut GBuild> {
-        let i = *self.g_index.get(&id)?;
-        Some(&mut self.gs[i as usize])
+    /// The name ID of the stop or block reason of `ev` (see
+    /// `Event::state_transition`: other transitions have the reason "").
+    fn reason_id(&mut self, ev: &Event, t: &EvTable) -> NameId {
+        let sid = match ev.typ {
+            EventType::GO_STOP | EventType::GO_BLOCK => ev.args[0],
+            _ => 0,
+        };
+        if let Some(&r) = self.reason_ids.get(sid as usize) {
+            if r != NO_NAME {
+                return r;
+            }
+        }
+        let r = self.name_id(t.string(sid));
+        if sid < 1 << 20 {
+            let i = sid as usize;
+            if i >= self.reason_ids.len() {
+                self.reason_ids.resize(i + 1, NO_NAME);
+            }
+            self.reason_ids[i] = r;
+        }
+        r
     }
 
     fn new_g(&mut self, id: i64, creation: Time) -> u32 {
@@ -271,7 +323,7 @@ impl Summarizer {
                 regions: Vec::new(),
                 stats: ExecStats::default(),
             },
-            pending: Some(Box::default()),
+            pending: None,
         });
         self.g_index.insert(id, i);
         i
@@ -280,12 +332,12 @@ impl Summarizer {
     /// Go's `snapshotStat`: stats as if the goroutine stopped at `last_ts`.
     fn snapshot(g: &GBuild, last_ts: Time) -> ExecStats {
         let mut r = g.sum.stats.clone();
-        let Some(p) = &g.pending else {
-            return r;
-        };
         if g.sum.stats.total_ns == 0 {
             r.total_ns = last_ts - g.sum.creation;
         }
+        let Some(p) = &g.pending else {
+            return r;
+        };
         if p.last_start != 0 {
             r.exec_ns += last_ts - p.last_start;
         }
@@ -313,22 +365,51 @@ impl Summarizer {
         if let Some(t) = trigger {
             g.sum.end = t;
         }
-        let final_stat = Self::snapshot(g, last_ts);
-        g.sum.stats = final_stat.clone();
-        let active = match &mut g.pending {
-            Some(p) => std::mem::take(&mut p.active_regions),
-            None => Vec::new(),
+        // N.B. the snapshot is applied in place: only the total reads the
+        // stats it changes, and it is updated first.
+        Self::snapshot_in_place(g, last_ts);
+        let Some(mut p) = g.pending.take() else {
+            return;
         };
-        if !is_system_goroutine(&g.sum.name) {
-            for r in active {
+        if !p.active_regions.is_empty() && !is_system_goroutine(&g.sum.name) {
+            let final_stat = &g.sum.stats;
+            for &r in &p.active_regions {
                 let reg = &mut self.regions[r as usize].r;
                 reg.end = trigger;
                 reg.stats = final_stat.sub(&reg.stats);
                 self.g_regions.entry(gi).or_default().push(r);
             }
         }
-        if let Some(p) = &mut self.gs[gi as usize].pending {
-            **p = Pending::default();
+        p.reset();
+        self.spare.push(p);
+    }
+
+    /// `g.sum.stats = snapshot(g, last_ts)` without copying the stats.
+    fn snapshot_in_place(g: &mut GBuild, last_ts: Time) {
+        let r = &mut g.sum.stats;
+        if r.total_ns == 0 {
+            r.total_ns = last_ts - g.sum.creation;
+        }
+        let Some(p) = &g.pending else {
+            return;
+        };
+        if p.last_start != 0 {
+            r.exec_ns += last_ts - p.last_start;
+        }
+        if p.last_runnable != 0 {
+            r.sched_wait_ns += last_ts - p.last_runnable;
+        }
+        if p.last_block != 0 {
+            add(&mut r.block_ns, p.last_block_reason, last_ts - p.last_block);
+        }
+        if p.last_syscall != 0 {
+            r.syscall_ns += last_ts - p.last_syscall;
+        }
+        if p.last_syscall_block != 0 {
+            r.sched_wait_ns += last_ts - p.last_syscall_block;
+        }
+        for &(name, ts) in &p.last_range {
+            add(&mut r.range_ns, name, last_ts - ts);
         }
     }
 
@@ -339,7 +420,11 @@ impl Summarizer {
         }
         self.last_ts = ev.time;
         match ev.kind() {
-            EventKind::Sync => self.sync_ts = ev.time,
+            EventKind::Sync => {
+                self.sync_ts = ev.time;
+                // String IDs are per generation.
+                self.reason_ids.clear();
+            }
             EventKind::StateTransition => self.transition(ev, t),
             EventKind::RangeBegin | EventKind::RangeActive => self.range_begin(ev, t),
             EventKind::RangeEnd => self.range_end(ev, t),
@@ -369,7 +454,7 @@ impl Summarizer {
                     GoState::Undetermined => {
                         let gi = self.new_g(id, self.sync_ts);
                         let dt = time - self.sync_ts;
-                        let reason = self.name_id(st.reason);
+                        let reason = self.reason_id(ev, t);
                         let g = &mut self.gs[gi as usize].sum.stats;
                         match new {
                             GoState::Running => g.exec_ns += dt,
@@ -389,7 +474,7 @@ impl Summarizer {
                     GoState::NotExist => {
                         let gi = self.new_g(id, time);
                         // A goroutine created inside a region inherits its task.
-                        let creator_task = self.g_index.get(&ev.ctx.g.0).and_then(|&c| {
+                        let creator_task = self.g_index.get(ev.ctx.g.0).and_then(|c| {
                             let p = self.gs[c as usize].pending.as_ref()?;
                             let &r = p.active_regions.last()?;
                             Some(self.regions[r as usize].r.task)
@@ -406,22 +491,20 @@ impl Summarizer {
                                     stats: ExecStats::default(),
                                 },
                             });
-                            if let Some(p) = &mut self.gs[gi as usize].pending {
-                                p.active_regions = vec![r];
-                            }
+                            let p = pending_of(&mut self.spare, &mut self.gs[gi as usize].pending);
+                            p.active_regions.clear();
+                            p.active_regions.push(r);
                         }
                         gi
                     }
                     _ => {
-                        let Some(&gi) = self.g_index.get(&id) else {
+                        let Some(gi) = self.g_index.get(id) else {
                             return; // N.B. Go would crash here; the trace is inconsistent.
                         };
                         let was_in_syscall;
                         {
                             let g = &mut self.gs[gi as usize];
-                            let Some(p) = g.pending.as_mut() else {
-                                return;
-                            };
+                            let p = pending_of(&mut self.spare, &mut g.pending);
                             let s = &mut g.sum.stats;
                             was_in_syscall = p.last_syscall != 0;
                             match old {
@@ -474,32 +557,25 @@ impl Summarizer {
                 }
                 match new {
                     GoState::Running => {
-                        if let Some(p) = &mut g.pending {
-                            p.last_start = time;
-                        }
+                        pending_of(&mut self.spare, &mut g.pending).last_start = time;
                         if g.sum.start == 0 {
                             g.sum.start = time;
                         }
                     }
                     GoState::Runnable => {
-                        if let Some(p) = &mut g.pending {
-                            p.last_runnable = time;
-                        }
+                        pending_of(&mut self.spare, &mut g.pending).last_runnable = time;
                     }
                     GoState::Waiting if st.reason != "forever" => {
-                        let reason = self.name_id(st.reason);
-                        if let Some(p) = &mut self.gs[gi as usize].pending {
-                            p.last_block = time;
-                            p.last_block_reason = reason;
-                        }
+                        let reason = self.reason_id(ev, t);
+                        let p = pending_of(&mut self.spare, &mut self.gs[gi as usize].pending);
+                        p.last_block = time;
+                        p.last_block_reason = reason;
                     }
                     GoState::Waiting | GoState::NotExist => self.finalize(gi, time, Some(time)),
                     GoState::Syscall => {
                         self.syscalling_p.insert(ev.ctx.p.0, id);
                         self.syscalling_g.insert(id, ev.ctx.p.0);
-                        if let Some(p) = &mut g.pending {
-                            p.last_syscall = time;
-                        }
+                        pending_of(&mut self.spare, &mut g.pending).last_syscall = time;
                     }
                     GoState::Undetermined => {}
                 }
@@ -507,10 +583,9 @@ impl Summarizer {
             Resource::Proc(id) => {
                 if st.proc_from != st.proc_to && st.proc_to == ProcState::Idle {
                     if let Some(gid) = self.syscalling_p.remove(&id.0) {
-                        if let Some(g) = self.g(gid) {
-                            if let Some(p) = &mut g.pending {
-                                p.last_syscall_block = time;
-                            }
+                        if let Some(gi) = self.g_index.get(gid) {
+                            let g = &mut self.gs[gi as usize];
+                            pending_of(&mut self.spare, &mut g.pending).last_syscall_block = time;
                         }
                     }
                 }
@@ -523,7 +598,7 @@ impl Summarizer {
         let gid = match r.scope {
             RangeScope::Goroutine(g) => g.0,
             RangeScope::Proc(p) => {
-                if !self.g_index.contains_key(&ev.ctx.g.0) {
+                if self.g_index.get(ev.ctx.g.0).is_none() {
                     return;
                 }
                 let name = self.name_id(&r.name);
@@ -535,12 +610,11 @@ impl Summarizer {
         let name = self.name_id(&r.name);
         let active = ev.kind() == EventKind::RangeActive;
         let sync_ts = self.sync_ts;
-        let Some(g) = self.g(gid) else {
+        let Some(gi) = self.g_index.get(gid) else {
             return;
         };
-        let (Some(p), stats) = (g.pending.as_mut(), &mut g.sum.stats) else {
-            return;
-        };
+        let g = &mut self.gs[gi as usize];
+        let (p, stats) = (pending_of(&mut self.spare, &mut g.pending), &mut g.sum.stats);
         let slot = p.last_range.iter().position(|x| x.0 == name);
         if active {
             if let Some(i) = slot {
@@ -569,12 +643,11 @@ impl Summarizer {
             },
             RangeScope::None => return,
         };
-        let Some(g) = self.g(gid) else {
+        let Some(gi) = self.g_index.get(gid) else {
             return;
         };
-        let (Some(p), stats) = (g.pending.as_mut(), &mut g.sum.stats) else {
-            return;
-        };
+        let g = &mut self.gs[gi as usize];
+        let (p, stats) = (pending_of(&mut self.spare, &mut g.pending), &mut g.sum.stats);
         let Some(i) = p.last_range.iter().position(|x| x.0 == name) else {
             return;
         };
@@ -588,7 +661,7 @@ impl Summarizer {
 
     fn region_begin(&mut self, ev: &Event, t: &EvTable) {
         let (task, name) = ev.region(t);
-        let Some(&gi) = self.g_index.get(&ev.ctx.g.0) else {
+        let Some(gi) = self.g_index.get(ev.ctx.g.0) else {
             return;
         };
         let snap = Self::snapshot(&self.gs[gi as usize], ev.time);
@@ -603,9 +676,9 @@ impl Summarizer {
                 stats: snap,
             },
         });
-        if let Some(p) = &mut self.gs[gi as usize].pending {
-            p.active_regions.push(r);
-        }
+        pending_of(&mut self.spare, &mut self.gs[gi as usize].pending)
+            .active_regions
+            .push(r);
         let gid = ev.ctx.g.0;
         self.task_mut(task.0).regions.push(r);
         self.task_goroutine(task.0, gid);
@@ -613,7 +686,7 @@ impl Summarizer {
 
     fn region_end(&mut self, ev: &Event, t: &EvTable) {
         let (task, name) = ev.region(t);
-        let Some(&gi) = self.g_index.get(&ev.ctx.g.0) else {
+        let Some(gi) = self.g_index.get(ev.ctx.g.0) else {
             return;
         };
         let gid = ev.ctx.g.0;
@@ -688,15 +761,22 @@ impl Summarizer {
             self.finalize(gi, last, None);
         }
         let regions: Vec<RegionSummary> = self.regions.into_iter().map(|r| r.r).collect();
-        let mut goroutines: Vec<GoroutineSummary> = Vec::with_capacity(self.gs.len());
-        for (gi, mut g) in self.gs.into_iter().enumerate() {
-            let mut ids = self.g_regions.remove(&(gi as u32)).unwrap_or_default();
+        for (gi, ids) in self.g_regions.iter_mut() {
             // Go sorts with unknown starts first, then by start time.
             ids.sort_by_key(|&r| regions[r as usize].start.map_or((0, 0), |s| (1, s)));
-            g.sum.regions = ids;
-            goroutines.push(g.sum);
+            self.gs[*gi as usize].sum.regions = std::mem::take(ids);
         }
-        goroutines.sort_by_key(|g| g.id);
+        // Sorted by ID (then by first appearance), moving each summary once.
+        let mut order: Vec<(i64, u32)> = self.gs.iter().enumerate().map(|(i, g)| (g.sum.id, i as u32)).collect();
+        if !order.is_sorted() {
+            order.sort_unstable();
+        }
+        let mut gs: Vec<Option<GoroutineSummary>> = self.gs.into_iter().map(|g| Some(g.sum)).collect();
+        let goroutines: Vec<GoroutineSummary> = order
+            .iter()
+            .filter_map(|&(_, i)| gs[i as usize].take())
+            .collect();
+        drop(gs);
         let mut tasks: Vec<TaskSummary> = self.tasks.into_values().collect();
         for t in &mut tasks {
             let mut gs: Vec<i64> = self.task_gs.remove(&t.id).unwrap_or_default().into_iter().collect();

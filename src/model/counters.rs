@@ -20,6 +20,9 @@ pub struct CounterSeries {
     pub max: Vec<f64>,
     /// Value at the end of the bucket.
     pub last: Vec<f64>,
+    /// End of the last point's bucket when its time is not negative (a
+    /// time from the last point's to this is in its bucket), else `Time::MIN`.
+    last_bucket_end: Time,
 }
 
 impl CounterSeries {
@@ -35,35 +38,55 @@ impl CounterSeries {
             min: Vec::new(),
             max: Vec::new(),
             last: Vec::new(),
+            last_bucket_end: Time::MIN,
         }
     }
 
-    /// Records that the value became `v` at time `t` (non-decreasing times).
-    pub fn set(&mut self, t: Time, v: f64) {
-        if let Some(&lt) = self.time.last() {
-            let i = self.time.len() - 1;
-            if self.last[i] == v {
-                return;
-            }
-            if t / self.bucket_ns == lt / self.bucket_ns {
-                self.min[i] = self.min[i].min(v);
-                self.max[i] = self.max[i].max(v);
-                self.last[i] = v;
-                return;
-            }
-            let prev = self.last[i];
-            self.time.push(t);
-            self.min.push(prev.min(v));
-            self.max.push(prev.max(v));
-            self.last.push(v);
-            if self.time.len() > Self::MAX_POINTS {
-                self.coarsen();
-            }
+    /// True if `t` is in the bucket of the last point (at `lt`).
+    #[inline]
+    fn in_last_bucket(&self, t: Time, lt: Time) -> bool {
+        (lt <= t && t < self.last_bucket_end) || t / self.bucket_ns == lt / self.bucket_ns
+    }
+
+    /// Appends a point (and notes where its bucket ends).
+    #[inline]
+    fn push_point(&mut self, t: Time, min: f64, max: f64, last: f64) {
+        self.time.push(t);
+        self.min.push(min);
+        self.max.push(max);
+        self.last.push(last);
+        self.note_bucket_end(t);
+    }
+
+    fn note_bucket_end(&mut self, t: Time) {
+        self.last_bucket_end = if t >= 0 {
+            (t / self.bucket_ns).saturating_add(1).saturating_mul(self.bucket_ns)
         } else {
-            self.time.push(t);
-            self.min.push(v);
-            self.max.push(v);
-            self.last.push(v);
+            Time::MIN
+        };
+    }
+
+    /// Records that the value became `v` at time `t` (non-decreasing times).
+    #[inline]
+    pub fn set(&mut self, t: Time, v: f64) {
+        let Some(&lt) = self.time.last() else {
+            self.push_point(t, v, v, v);
+            return;
+        };
+        let i = self.time.len() - 1;
+        let prev = self.last[i];
+        if prev == v {
+            return;
+        }
+        if self.in_last_bucket(t, lt) {
+            self.min[i] = self.min[i].min(v);
+            self.max[i] = self.max[i].max(v);
+            self.last[i] = v;
+            return;
+        }
+        self.push_point(t, prev.min(v), prev.max(v), v);
+        if self.time.len() > Self::MAX_POINTS {
+            self.coarsen();
         }
     }
 
@@ -88,6 +111,9 @@ impl CounterSeries {
         self.min.truncate(w);
         self.max.truncate(w);
         self.last.truncate(w);
+        if let Some(&lt) = self.time.last() {
+            self.note_bucket_end(lt);
+        }
     }
 
     /// Number of stored points.
