@@ -204,14 +204,6 @@ impl Pending {
 /// [`Summarizer::reason_ids`] of a string not seen yet.
 const NO_NAME: NameId = NameId::MAX;
 
-/// A goroutine being summarized. `pending` is `None` while it is all
-/// zeros (for instance once the goroutine has ended): only goroutines with
-/// something in flight hold one, recycled through [`Summarizer::spare`].
-struct GBuild {
-    sum: GoroutineSummary,
-    pending: Option<Box<Pending>>,
-}
-
 /// The in-flight state of `slot`, made (all zeros) if there is none.
 #[inline]
 fn pending_of<'a>(spare: &mut Vec<Box<Pending>>, slot: &'a mut Option<Box<Pending>>) -> &'a mut Pending {
@@ -227,7 +219,12 @@ struct RegionBuild {
 pub struct Summarizer {
     names: Vec<String>,
     name_ids: FxHashMap<String, NameId>,
-    gs: Vec<GBuild>,
+    /// Goroutines, in order of first appearance.
+    gs: Vec<GoroutineSummary>,
+    /// In-flight state of each goroutine, `None` while it is all zeros (for
+    /// instance once the goroutine has ended): only goroutines with
+    /// something in flight hold one, recycled through `spare`.
+    pendings: Vec<Option<Box<Pending>>>,
     g_index: IdIndex,
     /// Reset in-flight states for reuse.
     spare: Vec<Box<Pending>>,
@@ -251,6 +248,21 @@ impl Default for Summarizer {
     }
 }
 
+/// Reorders `v` so that `v[k]` becomes the old `v[from[k]]`, in place
+/// (following the permutation's cycles, one swap per element).
+fn permute<T>(v: &mut [T], mut from: Vec<usize>) {
+    for start in 0..v.len() {
+        let mut k = start;
+        while from[k] != start {
+            let next = from[k];
+            v.swap(k, next);
+            from[k] = k;
+            k = next;
+        }
+        from[k] = k;
+    }
+}
+
 fn is_system_goroutine(name: &str) -> bool {
     name.is_empty() || (name != "runtime.main" && name.starts_with("runtime."))
 }
@@ -262,6 +274,7 @@ impl Summarizer {
             names: Vec::new(),
             name_ids: FxHashMap::default(),
             gs: Vec::new(),
+            pendings: Vec::new(),
             g_index: IdIndex::default(),
             spare: Vec::new(),
             reason_ids: Vec::new(),
@@ -312,8 +325,7 @@ impl Summarizer {
 
     fn new_g(&mut self, id: i64, creation: Time) -> u32 {
         let i = self.gs.len() as u32;
-        self.gs.push(GBuild {
-            sum: GoroutineSummary {
+        self.gs.push(GoroutineSummary {
                 id,
                 name: String::new(),
                 pc: 0,
@@ -322,20 +334,19 @@ impl Summarizer {
                 end: 0,
                 regions: Vec::new(),
                 stats: ExecStats::default(),
-            },
-            pending: None,
         });
+        self.pendings.push(None);
         self.g_index.insert(id, i);
         i
     }
 
     /// Go's `snapshotStat`: stats as if the goroutine stopped at `last_ts`.
-    fn snapshot(g: &GBuild, last_ts: Time) -> ExecStats {
-        let mut r = g.sum.stats.clone();
-        if g.sum.stats.total_ns == 0 {
-            r.total_ns = last_ts - g.sum.creation;
+    fn snapshot(g: &GoroutineSummary, pending: Option<&Pending>, last_ts: Time) -> ExecStats {
+        let mut r = g.stats.clone();
+        if g.stats.total_ns == 0 {
+            r.total_ns = last_ts - g.creation;
         }
-        let Some(p) = &g.pending else {
+        let Some(p) = pending else {
             return r;
         };
         if p.last_start != 0 {
@@ -363,16 +374,16 @@ impl Summarizer {
     fn finalize(&mut self, gi: u32, last_ts: Time, trigger: Option<Time>) {
         let g = &mut self.gs[gi as usize];
         if let Some(t) = trigger {
-            g.sum.end = t;
+            g.end = t;
         }
         // N.B. the snapshot is applied in place: only the total reads the
         // stats it changes, and it is updated first.
-        Self::snapshot_in_place(g, last_ts);
-        let Some(mut p) = g.pending.take() else {
+        Self::snapshot_in_place(g, self.pendings[gi as usize].as_deref(), last_ts);
+        let Some(mut p) = self.pendings[gi as usize].take() else {
             return;
         };
-        if !p.active_regions.is_empty() && !is_system_goroutine(&g.sum.name) {
-            let final_stat = &g.sum.stats;
+        if !p.active_regions.is_empty() && !is_system_goroutine(&g.name) {
+            let final_stat = &g.stats;
             for &r in &p.active_regions {
                 let reg = &mut self.regions[r as usize].r;
                 reg.end = trigger;
@@ -384,13 +395,13 @@ impl Summarizer {
         self.spare.push(p);
     }
 
-    /// `g.sum.stats = snapshot(g, last_ts)` without copying the stats.
-    fn snapshot_in_place(g: &mut GBuild, last_ts: Time) {
-        let r = &mut g.sum.stats;
+    /// `g.stats = snapshot(g, last_ts)` without copying the stats.
+    fn snapshot_in_place(g: &mut GoroutineSummary, pending: Option<&Pending>, last_ts: Time) {
+        let r = &mut g.stats;
         if r.total_ns == 0 {
-            r.total_ns = last_ts - g.sum.creation;
+            r.total_ns = last_ts - g.creation;
         }
-        let Some(p) = &g.pending else {
+        let Some(p) = pending else {
             return;
         };
         if p.last_start != 0 {
@@ -455,7 +466,7 @@ impl Summarizer {
                         let gi = self.new_g(id, self.sync_ts);
                         let dt = time - self.sync_ts;
                         let reason = self.reason_id(ev, t);
-                        let g = &mut self.gs[gi as usize].sum.stats;
+                        let g = &mut self.gs[gi as usize].stats;
                         match new {
                             GoState::Running => g.exec_ns += dt,
                             GoState::Waiting => add(&mut g.block_ns, reason, dt),
@@ -475,7 +486,7 @@ impl Summarizer {
                         let gi = self.new_g(id, time);
                         // A goroutine created inside a region inherits its task.
                         let creator_task = self.g_index.get(ev.ctx.g.0).and_then(|c| {
-                            let p = self.gs[c as usize].pending.as_ref()?;
+                            let p = self.pendings[c as usize].as_ref()?;
                             let &r = p.active_regions.last()?;
                             Some(self.regions[r as usize].r.task)
                         });
@@ -491,7 +502,7 @@ impl Summarizer {
                                     stats: ExecStats::default(),
                                 },
                             });
-                            let p = pending_of(&mut self.spare, &mut self.gs[gi as usize].pending);
+                            let p = pending_of(&mut self.spare, &mut self.pendings[gi as usize]);
                             p.active_regions.clear();
                             p.active_regions.push(r);
                         }
@@ -504,8 +515,8 @@ impl Summarizer {
                         let was_in_syscall;
                         {
                             let g = &mut self.gs[gi as usize];
-                            let p = pending_of(&mut self.spare, &mut g.pending);
-                            let s = &mut g.sum.stats;
+                            let p = pending_of(&mut self.spare, &mut self.pendings[gi as usize]);
+                            let s = &mut g.stats;
                             was_in_syscall = p.last_syscall != 0;
                             match old {
                                 GoState::Running => {
@@ -548,26 +559,26 @@ impl Summarizer {
                     }
                 };
                 let g = &mut self.gs[gi as usize];
-                if g.sum.name.is_empty() {
+                if g.name.is_empty() {
                     if let Some(&pc) = t.stack(st.stack).last() {
                         let f = t.frame(pc);
-                        g.sum.pc = f.pc;
-                        g.sum.name = t.string(f.func).to_string();
+                        g.pc = f.pc;
+                        g.name = t.string(f.func).to_string();
                     }
                 }
                 match new {
                     GoState::Running => {
-                        pending_of(&mut self.spare, &mut g.pending).last_start = time;
-                        if g.sum.start == 0 {
-                            g.sum.start = time;
+                        pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_start = time;
+                        if g.start == 0 {
+                            g.start = time;
                         }
                     }
                     GoState::Runnable => {
-                        pending_of(&mut self.spare, &mut g.pending).last_runnable = time;
+                        pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_runnable = time;
                     }
                     GoState::Waiting if st.reason != "forever" => {
                         let reason = self.reason_id(ev, t);
-                        let p = pending_of(&mut self.spare, &mut self.gs[gi as usize].pending);
+                        let p = pending_of(&mut self.spare, &mut self.pendings[gi as usize]);
                         p.last_block = time;
                         p.last_block_reason = reason;
                     }
@@ -575,7 +586,7 @@ impl Summarizer {
                     GoState::Syscall => {
                         self.syscalling_p.insert(ev.ctx.p.0, id);
                         self.syscalling_g.insert(id, ev.ctx.p.0);
-                        pending_of(&mut self.spare, &mut g.pending).last_syscall = time;
+                        pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_syscall = time;
                     }
                     GoState::Undetermined => {}
                 }
@@ -584,8 +595,7 @@ impl Summarizer {
                 if st.proc_from != st.proc_to && st.proc_to == ProcState::Idle {
                     if let Some(gid) = self.syscalling_p.remove(&id.0) {
                         if let Some(gi) = self.g_index.get(gid) {
-                            let g = &mut self.gs[gi as usize];
-                            pending_of(&mut self.spare, &mut g.pending).last_syscall_block = time;
+                            pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_syscall_block = time;
                         }
                     }
                 }
@@ -614,7 +624,7 @@ impl Summarizer {
             return;
         };
         let g = &mut self.gs[gi as usize];
-        let (p, stats) = (pending_of(&mut self.spare, &mut g.pending), &mut g.sum.stats);
+        let (p, stats) = (pending_of(&mut self.spare, &mut self.pendings[gi as usize]), &mut g.stats);
         let slot = p.last_range.iter().position(|x| x.0 == name);
         if active {
             if let Some(i) = slot {
@@ -647,7 +657,7 @@ impl Summarizer {
             return;
         };
         let g = &mut self.gs[gi as usize];
-        let (p, stats) = (pending_of(&mut self.spare, &mut g.pending), &mut g.sum.stats);
+        let (p, stats) = (pending_of(&mut self.spare, &mut self.pendings[gi as usize]), &mut g.stats);
         let Some(i) = p.last_range.iter().position(|x| x.0 == name) else {
             return;
         };
@@ -664,7 +674,7 @@ impl Summarizer {
         let Some(gi) = self.g_index.get(ev.ctx.g.0) else {
             return;
         };
-        let snap = Self::snapshot(&self.gs[gi as usize], ev.time);
+        let snap = Self::snapshot(&self.gs[gi as usize], self.pendings[gi as usize].as_deref(), ev.time);
         let r = self.regions.len() as u32;
         self.regions.push(RegionBuild {
             r: RegionSummary {
@@ -676,7 +686,7 @@ impl Summarizer {
                 stats: snap,
             },
         });
-        pending_of(&mut self.spare, &mut self.gs[gi as usize].pending)
+        pending_of(&mut self.spare, &mut self.pendings[gi as usize])
             .active_regions
             .push(r);
         let gid = ev.ctx.g.0;
@@ -690,8 +700,7 @@ impl Summarizer {
             return;
         };
         let gid = ev.ctx.g.0;
-        let popped = self.gs[gi as usize]
-            .pending
+        let popped = self.pendings[gi as usize]
             .as_mut()
             .and_then(|p| p.active_regions.pop());
         let r = match popped {
@@ -713,7 +722,7 @@ impl Summarizer {
                 r
             }
         };
-        let snap = Self::snapshot(&self.gs[gi as usize], ev.time);
+        let snap = Self::snapshot(&self.gs[gi as usize], self.pendings[gi as usize].as_deref(), ev.time);
         let reg = &mut self.regions[r as usize].r;
         reg.stats = snap.sub(&reg.stats);
         reg.end = Some(ev.time);
@@ -764,19 +773,15 @@ impl Summarizer {
         for (gi, ids) in self.g_regions.iter_mut() {
             // Go sorts with unknown starts first, then by start time.
             ids.sort_by_key(|&r| regions[r as usize].start.map_or((0, 0), |s| (1, s)));
-            self.gs[*gi as usize].sum.regions = std::mem::take(ids);
+            self.gs[*gi as usize].regions = std::mem::take(ids);
         }
-        // Sorted by ID (then by first appearance), moving each summary once.
-        let mut order: Vec<(i64, u32)> = self.gs.iter().enumerate().map(|(i, g)| (g.sum.id, i as u32)).collect();
+        // Sorted by ID (then by first appearance), in place.
+        let mut goroutines = self.gs;
+        let mut order: Vec<(i64, u32)> = goroutines.iter().enumerate().map(|(i, g)| (g.id, i as u32)).collect();
         if !order.is_sorted() {
             order.sort_unstable();
+            permute(&mut goroutines, order.into_iter().map(|(_, i)| i as usize).collect());
         }
-        let mut gs: Vec<Option<GoroutineSummary>> = self.gs.into_iter().map(|g| Some(g.sum)).collect();
-        let goroutines: Vec<GoroutineSummary> = order
-            .iter()
-            .filter_map(|&(_, i)| gs[i as usize].take())
-            .collect();
-        drop(gs);
         let mut tasks: Vec<TaskSummary> = self.tasks.into_values().collect();
         for t in &mut tasks {
             let mut gs: Vec<i64> = self.task_gs.remove(&t.id).unwrap_or_default().into_iter().collect();
@@ -790,5 +795,20 @@ impl Summarizer {
             regions,
             tasks,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+
+    #[test]
+    fn permute_follows_cycles() {
+        let mut v = vec!['a', 'b', 'c', 'd', 'e'];
+        permute(&mut v, vec![3, 0, 4, 1, 2]);
+        assert_eq!(v, vec!['d', 'a', 'e', 'b', 'c']);
+        let mut w = vec![1, 2, 3];
+        permute(&mut w, vec![0, 1, 2]);
+        assert_eq!(w, vec![1, 2, 3]);
     }
 }
