@@ -133,7 +133,16 @@ pub fn load_path(path: &Path, progress: &Progress, cancel: &AtomicBool) -> Resul
     // (the same as every mmap-based reader).
     let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| err(format!("cannot map file: {e}")))?;
     let _ = map.advise(memmap2::Advice::Sequential);
-    load_bytes(&name, &map, progress, cancel)
+    // Pages of the file count in our resident memory until we drop them:
+    // drop each part once it is read (the reader never looks back).
+    let release = |start: usize, end: usize| {
+        // SAFETY: `map` is a read-only, shared mapping of a file. DONTNEED
+        // only drops this process's references to the pages; any later
+        // read of them faults the same bytes back in from the file (or the
+        // page cache), so no data anyone holds changes.
+        let _ = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start) };
+    };
+    load_data(&name, &map, progress, cancel, &release)
 }
 
 fn io_message(e: &std::io::Error) -> String {
@@ -150,6 +159,21 @@ fn io_message(e: &std::io::Error) -> String {
 /// chunk at a time, to two threads: one builds the model, the other the
 /// goroutine analysis and the GC log (see [`pipeline`]).
 pub fn load_bytes(name: &str, data: &[u8], progress: &Progress, cancel: &AtomicBool) -> Result<LoadedTrace, LoadError> {
+    load_data(name, data, progress, cancel, &|_, _| {})
+}
+
+/// Bytes of the file read between two calls of the page release callback.
+const RELEASE_STEP: usize = 4 << 20;
+
+/// [`load_bytes`], calling `release(start, end)` for byte ranges of `data`
+/// that will not be read again.
+fn load_data(
+    name: &str,
+    data: &[u8],
+    progress: &Progress,
+    cancel: &AtomicBool,
+    release: &dyn Fn(usize, usize),
+) -> Result<LoadedTrace, LoadError> {
     let start = Instant::now();
     let err = |m: String| LoadError {
         file: name.to_string(),
@@ -159,6 +183,10 @@ pub fn load_bytes(name: &str, data: &[u8], progress: &Progress, cancel: &AtomicB
     progress.set_phase(LoadPhase::Decoding);
     let (header, mut reader) = EventReader::new(data).map_err(|e| err(e.to_string()))?;
     progress.set_phase(LoadPhase::Building);
+    // Everything but the event batches is decoded into tables by now; the
+    // event batches are read generation after generation.
+    release(0, data.len());
+    let mut released = header.len;
     let version = version_name(&header);
     let out = pipeline::run(|sink| {
         let mut chunk = Vec::new();
@@ -188,6 +216,11 @@ pub fn load_bytes(name: &str, data: &[u8], progress: &Progress, cancel: &AtomicB
             progress
                 .bytes_done
                 .store((header.len + reader.consumed_bytes()) as u64, Ordering::Relaxed);
+            let done = (header.len + reader.completed_bytes()).min(data.len());
+            if done >= released + RELEASE_STEP {
+                release(released, done);
+                released = done;
+            }
         }
         progress.events.store(n, Ordering::Relaxed);
         if failure.is_none() && real_events == 0 {
