@@ -42,12 +42,6 @@ impl CounterSeries {
         }
     }
 
-    /// True if `t` is in the bucket of the last point (at `lt`).
-    #[inline]
-    fn in_last_bucket(&self, t: Time, lt: Time) -> bool {
-        (lt <= t && t < self.last_bucket_end) || t / self.bucket_ns == lt / self.bucket_ns
-    }
-
     /// Appends a point (and notes where its bucket ends).
     #[inline]
     fn push_point(&mut self, t: Time, min: f64, max: f64, last: f64) {
@@ -69,19 +63,29 @@ impl CounterSeries {
     /// Records that the value became `v` at time `t` (non-decreasing times).
     #[inline]
     pub fn set(&mut self, t: Time, v: f64) {
-        let Some(&lt) = self.time.last() else {
+        let (Some(&lt), Some(last)) = (self.time.last(), self.last.last_mut()) else {
             self.push_point(t, v, v, v);
             return;
         };
-        let i = self.time.len() - 1;
-        let prev = self.last[i];
+        let prev = *last;
         if prev == v {
             return;
         }
-        if self.in_last_bucket(t, lt) {
-            self.min[i] = self.min[i].min(v);
-            self.max[i] = self.max[i].max(v);
-            self.last[i] = v;
+        let same_bucket = (lt <= t && t < self.last_bucket_end) || t / self.bucket_ns == lt / self.bucket_ns;
+        if same_bucket {
+            // N.B. values are counts, never NaN: plain comparisons are
+            // `f64::min` and `f64::max`.
+            *last = v;
+            if let Some(m) = self.min.last_mut() {
+                if v < *m {
+                    *m = v;
+                }
+            }
+            if let Some(m) = self.max.last_mut() {
+                if v > *m {
+                    *m = v;
+                }
+            }
             return;
         }
         self.push_point(t, prev.min(v), prev.max(v), v);
