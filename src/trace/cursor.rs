@@ -126,40 +126,66 @@ fn read_timed_base_event(b: &[u8], e: &mut BaseEvent) -> Result<(usize, u64)> {
 }
 
 /// The frontier: a binary min-heap of cursors by next event time, with
-/// exactly Go's sift rules so that ties resolve as Go resolves them.
+/// exactly Go's sift rules so that ties resolve as Go resolves them. The
+/// heap holds small (time, cursor index) entries; the cursors stay put.
 #[derive(Debug, Default)]
 pub struct Frontier {
-    /// Heap-ordered cursors.
-    pub heap: Vec<BatchCursor>,
+    /// Heap-ordered (time of the cursor's event, index in `cursors`).
+    heap: Vec<(Time, u32)>,
+    /// The cursors, in order of insertion (removed ones included).
+    cursors: Vec<BatchCursor>,
 }
 
 impl Frontier {
-    /// Number of cursors.
+    /// Number of cursors in the heap.
+    #[inline]
     pub fn len(&self) -> usize {
         self.heap.len()
     }
 
     /// True when empty.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.heap.is_empty()
     }
 
+    /// Time of the event of the cursor at heap position 0 (the earliest,
+    /// unless [`Frontier::sort`] was called).
+    #[inline]
+    pub fn first_time(&self) -> Time {
+        self.heap[0].0
+    }
+
+    /// The cursor at heap position `i`.
+    #[inline]
+    pub fn cursor(&mut self, i: usize) -> &mut BatchCursor {
+        &mut self.cursors[self.heap[i].1 as usize]
+    }
+
+    /// The cursors in heap order.
+    pub fn iter(&self) -> impl Iterator<Item = &BatchCursor> {
+        self.heap.iter().map(|&(_, c)| &self.cursors[c as usize])
+    }
+
     /// Adds a cursor.
     pub fn insert(&mut self, bc: BatchCursor) {
-        self.heap.push(bc);
+        self.heap.push((bc.ev.time, self.cursors.len() as u32));
+        self.cursors.push(bc);
         let i = self.heap.len() - 1;
         self.sift_up(i);
     }
 
-    /// Restores the heap after the cursor at `i` moved forward.
+    /// Restores the heap after the cursor at heap position `i` moved forward.
+    #[inline]
     pub fn update(&mut self, i: usize) {
+        self.heap[i].0 = self.cursors[self.heap[i].1 as usize].ev.time;
         if self.sift_up(i) != i {
             return;
         }
         self.sift_down(i);
     }
 
-    /// Removes the cursor at `i`.
+    /// Removes the cursor at heap position `i`.
     pub fn remove(&mut self, mut i: usize) {
         while i > 0 {
             self.heap.swap((i - 1) / 2, i);
@@ -175,17 +201,19 @@ impl Frontier {
     pub fn sort(&mut self) {
         // N.B. Go uses an unstable sort here; for fewer than 12 threads it is
         // an insertion sort, which is stable like ours.
-        self.heap.sort_by_key(|c| c.ev.time);
+        self.heap.sort_by_key(|c| c.0);
     }
 
+    #[inline]
     fn sift_up(&mut self, mut i: usize) -> usize {
-        while i > 0 && self.heap[(i - 1) / 2].ev.time > self.heap[i].ev.time {
+        while i > 0 && self.heap[(i - 1) / 2].0 > self.heap[i].0 {
             self.heap.swap((i - 1) / 2, i);
             i = (i - 1) / 2;
         }
         i
     }
 
+    #[inline]
     fn sift_down(&mut self, mut i: usize) -> usize {
         loop {
             let m = self.min3(i, 2 * i + 1, 2 * i + 2);
@@ -198,17 +226,18 @@ impl Frontier {
         i
     }
 
+    #[inline]
     fn min3(&self, i0: usize, i1: usize, i2: usize) -> usize {
         let mut min_idx = i0;
         let mut min_t = Time::MAX;
         if i0 < self.heap.len() {
-            min_t = self.heap[i0].ev.time;
+            min_t = self.heap[i0].0;
         }
-        if i1 < self.heap.len() && self.heap[i1].ev.time < min_t {
-            min_t = self.heap[i1].ev.time;
+        if i1 < self.heap.len() && self.heap[i1].0 < min_t {
+            min_t = self.heap[i1].0;
             min_idx = i1;
         }
-        if i2 < self.heap.len() && self.heap[i2].ev.time < min_t {
+        if i2 < self.heap.len() && self.heap[i2].0 < min_t {
             min_idx = i2;
         }
         min_idx

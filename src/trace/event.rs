@@ -399,13 +399,15 @@ impl Event {
             return Ok(());
         }
         let mut ok = true;
-        for (i, &a) in self.args.iter().enumerate() {
-            if ids.stacks & (1 << i) != 0 {
-                ok &= t.stacks.contains(a);
-            }
-            if ids.strings & (1 << i) != 0 {
-                ok &= t.strings.contains(a);
-            }
+        let mut m = ids.stacks;
+        while m != 0 {
+            ok &= t.stacks.contains(self.args[(m.trailing_zeros() & 3) as usize]);
+            m &= m - 1;
+        }
+        let mut m = ids.strings;
+        while m != 0 {
+            ok &= t.strings.contains(self.args[(m.trailing_zeros() & 3) as usize]);
+            m &= m - 1;
         }
         if ok {
             return Ok(());

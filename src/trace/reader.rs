@@ -228,7 +228,7 @@ impl<'a> V2Reader<'a> {
     #[inline]
     fn read_events(&mut self) -> Result<()> {
         if let Some(&s) = self.cpu_samples.get(self.cpu_next) {
-            if self.frontier.is_empty() || s.time < self.frontier.heap[0].ev.time {
+            if self.frontier.is_empty() || s.time < self.frontier.first_time() {
                 self.cpu_next += 1;
                 self.order.queue.push(Event {
                     typ: EventType::CPU_SAMPLE,
@@ -275,7 +275,7 @@ impl<'a> V2Reader<'a> {
     fn broken(&self, what: &str) -> TraceError {
         let gen = self.gen.as_ref().map_or(0, |g| g.gen);
         let mut front = String::new();
-        for bc in self.frontier.heap.iter().take(20) {
+        for bc in self.frontier.iter().take(20) {
             let name = bc.ev.typ.name();
             front += &format!("M {} [{} time={}", bc.m, name, bc.ev.time);
             if let Some(spec) = bc.ev.typ.spec() {
@@ -295,7 +295,7 @@ impl<'a> V2Reader<'a> {
         let Some(g) = self.gen.as_ref() else {
             return Ok(false);
         };
-        let bc = &mut self.frontier.heap[i];
+        let bc = self.frontier.cursor(i);
         if bc.m_slot == NO_SLOT && bc.m.is_some() {
             bc.m_slot = self.order.thread_slot(bc.m);
         }
