@@ -220,7 +220,7 @@ fn main() {
         }
         out.push(s.done());
 
-        let sum = &l.summary;
+        let sum = l.summary();
         let mut s = Section::new("summary");
         let stats = |st: &gotraceview::analysis::summary::ExecStats| {
             let mut b: Vec<_> = st.block_ns.iter().map(|&(k, v)| (sum.name(k).to_string(), v)).collect();

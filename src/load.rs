@@ -6,7 +6,7 @@
 mod pipeline;
 
 use crate::analysis::gclog::GcLog;
-use crate::analysis::summary::Summary;
+use crate::analysis::summary::{CompactSummary, Summary};
 use crate::model::{Loss, Trace};
 use crate::trace::header::Header;
 use crate::trace::source::{EventReader, CHUNK_EVENTS};
@@ -14,6 +14,7 @@ use crate::trace::EventType;
 use std::fmt;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
+use std::sync::OnceLock;
 use std::time::Instant;
 
 /// Phases of a load, for progress displays.
@@ -104,12 +105,24 @@ pub struct LoadedTrace {
     pub name: String,
     /// The model.
     pub trace: Trace,
-    /// Go's goroutine analysis.
-    pub summary: Summary,
+    /// Go's goroutine analysis, compact (see [`LoadedTrace::summary`]).
+    pub goroutine_analysis: CompactSummary,
+    /// The analysis as a [`Summary`], made on first use.
+    summary: OnceLock<Summary>,
     /// What minimum mutator utilization needs.
     pub gc_log: GcLog,
     /// Wall time of the load.
     pub load_ms: f64,
+}
+
+impl LoadedTrace {
+    /// Go's goroutine analysis. Computed during the load and kept compact
+    /// (about 100 bytes per goroutine); this expands it into the
+    /// [`Summary`] structure (names as `String`s, maps as `Vec`s: about 270
+    /// bytes per goroutine) the first time it is asked for.
+    pub fn summary(&self) -> &Summary {
+        self.summary.get_or_init(|| self.goroutine_analysis.expand())
+    }
 }
 
 /// Loads a trace file.
@@ -257,7 +270,8 @@ fn load_data(
     Ok(LoadedTrace {
         name: name.to_string(),
         trace: out.trace,
-        summary: out.summary,
+        goroutine_analysis: out.summary,
+        summary: OnceLock::new(),
         gc_log: out.gc_log,
         load_ms: start.elapsed().as_secs_f64() * 1e3,
     })

@@ -3,6 +3,10 @@
 //! per-goroutine state: execution, scheduling, blocking (by reason),
 //! syscall time, special ranges, user regions and tasks.
 
+mod compact;
+
+pub use compact::CompactSummary;
+use compact::{CStats, GRec, Kvs, Map, NIL};
 use crate::model::index::IdIndex;
 use crate::trace::event::{Event, EventKind, RangeScope, Resource};
 use crate::trace::ids::{GoState, ProcState};
@@ -220,7 +224,16 @@ pub struct Summarizer {
     names: Vec<String>,
     name_ids: FxHashMap<String, NameId>,
     /// Goroutines, in order of first appearance.
-    gs: Vec<GoroutineSummary>,
+    gs: Vec<GRec>,
+    /// Their block and range times.
+    kvs: Kvs,
+    /// Start function names (0 is "").
+    gnames: Vec<String>,
+    /// Whether each start function name is a system goroutine's.
+    gname_system: Vec<bool>,
+    gname_ids: FxHashMap<String, u32>,
+    /// Name index of each function string ID of the generation.
+    gname_cache: Vec<u32>,
     /// In-flight state of each goroutine, `None` while it is all zeros (for
     /// instance once the goroutine has ended): only goroutines with
     /// something in flight hold one, recycled through `spare`.
@@ -274,6 +287,11 @@ impl Summarizer {
             names: Vec::new(),
             name_ids: FxHashMap::default(),
             gs: Vec::new(),
+            kvs: Kvs::default(),
+            gnames: vec![String::new()],
+            gname_system: vec![is_system_goroutine("")],
+            gname_ids: FxHashMap::default(),
+            gname_cache: Vec::new(),
             pendings: Vec::new(),
             g_index: IdIndex::default(),
             spare: Vec::new(),
@@ -298,6 +316,36 @@ impl Summarizer {
         self.names.push(s.to_string());
         self.name_ids.insert(s.to_string(), id);
         id
+    }
+
+    /// The index of the start function name with string ID `func` of the
+    /// generation of `t`.
+    fn gname(&mut self, t: &EvTable, func: u64) -> u32 {
+        if let Some(&n) = self.gname_cache.get(func as usize) {
+            if n != NIL {
+                return n;
+            }
+        }
+        let s = t.string(func);
+        let n = match self.gname_ids.get(s) {
+            Some(&n) => n,
+            None if s.is_empty() => 0,
+            None => {
+                let n = self.gnames.len() as u32;
+                self.gnames.push(s.to_string());
+                self.gname_system.push(is_system_goroutine(s));
+                self.gname_ids.insert(s.to_string(), n);
+                n
+            }
+        };
+        if func < 1 << 20 {
+            let i = func as usize;
+            if i >= self.gname_cache.len() {
+                self.gname_cache.resize(i + 1, NIL);
+            }
+            self.gname_cache[i] = n;
+        }
+        n
     }
 
     /// The name ID of the stop or block reason of `ev` (see
@@ -325,15 +373,15 @@ impl Summarizer {
 
     fn new_g(&mut self, id: i64, creation: Time) -> u32 {
         let i = self.gs.len() as u32;
-        self.gs.push(GoroutineSummary {
-                id,
-                name: String::new(),
-                pc: 0,
-                creation,
-                start: 0,
-                end: 0,
-                regions: Vec::new(),
-                stats: ExecStats::default(),
+        self.gs.push(GRec {
+            id,
+            name: 0,
+            pc: 0,
+            creation,
+            start: 0,
+            end: 0,
+            regions: NIL,
+            stats: CStats::default(),
         });
         self.pendings.push(None);
         self.g_index.insert(id, i);
@@ -341,8 +389,8 @@ impl Summarizer {
     }
 
     /// Go's `snapshotStat`: stats as if the goroutine stopped at `last_ts`.
-    fn snapshot(g: &GoroutineSummary, pending: Option<&Pending>, last_ts: Time) -> ExecStats {
-        let mut r = g.stats.clone();
+    fn snapshot(g: &GRec, kvs: &Kvs, pending: Option<&Pending>, last_ts: Time) -> ExecStats {
+        let mut r = g.stats.expand(kvs);
         if g.stats.total_ns == 0 {
             r.total_ns = last_ts - g.creation;
         }
@@ -378,12 +426,12 @@ impl Summarizer {
         }
         // N.B. the snapshot is applied in place: only the total reads the
         // stats it changes, and it is updated first.
-        Self::snapshot_in_place(g, self.pendings[gi as usize].as_deref(), last_ts);
+        Self::snapshot_in_place(g, &mut self.kvs, self.pendings[gi as usize].as_deref(), last_ts);
         let Some(mut p) = self.pendings[gi as usize].take() else {
             return;
         };
-        if !p.active_regions.is_empty() && !is_system_goroutine(&g.name) {
-            let final_stat = &g.stats;
+        if !p.active_regions.is_empty() && !self.gname_system[g.name as usize] {
+            let final_stat = &g.stats.expand(&self.kvs);
             for &r in &p.active_regions {
                 let reg = &mut self.regions[r as usize].r;
                 reg.end = trigger;
@@ -396,7 +444,7 @@ impl Summarizer {
     }
 
     /// `g.stats = snapshot(g, last_ts)` without copying the stats.
-    fn snapshot_in_place(g: &mut GoroutineSummary, pending: Option<&Pending>, last_ts: Time) {
+    fn snapshot_in_place(g: &mut GRec, kvs: &mut Kvs, pending: Option<&Pending>, last_ts: Time) {
         let r = &mut g.stats;
         if r.total_ns == 0 {
             r.total_ns = last_ts - g.creation;
@@ -411,7 +459,7 @@ impl Summarizer {
             r.sched_wait_ns += last_ts - p.last_runnable;
         }
         if p.last_block != 0 {
-            add(&mut r.block_ns, p.last_block_reason, last_ts - p.last_block);
+            kvs.add(&mut r.kv, Map::Block, p.last_block_reason, last_ts - p.last_block);
         }
         if p.last_syscall != 0 {
             r.syscall_ns += last_ts - p.last_syscall;
@@ -420,7 +468,7 @@ impl Summarizer {
             r.sched_wait_ns += last_ts - p.last_syscall_block;
         }
         for &(name, ts) in &p.last_range {
-            add(&mut r.range_ns, name, last_ts - ts);
+            kvs.add(&mut r.kv, Map::Range, name, last_ts - ts);
         }
     }
 
@@ -435,6 +483,7 @@ impl Summarizer {
                 self.sync_ts = ev.time;
                 // String IDs are per generation.
                 self.reason_ids.clear();
+                self.gname_cache.clear();
             }
             EventKind::StateTransition => self.transition(ev, t),
             EventKind::RangeBegin | EventKind::RangeActive => self.range_begin(ev, t),
@@ -469,7 +518,7 @@ impl Summarizer {
                         let g = &mut self.gs[gi as usize].stats;
                         match new {
                             GoState::Running => g.exec_ns += dt,
-                            GoState::Waiting => add(&mut g.block_ns, reason, dt),
+                            GoState::Waiting => self.kvs.add(&mut g.kv, Map::Block, reason, dt),
                             GoState::Runnable => g.sched_wait_ns += dt,
                             GoState::Syscall => {
                                 if ev.ctx.p.is_some() {
@@ -525,7 +574,7 @@ impl Summarizer {
                                 }
                                 GoState::Waiting => {
                                     if p.last_block != 0 {
-                                        add(&mut s.block_ns, p.last_block_reason, time - p.last_block);
+                                        self.kvs.add(&mut s.kv, Map::Block, p.last_block_reason, time - p.last_block);
                                         p.last_block = 0;
                                     }
                                 }
@@ -558,14 +607,16 @@ impl Summarizer {
                         gi
                     }
                 };
-                let g = &mut self.gs[gi as usize];
-                if g.name.is_empty() {
+                if self.gs[gi as usize].name == 0 {
                     if let Some(&pc) = t.stack(st.stack).last() {
                         let f = t.frame(pc);
+                        let name = self.gname(t, f.func);
+                        let g = &mut self.gs[gi as usize];
                         g.pc = f.pc;
-                        g.name = t.string(f.func).to_string();
+                        g.name = name;
                     }
                 }
+                let g = &mut self.gs[gi as usize];
                 match new {
                     GoState::Running => {
                         pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_start = time;
@@ -629,7 +680,7 @@ impl Summarizer {
         if active {
             if let Some(i) = slot {
                 if p.last_range[i].1 != 0 {
-                    add(&mut stats.range_ns, name, sync_ts - p.last_range[i].1);
+                    self.kvs.add(&mut stats.kv, Map::Range, name, sync_ts - p.last_range[i].1);
                 }
                 p.last_range[i].1 = sync_ts;
             } else {
@@ -665,7 +716,7 @@ impl Summarizer {
         if ts == 0 {
             return;
         }
-        add(&mut stats.range_ns, name, ev.time - ts);
+        self.kvs.add(&mut stats.kv, Map::Range, name, ev.time - ts);
         p.last_range.swap_remove(i);
     }
 
@@ -674,7 +725,7 @@ impl Summarizer {
         let Some(gi) = self.g_index.get(ev.ctx.g.0) else {
             return;
         };
-        let snap = Self::snapshot(&self.gs[gi as usize], self.pendings[gi as usize].as_deref(), ev.time);
+        let snap = Self::snapshot(&self.gs[gi as usize], &self.kvs, self.pendings[gi as usize].as_deref(), ev.time);
         let r = self.regions.len() as u32;
         self.regions.push(RegionBuild {
             r: RegionSummary {
@@ -722,7 +773,7 @@ impl Summarizer {
                 r
             }
         };
-        let snap = Self::snapshot(&self.gs[gi as usize], self.pendings[gi as usize].as_deref(), ev.time);
+        let snap = Self::snapshot(&self.gs[gi as usize], &self.kvs, self.pendings[gi as usize].as_deref(), ev.time);
         let reg = &mut self.regions[r as usize].r;
         reg.stats = snap.sub(&reg.stats);
         reg.end = Some(ev.time);
@@ -764,23 +815,31 @@ impl Summarizer {
     }
 
     /// Finishes every goroutine at the last event and returns the summary.
-    pub fn finish(mut self) -> Summary {
+    pub fn finish(self) -> Summary {
+        self.finish_compact().expand()
+    }
+
+    /// Finishes every goroutine at the last event and returns the analysis
+    /// in compact form (see [`CompactSummary`]).
+    pub fn finish_compact(mut self) -> CompactSummary {
         for gi in 0..self.gs.len() as u32 {
             let last = self.last_ts;
             self.finalize(gi, last, None);
         }
         let regions: Vec<RegionSummary> = self.regions.into_iter().map(|r| r.r).collect();
-        for (gi, ids) in self.g_regions.iter_mut() {
+        let mut region_lists = Vec::with_capacity(self.g_regions.len());
+        for (gi, mut ids) in self.g_regions {
             // Go sorts with unknown starts first, then by start time.
             ids.sort_by_key(|&r| regions[r as usize].start.map_or((0, 0), |s| (1, s)));
-            self.gs[*gi as usize].regions = std::mem::take(ids);
+            self.gs[gi as usize].regions = region_lists.len() as u32;
+            region_lists.push(ids);
         }
         // Sorted by ID (then by first appearance), in place.
-        let mut goroutines = self.gs;
-        let mut order: Vec<(i64, u32)> = goroutines.iter().enumerate().map(|(i, g)| (g.id, i as u32)).collect();
+        let mut gs = self.gs;
+        let mut order: Vec<(i64, u32)> = gs.iter().enumerate().map(|(i, g)| (g.id, i as u32)).collect();
         if !order.is_sorted() {
             order.sort_unstable();
-            permute(&mut goroutines, order.into_iter().map(|(_, i)| i as usize).collect());
+            permute(&mut gs, order.into_iter().map(|(_, i)| i as usize).collect());
         }
         let mut tasks: Vec<TaskSummary> = self.tasks.into_values().collect();
         for t in &mut tasks {
@@ -789,9 +848,12 @@ impl Summarizer {
             t.goroutines = gs;
         }
         tasks.sort_by_key(|t| t.id);
-        Summary {
+        CompactSummary {
             names: self.names,
-            goroutines,
+            gnames: self.gnames,
+            gs,
+            kvs: self.kvs,
+            region_lists,
             regions,
             tasks,
         }

@@ -5,7 +5,7 @@
 //! finishing work (sorting, indexing) also runs in parallel.
 
 use crate::analysis::gclog::{GcLog, GcLogBuilder};
-use crate::analysis::summary::{Summarizer, Summary};
+use crate::analysis::summary::{CompactSummary, Summarizer};
 use crate::model::{Loss, ModelBuilder, Trace};
 use crate::trace::{EvTable, Event};
 use std::sync::mpsc::{self, Receiver, SyncSender};
@@ -44,7 +44,7 @@ pub struct Output {
     /// The model.
     pub trace: Trace,
     /// The goroutine analysis.
-    pub summary: Summary,
+    pub summary: CompactSummary,
     /// What minimum mutator utilization needs.
     pub gc_log: GcLog,
 }
@@ -131,7 +131,7 @@ pub fn run<E>(read: impl FnOnce(&Sink) -> Result<End, E>) -> Result<Output, E> {
                             }
                             release(c, &free_tx2);
                         }
-                        Msg::End(_) => return Some((sum.finish(), gc_log.finish())),
+                        Msg::End(_) => return Some((sum.finish_compact(), gc_log.finish())),
                     }
                 }
                 None
