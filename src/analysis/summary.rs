@@ -210,6 +210,7 @@ const NO_NAME: NameId = NameId::MAX;
 
 /// The in-flight state of `slot`, made (all zeros) if there is none.
 #[inline]
+#[expect(clippy::vec_box, reason = "states move between the spare list and the goroutines' slots without copying")]
 fn pending_of<'a>(spare: &mut Vec<Box<Pending>>, slot: &'a mut Option<Box<Pending>>) -> &'a mut Pending {
     slot.get_or_insert_with(|| spare.pop().unwrap_or_default())
 }
@@ -240,6 +241,7 @@ pub struct Summarizer {
     pendings: Vec<Option<Box<Pending>>>,
     g_index: IdIndex,
     /// Reset in-flight states for reuse.
+    #[expect(clippy::vec_box, reason = "states move between here and `pendings` without copying")]
     spare: Vec<Box<Pending>>,
     /// Name ID of each stop/block reason string ID of the generation.
     reason_ids: Vec<NameId>,
@@ -572,29 +574,23 @@ impl Summarizer {
                                     s.exec_ns += time - p.last_start;
                                     p.last_start = 0;
                                 }
-                                GoState::Waiting => {
-                                    if p.last_block != 0 {
-                                        self.kvs.add(&mut s.kv, Map::Block, p.last_block_reason, time - p.last_block);
-                                        p.last_block = 0;
-                                    }
+                                GoState::Waiting if p.last_block != 0 => {
+                                    self.kvs.add(&mut s.kv, Map::Block, p.last_block_reason, time - p.last_block);
+                                    p.last_block = 0;
                                 }
-                                GoState::Runnable => {
-                                    if p.last_runnable != 0 {
-                                        s.sched_wait_ns += time - p.last_runnable;
-                                        p.last_runnable = 0;
-                                    }
+                                GoState::Runnable if p.last_runnable != 0 => {
+                                    s.sched_wait_ns += time - p.last_runnable;
+                                    p.last_runnable = 0;
                                 }
-                                GoState::Syscall => {
-                                    if p.last_syscall != 0 {
-                                        if p.last_syscall_block != 0 {
-                                            s.syscall_block_ns += time - p.last_syscall_block;
-                                            s.syscall_ns += p.last_syscall_block - p.last_syscall;
-                                        } else {
-                                            s.syscall_ns += time - p.last_syscall;
-                                        }
-                                        p.last_syscall = 0;
-                                        p.last_syscall_block = 0;
+                                GoState::Syscall if p.last_syscall != 0 => {
+                                    if p.last_syscall_block != 0 {
+                                        s.syscall_block_ns += time - p.last_syscall_block;
+                                        s.syscall_ns += p.last_syscall_block - p.last_syscall;
+                                    } else {
+                                        s.syscall_ns += time - p.last_syscall;
                                     }
+                                    p.last_syscall = 0;
+                                    p.last_syscall_block = 0;
                                 }
                                 _ => {}
                             }

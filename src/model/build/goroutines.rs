@@ -303,12 +303,10 @@ impl ModelBuilder {
                 self.thread_close(m, time);
             }
             GoState::Syscall => {
-                if p >= 0 {
-                    if self.syscalling_p.get(&p) == Some(&g) {
-                        self.syscalling_p.remove(&p);
-                        if let Some(pm) = self.procs.get_mut(&p) {
-                            pm.close(time);
-                        }
+                if p >= 0 && self.syscalling_p.get(&p) == Some(&g) {
+                    self.syscalling_p.remove(&p);
+                    if let Some(pm) = self.procs.get_mut(&p) {
+                        pm.close(time);
                     }
                 }
                 self.thread_close(if m >= 0 { m } else { ev.ctx.m.0 }, time);

@@ -22,6 +22,7 @@ use state::{GcState, MStates, TaskState};
 
 /// Presence requirement for one part of a scheduling context.
 #[derive(Clone, Copy, PartialEq, Eq)]
+#[expect(clippy::enum_variant_names, reason = "Go's names: mustNotHave, mayHave, mustHave")]
 enum Need {
     MustNotHave,
     MayHave,
