@@ -97,18 +97,28 @@ impl CounterSeries {
     /// Quadruples the bucket width, merging points that now share a bucket.
     fn coarsen(&mut self) {
         self.bucket_ns = self.bucket_ns.saturating_mul(4).max(4);
+        let b = self.bucket_ns;
         let mut w = 0;
+        // End of the bucket of point `w - 1` when its time is not negative
+        // (then a time from it to the end is in the bucket: no division).
+        let mut end = Time::MIN;
         for r in 0..self.time.len() {
-            if w > 0 && self.time[r] / self.bucket_ns == self.time[w - 1] / self.bucket_ns {
+            let (t, wt) = (self.time[r], if w > 0 { self.time[w - 1] } else { 0 });
+            if w > 0 && ((wt <= t && t < end) || t / b == wt / b) {
                 self.min[w - 1] = self.min[w - 1].min(self.min[r]);
                 self.max[w - 1] = self.max[w - 1].max(self.max[r]);
                 self.last[w - 1] = self.last[r];
             } else {
-                self.time[w] = self.time[r];
+                self.time[w] = t;
                 self.min[w] = self.min[r];
                 self.max[w] = self.max[r];
                 self.last[w] = self.last[r];
                 w += 1;
+                end = if t >= 0 {
+                    (t / b).saturating_add(1).saturating_mul(b)
+                } else {
+                    Time::MIN
+                };
             }
         }
         self.time.truncate(w);
