@@ -396,9 +396,7 @@ impl ModelBuilder {
         let old = lg.state.take();
         let assist = lg.assist.take();
         let first = self.spans.len() as u32;
-        for &(start, state, reason, stack) in &lg.spans {
-            self.spans.push(start, GoLaneState::from_u8(state), reason, stack);
-        }
+        self.spans.extend_from(&lg.spans);
         let len = lg.spans.len() as u32;
         // Regions still open when a goroutine ends end with it.
         for r in lg.regions.drain(..) {
