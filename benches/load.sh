@@ -4,7 +4,7 @@
 # goroutine analysis) RUNS times (default 3), and reads it with Go's own
 # parser (`traceoracle parse`) as many times, printing one line per run:
 #
-#   gotraceview  load_ms=…  cpu_s=… (user+sys)  peak_rss_mb=…
+#   gotraceview  load_ms=…  cpu_s=… (user+sys)  peak_rss_mb=… (of the load)
 #   traceoracle  parse_ms=… cpu_s=…             peak_rss_mb=…
 #
 # then the load average (the machine is shared: wall times depend on it,
@@ -51,9 +51,11 @@ while [ "$i" -lt "$runs" ]; do
     i=$((i + 1))
     set -- $(timed "$ours" bench "$trace")
     json=$(cat "$3"); rm -f "$3"
-    load_ms=$(echo "$json" | sed 's/.*"load_ms":\([0-9.]*\).*/\1/')
-    events=$(echo "$json" | sed 's/.*"events":\([0-9]*\).*/\1/')
-    echo "gotraceview  load_ms=$load_ms cpu_s=$1 peak_rss_mb=$2 events=$events"
+    field() { echo "$json" | sed "s/.*\"$1\":\([0-9.]*\).*/\1/"; }
+    mb() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1048576 }'; }
+    echo "gotraceview  load_ms=$(field load_ms) cpu_s=$1 peak_rss_mb=$(mb "$(field peak_rss_bytes)")" \
+        "events=$(field events) (summary expanded: +$(field summary_expand_ms) ms," \
+        "peak_rss_mb=$(mb "$(field peak_rss_bytes_with_summary)"))"
     set -- $(timed "$oracle" parse "$trace")
     out=$(cat "$3"); rm -f "$3"
     parse_ms=$(echo "$out" | sed 's/.*parse_ns \([0-9]*\).*/\1/' | awk '{printf "%.0f", $1 / 1e6}')

@@ -204,9 +204,9 @@ impl Event {
         if self.typ == EventType::CPU_SAMPLE {
             return self.args[0];
         }
-        match self.typ.spec() {
-            Some(spec) if !spec.stack_ids.is_empty() => self.args[spec.stack_ids[0] - 1],
-            _ => 0,
+        match super::spec::OWN_STACK_ARG[self.typ.0 as usize] {
+            0 => 0,
+            i => self.args[(i as usize - 1) & 3],
         }
     }
 

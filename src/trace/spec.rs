@@ -337,6 +337,22 @@ pub static ID_ARGS: [IdArgs; 256] = {
     t
 };
 
+/// For each event type byte, 1 + the index in the event's arguments (after
+/// the timestamp) of the stack of its own execution context, or 0 if it has
+/// none: the first of the spec's `stack_ids`.
+pub static OWN_STACK_ARG: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < NUM_SPECS {
+        let s = &SPEC_TABLE[i];
+        if !s.name.is_empty() && !s.stack_ids.is_empty() {
+            t[i] = s.stack_ids[0] as u8;
+        }
+        i += 1;
+    }
+    t
+};
+
 impl EventType {
     /// The spec of this type, if the byte names a known event.
     #[inline]
