@@ -90,6 +90,10 @@ pub enum Command {
     Bench {
         /// Trace file.
         file: PathBuf,
+        /// Also replay a scripted sweep through the viewer on a headless
+        /// egui context and print frame_ms_p50 / frame_ms_p99.
+        #[arg(long)]
+        frames: bool,
     },
 }
 
@@ -99,7 +103,7 @@ pub fn run(cmd: Command) -> i32 {
         Command::Check { file } => check(&file),
         Command::Stats { file, json } => stats(&file, json),
         Command::Dump { file } => dump(&file),
-        Command::Bench { file } => bench(&file),
+        Command::Bench { file, frames } => bench(&file, frames),
         Command::Pprof { kind, file, output } => pprof(&kind, &file, &output),
         Command::Mmu {
             file,
@@ -190,7 +194,11 @@ fn loss_line(l: &LoadedTrace) -> Option<String> {
     l.trace.meta.loss.as_ref().map(|loss| {
         format!(
             "{}: trace is incomplete: {}; kept {} generations, lost {} of {} bytes",
-            l.name, loss.message, l.trace.meta.generations, loss.bytes_lost, l.trace.meta.file_bytes
+            l.name,
+            loss.message,
+            l.trace.meta.generations,
+            loss.bytes_lost,
+            l.trace.meta.file_bytes
         )
     })
 }
@@ -279,7 +287,11 @@ fn stats(file: &Path, json: bool) -> Result<i32, LoadError> {
         let _ = writeln!(out);
         return Ok(0);
     }
-    let _ = write!(out, "{}", crate::analysis::goroutines::group_table_text(l.summary()));
+    let _ = write!(
+        out,
+        "{}",
+        crate::analysis::goroutines::group_table_text(l.summary())
+    );
     Ok(0)
 }
 
@@ -315,7 +327,7 @@ pub fn peak_rss_bytes() -> u64 {
         .map_or(0, |kb| kb * 1024)
 }
 
-fn bench(file: &Path) -> Result<i32, LoadError> {
+fn bench(file: &Path, frames: bool) -> Result<i32, LoadError> {
     let l = load_with_progress(file)?;
     let peak = peak_rss_bytes();
     // The goroutine analysis is computed by the load; expanding it into a
@@ -323,7 +335,7 @@ fn bench(file: &Path) -> Result<i32, LoadError> {
     let t0 = std::time::Instant::now();
     let goroutines = l.summary().goroutines.len();
     let expand_ms = t0.elapsed().as_secs_f64() * 1e3;
-    let v = serde_json::json!({
+    let mut v = serde_json::json!({
         "load_ms": (l.load_ms * 10.0).round() / 10.0,
         "events": l.trace.meta.events,
         "peak_rss_bytes": peak,
@@ -334,6 +346,21 @@ fn bench(file: &Path) -> Result<i32, LoadError> {
         "summary_expand_ms": (expand_ms * 10.0).round() / 10.0,
         "peak_rss_bytes_with_summary": peak_rss_bytes(),
     });
+    if frames {
+        match frame_bench(l) {
+            Ok(f) => {
+                if let (Some(obj), serde_json::Value::Object(fo)) = (v.as_object_mut(), f) {
+                    obj.extend(fo);
+                }
+            }
+            Err(m) => {
+                return Err(LoadError {
+                    file: file.display().to_string(),
+                    message: m,
+                })
+            }
+        }
+    }
     println!("{v}");
     Ok(0)
 }
@@ -392,4 +419,16 @@ fn mmu(file: &Path, flags: crate::analysis::mmu::UtilFlags, percentiles: &[f64],
     }
     println!("{}", serde_json::to_string_pretty(&json!({ "mmu": points })).unwrap_or_default());
     Ok(0)
+}
+
+#[cfg(feature = "gui")]
+fn frame_bench(l: LoadedTrace) -> Result<serde_json::Value, String> {
+    let data = crate::ui::derived::TraceData::new(l);
+    let stats = crate::ui::bench::run(data);
+    serde_json::to_value(stats).map_err(|e| e.to_string())
+}
+
+#[cfg(not(feature = "gui"))]
+fn frame_bench(_l: LoadedTrace) -> Result<serde_json::Value, String> {
+    Err("--frames needs gotraceview built with the `gui` feature".into())
 }

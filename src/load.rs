@@ -121,12 +121,17 @@ impl LoadedTrace {
     /// [`Summary`] structure (names as `String`s, maps as `Vec`s: about 270
     /// bytes per goroutine) the first time it is asked for.
     pub fn summary(&self) -> &Summary {
-        self.summary.get_or_init(|| self.goroutine_analysis.expand())
+        self.summary
+            .get_or_init(|| self.goroutine_analysis.expand())
     }
 }
 
 /// Loads a trace file.
-pub fn load_path(path: &Path, progress: &Progress, cancel: &AtomicBool) -> Result<LoadedTrace, LoadError> {
+pub fn load_path(
+    path: &Path,
+    progress: &Progress,
+    cancel: &AtomicBool,
+) -> Result<LoadedTrace, LoadError> {
     let name = path.display().to_string();
     let err = |m: String| LoadError {
         file: name.clone(),
@@ -144,7 +149,8 @@ pub fn load_path(path: &Path, progress: &Progress, cancel: &AtomicBool) -> Resul
     // SAFETY: the map is read-only; if another process truncates the file
     // while we read it we may fault, which is the accepted risk of mmap
     // (the same as every mmap-based reader).
-    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| err(format!("cannot map file: {e}")))?;
+    let map =
+        unsafe { memmap2::Mmap::map(&file) }.map_err(|e| err(format!("cannot map file: {e}")))?;
     let _ = map.advise(memmap2::Advice::Sequential);
     // Pages of the file count in our resident memory until we drop them:
     // drop each part once it is read (the reader never looks back).
@@ -153,7 +159,9 @@ pub fn load_path(path: &Path, progress: &Progress, cancel: &AtomicBool) -> Resul
         // only drops this process's references to the pages; any later
         // read of them faults the same bytes back in from the file (or the
         // page cache), so no data anyone holds changes.
-        let _ = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start) };
+        let _ = unsafe {
+            map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start)
+        };
     };
     load_data(&name, &map, progress, cancel, &release)
 }
@@ -171,7 +179,12 @@ fn io_message(e: &std::io::Error) -> String {
 /// The events are read and ordered on the calling thread and handed, a
 /// chunk at a time, to two threads: one builds the model, the other the
 /// goroutine analysis and the GC log (see [`pipeline`]).
-pub fn load_bytes(name: &str, data: &[u8], progress: &Progress, cancel: &AtomicBool) -> Result<LoadedTrace, LoadError> {
+pub fn load_bytes(
+    name: &str,
+    data: &[u8],
+    progress: &Progress,
+    cancel: &AtomicBool,
+) -> Result<LoadedTrace, LoadError> {
     load_data(name, data, progress, cancel, &|_, _| {})
 }
 
@@ -192,7 +205,9 @@ fn load_data(
         file: name.to_string(),
         message: m,
     };
-    progress.bytes_total.store(data.len() as u64, Ordering::Relaxed);
+    progress
+        .bytes_total
+        .store(data.len() as u64, Ordering::Relaxed);
     progress.set_phase(LoadPhase::Decoding);
     let (header, mut reader) = EventReader::new(data).map_err(|e| err(e.to_string()))?;
     progress.set_phase(LoadPhase::Building);
@@ -211,7 +226,10 @@ fn load_data(
             let res = reader.read_chunk(&mut chunk, CHUNK_EVENTS);
             let got = chunk.len() as u64;
             n += got;
-            real_events += chunk.iter().filter(|e| e.typ != EventType::SYNC_EVENT).count() as u64;
+            real_events += chunk
+                .iter()
+                .filter(|e| e.typ != EventType::SYNC_EVENT)
+                .count() as u64;
             if got > 0 {
                 sink.send(reader.table(), std::mem::take(&mut chunk));
             }
@@ -226,9 +244,10 @@ fn load_data(
                 return Err(err("loading cancelled".into()));
             }
             progress.events.store(n, Ordering::Relaxed);
-            progress
-                .bytes_done
-                .store((header.len + reader.consumed_bytes()) as u64, Ordering::Relaxed);
+            progress.bytes_done.store(
+                (header.len + reader.consumed_bytes()) as u64,
+                Ordering::Relaxed,
+            );
             let done = (header.len + reader.completed_bytes()).min(data.len());
             if done >= released + RELEASE_STEP {
                 release(released, done);
@@ -244,6 +263,8 @@ fn load_data(
                 failure = Some(crate::trace::TraceError::new(format!(
                     "incomplete generation at the end ({tail} bytes); trace likely truncated"
                 )));
+            } else if let Some(msg) = reader.truncation() {
+                failure = Some(crate::trace::TraceError::new(msg));
             }
         }
         let mut loss = None;
@@ -265,7 +286,9 @@ fn load_data(
             loss,
         })
     })?;
-    progress.bytes_done.store(data.len() as u64, Ordering::Relaxed);
+    progress
+        .bytes_done
+        .store(data.len() as u64, Ordering::Relaxed);
     progress.set_phase(LoadPhase::Done);
     Ok(LoadedTrace {
         name: name.to_string(),

@@ -1,17 +1,41 @@
-//! The gotraceview binary: parses arguments and runs a headless command or
-//! (with no subcommand) the viewer window.
+//! The gotraceview binary: parses arguments and runs a headless command,
+//! installs the desktop integration, or (with no subcommand) opens the
+//! viewer window on the given files or URLs.
 
 use clap::Parser;
 use gotraceview::cli::{run, Cli};
 
 fn main() {
     let cli = Cli::parse();
-    let code = match cli.command {
-        Some(cmd) => run(cmd),
-        None => {
-            eprintln!("gotraceview: the viewer window is not built yet; try `gotraceview check FILE`");
-            2
+    let code = if cli.install_desktop {
+        match gotraceview::desktop::install() {
+            Ok(lines) => {
+                for l in lines {
+                    println!("{l}");
+                }
+                0
+            }
+            Err(e) => {
+                eprintln!("gotraceview: --install-desktop: {e}");
+                1
+            }
+        }
+    } else {
+        match cli.command {
+            Some(cmd) => run(cmd),
+            None => window(cli.files),
         }
     };
     std::process::exit(code);
+}
+
+#[cfg(feature = "gui")]
+fn window(files: Vec<String>) -> i32 {
+    gotraceview::ui::run(files)
+}
+
+#[cfg(not(feature = "gui"))]
+fn window(_files: Vec<String>) -> i32 {
+    eprintln!("gotraceview: built without the `gui` feature; use a subcommand (check, stats, dump, bench)");
+    2
 }

@@ -137,7 +137,8 @@ fn every_event_matches_go() {
         }
         let data = std::fs::read(&path).expect("read trace");
         let got = our_digest(&data);
-        if got != want {
+        // v1 digests list every order Go gave events with equal timestamps.
+        if !want.lines().any(|w| w.trim() == got) {
             failures.push(format!("{}: ours [{got}] go [{want}]", name(&path)));
         }
         checked += 1;

@@ -41,8 +41,8 @@ pub fn task_types(trace: &Trace) -> Vec<TypeStats> {
         e.count += 1;
         e.members.push(i as u32);
         if let (Some(s), Some(end)) = (t.start, t.end) {
-            e.durations.push(end - s);
-            e.histogram.add(end - s);
+            e.durations.push(end.saturating_sub(s));
+            e.histogram.add(end.saturating_sub(s));
         }
     }
     finish(by.into_values().collect(), trace)
@@ -59,8 +59,8 @@ pub fn region_types(trace: &Trace) -> Vec<TypeStats> {
         e.count += 1;
         e.members.push(i as u32);
         if r.has_start && r.has_end {
-            e.durations.push(r.end - r.start);
-            e.histogram.add(r.end - r.start);
+            e.durations.push(r.end.saturating_sub(r.start));
+            e.histogram.add(r.end.saturating_sub(r.start));
         }
     }
     finish(by.into_values().collect(), trace)

@@ -42,7 +42,7 @@ impl FlameTree {
         }];
         let mut child_of: FxHashMap<(u32, StrId), u32> = FxHashMap::default();
         for (stack, w, c) in samples {
-            nodes[0].total += w;
+            nodes[0].total = nodes[0].total.saturating_add(w);
             nodes[0].count += c;
             let mut cur = 0u32;
             // Stacks are innermost first; the tree grows from the outermost.
@@ -66,11 +66,11 @@ impl FlameTree {
                         n
                     }
                 };
-                nodes[next as usize].total += w;
+                nodes[next as usize].total = nodes[next as usize].total.saturating_add(w);
                 nodes[next as usize].count += c;
                 cur = next;
             }
-            nodes[cur as usize].self_weight += w;
+            nodes[cur as usize].self_weight = nodes[cur as usize].self_weight.saturating_add(w);
         }
         let totals: Vec<i64> = nodes.iter().map(|n| n.total).collect();
         for n in &mut nodes {
@@ -104,14 +104,13 @@ pub fn top_table(trace: &Trace, samples: impl IntoIterator<Item = (StackId, i64,
     for (stack, w, c) in samples {
         let frames: Vec<StrId> = trace.stacks.frames_of(stack).map(|f| f.func).collect();
         if let Some(&leaf) = frames.first() {
-            rows.entry(leaf)
-                .or_insert(TopRow {
-                    func: leaf,
-                    flat: 0,
-                    cum: 0,
-                    count: 0,
-                })
-                .flat += w;
+            let r = rows.entry(leaf).or_insert(TopRow {
+                func: leaf,
+                flat: 0,
+                cum: 0,
+                count: 0,
+            });
+            r.flat = r.flat.saturating_add(w);
         }
         let mut seen: Vec<StrId> = Vec::with_capacity(frames.len());
         for f in frames {
@@ -125,7 +124,7 @@ pub fn top_table(trace: &Trace, samples: impl IntoIterator<Item = (StackId, i64,
                 cum: 0,
                 count: 0,
             });
-            r.cum += w;
+            r.cum = r.cum.saturating_add(w);
             r.count += c;
         }
     }

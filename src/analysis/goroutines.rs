@@ -16,20 +16,20 @@ pub struct GroupStats {
 }
 
 fn accumulate(into: &mut ExecStats, s: &ExecStats) {
-    into.exec_ns += s.exec_ns;
-    into.sched_wait_ns += s.sched_wait_ns;
-    into.syscall_ns += s.syscall_ns;
-    into.syscall_block_ns += s.syscall_block_ns;
-    into.total_ns += s.total_ns;
+    into.exec_ns = into.exec_ns.saturating_add(s.exec_ns);
+    into.sched_wait_ns = into.sched_wait_ns.saturating_add(s.sched_wait_ns);
+    into.syscall_ns = into.syscall_ns.saturating_add(s.syscall_ns);
+    into.syscall_block_ns = into.syscall_block_ns.saturating_add(s.syscall_block_ns);
+    into.total_ns = into.total_ns.saturating_add(s.total_ns);
     for &(k, v) in &s.block_ns {
         match into.block_ns.iter_mut().find(|x| x.0 == k) {
-            Some(x) => x.1 += v,
+            Some(x) => x.1 = x.1.saturating_add(v),
             None => into.block_ns.push((k, v)),
         }
     }
     for &(k, v) in &s.range_ns {
         match into.range_ns.iter_mut().find(|x| x.0 == k) {
-            Some(x) => x.1 += v,
+            Some(x) => x.1 = x.1.saturating_add(v),
             None => into.range_ns.push((k, v)),
         }
     }
@@ -50,7 +50,12 @@ pub fn groups(s: &Summary) -> Vec<GroupStats> {
         out[i].goroutines.push(g.id);
         accumulate(&mut out[i].total, &g.stats);
     }
-    out.sort_by(|a, b| b.total.exec_ns.cmp(&a.total.exec_ns).then(a.name.cmp(&b.name)));
+    out.sort_by(|a, b| {
+        b.total
+            .exec_ns
+            .cmp(&a.total.exec_ns)
+            .then(a.name.cmp(&b.name))
+    });
     out
 }
 
@@ -170,7 +175,7 @@ pub fn group_table(s: &Summary) -> GroupTable {
         for (c, col) in columns.iter().enumerate() {
             vals.clear();
             vals.extend(grp.members.iter().map(|&m| col.value(&s.goroutines[m].stats)));
-            grp.totals[c] = vals.iter().sum();
+            grp.totals[c] = vals.iter().fold(0i64, |a, &v| a.saturating_add(v));
             vals.sort_unstable();
             grp.quantiles.push([
                 super::histogram::quantile(&vals, 0.5),
@@ -194,10 +199,21 @@ pub fn group_table_text(s: &Summary) -> String {
     let _ = writeln!(
         out,
         "{:<48} {:>7} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}",
-        "Start function", "Count", "Exec ms", "Sched ms", "Block ms", "Syscall ms", "Sys-blk ms", "Unknown ms"
+        "Start function",
+        "Count",
+        "Exec ms",
+        "Sched ms",
+        "Block ms",
+        "Syscall ms",
+        "Sys-blk ms",
+        "Unknown ms"
     );
     for g in groups(s) {
-        let name = if g.name.is_empty() { "(unknown)" } else { g.name.as_str() };
+        let name = if g.name.is_empty() {
+            "(unknown)"
+        } else {
+            g.name.as_str()
+        };
         let _ = writeln!(
             out,
             "{:<48} {:>7} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}",
@@ -213,7 +229,12 @@ pub fn group_table_text(s: &Summary) -> String {
         let mut reasons = g.total.block_ns.clone();
         reasons.sort_by(|a, b| b.1.cmp(&a.1));
         for (k, v) in reasons.iter().filter(|x| x.1 > 0) {
-            let _ = writeln!(out, "    blocked on {:<36} {:>12}", truncate(s.name(*k), 36), ms(*v));
+            let _ = writeln!(
+                out,
+                "    blocked on {:<36} {:>12}",
+                truncate(s.name(*k), 36),
+                ms(*v)
+            );
         }
     }
     out

@@ -271,7 +271,7 @@ impl Integrator {
         }
         self.pos = pos;
         let partial = if time != util[pos].time {
-            util[pos].util * (time - util[pos].time) as f64
+            util[pos].util * time.wrapping_sub(util[pos].time) as f64
         } else {
             0.0
         };
@@ -293,13 +293,14 @@ impl Series {
         let mut prev = MutatorUtil { time: 0, util: 0.0 };
         let mut sum = 0.0;
         for u in &util {
-            sum += prev.util * (u.time - prev.time) as f64;
+            sum += prev.util * u.time.wrapping_sub(prev.time) as f64;
             sums.push(sum);
             prev = *u;
         }
         let num_bands = BANDS_PER_SERIES.min(util.len());
-        let dur = util[util.len() - 1].time - util[0].time;
-        let band_dur = ((dur + num_bands as i64 - 1) / num_bands.max(1) as i64).max(1);
+        // N.B. Time arithmetic wraps like Go's on absurd (corrupt) timestamps.
+        let dur = util[util.len() - 1].time.wrapping_sub(util[0].time);
+        let band_dur = (dur.wrapping_add(num_bands as i64 - 1) / num_bands.max(1) as i64).max(1);
         let mut s = Series {
             util,
             sums,
@@ -325,14 +326,14 @@ impl Series {
     }
 
     fn band_time(&self, i: usize) -> (i64, i64) {
-        let start = i as i64 * self.band_dur + self.util[0].time;
-        (start, start + self.band_dur)
+        let start = (i as i64).wrapping_mul(self.band_dur).wrapping_add(self.util[0].time);
+        (start, start.wrapping_add(self.band_dur))
     }
 
     /// Worst-case utilization bound of windows starting in each band.
     fn band_utils(&self, series: usize, window: i64) -> Vec<BandUtil> {
-        let min_bands = ((window + self.band_dur - 1) / self.band_dur) as usize;
-        let max_bands = ((window + 2 * (self.band_dur - 1)) / self.band_dur) as usize;
+        let min_bands = (window.wrapping_add(self.band_dur - 1) / self.band_dur).max(1) as usize;
+        let max_bands = (window.wrapping_add((self.band_dur - 1).wrapping_mul(2)) / self.band_dur).max(1) as usize;
         let tail_dur = window % self.band_dur;
         let n = (self.bands.len() + 1).saturating_sub(max_bands);
         let mut out = Vec::with_capacity(n);
@@ -374,22 +375,22 @@ impl Series {
         };
         let mut right = left;
         let (mut time, mut end_time) = self.band_time(band);
-        let util_end = self.util[self.util.len() - 1].time - window;
+        let util_end = self.util[self.util.len() - 1].time.wrapping_sub(window);
         if util_end < end_time {
             end_time = util_end;
         }
         acc.reset_time();
         loop {
-            let mu = (right.advance(self, time + window) - left.advance(self, time)) / window as f64;
+            let mu = (right.advance(self, time.wrapping_add(window)) - left.advance(self, time)) / window as f64;
             if acc.add_mu(time, mu, window) {
                 break;
             }
             if time == end_time {
                 break;
             }
-            let min_time = time + ((mu - acc.bound) * window as f64) as i64;
+            let min_time = time.wrapping_add(((mu - acc.bound) * window as f64) as i64);
             let t1 = left.next(self, time);
-            let t2 = right.next(self, time + window).saturating_sub(window);
+            let t2 = right.next(self, time.wrapping_add(window)).saturating_sub(window);
             time = t1.min(t2);
             if time < min_time {
                 time = min_time;
@@ -465,7 +466,7 @@ impl Accumulator {
             let mut keep = false;
             let mut remove = None;
             for (i, w) in self.worst.iter().enumerate() {
-                if time + window > w.time && w.time + window > time {
+                if time.wrapping_add(window) > w.time && w.time.wrapping_add(window) > time {
                     if w.util <= mu {
                         keep = true;
                     } else {
@@ -491,7 +492,7 @@ impl Accumulator {
         }
         if let Some(mud) = &mut self.mud {
             if self.last_time != i64::MAX {
-                mud.add(self.last_mu, mu, (time - self.last_time) as f64);
+                mud.add(self.last_mu, mu, time.wrapping_sub(self.last_time) as f64);
             }
             self.last_time = time;
             self.last_mu = mu;
@@ -621,9 +622,9 @@ impl MmuCurve {
         let max_q = quantiles.iter().copied().fold(quantiles[0], f64::max);
         let mut duration: i64 = 0;
         for s in &self.series {
-            let d = s.util[s.util.len() - 1].time - s.util[0].time;
+            let d = s.util[s.util.len() - 1].time.wrapping_sub(s.util[0].time);
             if d >= window {
-                duration += d - window;
+                duration = duration.wrapping_add(d - window);
             }
         }
         let q_mass = duration as f64 * max_q;
@@ -651,7 +652,7 @@ impl MmuCurve {
         let mut bands: Vec<BandUtil> = Vec::new();
         let mut windows = Vec::with_capacity(self.series.len());
         for (i, s) in self.series.iter().enumerate() {
-            let max = s.util[s.util.len() - 1].time - s.util[0].time;
+            let max = s.util[s.util.len() - 1].time.wrapping_sub(s.util[0].time);
             let w = window.min(max);
             windows.push(w);
             if w <= 0 {

@@ -147,7 +147,7 @@ impl Scope {
     /// Time of a sample `[s, e]` of goroutine `g` inside the scope.
     fn overlap(&self, g: GIdx, s: Time, e: Time) -> Time {
         let Some(m) = &self.intervals else {
-            return e - s;
+            return e.saturating_sub(s);
         };
         let Some(iv) = m.get(&g) else {
             return 0;
@@ -158,11 +158,11 @@ impl Scope {
                 if b < s || e < a {
                     0
                 } else {
-                    b.min(e) - a.max(s)
+                    b.min(e).saturating_sub(a.max(s))
                 }
             })
             .filter(|&o| o > 0)
-            .sum()
+            .fold(0, |a: Time, o| a.saturating_add(o))
     }
 }
 
@@ -212,7 +212,7 @@ impl Profile {
 
     /// Total delay.
     pub fn total_delay_ns(&self) -> i64 {
-        self.records.iter().map(|r| r.delay_ns).sum()
+        self.records.iter().fold(0i64, |a, r| a.saturating_add(r.delay_ns))
     }
 }
 
@@ -267,7 +267,7 @@ pub fn blocking_profile(trace: &Trace, kind: ProfileKind, scope: &Scope) -> Prof
                     let e = by_pcs.entry(key.clone()).or_insert((stack, 0, 0));
                     e.0 = stack;
                     e.1 += 1;
-                    e.2 += d;
+                    e.2 = e.2.saturating_add(d);
                 }
             }
             i = j;

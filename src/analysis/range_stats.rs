@@ -25,14 +25,14 @@ pub fn state_totals(trace: &Trace, lanes: &[GIdx], t0: Time, t1: Time) -> StateT
         };
         for i in trace.spans.visible(lane, t0, t1) {
             let s = trace.spans.span(lane, i);
-            let d = s.end.min(t1) - s.start.max(t0);
+            let d = s.end.min(t1).saturating_sub(s.start.max(t0));
             if d <= 0 {
                 continue;
             }
-            out.by_state[s.state as usize] += d;
+            out.by_state[s.state as usize] = out.by_state[s.state as usize].saturating_add(d);
             if s.state == GoLaneState::Waiting {
                 match out.by_reason.iter_mut().find(|x| x.0 == s.reason) {
-                    Some(x) => x.1 += d,
+                    Some(x) => x.1 = x.1.saturating_add(d),
                     None => out.by_reason.push((s.reason, d)),
                 }
             }
@@ -69,7 +69,7 @@ pub fn summary_in_range(trace: &Trace, t0: Time, t1: Time) -> Summary {
             stats.block_ns.push((id, d));
         }
         let start = trace.spans.start[lane.first as usize].max(t0);
-        stats.total_ns = lane.end.min(t1) - start;
+        stats.total_ns = lane.end.min(t1).saturating_sub(start);
         goroutines.push(GoroutineSummary {
             id: trace.goroutines.id[g as usize],
             name: trace.str(trace.goroutines.name[g as usize]).to_string(),

@@ -1,7 +1,8 @@
 //! The goroutine analysis of `go tool trace` (Go's `internal/trace`
 //! Summarizer), computed in one pass over the ordered events with compact
 //! per-goroutine state: execution, scheduling, blocking (by reason),
-//! syscall time, special ranges, user regions and tasks.
+//! syscall time, special ranges, user regions and tasks. Time arithmetic
+//! wraps, as Go's int64 arithmetic does on absurd timestamps.
 
 mod compact;
 
@@ -37,7 +38,7 @@ pub struct ExecStats {
 
 fn add(v: &mut Vec<(NameId, i64)>, k: NameId, d: i64) {
     match v.iter_mut().find(|(n, _)| *n == k) {
-        Some((_, x)) => *x += d,
+        Some((_, x)) => *x = x.wrapping_add(d),
         None => v.push((k, d)),
     }
 }
@@ -49,28 +50,33 @@ fn get(v: &[(NameId, i64)], k: NameId) -> i64 {
 impl ExecStats {
     /// Total blocked time.
     pub fn block_total_ns(&self) -> i64 {
-        self.block_ns.iter().map(|x| x.1).sum()
+        self.block_ns.iter().fold(0i64, |a, x| a.wrapping_add(x.1))
     }
 
     /// Time not accounted for by any state (Go's `UnknownTime`).
     pub fn unknown_ns(&self) -> i64 {
-        let sum = self.exec_ns + self.sched_wait_ns + self.syscall_ns + self.syscall_block_ns + self.block_total_ns();
-        (self.total_ns - sum).max(0)
+        let sum = self
+            .exec_ns
+            .wrapping_add(self.sched_wait_ns)
+            .wrapping_add(self.syscall_ns)
+            .wrapping_add(self.syscall_block_ns)
+            .wrapping_add(self.block_total_ns());
+        self.total_ns.wrapping_sub(sum).max(0)
     }
 
     /// Go's `sub`: self - v over the keys of self.
     fn sub(&self, v: &ExecStats) -> ExecStats {
         let mut r = self.clone();
-        r.exec_ns -= v.exec_ns;
-        r.sched_wait_ns -= v.sched_wait_ns;
+        r.exec_ns = r.exec_ns.wrapping_sub(v.exec_ns);
+        r.sched_wait_ns = r.sched_wait_ns.wrapping_sub(v.sched_wait_ns);
         for (k, x) in &mut r.block_ns {
-            *x -= get(&v.block_ns, *k);
+            *x = x.wrapping_sub(get(&v.block_ns, *k));
         }
-        r.syscall_ns -= v.syscall_ns;
-        r.syscall_block_ns -= v.syscall_block_ns;
-        r.total_ns -= v.total_ns;
+        r.syscall_ns = r.syscall_ns.wrapping_sub(v.syscall_ns);
+        r.syscall_block_ns = r.syscall_block_ns.wrapping_sub(v.syscall_block_ns);
+        r.total_ns = r.total_ns.wrapping_sub(v.total_ns);
         for (k, x) in &mut r.range_ns {
-            *x -= get(&v.range_ns, *k);
+            *x = x.wrapping_sub(get(&v.range_ns, *k));
         }
         r
     }
@@ -394,28 +400,28 @@ impl Summarizer {
     fn snapshot(g: &GRec, kvs: &Kvs, pending: Option<&Pending>, last_ts: Time) -> ExecStats {
         let mut r = g.stats.expand(kvs);
         if g.stats.total_ns == 0 {
-            r.total_ns = last_ts - g.creation;
+            r.total_ns = last_ts.wrapping_sub(g.creation);
         }
         let Some(p) = pending else {
             return r;
         };
         if p.last_start != 0 {
-            r.exec_ns += last_ts - p.last_start;
+            r.exec_ns = r.exec_ns.wrapping_add(last_ts.wrapping_sub(p.last_start));
         }
         if p.last_runnable != 0 {
-            r.sched_wait_ns += last_ts - p.last_runnable;
+            r.sched_wait_ns = r.sched_wait_ns.wrapping_add(last_ts.wrapping_sub(p.last_runnable));
         }
         if p.last_block != 0 {
-            add(&mut r.block_ns, p.last_block_reason, last_ts - p.last_block);
+            add(&mut r.block_ns, p.last_block_reason, last_ts.wrapping_sub(p.last_block));
         }
         if p.last_syscall != 0 {
-            r.syscall_ns += last_ts - p.last_syscall;
+            r.syscall_ns = r.syscall_ns.wrapping_add(last_ts.wrapping_sub(p.last_syscall));
         }
         if p.last_syscall_block != 0 {
-            r.sched_wait_ns += last_ts - p.last_syscall_block;
+            r.sched_wait_ns = r.sched_wait_ns.wrapping_add(last_ts.wrapping_sub(p.last_syscall_block));
         }
         for &(name, ts) in &p.last_range {
-            add(&mut r.range_ns, name, last_ts - ts);
+            add(&mut r.range_ns, name, last_ts.wrapping_sub(ts));
         }
         r
     }
@@ -449,28 +455,28 @@ impl Summarizer {
     fn snapshot_in_place(g: &mut GRec, kvs: &mut Kvs, pending: Option<&Pending>, last_ts: Time) {
         let r = &mut g.stats;
         if r.total_ns == 0 {
-            r.total_ns = last_ts - g.creation;
+            r.total_ns = last_ts.wrapping_sub(g.creation);
         }
         let Some(p) = pending else {
             return;
         };
         if p.last_start != 0 {
-            r.exec_ns += last_ts - p.last_start;
+            r.exec_ns = r.exec_ns.wrapping_add(last_ts.wrapping_sub(p.last_start));
         }
         if p.last_runnable != 0 {
-            r.sched_wait_ns += last_ts - p.last_runnable;
+            r.sched_wait_ns = r.sched_wait_ns.wrapping_add(last_ts.wrapping_sub(p.last_runnable));
         }
         if p.last_block != 0 {
-            kvs.add(&mut r.kv, Map::Block, p.last_block_reason, last_ts - p.last_block);
+            kvs.add(&mut r.kv, Map::Block, p.last_block_reason, last_ts.wrapping_sub(p.last_block));
         }
         if p.last_syscall != 0 {
-            r.syscall_ns += last_ts - p.last_syscall;
+            r.syscall_ns = r.syscall_ns.wrapping_add(last_ts.wrapping_sub(p.last_syscall));
         }
         if p.last_syscall_block != 0 {
-            r.sched_wait_ns += last_ts - p.last_syscall_block;
+            r.sched_wait_ns = r.sched_wait_ns.wrapping_add(last_ts.wrapping_sub(p.last_syscall_block));
         }
         for &(name, ts) in &p.last_range {
-            kvs.add(&mut r.kv, Map::Range, name, last_ts - ts);
+            kvs.add(&mut r.kv, Map::Range, name, last_ts.wrapping_sub(ts));
         }
     }
 
@@ -515,18 +521,18 @@ impl Summarizer {
                 let gi = match old {
                     GoState::Undetermined => {
                         let gi = self.new_g(id, self.sync_ts);
-                        let dt = time - self.sync_ts;
+                        let dt = time.wrapping_sub(self.sync_ts);
                         let reason = self.reason_id(ev, t);
                         let g = &mut self.gs[gi as usize].stats;
                         match new {
-                            GoState::Running => g.exec_ns += dt,
+                            GoState::Running => g.exec_ns = g.exec_ns.wrapping_add(dt),
                             GoState::Waiting => self.kvs.add(&mut g.kv, Map::Block, reason, dt),
-                            GoState::Runnable => g.sched_wait_ns += dt,
+                            GoState::Runnable => g.sched_wait_ns = g.sched_wait_ns.wrapping_add(dt),
                             GoState::Syscall => {
                                 if ev.ctx.p.is_some() {
-                                    g.syscall_ns += dt;
+                                    g.syscall_ns = g.syscall_ns.wrapping_add(dt);
                                 } else {
-                                    g.syscall_block_ns += dt;
+                                    g.syscall_block_ns = g.syscall_block_ns.wrapping_add(dt);
                                 }
                             }
                             _ => {}
@@ -571,23 +577,23 @@ impl Summarizer {
                             was_in_syscall = p.last_syscall != 0;
                             match old {
                                 GoState::Running => {
-                                    s.exec_ns += time - p.last_start;
+                                    s.exec_ns = s.exec_ns.wrapping_add(time.wrapping_sub(p.last_start));
                                     p.last_start = 0;
                                 }
                                 GoState::Waiting if p.last_block != 0 => {
-                                    self.kvs.add(&mut s.kv, Map::Block, p.last_block_reason, time - p.last_block);
+                                    self.kvs.add(&mut s.kv, Map::Block, p.last_block_reason, time.wrapping_sub(p.last_block));
                                     p.last_block = 0;
                                 }
                                 GoState::Runnable if p.last_runnable != 0 => {
-                                    s.sched_wait_ns += time - p.last_runnable;
+                                    s.sched_wait_ns = s.sched_wait_ns.wrapping_add(time.wrapping_sub(p.last_runnable));
                                     p.last_runnable = 0;
                                 }
                                 GoState::Syscall if p.last_syscall != 0 => {
                                     if p.last_syscall_block != 0 {
-                                        s.syscall_block_ns += time - p.last_syscall_block;
-                                        s.syscall_ns += p.last_syscall_block - p.last_syscall;
+                                        s.syscall_block_ns = s.syscall_block_ns.wrapping_add(time.wrapping_sub(p.last_syscall_block));
+                                        s.syscall_ns = s.syscall_ns.wrapping_add(p.last_syscall_block.wrapping_sub(p.last_syscall));
                                     } else {
-                                        s.syscall_ns += time - p.last_syscall;
+                                        s.syscall_ns = s.syscall_ns.wrapping_add(time.wrapping_sub(p.last_syscall));
                                     }
                                     p.last_syscall = 0;
                                     p.last_syscall_block = 0;
@@ -676,7 +682,7 @@ impl Summarizer {
         if active {
             if let Some(i) = slot {
                 if p.last_range[i].1 != 0 {
-                    self.kvs.add(&mut stats.kv, Map::Range, name, sync_ts - p.last_range[i].1);
+                    self.kvs.add(&mut stats.kv, Map::Range, name, sync_ts.wrapping_sub(p.last_range[i].1));
                 }
                 p.last_range[i].1 = sync_ts;
             } else {
@@ -712,7 +718,7 @@ impl Summarizer {
         if ts == 0 {
             return;
         }
-        self.kvs.add(&mut stats.kv, Map::Range, name, ev.time - ts);
+        self.kvs.add(&mut stats.kv, Map::Range, name, ev.time.wrapping_sub(ts));
         p.last_range.swap_remove(i);
     }
 

@@ -110,7 +110,11 @@ pub fn run<E>(read: impl FnOnce(&Sink) -> Result<End, E>) -> Result<Output, E> {
                             if let Some(loss) = &end.loss {
                                 b.set_loss(loss.clone());
                             }
-                            return Some(b.finish(end.version.clone(), end.file_bytes, end.generations));
+                            return Some(b.finish(
+                                end.version.clone(),
+                                end.file_bytes,
+                                end.generations,
+                            ));
                         }
                     }
                 }

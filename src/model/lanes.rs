@@ -105,7 +105,10 @@ impl SpanArena {
 
     /// Approximate heap bytes used.
     pub fn heap_bytes(&self) -> usize {
-        self.start.capacity() * 8 + self.state.capacity() + self.reason.capacity() * 2 + self.stack.capacity() * 4
+        self.start.capacity() * 8
+            + self.state.capacity()
+            + self.reason.capacity() * 2
+            + self.stack.capacity() * 4
     }
 }
 
@@ -150,7 +153,11 @@ impl SpanArena {
     #[inline]
     pub fn span(&self, lane: &LaneRange, i: usize) -> Span {
         let last = (lane.first + lane.len) as usize;
-        let end = if i + 1 < last { self.start[i + 1] } else { lane.end };
+        let end = if i + 1 < last {
+            self.start[i + 1]
+        } else {
+            lane.end
+        };
         Span {
             idx: i as SpanIdx,
             start: self.start[i],
@@ -245,12 +252,14 @@ impl IntervalLane {
         self.end.push(end);
         self.g.push(g);
         self.kind.push(kind as u8);
-        self.max_len = self.max_len.max(end - start);
+        self.max_len = self.max_len.max(end.saturating_sub(start));
     }
 
     /// Indexes of intervals overlapping `[t0, t1)`.
     pub fn visible(&self, t0: Time, t1: Time) -> std::ops::Range<usize> {
-        let first = self.start.partition_point(|&s| s < t0.saturating_sub(self.max_len));
+        let first = self
+            .start
+            .partition_point(|&s| s < t0.saturating_sub(self.max_len));
         let last = self.start.partition_point(|&s| s < t1);
         let mut first = first;
         while first < last && self.end[first] <= t0 {
@@ -279,7 +288,11 @@ mod tests {
         a.push(0, GoLaneState::Running, 0, 0);
         a.push(10, GoLaneState::Waiting, 1, 0);
         a.push(20, GoLaneState::Runnable, 0, 0);
-        let l = LaneRange { first: 0, len: 3, end: 30 };
+        let l = LaneRange {
+            first: 0,
+            len: 3,
+            end: 30,
+        };
         (a, l)
     }
 

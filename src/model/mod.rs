@@ -358,7 +358,9 @@ impl Trace {
     /// A reason by index.
     #[inline]
     pub fn reason(&self, r: u16) -> &str {
-        self.reasons.get(r as usize).map_or("", |&s| self.strings.get(s))
+        self.reasons
+            .get(r as usize)
+            .map_or("", |&s| self.strings.get(s))
     }
 
     /// Duration of the trace.
@@ -386,16 +388,28 @@ impl Trace {
 
     /// Flows whose target is `g`.
     pub fn flows_into(&self, g: GIdx) -> impl Iterator<Item = &Flow> + '_ {
-        let a = self.flows_by_target.partition_point(|&i| self.flows[i as usize].to < g);
-        let b = self.flows_by_target.partition_point(|&i| self.flows[i as usize].to <= g);
-        self.flows_by_target[a..b].iter().map(move |&i| &self.flows[i as usize])
+        let a = self
+            .flows_by_target
+            .partition_point(|&i| self.flows[i as usize].to < g);
+        let b = self
+            .flows_by_target
+            .partition_point(|&i| self.flows[i as usize].to <= g);
+        self.flows_by_target[a..b]
+            .iter()
+            .map(move |&i| &self.flows[i as usize])
     }
 
     /// Flows whose source is `g`.
     pub fn flows_from(&self, g: GIdx) -> impl Iterator<Item = &Flow> + '_ {
-        let a = self.flows_by_source.partition_point(|&i| self.flows[i as usize].from < g);
-        let b = self.flows_by_source.partition_point(|&i| self.flows[i as usize].from <= g);
-        self.flows_by_source[a..b].iter().map(move |&i| &self.flows[i as usize])
+        let a = self
+            .flows_by_source
+            .partition_point(|&i| self.flows[i as usize].from < g);
+        let b = self
+            .flows_by_source
+            .partition_point(|&i| self.flows[i as usize].from <= g);
+        self.flows_by_source[a..b]
+            .iter()
+            .map(move |&i| &self.flows[i as usize])
     }
 
     /// The unblock that made `g` runnable at time `t` (start of a runnable span).
@@ -425,7 +439,15 @@ impl Trace {
             + g.id.capacity() * 56
             + self.flows.capacity() * std::mem::size_of::<Flow>()
             + self.regions.capacity() * std::mem::size_of::<Region>()
-            + self.procs.iter().map(|p| p.intervals.len() * 21).sum::<usize>()
-            + self.threads.iter().map(|p| p.intervals.len() * 21).sum::<usize>()
+            + self
+                .procs
+                .iter()
+                .map(|p| p.intervals.len() * 21)
+                .sum::<usize>()
+            + self
+                .threads
+                .iter()
+                .map(|p| p.intervals.len() * 21)
+                .sum::<usize>()
     }
 }

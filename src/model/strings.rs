@@ -152,7 +152,9 @@ impl StackTable {
 
     /// Frames of a stack, innermost first.
     pub fn frames_of(&self, id: StackId) -> impl Iterator<Item = &Frame> + '_ {
-        self.stack(id).iter().map(move |&f| &self.frames[f as usize])
+        self.stack(id)
+            .iter()
+            .map(move |&f| &self.frames[f as usize])
     }
 
     /// Number of stacks (including the empty stack 0).
@@ -184,7 +186,12 @@ mod tests {
         assert_eq!(s.intern("main.main"), a);
         assert_eq!(s.get(a), "main.main");
         let mut st = StackTable::default();
-        let f = st.intern_frame(Frame { pc: 1, func: a, file: 0, line: 3 });
+        let f = st.intern_frame(Frame {
+            pc: 1,
+            func: a,
+            file: 0,
+            line: 3,
+        });
         let id = st.intern_stack(&[f, f]);
         assert_eq!(st.intern_stack(&[f, f]), id);
         assert_eq!(st.stack(id), &[f, f]);

@@ -51,7 +51,10 @@ pub enum BatchRead {
 
 /// Reads the batch header at `pos` (Go's `readBatch`), returning the batch,
 /// its generation, and the offset after it. Errors carry Go's wording.
-pub fn read_batch(body: &[u8], pos: usize) -> std::result::Result<(BatchRead, usize), (TraceErrorAt, u64)> {
+pub fn read_batch(
+    body: &[u8],
+    pos: usize,
+) -> std::result::Result<(BatchRead, usize), (TraceErrorAt, u64)> {
     let Some(&typ) = body.get(pos) else {
         return Ok((BatchRead::Eof, pos));
     };
@@ -69,7 +72,10 @@ pub fn read_batch(body: &[u8], pos: usize) -> std::result::Result<(BatchRead, us
         return Ok((BatchRead::Batch(b, 0), pos + 1));
     }
     if typ != EventType::EVENT_BATCH && typ != EventType::EXPERIMENTAL_BATCH {
-        return Err((TraceErrorAt(pos, format!("expected batch event, got event {}", typ.0)), 0));
+        return Err((
+            TraceErrorAt(pos, format!("expected batch event, got event {}", typ.0)),
+            0,
+        ));
     }
     let mut p = pos + 1;
     let mut exp = 0u8;
@@ -87,8 +93,15 @@ pub fn read_batch(body: &[u8], pos: usize) -> std::result::Result<(BatchRead, us
                 Ok(v)
             }
             None => {
-                let why = if p >= body.len() { "EOF" } else { "unexpected EOF" };
-                Err((TraceErrorAt(p, format!("error reading batch {what}: {why}")), gen))
+                let why = if p >= body.len() {
+                    "EOF"
+                } else {
+                    "unexpected EOF"
+                };
+                Err((
+                    TraceErrorAt(p, format!("error reading batch {what}: {why}")),
+                    gen,
+                ))
             }
         }
     };
@@ -98,7 +111,10 @@ pub fn read_batch(body: &[u8], pos: usize) -> std::result::Result<(BatchRead, us
     let size = field("size", gen)?;
     if size > MAX_BATCH_SIZE {
         return Err((
-            TraceErrorAt(pos, format!("invalid batch size {size}, maximum is {MAX_BATCH_SIZE}")),
+            TraceErrorAt(
+                pos,
+                format!("invalid batch size {size}, maximum is {MAX_BATCH_SIZE}"),
+            ),
             gen,
         ));
     }
@@ -135,4 +151,3 @@ impl TraceErrorAt {
         trace_err!("{}", self.1).at_offset((self.0 + header_len) as u64)
     }
 }
-

@@ -62,7 +62,12 @@ impl BatchCursor {
 
     /// Decodes the next event into `self.ev`; false at the end.
     #[inline]
-    pub fn next_event(&mut self, batches: &[BatchRef], body: &[u8], freq: &ClockSync) -> Result<bool> {
+    pub fn next_event(
+        &mut self,
+        batches: &[BatchRef],
+        body: &[u8],
+        freq: &ClockSync,
+    ) -> Result<bool> {
         while self.idx < batches.len() && batches[self.idx].data_len == self.data_off {
             self.idx += 1;
             self.data_off = 0;
@@ -109,7 +114,10 @@ fn read_timed_base_event(b: &[u8], e: &mut BaseEvent) -> Result<(usize, u64)> {
         return Err(trace_err!("found invalid event type: {}", typ.0));
     }
     if varints == NOT_TIMED {
-        return Err(trace_err!("found event without a timestamp: type={}", typ.0));
+        return Err(trace_err!(
+            "found event without a timestamp: type={}",
+            typ.0
+        ));
     }
     e.typ = typ;
     let mut n = 1;

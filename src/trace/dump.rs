@@ -81,7 +81,13 @@ pub fn event_string(ev: &Event, t: &EvTable) -> String {
             let st = ev.state_transition(t);
             match st.resource {
                 Resource::Goroutine(g) => {
-                    let _ = write!(sb, " GoID={} {}->{}", g.0, st.go_from.name(), st.go_to.name());
+                    let _ = write!(
+                        sb,
+                        " GoID={} {}->{}",
+                        g.0,
+                        st.go_from.name(),
+                        st.go_to.name()
+                    );
                 }
                 Resource::Proc(p) => {
                     let _ = write!(
@@ -235,6 +241,9 @@ mod tests {
     #[test]
     fn formats_wall_clock() {
         assert_eq!(rfc3339_nano_utc(0, 0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339_nano_utc(1_700_000_000, 120_000_000), "2023-11-14T22:13:20.12Z");
+        assert_eq!(
+            rfc3339_nano_utc(1_700_000_000, 120_000_000),
+            "2023-11-14T22:13:20.12Z"
+        );
     }
 }

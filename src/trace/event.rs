@@ -1,7 +1,9 @@
 //! Ordered events, as the parser hands them out (Go's `trace.Event`), and
 //! their interpretation: kinds, state transitions, ranges, tasks, regions.
 
-use super::ids::{go_status, proc_status, GoId, GoState, ProcId, ProcState, SchedCtx, TaskId, Time};
+use super::ids::{
+    go_status, proc_status, GoId, GoState, ProcId, ProcState, SchedCtx, TaskId, Time,
+};
 use super::spec::EventType;
 use super::table::EvTable;
 
@@ -234,7 +236,12 @@ impl Event {
         };
         let a = &self.args;
         match self.typ {
-            EventType::PROC_START => pr(&mut s, ProcId(a[0] as i64), ProcState::Idle, ProcState::Running),
+            EventType::PROC_START => pr(
+                &mut s,
+                ProcId(a[0] as i64),
+                ProcState::Idle,
+                ProcState::Running,
+            ),
             EventType::PROC_STOP => pr(&mut s, self.ctx.p, ProcState::Running, ProcState::Idle),
             EventType::PROC_STEAL => {
                 let before = if self.extra(0) == u64::from(proc_status::SYSCALL_ABANDONED) {
@@ -259,10 +266,18 @@ impl Event {
                 go(&mut s, GoId(a[0] as i64), GoState::NotExist, to);
                 s.stack = a[1];
             }
-            EventType::GO_CREATE_SYSCALL => {
-                go(&mut s, GoId(a[0] as i64), GoState::NotExist, GoState::Syscall)
-            }
-            EventType::GO_START => go(&mut s, GoId(a[0] as i64), GoState::Runnable, GoState::Running),
+            EventType::GO_CREATE_SYSCALL => go(
+                &mut s,
+                GoId(a[0] as i64),
+                GoState::NotExist,
+                GoState::Syscall,
+            ),
+            EventType::GO_START => go(
+                &mut s,
+                GoId(a[0] as i64),
+                GoState::Runnable,
+                GoState::Running,
+            ),
             EventType::GO_DESTROY => go(&mut s, self.ctx.g, GoState::Running, GoState::NotExist),
             EventType::GO_DESTROY_SYSCALL => {
                 go(&mut s, self.ctx.g, GoState::Syscall, GoState::NotExist)
@@ -277,9 +292,12 @@ impl Event {
                 s.reason = t.string(a[0]);
                 s.stack = self.stack_id();
             }
-            EventType::GO_UNBLOCK | EventType::GO_SWITCH | EventType::GO_SWITCH_DESTROY => {
-                go(&mut s, GoId(a[0] as i64), GoState::Waiting, GoState::Runnable)
-            }
+            EventType::GO_UNBLOCK | EventType::GO_SWITCH | EventType::GO_SWITCH_DESTROY => go(
+                &mut s,
+                GoId(a[0] as i64),
+                GoState::Waiting,
+                GoState::Runnable,
+            ),
             EventType::GO_SYSCALL_BEGIN => {
                 go(&mut s, self.ctx.g, GoState::Running, GoState::Syscall);
                 s.stack = self.stack_id();
@@ -373,7 +391,11 @@ impl Event {
 
     /// (task, category, message) of a Log event.
     pub fn log<'t>(&self, t: &'t EvTable) -> (TaskId, &'t str, &'t str) {
-        (TaskId(self.args[0]), t.string(self.args[1]), t.string(self.args[2]))
+        (
+            TaskId(self.args[0]),
+            t.string(self.args[1]),
+            t.string(self.args[2]),
+        )
     }
 
     /// (name, value) of a Metric event.
@@ -427,13 +449,19 @@ impl Event {
         for &i in spec.stack_ids {
             let id = self.args[i - 1];
             if !t.stacks.contains(id) {
-                return Err(format!("found invalid stack ID {id} for event {}", spec.name));
+                return Err(format!(
+                    "found invalid stack ID {id} for event {}",
+                    spec.name
+                ));
             }
         }
         for &i in spec.string_ids {
             let id = self.args[i - 1];
             if !t.strings.contains(id) {
-                return Err(format!("found invalid string ID {id} for event {}", spec.name));
+                return Err(format!(
+                    "found invalid string ID {id} for event {}",
+                    spec.name
+                ));
             }
         }
         Ok(())

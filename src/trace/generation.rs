@@ -199,7 +199,11 @@ pub struct Generation {
 /// Decodes a planned generation (Go's `readGeneration` after the batches
 /// are found): processes structural batches, checks invariants. Ok(None)
 /// when the plan is the clean end of the trace.
-pub fn decode_generation(body: &[u8], plan: &GenerationPlan, version: u32) -> Result<Option<Generation>> {
+pub fn decode_generation(
+    body: &[u8],
+    plan: &GenerationPlan,
+    version: u32,
+) -> Result<Option<Generation>> {
     let mut table = EvTable::new();
     let mut threads = FxHashMap::default();
     let mut g = Generation {
@@ -217,9 +221,8 @@ pub fn decode_generation(body: &[u8], plan: &GenerationPlan, version: u32) -> Re
         if g.min_ts == 0 || b.time < g.min_ts {
             g.min_ts = b.time;
         }
-        process_batch(&mut g, &mut threads, &mut table, b, body, version).map_err(|e| {
-            e.in_generation(plan.gen).at_offset(b.offset as u64)
-        })?;
+        process_batch(&mut g, &mut threads, &mut table, b, body, version)
+            .map_err(|e| e.in_generation(plan.gen).at_offset(b.offset as u64))?;
     }
     match &plan.end {
         PlanEnd::Fatal(e) => return Err(e.clone().in_generation(plan.gen)),
@@ -234,7 +237,9 @@ pub fn decode_generation(body: &[u8], plan: &GenerationPlan, version: u32) -> Re
     }
     table.stacks.compactify();
     table.strings.compactify();
-    table.validate_stack_strings().map_err(|e| e.in_generation(plan.gen))?;
+    table
+        .validate_stack_strings()
+        .map_err(|e| e.in_generation(plan.gen))?;
     for s in &mut g.cpu_samples {
         s.time = table.sync.mul(s.time as u64);
     }
@@ -298,7 +303,9 @@ fn add_strings(table: &mut EvTable, data: &[u8]) -> Result<()> {
         let bytes = r.bytes(len as usize).ok_or_else(|| {
             trace_err!("failed to read full string: read {avail} but wanted {len}")
         })?;
-        table.strings.insert(id, String::from_utf8_lossy(bytes).into_owned())?;
+        table
+            .strings
+            .insert(id, String::from_utf8_lossy(bytes).into_owned())?;
     }
     Ok(())
 }
@@ -321,7 +328,10 @@ fn add_stacks(table: &mut EvTable, data: &[u8]) -> Result<()> {
         for i in 0..n {
             let mut field = |what: &str| {
                 r.uvarint().ok_or_else(|| {
-                    trace_err!("reading frame {}'s {what} for stack {id}: unexpected EOF", i + 1)
+                    trace_err!(
+                        "reading frame {}'s {what} for stack {id}: unexpected EOF",
+                        i + 1
+                    )
                 })
             };
             let pc = field("PC")?;
@@ -329,7 +339,12 @@ fn add_stacks(table: &mut EvTable, data: &[u8]) -> Result<()> {
             let file = field("fileID")?;
             let line = field("line")?;
             pcs.push(pc);
-            table.pcs.entry(pc).or_insert(RawFrame { pc, func, file, line });
+            table.pcs.entry(pc).or_insert(RawFrame {
+                pc,
+                func,
+                file,
+                line,
+            });
         }
         table.stacks.insert(id, pcs)?;
     }

@@ -5,7 +5,9 @@
 use super::cursor::{BatchCursor, Frontier, NO_SLOT};
 use super::error::{trace_err, Result, TraceError};
 use super::event::Event;
-use super::generation::{decode_generation, plan_generations, CpuSample, Generation, PlanEnd, GO126};
+use super::generation::{
+    decode_generation, plan_generations, CpuSample, Generation, PlanEnd, GO126,
+};
 use super::ids::Time;
 use super::order::Ordering;
 use super::spec::EventType;
@@ -210,7 +212,7 @@ impl<'a> V2Reader<'a> {
                 return Err(TraceError::new(msg));
             }
             if ev.time <= self.last_ts {
-                ev.time = self.last_ts + 1;
+                ev.time = self.last_ts.wrapping_add(1); // Go's int64 arithmetic wraps
             }
             self.last_ts = ev.time;
         }
@@ -267,7 +269,9 @@ impl<'a> V2Reader<'a> {
             }
         }
         if self.order.queue.len() == before {
-            return Err(trace_err!("internal error: advance successful, but queue is empty"));
+            return Err(trace_err!(
+                "internal error: advance successful, but queue is empty"
+            ));
         }
         Ok(())
     }
@@ -299,11 +303,17 @@ impl<'a> V2Reader<'a> {
         if bc.m_slot == NO_SLOT && bc.m.is_some() {
             bc.m_slot = self.order.thread_slot(bc.m);
         }
-        if !self.order.advance(&bc.ev, &g.table, bc.m, bc.m_slot, g.gen)? {
+        if !self
+            .order
+            .advance(&bc.ev, &g.table, bc.m, bc.m_slot, g.gen)?
+        {
             return Ok(false);
         }
         let batches = &g.batches[bc.thread as usize];
-        if bc.next_event(batches, self.body, &g.table.sync).map_err(|e| e.in_generation(g.gen))? {
+        if bc
+            .next_event(batches, self.body, &g.table.sync)
+            .map_err(|e| e.in_generation(g.gen))?
+        {
             self.frontier.update(i);
         } else {
             self.frontier.remove(i);
@@ -354,7 +364,10 @@ impl<'a> V2Reader<'a> {
         self.frontier = Frontier::default();
         for (i, &m) in g.batch_ms.iter().enumerate() {
             let mut bc = BatchCursor::new(m, i as u32);
-            if bc.next_event(&g.batches[i], self.body, &g.table.sync).map_err(|e| e.in_generation(g.gen))? {
+            if bc
+                .next_event(&g.batches[i], self.body, &g.table.sync)
+                .map_err(|e| e.in_generation(g.gen))?
+            {
                 self.frontier.insert(bc);
             }
         }

@@ -92,6 +92,15 @@ impl<'a> EventReader<'a> {
         }
     }
 
+    /// Why a trace read to its end still looks cut short: v1 only, since
+    /// Go reads a v1 trace cut at an event boundary without complaint.
+    pub fn truncation(&self) -> Option<String> {
+        match self {
+            EventReader::V2(_) => None,
+            EventReader::V1(r) => r.truncation(),
+        }
+    }
+
     /// Generations read so far (v1 traces count as one).
     pub fn generations(&self) -> u64 {
         match self {

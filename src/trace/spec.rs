@@ -192,7 +192,10 @@ const SPEC_TABLE: [EventSpec; NUM_SPECS] = {
     t[11] = timed("ProcStop", &["dt"]);
     t[12] = timed("ProcSteal", &["dt", "p", "p_seq", "m"]);
     t[13] = timed("ProcStatus", &["dt", "p", "pstatus"]);
-    t[14] = with_stacks(timed("GoCreate", &["dt", "new_g", "new_stack", "stack"]), &[3, 2]);
+    t[14] = with_stacks(
+        timed("GoCreate", &["dt", "new_g", "new_stack", "stack"]),
+        &[3, 2],
+    );
     t[15] = timed("GoCreateSyscall", &["dt", "new_g"]);
     t[16] = timed("GoStart", &["dt", "g", "g_seq"]);
     t[17] = timed("GoDestroy", &["dt"]);
@@ -208,7 +211,10 @@ const SPEC_TABLE: [EventSpec; NUM_SPECS] = {
     t[21] = with_stacks(timed("GoUnblock", &["dt", "g", "g_seq", "stack"]), &[3]);
     t[22] = with_stacks(timed("GoSyscallBegin", &["dt", "p_seq", "stack"]), &[2]);
     t[23] = ends(timed("GoSyscallEnd", &["dt"]), EventType::GO_SYSCALL_BEGIN);
-    t[24] = ends(timed("GoSyscallEndBlocked", &["dt"]), EventType::GO_SYSCALL_BEGIN);
+    t[24] = ends(
+        timed("GoSyscallEndBlocked", &["dt"]),
+        EventType::GO_SYSCALL_BEGIN,
+    );
     t[25] = timed("GoStatus", &["dt", "g", "m", "gstatus"]);
     t[26] = with_strings(
         with_stacks(timed("STWBegin", &["dt", "kind_string", "stack"]), &[2]),
@@ -218,7 +224,10 @@ const SPEC_TABLE: [EventSpec; NUM_SPECS] = {
     t[28] = ends(timed("GCActive", &["dt", "gc_seq"]), EventType::GC_BEGIN);
     t[29] = with_stacks(timed("GCBegin", &["dt", "gc_seq", "stack"]), &[2]);
     t[30] = ends(timed("GCEnd", &["dt", "gc_seq"]), EventType::GC_BEGIN);
-    t[31] = ends(timed("GCSweepActive", &["dt", "p"]), EventType::GC_SWEEP_BEGIN);
+    t[31] = ends(
+        timed("GCSweepActive", &["dt", "p"]),
+        EventType::GC_SWEEP_BEGIN,
+    );
     t[32] = with_stacks(timed("GCSweepBegin", &["dt", "stack"]), &[1]);
     t[33] = ends(
         timed("GCSweepEnd", &["dt", "swept_value", "reclaimed_value"]),
@@ -229,40 +238,61 @@ const SPEC_TABLE: [EventSpec; NUM_SPECS] = {
         EventType::GC_MARK_ASSIST_BEGIN,
     );
     t[35] = with_stacks(timed("GCMarkAssistBegin", &["dt", "stack"]), &[1]);
-    t[36] = ends(timed("GCMarkAssistEnd", &["dt"]), EventType::GC_MARK_ASSIST_BEGIN);
+    t[36] = ends(
+        timed("GCMarkAssistEnd", &["dt"]),
+        EventType::GC_MARK_ASSIST_BEGIN,
+    );
     t[37] = timed("HeapAlloc", &["dt", "heapalloc_value"]);
     t[38] = timed("HeapGoal", &["dt", "heapgoal_value"]);
     t[39] = with_strings(timed("GoLabel", &["dt", "label_string"]), &[1]);
     t[40] = with_strings(
         with_stacks(
-            timed("UserTaskBegin", &["dt", "task", "parent_task", "name_string", "stack"]),
+            timed(
+                "UserTaskBegin",
+                &["dt", "task", "parent_task", "name_string", "stack"],
+            ),
             &[4],
         ),
         &[3],
     );
     t[41] = with_stacks(timed("UserTaskEnd", &["dt", "task", "stack"]), &[2]);
     t[42] = with_strings(
-        with_stacks(timed("UserRegionBegin", &["dt", "task", "name_string", "stack"]), &[3]),
+        with_stacks(
+            timed("UserRegionBegin", &["dt", "task", "name_string", "stack"]),
+            &[3],
+        ),
         &[2],
     );
     t[43] = ends(
         with_strings(
-            with_stacks(timed("UserRegionEnd", &["dt", "task", "name_string", "stack"]), &[3]),
+            with_stacks(
+                timed("UserRegionEnd", &["dt", "task", "name_string", "stack"]),
+                &[3],
+            ),
             &[2],
         ),
         EventType::USER_REGION_BEGIN,
     );
     t[44] = with_strings(
         with_stacks(
-            timed("UserLog", &["dt", "task", "key_string", "value_string", "stack"]),
+            timed(
+                "UserLog",
+                &["dt", "task", "key_string", "value_string", "stack"],
+            ),
             &[4],
         ),
         &[2, 3],
     );
     t[45] = timed("GoSwitch", &["dt", "g", "g_seq"]);
     t[46] = timed("GoSwitchDestroy", &["dt", "g", "g_seq"]);
-    t[47] = with_stacks(timed("GoCreateBlocked", &["dt", "new_g", "new_stack", "stack"]), &[3, 2]);
-    t[48] = with_stacks(timed("GoStatusStack", &["dt", "g", "m", "gstatus", "stack"]), &[4]);
+    t[47] = with_stacks(
+        timed("GoCreateBlocked", &["dt", "new_g", "new_stack", "stack"]),
+        &[3, 2],
+    );
+    t[48] = with_stacks(
+        timed("GoStatusStack", &["dt", "g", "m", "gstatus", "stack"]),
+        &[4],
+    );
     t[49] = {
         let mut s = spec("ExperimentalBatch", &["exp", "gen", "m", "time"]);
         s.has_data = true;
@@ -394,7 +424,10 @@ mod tests {
 
     #[test]
     fn ends_point_to_begins() {
-        assert_eq!(EventType::GC_END.spec().unwrap().start_ev, EventType::GC_BEGIN);
+        assert_eq!(
+            EventType::GC_END.spec().unwrap().start_ev,
+            EventType::GC_BEGIN
+        );
         assert_eq!(EventType(200).spec().map(|s| s.name), None);
         assert_eq!(EventType(3).name(), "Stack");
     }

@@ -26,7 +26,11 @@ impl<E: Default + Clone> DataTable<E> {
     /// Adds a mapping; an ID seen before is an error, as in Go.
     pub fn insert(&mut self, id: u64, value: E) -> Result<()> {
         if self.contains(id) {
-            return Err(trace_err!("multiple {}s with the same ID: id={}", self.what, id));
+            return Err(trace_err!(
+                "multiple {}s with the same ID: id={}",
+                self.what,
+                id
+            ));
         }
         self.sparse.insert(id, value);
         Ok(())

@@ -47,3 +47,17 @@ pub fn read_json_gz(path: &Path) -> Option<serde_json::Value> {
 pub fn name(p: &Path) -> String {
     p.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
 }
+
+/// Runs every analysis over a loaded trace (what the fuzz target does).
+pub fn run_analyses(l: &gotraceview::load::LoadedTrace) {
+    use gotraceview::analysis::{goroutines, mmu, profiles};
+    let t = &l.trace;
+    let _ = goroutines::group_table(l.summary());
+    for k in profiles::ProfileKind::ALL {
+        let _ = profiles::blocking_profile(t, k, &profiles::Scope::all(t));
+    }
+    let curve = mmu::MmuCurve::new(mmu::mutator_utilization(&l.gc_log, mmu::UtilFlags::DEFAULT));
+    if !curve.is_empty() {
+        let _ = curve.mmu(1_000_000);
+    }
+}

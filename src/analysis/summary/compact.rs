@@ -46,14 +46,19 @@ impl Kvs {
         while cur != NIL {
             let kv = &mut self.items[cur as usize];
             if kv.map == map && kv.name == name {
-                kv.ns += d;
+                kv.ns = kv.ns.wrapping_add(d);
                 return;
             }
             prev = cur;
             cur = kv.next;
         }
         let i = self.items.len() as u32;
-        self.items.push(Kv { next: NIL, name, map, ns: d });
+        self.items.push(Kv {
+            next: NIL,
+            name,
+            map,
+            ns: d,
+        });
         if prev == NIL {
             *head = i;
         } else {

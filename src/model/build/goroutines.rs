@@ -72,12 +72,18 @@ impl MachineBuild {
 
     /// The finished proc lane.
     pub fn into_proc(self, id: i64) -> ProcLane {
-        ProcLane { id, intervals: self.lane }
+        ProcLane {
+            id,
+            intervals: self.lane,
+        }
     }
 
     /// The finished thread lane.
     pub fn into_thread(self, id: i64) -> ThreadLane {
-        ThreadLane { id, intervals: self.lane }
+        ThreadLane {
+            id,
+            intervals: self.lane,
+        }
     }
 }
 
@@ -169,7 +175,8 @@ impl ModelBuilder {
             GoLaneState::Waiting => c.waiting.set(time, v),
             GoLaneState::Syscall | GoLaneState::SyscallBlocked => {
                 let n = (self.state_counts[GoLaneState::Syscall as usize]
-                    + self.state_counts[GoLaneState::SyscallBlocked as usize]) as f64;
+                    + self.state_counts[GoLaneState::SyscallBlocked as usize])
+                    as f64;
                 c.syscall.set(time, n);
             }
         }
@@ -203,11 +210,23 @@ impl ModelBuilder {
                 _ => {}
             }
         }
-        self.counters.threads_running.set(time, self.threads_running as f64);
-        self.counters.threads_syscall.set(time, self.threads_syscall as f64);
+        self.counters
+            .threads_running
+            .set(time, self.threads_running as f64);
+        self.counters
+            .threads_syscall
+            .set(time, self.threads_syscall as f64);
     }
 
-    fn go_transition(&mut self, ev: &Event, t: &EvTable, id: i64, from: GoState, to: GoState, stack_id: u64) {
+    fn go_transition(
+        &mut self,
+        ev: &Event,
+        t: &EvTable,
+        id: i64,
+        from: GoState,
+        to: GoState,
+        stack_id: u64,
+    ) {
         let time = ev.time;
         let stack = self.intern_stack(t, stack_id);
         let g = match from {
@@ -257,7 +276,9 @@ impl ModelBuilder {
         let Some(s) = lane_state(to, ev.ctx.p.is_some() || from == GoState::Running) else {
             return;
         };
-        let reason = if s == GoLaneState::Waiting || (s == GoLaneState::Runnable && from == GoState::Running) {
+        let reason = if s == GoLaneState::Waiting
+            || (s == GoLaneState::Runnable && from == GoState::Running)
+        {
             self.reason_of(ev, t)
         } else {
             0
@@ -325,7 +346,9 @@ impl ModelBuilder {
         match s {
             GoLaneState::Running => {
                 if p >= 0 {
-                    self.procs.get_or_default(p).open(time, g, IntervalKind::Running);
+                    self.procs
+                        .get_or_default(p)
+                        .open(time, g, IntervalKind::Running);
                 }
                 self.thread_open(m, time, g, IntervalKind::Running);
                 if let Some(lg) = self.live.get_mut(&g) {
@@ -346,7 +369,9 @@ impl ModelBuilder {
                     m
                 };
                 if s == GoLaneState::Syscall && p >= 0 {
-                    self.procs.get_or_default(p).open(time, g, IntervalKind::Syscall);
+                    self.procs
+                        .get_or_default(p)
+                        .open(time, g, IntervalKind::Syscall);
                     self.syscalling_p.insert(p, g);
                 }
                 self.thread_open(m, time, g, IntervalKind::Syscall);
@@ -371,7 +396,15 @@ impl ModelBuilder {
         self.pending_flow(g, FlowKind::Unblock, from, ev.time, reason, stack);
     }
 
-    fn pending_flow(&mut self, g: GIdx, kind: FlowKind, from: GIdx, time: Time, reason: u16, stack: u32) {
+    fn pending_flow(
+        &mut self,
+        g: GIdx,
+        kind: FlowKind,
+        from: GIdx,
+        time: Time,
+        reason: u16,
+        stack: u32,
+    ) {
         let idx = self.flows.len() as u32;
         self.flows.push(Flow {
             kind,
@@ -407,7 +440,11 @@ impl ModelBuilder {
             self.count_changed(old, time);
         }
         let gi = g as usize;
-        self.goroutines.lane[gi] = LaneRange { first, len, end: time };
+        self.goroutines.lane[gi] = LaneRange {
+            first,
+            len,
+            end: time,
+        };
         self.goroutines.ended[gi] = true;
         if let Some(start) = assist {
             self.gc_work.push(super::super::GcWork {

@@ -29,7 +29,11 @@ impl IdCache {
     #[inline]
     fn get(&self, id: u64) -> Option<u32> {
         if id < DENSE_IDS {
-            return self.dense.get(id as usize).copied().filter(|&v| v != MISSING);
+            return self
+                .dense
+                .get(id as usize)
+                .copied()
+                .filter(|&v| v != MISSING);
         }
         self.sparse.get(&id).copied()
     }
@@ -38,7 +42,8 @@ impl IdCache {
         if id < DENSE_IDS {
             let i = id as usize;
             if i >= self.dense.len() {
-                self.dense.resize((i + 1).max(self.dense.len() * 2), MISSING);
+                self.dense
+                    .resize((i + 1).max(self.dense.len() * 2), MISSING);
             }
             self.dense[i] = v;
         } else {
@@ -75,7 +80,13 @@ impl GenInterner {
 
     /// Model ID of a generation stack ID.
     #[inline]
-    pub fn stack(&mut self, t: &EvTable, id: u64, strings: &mut StringTable, stacks: &mut StackTable) -> u32 {
+    pub fn stack(
+        &mut self,
+        t: &EvTable,
+        id: u64,
+        strings: &mut StringTable,
+        stacks: &mut StackTable,
+    ) -> u32 {
         if id == 0 {
             return 0;
         }
@@ -85,7 +96,13 @@ impl GenInterner {
         self.new_stack(t, id, strings, stacks)
     }
 
-    fn new_stack(&mut self, t: &EvTable, id: u64, strings: &mut StringTable, stacks: &mut StackTable) -> u32 {
+    fn new_stack(
+        &mut self,
+        t: &EvTable,
+        id: u64,
+        strings: &mut StringTable,
+        stacks: &mut StackTable,
+    ) -> u32 {
         self.frames.clear();
         for &pc in t.stack(id) {
             let f = t.frame(pc);

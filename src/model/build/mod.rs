@@ -10,14 +10,14 @@ mod slots;
 
 use super::strings::{StackTable, StringTable};
 use super::{
-    Counters, CpuSample, Flow, GIdx, GcWork, Goroutines, LogEntry, Region, SpanArena, Task, Trace, TimeRange,
-    TraceMeta, NO_G,
+    Counters, CpuSample, Flow, GIdx, GcWork, Goroutines, LogEntry, Region, SpanArena, Task,
+    TimeRange, Trace, TraceMeta, NO_G,
 };
 use crate::trace::event::{Event, EventKind};
 use crate::trace::{EvTable, EventType, Time};
-use slots::{LivePool, Machines};
 use intern::GenInterner;
 use rustc_hash::FxHashMap;
+use slots::{LivePool, Machines};
 
 /// [`ModelBuilder::reason_index`] of a string that is not a reason yet.
 const NO_REASON: u16 = u16::MAX;
@@ -113,7 +113,9 @@ impl ModelBuilder {
                 self.interner.reset();
             }
             EventKind::StateTransition => self.transition(ev, t),
-            EventKind::RangeBegin | EventKind::RangeActive | EventKind::RangeEnd => self.range(ev, t),
+            EventKind::RangeBegin | EventKind::RangeActive | EventKind::RangeEnd => {
+                self.range(ev, t)
+            }
             EventKind::Metric => self.metric(ev),
             EventKind::Label => self.label(ev, t),
             EventKind::TaskBegin | EventKind::TaskEnd => self.task(ev, t),
@@ -148,7 +150,8 @@ impl ModelBuilder {
 
     /// Interns a generation stack ID.
     fn intern_stack(&mut self, t: &EvTable, id: u64) -> u32 {
-        self.interner.stack(t, id, &mut self.strings, &mut self.stacks)
+        self.interner
+            .stack(t, id, &mut self.strings, &mut self.stacks)
     }
 
     /// Interns a generation string ID.
@@ -211,9 +214,17 @@ impl ModelBuilder {
         let by_source = sorted_by_g_time(n, flows.len(), |i| (flows[i].from, flows[i].from_time));
 
         let groups = self.build_groups();
-        let mut procs: Vec<_> = self.procs.into_lanes().map(|(id, m)| m.into_proc(id)).collect();
+        let mut procs: Vec<_> = self
+            .procs
+            .into_lanes()
+            .map(|(id, m)| m.into_proc(id))
+            .collect();
         procs.sort_by_key(|p| p.id);
-        let mut threads: Vec<_> = self.threads.into_lanes().map(|(id, m)| m.into_thread(id)).collect();
+        let mut threads: Vec<_> = self
+            .threads
+            .into_lanes()
+            .map(|(id, m)| m.into_thread(id))
+            .collect();
         threads.sort_by_key(|t| t.id);
         self.tasks.sort_by_key(|t| (t.id, t.start));
         self.strings.freeze();

@@ -38,7 +38,8 @@ impl ModelBuilder {
                 match kind {
                     EventKind::RangeEnd => {
                         let reason_id = ev.args[0];
-                        let (start, reason) = self.stw_open.remove(&g).unwrap_or((self.meta.start, 0));
+                        let (start, reason) =
+                            self.stw_open.remove(&g).unwrap_or((self.meta.start, 0));
                         let reason = if reason == 0 {
                             self.intern_string(t, reason_id)
                         } else {
@@ -122,7 +123,12 @@ impl ModelBuilder {
         let mut stw: Vec<_> = self.stw_open.drain().collect();
         stw.sort_by_key(|(_, (s, _))| *s);
         for (g, (start, reason)) in stw {
-            self.stw.push(TimeRange { start, end, reason, g });
+            self.stw.push(TimeRange {
+                start,
+                end,
+                reason,
+                g,
+            });
         }
         self.stw.sort_by_key(|r| r.start);
         let mut sweeps: Vec<_> = self.sweep_open.drain().collect();

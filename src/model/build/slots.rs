@@ -50,7 +50,8 @@ impl LivePool {
     pub fn insert_new(&mut self, g: GIdx) {
         let gi = g as usize;
         if gi >= self.slot_of.len() {
-            self.slot_of.resize((gi + 1).max(self.slot_of.len() * 3 / 2), NOT_LIVE);
+            self.slot_of
+                .resize((gi + 1).max(self.slot_of.len() * 3 / 2), NOT_LIVE);
         }
         if self.slot_of[gi] != NOT_LIVE {
             self.slots[self.slot_of[gi] as usize].reset();

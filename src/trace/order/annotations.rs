@@ -3,8 +3,8 @@
 
 use super::super::cursor::BaseEvent;
 use super::super::error::trace_err;
-use super::super::ids::{SchedCtx, TaskId};
 use super::super::event::TASK_NAME_IN_STRINGS;
+use super::super::ids::{SchedCtx, TaskId};
 use super::super::table::EvTable;
 use super::state::{TaskState, UserRegion};
 use super::{extra_index, validate_ctx, Need, Ordering, Reqs, Step, USER_GO_REQS};
@@ -42,7 +42,12 @@ impl Ordering {
         Ok(Some(cur))
     }
 
-    pub(super) fn advance_user_task_begin(&mut self, ev: &mut BaseEvent, evt: &EvTable, cur: SchedCtx) -> Step {
+    pub(super) fn advance_user_task_begin(
+        &mut self,
+        ev: &mut BaseEvent,
+        evt: &EvTable,
+        cur: SchedCtx,
+    ) -> Step {
         // Tasks can be referenced without a begin, and ended many times;
         // only a second begin of an active task is wrong.
         let id = TaskId(ev.args[0]);
@@ -57,10 +62,17 @@ impl Ordering {
         }
         let name_id = ev.args[2];
         if !evt.strings.contains(name_id) {
-            return Err(trace_err!("invalid string ID {name_id} for {} event", ev.typ.0));
+            return Err(trace_err!(
+                "invalid string ID {name_id} for {} event",
+                ev.typ.0
+            ));
         }
         let name = evt.string(name_id).to_string();
-        let name_ref = if name_id == 0 { 0 } else { name_id | TASK_NAME_IN_STRINGS };
+        let name_ref = if name_id == 0 {
+            0
+        } else {
+            name_id | TASK_NAME_IN_STRINGS
+        };
         self.active_tasks.insert(
             id,
             TaskState {
@@ -92,10 +104,17 @@ impl Ordering {
         Ok(Some(cur))
     }
 
-    fn region_of(&self, ev: &BaseEvent, evt: &EvTable) -> Result<UserRegion, super::super::TraceError> {
+    fn region_of(
+        &self,
+        ev: &BaseEvent,
+        evt: &EvTable,
+    ) -> Result<UserRegion, super::super::TraceError> {
         let name_id = ev.args[1];
         if !evt.strings.contains(name_id) {
-            return Err(trace_err!("invalid string ID {name_id} for {} event", ev.typ.0));
+            return Err(trace_err!(
+                "invalid string ID {name_id} for {} event",
+                ev.typ.0
+            ));
         }
         Ok(UserRegion {
             task: TaskId(ev.args[0]),
@@ -103,7 +122,12 @@ impl Ordering {
         })
     }
 
-    pub(super) fn advance_user_region_begin(&mut self, ev: &BaseEvent, evt: &EvTable, cur: SchedCtx) -> Step {
+    pub(super) fn advance_user_region_begin(
+        &mut self,
+        ev: &BaseEvent,
+        evt: &EvTable,
+        cur: SchedCtx,
+    ) -> Step {
         validate_ctx(cur, USER_GO_REQS)?;
         let r = self.region_of(ev, evt)?;
         let Some(g) = self.g_states.get_mut(&cur.g) else {
@@ -117,7 +141,12 @@ impl Ordering {
         Ok(Some(cur))
     }
 
-    pub(super) fn advance_user_region_end(&mut self, ev: &BaseEvent, evt: &EvTable, cur: SchedCtx) -> Step {
+    pub(super) fn advance_user_region_end(
+        &mut self,
+        ev: &BaseEvent,
+        evt: &EvTable,
+        cur: SchedCtx,
+    ) -> Step {
         validate_ctx(cur, USER_GO_REQS)?;
         let r = self.region_of(ev, evt)?;
         let Some(g) = self.g_states.get_mut(&cur.g) else {

@@ -3,13 +3,20 @@
 
 use super::super::cursor::BaseEvent;
 use super::super::error::trace_err;
-use super::super::ids::{go_status as gs, proc_status as ps, GoId, GoState, ProcId, SchedCtx, ThreadId};
+use super::super::ids::{
+    go_status as gs, proc_status as ps, GoId, GoState, ProcId, SchedCtx, ThreadId,
+};
 use super::super::spec::EventType;
 use super::state::{GState, MState};
-use super::{EvName, extra_index, validate_ctx, Need, Ordering, Reqs, Seq, Step, USER_GO_REQS};
+use super::{extra_index, validate_ctx, EvName, Need, Ordering, Reqs, Seq, Step, USER_GO_REQS};
 
 impl Ordering {
-    pub(super) fn advance_go_status(&mut self, ev: &mut BaseEvent, gen: u64, mut cur: SchedCtx) -> Step {
+    pub(super) fn advance_go_status(
+        &mut self,
+        ev: &mut BaseEvent,
+        gen: u64,
+        mut cur: SchedCtx,
+    ) -> Step {
         let gid = GoId(ev.args[0] as i64);
         let mid = ThreadId(ev.args[1] as i64);
         let status = ev.args[2];
@@ -28,7 +35,8 @@ impl Ordering {
             }
             s.seq = Seq::new(gen, 0);
         } else if gen == self.initial_gen {
-            self.g_states.insert(gid, GState::new(status, Seq::new(gen, 0)));
+            self.g_states
+                .insert(gid, GState::new(status, Seq::new(gen, 0)));
             old = GoState::Undetermined;
         } else {
             return Err(trace_err!(
@@ -43,7 +51,9 @@ impl Ordering {
             gs::RUNNING => new.g = gid,
             gs::SYSCALL => {
                 if !mid.is_some() {
-                    return Err(trace_err!("found goroutine {gid} in syscall without a thread"));
+                    return Err(trace_err!(
+                        "found goroutine {gid} in syscall without a thread"
+                    ));
                 }
                 if mid == cur.m {
                     if gen != self.initial_gen && cur.g != gid {
@@ -101,27 +111,41 @@ impl Ordering {
         }
         let newg = GoId(ev.args[0] as i64);
         if self.g_states.contains_key(&newg) {
-            return Err(trace_err!("tried to create goroutine ({newg}) that already exists"));
+            return Err(trace_err!(
+                "tried to create goroutine ({newg}) that already exists"
+            ));
         }
         let status = if ev.typ == EventType::GO_CREATE_BLOCKED {
             gs::WAITING
         } else {
             gs::RUNNABLE
         };
-        self.g_states.insert(newg, GState::new(status, Seq::new(gen, 0)));
+        self.g_states
+            .insert(newg, GState::new(status, Seq::new(gen, 0)));
         self.push(cur, ev);
         Ok(Some(cur))
     }
 
     /// Fetches the running goroutine of `cur` for an event that requires it.
     #[inline]
-    fn running_g(&mut self, ev: &BaseEvent, cur: SchedCtx, want: u8, want_name: &str) -> Result<(), super::super::TraceError> {
+    fn running_g(
+        &mut self,
+        ev: &BaseEvent,
+        cur: SchedCtx,
+        want: u8,
+        want_name: &str,
+    ) -> Result<(), super::super::TraceError> {
         let name = EvName(self.version, ev.typ);
         let Some(state) = self.g_states.get(&cur.g) else {
-            return Err(trace_err!("event {name} for goroutine ({}) that doesn't exist", cur.g));
+            return Err(trace_err!(
+                "event {name} for goroutine ({}) that doesn't exist",
+                cur.g
+            ));
         };
         if state.status != want {
-            return Err(trace_err!("{name} event for goroutine that's not {want_name}"));
+            return Err(trace_err!(
+                "{name} event for goroutine that's not {want_name}"
+            ));
         }
         Ok(())
     }
@@ -220,11 +244,21 @@ impl Ordering {
         new.g = nextg;
         let mut start_ctx = cur;
         start_ctx.g = GoId::NONE;
-        self.push_made(start_ctx, EventType::GO_START, ev.time, &[nextg.0 as u64, ev.args[1]]);
+        self.push_made(
+            start_ctx,
+            EventType::GO_START,
+            ev.time,
+            &[nextg.0 as u64, ev.args[1]],
+        );
         Ok(Some(new))
     }
 
-    pub(super) fn advance_go_syscall_begin(&mut self, ev: &BaseEvent, gen: u64, cur: SchedCtx) -> Step {
+    pub(super) fn advance_go_syscall_begin(
+        &mut self,
+        ev: &BaseEvent,
+        gen: u64,
+        cur: SchedCtx,
+    ) -> Step {
         validate_ctx(cur, USER_GO_REQS)?;
         self.running_g(ev, cur, gs::RUNNING, "Running")?;
         if let Some(s) = self.g_states.get_mut(&cur.g) {
@@ -233,7 +267,10 @@ impl Ordering {
         let version = self.version;
         let name = EvName(version, ev.typ);
         let Some(p) = self.p_states.get_mut(&cur.p) else {
-            return Err(trace_err!("uninitialized proc {} found during {name}", cur.p));
+            return Err(trace_err!(
+                "uninitialized proc {} found during {name}",
+                cur.p
+            ));
         };
         p.status = ps::SYSCALL;
         // The P sequence number disambiguates which syscall a later
@@ -259,7 +296,10 @@ impl Ordering {
         let version = self.version;
         let name = EvName(version, ev.typ);
         let Some(p) = self.p_states.get_mut(&cur.p) else {
-            return Err(trace_err!("uninitialized proc {} found during {name}", cur.p));
+            return Err(trace_err!(
+                "uninitialized proc {} found during {name}",
+                cur.p
+            ));
         };
         if p.status != ps::SYSCALL {
             return Err(trace_err!(
@@ -306,7 +346,12 @@ impl Ordering {
         Ok(Some(new))
     }
 
-    pub(super) fn advance_go_create_syscall(&mut self, ev: &BaseEvent, gen: u64, cur: SchedCtx) -> Step {
+    pub(super) fn advance_go_create_syscall(
+        &mut self,
+        ev: &BaseEvent,
+        gen: u64,
+        cur: SchedCtx,
+    ) -> Step {
         validate_ctx(
             cur,
             Reqs {
@@ -321,7 +366,8 @@ impl Ordering {
                 "tried to create goroutine ({newg}) in syscall that already exists"
             ));
         }
-        self.g_states.insert(newg, GState::new(gs::SYSCALL, Seq::new(gen, 0)));
+        self.g_states
+            .insert(newg, GState::new(gs::SYSCALL, Seq::new(gen, 0)));
         let mut new = cur;
         new.g = newg;
         self.push(cur, ev);
@@ -345,7 +391,7 @@ impl Ordering {
         new.g = GoId::NONE;
         if cur.p.is_some() {
             let version = self.version;
-        let name = EvName(version, ev.typ);
+            let name = EvName(version, ev.typ);
             let Some(p) = self.p_states.get_mut(&cur.p) else {
                 return Err(trace_err!("found invalid proc {} during {name}", cur.p));
             };

@@ -22,7 +22,10 @@ use state::{GcState, MStates, TaskState};
 
 /// Presence requirement for one part of a scheduling context.
 #[derive(Clone, Copy, PartialEq, Eq)]
-#[expect(clippy::enum_variant_names, reason = "Go's names: mustNotHave, mayHave, mustHave")]
+#[expect(
+    clippy::enum_variant_names,
+    reason = "Go's names: mustNotHave, mayHave, mustHave"
+)]
 enum Need {
     MustNotHave,
     MayHave,
@@ -144,7 +147,14 @@ impl Ordering {
     /// (unused for events without a thread). The resulting events are
     /// appended to `queue`.
     #[inline]
-    pub fn advance(&mut self, ev: &BaseEvent, evt: &EvTable, m: ThreadId, m_slot: u32, gen: u64) -> Result<bool> {
+    pub fn advance(
+        &mut self,
+        ev: &BaseEvent,
+        evt: &EvTable,
+        m: ThreadId,
+        m_slot: u32,
+        gen: u64,
+    ) -> Result<bool> {
         if self.initial_gen == 0 {
             self.initial_gen = gen;
         }
@@ -245,7 +255,11 @@ impl Ordering {
         let mut gs: Vec<_> = self.g_states.iter().collect();
         gs.sort_by_key(|(id, _)| **id);
         for (id, g) in gs.iter().take(50) {
-            s += &format!("G {id} [status={} seq={}]\n", super::ids::go_status::name(g.status), g.seq);
+            s += &format!(
+                "G {id} [status={} seq={}]\n",
+                super::ids::go_status::name(g.status),
+                g.seq
+            );
         }
         if gs.len() > 50 {
             s += &format!("... {} more goroutines\n", gs.len() - 50);
@@ -253,7 +267,11 @@ impl Ordering {
         let mut ps: Vec<_> = self.p_states.iter().collect();
         ps.sort_by_key(|(id, _)| **id);
         for (id, p) in ps {
-            s += &format!("P {id} [status={} seq={}]\n", super::ids::proc_status::name(p.status), p.seq);
+            s += &format!(
+                "P {id} [status={} seq={}]\n",
+                super::ids::proc_status::name(p.status),
+                p.seq
+            );
         }
         let mut ms: Vec<_> = self.m_states.iter().collect();
         ms.sort_by_key(|(id, _)| **id);

@@ -4,10 +4,15 @@ use super::super::cursor::BaseEvent;
 use super::super::error::trace_err;
 use super::super::ids::{proc_status as ps, ProcId, ProcState, SchedCtx, ThreadId};
 use super::state::{PState, RangeState};
-use super::{EvName, extra_index, validate_ctx, Need, Ordering, Reqs, Seq, Step};
+use super::{extra_index, validate_ctx, EvName, Need, Ordering, Reqs, Seq, Step};
 
 impl Ordering {
-    pub(super) fn advance_proc_status(&mut self, ev: &mut BaseEvent, gen: u64, mut cur: SchedCtx) -> Step {
+    pub(super) fn advance_proc_status(
+        &mut self,
+        ev: &mut BaseEvent,
+        gen: u64,
+        mut cur: SchedCtx,
+    ) -> Step {
         let pid = ProcId(ev.args[0] as i64);
         let status = ev.args[1];
         if status > u64::from(ps::SYSCALL_ABANDONED) {
@@ -108,10 +113,15 @@ impl Ordering {
         let version = self.version;
         let name = EvName(version, ev.typ);
         let Some(state) = self.p_states.get_mut(&cur.p) else {
-            return Err(trace_err!("event {name} for proc ({}) that doesn't exist", cur.p));
+            return Err(trace_err!(
+                "event {name} for proc ({}) that doesn't exist",
+                cur.p
+            ));
         };
         if state.status != ps::RUNNING && state.status != ps::SYSCALL {
-            return Err(trace_err!("{name} event for proc that's not Running or Syscall"));
+            return Err(trace_err!(
+                "{name} event for proc that's not Running or Syscall"
+            ));
         }
         validate_ctx(
             cur,
@@ -128,13 +138,20 @@ impl Ordering {
         Ok(Some(new))
     }
 
-    pub(super) fn advance_proc_steal(&mut self, ev: &mut BaseEvent, gen: u64, cur: SchedCtx) -> Step {
+    pub(super) fn advance_proc_steal(
+        &mut self,
+        ev: &mut BaseEvent,
+        gen: u64,
+        cur: SchedCtx,
+    ) -> Step {
         let pid = ProcId(ev.args[0] as i64);
         let seq = Seq::new(gen, ev.args[1]);
         let Some(state) = self.p_states.get_mut(&pid) else {
             return Ok(None);
         };
-        if (state.status != ps::SYSCALL && state.status != ps::SYSCALL_ABANDONED) || !seq.succeeds(state.seq) {
+        if (state.status != ps::SYSCALL && state.status != ps::SYSCALL_ABANDONED)
+            || !seq.succeeds(state.seq)
+        {
             return Ok(None);
         }
         validate_ctx(

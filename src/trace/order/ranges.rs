@@ -6,7 +6,7 @@ use super::super::error::trace_err;
 use super::super::ids::{GoId, ProcId, SchedCtx};
 use super::super::spec::EventType;
 use super::state::{GcState, RangeType};
-use super::{EvName, validate_ctx, Need, Ordering, Reqs, Step, USER_GO_REQS};
+use super::{validate_ctx, EvName, Need, Ordering, Reqs, Step, USER_GO_REQS};
 
 const PROC_BOUND: Reqs = Reqs {
     m: Need::MustHave,
@@ -19,7 +19,9 @@ impl Ordering {
         let seq = ev.args[0];
         if gen == self.initial_gen {
             if self.gc_state != GcState::Undetermined {
-                return Err(trace_err!("GCActive in the first generation isn't first GC event"));
+                return Err(trace_err!(
+                    "GCActive in the first generation isn't first GC event"
+                ));
             }
             self.gc_seq = seq;
             self.gc_state = GcState::Running;
@@ -30,7 +32,9 @@ impl Ordering {
             return Ok(None); // not this GC cycle yet
         }
         if self.gc_state != GcState::Running {
-            return Err(trace_err!("encountered GCActive while GC was not in progress"));
+            return Err(trace_err!(
+                "encountered GCActive while GC was not in progress"
+            ));
         }
         self.gc_seq = seq;
         validate_ctx(cur, USER_GO_REQS)?;
@@ -50,7 +54,9 @@ impl Ordering {
             return Ok(None);
         }
         if self.gc_state == GcState::Running {
-            return Err(trace_err!("encountered GCBegin while GC was already in progress"));
+            return Err(trace_err!(
+                "encountered GCBegin while GC was already in progress"
+            ));
         }
         self.gc_seq = seq;
         self.gc_state = GcState::Running;
@@ -68,7 +74,9 @@ impl Ordering {
             return Err(trace_err!("encountered GCEnd when GC was not in progress"));
         }
         if self.gc_state == GcState::Undetermined {
-            return Err(trace_err!("encountered GCEnd when GC was in an undetermined state"));
+            return Err(trace_err!(
+                "encountered GCEnd when GC was in an undetermined state"
+            ));
         }
         self.gc_seq = seq;
         self.gc_state = GcState::NotRunning;
@@ -83,17 +91,27 @@ impl Ordering {
         if let Some(p) = self.p_states.get_mut(&cur.p) {
             p.ranges.begin(r)?;
         } else {
-            return Err(trace_err!("encountered GCSweepBegin for unknown proc {}", cur.p));
+            return Err(trace_err!(
+                "encountered GCSweepBegin for unknown proc {}",
+                cur.p
+            ));
         }
         self.push(cur, ev);
         Ok(Some(cur))
     }
 
-    pub(super) fn advance_gc_sweep_active(&mut self, ev: &BaseEvent, gen: u64, cur: SchedCtx) -> Step {
+    pub(super) fn advance_gc_sweep_active(
+        &mut self,
+        ev: &BaseEvent,
+        gen: u64,
+        cur: SchedCtx,
+    ) -> Step {
         let pid = ProcId(ev.args[0] as i64);
         let initial = gen == self.initial_gen;
         let Some(p) = self.p_states.get_mut(&pid) else {
-            return Err(trace_err!("encountered GCSweepActive for unknown proc {pid}"));
+            return Err(trace_err!(
+                "encountered GCSweepActive for unknown proc {pid}"
+            ));
         };
         p.ranges.active(RangeType::of(ev.typ, 0), initial)?;
         self.push(cur, ev);
@@ -105,7 +123,10 @@ impl Ordering {
         if let Some(p) = self.p_states.get_mut(&cur.p) {
             p.ranges.end(ev.typ)?;
         } else {
-            return Err(trace_err!("encountered GCSweepEnd for unknown proc {}", cur.p));
+            return Err(trace_err!(
+                "encountered GCSweepEnd for unknown proc {}",
+                cur.p
+            ));
         }
         self.push(cur, ev);
         Ok(Some(cur))
@@ -113,7 +134,11 @@ impl Ordering {
 
     pub(super) fn advance_go_range_begin(&mut self, ev: &BaseEvent, cur: SchedCtx) -> Step {
         validate_ctx(cur, USER_GO_REQS)?;
-        let desc = if ev.typ == EventType::STW_BEGIN { ev.args[0] } else { 0 };
+        let desc = if ev.typ == EventType::STW_BEGIN {
+            ev.args[0]
+        } else {
+            0
+        };
         let Some(g) = self.g_states.get_mut(&cur.g) else {
             return Err(trace_err!(
                 "encountered event of type {} without known state for current goroutine {}",
@@ -126,7 +151,12 @@ impl Ordering {
         Ok(Some(cur))
     }
 
-    pub(super) fn advance_go_range_active(&mut self, ev: &BaseEvent, gen: u64, cur: SchedCtx) -> Step {
+    pub(super) fn advance_go_range_active(
+        &mut self,
+        ev: &BaseEvent,
+        gen: u64,
+        cur: SchedCtx,
+    ) -> Step {
         let gid = GoId(ev.args[0] as i64);
         let initial = gen == self.initial_gen;
         let version = self.version;
@@ -134,7 +164,9 @@ impl Ordering {
         // N.B. Like GoStatus, this may name a goroutine that is not running:
         // no context checks.
         let Some(g) = self.g_states.get_mut(&gid) else {
-            return Err(trace_err!("uninitialized goroutine {gid} found during {name}"));
+            return Err(trace_err!(
+                "uninitialized goroutine {gid} found during {name}"
+            ));
         };
         g.ranges_mut().active(RangeType::of(ev.typ, 0), initial)?;
         self.push(cur, ev);

@@ -2,9 +2,9 @@
 
 use super::super::error::{trace_err, Result};
 use super::super::ids::{GoId, ProcId, TaskId, ThreadId};
-use rustc_hash::FxHashMap;
 use super::super::spec::EventType;
 use super::Seq;
+use rustc_hash::FxHashMap;
 
 /// GC state: unknown until the first GC event of the trace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,7 +72,10 @@ impl RangeState {
             return Err(trace_err!(
                 "resource is missing active range: {} {:?}",
                 spec_name(r.typ),
-                self.in_flight.iter().map(|r| spec_name(r.typ)).collect::<Vec<_>>()
+                self.in_flight
+                    .iter()
+                    .map(|r| spec_name(r.typ))
+                    .collect::<Vec<_>>()
             ));
         }
         Ok(())
@@ -124,7 +127,11 @@ struct GExtra {
 impl GState {
     /// A goroutine with a status and sequence.
     pub fn new(status: u8, seq: Seq) -> GState {
-        GState { status, seq, extra: None }
+        GState {
+            status,
+            seq,
+            extra: None,
+        }
     }
 
     fn extra(&mut self) -> &mut GExtra {

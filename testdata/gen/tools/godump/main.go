@@ -5,6 +5,12 @@
 //
 //	godump FILE          print events; a parse error ends with "ERROR: msg"
 //	godump -digest FILE  print "events N sha256 HEX" of the same text
+//
+// N.B. One canonicalisation: for v1 traces (Go 1.11-1.21) Go makes up a
+// GoStatus (Undetermined->Runnable, no G/P/M) for each goroutine created
+// before the first GOMAXPROCS event, walking a Go map, so their order is
+// random from run to run. Runs of such events are printed sorted by
+// goroutine ID, the times staying in place (they are consecutive).
 package main
 
 import (
@@ -14,7 +20,41 @@ import (
 	"internal/trace"
 	"io"
 	"os"
+	"sort"
+	"strings"
 )
+
+// madeUpStatus reports whether ev is a GoStatus the v1 converter made up for
+// a goroutine created before tracing started (see the N.B. above).
+func madeUpStatus(ev *trace.Event) bool {
+	if ev.Kind() != trace.EventStateTransition || ev.Goroutine() != trace.NoGoroutine ||
+		ev.Proc() != trace.NoProc || ev.Thread() != trace.NoThread {
+		return false
+	}
+	st := ev.StateTransition()
+	if st.Resource.Kind != trace.ResourceGoroutine {
+		return false
+	}
+	from, to := st.Goroutine()
+	return from == trace.GoUndetermined && to == trace.GoRunnable
+}
+
+// printRun prints made-up statuses sorted by goroutine ID, with the times
+// they had in their original order.
+func printRun(w io.Writer, run []trace.Event) {
+	times := make([]trace.Time, len(run))
+	for i := range run {
+		times[i] = run[i].Time()
+	}
+	sort.SliceStable(run, func(i, j int) bool {
+		return run[i].StateTransition().Resource.Goroutine() < run[j].StateTransition().Resource.Goroutine()
+	})
+	for i := range run {
+		s := run[i].String()
+		old := fmt.Sprintf(" Time=%d", run[i].Time())
+		fmt.Fprintln(w, strings.Replace(s, old, fmt.Sprintf(" Time=%d", times[i]), 1))
+	}
+}
 
 func main() {
 	digest := false
@@ -45,18 +85,28 @@ func main() {
 	if err != nil {
 		fmt.Fprintf(w, "ERROR: %v\n", err)
 	} else {
+		var run []trace.Event
 		for {
 			ev, err := r.ReadEvent()
 			if err == io.EOF {
 				break
 			}
 			if err != nil {
+				printRun(w, run)
+				run = nil
 				fmt.Fprintf(w, "ERROR: %v\n", err)
 				break
 			}
 			n++
+			if madeUpStatus(&ev) {
+				run = append(run, ev)
+				continue
+			}
+			printRun(w, run)
+			run = run[:0]
 			fmt.Fprintln(w, ev.String())
 		}
+		printRun(w, run)
 	}
 	if digest {
 		fmt.Fprintf(out, "events %d sha256 %x\n", n, h.Sum(nil))

@@ -1,0 +1,398 @@
+//! The application: tabs of open traces (each loading or loaded), the
+//! start screen, opening by every route (command line, drag and drop,
+//! Ctrl+O, URL, recent files), errors shown in the window, and the help
+//! overlay.
+
+use super::dialog::{FileDialog, Picked};
+use super::loader::{LoadJob, Source};
+use super::recent::RecentFiles;
+use super::start::{start_ui, StartAction};
+use super::view::TraceView;
+use super::{format, help, palette};
+use egui::{Key, Modifiers, RichText, Ui};
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+/// A tab: a trace being loaded or a loaded one.
+pub enum Tab {
+    /// Loading in the background.
+    Loading(LoadJob),
+    /// Ready.
+    Ready(Box<TraceView>),
+}
+
+impl Tab {
+    /// Tab title.
+    pub fn title(&self) -> String {
+        let name = match self {
+            Tab::Loading(j) => j.source_name.clone(),
+            Tab::Ready(v) => v.data.loaded.name.clone(),
+        };
+        let short = name
+            .rsplit('/')
+            .next()
+            .filter(|s| !s.is_empty())
+            .unwrap_or(&name)
+            .to_string();
+        match self {
+            Tab::Loading(_) => format!("{short} (loading)"),
+            Tab::Ready(_) => short,
+        }
+    }
+}
+
+/// The whole app state.
+pub struct GoTraceApp {
+    /// Open tabs.
+    pub tabs: Vec<Tab>,
+    /// Active tab (None: the start screen).
+    pub active: Option<usize>,
+    /// Recent files.
+    pub recent: RecentFiles,
+    /// Errors to show (one line each), newest last.
+    pub errors: Vec<String>,
+    /// An informational message (e.g. no file dialog).
+    pub notice: Option<String>,
+    /// The help overlay is shown.
+    pub help_open: bool,
+    /// Text of the path/URL box on the start screen.
+    pub location: String,
+    dialog: Option<FileDialog>,
+}
+
+impl GoTraceApp {
+    /// An app opening `files` (paths or URLs), with a recent-files list.
+    pub fn new(files: &[String], recent: RecentFiles) -> GoTraceApp {
+        let mut app = GoTraceApp {
+            tabs: Vec::new(),
+            active: None,
+            recent,
+            errors: Vec::new(),
+            notice: None,
+            help_open: false,
+            location: String::new(),
+            dialog: None,
+        };
+        for f in files {
+            app.open(Source::from_arg(f), None);
+        }
+        app
+    }
+
+    /// Starts loading a trace in a new tab and shows it.
+    pub fn open(&mut self, src: Source, ctx: Option<&egui::Context>) {
+        self.tabs
+            .push(Tab::Loading(LoadJob::start(src, ctx.cloned())));
+        self.active = Some(self.tabs.len() - 1);
+    }
+
+    /// The active loaded view.
+    pub fn active_view(&mut self) -> Option<&mut TraceView> {
+        match self.tabs.get_mut(self.active?)? {
+            Tab::Ready(v) => Some(v),
+            Tab::Loading(_) => None,
+        }
+    }
+
+    /// Blocks until every load has finished (tests and the bench).
+    pub fn wait_loaded(&mut self, timeout: Duration) {
+        let deadline = std::time::Instant::now() + timeout;
+        while self.tabs.iter().any(|t| matches!(t, Tab::Loading(_)))
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(5));
+            self.poll_loads();
+        }
+    }
+
+    /// Moves finished loads into views and failed ones into the error list.
+    pub fn poll_loads(&mut self) {
+        let mut i = 0;
+        while i < self.tabs.len() {
+            let done = match &self.tabs[i] {
+                Tab::Loading(job) => job
+                    .poll()
+                    .map(|r| (r, job.cancelled(), job.source_name.clone())),
+                Tab::Ready(_) => None,
+            };
+            match done {
+                Some((Ok(data), _, name)) => {
+                    if !name.starts_with("dropped:") {
+                        self.recent.add(&name);
+                    }
+                    self.tabs[i] = Tab::Ready(Box::new(TraceView::new(data)));
+                    i += 1;
+                }
+                Some((Err(e), cancelled, name)) => {
+                    if cancelled {
+                        self.notice = Some(format!("Cancelled loading {name}"));
+                    } else {
+                        self.errors.push(e.to_string());
+                    }
+                    self.close_tab(i);
+                }
+                None => i += 1,
+            }
+        }
+    }
+
+    fn close_tab(&mut self, i: usize) {
+        if i >= self.tabs.len() {
+            return;
+        }
+        if let Tab::Loading(j) = &self.tabs[i] {
+            j.cancel();
+        }
+        self.tabs.remove(i);
+        self.active = match self.active {
+            _ if self.tabs.is_empty() => None,
+            Some(a) if a > i => Some(a - 1),
+            Some(a) if a == i => Some(a.min(self.tabs.len() - 1)),
+            other => other,
+        };
+    }
+
+    fn open_dialog(&mut self, ctx: &egui::Context) {
+        if self.dialog.is_none() {
+            self.notice = None;
+            self.dialog = Some(FileDialog::open(ctx.clone()));
+        }
+    }
+
+    fn handle_global_input(&mut self, ctx: &egui::Context) {
+        let (open, find, help, dropped, esc) = ctx.input_mut(|i| {
+            let typing = false;
+            (
+                i.consume_key(Modifiers::COMMAND, Key::O),
+                i.consume_key(Modifiers::COMMAND, Key::F),
+                !typing
+                    && (i
+                        .events
+                        .iter()
+                        .any(|e| matches!(e, egui::Event::Text(t) if t == "?"))),
+                std::mem::take(&mut i.raw.dropped_files),
+                i.key_pressed(Key::Escape),
+            )
+        });
+        let typing = ctx.egui_wants_keyboard_input();
+        if open {
+            self.open_dialog(ctx);
+        }
+        if find {
+            if let Some(v) = self.active_view() {
+                v.open_find();
+            }
+        }
+        if help && !typing {
+            self.help_open = !self.help_open;
+        }
+        if esc && self.help_open {
+            self.help_open = false;
+        }
+        for f in dropped {
+            let path = f.path().to_path_buf();
+            if !path.as_os_str().is_empty() && path.is_file() {
+                self.open(Source::Path(path), Some(ctx));
+            } else {
+                match f.bytes() {
+                    Ok(b) => {
+                        let name = format!("dropped:{}", path.display());
+                        self.open(
+                            Source::Bytes {
+                                name,
+                                data: b.into(),
+                            },
+                            Some(ctx),
+                        );
+                    }
+                    Err(e) => self.errors.push(format!("{}: {e}", path.display())),
+                }
+            }
+        }
+    }
+
+    /// The whole window, one frame.
+    pub fn ui_root(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        self.poll_loads();
+        if let Some(d) = &self.dialog {
+            if let Some(p) = d.poll() {
+                self.dialog = None;
+                match p {
+                    Picked::Files(files) => {
+                        for f in files {
+                            self.open(Source::Path(f), Some(&ctx));
+                        }
+                    }
+                    Picked::Cancelled => {}
+                    Picked::Unavailable(m) => self.notice = Some(m),
+                }
+            }
+        }
+        self.handle_global_input(&ctx);
+        if self.tabs.iter().any(|t| matches!(t, Tab::Loading(_))) || self.dialog.is_some() {
+            ctx.request_repaint_after(Duration::from_millis(50));
+        }
+        egui::Panel::top("tabs").show(ui, |ui| self.tab_bar_ui(ui));
+        if !self.errors.is_empty() || self.notice.is_some() {
+            egui::Panel::top("messages").show(ui, |ui| self.messages_ui(ui));
+        }
+        egui::CentralPanel::default().show(ui, |ui| self.content_ui(ui));
+        help::help_ui(&ctx, &mut self.help_open);
+        drop_hint(&ctx);
+    }
+
+    fn tab_bar_ui(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("gotraceview").strong());
+            if ui.button("Open trace…").on_hover_text("Ctrl+O").clicked() {
+                let ctx = ui.ctx().clone();
+                self.open_dialog(&ctx);
+            }
+            ui.separator();
+            if ui
+                .selectable_label(self.active.is_none(), "Start")
+                .clicked()
+            {
+                self.active = None;
+            }
+            let mut close = None;
+            for i in 0..self.tabs.len() {
+                let title = self.tabs[i].title();
+                if ui.selectable_label(self.active == Some(i), title).clicked() {
+                    self.active = Some(i);
+                }
+                if ui.small_button("x").on_hover_text("Close").clicked() {
+                    close = Some(i);
+                }
+            }
+            if let Some(i) = close {
+                self.close_tab(i);
+            }
+        });
+    }
+
+    fn messages_ui(&mut self, ui: &mut Ui) {
+        let mut dismiss = None;
+        for (i, e) in self.errors.iter().enumerate() {
+            ui.horizontal(|ui| {
+                ui.colored_label(palette::ERROR, format!("Error: {e}"));
+                if ui.small_button("x").clicked() {
+                    dismiss = Some(i);
+                }
+            });
+        }
+        if let Some(i) = dismiss {
+            self.errors.remove(i);
+        }
+        let mut clear_notice = false;
+        if let Some(n) = &self.notice {
+            ui.horizontal(|ui| {
+                ui.colored_label(palette::WARNING, n);
+                clear_notice = ui.small_button("x").clicked();
+            });
+        }
+        if clear_notice {
+            self.notice = None;
+        }
+    }
+
+    fn content_ui(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        let Some(a) = self.active.filter(|&a| a < self.tabs.len()) else {
+            let items = self.recent.items.clone();
+            match start_ui(ui, &items, &mut self.location) {
+                Some(StartAction::OpenDialog) => self.open_dialog(&ctx),
+                Some(StartAction::Open(s)) => self.open(Source::from_arg(&s), Some(&ctx)),
+                Some(StartAction::Forget(s)) => self.recent.remove(&s),
+                None => {}
+            }
+            return;
+        };
+        let help = &mut self.help_open;
+        match &mut self.tabs[a] {
+            Tab::Ready(v) => v.ui(ui, help),
+            Tab::Loading(job) => loading_ui(ui, job),
+        }
+    }
+}
+
+fn loading_ui(ui: &mut Ui, job: &LoadJob) {
+    ui.vertical_centered(|ui| {
+        ui.add_space(ui.available_height() * 0.3);
+        ui.heading(format!("Loading {}", job.source_name));
+        ui.add_space(8.0);
+        if let Some(f) = &job.fetch {
+            if !f.done.load(Ordering::Relaxed) {
+                let got = f.bytes.load(Ordering::Relaxed);
+                let total = f.total.load(Ordering::Relaxed);
+                let frac = if total > 0 {
+                    got as f32 / total as f32
+                } else {
+                    0.0
+                };
+                ui.add(
+                    egui::ProgressBar::new(frac)
+                        .desired_width(420.0)
+                        .animate(total == 0)
+                        .text(format!(
+                            "downloading: {}{}",
+                            format::bytes(got as f64),
+                            if total > 0 {
+                                format!(" of {}", format::bytes(total as f64))
+                            } else {
+                                String::new()
+                            }
+                        )),
+                );
+                if ui.button("Cancel").clicked() {
+                    job.cancel();
+                }
+                return;
+            }
+        }
+        let p = &job.progress;
+        ui.add(
+            egui::ProgressBar::new(p.fraction())
+                .desired_width(420.0)
+                .show_percentage()
+                .text(format!(
+                    "{} · {} events",
+                    p.phase().name(),
+                    format::count(p.events.load(Ordering::Relaxed))
+                )),
+        );
+        ui.weak(format!("{:.1} s", job.started.elapsed().as_secs_f32()));
+        ui.add_space(8.0);
+        if ui.button("Cancel").clicked() {
+            job.cancel();
+        }
+    });
+}
+
+fn drop_hint(ctx: &egui::Context) {
+    let hovering = ctx.input(|i| !i.raw.hovered_files.is_empty());
+    if !hovering {
+        return;
+    }
+    let rect = ctx.content_rect();
+    let p = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        egui::Id::unique("drop-hint"),
+    ));
+    p.rect_filled(rect, 0.0, egui::Color32::from_black_alpha(170));
+    p.text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        "Drop trace files to open them",
+        egui::FontId::proportional(26.0),
+        egui::Color32::WHITE,
+    );
+}
+
+#[cfg(feature = "gui")]
+impl eframe::App for GoTraceApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.ui_root(ui);
+    }
+}

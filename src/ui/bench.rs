@@ -1,0 +1,213 @@
+//! `gotraceview bench FILE --frames`: replays a scripted sweep through the
+//! real app on a headless egui context (layout, painting and
+//! tessellation, no GPU) and reports frame times.
+
+use super::app::{GoTraceApp, Tab};
+use super::derived::TraceData;
+use super::recent::RecentFiles;
+use super::timeline::rows::RowKind;
+use super::view::TraceView;
+use egui::{Event, Pos2, RawInput, Rect, Vec2};
+use std::time::Instant;
+
+/// Frame-time figures.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FrameStats {
+    /// Frames measured.
+    pub frames: usize,
+    /// Median frame time.
+    pub frame_ms_p50: f64,
+    /// 99th percentile frame time.
+    pub frame_ms_p99: f64,
+    /// Slowest frame.
+    pub frame_ms_max: f64,
+    /// Screen size used.
+    pub screen: [f32; 2],
+}
+
+/// The headless driver: one egui context, one app, a fixed screen.
+pub struct Driver {
+    /// The app.
+    pub app: GoTraceApp,
+    ctx: egui::Context,
+    screen: Rect,
+    time: f64,
+    times_ms: Vec<f64>,
+    /// Current phase of the sweep (reported for slow frames).
+    pub phase: &'static str,
+    slow: Vec<(f64, &'static str, usize)>,
+}
+
+impl Driver {
+    /// A driver showing a loaded trace at `size`.
+    pub fn new(data: TraceData, size: Vec2) -> Driver {
+        let mut app = GoTraceApp::new(&[], RecentFiles::default());
+        app.tabs.push(Tab::Ready(Box::new(TraceView::new(data))));
+        app.active = Some(0);
+        Driver {
+            app,
+            ctx: egui::Context::default(),
+            screen: Rect::from_min_size(Pos2::ZERO, size),
+            time: 0.0,
+            times_ms: Vec::new(),
+            phase: "warm-up",
+            slow: Vec::new(),
+        }
+    }
+
+    /// Runs one frame with `events`; records its time when `measure`.
+    pub fn frame(&mut self, events: Vec<Event>, measure: bool) {
+        self.time += 1.0 / 60.0;
+        let input = RawInput {
+            screen_rect: Some(self.screen),
+            time: Some(self.time),
+            events,
+            ..RawInput::default()
+        };
+        let t0 = Instant::now();
+        let app = &mut self.app;
+        let out = self.ctx.run_ui(input, |ui| app.ui_root(ui));
+        let prims = self.ctx.tessellate(out.shapes, out.pixels_per_point);
+        std::hint::black_box(prims.len());
+        if measure {
+            let ms = t0.elapsed().as_secs_f64() * 1e3;
+            if ms > 4.0 {
+                self.slow.push((ms, self.phase, self.times_ms.len()));
+            }
+            self.times_ms.push(ms);
+        }
+    }
+
+    /// A frame with the pointer at (x, y).
+    pub fn hover(&mut self, x: f32, y: f32) {
+        self.frame(vec![Event::PointerMoved(Pos2::new(x, y))], true);
+    }
+
+    fn view(&mut self) -> Option<&mut TraceView> {
+        self.app.active_view()
+    }
+
+    /// Frames slower than 4 ms: (ms, phase, frame number).
+    pub fn slow_frames(&self) -> &[(f64, &'static str, usize)] {
+        &self.slow
+    }
+
+    /// Percentiles of the measured frames.
+    pub fn stats(&self) -> FrameStats {
+        let mut v = self.times_ms.clone();
+        v.sort_by(f64::total_cmp);
+        let pct = |p: f64| -> f64 {
+            if v.is_empty() {
+                return 0.0;
+            }
+            let i = ((v.len() as f64 - 1.0) * p).round() as usize;
+            (v[i.min(v.len() - 1)] * 1000.0).round() / 1000.0
+        };
+        FrameStats {
+            frames: v.len(),
+            frame_ms_p50: pct(0.5),
+            frame_ms_p99: pct(0.99),
+            frame_ms_max: pct(1.0),
+            screen: [self.screen.width(), self.screen.height()],
+        }
+    }
+}
+
+/// The scripted sweep: zoomed out, lanes expanded and scrolled, zoom to
+/// 1 µs, pan there, pan at 1 ms, hover everywhere, a selection with flows.
+pub fn run(data: TraceData) -> FrameStats {
+    let size = Vec2::new(1600.0, 1000.0);
+    let mut d = Driver::new(data, size);
+    for _ in 0..5 {
+        d.frame(Vec::new(), false);
+    }
+    d.phase = "zoomed out";
+    // Zoomed out, hovering across the proc lanes and counters.
+    for i in 0..60 {
+        d.hover(300.0 + i as f32 * 20.0, 120.0 + (i % 30) as f32 * 20.0);
+    }
+    d.phase = "open groups, scroll";
+    // Open threads and the largest goroutine groups; scroll through the lanes.
+    if let Some(v) = d.view() {
+        v.timeline
+            .toggle(RowKind::Section(super::timeline::rows::Section::Threads));
+        let groups = v.data.trace().groups.len().min(3);
+        for g in 0..groups {
+            v.timeline.toggle(RowKind::Group(g as u32));
+        }
+    }
+    for i in 0..60 {
+        if let Some(v) = d.view() {
+            v.timeline.scroll_y = i as f32 * 180.0;
+        }
+        d.hover(
+            500.0 + (i % 40) as f32 * 25.0,
+            300.0 + (i % 20) as f32 * 25.0,
+        );
+    }
+    // Zoom in to 1 µs around the middle, in steps.
+    let (mid, full) = match d.view() {
+        Some(v) => {
+            let t = v.data.trace();
+            ((t.meta.start + t.meta.end) / 2, t.duration().max(1))
+        }
+        None => (0, 1),
+    };
+    d.phase = "zoom to 1 µs";
+    let steps = 80;
+    for i in 0..=steps {
+        let window =
+            (full as f64 * (1000.0 / full as f64).powf(i as f64 / steps as f64)).max(1000.0) as i64;
+        if let Some(v) = d.view() {
+            v.timeline.zoom_to(mid - window / 2, mid + window / 2);
+        }
+        d.hover(800.0, 400.0 + (i % 10) as f32 * 30.0);
+    }
+    d.phase = "pan at 1 µs";
+    // Pan at 1 µs.
+    for i in 0..60 {
+        if let Some(v) = d.view() {
+            v.timeline.map.pan_px(-40.0);
+        }
+        d.hover(600.0 + (i % 30) as f32 * 30.0, 350.0);
+    }
+    d.phase = "pan at 1 ms";
+    // 1 ms window, panning and hovering across goroutine lanes.
+    if let Some(v) = d.view() {
+        v.timeline.zoom_to(mid - 500_000, mid + 500_000);
+        v.timeline.scroll_y = 0.0;
+    }
+    for i in 0..80 {
+        if let Some(v) = d.view() {
+            v.timeline.map.pan_px(-25.0);
+        }
+        d.hover(
+            400.0 + (i % 40) as f32 * 28.0,
+            100.0 + (i % 35) as f32 * 24.0,
+        );
+    }
+    d.phase = "select, zoomed out";
+    // Zoomed out again with a selected span: flows and overlaps drawn.
+    if let Some(v) = d.view() {
+        let tl = &mut v.timeline;
+        tl.fit_all(&v.data);
+        let g = v
+            .data
+            .trace()
+            .groups
+            .first()
+            .and_then(|g| g.members.first().copied());
+        if let Some(g) = g {
+            tl.go_to(&v.data, g, mid);
+        }
+    }
+    for i in 0..60 {
+        d.hover(300.0 + i as f32 * 20.0, 200.0 + (i % 25) as f32 * 28.0);
+    }
+    if std::env::var_os("GOTRACEVIEW_BENCH_VERBOSE").is_some() {
+        for (ms, phase, n) in d.slow_frames() {
+            eprintln!("slow frame {n}: {ms:.2} ms ({phase})");
+        }
+    }
+    d.stats()
+}

@@ -1,0 +1,168 @@
+//! Find (Ctrl+F): jump to a goroutine by id, show only the lanes whose
+//! start function contains a substring, and filter goroutine lanes by a
+//! state they spent time in or by a minimum time blocked.
+
+use super::derived::TraceData;
+use super::details::Nav;
+use super::timeline::rows::LaneFilter;
+use super::timeline::Timeline;
+use crate::model::GoLaneState;
+use egui::Ui;
+
+/// State of the find bar.
+#[derive(Debug, Clone, Default)]
+pub struct FindState {
+    /// Bar shown.
+    pub open: bool,
+    /// Text typed: "G123", "123" or a function substring.
+    pub query: String,
+    /// State filter being edited.
+    pub state: Option<GoLaneState>,
+    /// Minimum blocked time, in milliseconds.
+    pub min_blocked_ms: f64,
+    /// Last outcome shown to the user.
+    pub message: String,
+    /// Focus the text field on the next frame.
+    pub focus: bool,
+}
+
+/// A goroutine id typed as "G123", "g123" or "123".
+pub fn parse_goroutine_id(q: &str) -> Option<i64> {
+    let q = q.trim();
+    let digits = q
+        .strip_prefix('G')
+        .or_else(|| q.strip_prefix('g'))
+        .unwrap_or(q);
+    digits.parse::<i64>().ok()
+}
+
+impl FindState {
+    /// Applies the query: jumps to a goroutine or filters lanes by name.
+    pub fn apply(&mut self, data: &TraceData, tl: &mut Timeline) -> Option<Nav> {
+        let tr = data.trace();
+        if let Some(id) = parse_goroutine_id(&self.query) {
+            return match tr.goroutines.find(id) {
+                Some(g) => {
+                    let lane = tr.goroutines.lane[g as usize];
+                    let t = if lane.len > 0 {
+                        tr.spans.start[lane.first as usize]
+                    } else {
+                        tr.goroutines.created[g as usize]
+                    };
+                    self.message = format!("G{id}: {}", tr.goroutine_label(g));
+                    Some(Nav::Goto { g, t })
+                }
+                None => {
+                    self.message = format!("no goroutine G{id} in this trace");
+                    None
+                }
+            };
+        }
+        self.set_filter(data, tl);
+        None
+    }
+
+    fn set_filter(&mut self, data: &TraceData, tl: &mut Timeline) {
+        let f = LaneFilter {
+            name: self.query.trim().to_string(),
+            state: self.state,
+            min_blocked_ns: (self.min_blocked_ms * 1e6) as i64,
+        };
+        if f != tl.filter {
+            // Open the matching groups so the filtered lanes show.
+            let open_groups = !f.name.is_empty() || f.state.is_some() || f.min_blocked_ns > 0;
+            tl.filter = f;
+            if open_groups {
+                tl.expansion.sections[super::timeline::rows::Section::Goroutines as usize] = true;
+            }
+            tl.invalidate_rows();
+            tl.refresh_rows(data);
+        }
+        let lanes = tl.goroutine_rows();
+        let groups = tl
+            .rows
+            .rows
+            .iter()
+            .filter(|r| matches!(r.kind, super::timeline::rows::RowKind::Group(_)))
+            .count();
+        self.message = if tl.filter.is_empty() {
+            String::new()
+        } else {
+            format!("{groups} groups match ({lanes} lanes open)")
+        };
+    }
+
+    /// Clears every filter.
+    pub fn clear(&mut self, data: &TraceData, tl: &mut Timeline) {
+        self.query.clear();
+        self.state = None;
+        self.min_blocked_ms = 0.0;
+        self.set_filter(data, tl);
+    }
+}
+
+/// The find bar; returns a navigation when the query names a goroutine.
+pub fn find_ui(
+    ui: &mut Ui,
+    data: &TraceData,
+    tl: &mut Timeline,
+    st: &mut FindState,
+) -> Option<Nav> {
+    let mut nav = None;
+    ui.horizontal(|ui| {
+        ui.label("Find");
+        let te = egui::TextEdit::singleline(&mut st.query)
+            .hint_text("G123, or part of a function name")
+            .desired_width(260.0);
+        let r = ui.add(te);
+        if st.focus {
+            r.request_focus();
+            st.focus = false;
+        }
+        let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if enter || ui.button("Go").clicked() {
+            nav = st.apply(data, tl);
+        }
+        ui.separator();
+        let before = (st.state, st.min_blocked_ms);
+        egui::ComboBox::from_id_salt("find-state")
+            .selected_text(st.state.map_or("any state", GoLaneState::name))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut st.state, None, "any state");
+                for s in GoLaneState::ALL {
+                    ui.selectable_value(&mut st.state, Some(s), s.name());
+                }
+            })
+            .response
+            .on_hover_text("Show only goroutines that spent time in this state");
+        ui.label("blocked ≥");
+        ui.add(
+            egui::DragValue::new(&mut st.min_blocked_ms)
+                .range(0.0..=1e7)
+                .speed(1.0)
+                .suffix(" ms"),
+        );
+        if before != (st.state, st.min_blocked_ms) {
+            st.set_filter(data, tl);
+        }
+        if ui.button("Clear").clicked() {
+            st.clear(data, tl);
+        }
+        if !st.message.is_empty() {
+            ui.weak(&st.message);
+        }
+    });
+    nav
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_goroutine_ids() {
+        assert_eq!(parse_goroutine_id("G123"), Some(123));
+        assert_eq!(parse_goroutine_id(" 42 "), Some(42));
+        assert_eq!(parse_goroutine_id("main.worker"), None);
+    }
+}

@@ -1,0 +1,88 @@
+//! The desktop viewer (eframe/egui): app and tabs, background loading,
+//! start screen, timeline, details, find, range statistics, help, and the
+//! headless frame benchmark. Reads the model; never parses bytes.
+
+pub mod app;
+pub mod bench;
+pub mod derived;
+pub mod details;
+pub mod dialog;
+pub mod fetch;
+pub mod find;
+pub mod format;
+pub mod help;
+pub mod loader;
+pub mod palette;
+pub mod range_stats;
+pub mod recent;
+pub mod start;
+pub mod ticks;
+pub mod timeline;
+pub mod timemap;
+pub mod view;
+
+#[cfg(test)]
+mod tests;
+
+pub use app::GoTraceApp;
+
+/// The window icon: lanes of coloured spans on a dark tile.
+pub fn icon() -> egui::IconData {
+    let (w, h) = (64u32, 64u32);
+    let mut rgba = vec![0u8; (w * h * 4) as usize];
+    let lanes: [(u32, u32, u32, [u8; 3]); 4] = [
+        (14, 6, 40, [86, 180, 92]),
+        (26, 20, 58, [222, 178, 60]),
+        (38, 10, 30, [72, 138, 224]),
+        (50, 28, 54, [232, 124, 44]),
+    ];
+    for y in 0..h {
+        for x in 0..w {
+            let i = ((y * w + x) * 4) as usize;
+            let corner = !(4..=59).contains(&x) && !(4..=59).contains(&y);
+            let mut c = [30u8, 34, 42, if corner { 0 } else { 255 }];
+            for &(ly, x0, x1, col) in &lanes {
+                if y >= ly - 4 && y < ly + 4 && x >= x0 && x < x1 {
+                    c = [col[0], col[1], col[2], 255];
+                }
+            }
+            rgba[i..i + 4].copy_from_slice(&c);
+        }
+    }
+    egui::IconData {
+        rgba,
+        width: w,
+        height: h,
+    }
+}
+
+/// Opens the window on `files` (paths or URLs); returns the exit code.
+pub fn run(files: Vec<String>) -> i32 {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("gotraceview")
+            .with_app_id("gotraceview")
+            .with_inner_size([1440.0, 900.0])
+            .with_min_inner_size([640.0, 400.0])
+            .with_drag_and_drop(true)
+            .with_icon(icon()),
+        ..Default::default()
+    };
+    let res = eframe::run_native(
+        "gotraceview",
+        options,
+        Box::new(move |_cc| {
+            Ok(Box::new(GoTraceApp::new(
+                &files,
+                recent::RecentFiles::load_default(),
+            )))
+        }),
+    );
+    match res {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("gotraceview: cannot open the window: {e}");
+            1
+        }
+    }
+}

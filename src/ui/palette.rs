@@ -1,0 +1,108 @@
+//! Every colour of the viewer, in one place: one colour per goroutine state
+//! (timeline, tables, legend and range statistics use the same), plus the
+//! colours of GC, STW, flows, counters and highlights.
+
+use crate::model::{FlowKind, GoLaneState};
+use egui::Color32;
+
+/// The colour of a goroutine state, everywhere.
+pub fn state(s: GoLaneState) -> Color32 {
+    match s {
+        GoLaneState::Running => Color32::from_rgb(86, 180, 92),
+        GoLaneState::Runnable => Color32::from_rgb(222, 178, 60),
+        GoLaneState::Waiting => Color32::from_rgb(98, 110, 134),
+        GoLaneState::Syscall => Color32::from_rgb(72, 138, 224),
+        GoLaneState::SyscallBlocked => Color32::from_rgb(156, 104, 214),
+    }
+}
+
+/// A merged run of sub-pixel spans whose longest member had state `s`.
+pub fn merged(s: GoLaneState) -> Color32 {
+    darken(state(s), 0.72)
+}
+
+/// GC mark phase.
+pub const GC: Color32 = Color32::from_rgb(232, 124, 44);
+/// Stop-the-world pause.
+pub const STW: Color32 = Color32::from_rgb(222, 64, 64);
+/// Mark assist (goroutine GC row).
+pub const MARK_ASSIST: Color32 = Color32::from_rgb(240, 150, 70);
+/// Sweep (goroutine GC row).
+pub const SWEEP: Color32 = Color32::from_rgb(62, 182, 170);
+/// A GC background mark worker running on a proc.
+pub const GC_WORKER: Color32 = Color32::from_rgb(214, 110, 36);
+/// User regions (by nesting depth, cycled).
+pub const REGIONS: [Color32; 3] = [
+    Color32::from_rgb(150, 110, 196),
+    Color32::from_rgb(120, 96, 170),
+    Color32::from_rgb(176, 132, 214),
+];
+/// CPU sample ticks.
+pub const CPU_SAMPLE: Color32 = Color32::from_rgb(235, 235, 235);
+/// Log message ticks.
+pub const LOG: Color32 = Color32::from_rgb(255, 214, 110);
+
+/// Outline of the selected span.
+pub const SELECTED: Color32 = Color32::WHITE;
+/// Outline of spans overlapping the selection.
+pub const OVERLAP: Color32 = Color32::from_rgb(80, 230, 240);
+/// Shaded time-range selection.
+pub const RANGE_FILL: Color32 = Color32::from_rgba_premultiplied(40, 70, 110, 70);
+/// Edges of the time-range selection.
+pub const RANGE_EDGE: Color32 = Color32::from_rgb(110, 170, 255);
+/// The time origin marker.
+pub const ORIGIN: Color32 = Color32::from_rgb(255, 90, 200);
+
+/// Flow arrows by kind.
+pub fn flow(k: FlowKind) -> Color32 {
+    match k {
+        FlowKind::Create => Color32::from_rgb(130, 200, 255),
+        FlowKind::Unblock => Color32::from_rgb(255, 214, 90),
+        FlowKind::SyscallExit => Color32::from_rgb(196, 150, 255),
+    }
+}
+
+/// Heap in use (area).
+pub const HEAP: Color32 = Color32::from_rgb(84, 140, 220);
+/// Heap goal (line).
+pub const HEAP_GOAL: Color32 = Color32::from_rgb(232, 124, 44);
+/// Threads (area).
+pub const THREADS: Color32 = Color32::from_rgb(140, 150, 196);
+/// GOMAXPROCS (line).
+pub const GOMAXPROCS: Color32 = Color32::from_rgb(210, 210, 210);
+
+/// Lane background stripes (alternating).
+pub const LANE_BG: [Color32; 2] = [Color32::from_rgb(30, 32, 36), Color32::from_rgb(36, 38, 43)];
+/// Group / section header background.
+pub const HEADER_BG: Color32 = Color32::from_rgb(48, 52, 60);
+/// Label column background.
+pub const LABEL_BG: Color32 = Color32::from_rgb(26, 28, 32);
+/// Axis background.
+pub const AXIS_BG: Color32 = Color32::from_rgb(22, 24, 28);
+/// Grid lines.
+pub const GRID: Color32 = Color32::from_rgba_premultiplied(70, 74, 82, 90);
+/// Main text.
+pub const TEXT: Color32 = Color32::from_rgb(220, 222, 226);
+/// Secondary text.
+pub const TEXT_DIM: Color32 = Color32::from_rgb(150, 154, 162);
+/// Text drawn on top of a coloured span.
+pub const TEXT_ON_SPAN: Color32 = Color32::from_rgb(16, 16, 16);
+/// Error banner.
+pub const ERROR: Color32 = Color32::from_rgb(240, 96, 96);
+/// Warning banner (truncated trace).
+pub const WARNING: Color32 = Color32::from_rgb(240, 190, 80);
+
+/// A slightly lighter or darker variant, to tell neighbouring goroutines apart on a proc.
+pub fn alternate(c: Color32, odd: bool) -> Color32 {
+    if odd {
+        darken(c, 0.8)
+    } else {
+        c
+    }
+}
+
+/// The same hue, darker by `f` (0..1), still opaque.
+pub fn darken(c: Color32, f: f32) -> Color32 {
+    let m = |v: u8| (f32::from(v) * f).round().clamp(0.0, 255.0) as u8;
+    Color32::from_rgb(m(c.r()), m(c.g()), m(c.b()))
+}

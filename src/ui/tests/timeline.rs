@@ -1,0 +1,170 @@
+//! Story 1 on the timeline with the mouse: the GC lane and the group of
+//! 10,000 streams, the one-second wait in `select` with its stack,
+//! following "unblocked by", measuring a range.
+
+use super::open_trace;
+use crate::model::GoLaneState;
+use crate::ui::app::{GoTraceApp, Tab};
+use crate::ui::view::TraceView;
+use egui::{Event, Modifiers, PointerButton, Pos2};
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+
+fn view<'a>(h: &'a Harness<'static, GoTraceApp>) -> &'a TraceView {
+    match h.state().tabs.first() {
+        Some(Tab::Ready(v)) => v,
+        _ => panic!("no loaded trace"),
+    }
+}
+
+/// A goroutine of the largest group with a wait of at least 500 ms in
+/// `select` (the stall), and the arena index of that span.
+fn stalled(v: &TraceView) -> (u32, u32) {
+    let t = v.data.trace();
+    for &g in &t.groups[0].members {
+        let lane = t.goroutines.lane[g as usize];
+        for i in lane.indexes() {
+            let s = t.spans.span(&lane, i);
+            if s.state == GoLaneState::Waiting
+                && s.end - s.start >= 500_000_000
+                && t.reason(s.reason).contains("select")
+            {
+                return (g, i as u32);
+            }
+        }
+    }
+    panic!("no stalled goroutine in the largest group");
+}
+
+fn click_at(h: &mut Harness<'static, GoTraceApp>, p: Pos2, modifiers: Modifiers) {
+    h.event(Event::PointerMoved(p));
+    h.run_steps(1);
+    for pressed in [true, false] {
+        h.event(Event::PointerButton {
+            pos: p,
+            button: PointerButton::Primary,
+            pressed,
+            modifiers,
+        });
+        h.run_steps(1);
+    }
+}
+
+/// Jumps to goroutine `id` with the find bar (Ctrl+F, type, Enter).
+fn find_goroutine(h: &mut Harness<'static, GoTraceApp>, id: i64) {
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::F);
+    h.run_steps(2);
+    h.event(Event::Text(format!("G{id}")));
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+}
+
+#[test]
+fn the_stall_trace_shows_the_gc_lane_and_the_group_of_10000_streams() {
+    let mut h = open_trace("stall_go125.trace");
+    h.run();
+    // Lane labels are buttons (the legend has a "GC" chip too).
+    h.get_by_role_and_label(egui::Role::Button, "GC");
+    h.get_by_role_and_label(egui::Role::Button, "STW");
+    h.get_by_label_contains("Proc 0");
+    h.get_by_label_contains("main.handleStream ×10,000");
+    // Clicking the group label opens it: its goroutine lanes appear.
+    h.get_by_label_contains("main.handleStream ×10,000").click();
+    h.run();
+    assert!(view(&h).timeline.goroutine_rows() >= 10_000);
+}
+
+#[test]
+fn clicking_the_long_wait_shows_select_and_its_stack_then_unblocked_by_goes_to_the_waker() {
+    let mut h = open_trace("stall_go125.trace");
+    let (g, idx) = stalled(view(&h));
+    let id = view(&h).data.trace().goroutines.id[g as usize];
+    find_goroutine(&mut h, id);
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(view(&h).timeline.selected.is_none());
+    let p = view(&h)
+        .timeline
+        .span_screen_pos(&view(&h).data, g, idx)
+        .expect("stalled span in view");
+    click_at(&mut h, p, Modifiers::NONE);
+    h.run();
+    let sel = view(&h).timeline.selected.expect("a span is selected");
+    assert_eq!((sel.g, sel.idx), (g, idx));
+    h.get_by_label("select");
+    h.get_by_label_contains("main.wait");
+    assert!(
+        h.get_all_by_label_contains(".go:").next().is_some(),
+        "file:line shown"
+    );
+    // Follow the arrow to whoever unblocked it.
+    let span = view(&h).timeline.span_of(&view(&h).data, sel);
+    let waker = view(&h)
+        .data
+        .trace()
+        .unblocked_by(g, span.end)
+        .map(|f| f.from)
+        .expect("an unblock");
+    h.get_by_label_contains("unblocked by G").click();
+    h.run();
+    assert_eq!(view(&h).timeline.selected.map(|s| s.g), Some(waker));
+    assert!(view(&h).timeline.rows.find_goroutine(waker).is_some());
+}
+
+#[test]
+fn shift_drag_measures_a_range_and_shows_totals_per_state() {
+    let mut h = open_trace("stall_go125.trace");
+    let (g, _) = stalled(view(&h));
+    let id = view(&h).data.trace().goroutines.id[g as usize];
+    find_goroutine(&mut h, id);
+    h.key_press(egui::Key::Escape);
+    h.run();
+    let a = view(&h).timeline.last_areas.expect("timeline drawn");
+    let y = a.tracks.top() + 60.0;
+    let (x0, x1) = (a.tracks.left() + 10.0, a.tracks.right() - 10.0);
+    h.event(Event::ModifiersChanged(Modifiers::SHIFT));
+    h.event(Event::PointerMoved(Pos2::new(x0, y)));
+    h.run_steps(1);
+    h.event(Event::PointerButton {
+        pos: Pos2::new(x0, y),
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::SHIFT,
+    });
+    h.run_steps(1);
+    for k in 1..=6 {
+        h.event(Event::PointerMoved(Pos2::new(
+            x0 + (x1 - x0) * k as f32 / 6.0,
+            y,
+        )));
+        h.run_steps(1);
+    }
+    h.event(Event::PointerButton {
+        pos: Pos2::new(x1, y),
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::SHIFT,
+    });
+    h.run_steps(2);
+    h.event(Event::ModifiersChanged(Modifiers::NONE));
+    h.run();
+    let tl = &view(&h).timeline;
+    let (r0, r1) = tl.range.expect("a range is selected");
+    let expect = (f64::from(x1 - x0) * tl.map.ns_per_px) as i64;
+    assert!(
+        (r1 - r0 - expect).abs() <= expect / 50 + 2,
+        "{} vs {expect}",
+        r1 - r0
+    );
+    h.get_by_label_contains("Range ");
+    h.get_by_label_contains("goroutine lanes in view");
+    h.get_by_label_contains("waiting ");
+    let st = view(&h).range_stats.stats.clone().expect("stats computed");
+    assert!(st.lanes > 0);
+    assert!(
+        st.per_state.iter().sum::<i64>() > 0,
+        "{st:?} {:?}",
+        view(&h).timeline.rows_in_view
+    );
+}

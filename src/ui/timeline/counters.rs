@@ -1,0 +1,250 @@
+//! Counter tracks (heap and heap goal, goroutines running / runnable /
+//! waiting / in syscall, threads, GOMAXPROCS): a min/max/last pyramid per
+//! series built once, so a frame draws about one bucket per pixel whatever
+//! the zoom.
+
+use crate::model::{CounterSeries, Trace};
+use crate::trace::Time;
+use crate::ui::format;
+use crate::ui::palette;
+use crate::ui::timemap::TimeMap;
+use egui::{Color32, Mesh, Pos2, Rect};
+
+/// A counter track on the timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CounterTrack {
+    /// Heap in use (area) and heap goal (line).
+    Heap,
+    /// Goroutines running.
+    Running,
+    /// Goroutines runnable.
+    Runnable,
+    /// Goroutines waiting.
+    Waiting,
+    /// Goroutines in syscalls.
+    Syscall,
+    /// Threads running Go code (area) and in syscalls (line).
+    Threads,
+    /// GOMAXPROCS.
+    Gomaxprocs,
+}
+
+/// All counter tracks, top to bottom.
+pub const TRACKS: [CounterTrack; 7] = [
+    CounterTrack::Heap,
+    CounterTrack::Running,
+    CounterTrack::Runnable,
+    CounterTrack::Waiting,
+    CounterTrack::Syscall,
+    CounterTrack::Threads,
+    CounterTrack::Gomaxprocs,
+];
+
+/// The counter series of a trace, in pyramid order.
+pub fn series(t: &Trace) -> [&CounterSeries; 9] {
+    let c = &t.counters;
+    [
+        &c.heap_alloc,
+        &c.heap_goal,
+        &c.running,
+        &c.runnable,
+        &c.waiting,
+        &c.syscall,
+        &c.threads_running,
+        &c.threads_syscall,
+        &c.gomaxprocs,
+    ]
+}
+
+impl CounterTrack {
+    /// Label in the lane column.
+    pub fn label(self) -> &'static str {
+        match self {
+            CounterTrack::Heap => "Heap / goal",
+            CounterTrack::Running => "Goroutines running",
+            CounterTrack::Runnable => "Goroutines runnable",
+            CounterTrack::Waiting => "Goroutines waiting",
+            CounterTrack::Syscall => "Goroutines in syscall",
+            CounterTrack::Threads => "Threads (running / syscall)",
+            CounterTrack::Gomaxprocs => "GOMAXPROCS",
+        }
+    }
+
+    /// The series drawn on this track: (series index, colour, drawn as area).
+    pub fn parts(self) -> Vec<(usize, Color32, bool)> {
+        use crate::model::GoLaneState as S;
+        match self {
+            CounterTrack::Heap => vec![(0, palette::HEAP, true), (1, palette::HEAP_GOAL, false)],
+            CounterTrack::Running => vec![(2, palette::state(S::Running), true)],
+            CounterTrack::Runnable => vec![(3, palette::state(S::Runnable), true)],
+            CounterTrack::Waiting => vec![(4, palette::state(S::Waiting), true)],
+            CounterTrack::Syscall => vec![(5, palette::state(S::Syscall), true)],
+            CounterTrack::Threads => vec![
+                (6, palette::THREADS, true),
+                (7, palette::state(S::SyscallBlocked), false),
+            ],
+            CounterTrack::Gomaxprocs => vec![(8, palette::GOMAXPROCS, false)],
+        }
+    }
+
+    /// Formats a value of this track.
+    pub fn value_text(self, v: f64) -> String {
+        match self {
+            CounterTrack::Heap => format::bytes(v),
+            _ => format!("{v:.0}"),
+        }
+    }
+}
+
+/// One level of a pyramid: buckets of 2^level points.
+#[derive(Debug, Clone, Default)]
+struct Level {
+    time: Vec<Time>,
+    min: Vec<f64>,
+    max: Vec<f64>,
+    last: Vec<f64>,
+}
+
+/// Min/max/last of a counter series at halving resolutions.
+#[derive(Debug, Clone, Default)]
+pub struct Pyramid {
+    levels: Vec<Level>,
+    /// Largest value of the series.
+    pub peak: f64,
+}
+
+impl Pyramid {
+    /// Builds the pyramid of a series (O(n), once per trace).
+    pub fn new(s: &CounterSeries) -> Pyramid {
+        let mut levels = vec![Level {
+            time: s.time.clone(),
+            min: s.min.clone(),
+            max: s.max.clone(),
+            last: s.last.clone(),
+        }];
+        while levels.last().is_some_and(|l| l.time.len() > 64) {
+            let Some(p) = levels.last() else { break };
+            let n = p.time.len().div_ceil(2);
+            let mut l = Level::default();
+            for k in 0..n {
+                let a = 2 * k;
+                let b = (a + 2).min(p.time.len());
+                l.time.push(p.time[a]);
+                l.min
+                    .push(p.min[a..b].iter().copied().fold(f64::INFINITY, f64::min));
+                l.max.push(
+                    p.max[a..b]
+                        .iter()
+                        .copied()
+                        .fold(f64::NEG_INFINITY, f64::max),
+                );
+                l.last.push(p.last[b - 1]);
+            }
+            levels.push(l);
+        }
+        Pyramid {
+            levels,
+            peak: s.peak(),
+        }
+    }
+
+    /// Value in effect at `t`.
+    pub fn value_at(&self, t: Time) -> f64 {
+        let Some(l) = self.levels.first() else {
+            return 0.0;
+        };
+        let i = l.time.partition_point(|&x| x <= t);
+        if i == 0 {
+            0.0
+        } else {
+            l.last[i - 1]
+        }
+    }
+
+    /// Buckets visible in `map` at about one per pixel: (x0, x1, min, max, last).
+    pub fn buckets(&self, map: &TimeMap, end_ns: Time, out: &mut Vec<(f64, f64, f64, f64, f64)>) {
+        out.clear();
+        let Some(l0) = self.levels.first() else {
+            return;
+        };
+        let (t0, t1) = (map.start_ns, map.end_ns());
+        let a = l0.time.partition_point(|&x| x < t0).saturating_sub(1);
+        let b = l0.time.partition_point(|&x| x < t1);
+        let n = b.saturating_sub(a);
+        let mut level = 0;
+        while level + 1 < self.levels.len() && (n >> level) as f64 > map.width_px {
+            level += 1;
+        }
+        let l = &self.levels[level];
+        let a = l.time.partition_point(|&x| x < t0).saturating_sub(1);
+        let b = l.time.partition_point(|&x| x < t1);
+        for k in a..b {
+            let x0 = map.x_from_time(l.time[k]);
+            let next = l.time.get(k + 1).copied().unwrap_or(end_ns);
+            let x1 = map.x_from_time(next);
+            out.push((x0, x1, l.min[k], l.max[k], l.last[k]));
+        }
+    }
+}
+
+/// Draws one counter track into `mesh` (areas) and `lines` (line series).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "painting context passed flat to avoid a struct per frame"
+)]
+pub fn paint_track(
+    track: CounterTrack,
+    pyramids: &[Pyramid],
+    map: &TimeMap,
+    end_ns: Time,
+    rect: Rect,
+    mesh: &mut Mesh,
+    lines: &mut Vec<egui::Shape>,
+    scratch: &mut Vec<(f64, f64, f64, f64, f64)>,
+) {
+    let parts = track.parts();
+    let peak = parts
+        .iter()
+        .filter_map(|p| pyramids.get(p.0))
+        .map(|p| p.peak)
+        .fold(0.0, f64::max)
+        .max(1e-9);
+    let h = f64::from(rect.height() - 2.0);
+    let y_of = |v: f64| rect.bottom() - (v / peak * h) as f32;
+    let (left, right) = (f64::from(rect.left()), f64::from(rect.right()));
+    for (idx, colour, area) in parts {
+        let Some(p) = pyramids.get(idx) else { continue };
+        p.buckets(map, end_ns, scratch);
+        let mut pts: Vec<Pos2> = Vec::new();
+        for &(x0, x1, min, max, last) in scratch.iter() {
+            let x0c = x0.clamp(left, right) as f32;
+            let x1c = x1.clamp(left, right) as f32;
+            if area {
+                if x1c > x0c {
+                    mesh.add_colored_rect(
+                        Rect::from_min_max(
+                            Pos2::new(x0c, y_of(last)),
+                            Pos2::new(x1c, rect.bottom()),
+                        ),
+                        colour.gamma_multiply(0.8),
+                    );
+                }
+                if max > last {
+                    mesh.add_colored_rect(
+                        Rect::from_min_max(
+                            Pos2::new(x0c, y_of(max)),
+                            Pos2::new(x0c + 1.0, y_of(min.min(last))),
+                        ),
+                        colour,
+                    );
+                }
+            } else {
+                pts.push(Pos2::new(x0c, y_of(last)));
+                pts.push(Pos2::new(x1c, y_of(last)));
+            }
+        }
+        if pts.len() >= 2 {
+            lines.push(egui::Shape::line(pts, egui::Stroke::new(1.5, colour)));
+        }
+    }
+}

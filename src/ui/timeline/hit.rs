@@ -1,0 +1,316 @@
+//! What is under the pointer: a row header, a goroutine span, a GC row
+//! item, a region, a proc or thread interval, a GC or STW range or a
+//! counter; and the tooltip text for it.
+
+use super::counters::CounterTrack;
+use super::layout::{LaneSpans, SortedIntervals, StartEnd};
+use super::rows::{height, Row, RowKind};
+use super::Timeline;
+use crate::model::GIdx;
+use crate::trace::Time;
+use crate::ui::derived::TraceData;
+use crate::ui::format;
+
+/// Something under the pointer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Hit {
+    /// A section or group header (clicking toggles it).
+    Header(RowKind),
+    /// The label of a goroutine lane.
+    GoLabel(GIdx),
+    /// A goroutine state span (arena index).
+    Span {
+        /// Goroutine.
+        g: GIdx,
+        /// Arena index.
+        idx: u32,
+    },
+    /// A GC work item (mark assist / sweep) of a goroutine.
+    GcWork {
+        /// Goroutine.
+        g: GIdx,
+        /// Index into `Trace::gc_work`.
+        idx: u32,
+    },
+    /// A user region of a goroutine.
+    Region {
+        /// Index into `Trace::regions`.
+        idx: u32,
+    },
+    /// An interval of a proc lane.
+    Proc {
+        /// Proc index.
+        p: u32,
+        /// Interval index.
+        idx: u32,
+    },
+    /// An interval of a thread lane.
+    Thread {
+        /// Thread index.
+        m: u32,
+        /// Interval index.
+        idx: u32,
+    },
+    /// A GC mark phase.
+    Gc(u32),
+    /// A stop-the-world pause.
+    Stw(u32),
+    /// A counter track at a time.
+    Counter(CounterTrack, Time),
+}
+
+/// Pointer slack in points: thin items stay hoverable.
+const SLACK_PX: f64 = 2.0;
+
+fn item_at<I: SortedIntervals>(items: &I, tl: &Timeline, x: f64) -> Option<usize> {
+    let n = items.len();
+    if n == 0 {
+        return None;
+    }
+    let t = tl.map.time_from_x(x);
+    let slack = (SLACK_PX * tl.map.ns_per_px) as Time;
+    // The last item starting at or before t, and the one after it (binary search only).
+    let next = items.first_starting_at_or_after(t + 1, 0, n);
+    let mut best: Option<(usize, Time)> = None;
+    for i in [next.checked_sub(1), (next < n).then_some(next)]
+        .into_iter()
+        .flatten()
+    {
+        let (s, e) = (items.start(i), items.end(i));
+        let d = if s <= t && t < e {
+            0
+        } else {
+            (s - t).abs().min((e - t).abs())
+        };
+        if d <= slack && best.is_none_or(|b| d < b.1) {
+            best = Some((i, d));
+        }
+    }
+    best.map(|b| b.0)
+}
+
+/// What is at screen point (`x`, content `y`) of the lane area, for a row.
+pub fn hit_row(
+    data: &TraceData,
+    tl: &Timeline,
+    row: &Row,
+    x: f64,
+    y_in_row: f32,
+    in_labels: bool,
+) -> Option<Hit> {
+    let tr = data.trace();
+    match row.kind {
+        RowKind::Section(_) | RowKind::Group(_) => return Some(Hit::Header(row.kind)),
+        RowKind::Goroutine(g) if in_labels => return Some(Hit::GoLabel(g)),
+        _ if in_labels => return None,
+        _ => {}
+    }
+    let se = |start: &[Time], end: &[Time], coarse: &[Time]| {
+        item_at(&StartEnd { start, end, coarse }, tl, x).map(|i| i as u32)
+    };
+    match row.kind {
+        RowKind::Gc => se(&data.gc_start, &data.gc_end, &[]).map(Hit::Gc),
+        RowKind::Stw => se(&data.stw_start, &data.stw_end, &[]).map(Hit::Stw),
+        RowKind::Counter(c) => Some(Hit::Counter(c, tl.map.time_from_x(x))),
+        RowKind::Proc(p) => {
+            let iv = &tr.procs.get(p as usize)?.intervals;
+            se(&iv.start, &iv.end, data.proc_coarse(p as usize)).map(|idx| Hit::Proc { p, idx })
+        }
+        RowKind::Thread(m) => {
+            let iv = &tr.threads.get(m as usize)?.intervals;
+            se(&iv.start, &iv.end, data.thread_coarse(m as usize)).map(|idx| Hit::Thread { m, idx })
+        }
+        RowKind::Goroutine(g) => {
+            if y_in_row < row.state_h {
+                let lane = *tr.goroutines.lane.get(g as usize)?;
+                let items = LaneSpans {
+                    arena: &tr.spans,
+                    lane,
+                    coarse: data.lane_coarse(g),
+                };
+                return item_at(&items, tl, x).map(|i| Hit::Span {
+                    g,
+                    idx: lane.first + i as u32,
+                });
+            }
+            let mut y = y_in_row - row.state_h;
+            if row.gc_row {
+                if y < height::GC_ROW {
+                    let items = super::layout::GcWorkItems(tr.gc_work_of(g));
+                    let base = tr.gc_work_index.get(g as usize).copied().unwrap_or(0);
+                    return item_at(&items, tl, x).map(|i| Hit::GcWork {
+                        g,
+                        idx: base + i as u32,
+                    });
+                }
+                y -= height::GC_ROW;
+            }
+            let depth = (y / height::REGION) as u16;
+            let regs = tr.regions_of(g);
+            let base = tr.region_index.get(g as usize).copied().unwrap_or(0);
+            let t = tl.map.time_from_x(x);
+            regs.iter()
+                .position(|r| r.depth == depth && r.start <= t && t < r.end)
+                .map(|i| Hit::Region {
+                    idx: base + i as u32,
+                })
+        }
+        _ => None,
+    }
+}
+
+/// Tooltip lines for a hit.
+pub fn tooltip(data: &TraceData, tl: &Timeline, hit: &Hit) -> Vec<String> {
+    let tr = data.trace();
+    let rel = |t: Time| format!("{} (from origin)", format::duration(t - tl.origin_ns));
+    match *hit {
+        Hit::Header(RowKind::Group(gi)) => {
+            let Some(g) = tr.groups.get(gi as usize) else {
+                return vec![];
+            };
+            vec![
+                format!(
+                    "{} goroutines started at",
+                    format::count(g.members.len() as u64)
+                ),
+                tr.str(g.name).to_string(),
+                "click to expand or collapse".into(),
+            ]
+        }
+        Hit::Header(_) => vec!["click to expand or collapse".into()],
+        Hit::GoLabel(g) => vec![tr.goroutine_label(g)],
+        Hit::Span { g, idx } => {
+            let lane = &tr.goroutines.lane[g as usize];
+            let s = tr.spans.span(lane, idx as usize);
+            let mut v = vec![
+                format!("{} — {}", s.state.name(), format::duration(s.end - s.start)),
+                format!("start {}", rel(s.start)),
+                tr.goroutine_label(g),
+            ];
+            if s.reason != 0 {
+                v.push(format!("reason: {}", tr.reason(s.reason)));
+            }
+            if let Some(sel) = tl.selected {
+                if sel.g != g {
+                    let ss = tl.span_of(data, sel);
+                    let ov = s.end.min(ss.end) - s.start.max(ss.start);
+                    if ov > 0 {
+                        v.push(format!(
+                            "overlaps the selected span by {}",
+                            format::micros(ov)
+                        ));
+                    }
+                }
+            }
+            v
+        }
+        Hit::GcWork { g, idx } => {
+            let Some(w) = tr.gc_work.get(idx as usize) else {
+                return vec![];
+            };
+            let what = if w.kind == crate::model::IntervalKind::Sweep {
+                "sweep"
+            } else {
+                "GC mark assist"
+            };
+            vec![
+                format!("{what} — {}", format::duration(w.end - w.start)),
+                format!("start {}", rel(w.start)),
+                tr.goroutine_label(g),
+            ]
+        }
+        Hit::Region { idx } => {
+            let Some(r) = tr.regions.get(idx as usize) else {
+                return vec![];
+            };
+            vec![
+                format!(
+                    "region {} — {}",
+                    tr.str(r.name),
+                    format::duration(r.end - r.start)
+                ),
+                format!("start {}", rel(r.start)),
+                format!("task {}", r.task),
+            ]
+        }
+        Hit::Proc { p, idx } => interval_tip(
+            data,
+            tl,
+            &tr.procs[p as usize].intervals,
+            idx,
+            format!("P{}", tr.procs[p as usize].id),
+        ),
+        Hit::Thread { m, idx } => interval_tip(
+            data,
+            tl,
+            &tr.threads[m as usize].intervals,
+            idx,
+            format!("M{}", tr.threads[m as usize].id),
+        ),
+        Hit::Gc(i) => {
+            let r = tr.gc[i as usize];
+            vec![
+                format!("GC mark phase — {}", format::duration(r.end - r.start)),
+                format!("start {}", rel(r.start)),
+            ]
+        }
+        Hit::Stw(i) => {
+            let r = tr.stw[i as usize];
+            let mut v = vec![
+                format!("stop-the-world — {}", format::duration(r.end - r.start)),
+                format!("reason: {}", tr.str(r.reason)),
+                format!("start {}", rel(r.start)),
+            ];
+            if r.g != crate::model::NO_G {
+                v.push(format!("by {}", tr.goroutine_label(r.g)));
+            }
+            v
+        }
+        Hit::Counter(c, t) => {
+            let parts = c.parts();
+            let mut v = vec![format!(
+                "{} at {}",
+                c.label(),
+                format::duration(t - tl.origin_ns)
+            )];
+            for (i, _, _) in parts {
+                if let (Some(p), Some(s)) =
+                    (data.pyramids.get(i), super::counters::series(tr).get(i))
+                {
+                    v.push(format!("{}: {}", s.name, c.value_text(p.value_at(t))));
+                }
+            }
+            v
+        }
+    }
+}
+
+fn interval_tip(
+    data: &TraceData,
+    tl: &Timeline,
+    iv: &crate::model::IntervalLane,
+    idx: u32,
+    lane: String,
+) -> Vec<String> {
+    let tr = data.trace();
+    let i = idx as usize;
+    let kind = if iv.kind[i] == crate::model::IntervalKind::Syscall as u8 {
+        "syscall"
+    } else {
+        "running"
+    };
+    let g = iv.g[i];
+    let mut v = vec![
+        format!(
+            "{lane}: {} {kind} — {}",
+            tr.goroutine_label(g),
+            format::duration(iv.end[i] - iv.start[i])
+        ),
+        format!("start {}", format::duration(iv.start[i] - tl.origin_ns)),
+    ];
+    if data.is_gc_worker(g) {
+        v.push("GC background mark worker".into());
+    }
+    v.push("click: select this goroutine's span".into());
+    v
+}

@@ -1,0 +1,377 @@
+//! The timeline widget: time axis, runtime tracks, proc/thread lanes and
+//! goroutine lanes, with navigation, hover, selection, range selection
+//! and flow arrows. State lives in [`Timeline`]; each concern has its own
+//! module.
+
+pub mod counters;
+pub mod flows;
+pub mod hit;
+pub mod input;
+pub mod layout;
+pub mod paint;
+pub mod rows;
+
+use crate::model::{GIdx, GoLaneState};
+use crate::trace::Time;
+use crate::ui::derived::TraceData;
+use crate::ui::timemap::TimeMap;
+use rows::{Expansion, LaneFilter, RowKind, RowList, Section};
+
+/// Width of the lane label column.
+pub const LABEL_W: f32 = 230.0;
+/// Height of the time axis.
+pub const AXIS_H: f32 = 24.0;
+
+/// A selected goroutine state span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SelectedSpan {
+    /// Goroutine.
+    pub g: GIdx,
+    /// Arena index of the span.
+    pub idx: u32,
+}
+
+/// How the current drag started.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Drag {
+    None,
+    Pan,
+    Range { anchor: Time },
+}
+
+/// A goroutine that overlapped the selected span in time, and for how long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Overlap {
+    /// The other goroutine.
+    pub g: GIdx,
+    /// Total time both ran at once.
+    pub overlap_ns: Time,
+    /// When they first ran at once.
+    pub first_ns: Time,
+}
+
+/// State of the timeline of one trace.
+pub struct Timeline {
+    /// Time ↔ x mapping (screen placement refreshed each frame).
+    pub map: TimeMap,
+    /// Vertical scroll of the lanes, in points.
+    pub scroll_y: f32,
+    /// Time shown as 0 on the axis.
+    pub origin_ns: Time,
+    /// Open sections and groups.
+    pub expansion: Expansion,
+    /// Goroutine lane filters.
+    pub filter: LaneFilter,
+    /// Rows for the current expansion and filter.
+    pub rows: RowList,
+    rows_dirty: bool,
+    /// Selected span.
+    pub selected: Option<SelectedSpan>,
+    /// Goroutines running while the selected span lasted (computed on select).
+    pub overlaps: Vec<Overlap>,
+    /// Selected time range.
+    pub range: Option<(Time, Time)>,
+    /// What the pointer was over in the last frame.
+    pub hovered: Option<hit::Hit>,
+    /// Rows in view in the last frame.
+    pub rows_in_view: std::ops::Range<usize>,
+    /// Height of the lane area in the last frame.
+    pub lanes_h: f32,
+    /// Screen areas of the last frame (tests and the bench aim with them).
+    pub last_areas: Option<paint::Areas>,
+    drag: Drag,
+    initialized: bool,
+    /// True until the user moves the view (the first frames refit on resize).
+    pub untouched: bool,
+    fitted_width: f64,
+    context_time: Time,
+    items: Vec<layout::RenderItem>,
+    buckets: Vec<(f64, f64, f64, f64, f64)>,
+}
+
+impl Timeline {
+    /// A timeline for a trace, showing all of it.
+    pub fn new(data: &TraceData) -> Timeline {
+        let t = data.trace();
+        let expansion = Expansion::new(t);
+        let filter = LaneFilter::default();
+        let rows = RowList::build(data, &expansion, &filter);
+        Timeline {
+            map: TimeMap::fit(
+                t.meta.start,
+                t.meta.end.max(t.meta.start + 1),
+                LABEL_W as f64,
+                1000.0,
+            ),
+            scroll_y: 0.0,
+            origin_ns: t.meta.start,
+            expansion,
+            filter,
+            rows,
+            rows_dirty: false,
+            selected: None,
+            overlaps: Vec::new(),
+            range: None,
+            hovered: None,
+            rows_in_view: 0..0,
+            lanes_h: 600.0,
+            last_areas: None,
+            drag: Drag::None,
+            initialized: false,
+            untouched: true,
+            fitted_width: 0.0,
+            context_time: 0,
+            items: Vec::new(),
+            buckets: Vec::new(),
+        }
+    }
+
+    /// Marks the rows for a rebuild (after an expansion or filter change).
+    pub fn invalidate_rows(&mut self) {
+        self.rows_dirty = true;
+    }
+
+    /// Rebuilds the rows if something changed.
+    pub fn refresh_rows(&mut self, data: &TraceData) {
+        if self.rows_dirty {
+            self.rows = RowList::build(data, &self.expansion, &self.filter);
+            self.rows_dirty = false;
+            let max = (self.rows.total_h - self.lanes_h * 0.5).max(0.0);
+            self.scroll_y = self.scroll_y.clamp(0.0, max);
+        }
+    }
+
+    /// Toggles a section or group header.
+    pub fn toggle(&mut self, kind: RowKind) {
+        match kind {
+            RowKind::Section(s) => self.expansion.sections[s as usize] ^= true,
+            RowKind::Group(g) => {
+                if let Some(e) = self.expansion.groups.get_mut(g as usize) {
+                    *e ^= true;
+                }
+            }
+            _ => return,
+        }
+        self.invalidate_rows();
+    }
+
+    /// Shows `[t0, t1)` across the track area (with a small margin).
+    pub fn zoom_to(&mut self, t0: Time, t1: Time) {
+        self.untouched = false;
+        let span = (t1 - t0).max(1);
+        let margin = span / 20;
+        let (left, width) = (self.map.left_px, self.map.width_px);
+        self.map = TimeMap::fit(t0 - margin, t1 + margin, left, width);
+    }
+
+    /// Shows the whole trace.
+    pub fn fit_all(&mut self, data: &TraceData) {
+        let t = data.trace();
+        let (left, width) = (self.map.left_px, self.map.width_px);
+        self.map = TimeMap::fit(t.meta.start, t.meta.end.max(t.meta.start + 1), left, width);
+    }
+
+    /// F: fits the selection (span or range); again (or with none), the whole trace.
+    pub fn fit_selection(&mut self, data: &TraceData) {
+        let target = if let Some((a, b)) = self.range {
+            Some((a, b))
+        } else {
+            self.selected
+                .map(|s| self.span_of(data, s))
+                .map(|s| (s.start, s.end))
+        };
+        match target {
+            Some((a, b)) => {
+                let before = self.map;
+                self.zoom_to(a, b);
+                if (self.map.start_ns - before.start_ns).abs() <= 1
+                    && (self.map.ns_per_px / before.ns_per_px - 1.0).abs() < 1e-6
+                {
+                    self.fit_all(data);
+                }
+            }
+            None => self.fit_all(data),
+        }
+    }
+
+    /// The span behind a selection.
+    pub fn span_of(&self, data: &TraceData, s: SelectedSpan) -> crate::model::Span {
+        let t = data.trace();
+        t.spans
+            .span(&t.goroutines.lane[s.g as usize], s.idx as usize)
+    }
+
+    /// Selects the span of `g` at time `t` (or its nearest) and computes overlaps.
+    pub fn select_at(&mut self, data: &TraceData, g: GIdx, t: Time) {
+        let tr = data.trace();
+        let Some(lane) = tr.goroutines.lane.get(g as usize) else {
+            return;
+        };
+        if lane.len == 0 {
+            return;
+        }
+        let idx = match tr.spans.at(lane, t) {
+            Some(s) => s.idx,
+            None if t < tr.spans.start[lane.first as usize] => lane.first,
+            None => lane.first + lane.len - 1,
+        };
+        self.select(data, SelectedSpan { g, idx });
+    }
+
+    /// Selects a span and computes which goroutines ran while it lasted.
+    pub fn select(&mut self, data: &TraceData, s: SelectedSpan) {
+        self.selected = Some(s);
+        let span = self.span_of(data, s);
+        self.overlaps = overlaps(data, s.g, span.start, span.end);
+    }
+
+    /// Clears selection, range and hover (Esc).
+    pub fn clear(&mut self) {
+        self.selected = None;
+        self.overlaps.clear();
+        self.range = None;
+    }
+
+    /// Makes goroutine `g`'s lane visible (opens its group), scrolls to it,
+    /// selects its span at `t` and brings `t` into view.
+    pub fn go_to(&mut self, data: &TraceData, g: GIdx, t: Time) {
+        self.untouched = false;
+        let tr = data.trace();
+        let Some(&group) = tr.goroutines.group.get(g as usize) else {
+            return;
+        };
+        let sec = &mut self.expansion.sections[Section::Goroutines as usize];
+        let mut changed = !*sec;
+        *sec = true;
+        if let Some(e) = self.expansion.groups.get_mut(group as usize) {
+            changed |= !*e;
+            *e = true;
+        }
+        if changed {
+            self.invalidate_rows();
+        }
+        self.refresh_rows(data);
+        if self.rows.find_goroutine(g).is_none() && !self.filter.is_empty() {
+            // The filter hides it: drop the filter rather than fail to show it.
+            self.filter = LaneFilter::default();
+            self.invalidate_rows();
+            self.refresh_rows(data);
+        }
+        if let Some(r) = self.rows.find_goroutine(g) {
+            let row = self.rows.rows[r];
+            let vis = self.scroll_y..self.scroll_y + self.lanes_h - row.h;
+            if !vis.contains(&row.y) {
+                self.scroll_y = (row.y - self.lanes_h * 0.4).max(0.0);
+            }
+        }
+        self.select_at(data, g, t);
+        if let Some(s) = self.selected {
+            let span = self.span_of(data, s);
+            let (v0, v1) = (self.map.start_ns, self.map.end_ns());
+            if span.end - span.start > (v1 - v0) {
+                self.zoom_to(span.start, span.end);
+            } else if t < v0 || t > v1 {
+                let half = (v1 - v0) / 2;
+                self.map.start_ns = t - half;
+            }
+        }
+    }
+
+    /// Shows the rows for the current state; call before painting.
+    pub fn prepare(&mut self, data: &TraceData, left_px: f64, width_px: f64) {
+        self.map = self.map.with_screen(left_px, width_px);
+        // The first frames settle the panel sizes: keep the whole trace in
+        // view until the track width stops changing.
+        if !self.initialized || (self.untouched && (width_px - self.fitted_width).abs() > 0.5) {
+            self.initialized = true;
+            self.fit_all(data);
+            self.fitted_width = width_px;
+        }
+        self.refresh_rows(data);
+    }
+
+    /// Screen point at the middle of the visible part of span `idx` of
+    /// goroutine `g`, if its lane is in view (tests and the bench).
+    pub fn span_screen_pos(&self, data: &TraceData, g: GIdx, idx: u32) -> Option<egui::Pos2> {
+        let a = self.last_areas?;
+        let row = self.rows.rows[self.rows.find_goroutine(g)?];
+        let y = a.screen_y(self, row.y) + row.state_h * 0.5;
+        if y < a.tracks.top() || y > a.tracks.bottom() {
+            return None;
+        }
+        let s = self.span_of(data, SelectedSpan { g, idx });
+        let x0 = self
+            .map
+            .x_from_time(s.start)
+            .max(f64::from(a.tracks.left()) + 2.0);
+        let x1 = self
+            .map
+            .x_from_time(s.end)
+            .min(f64::from(a.tracks.right()) - 2.0);
+        (x1 > x0).then(|| egui::pos2(((x0 + x1) / 2.0) as f32, y))
+    }
+
+    /// Number of goroutine lanes currently shown.
+    pub fn goroutine_rows(&self) -> usize {
+        self.rows
+            .rows
+            .iter()
+            .filter(|r| matches!(r.kind, RowKind::Goroutine(_)))
+            .count()
+    }
+}
+
+/// Goroutines that ran while `[t0, t1)` lasted, from the proc lanes, by
+/// overlap, longest first (bounded work: at most 100,000 intervals).
+pub fn overlaps(data: &TraceData, g: GIdx, t0: Time, t1: Time) -> Vec<Overlap> {
+    let t = data.trace();
+    let mut acc: rustc_hash::FxHashMap<GIdx, (Time, Time)> = rustc_hash::FxHashMap::default();
+    let mut budget = 100_000usize;
+    for (pi, p) in t.procs.iter().enumerate() {
+        let iv = &p.intervals;
+        let r = layout::visible_range(
+            &layout::StartEnd {
+                start: &iv.start,
+                end: &iv.end,
+                coarse: data.proc_coarse(pi),
+            },
+            t0,
+            t1,
+        );
+        for i in r {
+            if budget == 0 {
+                break;
+            }
+            budget -= 1;
+            let og = iv.g[i];
+            if og == g
+                || og == crate::model::NO_G
+                || iv.kind[i] != crate::model::IntervalKind::Running as u8
+            {
+                continue;
+            }
+            let ov = iv.end[i].min(t1) - iv.start[i].max(t0);
+            if ov > 0 {
+                let e = acc.entry(og).or_insert((0, Time::MAX));
+                e.0 += ov;
+                e.1 = e.1.min(iv.start[i].max(t0));
+            }
+        }
+    }
+    let mut v: Vec<Overlap> = acc
+        .into_iter()
+        .map(|(g, (overlap_ns, first_ns))| Overlap {
+            g,
+            overlap_ns,
+            first_ns,
+        })
+        .collect();
+    v.sort_by(|a, b| b.overlap_ns.cmp(&a.overlap_ns).then(a.g.cmp(&b.g)));
+    v.truncate(200);
+    v
+}
+
+/// Per-state time of the span states, for legends.
+pub fn state_legend() -> [GoLaneState; 5] {
+    GoLaneState::ALL
+}
