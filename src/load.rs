@@ -307,3 +307,30 @@ fn version_name(h: &Header) -> String {
 fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or("").to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stall_trace() -> Vec<u8> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/traces/stall_go127.trace");
+        std::fs::read(path).expect("committed trace")
+    }
+
+    #[test]
+    fn cancelling_stops_the_load_and_its_threads() {
+        let data = stall_trace();
+        let err = load_bytes("stall", &data, &Progress::default(), &AtomicBool::new(true)).unwrap_err();
+        assert_eq!(err.to_string(), "stall: loading cancelled");
+    }
+
+    #[test]
+    fn the_summary_is_expanded_once_on_demand() {
+        let data = stall_trace();
+        let l = load_bytes("stall", &data, &Progress::default(), &AtomicBool::new(false)).expect("load");
+        let n = l.goroutine_analysis.goroutine_count();
+        assert!(n > 10_000);
+        assert_eq!(l.summary().goroutines.len(), n);
+        assert!(std::ptr::eq(l.summary(), l.summary()));
+    }
+}
