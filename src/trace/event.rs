@@ -416,9 +416,18 @@ impl Event {
     /// Checks the string and stack IDs the event refers to exist in `t`.
     #[inline]
     pub fn validate_table_ids(&self, t: &EvTable) -> Result<(), String> {
+        if self.table_ids_valid(t) {
+            return Ok(());
+        }
+        self.table_id_error(t)
+    }
+
+    /// True if every string and stack ID the event refers to exists in `t`.
+    #[inline]
+    pub fn table_ids_valid(&self, t: &EvTable) -> bool {
         let ids = super::spec::ID_ARGS[self.typ.0 as usize];
         if ids.stacks | ids.strings == 0 {
-            return Ok(());
+            return true;
         }
         let mut ok = true;
         let mut m = ids.stacks;
@@ -431,10 +440,7 @@ impl Event {
             ok &= t.strings.contains(self.args[(m.trailing_zeros() & 3) as usize]);
             m &= m - 1;
         }
-        if ok {
-            return Ok(());
-        }
-        self.table_id_error(t)
+        ok
     }
 
     /// The error for the first invalid ID, in Go's order of checks.

@@ -204,18 +204,21 @@ impl<'a> V2Reader<'a> {
     #[inline]
     fn finish_events(&mut self, start: usize) -> Result<()> {
         let table = self.gen.as_ref().map_or(&self.empty_table, |g| &g.table);
-        for i in start..self.order.queue.len() {
-            let ev = &mut self.order.queue[i];
-            if let Err(msg) = ev.validate_table_ids(table) {
-                self.order.queue.truncate(i);
+        let mut last_ts = self.last_ts;
+        for (i, ev) in self.order.queue[start..].iter_mut().enumerate() {
+            if !ev.table_ids_valid(table) {
+                let msg = ev.validate_table_ids(table).err().unwrap_or_default();
+                self.last_ts = last_ts;
+                self.order.queue.truncate(start + i);
                 self.done = true;
                 return Err(TraceError::new(msg));
             }
-            if ev.time <= self.last_ts {
-                ev.time = self.last_ts.wrapping_add(1); // Go's int64 arithmetic wraps
+            if ev.time <= last_ts {
+                ev.time = last_ts.wrapping_add(1); // Go's int64 arithmetic wraps
             }
-            self.last_ts = ev.time;
+            last_ts = ev.time;
         }
+        self.last_ts = last_ts;
         Ok(())
     }
 
