@@ -3,14 +3,18 @@
 //! progress, honour cancellation, and turn every failure into one line
 //! naming the file.
 
-use crate::analysis::gclog::{GcLog, GcLogBuilder};
-use crate::analysis::summary::{Summarizer, Summary};
-use crate::model::{Loss, ModelBuilder, Trace};
+mod pipeline;
+
+use crate::analysis::gclog::GcLog;
+use crate::analysis::summary::{CompactSummary, Summary};
+use crate::model::{Loss, Trace};
 use crate::trace::header::Header;
-use crate::trace::source::EventReader;
+use crate::trace::source::{EventReader, CHUNK_EVENTS};
+use crate::trace::EventType;
 use std::fmt;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
+use std::sync::OnceLock;
 use std::time::Instant;
 
 /// Phases of a load, for progress displays.
@@ -101,12 +105,25 @@ pub struct LoadedTrace {
     pub name: String,
     /// The model.
     pub trace: Trace,
-    /// Go's goroutine analysis.
-    pub summary: Summary,
+    /// Go's goroutine analysis, compact (see [`LoadedTrace::summary`]).
+    pub goroutine_analysis: CompactSummary,
+    /// The analysis as a [`Summary`], made on first use.
+    summary: OnceLock<Summary>,
     /// What minimum mutator utilization needs.
     pub gc_log: GcLog,
     /// Wall time of the load.
     pub load_ms: f64,
+}
+
+impl LoadedTrace {
+    /// Go's goroutine analysis. Computed during the load and kept compact
+    /// (about 100 bytes per goroutine); this expands it into the
+    /// [`Summary`] structure (names as `String`s, maps as `Vec`s: about 270
+    /// bytes per goroutine) the first time it is asked for.
+    pub fn summary(&self) -> &Summary {
+        self.summary
+            .get_or_init(|| self.goroutine_analysis.expand())
+    }
 }
 
 /// Loads a trace file.
@@ -135,7 +152,18 @@ pub fn load_path(
     let map =
         unsafe { memmap2::Mmap::map(&file) }.map_err(|e| err(format!("cannot map file: {e}")))?;
     let _ = map.advise(memmap2::Advice::Sequential);
-    load_bytes(&name, &map, progress, cancel)
+    // Pages of the file count in our resident memory until we drop them:
+    // drop each part once it is read (the reader never looks back).
+    let release = |start: usize, end: usize| {
+        // SAFETY: `map` is a read-only, shared mapping of a file. DONTNEED
+        // only drops this process's references to the pages; any later
+        // read of them faults the same bytes back in from the file (or the
+        // page cache), so no data anyone holds changes.
+        let _ = unsafe {
+            map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start)
+        };
+    };
+    load_data(&name, &map, progress, cancel, &release)
 }
 
 fn io_message(e: &std::io::Error) -> String {
@@ -147,11 +175,30 @@ fn io_message(e: &std::io::Error) -> String {
 }
 
 /// Loads a trace held in memory; `name` is used in messages.
+///
+/// The events are read and ordered on the calling thread and handed, a
+/// chunk at a time, to two threads: one builds the model, the other the
+/// goroutine analysis and the GC log (see [`pipeline`]).
 pub fn load_bytes(
     name: &str,
     data: &[u8],
     progress: &Progress,
     cancel: &AtomicBool,
+) -> Result<LoadedTrace, LoadError> {
+    load_data(name, data, progress, cancel, &|_, _| {})
+}
+
+/// Bytes of the file read between two calls of the page release callback.
+const RELEASE_STEP: usize = 4 << 20;
+
+/// [`load_bytes`], calling `release(start, end)` for byte ranges of `data`
+/// that will not be read again.
+fn load_data(
+    name: &str,
+    data: &[u8],
+    progress: &Progress,
+    cancel: &AtomicBool,
+    release: &dyn Fn(usize, usize),
 ) -> Result<LoadedTrace, LoadError> {
     let start = Instant::now();
     let err = |m: String| LoadError {
@@ -164,81 +211,91 @@ pub fn load_bytes(
     progress.set_phase(LoadPhase::Decoding);
     let (header, mut reader) = EventReader::new(data).map_err(|e| err(e.to_string()))?;
     progress.set_phase(LoadPhase::Building);
-    let mut builder = ModelBuilder::new(1);
-    let mut summarizer = Summarizer::new();
-    let mut gc_log = GcLogBuilder::default();
-    let mut n: u64 = 0;
-    let mut real_events: u64 = 0;
-    let mut failure = None;
-    loop {
-        match reader.next_event() {
-            Ok(Some(ev)) => {
-                reader.with_table(|t| {
-                    builder.event(&ev, t);
-                    summarizer.event(&ev, t);
-                    gc_log.event(&ev, t);
-                });
-                n += 1;
-                if ev.typ != crate::trace::EventType::SYNC_EVENT {
-                    real_events += 1;
-                }
-                if n % 65536 == 0 {
-                    if cancel.load(Ordering::Relaxed) {
-                        return Err(err("loading cancelled".into()));
-                    }
-                    progress.events.store(n, Ordering::Relaxed);
-                    progress.bytes_done.store(
-                        (header.len + reader.consumed_bytes()) as u64,
-                        Ordering::Relaxed,
-                    );
-                }
+    // Everything but the event batches is decoded into tables by now; the
+    // event batches are read generation after generation.
+    release(0, data.len());
+    let mut released = header.len;
+    let version = version_name(&header);
+    let out = pipeline::run(|sink| {
+        let mut chunk = Vec::new();
+        let mut n: u64 = 0;
+        let mut real_events: u64 = 0;
+        let mut failure = None;
+        loop {
+            sink.recycle(&mut chunk);
+            let res = reader.read_chunk(&mut chunk, CHUNK_EVENTS);
+            let got = chunk.len() as u64;
+            n += got;
+            real_events += chunk
+                .iter()
+                .filter(|e| e.typ != EventType::SYNC_EVENT)
+                .count() as u64;
+            if got > 0 {
+                sink.send(reader.table(), std::mem::take(&mut chunk));
             }
-            Ok(None) => break,
-            Err(e) => {
+            if let Err(e) = res {
                 failure = Some(e);
                 break;
             }
+            if got == 0 {
+                break;
+            }
+            if cancel.load(Ordering::Relaxed) {
+                return Err(err("loading cancelled".into()));
+            }
+            progress.events.store(n, Ordering::Relaxed);
+            progress.bytes_done.store(
+                (header.len + reader.consumed_bytes()) as u64,
+                Ordering::Relaxed,
+            );
+            let done = (header.len + reader.completed_bytes()).min(data.len());
+            if done >= released + RELEASE_STEP {
+                release(released, done);
+                released = done;
+            }
         }
-    }
-    progress.events.store(n, Ordering::Relaxed);
-    if failure.is_none() && real_events == 0 {
-        return Err(err("the trace contains no events".into()));
-    }
-    if failure.is_none() {
-        if let Some(tail) = reader.unread_tail() {
-            failure = Some(crate::trace::TraceError::new(format!(
-                "incomplete generation at the end ({tail} bytes); trace likely truncated"
-            )));
-        } else if let Some(msg) = reader.truncation() {
-            failure = Some(crate::trace::TraceError::new(msg));
+        progress.events.store(n, Ordering::Relaxed);
+        if failure.is_none() && real_events == 0 {
+            return Err(err("the trace contains no events".into()));
         }
-    }
-    if let Some(e) = failure {
-        if real_events == 0 {
-            return Err(err(e.to_string()));
+        if failure.is_none() {
+            if let Some(tail) = reader.unread_tail() {
+                failure = Some(crate::trace::TraceError::new(format!(
+                    "incomplete generation at the end ({tail} bytes); trace likely truncated"
+                )));
+            } else if let Some(msg) = reader.truncation() {
+                failure = Some(crate::trace::TraceError::new(msg));
+            }
         }
-        let kept = header.len + reader.completed_bytes();
-        builder.set_loss(Loss {
-            message: first_line(&e.to_string()),
-            bytes_lost: (data.len() - kept.min(data.len())) as u64,
-        });
-    }
-    progress.set_phase(LoadPhase::Finishing);
-    let trace = builder.finish(
-        version_name(&header),
-        data.len() as u64,
-        reader.generations(),
-    );
-    let summary = summarizer.finish();
+        let mut loss = None;
+        if let Some(e) = failure {
+            if real_events == 0 {
+                return Err(err(e.to_string()));
+            }
+            let kept = header.len + reader.completed_bytes();
+            loss = Some(Loss {
+                message: first_line(&e.to_string()),
+                bytes_lost: (data.len() - kept.min(data.len())) as u64,
+            });
+        }
+        progress.set_phase(LoadPhase::Finishing);
+        Ok(pipeline::End {
+            version: version.clone(),
+            file_bytes: data.len() as u64,
+            generations: reader.generations(),
+            loss,
+        })
+    })?;
     progress
         .bytes_done
         .store(data.len() as u64, Ordering::Relaxed);
     progress.set_phase(LoadPhase::Done);
     Ok(LoadedTrace {
         name: name.to_string(),
-        trace,
-        summary,
-        gc_log: gc_log.finish(),
+        trace: out.trace,
+        goroutine_analysis: out.summary,
+        summary: OnceLock::new(),
+        gc_log: out.gc_log,
         load_ms: start.elapsed().as_secs_f64() * 1e3,
     })
 }
@@ -249,4 +306,31 @@ fn version_name(h: &Header) -> String {
 
 fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or("").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stall_trace() -> Vec<u8> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/traces/stall_go127.trace");
+        std::fs::read(path).expect("committed trace")
+    }
+
+    #[test]
+    fn cancelling_stops_the_load_and_its_threads() {
+        let data = stall_trace();
+        let err = load_bytes("stall", &data, &Progress::default(), &AtomicBool::new(true)).unwrap_err();
+        assert_eq!(err.to_string(), "stall: loading cancelled");
+    }
+
+    #[test]
+    fn the_summary_is_expanded_once_on_demand() {
+        let data = stall_trace();
+        let l = load_bytes("stall", &data, &Progress::default(), &AtomicBool::new(false)).expect("load");
+        let n = l.goroutine_analysis.goroutine_count();
+        assert!(n > 10_000);
+        assert_eq!(l.summary().goroutines.len(), n);
+        assert!(std::ptr::eq(l.summary(), l.summary()));
+    }
 }

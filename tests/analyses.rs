@@ -19,7 +19,7 @@ fn load(name: &str) -> LoadedTrace {
 #[test]
 fn goroutine_groups_show_the_stalled_streams() {
     let l = load("stall_go127.trace");
-    let table = group_table(&l.summary);
+    let table = group_table(l.summary());
     let g = table
         .groups
         .iter()
@@ -29,14 +29,14 @@ fn goroutine_groups_show_the_stalled_streams() {
     let select = table
         .columns
         .iter()
-        .position(|c| matches!(c, Column::Block(k) if l.summary.name(*k) == "select"))
+        .position(|c| matches!(c, Column::Block(k) if l.summary().name(*k) == "select"))
         .expect("select column");
     // Four stalled streams waited about a second each.
     assert!(g.totals[select] > 3_500_000_000, "select block {}", g.totals[select]);
     assert!(g.quantiles[select][3] > 900_000_000, "max select wait {}", g.quantiles[select][3]);
     for (c, q) in g.quantiles.iter().enumerate() {
         assert!(q[0] <= q[1] && q[1] <= q[2] && q[2] <= q[3], "column {c}: {q:?}");
-        let sum: i64 = g.members.iter().map(|&m| table.columns[c].value(&l.summary.goroutines[m].stats)).sum();
+        let sum: i64 = g.members.iter().map(|&m| table.columns[c].value(&l.summary().goroutines[m].stats)).sum();
         assert_eq!(sum, g.totals[c]);
     }
 }
@@ -50,7 +50,7 @@ fn range_summary_covers_the_range() {
     // Over the whole trace, lane-based times agree with the goroutine
     // analysis (which counts from generation starts) to within a few µs per goroutine.
     let ours: i64 = s.goroutines.iter().map(|g| g.stats.exec_ns).sum();
-    let go: i64 = l.summary.goroutines.iter().map(|g| g.stats.exec_ns).sum();
+    let go: i64 = l.summary().goroutines.iter().map(|g| g.stats.exec_ns).sum();
     assert!((ours - go).abs() < 1_000_000, "exec ours {ours} go {go}");
     // A window in the middle: every state total fits in the window.
     let mid = t0 + (t1 - t0) / 2;

@@ -4,178 +4,18 @@
 //! syscall time, special ranges, user regions and tasks. Time arithmetic
 //! wraps, as Go's int64 arithmetic does on absurd timestamps.
 
+mod compact;
+mod types;
+
+pub use compact::CompactSummary;
+use types::add;
+pub use types::{ExecStats, GoroutineSummary, NameId, RegionSummary, Summary, TaskSummary};
+use compact::{CStats, GRec, Kvs, Map, NIL};
+use crate::model::index::IdIndex;
 use crate::trace::event::{Event, EventKind, RangeScope, Resource};
 use crate::trace::ids::{GoState, ProcState};
-use crate::trace::{EvTable, Time};
+use crate::trace::{EvTable, EventType, Time};
 use rustc_hash::{FxHashMap, FxHashSet};
-
-/// Index of a name (block reason or range name) in [`Summary::names`].
-pub type NameId = u16;
-
-/// Time a goroutine (or a region of it) spent in each state.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ExecStats {
-    /// Running.
-    pub exec_ns: i64,
-    /// Runnable (and waiting for a P after a blocking syscall).
-    pub sched_wait_ns: i64,
-    /// In syscalls.
-    pub syscall_ns: i64,
-    /// In syscalls after losing the P.
-    pub syscall_block_ns: i64,
-    /// Lifetime within the trace.
-    pub total_ns: i64,
-    /// Blocked, by reason.
-    pub block_ns: Vec<(NameId, i64)>,
-    /// In special ranges (GC mark assist, sweep, STW...), by range name.
-    pub range_ns: Vec<(NameId, i64)>,
-}
-
-fn add(v: &mut Vec<(NameId, i64)>, k: NameId, d: i64) {
-    match v.iter_mut().find(|(n, _)| *n == k) {
-        Some((_, x)) => *x = x.wrapping_add(d),
-        None => v.push((k, d)),
-    }
-}
-
-fn get(v: &[(NameId, i64)], k: NameId) -> i64 {
-    v.iter().find(|(n, _)| *n == k).map_or(0, |x| x.1)
-}
-
-impl ExecStats {
-    /// Total blocked time.
-    pub fn block_total_ns(&self) -> i64 {
-        self.block_ns.iter().fold(0i64, |a, x| a.wrapping_add(x.1))
-    }
-
-    /// Time not accounted for by any state (Go's `UnknownTime`).
-    pub fn unknown_ns(&self) -> i64 {
-        let sum = self
-            .exec_ns
-            .wrapping_add(self.sched_wait_ns)
-            .wrapping_add(self.syscall_ns)
-            .wrapping_add(self.syscall_block_ns)
-            .wrapping_add(self.block_total_ns());
-        self.total_ns.wrapping_sub(sum).max(0)
-    }
-
-    /// Go's `sub`: self - v over the keys of self.
-    fn sub(&self, v: &ExecStats) -> ExecStats {
-        let mut r = self.clone();
-        r.exec_ns = r.exec_ns.wrapping_sub(v.exec_ns);
-        r.sched_wait_ns = r.sched_wait_ns.wrapping_sub(v.sched_wait_ns);
-        for (k, x) in &mut r.block_ns {
-            *x = x.wrapping_sub(get(&v.block_ns, *k));
-        }
-        r.syscall_ns = r.syscall_ns.wrapping_sub(v.syscall_ns);
-        r.syscall_block_ns = r.syscall_block_ns.wrapping_sub(v.syscall_block_ns);
-        r.total_ns = r.total_ns.wrapping_sub(v.total_ns);
-        for (k, x) in &mut r.range_ns {
-            *x = x.wrapping_sub(get(&v.range_ns, *k));
-        }
-        r
-    }
-}
-
-/// A user region's summary.
-#[derive(Debug, Clone)]
-pub struct RegionSummary {
-    /// Task ID.
-    pub task: u64,
-    /// Region type.
-    pub name: String,
-    /// Goroutine ID.
-    pub goroutine: i64,
-    /// Start time, if the begin was in the trace.
-    pub start: Option<Time>,
-    /// End time, if the region ended (or its goroutine did).
-    pub end: Option<Time>,
-    /// What its goroutine did during the region.
-    pub stats: ExecStats,
-}
-
-/// A goroutine's summary.
-#[derive(Debug, Clone)]
-pub struct GoroutineSummary {
-    /// Goroutine ID.
-    pub id: i64,
-    /// Start function (Go's rule).
-    pub name: String,
-    /// PC of the start function's frame.
-    pub pc: u64,
-    /// Creation (or first-seen generation start) time.
-    pub creation: Time,
-    /// First time it ran (0 if never).
-    pub start: Time,
-    /// Exit time (0 if it did not exit).
-    pub end: Time,
-    /// Its completed regions (indexes into [`Summary::regions`]), by start time.
-    pub regions: Vec<u32>,
-    /// Time by state.
-    pub stats: ExecStats,
-}
-
-/// A user task's summary.
-#[derive(Debug, Clone, Default)]
-pub struct TaskSummary {
-    /// Task ID.
-    pub id: u64,
-    /// Task type.
-    pub name: String,
-    /// Parent task ID, if known.
-    pub parent: Option<u64>,
-    /// Child task IDs.
-    pub children: Vec<u64>,
-    /// Begin time, if seen.
-    pub start: Option<Time>,
-    /// End time, if seen.
-    pub end: Option<Time>,
-    /// Goroutine IDs that began / ended it.
-    pub start_g: i64,
-    /// Goroutine that ended it.
-    pub end_g: i64,
-    /// Log count.
-    pub logs: usize,
-    /// Its regions (indexes into [`Summary::regions`]).
-    pub regions: Vec<u32>,
-    /// Goroutine IDs involved.
-    pub goroutines: Vec<i64>,
-}
-
-impl TaskSummary {
-    /// Both begin and end were seen.
-    pub fn complete(&self) -> bool {
-        self.start.is_some() && self.end.is_some()
-    }
-}
-
-/// The finished analysis.
-#[derive(Debug, Clone, Default)]
-pub struct Summary {
-    /// Reason and range names.
-    pub names: Vec<String>,
-    /// Goroutines, sorted by ID.
-    pub goroutines: Vec<GoroutineSummary>,
-    /// All regions.
-    pub regions: Vec<RegionSummary>,
-    /// Tasks, sorted by ID.
-    pub tasks: Vec<TaskSummary>,
-}
-
-impl Summary {
-    /// The name of a reason/range.
-    pub fn name(&self, id: NameId) -> &str {
-        &self.names[id as usize]
-    }
-
-    /// The summary of goroutine `id`.
-    pub fn goroutine(&self, id: i64) -> Option<&GoroutineSummary> {
-        self.goroutines
-            .binary_search_by_key(&id, |g| g.id)
-            .ok()
-            .map(|i| &self.goroutines[i])
-    }
-}
 
 /// In-flight state of a live goroutine (Go's `goroutineSummary`).
 #[derive(Default)]
@@ -191,9 +31,29 @@ struct Pending {
     active_regions: Vec<u32>,
 }
 
-struct GBuild {
-    sum: GoroutineSummary,
-    pending: Option<Box<Pending>>,
+impl Pending {
+    /// Back to all zeros, keeping the buffers.
+    fn reset(&mut self) {
+        let mut last_range = std::mem::take(&mut self.last_range);
+        let mut active_regions = std::mem::take(&mut self.active_regions);
+        last_range.clear();
+        active_regions.clear();
+        *self = Pending {
+            last_range,
+            active_regions,
+            ..Pending::default()
+        };
+    }
+}
+
+/// [`Summarizer::reason_ids`] of a string not seen yet.
+const NO_NAME: NameId = NameId::MAX;
+
+/// The in-flight state of `slot`, made (all zeros) if there is none.
+#[inline]
+#[expect(clippy::vec_box, reason = "states move between the spare list and the goroutines' slots without copying")]
+fn pending_of<'a>(spare: &mut Vec<Box<Pending>>, slot: &'a mut Option<Box<Pending>>) -> &'a mut Pending {
+    slot.get_or_insert_with(|| spare.pop().unwrap_or_default())
 }
 
 /// Where a region summary lives while building.
@@ -205,8 +65,27 @@ struct RegionBuild {
 pub struct Summarizer {
     names: Vec<String>,
     name_ids: FxHashMap<String, NameId>,
-    gs: Vec<GBuild>,
-    g_index: FxHashMap<i64, u32>,
+    /// Goroutines, in order of first appearance.
+    gs: Vec<GRec>,
+    /// Their block and range times.
+    kvs: Kvs,
+    /// Start function names (0 is "").
+    gnames: Vec<String>,
+    /// Whether each start function name is a system goroutine's.
+    gname_system: Vec<bool>,
+    gname_ids: FxHashMap<String, u32>,
+    /// Name index of each function string ID of the generation.
+    gname_cache: Vec<u32>,
+    /// In-flight state of each goroutine, `None` while it is all zeros (for
+    /// instance once the goroutine has ended): only goroutines with
+    /// something in flight hold one, recycled through `spare`.
+    pendings: Vec<Option<Box<Pending>>>,
+    g_index: IdIndex,
+    /// Reset in-flight states for reuse.
+    #[expect(clippy::vec_box, reason = "states move between here and `pendings` without copying")]
+    spare: Vec<Box<Pending>>,
+    /// Name ID of each stop/block reason string ID of the generation.
+    reason_ids: Vec<NameId>,
     regions: Vec<RegionBuild>,
     /// Completed region indexes per goroutine (in completion order).
     g_regions: FxHashMap<u32, Vec<u32>>,
@@ -225,6 +104,21 @@ impl Default for Summarizer {
     }
 }
 
+/// Reorders `v` so that `v[k]` becomes the old `v[from[k]]`, in place
+/// (following the permutation's cycles, one swap per element).
+fn permute<T>(v: &mut [T], mut from: Vec<usize>) {
+    for start in 0..v.len() {
+        let mut k = start;
+        while from[k] != start {
+            let next = from[k];
+            v.swap(k, next);
+            from[k] = k;
+            k = next;
+        }
+        from[k] = k;
+    }
+}
+
 fn is_system_goroutine(name: &str) -> bool {
     name.is_empty() || (name != "runtime.main" && name.starts_with("runtime."))
 }
@@ -236,7 +130,15 @@ impl Summarizer {
             names: Vec::new(),
             name_ids: FxHashMap::default(),
             gs: Vec::new(),
-            g_index: FxHashMap::default(),
+            kvs: Kvs::default(),
+            gnames: vec![String::new()],
+            gname_system: vec![is_system_goroutine("")],
+            gname_ids: FxHashMap::default(),
+            gname_cache: Vec::new(),
+            pendings: Vec::new(),
+            g_index: IdIndex::default(),
+            spare: Vec::new(),
+            reason_ids: Vec::new(),
             regions: Vec::new(),
             g_regions: FxHashMap::default(),
             tasks: FxHashMap::default(),
@@ -259,39 +161,85 @@ impl Summarizer {
         id
     }
 
-    fn g(&mut self, id: i64) -> Option<&mut GBuild> {
-        let i = *self.g_index.get(&id)?;
-        Some(&mut self.gs[i as usize])
+    /// The index of the start function name with string ID `func` of the
+    /// generation of `t`.
+    fn gname(&mut self, t: &EvTable, func: u64) -> u32 {
+        if let Some(&n) = self.gname_cache.get(func as usize) {
+            if n != NIL {
+                return n;
+            }
+        }
+        let s = t.string(func);
+        let n = match self.gname_ids.get(s) {
+            Some(&n) => n,
+            None if s.is_empty() => 0,
+            None => {
+                let n = self.gnames.len() as u32;
+                self.gnames.push(s.to_string());
+                self.gname_system.push(is_system_goroutine(s));
+                self.gname_ids.insert(s.to_string(), n);
+                n
+            }
+        };
+        if func < 1 << 20 {
+            let i = func as usize;
+            if i >= self.gname_cache.len() {
+                self.gname_cache.resize(i + 1, NIL);
+            }
+            self.gname_cache[i] = n;
+        }
+        n
+    }
+
+    /// The name ID of the stop or block reason of `ev` (see
+    /// `Event::state_transition`: other transitions have the reason "").
+    fn reason_id(&mut self, ev: &Event, t: &EvTable) -> NameId {
+        let sid = match ev.typ {
+            EventType::GO_STOP | EventType::GO_BLOCK => ev.args[0],
+            _ => 0,
+        };
+        if let Some(&r) = self.reason_ids.get(sid as usize) {
+            if r != NO_NAME {
+                return r;
+            }
+        }
+        let r = self.name_id(t.string(sid));
+        if sid < 1 << 20 {
+            let i = sid as usize;
+            if i >= self.reason_ids.len() {
+                self.reason_ids.resize(i + 1, NO_NAME);
+            }
+            self.reason_ids[i] = r;
+        }
+        r
     }
 
     fn new_g(&mut self, id: i64, creation: Time) -> u32 {
         let i = self.gs.len() as u32;
-        self.gs.push(GBuild {
-            sum: GoroutineSummary {
-                id,
-                name: String::new(),
-                pc: 0,
-                creation,
-                start: 0,
-                end: 0,
-                regions: Vec::new(),
-                stats: ExecStats::default(),
-            },
-            pending: Some(Box::default()),
+        self.gs.push(GRec {
+            id,
+            name: 0,
+            pc: 0,
+            creation,
+            start: 0,
+            end: 0,
+            regions: NIL,
+            stats: CStats::default(),
         });
+        self.pendings.push(None);
         self.g_index.insert(id, i);
         i
     }
 
     /// Go's `snapshotStat`: stats as if the goroutine stopped at `last_ts`.
-    fn snapshot(g: &GBuild, last_ts: Time) -> ExecStats {
-        let mut r = g.sum.stats.clone();
-        let Some(p) = &g.pending else {
+    fn snapshot(g: &GRec, kvs: &Kvs, pending: Option<&Pending>, last_ts: Time) -> ExecStats {
+        let mut r = g.stats.expand(kvs);
+        if g.stats.total_ns == 0 {
+            r.total_ns = last_ts.wrapping_sub(g.creation);
+        }
+        let Some(p) = pending else {
             return r;
         };
-        if g.sum.stats.total_ns == 0 {
-            r.total_ns = last_ts.wrapping_sub(g.sum.creation);
-        }
         if p.last_start != 0 {
             r.exec_ns = r.exec_ns.wrapping_add(last_ts.wrapping_sub(p.last_start));
         }
@@ -317,24 +265,53 @@ impl Summarizer {
     fn finalize(&mut self, gi: u32, last_ts: Time, trigger: Option<Time>) {
         let g = &mut self.gs[gi as usize];
         if let Some(t) = trigger {
-            g.sum.end = t;
+            g.end = t;
         }
-        let final_stat = Self::snapshot(g, last_ts);
-        g.sum.stats = final_stat.clone();
-        let active = match &mut g.pending {
-            Some(p) => std::mem::take(&mut p.active_regions),
-            None => Vec::new(),
+        // N.B. the snapshot is applied in place: only the total reads the
+        // stats it changes, and it is updated first.
+        Self::snapshot_in_place(g, &mut self.kvs, self.pendings[gi as usize].as_deref(), last_ts);
+        let Some(mut p) = self.pendings[gi as usize].take() else {
+            return;
         };
-        if !is_system_goroutine(&g.sum.name) {
-            for r in active {
+        if !p.active_regions.is_empty() && !self.gname_system[g.name as usize] {
+            let final_stat = &g.stats.expand(&self.kvs);
+            for &r in &p.active_regions {
                 let reg = &mut self.regions[r as usize].r;
                 reg.end = trigger;
                 reg.stats = final_stat.sub(&reg.stats);
                 self.g_regions.entry(gi).or_default().push(r);
             }
         }
-        if let Some(p) = &mut self.gs[gi as usize].pending {
-            **p = Pending::default();
+        p.reset();
+        self.spare.push(p);
+    }
+
+    /// `g.stats = snapshot(g, last_ts)` without copying the stats.
+    fn snapshot_in_place(g: &mut GRec, kvs: &mut Kvs, pending: Option<&Pending>, last_ts: Time) {
+        let r = &mut g.stats;
+        if r.total_ns == 0 {
+            r.total_ns = last_ts.wrapping_sub(g.creation);
+        }
+        let Some(p) = pending else {
+            return;
+        };
+        if p.last_start != 0 {
+            r.exec_ns = r.exec_ns.wrapping_add(last_ts.wrapping_sub(p.last_start));
+        }
+        if p.last_runnable != 0 {
+            r.sched_wait_ns = r.sched_wait_ns.wrapping_add(last_ts.wrapping_sub(p.last_runnable));
+        }
+        if p.last_block != 0 {
+            kvs.add(&mut r.kv, Map::Block, p.last_block_reason, last_ts.wrapping_sub(p.last_block));
+        }
+        if p.last_syscall != 0 {
+            r.syscall_ns = r.syscall_ns.wrapping_add(last_ts.wrapping_sub(p.last_syscall));
+        }
+        if p.last_syscall_block != 0 {
+            r.sched_wait_ns = r.sched_wait_ns.wrapping_add(last_ts.wrapping_sub(p.last_syscall_block));
+        }
+        for &(name, ts) in &p.last_range {
+            kvs.add(&mut r.kv, Map::Range, name, last_ts.wrapping_sub(ts));
         }
     }
 
@@ -345,7 +322,12 @@ impl Summarizer {
         }
         self.last_ts = ev.time;
         match ev.kind() {
-            EventKind::Sync => self.sync_ts = ev.time,
+            EventKind::Sync => {
+                self.sync_ts = ev.time;
+                // String IDs are per generation.
+                self.reason_ids.clear();
+                self.gname_cache.clear();
+            }
             EventKind::StateTransition => self.transition(ev, t),
             EventKind::RangeBegin | EventKind::RangeActive => self.range_begin(ev, t),
             EventKind::RangeEnd => self.range_end(ev, t),
@@ -375,11 +357,11 @@ impl Summarizer {
                     GoState::Undetermined => {
                         let gi = self.new_g(id, self.sync_ts);
                         let dt = time.wrapping_sub(self.sync_ts);
-                        let reason = self.name_id(st.reason);
-                        let g = &mut self.gs[gi as usize].sum.stats;
+                        let reason = self.reason_id(ev, t);
+                        let g = &mut self.gs[gi as usize].stats;
                         match new {
                             GoState::Running => g.exec_ns = g.exec_ns.wrapping_add(dt),
-                            GoState::Waiting => add(&mut g.block_ns, reason, dt),
+                            GoState::Waiting => self.kvs.add(&mut g.kv, Map::Block, reason, dt),
                             GoState::Runnable => g.sched_wait_ns = g.sched_wait_ns.wrapping_add(dt),
                             GoState::Syscall => {
                                 if ev.ctx.p.is_some() {
@@ -395,8 +377,8 @@ impl Summarizer {
                     GoState::NotExist => {
                         let gi = self.new_g(id, time);
                         // A goroutine created inside a region inherits its task.
-                        let creator_task = self.g_index.get(&ev.ctx.g.0).and_then(|&c| {
-                            let p = self.gs[c as usize].pending.as_ref()?;
+                        let creator_task = self.g_index.get(ev.ctx.g.0).and_then(|c| {
+                            let p = self.pendings[c as usize].as_ref()?;
                             let &r = p.active_regions.last()?;
                             Some(self.regions[r as usize].r.task)
                         });
@@ -412,52 +394,44 @@ impl Summarizer {
                                     stats: ExecStats::default(),
                                 },
                             });
-                            if let Some(p) = &mut self.gs[gi as usize].pending {
-                                p.active_regions = vec![r];
-                            }
+                            let p = pending_of(&mut self.spare, &mut self.pendings[gi as usize]);
+                            p.active_regions.clear();
+                            p.active_regions.push(r);
                         }
                         gi
                     }
                     _ => {
-                        let Some(&gi) = self.g_index.get(&id) else {
+                        let Some(gi) = self.g_index.get(id) else {
                             return; // N.B. Go would crash here; the trace is inconsistent.
                         };
                         let was_in_syscall;
                         {
                             let g = &mut self.gs[gi as usize];
-                            let Some(p) = g.pending.as_mut() else {
-                                return;
-                            };
-                            let s = &mut g.sum.stats;
+                            let p = pending_of(&mut self.spare, &mut self.pendings[gi as usize]);
+                            let s = &mut g.stats;
                             was_in_syscall = p.last_syscall != 0;
                             match old {
                                 GoState::Running => {
                                     s.exec_ns = s.exec_ns.wrapping_add(time.wrapping_sub(p.last_start));
                                     p.last_start = 0;
                                 }
-                                GoState::Waiting => {
-                                    if p.last_block != 0 {
-                                        add(&mut s.block_ns, p.last_block_reason, time.wrapping_sub(p.last_block));
-                                        p.last_block = 0;
-                                    }
+                                GoState::Waiting if p.last_block != 0 => {
+                                    self.kvs.add(&mut s.kv, Map::Block, p.last_block_reason, time.wrapping_sub(p.last_block));
+                                    p.last_block = 0;
                                 }
-                                GoState::Runnable => {
-                                    if p.last_runnable != 0 {
-                                        s.sched_wait_ns = s.sched_wait_ns.wrapping_add(time.wrapping_sub(p.last_runnable));
-                                        p.last_runnable = 0;
-                                    }
+                                GoState::Runnable if p.last_runnable != 0 => {
+                                    s.sched_wait_ns = s.sched_wait_ns.wrapping_add(time.wrapping_sub(p.last_runnable));
+                                    p.last_runnable = 0;
                                 }
-                                GoState::Syscall => {
-                                    if p.last_syscall != 0 {
-                                        if p.last_syscall_block != 0 {
-                                            s.syscall_block_ns = s.syscall_block_ns.wrapping_add(time.wrapping_sub(p.last_syscall_block));
-                                            s.syscall_ns = s.syscall_ns.wrapping_add(p.last_syscall_block.wrapping_sub(p.last_syscall));
-                                        } else {
-                                            s.syscall_ns = s.syscall_ns.wrapping_add(time.wrapping_sub(p.last_syscall));
-                                        }
-                                        p.last_syscall = 0;
-                                        p.last_syscall_block = 0;
+                                GoState::Syscall if p.last_syscall != 0 => {
+                                    if p.last_syscall_block != 0 {
+                                        s.syscall_block_ns = s.syscall_block_ns.wrapping_add(time.wrapping_sub(p.last_syscall_block));
+                                        s.syscall_ns = s.syscall_ns.wrapping_add(p.last_syscall_block.wrapping_sub(p.last_syscall));
+                                    } else {
+                                        s.syscall_ns = s.syscall_ns.wrapping_add(time.wrapping_sub(p.last_syscall));
                                     }
+                                    p.last_syscall = 0;
+                                    p.last_syscall_block = 0;
                                 }
                                 _ => {}
                             }
@@ -470,42 +444,37 @@ impl Summarizer {
                         gi
                     }
                 };
-                let g = &mut self.gs[gi as usize];
-                if g.sum.name.is_empty() {
+                if self.gs[gi as usize].name == 0 {
                     if let Some(&pc) = t.stack(st.stack).last() {
                         let f = t.frame(pc);
-                        g.sum.pc = f.pc;
-                        g.sum.name = t.string(f.func).to_string();
+                        let name = self.gname(t, f.func);
+                        let g = &mut self.gs[gi as usize];
+                        g.pc = f.pc;
+                        g.name = name;
                     }
                 }
+                let g = &mut self.gs[gi as usize];
                 match new {
                     GoState::Running => {
-                        if let Some(p) = &mut g.pending {
-                            p.last_start = time;
-                        }
-                        if g.sum.start == 0 {
-                            g.sum.start = time;
+                        pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_start = time;
+                        if g.start == 0 {
+                            g.start = time;
                         }
                     }
                     GoState::Runnable => {
-                        if let Some(p) = &mut g.pending {
-                            p.last_runnable = time;
-                        }
+                        pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_runnable = time;
                     }
                     GoState::Waiting if st.reason != "forever" => {
-                        let reason = self.name_id(st.reason);
-                        if let Some(p) = &mut self.gs[gi as usize].pending {
-                            p.last_block = time;
-                            p.last_block_reason = reason;
-                        }
+                        let reason = self.reason_id(ev, t);
+                        let p = pending_of(&mut self.spare, &mut self.pendings[gi as usize]);
+                        p.last_block = time;
+                        p.last_block_reason = reason;
                     }
                     GoState::Waiting | GoState::NotExist => self.finalize(gi, time, Some(time)),
                     GoState::Syscall => {
                         self.syscalling_p.insert(ev.ctx.p.0, id);
                         self.syscalling_g.insert(id, ev.ctx.p.0);
-                        if let Some(p) = &mut g.pending {
-                            p.last_syscall = time;
-                        }
+                        pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_syscall = time;
                     }
                     GoState::Undetermined => {}
                 }
@@ -513,10 +482,8 @@ impl Summarizer {
             Resource::Proc(id) => {
                 if st.proc_from != st.proc_to && st.proc_to == ProcState::Idle {
                     if let Some(gid) = self.syscalling_p.remove(&id.0) {
-                        if let Some(g) = self.g(gid) {
-                            if let Some(p) = &mut g.pending {
-                                p.last_syscall_block = time;
-                            }
+                        if let Some(gi) = self.g_index.get(gid) {
+                            pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_syscall_block = time;
                         }
                     }
                 }
@@ -529,7 +496,7 @@ impl Summarizer {
         let gid = match r.scope {
             RangeScope::Goroutine(g) => g.0,
             RangeScope::Proc(p) => {
-                if !self.g_index.contains_key(&ev.ctx.g.0) {
+                if self.g_index.get(ev.ctx.g.0).is_none() {
                     return;
                 }
                 let name = self.name_id(&r.name);
@@ -541,17 +508,16 @@ impl Summarizer {
         let name = self.name_id(&r.name);
         let active = ev.kind() == EventKind::RangeActive;
         let sync_ts = self.sync_ts;
-        let Some(g) = self.g(gid) else {
+        let Some(gi) = self.g_index.get(gid) else {
             return;
         };
-        let (Some(p), stats) = (g.pending.as_mut(), &mut g.sum.stats) else {
-            return;
-        };
+        let g = &mut self.gs[gi as usize];
+        let (p, stats) = (pending_of(&mut self.spare, &mut self.pendings[gi as usize]), &mut g.stats);
         let slot = p.last_range.iter().position(|x| x.0 == name);
         if active {
             if let Some(i) = slot {
                 if p.last_range[i].1 != 0 {
-                    add(&mut stats.range_ns, name, sync_ts.wrapping_sub(p.last_range[i].1));
+                    self.kvs.add(&mut stats.kv, Map::Range, name, sync_ts.wrapping_sub(p.last_range[i].1));
                 }
                 p.last_range[i].1 = sync_ts;
             } else {
@@ -575,12 +541,11 @@ impl Summarizer {
             },
             RangeScope::None => return,
         };
-        let Some(g) = self.g(gid) else {
+        let Some(gi) = self.g_index.get(gid) else {
             return;
         };
-        let (Some(p), stats) = (g.pending.as_mut(), &mut g.sum.stats) else {
-            return;
-        };
+        let g = &mut self.gs[gi as usize];
+        let (p, stats) = (pending_of(&mut self.spare, &mut self.pendings[gi as usize]), &mut g.stats);
         let Some(i) = p.last_range.iter().position(|x| x.0 == name) else {
             return;
         };
@@ -588,16 +553,16 @@ impl Summarizer {
         if ts == 0 {
             return;
         }
-        add(&mut stats.range_ns, name, ev.time.wrapping_sub(ts));
+        self.kvs.add(&mut stats.kv, Map::Range, name, ev.time.wrapping_sub(ts));
         p.last_range.swap_remove(i);
     }
 
     fn region_begin(&mut self, ev: &Event, t: &EvTable) {
         let (task, name) = ev.region(t);
-        let Some(&gi) = self.g_index.get(&ev.ctx.g.0) else {
+        let Some(gi) = self.g_index.get(ev.ctx.g.0) else {
             return;
         };
-        let snap = Self::snapshot(&self.gs[gi as usize], ev.time);
+        let snap = Self::snapshot(&self.gs[gi as usize], &self.kvs, self.pendings[gi as usize].as_deref(), ev.time);
         let r = self.regions.len() as u32;
         self.regions.push(RegionBuild {
             r: RegionSummary {
@@ -609,9 +574,9 @@ impl Summarizer {
                 stats: snap,
             },
         });
-        if let Some(p) = &mut self.gs[gi as usize].pending {
-            p.active_regions.push(r);
-        }
+        pending_of(&mut self.spare, &mut self.pendings[gi as usize])
+            .active_regions
+            .push(r);
         let gid = ev.ctx.g.0;
         self.task_mut(task.0).regions.push(r);
         self.task_goroutine(task.0, gid);
@@ -619,12 +584,11 @@ impl Summarizer {
 
     fn region_end(&mut self, ev: &Event, t: &EvTable) {
         let (task, name) = ev.region(t);
-        let Some(&gi) = self.g_index.get(&ev.ctx.g.0) else {
+        let Some(gi) = self.g_index.get(ev.ctx.g.0) else {
             return;
         };
         let gid = ev.ctx.g.0;
-        let popped = self.gs[gi as usize]
-            .pending
+        let popped = self.pendings[gi as usize]
             .as_mut()
             .and_then(|p| p.active_regions.pop());
         let r = match popped {
@@ -646,7 +610,7 @@ impl Summarizer {
                 r
             }
         };
-        let snap = Self::snapshot(&self.gs[gi as usize], ev.time);
+        let snap = Self::snapshot(&self.gs[gi as usize], &self.kvs, self.pendings[gi as usize].as_deref(), ev.time);
         let reg = &mut self.regions[r as usize].r;
         reg.stats = snap.sub(&reg.stats);
         reg.end = Some(ev.time);
@@ -688,21 +652,32 @@ impl Summarizer {
     }
 
     /// Finishes every goroutine at the last event and returns the summary.
-    pub fn finish(mut self) -> Summary {
+    pub fn finish(self) -> Summary {
+        self.finish_compact().expand()
+    }
+
+    /// Finishes every goroutine at the last event and returns the analysis
+    /// in compact form (see [`CompactSummary`]).
+    pub fn finish_compact(mut self) -> CompactSummary {
         for gi in 0..self.gs.len() as u32 {
             let last = self.last_ts;
             self.finalize(gi, last, None);
         }
         let regions: Vec<RegionSummary> = self.regions.into_iter().map(|r| r.r).collect();
-        let mut goroutines: Vec<GoroutineSummary> = Vec::with_capacity(self.gs.len());
-        for (gi, mut g) in self.gs.into_iter().enumerate() {
-            let mut ids = self.g_regions.remove(&(gi as u32)).unwrap_or_default();
+        let mut region_lists = Vec::with_capacity(self.g_regions.len());
+        for (gi, mut ids) in self.g_regions {
             // Go sorts with unknown starts first, then by start time.
             ids.sort_by_key(|&r| regions[r as usize].start.map_or((0, 0), |s| (1, s)));
-            g.sum.regions = ids;
-            goroutines.push(g.sum);
+            self.gs[gi as usize].regions = region_lists.len() as u32;
+            region_lists.push(ids);
         }
-        goroutines.sort_by_key(|g| g.id);
+        // Sorted by ID (then by first appearance), in place.
+        let mut gs = self.gs;
+        let mut order: Vec<(i64, u32)> = gs.iter().enumerate().map(|(i, g)| (g.id, i as u32)).collect();
+        if !order.is_sorted() {
+            order.sort_unstable();
+            permute(&mut gs, order.into_iter().map(|(_, i)| i as usize).collect());
+        }
         let mut tasks: Vec<TaskSummary> = self.tasks.into_values().collect();
         for t in &mut tasks {
             let mut gs: Vec<i64> = self.task_gs.remove(&t.id).unwrap_or_default().into_iter().collect();
@@ -710,11 +685,29 @@ impl Summarizer {
             t.goroutines = gs;
         }
         tasks.sort_by_key(|t| t.id);
-        Summary {
+        CompactSummary {
             names: self.names,
-            goroutines,
+            gnames: self.gnames,
+            gs,
+            kvs: self.kvs,
+            region_lists,
             regions,
             tasks,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+
+    #[test]
+    fn permute_follows_cycles() {
+        let mut v = vec!['a', 'b', 'c', 'd', 'e'];
+        permute(&mut v, vec![3, 0, 4, 1, 2]);
+        assert_eq!(v, vec!['d', 'a', 'e', 'b', 'c']);
+        let mut w = vec![1, 2, 3];
+        permute(&mut w, vec![0, 1, 2]);
+        assert_eq!(w, vec![1, 2, 3]);
     }
 }

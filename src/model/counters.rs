@@ -20,6 +20,9 @@ pub struct CounterSeries {
     pub max: Vec<f64>,
     /// Value at the end of the bucket.
     pub last: Vec<f64>,
+    /// End of the last point's bucket when its time is not negative (a
+    /// time from the last point's to this is in its bucket), else `Time::MIN`.
+    last_bucket_end: Time,
 }
 
 impl CounterSeries {
@@ -35,58 +38,97 @@ impl CounterSeries {
             min: Vec::new(),
             max: Vec::new(),
             last: Vec::new(),
+            last_bucket_end: Time::MIN,
         }
     }
 
-    /// Records that the value became `v` at time `t` (non-decreasing times).
-    pub fn set(&mut self, t: Time, v: f64) {
-        if let Some(&lt) = self.time.last() {
-            let i = self.time.len() - 1;
-            if self.last[i] == v {
-                return;
-            }
-            if t / self.bucket_ns == lt / self.bucket_ns {
-                self.min[i] = self.min[i].min(v);
-                self.max[i] = self.max[i].max(v);
-                self.last[i] = v;
-                return;
-            }
-            self.time.push(t);
-            self.min.push(v);
-            self.max.push(v);
-            self.last.push(v);
-            if self.time.len() > Self::MAX_POINTS {
-                self.coarsen();
-            }
+    /// Appends a point (and notes where its bucket ends).
+    #[inline]
+    fn push_point(&mut self, t: Time, min: f64, max: f64, last: f64) {
+        self.time.push(t);
+        self.min.push(min);
+        self.max.push(max);
+        self.last.push(last);
+        self.note_bucket_end(t);
+    }
+
+    fn note_bucket_end(&mut self, t: Time) {
+        self.last_bucket_end = if t >= 0 {
+            (t / self.bucket_ns).saturating_add(1).saturating_mul(self.bucket_ns)
         } else {
-            self.time.push(t);
-            self.min.push(v);
-            self.max.push(v);
-            self.last.push(v);
+            Time::MIN
+        };
+    }
+
+    /// Records that the value became `v` at time `t` (non-decreasing times).
+    #[inline]
+    pub fn set(&mut self, t: Time, v: f64) {
+        let (Some(&lt), Some(last)) = (self.time.last(), self.last.last_mut()) else {
+            self.push_point(t, v, v, v);
+            return;
+        };
+        let prev = *last;
+        if prev == v {
+            return;
+        }
+        let same_bucket = (lt <= t && t < self.last_bucket_end) || t / self.bucket_ns == lt / self.bucket_ns;
+        if same_bucket {
+            // N.B. values are counts, never NaN: plain comparisons are
+            // `f64::min` and `f64::max`.
+            *last = v;
+            if let Some(m) = self.min.last_mut() {
+                if v < *m {
+                    *m = v;
+                }
+            }
+            if let Some(m) = self.max.last_mut() {
+                if v > *m {
+                    *m = v;
+                }
+            }
+            return;
+        }
+        // A new bucket holds only the values set within it.
+        self.push_point(t, v, v, v);
+        if self.time.len() > Self::MAX_POINTS {
+            self.coarsen();
         }
     }
 
     /// Quadruples the bucket width, merging points that now share a bucket.
     fn coarsen(&mut self) {
         self.bucket_ns = self.bucket_ns.saturating_mul(4).max(4);
+        let b = self.bucket_ns;
         let mut w = 0;
+        // End of the bucket of point `w - 1` when its time is not negative
+        // (then a time from it to the end is in the bucket: no division).
+        let mut end = Time::MIN;
         for r in 0..self.time.len() {
-            if w > 0 && self.time[r] / self.bucket_ns == self.time[w - 1] / self.bucket_ns {
+            let (t, wt) = (self.time[r], if w > 0 { self.time[w - 1] } else { 0 });
+            if w > 0 && ((wt <= t && t < end) || t / b == wt / b) {
                 self.min[w - 1] = self.min[w - 1].min(self.min[r]);
                 self.max[w - 1] = self.max[w - 1].max(self.max[r]);
                 self.last[w - 1] = self.last[r];
             } else {
-                self.time[w] = self.time[r];
+                self.time[w] = t;
                 self.min[w] = self.min[r];
                 self.max[w] = self.max[r];
                 self.last[w] = self.last[r];
                 w += 1;
+                end = if t >= 0 {
+                    (t / b).saturating_add(1).saturating_mul(b)
+                } else {
+                    Time::MIN
+                };
             }
         }
         self.time.truncate(w);
         self.min.truncate(w);
         self.max.truncate(w);
         self.last.truncate(w);
+        if let Some(&lt) = self.time.last() {
+            self.note_bucket_end(lt);
+        }
     }
 
     /// Number of stored points.

@@ -94,6 +94,15 @@ impl SpanArena {
         self.stack.push(stack);
     }
 
+    /// Appends spans given as (start, state, reason, stack), column by
+    /// column. The states must be [`GoLaneState`] values.
+    pub(crate) fn extend_from(&mut self, spans: &[(Time, u8, u16, StackId)]) {
+        self.start.extend(spans.iter().map(|s| s.0));
+        self.state.extend(spans.iter().map(|s| GoLaneState::from_u8(s.1) as u8));
+        self.reason.extend(spans.iter().map(|s| s.2));
+        self.stack.extend(spans.iter().map(|s| s.3));
+    }
+
     /// Approximate heap bytes used.
     pub fn heap_bytes(&self) -> usize {
         self.start.capacity() * 8

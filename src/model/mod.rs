@@ -5,6 +5,7 @@
 
 mod build;
 pub mod counters;
+pub mod index;
 pub mod lanes;
 pub mod strings;
 
@@ -14,7 +15,7 @@ pub use lanes::{GoLaneState, IntervalKind, IntervalLane, LaneRange, Span, SpanAr
 pub use strings::{Frame, StackId, StackTable, StrId, StringTable};
 
 use crate::trace::Time;
-use rustc_hash::FxHashMap;
+use index::IdIndex;
 
 /// Index of a goroutine in [`Goroutines`].
 pub type GIdx = u32;
@@ -44,7 +45,7 @@ pub struct Goroutines {
     pub label: Vec<StrId>,
     /// Group (by start function) it belongs to.
     pub group: Vec<u32>,
-    index: FxHashMap<i64, GIdx>,
+    index: IdIndex,
 }
 
 impl Goroutines {
@@ -65,7 +66,7 @@ impl Goroutines {
 
     /// The index of goroutine ID `id`.
     pub fn find(&self, id: i64) -> Option<GIdx> {
-        self.index.get(&id).copied()
+        self.index.get(id)
     }
 }
 

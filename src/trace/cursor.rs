@@ -4,7 +4,7 @@
 use super::batch::BatchRef;
 use super::error::{trace_err, Result};
 use super::ids::{ThreadId, Time};
-use super::spec::{EventType, NUM_SPECS};
+use super::spec::{EventType, NOT_A_TYPE, NOT_TIMED, TIMED_VARINTS};
 use super::table::ClockSync;
 use super::varint::uvarint;
 
@@ -30,6 +30,11 @@ impl Default for EventType {
 pub struct BatchCursor {
     /// The thread.
     pub m: ThreadId,
+    /// The thread's slot in the ordering state, [`NO_SLOT`] until its first
+    /// event is advanced (see [`super::order::Ordering::advance`]).
+    pub m_slot: u32,
+    /// Index of the thread's batch list in the generation.
+    pub thread: u32,
     last_ts: Time,
     idx: usize,
     data_off: usize,
@@ -37,11 +42,17 @@ pub struct BatchCursor {
     pub ev: BaseEvent,
 }
 
+/// [`BatchCursor::m_slot`] before the thread has a slot.
+pub const NO_SLOT: u32 = u32::MAX;
+
 impl BatchCursor {
-    /// A cursor before the first event of thread `m`.
-    pub fn new(m: ThreadId) -> BatchCursor {
+    /// A cursor before the first event of thread `m`, whose batches are
+    /// list `thread` of the generation.
+    pub fn new(m: ThreadId, thread: u32) -> BatchCursor {
         BatchCursor {
             m,
+            m_slot: NO_SLOT,
+            thread,
             last_ts: 0,
             idx: 0,
             data_off: 0,
@@ -50,6 +61,7 @@ impl BatchCursor {
     }
 
     /// Decodes the next event into `self.ev`; false at the end.
+    #[inline]
     pub fn next_event(
         &mut self,
         batches: &[BatchRef],
@@ -77,15 +89,31 @@ impl BatchCursor {
     }
 }
 
+/// Reads an unsigned varint at `*pos` of `b`, moving `*pos` past it.
+#[inline(always)]
+fn read_uvarint(b: &[u8], pos: &mut usize) -> Option<u64> {
+    match b.get(*pos) {
+        Some(&x) if x < 0x80 => {
+            *pos += 1;
+            Some(u64::from(x))
+        }
+        _ => {
+            let (v, n) = uvarint(b.get(*pos..)?)?;
+            *pos += n;
+            Some(v)
+        }
+    }
+}
+
 /// Decodes one timed event at the start of `b` (Go's `readTimedBaseEvent`).
 #[inline]
 fn read_timed_base_event(b: &[u8], e: &mut BaseEvent) -> Result<(usize, u64)> {
     let typ = EventType(b[0]);
-    if typ.0 as usize >= NUM_SPECS {
+    let varints = TIMED_VARINTS[typ.0 as usize];
+    if varints == NOT_A_TYPE {
         return Err(trace_err!("found invalid event type: {}", typ.0));
     }
-    let spec = &super::spec::SPECS[typ.0 as usize];
-    if spec.args.is_empty() || !spec.is_timed {
+    if varints == NOT_TIMED {
         return Err(trace_err!(
             "found event without a timestamp: type={}",
             typ.0
@@ -93,55 +121,79 @@ fn read_timed_base_event(b: &[u8], e: &mut BaseEvent) -> Result<(usize, u64)> {
     }
     e.typ = typ;
     let mut n = 1;
-    let Some((ts, nb)) = uvarint(&b[n..]) else {
+    let Some(ts) = read_uvarint(b, &mut n) else {
         return Err(trace_err!("found invalid uvarint for timestamp"));
     };
-    n += nb;
-    for i in 0..spec.args.len() - 1 {
-        let Some((arg, nb)) = uvarint(&b[n..]) else {
+    for i in 0..varints as usize - 1 {
+        let Some(arg) = read_uvarint(b, &mut n) else {
             return Err(trace_err!("found invalid uvarint"));
         };
         e.args[i] = arg;
-        n += nb;
     }
     Ok((n, ts))
 }
 
 /// The frontier: a binary min-heap of cursors by next event time, with
-/// exactly Go's sift rules so that ties resolve as Go resolves them.
+/// exactly Go's sift rules so that ties resolve as Go resolves them. The
+/// heap holds small (time, cursor index) entries; the cursors stay put.
 #[derive(Debug, Default)]
 pub struct Frontier {
-    /// Heap-ordered cursors.
-    pub heap: Vec<BatchCursor>,
+    /// Heap-ordered (time of the cursor's event, index in `cursors`).
+    heap: Vec<(Time, u32)>,
+    /// The cursors, in order of insertion (removed ones included).
+    cursors: Vec<BatchCursor>,
 }
 
 impl Frontier {
-    /// Number of cursors.
+    /// Number of cursors in the heap.
+    #[inline]
     pub fn len(&self) -> usize {
         self.heap.len()
     }
 
     /// True when empty.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.heap.is_empty()
     }
 
+    /// Time of the event of the cursor at heap position 0 (the earliest,
+    /// unless [`Frontier::sort`] was called).
+    #[inline]
+    pub fn first_time(&self) -> Time {
+        self.heap[0].0
+    }
+
+    /// The cursor at heap position `i`.
+    #[inline]
+    pub fn cursor(&mut self, i: usize) -> &mut BatchCursor {
+        &mut self.cursors[self.heap[i].1 as usize]
+    }
+
+    /// The cursors in heap order.
+    pub fn iter(&self) -> impl Iterator<Item = &BatchCursor> {
+        self.heap.iter().map(|&(_, c)| &self.cursors[c as usize])
+    }
+
     /// Adds a cursor.
     pub fn insert(&mut self, bc: BatchCursor) {
-        self.heap.push(bc);
+        self.heap.push((bc.ev.time, self.cursors.len() as u32));
+        self.cursors.push(bc);
         let i = self.heap.len() - 1;
         self.sift_up(i);
     }
 
-    /// Restores the heap after the cursor at `i` moved forward.
+    /// Restores the heap after the cursor at heap position `i` moved forward.
+    #[inline]
     pub fn update(&mut self, i: usize) {
+        self.heap[i].0 = self.cursors[self.heap[i].1 as usize].ev.time;
         if self.sift_up(i) != i {
             return;
         }
         self.sift_down(i);
     }
 
-    /// Removes the cursor at `i`.
+    /// Removes the cursor at heap position `i`.
     pub fn remove(&mut self, mut i: usize) {
         while i > 0 {
             self.heap.swap((i - 1) / 2, i);
@@ -157,17 +209,19 @@ impl Frontier {
     pub fn sort(&mut self) {
         // N.B. Go uses an unstable sort here; for fewer than 12 threads it is
         // an insertion sort, which is stable like ours.
-        self.heap.sort_by_key(|c| c.ev.time);
+        self.heap.sort_by_key(|c| c.0);
     }
 
+    #[inline]
     fn sift_up(&mut self, mut i: usize) -> usize {
-        while i > 0 && self.heap[(i - 1) / 2].ev.time > self.heap[i].ev.time {
+        while i > 0 && self.heap[(i - 1) / 2].0 > self.heap[i].0 {
             self.heap.swap((i - 1) / 2, i);
             i = (i - 1) / 2;
         }
         i
     }
 
+    #[inline]
     fn sift_down(&mut self, mut i: usize) -> usize {
         loop {
             let m = self.min3(i, 2 * i + 1, 2 * i + 2);
@@ -180,17 +234,18 @@ impl Frontier {
         i
     }
 
+    #[inline]
     fn min3(&self, i0: usize, i1: usize, i2: usize) -> usize {
         let mut min_idx = i0;
         let mut min_t = Time::MAX;
         if i0 < self.heap.len() {
-            min_t = self.heap[i0].ev.time;
+            min_t = self.heap[i0].0;
         }
-        if i1 < self.heap.len() && self.heap[i1].ev.time < min_t {
-            min_t = self.heap[i1].ev.time;
+        if i1 < self.heap.len() && self.heap[i1].0 < min_t {
+            min_t = self.heap[i1].0;
             min_idx = i1;
         }
-        if i2 < self.heap.len() && self.heap[i2].ev.time < min_t {
+        if i2 < self.heap.len() && self.heap[i2].0 < min_t {
             min_idx = i2;
         }
         min_idx

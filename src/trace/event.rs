@@ -206,9 +206,9 @@ impl Event {
         if self.typ == EventType::CPU_SAMPLE {
             return self.args[0];
         }
-        match self.typ.spec() {
-            Some(spec) if !spec.stack_ids.is_empty() => self.args[spec.stack_ids[0] - 1],
-            _ => 0,
+        match super::spec::OWN_STACK_ARG[self.typ.0 as usize] {
+            0 => 0,
+            i => self.args[(i as usize - 1) & 3],
         }
     }
 
@@ -414,7 +414,38 @@ impl Event {
     }
 
     /// Checks the string and stack IDs the event refers to exist in `t`.
+    #[inline]
     pub fn validate_table_ids(&self, t: &EvTable) -> Result<(), String> {
+        if self.table_ids_valid(t) {
+            return Ok(());
+        }
+        self.table_id_error(t)
+    }
+
+    /// True if every string and stack ID the event refers to exists in `t`.
+    #[inline]
+    pub fn table_ids_valid(&self, t: &EvTable) -> bool {
+        let ids = super::spec::ID_ARGS[self.typ.0 as usize];
+        if ids.stacks | ids.strings == 0 {
+            return true;
+        }
+        let mut ok = true;
+        let mut m = ids.stacks;
+        while m != 0 {
+            ok &= t.stacks.contains(self.args[(m.trailing_zeros() & 3) as usize]);
+            m &= m - 1;
+        }
+        let mut m = ids.strings;
+        while m != 0 {
+            ok &= t.strings.contains(self.args[(m.trailing_zeros() & 3) as usize]);
+            m &= m - 1;
+        }
+        ok
+    }
+
+    /// The error for the first invalid ID, in Go's order of checks.
+    #[cold]
+    fn table_id_error(&self, t: &EvTable) -> Result<(), String> {
         if self.typ == EventType::SYNC_EVENT {
             return Ok(());
         }

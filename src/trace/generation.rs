@@ -186,8 +186,8 @@ pub struct Generation {
     pub gen: u64,
     /// Lookup tables shared by all events of the generation.
     pub table: Arc<EvTable>,
-    /// Event batches grouped by thread.
-    pub batches: FxHashMap<ThreadId, Vec<BatchRef>>,
+    /// Event batches of each thread of `batch_ms`, in file order.
+    pub batches: Vec<Vec<BatchRef>>,
     /// Threads in order of first appearance.
     pub batch_ms: Vec<ThreadId>,
     /// CPU samples sorted by time.
@@ -205,10 +205,11 @@ pub fn decode_generation(
     version: u32,
 ) -> Result<Option<Generation>> {
     let mut table = EvTable::new();
+    let mut threads = FxHashMap::default();
     let mut g = Generation {
         gen: plan.gen,
         table: Arc::new(EvTable::new()),
-        batches: FxHashMap::default(),
+        batches: Vec::new(),
         batch_ms: Vec::new(),
         cpu_samples: Vec::new(),
         min_ts: 0,
@@ -220,7 +221,7 @@ pub fn decode_generation(
         if g.min_ts == 0 || b.time < g.min_ts {
             g.min_ts = b.time;
         }
-        process_batch(&mut g, &mut table, b, body, version)
+        process_batch(&mut g, &mut threads, &mut table, b, body, version)
             .map_err(|e| e.in_generation(plan.gen).at_offset(b.offset as u64))?;
     }
     match &plan.end {
@@ -251,6 +252,7 @@ pub fn decode_generation(
 
 fn process_batch(
     g: &mut Generation,
+    threads: &mut FxHashMap<ThreadId, usize>,
     table: &mut EvTable,
     b: &BatchRef,
     body: &[u8],
@@ -268,13 +270,12 @@ fn process_batch(
             Ok(())
         }
         _ => {
-            g.batches
-                .entry(b.m)
-                .or_insert_with(|| {
-                    g.batch_ms.push(b.m);
-                    Vec::new()
-                })
-                .push(*b);
+            let i = *threads.entry(b.m).or_insert_with(|| {
+                g.batch_ms.push(b.m);
+                g.batches.push(Vec::new());
+                g.batches.len() - 1
+            });
+            g.batches[i].push(*b);
             Ok(())
         }
     }

@@ -2,10 +2,12 @@
 //! generations are planned from batch headers and decoded in parallel, then
 //! ordered one after the other, since ordering state carries across them.
 
-use super::cursor::{BatchCursor, Frontier};
+use super::cursor::{BatchCursor, Frontier, NO_SLOT};
 use super::error::{trace_err, Result, TraceError};
 use super::event::Event;
-use super::generation::{decode_generation, plan_generations, CpuSample, Generation, PlanEnd, GO126};
+use super::generation::{
+    decode_generation, plan_generations, CpuSample, Generation, PlanEnd, GO126,
+};
 use super::ids::Time;
 use super::order::Ordering;
 use super::spec::EventType;
@@ -24,7 +26,9 @@ pub struct V2Reader<'a> {
     gen: Option<Generation>,
     after_gen: Option<TraceError>,
     frontier: Frontier,
-    cpu_samples: VecDeque<CpuSample>,
+    cpu_samples: Vec<CpuSample>,
+    /// Index of the next CPU sample to hand out.
+    cpu_next: usize,
     order: Ordering,
     last_ts: Time,
     syncs: u64,
@@ -39,7 +43,15 @@ pub struct V2Reader<'a> {
     /// Number of generations fully or partly read.
     pub generations_read: u64,
     unread_tail: Option<usize>,
+    /// Events read ahead for [`V2Reader::next_event`], the next one's index,
+    /// and the error that came after them.
+    ahead: Vec<Event>,
+    ahead_pos: usize,
+    ahead_err: Option<TraceError>,
 }
+
+/// How many events [`V2Reader::next_event`] reads ahead.
+const AHEAD: usize = 256;
 
 impl<'a> V2Reader<'a> {
     /// Plans and decodes the generations of `body` (in parallel) and gets
@@ -78,7 +90,8 @@ impl<'a> V2Reader<'a> {
             gen: None,
             after_gen: None,
             frontier: Frontier::default(),
-            cpu_samples: VecDeque::new(),
+            cpu_samples: Vec::new(),
+            cpu_next: 0,
             order: Ordering::new(version),
             last_ts: 0,
             syncs: 0,
@@ -90,6 +103,9 @@ impl<'a> V2Reader<'a> {
             completed_bytes: 0,
             generations_read: 0,
             unread_tail,
+            ahead: Vec::new(),
+            ahead_pos: 0,
+            ahead_err: None,
         }
     }
 
@@ -113,23 +129,97 @@ impl<'a> V2Reader<'a> {
         self.consumed_bytes
     }
 
-    /// Next ordered event; Ok(None) at the end.
+    /// Next ordered event; Ok(None) at the end. (Reads ahead in chunks;
+    /// [`V2Reader::read_chunk`] is the faster interface.)
     pub fn next_event(&mut self) -> Result<Option<Event>> {
-        if self.done {
-            return Ok(None);
+        if self.ahead_pos == self.ahead.len() {
+            if let Some(e) = self.ahead_err.take() {
+                return Err(e);
+            }
+            let mut buf = std::mem::take(&mut self.ahead);
+            buf.clear();
+            self.ahead_pos = 0;
+            if let Err(e) = self.read_chunk(&mut buf, AHEAD) {
+                self.ahead_err = Some(e);
+            }
+            self.ahead = buf;
+            if self.ahead.is_empty() {
+                return match self.ahead_err.take() {
+                    Some(e) => Err(e),
+                    None => Ok(None),
+                };
+            }
         }
-        let mut ev = match self.read_event()? {
-            Some(ev) => ev,
-            None => return Ok(None),
-        };
-        if let Err(msg) = ev.validate_table_ids(self.table()) {
-            return Err(TraceError::new(msg));
-        }
-        if ev.time <= self.last_ts {
-            ev.time = self.last_ts.wrapping_add(1); // Go's int64 arithmetic wraps
-        }
-        self.last_ts = ev.time;
+        let ev = self.ahead[self.ahead_pos];
+        self.ahead_pos += 1;
         Ok(Some(ev))
+    }
+
+    /// Appends ordered events to `out` until it holds at least `want`
+    /// events, the generation ends, or the trace ends (nothing appended).
+    /// All events appended refer to [`V2Reader::table`] as it is when this
+    /// returns. On error, the events appended before the error come first
+    /// (as [`V2Reader::next_event`] would return them), then the error.
+    pub fn read_chunk(&mut self, out: &mut Vec<Event>, want: usize) -> Result<()> {
+        // The ordering appends to its queue: make `out` the queue.
+        std::mem::swap(out, &mut self.order.queue);
+        let res = self.fill_queue(want);
+        std::mem::swap(out, &mut self.order.queue);
+        res
+    }
+
+    fn fill_queue(&mut self, want: usize) -> Result<()> {
+        if self.done {
+            return Ok(());
+        }
+        while self.order.queue.len() < want {
+            let start = self.order.queue.len();
+            if self.frontier.is_empty() && self.cpu_next == self.cpu_samples.len() {
+                if start > 0 {
+                    // The table changes with the generation: end the chunk.
+                    return Ok(());
+                }
+                let ev = match self.next_generation() {
+                    Ok(ev) => ev,
+                    Err(e) => {
+                        self.done = true;
+                        return Err(e);
+                    }
+                };
+                self.order.queue.push(ev);
+                self.finish_events(start)?;
+                if self.done {
+                    return Ok(());
+                }
+                continue;
+            }
+            self.read_events()?;
+            self.finish_events(start)?;
+        }
+        Ok(())
+    }
+
+    /// Go's last steps of `ReadEvent` on the events queued from `start`:
+    /// checks their table IDs and makes their times strictly increasing.
+    #[inline]
+    fn finish_events(&mut self, start: usize) -> Result<()> {
+        let table = self.gen.as_ref().map_or(&self.empty_table, |g| &g.table);
+        let mut last_ts = self.last_ts;
+        for (i, ev) in self.order.queue[start..].iter_mut().enumerate() {
+            if !ev.table_ids_valid(table) {
+                let msg = ev.validate_table_ids(table).err().unwrap_or_default();
+                self.last_ts = last_ts;
+                self.order.queue.truncate(start + i);
+                self.done = true;
+                return Err(TraceError::new(msg));
+            }
+            if ev.time <= last_ts {
+                ev.time = last_ts.wrapping_add(1); // Go's int64 arithmetic wraps
+            }
+            last_ts = ev.time;
+        }
+        self.last_ts = last_ts;
+        Ok(())
     }
 
     fn sync_event(&mut self, time: Time) -> Event {
@@ -137,27 +227,36 @@ impl<'a> V2Reader<'a> {
         Event::sync(time, self.syncs)
     }
 
-    fn read_event(&mut self) -> Result<Option<Event>> {
-        if let Some(ev) = self.order.next() {
-            return Ok(Some(ev));
-        }
-        if self.frontier.is_empty() && self.cpu_samples.is_empty() {
-            return self.next_generation().map(Some);
-        }
-        if let Some(&s) = self.cpu_samples.front() {
-            if self.frontier.is_empty() || s.time < self.frontier.heap[0].ev.time {
-                self.cpu_samples.pop_front();
-                return Ok(Some(Event {
+    /// Queues the next event(s) of the current generation: a CPU sample, or
+    /// the events of advancing one thread (Go's `ReadEvent` after the
+    /// generation checks).
+    #[inline]
+    fn read_events(&mut self) -> Result<()> {
+        if let Some(&s) = self.cpu_samples.get(self.cpu_next) {
+            if self.frontier.is_empty() || s.time < self.frontier.first_time() {
+                self.cpu_next += 1;
+                self.order.queue.push(Event {
                     typ: EventType::CPU_SAMPLE,
                     time: s.time,
                     ctx: s.ctx,
                     args: [s.stack, 0, 0, 0],
-                }));
+                });
+                return Ok(());
             }
         }
+        let res = self.advance_frontier();
+        if let Err(e) = res {
+            self.done = true;
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    fn advance_frontier(&mut self) -> Result<()> {
         if self.frontier.is_empty() {
             return Err(self.broken("frontier is empty"));
         }
+        let before = self.order.queue.len();
         if !self.try_advance(0)? {
             // Slow path: try the other threads in time order.
             self.frontier.sort();
@@ -172,16 +271,18 @@ impl<'a> V2Reader<'a> {
                 return Err(self.broken("failed to advance"));
             }
         }
-        match self.order.next() {
-            Some(ev) => Ok(Some(ev)),
-            None => Err(trace_err!("internal error: advance successful, but queue is empty")),
+        if self.order.queue.len() == before {
+            return Err(trace_err!(
+                "internal error: advance successful, but queue is empty"
+            ));
         }
+        Ok(())
     }
 
     fn broken(&self, what: &str) -> TraceError {
         let gen = self.gen.as_ref().map_or(0, |g| g.gen);
         let mut front = String::new();
-        for bc in self.frontier.heap.iter().take(20) {
+        for bc in self.frontier.iter().take(20) {
             let name = bc.ev.typ.name();
             front += &format!("M {} [{} time={}", bc.m, name, bc.ev.time);
             if let Some(spec) = bc.ev.typ.spec() {
@@ -196,16 +297,26 @@ impl<'a> V2Reader<'a> {
             .with_detail(format!("[gen={gen}]\n\n{front}\n{}", self.order.dump()))
     }
 
+    #[inline]
     fn try_advance(&mut self, i: usize) -> Result<bool> {
         let Some(g) = self.gen.as_ref() else {
             return Ok(false);
         };
-        let bc = &mut self.frontier.heap[i];
-        if !self.order.advance(&bc.ev, &g.table, bc.m, g.gen)? {
+        let bc = self.frontier.cursor(i);
+        if bc.m_slot == NO_SLOT && bc.m.is_some() {
+            bc.m_slot = self.order.thread_slot(bc.m);
+        }
+        if !self
+            .order
+            .advance(&bc.ev, &g.table, bc.m, bc.m_slot, g.gen)?
+        {
             return Ok(false);
         }
-        let batches = g.batches.get(&bc.m).map_or(&[][..], Vec::as_slice);
-        if bc.next_event(batches, self.body, &g.table.sync).map_err(|e| e.in_generation(g.gen))? {
+        let batches = &g.batches[bc.thread as usize];
+        if bc
+            .next_event(batches, self.body, &g.table.sync)
+            .map_err(|e| e.in_generation(g.gen))?
+        {
             self.frontier.update(i);
         } else {
             self.frontier.remove(i);
@@ -251,12 +362,15 @@ impl<'a> V2Reader<'a> {
         if let Some(t) = Arc::get_mut(&mut g.table) {
             self.order.prepare_generation(t);
         }
-        self.cpu_samples = std::mem::take(&mut g.cpu_samples).into();
+        self.cpu_samples = std::mem::take(&mut g.cpu_samples);
+        self.cpu_next = 0;
         self.frontier = Frontier::default();
-        for m in g.batch_ms.clone() {
-            let mut bc = BatchCursor::new(m);
-            let batches = g.batches.get(&m).map_or(&[][..], Vec::as_slice);
-            if bc.next_event(batches, self.body, &g.table.sync).map_err(|e| e.in_generation(g.gen))? {
+        for (i, &m) in g.batch_ms.iter().enumerate() {
+            let mut bc = BatchCursor::new(m, i as u32);
+            if bc
+                .next_event(&g.batches[i], self.body, &g.table.sync)
+                .map_err(|e| e.in_generation(g.gen))?
+            {
                 self.frontier.insert(bc);
             }
         }

@@ -38,6 +38,26 @@ impl<'a> EventReader<'a> {
         }
     }
 
+    /// Appends ordered events to `out` until it holds at least `want`, the
+    /// generation ends or the trace ends (then nothing is appended): every
+    /// event appended refers to [`EventReader::table`] as it is on return.
+    /// On error, the events before the error are in `out`.
+    pub fn read_chunk(&mut self, out: &mut Vec<Event>, want: usize) -> Result<()> {
+        match self {
+            EventReader::V2(r) => r.read_chunk(out, want),
+            EventReader::V1(r) => {
+                // N.B. a v1 trace has a single table.
+                while out.len() < want {
+                    match r.next_event()? {
+                        Some(ev) => out.push(ev),
+                        None => break,
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
     /// The table the last returned event refers to.
     #[inline]
     pub fn table(&self) -> Arc<EvTable> {
@@ -106,14 +126,24 @@ pub fn for_each_event(
 ) -> std::result::Result<(Header, u64), (TraceError, u64)> {
     let (h, mut r) = EventReader::new(data).map_err(|e| (e, 0))?;
     let mut n = 0u64;
+    let mut chunk = Vec::with_capacity(CHUNK_EVENTS);
     loop {
-        match r.next_event() {
-            Ok(Some(ev)) => {
-                r.with_table(|t| f(&ev, t));
-                n += 1;
+        chunk.clear();
+        let res = r.read_chunk(&mut chunk, CHUNK_EVENTS);
+        r.with_table(|t| {
+            for ev in &chunk {
+                f(ev, t);
             }
-            Ok(None) => return Ok((h, n)),
+        });
+        n += chunk.len() as u64;
+        match res {
             Err(e) => return Err((e, n)),
+            Ok(()) if chunk.is_empty() => return Ok((h, n)),
+            Ok(()) => {}
         }
     }
 }
+
+/// A good number of events to read at a time: enough to amortize the
+/// per-chunk work, few enough to stay in the CPU caches.
+pub const CHUNK_EVENTS: usize = 2048;

@@ -165,7 +165,11 @@ pub const MAX_FRAMES_PER_STACK: u64 = 128;
 pub const MAX_EVENT_TRAILER_DATA_SIZE: u64 = 1 << 10;
 
 /// The spec table, indexed by event type byte.
-pub static SPECS: [EventSpec; NUM_SPECS] = {
+pub static SPECS: [EventSpec; NUM_SPECS] = SPEC_TABLE;
+
+/// The spec table as a constant, so that derived tables can be computed at
+/// compile time.
+const SPEC_TABLE: [EventSpec; NUM_SPECS] = {
     let mut t = [UNUSED; NUM_SPECS];
     t[1] = spec("EventBatch", &["gen", "m", "time", "size"]);
     t[2] = spec("Stacks", &[]);
@@ -306,6 +310,76 @@ pub static SPECS: [EventSpec; NUM_SPECS] = {
     t[134] = experimental("GoroutineStack", &["dt", "id", "order"]);
     t[135] = experimental("GoroutineStackAlloc", &["dt", "id", "order"]);
     t[136] = experimental("GoroutineStackFree", &["dt", "id"]);
+    t
+};
+
+/// What the byte of a timed event's type says about its layout, for the
+/// batch decoder: [`NOT_A_TYPE`], [`NOT_TIMED`], or the number of varints
+/// that follow the type byte (the timestamp and the arguments).
+pub static TIMED_VARINTS: [u8; 256] = {
+    let mut t = [NOT_A_TYPE; 256];
+    let mut i = 0;
+    while i < NUM_SPECS {
+        let s = &SPEC_TABLE[i];
+        t[i] = if s.args.is_empty() || !s.is_timed {
+            NOT_TIMED
+        } else {
+            s.args.len() as u8
+        };
+        i += 1;
+    }
+    t
+};
+
+/// [`TIMED_VARINTS`]: the byte is not an event type at all.
+pub const NOT_A_TYPE: u8 = u8::MAX;
+/// [`TIMED_VARINTS`]: the event type has no timestamp.
+pub const NOT_TIMED: u8 = 0;
+
+/// Which arguments (after the timestamp) of an event type hold IDs that
+/// must resolve in the generation's tables: bit `i` stands for `args[i]`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct IdArgs {
+    /// Stack IDs.
+    pub stacks: u8,
+    /// String IDs.
+    pub strings: u8,
+}
+
+/// [`IdArgs`] of every event type byte (all zero for unknown types).
+pub static ID_ARGS: [IdArgs; 256] = {
+    let mut t = [IdArgs { stacks: 0, strings: 0 }; 256];
+    let mut i = 0;
+    while i < NUM_SPECS {
+        let s = &SPEC_TABLE[i];
+        let mut k = 0;
+        while k < s.stack_ids.len() {
+            t[i].stacks |= 1 << (s.stack_ids[k] - 1);
+            k += 1;
+        }
+        k = 0;
+        while k < s.string_ids.len() {
+            t[i].strings |= 1 << (s.string_ids[k] - 1);
+            k += 1;
+        }
+        i += 1;
+    }
+    t
+};
+
+/// For each event type byte, 1 + the index in the event's arguments (after
+/// the timestamp) of the stack of its own execution context, or 0 if it has
+/// none: the first of the spec's `stack_ids`.
+pub static OWN_STACK_ARG: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < NUM_SPECS {
+        let s = &SPEC_TABLE[i];
+        if !s.name.is_empty() && !s.stack_ids.is_empty() {
+            t[i] = s.stack_ids[0] as u8;
+        }
+        i += 1;
+    }
     t
 };
 

@@ -52,7 +52,7 @@ pub fn name(p: &Path) -> String {
 pub fn run_analyses(l: &gotraceview::load::LoadedTrace) {
     use gotraceview::analysis::{goroutines, mmu, profiles};
     let t = &l.trace;
-    let _ = goroutines::group_table(&l.summary);
+    let _ = goroutines::group_table(l.summary());
     for k in profiles::ProfileKind::ALL {
         let _ = profiles::blocking_profile(t, k, &profiles::Scope::all(t));
     }

@@ -26,7 +26,8 @@ pub struct LiveG {
 }
 
 impl LiveG {
-    fn new() -> LiveG {
+    /// The state of a goroutine just seen.
+    pub fn new() -> LiveG {
         LiveG {
             spans: Vec::new(),
             state: None,
@@ -36,6 +37,17 @@ impl LiveG {
             pending_flow: None,
             assist: None,
         }
+    }
+
+    /// Back to the state of [`LiveG::new`], keeping the buffers.
+    pub fn reset(&mut self) {
+        self.spans.clear();
+        self.state = None;
+        self.on_p = -1;
+        self.on_m = -1;
+        self.regions.clear();
+        self.pending_flow = None;
+        self.assist = None;
     }
 }
 
@@ -94,7 +106,7 @@ impl ModelBuilder {
                 if st.go_from == st.go_to {
                     return;
                 }
-                self.go_transition(ev, t, id.0, st.go_from, st.go_to, st.reason, st.stack);
+                self.go_transition(ev, t, id.0, st.go_from, st.go_to, st.stack);
             }
             Resource::Proc(id) => {
                 if st.proc_from != st.proc_to && st.proc_to == ProcState::Idle {
@@ -135,7 +147,7 @@ impl ModelBuilder {
         g.ended.push(false);
         g.label.push(0);
         g.index_insert(id, i);
-        self.live.insert(i, LiveG::new());
+        self.live.insert_new(i);
         i
     }
 
@@ -174,7 +186,7 @@ impl ModelBuilder {
         if m < 0 {
             return;
         }
-        let th = self.threads.entry(m).or_default();
+        let th = self.threads.get_or_default(m);
         let old = th.open.map(|o| o.2);
         th.open(time, g, kind);
         self.thread_counts(old, Some(kind), time);
@@ -206,7 +218,6 @@ impl ModelBuilder {
             .set(time, self.threads_syscall as f64);
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn go_transition(
         &mut self,
         ev: &Event,
@@ -214,7 +225,6 @@ impl ModelBuilder {
         id: i64,
         from: GoState,
         to: GoState,
-        reason: &str,
         stack_id: u64,
     ) {
         let time = ev.time;
@@ -269,7 +279,7 @@ impl ModelBuilder {
         let reason = if s == GoLaneState::Waiting
             || (s == GoLaneState::Runnable && from == GoState::Running)
         {
-            self.reason(reason)
+            self.reason_of(ev, t)
         } else {
             0
         };
@@ -314,12 +324,10 @@ impl ModelBuilder {
                 self.thread_close(m, time);
             }
             GoState::Syscall => {
-                if p >= 0 {
-                    if self.syscalling_p.get(&p) == Some(&g) {
-                        self.syscalling_p.remove(&p);
-                        if let Some(pm) = self.procs.get_mut(&p) {
-                            pm.close(time);
-                        }
+                if p >= 0 && self.syscalling_p.get(&p) == Some(&g) {
+                    self.syscalling_p.remove(&p);
+                    if let Some(pm) = self.procs.get_mut(&p) {
+                        pm.close(time);
                     }
                 }
                 self.thread_close(if m >= 0 { m } else { ev.ctx.m.0 }, time);
@@ -339,8 +347,7 @@ impl ModelBuilder {
             GoLaneState::Running => {
                 if p >= 0 {
                     self.procs
-                        .entry(p)
-                        .or_default()
+                        .get_or_default(p)
                         .open(time, g, IntervalKind::Running);
                 }
                 self.thread_open(m, time, g, IntervalKind::Running);
@@ -363,8 +370,7 @@ impl ModelBuilder {
                 };
                 if s == GoLaneState::Syscall && p >= 0 {
                     self.procs
-                        .entry(p)
-                        .or_default()
+                        .get_or_default(p)
                         .open(time, g, IntervalKind::Syscall);
                     self.syscalling_p.insert(p, g);
                 }
@@ -416,31 +422,31 @@ impl ModelBuilder {
 
     /// Closes a goroutine's lane and moves its spans into the arena.
     fn end_goroutine(&mut self, g: GIdx, time: Time) {
-        let Some(mut lg) = self.live.remove(&g) else {
+        let Some(slot) = self.live.release(g) else {
             return;
         };
-        if let Some(old) = lg.state.take() {
+        let lg = self.live.slot_mut(slot);
+        let old = lg.state.take();
+        let assist = lg.assist.take();
+        let first = self.spans.len() as u32;
+        self.spans.extend_from(&lg.spans);
+        let len = lg.spans.len() as u32;
+        // Regions still open when a goroutine ends end with it.
+        for r in lg.regions.drain(..) {
+            self.regions[r as usize].end = time;
+        }
+        if let Some(old) = old {
             self.state_counts[old as usize] -= 1;
             self.count_changed(old, time);
-        }
-        let first = self.spans.len() as u32;
-        for &(start, state, reason, stack) in &lg.spans {
-            self.spans
-                .push(start, GoLaneState::from_u8(state), reason, stack);
         }
         let gi = g as usize;
         self.goroutines.lane[gi] = LaneRange {
             first,
-            len: lg.spans.len() as u32,
+            len,
             end: time,
         };
         self.goroutines.ended[gi] = true;
-        // Regions still open when a goroutine ends end with it.
-        for r in lg.regions.drain(..) {
-            let reg = &mut self.regions[r as usize];
-            reg.end = time;
-        }
-        if let Some(start) = lg.assist.take() {
+        if let Some(start) = assist {
             self.gc_work.push(super::super::GcWork {
                 g,
                 start,
@@ -452,8 +458,7 @@ impl ModelBuilder {
 
     /// Ends every live goroutine at the end of the trace.
     pub(super) fn finish_goroutines(&mut self, end: Time) {
-        let mut live: Vec<GIdx> = self.live.keys().copied().collect();
-        live.sort_unstable();
+        let live: Vec<GIdx> = self.live.keys().collect();
         for g in live {
             // Open regions of live goroutines stay open (ended by the trace).
             if let Some(lg) = self.live.get_mut(&g) {

@@ -6,6 +6,7 @@ mod annotations;
 mod goroutines;
 mod intern;
 mod ranges;
+mod slots;
 
 use super::strings::{StackTable, StringTable};
 use super::{
@@ -13,10 +14,13 @@ use super::{
     TimeRange, Trace, TraceMeta, NO_G,
 };
 use crate::trace::event::{Event, EventKind};
-use crate::trace::{EvTable, Time};
-use goroutines::{LiveG, MachineBuild};
+use crate::trace::{EvTable, EventType, Time};
 use intern::GenInterner;
 use rustc_hash::FxHashMap;
+use slots::{LivePool, Machines};
+
+/// [`ModelBuilder::reason_index`] of a string that is not a reason yet.
+const NO_REASON: u16 = u16::MAX;
 
 /// Builds a [`Trace`] from events fed in order.
 pub struct ModelBuilder {
@@ -24,12 +28,13 @@ pub struct ModelBuilder {
     stacks: StackTable,
     interner: GenInterner,
     reasons: Vec<u32>,
-    reason_index: FxHashMap<u32, u16>,
+    /// Reason index of each interned string ([`NO_REASON`] if none).
+    reason_index: Vec<u16>,
     goroutines: Goroutines,
-    live: FxHashMap<GIdx, LiveG>,
+    live: LivePool,
     spans: SpanArena,
-    procs: FxHashMap<i64, MachineBuild>,
-    threads: FxHashMap<i64, MachineBuild>,
+    procs: Machines,
+    threads: Machines,
     syscalling_p: FxHashMap<i64, GIdx>,
     gc_open: Option<Time>,
     gc: Vec<TimeRange>,
@@ -57,8 +62,8 @@ impl ModelBuilder {
     pub fn new(bucket_ns: Time) -> ModelBuilder {
         let mut strings = StringTable::default();
         let empty = strings.intern("");
-        let mut reason_index = FxHashMap::default();
-        reason_index.insert(empty, 0);
+        let mut reason_index = vec![NO_REASON; empty as usize + 1];
+        reason_index[empty as usize] = 0;
         ModelBuilder {
             strings,
             stacks: StackTable::default(),
@@ -66,10 +71,10 @@ impl ModelBuilder {
             reasons: vec![empty],
             reason_index,
             goroutines: Goroutines::default(),
-            live: FxHashMap::default(),
+            live: LivePool::default(),
             spans: SpanArena::default(),
-            procs: FxHashMap::default(),
-            threads: FxHashMap::default(),
+            procs: Machines::default(),
+            threads: Machines::default(),
             syscalling_p: FxHashMap::default(),
             gc_open: None,
             gc: Vec::new(),
@@ -154,15 +159,26 @@ impl ModelBuilder {
         self.interner.string(t, id, &mut self.strings)
     }
 
-    /// The reason index of a string.
-    fn reason(&mut self, s: &str) -> u16 {
-        let id = self.strings.intern(s);
-        if let Some(&r) = self.reason_index.get(&id) {
-            return r;
+    /// The reason index of the stop or block reason of `ev` (0 for none).
+    fn reason_of(&mut self, ev: &Event, t: &EvTable) -> u16 {
+        // N.B. only GoStop and GoBlock carry a reason (see
+        // `Event::state_transition`); every other transition's is "".
+        let sid = match ev.typ {
+            EventType::GO_STOP | EventType::GO_BLOCK => ev.args[0],
+            _ => 0,
+        };
+        let id = self.intern_string(t, sid);
+        if let Some(&r) = self.reason_index.get(id as usize) {
+            if r != NO_REASON {
+                return r;
+            }
         }
         let r = self.reasons.len().min(u16::MAX as usize) as u16;
         self.reasons.push(id);
-        self.reason_index.insert(id, r);
+        if self.reason_index.len() <= id as usize {
+            self.reason_index.resize(id as usize + 1, NO_REASON);
+        }
+        self.reason_index[id as usize] = r;
         r
     }
 
@@ -193,27 +209,20 @@ impl ModelBuilder {
         let gc_work_index = index_by_g(n, self.gc_work.iter().map(|w| w.g));
 
         // Flows that never reached their target keep their source time.
-        let mut by_target: Vec<u32> = (0..self.flows.len() as u32).collect();
-        by_target.sort_by_key(|&i| {
-            let f = &self.flows[i as usize];
-            (f.to, f.to_time)
-        });
-        let mut by_source: Vec<u32> = (0..self.flows.len() as u32).collect();
-        by_source.sort_by_key(|&i| {
-            let f = &self.flows[i as usize];
-            (f.from, f.from_time)
-        });
+        let flows = &self.flows;
+        let by_target = sorted_by_g_time(n, flows.len(), |i| (flows[i].to, flows[i].to_time));
+        let by_source = sorted_by_g_time(n, flows.len(), |i| (flows[i].from, flows[i].from_time));
 
         let groups = self.build_groups();
         let mut procs: Vec<_> = self
             .procs
-            .into_iter()
+            .into_lanes()
             .map(|(id, m)| m.into_proc(id))
             .collect();
         procs.sort_by_key(|p| p.id);
         let mut threads: Vec<_> = self
             .threads
-            .into_iter()
+            .into_lanes()
             .map(|(id, m)| m.into_thread(id))
             .collect();
         threads.sort_by_key(|t| t.id);
@@ -248,17 +257,19 @@ impl ModelBuilder {
 
     /// Groups goroutines by start function, largest group first.
     fn build_groups(&mut self) -> Vec<super::GoroutineGroup> {
-        let mut by_name: FxHashMap<u32, usize> = FxHashMap::default();
+        const NO_GROUP: u32 = u32::MAX;
+        let mut by_name = vec![NO_GROUP; self.strings.len()];
         let mut groups: Vec<super::GoroutineGroup> = Vec::new();
         for (i, &name) in self.goroutines.name.iter().enumerate() {
-            let gi = *by_name.entry(name).or_insert_with(|| {
+            let slot = &mut by_name[name as usize];
+            if *slot == NO_GROUP {
                 groups.push(super::GoroutineGroup {
                     name,
                     members: Vec::new(),
                 });
-                groups.len() - 1
-            });
-            groups[gi].members.push(i as GIdx);
+                *slot = (groups.len() - 1) as u32;
+            }
+            groups[*slot as usize].members.push(i as GIdx);
         }
         let strings = &self.strings;
         groups.sort_by(|a, b| {
@@ -275,6 +286,38 @@ impl ModelBuilder {
         }
         groups
     }
+}
+
+/// The indexes `0..len` stably sorted by `key` (goroutine, time), for `n`
+/// goroutines: a counting sort by goroutine, then a sort by time of each
+/// goroutine's items (nearly always sorted already, items coming in time
+/// order).
+fn sorted_by_g_time(n: usize, len: usize, key: impl Fn(usize) -> (GIdx, Time)) -> Vec<u32> {
+    // Bucket `n` takes the goroutine-less items (NO_G) and any other
+    // index out of range, sorted by the whole key below.
+    let bucket = |g: GIdx| (g as usize).min(n);
+    let mut start = vec![0u32; n + 2];
+    for i in 0..len {
+        start[bucket(key(i).0) + 1] += 1;
+    }
+    for b in 1..start.len() {
+        start[b] += start[b - 1];
+    }
+    let mut next = start.clone();
+    let mut out = vec![0u32; len];
+    for i in 0..len {
+        let b = bucket(key(i).0);
+        out[next[b] as usize] = i as u32;
+        next[b] += 1;
+    }
+    drop(next);
+    for b in 0..=n {
+        let items = &mut out[start[b] as usize..start[b + 1] as usize];
+        if !items.is_sorted_by_key(|&i| key(i as usize)) {
+            items.sort_by_key(|&i| key(i as usize));
+        }
+    }
+    out
 }
 
 /// Offsets of each goroutine's items in a list sorted by goroutine.

@@ -38,10 +38,8 @@ impl ModelBuilder {
                 match kind {
                     EventKind::RangeEnd => {
                         let reason_id = ev.args[0];
-                        let (start, reason) = self
-                            .stw_open
-                            .remove(&g)
-                            .unwrap_or_else(|| (self.meta.start, 0));
+                        let (start, reason) =
+                            self.stw_open.remove(&g).unwrap_or((self.meta.start, 0));
                         let reason = if reason == 0 {
                             self.intern_string(t, reason_id)
                         } else {

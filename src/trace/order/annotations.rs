@@ -136,7 +136,7 @@ impl Ordering {
                 cur.g
             ));
         };
-        g.regions.push(r);
+        g.regions_mut().push(r);
         self.push(cur, ev);
         Ok(Some(cur))
     }
@@ -156,7 +156,7 @@ impl Ordering {
             ));
         };
         // Regions that began before tracing started are unknown: ignore.
-        if let Some(top) = g.regions.last() {
+        if let Some(top) = g.regions().last() {
             if *top != r {
                 return Err(trace_err!(
                     "misuse of region in goroutine {}: region end {{{} {}}} when the inner-most active region start event is {{{} {}}}",
@@ -167,7 +167,7 @@ impl Ordering {
                     top.name
                 ));
             }
-            g.regions.pop();
+            g.regions_mut().pop();
         }
         self.push(cur, ev);
         Ok(Some(cur))

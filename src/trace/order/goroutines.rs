@@ -8,7 +8,7 @@ use super::super::ids::{
 };
 use super::super::spec::EventType;
 use super::state::{GState, MState};
-use super::{extra_index, validate_ctx, Need, Ordering, Reqs, Seq, Step, USER_GO_REQS};
+use super::{extra_index, validate_ctx, EvName, Need, Ordering, Reqs, Seq, Step, USER_GO_REQS};
 
 impl Ordering {
     pub(super) fn advance_go_status(
@@ -127,6 +127,7 @@ impl Ordering {
     }
 
     /// Fetches the running goroutine of `cur` for an event that requires it.
+    #[inline]
     fn running_g(
         &mut self,
         ev: &BaseEvent,
@@ -134,7 +135,7 @@ impl Ordering {
         want: u8,
         want_name: &str,
     ) -> Result<(), super::super::TraceError> {
-        let name = self.ev_name(ev.typ);
+        let name = EvName(self.version, ev.typ);
         let Some(state) = self.g_states.get(&cur.g) else {
             return Err(trace_err!(
                 "event {name} for goroutine ({}) that doesn't exist",
@@ -263,7 +264,8 @@ impl Ordering {
         if let Some(s) = self.g_states.get_mut(&cur.g) {
             s.status = gs::SYSCALL;
         }
-        let name = self.ev_name(ev.typ);
+        let version = self.version;
+        let name = EvName(version, ev.typ);
         let Some(p) = self.p_states.get_mut(&cur.p) else {
             return Err(trace_err!(
                 "uninitialized proc {} found during {name}",
@@ -291,7 +293,8 @@ impl Ordering {
         if let Some(s) = self.g_states.get_mut(&cur.g) {
             s.status = gs::RUNNING;
         }
-        let name = self.ev_name(ev.typ);
+        let version = self.version;
+        let name = EvName(version, ev.typ);
         let Some(p) = self.p_states.get_mut(&cur.p) else {
             return Err(trace_err!(
                 "uninitialized proc {} found during {name}",
@@ -387,7 +390,8 @@ impl Ordering {
         let mut new = cur;
         new.g = GoId::NONE;
         if cur.p.is_some() {
-            let name = self.ev_name(ev.typ);
+            let version = self.version;
+            let name = EvName(version, ev.typ);
             let Some(p) = self.p_states.get_mut(&cur.p) else {
                 return Err(trace_err!("found invalid proc {} during {name}", cur.p));
             };

@@ -18,11 +18,14 @@ use super::spec::EventType;
 use super::table::EvTable;
 use rustc_hash::FxHashMap;
 pub use state::{GState, MState, PState};
-use state::{GcState, TaskState};
-use std::collections::VecDeque;
+use state::{GcState, MStates, TaskState};
 
 /// Presence requirement for one part of a scheduling context.
 #[derive(Clone, Copy, PartialEq, Eq)]
+#[expect(
+    clippy::enum_variant_names,
+    reason = "Go's names: mustNotHave, mayHave, mustHave"
+)]
 enum Need {
     MustNotHave,
     MayHave,
@@ -98,12 +101,14 @@ pub struct Ordering {
     version: u32,
     g_states: FxHashMap<GoId, GState>,
     p_states: FxHashMap<ProcId, PState>,
-    m_states: FxHashMap<ThreadId, MState>,
+    m_states: MStates,
     active_tasks: FxHashMap<TaskId, TaskState>,
     gc_seq: u64,
     gc_state: GcState,
     initial_gen: u64,
-    queue: VecDeque<Event>,
+    /// Ordered events produced by [`Ordering::advance`], oldest first, not
+    /// yet taken by the reader (which swaps its output buffer in here).
+    pub(crate) queue: Vec<Event>,
 }
 
 impl Ordering {
@@ -113,12 +118,12 @@ impl Ordering {
             version,
             g_states: FxHashMap::default(),
             p_states: FxHashMap::default(),
-            m_states: FxHashMap::default(),
+            m_states: MStates::default(),
             active_tasks: FxHashMap::default(),
             gc_seq: 0,
             gc_state: GcState::Undetermined,
             initial_gen: 0,
-            queue: VecDeque::new(),
+            queue: Vec::new(),
         }
     }
 
@@ -130,20 +135,24 @@ impl Ordering {
         }
     }
 
-    /// Takes the next ordered event, if any.
-    #[inline]
-    pub fn next(&mut self) -> Option<Event> {
-        self.queue.pop_front()
+    /// The slot of thread `m` in the thread states, for
+    /// [`Ordering::advance`] (a batch cursor asks once per generation).
+    pub fn thread_slot(&mut self, m: ThreadId) -> u32 {
+        self.m_states.slot(m)
     }
 
     /// Tries to advance `ev`, read from thread `m`'s batches in generation
     /// `gen`: Ok(false) when it cannot happen yet (try another thread),
-    /// Err when the trace is broken.
+    /// Err when the trace is broken. `m_slot` is `m`'s [`Ordering::thread_slot`]
+    /// (unused for events without a thread). The resulting events are
+    /// appended to `queue`.
+    #[inline]
     pub fn advance(
         &mut self,
         ev: &BaseEvent,
         evt: &EvTable,
         m: ThreadId,
+        m_slot: u32,
         gen: u64,
     ) -> Result<bool> {
         if self.initial_gen == 0 {
@@ -155,22 +164,17 @@ impl Ordering {
             m,
         };
         if m.is_some() {
-            let ms = self.m_states.entry(m).or_insert(MState {
-                g: GoId::NONE,
-                p: ProcId::NONE,
-            });
+            let ms = self.m_states.at(m_slot);
             cur.p = ms.p;
             cur.g = ms.g;
         }
         let mut ev = *ev;
-        let res = self.dispatch(&mut ev, evt, m, gen, cur)?;
-        match res {
+        match self.dispatch(&mut ev, evt, gen, cur)? {
             Some(new_ctx) => {
                 if m.is_some() {
-                    if let Some(ms) = self.m_states.get_mut(&m) {
-                        ms.p = new_ctx.p;
-                        ms.g = new_ctx.g;
-                    }
+                    let ms = self.m_states.at(m_slot);
+                    ms.p = new_ctx.p;
+                    ms.g = new_ctx.g;
                 }
                 Ok(true)
             }
@@ -178,14 +182,8 @@ impl Ordering {
         }
     }
 
-    fn dispatch(
-        &mut self,
-        ev: &mut BaseEvent,
-        evt: &EvTable,
-        m: ThreadId,
-        gen: u64,
-        cur: SchedCtx,
-    ) -> Step {
+    #[inline]
+    fn dispatch(&mut self, ev: &mut BaseEvent, evt: &EvTable, gen: u64, cur: SchedCtx) -> Step {
         use EventType as E;
         match ev.typ {
             E::PROCS_CHANGE | E::GO_LABEL | E::USER_LOG => self.advance_annotation(ev, cur),
@@ -219,33 +217,19 @@ impl Ordering {
             E::USER_REGION_BEGIN => self.advance_user_region_begin(ev, evt, cur),
             E::USER_REGION_END => self.advance_user_region_end(ev, evt, cur),
             t if (128..=136).contains(&t.0) => self.advance_alloc_free(ev, cur),
-            t => {
-                let _ = m;
-                Err(trace_err!("bad event type found while ordering: {}", t.0))
-            }
+            t => Err(trace_err!("bad event type found while ordering: {}", t.0)),
         }
     }
 
     /// Go's name of an event type for this trace version.
     fn ev_name(&self, t: EventType) -> String {
-        let limit = match self.version {
-            22 => EventType::USER_LOG.0,
-            23 => EventType::EXPERIMENTAL_BATCH.0,
-            25 => EventType::CLOCK_SNAPSHOT.0,
-            _ => 255,
-        };
-        if t.0 <= limit || t.0 >= 128 {
-            if let Some(s) = t.spec() {
-                return s.name.to_string();
-            }
-        }
-        format!("Invalid({})", t.0)
+        ev_name(self.version, t)
     }
 
     /// Queues an ordered event.
     #[inline]
     fn push(&mut self, ctx: SchedCtx, ev: &BaseEvent) {
-        self.queue.push_back(Event {
+        self.queue.push(Event {
             typ: ev.typ,
             time: ev.time,
             ctx,
@@ -257,7 +241,7 @@ impl Ordering {
     fn push_made(&mut self, ctx: SchedCtx, typ: EventType, time: i64, args: &[u64]) {
         let mut a = [0u64; 4];
         a[..args.len()].copy_from_slice(args);
-        self.queue.push_back(Event {
+        self.queue.push(Event {
             typ,
             time,
             ctx,
@@ -297,6 +281,33 @@ impl Ordering {
         s += &format!("GC {} {:?}\n", self.gc_seq, self.gc_state);
         s
     }
+}
+
+/// Go's name of an event type in traces of format `version`, formatted
+/// only when an error message needs it.
+#[derive(Clone, Copy)]
+struct EvName(u32, EventType);
+
+impl std::fmt::Display for EvName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&ev_name(self.0, self.1))
+    }
+}
+
+/// Go's name of an event type in traces of format `version` (for errors).
+fn ev_name(version: u32, t: EventType) -> String {
+    let limit = match version {
+        22 => EventType::USER_LOG.0,
+        23 => EventType::EXPERIMENTAL_BATCH.0,
+        25 => EventType::CLOCK_SNAPSHOT.0,
+        _ => 255,
+    };
+    if t.0 <= limit || t.0 >= 128 {
+        if let Some(s) = t.spec() {
+            return s.name.to_string();
+        }
+    }
+    format!("Invalid({})", t.0)
 }
 
 /// Index of the first smuggled extra argument of an event type.

@@ -4,7 +4,7 @@ use super::super::cursor::BaseEvent;
 use super::super::error::trace_err;
 use super::super::ids::{proc_status as ps, ProcId, ProcState, SchedCtx, ThreadId};
 use super::state::{PState, RangeState};
-use super::{extra_index, validate_ctx, Need, Ordering, Reqs, Seq, Step};
+use super::{extra_index, validate_ctx, EvName, Need, Ordering, Reqs, Seq, Step};
 
 impl Ordering {
     pub(super) fn advance_proc_status(
@@ -65,7 +65,7 @@ impl Ordering {
             let mut found = false;
             // N.B. Go iterates a map here; a proc is bound to at most one
             // thread, so the result does not depend on iteration order.
-            for (mid, ms) in &self.m_states {
+            for (mid, ms) in self.m_states.iter() {
                 if ms.p == pid {
                     cur.m = *mid;
                     cur.p = pid;
@@ -110,7 +110,8 @@ impl Ordering {
     }
 
     pub(super) fn advance_proc_stop(&mut self, ev: &BaseEvent, cur: SchedCtx) -> Step {
-        let name = self.ev_name(ev.typ);
+        let version = self.version;
+        let name = EvName(version, ev.typ);
         let Some(state) = self.p_states.get_mut(&cur.p) else {
             return Err(trace_err!(
                 "event {name} for proc ({}) that doesn't exist",

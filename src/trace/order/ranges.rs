@@ -6,7 +6,7 @@ use super::super::error::trace_err;
 use super::super::ids::{GoId, ProcId, SchedCtx};
 use super::super::spec::EventType;
 use super::state::{GcState, RangeType};
-use super::{validate_ctx, Need, Ordering, Reqs, Step, USER_GO_REQS};
+use super::{validate_ctx, EvName, Need, Ordering, Reqs, Step, USER_GO_REQS};
 
 const PROC_BOUND: Reqs = Reqs {
     m: Need::MustHave,
@@ -146,7 +146,7 @@ impl Ordering {
                 cur.g
             ));
         };
-        g.ranges.begin(RangeType::of(ev.typ, desc))?;
+        g.ranges_mut().begin(RangeType::of(ev.typ, desc))?;
         self.push(cur, ev);
         Ok(Some(cur))
     }
@@ -159,7 +159,8 @@ impl Ordering {
     ) -> Step {
         let gid = GoId(ev.args[0] as i64);
         let initial = gen == self.initial_gen;
-        let name = self.ev_name(ev.typ);
+        let version = self.version;
+        let name = EvName(version, ev.typ);
         // N.B. Like GoStatus, this may name a goroutine that is not running:
         // no context checks.
         let Some(g) = self.g_states.get_mut(&gid) else {
@@ -167,7 +168,7 @@ impl Ordering {
                 "uninitialized goroutine {gid} found during {name}"
             ));
         };
-        g.ranges.active(RangeType::of(ev.typ, 0), initial)?;
+        g.ranges_mut().active(RangeType::of(ev.typ, 0), initial)?;
         self.push(cur, ev);
         Ok(Some(cur))
     }
@@ -181,7 +182,7 @@ impl Ordering {
                 cur.g
             ));
         };
-        let desc = g.ranges.end(ev.typ)?;
+        let desc = g.ranges_mut().end(ev.typ)?;
         if ev.typ == EventType::STW_END {
             // Smuggle the STW kind into the end event, like the begin has it.
             ev.args[0] = desc;

@@ -1,9 +1,10 @@
 //! The emulated state of goroutines, procs, threads, tasks and the GC.
 
 use super::super::error::{trace_err, Result};
-use super::super::ids::{GoId, ProcId, TaskId};
+use super::super::ids::{GoId, ProcId, TaskId, ThreadId};
 use super::super::spec::EventType;
 use super::Seq;
+use rustc_hash::FxHashMap;
 
 /// GC state: unknown until the first GC event of the trace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,17 +105,23 @@ pub struct UserRegion {
     pub name: String,
 }
 
-/// Emulated goroutine state.
+/// Emulated goroutine state. Kept small (the map holds every live
+/// goroutine and is touched by almost every event): the rarely used user
+/// regions and special ranges live behind a box, allocated on first use.
 #[derive(Clone, Debug)]
 pub struct GState {
     /// Wire status.
     pub status: u8,
     /// Sequence number.
     pub seq: Seq,
-    /// Open user regions, innermost last.
-    pub regions: Vec<UserRegion>,
-    /// Special ranges in flight.
-    pub ranges: RangeState,
+    extra: Option<Box<GExtra>>,
+}
+
+/// The rarely used part of a goroutine's state.
+#[derive(Clone, Debug, Default)]
+struct GExtra {
+    regions: Vec<UserRegion>,
+    ranges: RangeState,
 }
 
 impl GState {
@@ -123,9 +130,27 @@ impl GState {
         GState {
             status,
             seq,
-            regions: Vec::new(),
-            ranges: RangeState::default(),
+            extra: None,
         }
+    }
+
+    fn extra(&mut self) -> &mut GExtra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
+    /// Open user regions, innermost last.
+    pub fn regions(&self) -> &[UserRegion] {
+        self.extra.as_ref().map_or(&[], |x| &x.regions)
+    }
+
+    /// Open user regions, for changes.
+    pub fn regions_mut(&mut self) -> &mut Vec<UserRegion> {
+        &mut self.extra().regions
+    }
+
+    /// Special ranges in flight, for changes.
+    pub fn ranges_mut(&mut self) -> &mut RangeState {
+        &mut self.extra().ranges
     }
 }
 
@@ -159,4 +184,64 @@ pub struct TaskState {
     /// How the current generation's table refers to the name (see
     /// [`crate::trace::event::TASK_NAME_IN_STRINGS`]).
     pub name_ref: u64,
+}
+
+/// Emulated threads: a vector (threads are few and never forgotten) with
+/// an index by ID. A thread's slot never changes, so batch cursors cache it
+/// and skip the lookup on every event.
+#[derive(Debug, Default)]
+pub struct MStates {
+    ids: Vec<ThreadId>,
+    states: Vec<MState>,
+    index: FxHashMap<ThreadId, u32>,
+}
+
+impl MStates {
+    /// The slot of thread `m`, adding it (with no G and no P) if new.
+    pub fn slot(&mut self, m: ThreadId) -> u32 {
+        if let Some(&i) = self.index.get(&m) {
+            return i;
+        }
+        self.insert(
+            m,
+            MState {
+                g: GoId::NONE,
+                p: ProcId::NONE,
+            },
+        )
+    }
+
+    /// The state in a slot from [`MStates::slot`].
+    #[inline]
+    pub fn at(&mut self, slot: u32) -> &mut MState {
+        &mut self.states[slot as usize]
+    }
+
+    /// The state of thread `m`, if known.
+    pub fn get(&self, m: &ThreadId) -> Option<&MState> {
+        self.index.get(m).map(|&i| &self.states[i as usize])
+    }
+
+    /// The state of thread `m` for changes, if known.
+    pub fn get_mut(&mut self, m: &ThreadId) -> Option<&mut MState> {
+        self.index.get(m).map(|&i| &mut self.states[i as usize])
+    }
+
+    /// Sets the state of thread `m`, returning its slot.
+    pub fn insert(&mut self, m: ThreadId, s: MState) -> u32 {
+        if let Some(&i) = self.index.get(&m) {
+            self.states[i as usize] = s;
+            return i;
+        }
+        let i = self.states.len() as u32;
+        self.ids.push(m);
+        self.states.push(s);
+        self.index.insert(m, i);
+        i
+    }
+
+    /// Every thread and its state, in order of first appearance.
+    pub fn iter(&self) -> impl Iterator<Item = (&ThreadId, &MState)> {
+        self.ids.iter().zip(&self.states)
+    }
 }
