@@ -4,6 +4,7 @@
 //! Built once from the ordered events, then immutable (`Arc<Trace>`).
 
 mod build;
+pub mod column;
 pub mod counters;
 pub mod index;
 pub mod lanes;
@@ -11,7 +12,7 @@ pub mod strings;
 
 pub use build::ModelBuilder;
 pub use counters::CounterSeries;
-pub use lanes::{GoLaneState, IntervalKind, IntervalLane, LaneRange, Span, SpanArena};
+pub use lanes::{GoLaneState, IntervalKind, IntervalLane, LaneRange, Span, SpanArena, SpanKind};
 pub use strings::{Frame, StackId, StackTable, StrId, StringTable};
 
 use crate::trace::Time;
@@ -442,12 +443,12 @@ impl Trace {
             + self
                 .procs
                 .iter()
-                .map(|p| p.intervals.len() * 21)
+                .map(|p| p.intervals.heap_bytes())
                 .sum::<usize>()
             + self
                 .threads
                 .iter()
-                .map(|p| p.intervals.len() * 21)
+                .map(|p| p.intervals.heap_bytes())
                 .sum::<usize>()
     }
 }

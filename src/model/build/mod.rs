@@ -227,6 +227,14 @@ impl ModelBuilder {
             .collect();
         threads.sort_by_key(|t| t.id);
         self.tasks.sort_by_key(|t| (t.id, t.start));
+        self.spans.finish();
+        for lane in procs
+            .iter_mut()
+            .map(|p| &mut p.intervals)
+            .chain(threads.iter_mut().map(|t| &mut t.intervals))
+        {
+            lane.shrink_to_fit();
+        }
         self.strings.freeze();
         self.stacks.freeze();
         Trace {
