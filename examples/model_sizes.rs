@@ -28,13 +28,8 @@ fn main() {
     rows.push(("proc intervals", n, c));
     let (n, c) = iv(&mut t.threads.iter().map(|p| &p.intervals));
     rows.push(("thread intervals", n, c));
-    let fs = size_of::<gotraceview::model::Flow>();
-    rows.push(("flows", t.flows.len() * fs, t.flows.capacity() * fs));
-    rows.push((
-        "flow indexes (by target, by source)",
-        (t.flows_by_target.len() + t.flows_by_source.len()) * 4,
-        (t.flows_by_target.capacity() + t.flows_by_source.capacity()) * 4,
-    ));
+    let fb = t.flows.heap_bytes();
+    rows.push(("flows (stored, indexes, children)", fb, fb));
     let members: usize = t.groups.iter().map(|gr| gr.members.len() * 4).sum();
     rows.push(("groups", members, members));
     let c = &t.counters;

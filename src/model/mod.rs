@@ -6,12 +6,14 @@
 mod build;
 pub mod column;
 pub mod counters;
+pub mod flows;
 pub mod index;
 pub mod lanes;
 pub mod strings;
 
 pub use build::ModelBuilder;
 pub use counters::CounterSeries;
+pub use flows::{Flow, FlowKind, Flows};
 pub use lanes::{GoLaneState, IntervalKind, IntervalLane, LaneRange, Span, SpanArena, SpanKind};
 pub use strings::{Frame, StackId, StackTable, StrId, StringTable};
 
@@ -185,37 +187,6 @@ pub struct LogEntry {
     pub stack: StackId,
 }
 
-/// Kinds of arrows between goroutines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum FlowKind {
-    /// A goroutine created another.
-    Create = 0,
-    /// A goroutine (or the runtime) unblocked another.
-    Unblock = 1,
-    /// A goroutine left a blocking syscall and waited for a P.
-    SyscallExit = 2,
-}
-
-/// An arrow: from a goroutine at one time to another at (maybe) a later time.
-#[derive(Debug, Clone, Copy)]
-pub struct Flow {
-    /// Kind.
-    pub kind: FlowKind,
-    /// Source goroutine ([`NO_G`] if the runtime, e.g. the netpoller).
-    pub from: GIdx,
-    /// Time at the source.
-    pub from_time: Time,
-    /// Target goroutine.
-    pub to: GIdx,
-    /// Time at the target: when it next ran (or `from_time` if it never did).
-    pub to_time: Time,
-    /// For unblocks: index of the reason the target was waiting for.
-    pub reason: u16,
-    /// Stack at the source.
-    pub stack: StackId,
-}
-
 /// A CPU profile sample.
 #[derive(Debug, Clone, Copy)]
 pub struct CpuSample {
@@ -337,12 +308,9 @@ pub struct Trace {
     pub tasks: Vec<Task>,
     /// Log messages in time order.
     pub logs: Vec<LogEntry>,
-    /// Arrows in time order.
-    pub flows: Vec<Flow>,
-    /// Flow indexes sorted by (to, to_time).
-    pub flows_by_target: Vec<u32>,
-    /// Flow indexes sorted by (from, from_time).
-    pub flows_by_source: Vec<u32>,
+    /// Arrows between goroutines (see [`Trace::flows_into`],
+    /// [`Trace::flows_from`]).
+    pub flows: Flows,
     /// Counters.
     pub counters: Counters,
     /// CPU samples in time order.
@@ -387,38 +355,6 @@ impl Trace {
         &self.gc_work[self.gc_work_index[i] as usize..self.gc_work_index[i + 1] as usize]
     }
 
-    /// Flows whose target is `g`.
-    pub fn flows_into(&self, g: GIdx) -> impl Iterator<Item = &Flow> + '_ {
-        let a = self
-            .flows_by_target
-            .partition_point(|&i| self.flows[i as usize].to < g);
-        let b = self
-            .flows_by_target
-            .partition_point(|&i| self.flows[i as usize].to <= g);
-        self.flows_by_target[a..b]
-            .iter()
-            .map(move |&i| &self.flows[i as usize])
-    }
-
-    /// Flows whose source is `g`.
-    pub fn flows_from(&self, g: GIdx) -> impl Iterator<Item = &Flow> + '_ {
-        let a = self
-            .flows_by_source
-            .partition_point(|&i| self.flows[i as usize].from < g);
-        let b = self
-            .flows_by_source
-            .partition_point(|&i| self.flows[i as usize].from <= g);
-        self.flows_by_source[a..b]
-            .iter()
-            .map(move |&i| &self.flows[i as usize])
-    }
-
-    /// The unblock that made `g` runnable at time `t` (start of a runnable span).
-    pub fn unblocked_by(&self, g: GIdx, t: Time) -> Option<&Flow> {
-        self.flows_into(g)
-            .find(|f| f.kind == FlowKind::Unblock && f.from_time == t)
-    }
-
     /// Name of a goroutine for display: "G123 main.worker".
     pub fn goroutine_label(&self, g: GIdx) -> String {
         let i = g as usize;
@@ -438,7 +374,7 @@ impl Trace {
         let g = &self.goroutines;
         self.spans.heap_bytes()
             + g.id.capacity() * 56
-            + self.flows.capacity() * std::mem::size_of::<Flow>()
+            + self.flows.heap_bytes()
             + self.regions.capacity() * std::mem::size_of::<Region>()
             + self
                 .procs

@@ -147,6 +147,7 @@ impl ModelBuilder {
         g.ended.push(false);
         g.label.push(0);
         g.index_insert(id, i);
+        self.flows.new_goroutine(i);
         self.live.insert_new(i);
         i
     }
@@ -231,23 +232,27 @@ impl ModelBuilder {
         let stack = self.intern_stack(t, stack_id);
         let g = match from {
             GoState::NotExist => {
+                let first = self.goroutines.find(id).is_none();
                 let g = self.new_goroutine(id, time);
                 let creator = self.goroutines.find(ev.ctx.g.0).unwrap_or(NO_G);
                 let gi = g as usize;
+                let old = (
+                    self.goroutines.creator[gi],
+                    self.goroutines.create_stack[gi],
+                );
                 self.goroutines.creator[gi] = creator;
                 self.goroutines.start_stack[gi] = stack;
                 self.goroutines.create_stack[gi] = self.intern_stack(t, ev.stack_id());
-                if creator != NO_G {
-                    self.flows.push(Flow {
-                        kind: FlowKind::Create,
-                        from: creator,
-                        from_time: time,
-                        to: g,
-                        to_time: time,
-                        reason: 0,
-                        stack: self.goroutines.create_stack[gi],
-                    });
-                }
+                let flow = (creator != NO_G).then_some(Flow {
+                    kind: FlowKind::Create,
+                    from: creator,
+                    from_time: time,
+                    to: g,
+                    to_time: time,
+                    reason: 0,
+                    stack: self.goroutines.create_stack[gi],
+                });
+                self.flows.create(g, first, old, flow);
                 g
             }
             GoState::Undetermined => {
@@ -355,7 +360,7 @@ impl ModelBuilder {
                     lg.on_p = p;
                     lg.on_m = m;
                     if let Some(f) = lg.pending_flow.take() {
-                        self.flows[f as usize].to_time = time;
+                        self.flows.flows.set_to_time(f, time);
                     }
                 }
             }
@@ -405,8 +410,7 @@ impl ModelBuilder {
         reason: u16,
         stack: u32,
     ) {
-        let idx = self.flows.len() as u32;
-        self.flows.push(Flow {
+        let idx = self.flows.flows.push(Flow {
             kind,
             from,
             from_time: time,
