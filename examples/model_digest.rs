@@ -90,13 +90,13 @@ fn main() {
             s.line(&format!(
                 "{} {} {} {} [{}] [{}] {} {} {}",
                 g.id[i],
-                t.str(g.name[i]),
+                t.str(g.name(i)),
                 g.created[i],
                 g.creator[i],
-                stack(t, g.create_stack[i]),
-                stack(t, g.start_stack[i]),
+                stack(t, g.create_stack(i)),
+                stack(t, g.start_stack(i)),
                 g.ended[i],
-                t.str(g.label[i]),
+                t.str(g.label(i)),
                 g.group[i]
             ));
             assert_eq!(g.find(g.id[i]), Some(i as u32));

@@ -14,11 +14,10 @@ fn main() {
     let s = &t.spans;
     rows.push(("spans (start, kind)", s.heap_bytes(), s.heap_bytes()));
     let g = &t.goroutines;
-    let per_g = 8 + 4 + 8 + 4 + 4 + 4 + size_of::<gotraceview::model::LaneRange>() + 1 + 4 + 4;
     rows.push((
-        "goroutines (10 columns)",
-        g.len() * per_g,
-        g.id.capacity() * per_g,
+        "goroutines (with the ID index)",
+        g.heap_bytes(),
+        g.heap_bytes(),
     ));
     let iv = |lanes: &mut dyn Iterator<Item = &gotraceview::model::IntervalLane>| {
         let n = lanes.map(|l| l.heap_bytes()).sum::<usize>();
@@ -84,7 +83,8 @@ fn main() {
         total as f64 / 1e6
     );
     println!(
-        "  goroutine analysis (compact): {} goroutines",
-        l.goroutine_analysis.goroutine_count()
+        "  goroutine analysis (compact): {} goroutines, {:.1} MB",
+        l.goroutine_analysis.goroutine_count(),
+        l.goroutine_analysis.heap_bytes() as f64 / 1e6
     );
 }

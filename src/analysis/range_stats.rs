@@ -72,7 +72,7 @@ pub fn summary_in_range(trace: &Trace, t0: Time, t1: Time) -> Summary {
         stats.total_ns = lane.end.min(t1).saturating_sub(start);
         goroutines.push(GoroutineSummary {
             id: trace.goroutines.id[g as usize],
-            name: trace.str(trace.goroutines.name[g as usize]).to_string(),
+            name: trace.str(trace.goroutines.name(g as usize)).to_string(),
             pc: 0,
             creation: trace.goroutines.created[g as usize],
             start,

@@ -113,6 +113,13 @@ impl TimeColumn {
         self.block.shrink_to_fit();
     }
 
+    /// Removes every time, keeping the capacity.
+    pub fn clear(&mut self) {
+        self.lo.clear();
+        self.hi.clear();
+        self.block.clear();
+    }
+
     /// Heap bytes used (by capacity).
     pub fn heap_bytes(&self) -> usize {
         self.lo.capacity() * 4 + self.hi.capacity() * 8 + self.block.capacity() * 4
@@ -349,6 +356,15 @@ impl Codes {
             _ => return,
         };
         *self = widened;
+    }
+
+    /// Removes every code, keeping the width and the capacity.
+    pub fn clear(&mut self) {
+        match self {
+            Codes::U8(v) => v.clear(),
+            Codes::U16(v) => v.clear(),
+            Codes::U32(v) => v.clear(),
+        }
     }
 
     /// Frees unused capacity.

@@ -378,7 +378,7 @@ impl Flows {
         let i = g as usize;
         let (from, stack) = match self.recreated.binary_search_by_key(&g, |e| e.0) {
             Ok(k) => (self.recreated[k].1, self.recreated[k].2),
-            Err(_) => (gs.creator[i], gs.create_stack[i]),
+            Err(_) => (gs.creator[i], gs.create_stack(i)),
         };
         Some(Flow {
             kind: FlowKind::Create,
@@ -522,11 +522,7 @@ mod tests {
                 0..=3 => {
                     let first = n == 0 || rnd(8) != 0;
                     let g = if first {
-                        let g = n as GIdx;
-                        gs.id.push(g as i64);
-                        gs.created.push(now);
-                        gs.creator.push(NO_G);
-                        gs.create_stack.push(0);
+                        let g = gs.push_new(n as i64, now);
                         b.new_goroutine(g);
                         g
                     } else {
@@ -537,9 +533,8 @@ mod tests {
                         _ if n == 0 => NO_G,
                         _ => rnd(n) as GIdx,
                     };
-                    let old = (gs.creator[g as usize], gs.create_stack[g as usize]);
-                    gs.creator[g as usize] = creator;
-                    gs.create_stack[g as usize] = rnd(4) as StackId;
+                    let old = (gs.creator[g as usize], gs.create_stack(g as usize));
+                    gs.set_creation(g as usize, creator, rnd(4) as StackId, 0);
                     let f = (creator != NO_G).then_some(Flow {
                         kind: FlowKind::Create,
                         from: creator,
@@ -547,7 +542,7 @@ mod tests {
                         to: g,
                         to_time: now,
                         reason: 0,
-                        stack: gs.create_stack[g as usize],
+                        stack: gs.create_stack(g as usize),
                     });
                     all.extend(f);
                     b.create(g, first, old, f);

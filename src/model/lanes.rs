@@ -130,18 +130,23 @@ impl SpanArena {
         self.kind.push(c);
     }
 
-    /// Appends spans given as (start, state, reason, stack). The states must
-    /// be [`GoLaneState`] values.
-    pub(crate) fn extend_from(&mut self, spans: &[(Time, u8, u16, StackId)]) {
-        for &(t, state, reason, stack) in spans {
-            let k = SpanKind {
-                state: GoLaneState::from_u8(state),
-                reason,
-                stack,
-            };
-            let c = self.kinds.code(k.pack());
+    /// The code of a kind of span, for [`LaneBuf::push`].
+    #[inline]
+    pub(crate) fn code(&mut self, k: SpanKind) -> u32 {
+        self.kinds.code(k.pack())
+    }
+
+    /// The kind of a code.
+    #[inline]
+    pub(crate) fn kind_of_code(&self, c: u32) -> SpanKind {
+        SpanKind::unpack(self.kinds.key(c))
+    }
+
+    /// Appends the spans of a lane being built.
+    pub(crate) fn append(&mut self, buf: &LaneBuf) {
+        for (i, t) in buf.start.iter_range(0..buf.len()).enumerate() {
             self.start.push(t);
-            self.kind.push(c);
+            self.kind.push(buf.kind.get(i));
         }
     }
 
@@ -200,6 +205,46 @@ impl SpanArena {
     /// Approximate heap bytes used.
     pub fn heap_bytes(&self) -> usize {
         self.start.heap_bytes() + self.kind.heap_bytes() + self.kinds.heap_bytes()
+    }
+}
+
+/// The spans of a goroutine being built (start, [`SpanArena::code`] of
+/// the kind), as compact as in the arena: the lanes of long-lived
+/// goroutines stay here until the end of the trace.
+#[derive(Debug, Default)]
+pub(crate) struct LaneBuf {
+    start: TimeColumn,
+    kind: Codes,
+}
+
+impl LaneBuf {
+    /// Appends a span.
+    #[inline]
+    pub fn push(&mut self, start: Time, code: u32) {
+        self.start.push(start);
+        self.kind.push(code);
+    }
+
+    /// Number of spans.
+    pub fn len(&self) -> usize {
+        self.start.len()
+    }
+
+    /// The code of the last span.
+    pub fn last_code(&self) -> Option<u32> {
+        let n = self.kind.len();
+        (n > 0).then(|| self.kind.get(n - 1))
+    }
+
+    /// Removes every span, keeping the buffers.
+    pub fn clear(&mut self) {
+        self.start.clear();
+        self.kind.clear();
+    }
+
+    /// Removes every span and frees the buffers.
+    pub fn free(&mut self) {
+        *self = LaneBuf::default();
     }
 }
 

@@ -18,6 +18,7 @@ pub use lanes::{GoLaneState, IntervalKind, IntervalLane, LaneRange, Span, SpanAr
 pub use strings::{Frame, StackId, StackTable, StrId, StringTable};
 
 use crate::trace::Time;
+use column::Codes;
 use index::IdIndex;
 
 /// Index of a goroutine in [`Goroutines`].
@@ -30,24 +31,25 @@ pub const NO_G: GIdx = u32::MAX;
 pub struct Goroutines {
     /// Go's goroutine ID.
     pub id: Vec<i64>,
-    /// Start function (outermost frame of the first stack seen), Go's rule.
-    pub name: Vec<StrId>,
     /// Creation time (or the time it was first seen).
     pub created: Vec<Time>,
     /// Goroutine that created it ([`NO_G`] if unknown).
     pub creator: Vec<GIdx>,
-    /// Stack of the creator at creation.
-    pub create_stack: Vec<StackId>,
-    /// The new goroutine's own stack at creation (its start function).
-    pub start_stack: Vec<StackId>,
+    /// Stack of the creator at creation (see [`Goroutines::create_stack`]).
+    create_stack: Codes,
+    /// Its own stack at creation (see [`Goroutines::start_stack`]).
+    start_stack: Codes,
     /// Its state spans.
     pub lane: Vec<LaneRange>,
     /// True if it ended within the trace.
     pub ended: Vec<bool>,
-    /// Last label applied (GoLabel), 0 if none.
-    pub label: Vec<StrId>,
+    /// `(goroutine, last label applied)` of the goroutines with a label, by
+    /// goroutine.
+    labels: Vec<(GIdx, StrId)>,
     /// Group (by start function) it belongs to.
     pub group: Vec<u32>,
+    /// Start function of each group.
+    group_name: Vec<StrId>,
     index: IdIndex,
 }
 
@@ -62,14 +64,105 @@ impl Goroutines {
         self.id.is_empty()
     }
 
-    /// Records the index of a new goroutine ID.
-    pub(crate) fn index_insert(&mut self, id: i64, i: GIdx) {
+    /// Appends goroutine `id` (not there yet), created (or first seen) at
+    /// `created`, with nothing else known yet; returns its index.
+    pub(crate) fn push_new(&mut self, id: i64, created: Time) -> GIdx {
+        let i = self.id.len() as GIdx;
+        self.id.push(id);
+        self.created.push(created);
+        self.creator.push(NO_G);
+        self.create_stack.push(0);
+        self.start_stack.push(0);
+        self.lane.push(LaneRange::default());
+        self.ended.push(false);
         self.index.insert(id, i);
+        i
+    }
+
+    /// Sets the creator and the stacks at creation of goroutine `i`.
+    pub(crate) fn set_creation(
+        &mut self,
+        i: usize,
+        creator: GIdx,
+        create_stack: StackId,
+        start_stack: StackId,
+    ) {
+        self.creator[i] = creator;
+        self.create_stack.set(i, create_stack);
+        self.start_stack.set(i, start_stack);
+    }
+
+    /// Sets the group of each goroutine and the start function of each group.
+    pub(crate) fn set_groups(&mut self, group: Vec<u32>, group_name: Vec<StrId>) {
+        self.group = group;
+        self.group_name = group_name;
+    }
+
+    /// Sets the labels: `(goroutine, label)`, by goroutine.
+    pub(crate) fn set_labels(&mut self, labels: Vec<(GIdx, StrId)>) {
+        debug_assert!(labels.is_sorted_by_key(|l| l.0));
+        self.labels = labels;
+    }
+
+    /// Frees spare capacity.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.id.shrink_to_fit();
+        self.created.shrink_to_fit();
+        self.creator.shrink_to_fit();
+        self.create_stack.shrink_to_fit();
+        self.start_stack.shrink_to_fit();
+        self.lane.shrink_to_fit();
+        self.ended.shrink_to_fit();
     }
 
     /// The index of goroutine ID `id`.
     pub fn find(&self, id: i64) -> Option<GIdx> {
         self.index.get(id)
+    }
+
+    /// Start function of goroutine `i` (outermost frame of the first stack
+    /// seen, Go's rule), 0 if unknown.
+    #[inline]
+    pub fn name(&self, i: usize) -> StrId {
+        self.group
+            .get(i)
+            .and_then(|&gr| self.group_name.get(gr as usize))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Stack of the creator of goroutine `i` at creation, 0 if none.
+    #[inline]
+    pub fn create_stack(&self, i: usize) -> StackId {
+        self.create_stack.get(i)
+    }
+
+    /// The stack of goroutine `i` at creation (its start function), 0 if none.
+    #[inline]
+    pub fn start_stack(&self, i: usize) -> StackId {
+        self.start_stack.get(i)
+    }
+
+    /// The last label applied to goroutine `i` (GoLabel), 0 if none.
+    pub fn label(&self, i: usize) -> StrId {
+        match self.labels.binary_search_by_key(&(i as GIdx), |l| l.0) {
+            Ok(k) => self.labels[k].1,
+            Err(_) => 0,
+        }
+    }
+
+    /// Approximate heap bytes used.
+    pub fn heap_bytes(&self) -> usize {
+        self.id.capacity() * 8
+            + self.created.capacity() * 8
+            + self.creator.capacity() * 4
+            + self.create_stack.heap_bytes()
+            + self.start_stack.heap_bytes()
+            + self.lane.capacity() * std::mem::size_of::<LaneRange>()
+            + self.ended.capacity()
+            + self.labels.capacity() * 8
+            + (self.group.capacity() + self.group_name.capacity()) * 4
+            + self.index.heap_bytes()
     }
 }
 
@@ -361,7 +454,7 @@ impl Trace {
         if i >= self.goroutines.len() {
             return "runtime".to_string();
         }
-        let name = self.str(self.goroutines.name[i]);
+        let name = self.str(self.goroutines.name(i));
         if name.is_empty() {
             format!("G{}", self.goroutines.id[i])
         } else {
@@ -373,7 +466,7 @@ impl Trace {
     pub fn heap_bytes(&self) -> usize {
         let g = &self.goroutines;
         self.spans.heap_bytes()
-            + g.id.capacity() * 56
+            + g.heap_bytes()
             + self.flows.heap_bytes()
             + self.regions.capacity() * std::mem::size_of::<Region>()
             + self

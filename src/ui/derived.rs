@@ -144,8 +144,10 @@ impl TraceData {
 
     /// True if goroutine `g` is a GC background mark worker.
     pub fn is_gc_worker(&self, g: u32) -> bool {
-        let names = &self.loaded.trace.goroutines.name;
-        self.gc_worker_name != 0 && names.get(g as usize) == Some(&self.gc_worker_name)
+        let gs = &self.loaded.trace.goroutines;
+        self.gc_worker_name != 0
+            && (g as usize) < gs.len()
+            && gs.name(g as usize) == self.gc_worker_name
     }
 }
 

@@ -31,6 +31,10 @@ pub struct ModelBuilder {
     /// Reason index of each interned string ([`NO_REASON`] if none).
     reason_index: Vec<u16>,
     goroutines: Goroutines,
+    /// Start function of each goroutine so far (becomes its group).
+    g_names: Vec<u32>,
+    /// Last label of each labelled goroutine.
+    labels: FxHashMap<GIdx, u32>,
     live: LivePool,
     spans: SpanArena,
     procs: Machines,
@@ -71,6 +75,8 @@ impl ModelBuilder {
             reasons: vec![empty],
             reason_index,
             goroutines: Goroutines::default(),
+            g_names: Vec::new(),
+            labels: FxHashMap::default(),
             live: LivePool::default(),
             spans: SpanArena::default(),
             procs: Machines::default(),
@@ -265,7 +271,7 @@ impl ModelBuilder {
         const NO_GROUP: u32 = u32::MAX;
         let mut by_name = vec![NO_GROUP; self.strings.len()];
         let mut groups: Vec<super::GoroutineGroup> = Vec::new();
-        for (i, &name) in self.goroutines.name.iter().enumerate() {
+        for (i, &name) in self.g_names.iter().enumerate() {
             let slot = &mut by_name[name as usize];
             if *slot == NO_GROUP {
                 groups.push(super::GoroutineGroup {
@@ -283,12 +289,19 @@ impl ModelBuilder {
                 .cmp(&a.members.len())
                 .then_with(|| strings.get(a.name).cmp(strings.get(b.name)))
         });
-        self.goroutines.group = vec![0; self.goroutines.len()];
+        self.g_names = Vec::new();
+        let mut group = vec![0; self.goroutines.len()];
         for (gi, grp) in groups.iter().enumerate() {
             for &m in &grp.members {
-                self.goroutines.group[m as usize] = gi as u32;
+                group[m as usize] = gi as u32;
             }
         }
+        let names = groups.iter().map(|g| g.name).collect();
+        self.goroutines.set_groups(group, names);
+        let mut labels: Vec<(GIdx, u32)> = std::mem::take(&mut self.labels).into_iter().collect();
+        labels.sort_unstable();
+        self.goroutines.set_labels(labels);
+        self.goroutines.shrink_to_fit();
         groups
     }
 }
