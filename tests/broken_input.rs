@@ -129,3 +129,32 @@ fn bad_files_get_one_clear_line() {
     let e = load_path(&dir.join("gone"), &Progress::default(), &AtomicBool::new(false)).unwrap_err();
     assert!(e.to_string().contains("gone"));
 }
+
+#[test]
+fn a_generation_cut_short_is_left_out_of_the_timeline() {
+    // stall_go122 has two generations (Go 1.22 format: no end-of-generation
+    // marker, so Go reads a cut generation until ordering fails).
+    let path = common::testdata().join("traces/stall_go122.trace");
+    let data = std::fs::read(&path).expect("read");
+    let mut checked = 0;
+    for pct in [80, 90, 97] {
+        let cut = &data[..data.len() * pct / 100];
+        let mut through_sync = 0u64;
+        let mut n = 0u64;
+        let res = gotraceview::trace::source::for_each_event(cut, |ev, _| {
+            n += 1;
+            if ev.typ == gotraceview::trace::EventType::SYNC_EVENT {
+                through_sync = n;
+            }
+        });
+        if res.is_ok() || n == through_sync {
+            continue; // cut on a boundary: nothing partial to leave out
+        }
+        let l = load(&name(&path), cut).expect("the first generation loads");
+        assert!(l.trace.meta.loss.is_some());
+        assert_eq!(l.trace.meta.events, through_sync, "cut at {pct}%: only complete generations");
+        assert_eq!(l.trace.meta.generations, 1);
+        checked += 1;
+    }
+    assert!(checked > 0, "no cut fell inside the second generation");
+}
