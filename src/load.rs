@@ -258,7 +258,9 @@ fn load_pass(
         let mut through_sync: u64 = 0;
         loop {
             sink.recycle(&mut chunk);
-            let want = cap.map_or(CHUNK_EVENTS, |c| (c.saturating_sub(n) as usize).min(CHUNK_EVENTS));
+            let want = cap.map_or(CHUNK_EVENTS, |c| {
+                (c.saturating_sub(n) as usize).min(CHUNK_EVENTS)
+            });
             if want == 0 {
                 break;
             }
@@ -367,14 +369,21 @@ mod tests {
     #[test]
     fn cancelling_stops_the_load_and_its_threads() {
         let data = stall_trace();
-        let err = load_bytes("stall", &data, &Progress::default(), &AtomicBool::new(true)).unwrap_err();
+        let err =
+            load_bytes("stall", &data, &Progress::default(), &AtomicBool::new(true)).unwrap_err();
         assert_eq!(err.to_string(), "stall: loading cancelled");
     }
 
     #[test]
     fn the_summary_is_expanded_once_on_demand() {
         let data = stall_trace();
-        let l = load_bytes("stall", &data, &Progress::default(), &AtomicBool::new(false)).expect("load");
+        let l = load_bytes(
+            "stall",
+            &data,
+            &Progress::default(),
+            &AtomicBool::new(false),
+        )
+        .expect("load");
         let n = l.goroutine_analysis.goroutine_count();
         assert!(n > 10_000);
         assert_eq!(l.summary().goroutines.len(), n);

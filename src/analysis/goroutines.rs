@@ -151,7 +151,13 @@ pub fn group_table(s: &Summary) -> GroupTable {
     }
     block.sort_by(|a, b| s.name(*a).cmp(s.name(*b)));
     ranges.sort_by(|a, b| s.name(*a).cmp(s.name(*b)));
-    let mut columns = vec![Column::Total, Column::Exec, Column::SchedWait, Column::Syscall, Column::SyscallBlock];
+    let mut columns = vec![
+        Column::Total,
+        Column::Exec,
+        Column::SchedWait,
+        Column::Syscall,
+        Column::SyscallBlock,
+    ];
     columns.extend(block.into_iter().map(Column::Block));
     columns.push(Column::Unknown);
     columns.extend(ranges.into_iter().map(Column::Range));
@@ -174,7 +180,11 @@ pub fn group_table(s: &Summary) -> GroupTable {
         let mut vals: Vec<i64> = Vec::with_capacity(grp.members.len());
         for (c, col) in columns.iter().enumerate() {
             vals.clear();
-            vals.extend(grp.members.iter().map(|&m| col.value(&s.goroutines[m].stats)));
+            vals.extend(
+                grp.members
+                    .iter()
+                    .map(|&m| col.value(&s.goroutines[m].stats)),
+            );
             grp.totals[c] = vals.iter().fold(0i64, |a, &v| a.saturating_add(v));
             vals.sort_unstable();
             grp.quantiles.push([
@@ -227,7 +237,7 @@ pub fn group_table_text(s: &Summary) -> String {
             ms(g.total.unknown_ns()),
         );
         let mut reasons = g.total.block_ns.clone();
-        reasons.sort_by(|a, b| b.1.cmp(&a.1));
+        reasons.sort_by_key(|x| std::cmp::Reverse(x.1));
         for (k, v) in reasons.iter().filter(|x| x.1 > 0) {
             let _ = writeln!(
                 out,
