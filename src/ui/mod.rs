@@ -20,6 +20,7 @@ pub mod ticks;
 pub mod timeline;
 pub mod timemap;
 pub mod view;
+pub mod views;
 
 #[cfg(test)]
 mod tests;
