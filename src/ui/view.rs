@@ -123,6 +123,7 @@ impl TraceView {
 
     /// Opens the find bar and focuses it.
     pub fn open_find(&mut self) {
+        self.tab = ViewTab::Timeline;
         self.find.open = true;
         self.find.focus = true;
     }
@@ -146,6 +147,11 @@ impl TraceView {
                     format::count(group.members.len() as u64)
                 );
                 self.find.restrict(data, tl, Some(gi), None, label);
+            }
+            Link::GoroutineRange { g, t0, t1 } => {
+                details::apply(data, tl, details::Nav::Goto { g, t: t0 });
+                tl.range = Some((t0, t1.max(t0 + 1)));
+                tl.zoom_to(t0, t1.max(t0 + 1));
             }
             Link::Range { t0, t1 } => {
                 tl.range = Some((t0, t1.max(t0 + 1)));
@@ -197,7 +203,7 @@ impl TraceView {
             );
         }
         let mut nav: Option<Nav> = None;
-        if self.find.open {
+        if self.find.open && self.tab == ViewTab::Timeline {
             nav = find::find_ui(ui, &self.data, &mut self.timeline, &mut self.find);
         }
         match self.tab {
@@ -254,6 +260,27 @@ impl TraceView {
         }
     }
 
+    fn timeline_buttons_ui(&mut self, ui: &mut Ui) {
+        if ui
+            .button("Fit")
+            .on_hover_text("Fit the selection; again: the whole trace (F)")
+            .clicked()
+        {
+            self.timeline.fit_selection(&self.data);
+        }
+        if ui
+            .button("Find")
+            .on_hover_text("Find a goroutine, filter lanes (Ctrl+F)")
+            .clicked()
+        {
+            if self.find.open {
+                self.find.open = false;
+            } else {
+                self.open_find();
+            }
+        }
+    }
+
     fn toolbar_ui(&mut self, ui: &mut Ui, help_open: &mut bool) {
         ui.horizontal(|ui| {
             for (i, t) in ViewTab::ALL.into_iter().enumerate() {
@@ -261,23 +288,8 @@ impl TraceView {
                     .on_hover_text(format!("key {}", i + 1));
             }
             ui.separator();
-            if ui
-                .button("Fit")
-                .on_hover_text("Fit the selection; again: the whole trace (F)")
-                .clicked()
-            {
-                self.timeline.fit_selection(&self.data);
-            }
-            if ui
-                .button("Find")
-                .on_hover_text("Find a goroutine, filter lanes (Ctrl+F)")
-                .clicked()
-            {
-                if self.find.open {
-                    self.find.open = false;
-                } else {
-                    self.open_find();
-                }
+            if self.tab == ViewTab::Timeline {
+                self.timeline_buttons_ui(ui);
             }
             if ui
                 .button("?")

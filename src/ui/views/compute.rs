@@ -115,6 +115,11 @@ impl<K: PartialEq + Clone, T: Send + Sync + 'static> Cached<K, T> {
         }
     }
 
+    /// The last value computed, whatever its key.
+    pub fn peek(&self) -> Option<Arc<T>> {
+        self.value.clone()
+    }
+
     /// True while a worker computes a value.
     pub fn is_pending(&self) -> bool {
         self.pending.is_some()

@@ -114,6 +114,14 @@ pub fn column_colour(c: Column, block_i: usize) -> Option<Color32> {
     }
 }
 
+/// A column's header: the analysis title, with a name for the empty reason.
+pub fn column_title(c: Column, s: &Summary) -> String {
+    match c {
+        Column::Block(k) if s.name(k).is_empty() => "Block (no reason)".into(),
+        _ => c.title(s),
+    }
+}
+
 /// The colour of each column of a table (None: not part of the breakdown).
 fn colours(t: &GroupTable) -> Vec<Option<Color32>> {
     let mut bi = 0;
@@ -217,7 +225,7 @@ impl GoroutinesView {
         let colours = colours(&td.table);
         ui.horizontal_wrapped(|ui| {
             ui.weak(format!(
-                "{} groups, {} goroutines. Click a group to show only its lanes on the timeline, ▶ to list its goroutines, a goroutine to select it.",
+                "{} groups, {} goroutines. Click a group to show only its lanes on the timeline, + to list its goroutines, a goroutine to select it.",
                 format::count(td.table.groups.len() as u64),
                 format::count(s.goroutines.len() as u64)
             ));
@@ -226,7 +234,7 @@ impl GoroutinesView {
             for (c, col) in td.table.columns.iter().zip(&colours) {
                 if let Some(col) = col {
                     chip_ui(ui, *col);
-                    ui.label(RichText::new(c.title(s)).size(12.0));
+                    ui.label(RichText::new(column_title(*c, s)).size(12.0));
                 }
             }
         });
@@ -263,7 +271,7 @@ impl GoroutinesView {
                             if let Some(col) = colours[i] {
                                 chip_ui(ui, col);
                             }
-                            sort_header_ui(ui, &c.title(s), FIXED_COLUMNS + i, &mut sort);
+                            sort_header_ui(ui, &column_title(*c, s), FIXED_COLUMNS + i, &mut sort);
                         });
                     }
                 })
@@ -278,7 +286,7 @@ impl GoroutinesView {
                                 let g = &t.groups[gi as usize];
                                 let open = self.expanded.contains(&g.name);
                                 row.col(|ui| {
-                                    let arrow = if open { "▼" } else { "▶" };
+                                    let arrow = if open { "-" } else { "+" };
                                     if ui
                                         .small_button(arrow)
                                         .on_hover_text("List the goroutines of this group")
@@ -391,7 +399,7 @@ fn bar_ui(ui: &mut Ui, t: &GroupTable, colours: &[Option<Color32>], vals: &[i64]
                         chip_ui(ui, *col);
                     }
                     let pc = if total > 0 { v as f64 / total as f64 * 100.0 } else { 0.0 };
-                    ui.label(format!("{}: {} ({pc:.1}%)", c.title(s), format::duration(v)));
+                    ui.label(format!("{}: {} ({pc:.1}%)", column_title(*c, s), format::duration(v)));
                 });
             }
         }

@@ -7,6 +7,7 @@ pub mod compute;
 pub mod cpu;
 pub mod flame;
 pub mod goroutines;
+pub mod histogram;
 pub mod mmu;
 pub mod profiles;
 pub mod save;
@@ -29,6 +30,15 @@ pub enum Link {
     },
     /// Show only the lanes of goroutine group `group` (index into `Trace::groups`).
     Group(u32),
+    /// Select goroutine `g` at `t0`, and `[t0, t1)` as the time range (a region).
+    GoroutineRange {
+        /// Goroutine.
+        g: GIdx,
+        /// Start.
+        t0: Time,
+        /// End.
+        t1: Time,
+    },
     /// Select `[t0, t1)` as the time range and zoom to it.
     Range {
         /// Start.

@@ -126,7 +126,7 @@ pub fn scope_ui(
         ScopeSel::Region(r) => format!("region type {}", trace.str(r)),
         ScopeSel::Range => "selected time range".to_string(),
     };
-    egui::ComboBox::from_id_salt(id)
+    egui::ComboBox::new(id, "scope")
         .selected_text(text)
         .width(320.0)
         .height(480.0)
@@ -202,7 +202,6 @@ impl ProfilesView {
                     .on_hover_text(k.title());
             }
             ui.separator();
-            ui.label("Scope:");
             scope_ui(ui, tr, &mut self.scope, Some(&regions), range, "profile-scope");
             if self.scope == ScopeSel::Range {
                 ui.weak(super::range_text(range, tr.meta.start));

@@ -35,15 +35,13 @@ impl SortBy {
 /// A clickable column header: clicking sorts by it, again flips the order.
 /// Returns true when the sort changed.
 pub fn sort_header_ui(ui: &mut Ui, title: &str, column: usize, sort: &mut SortBy) -> bool {
-    let arrow = match sort.column == column {
-        true if sort.descending => " ⏷",
-        true => " ⏶",
-        false => "",
-    };
-    let text = RichText::new(format!("{title}{arrow}")).strong();
+    let text = RichText::new(title).strong();
     let r = ui
         .add(egui::Button::new(text).frame(false).truncate())
         .on_hover_text(format!("Sort by {title}"));
+    if sort.column == column {
+        sort_arrow(ui, sort.descending);
+    }
     if r.clicked() {
         if sort.column == column {
             sort.descending = !sort.descending;
@@ -53,6 +51,23 @@ pub fn sort_header_ui(ui: &mut Ui, title: &str, column: usize, sort: &mut SortBy
         return true;
     }
     false
+}
+
+/// A small triangle: pointing down for largest first.
+fn sort_arrow(ui: &mut Ui, descending: bool) {
+    let (r, _) = ui.allocate_exact_size(egui::vec2(9.0, 9.0), Sense::hover());
+    let c = r.center();
+    let (tip, base) = if descending { (4.0, -3.0) } else { (-4.0, 3.0) };
+    let pts = vec![
+        egui::pos2(c.x - 4.0, c.y + base),
+        egui::pos2(c.x + 4.0, c.y + base),
+        egui::pos2(c.x, c.y + tip),
+    ];
+    ui.painter().add(egui::Shape::convex_polygon(
+        pts,
+        palette::TEXT_DIM,
+        egui::Stroke::NONE,
+    ));
 }
 
 /// A right-aligned cell.

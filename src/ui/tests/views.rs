@@ -1,0 +1,236 @@
+//! Stories 1 to 4 through the analysis tabs: the goroutine analysis of the
+//! stall, the sync profile, the MMU's worst windows, the tasks' latency
+//! histograms, the CPU flame graph, and every link back into the timeline.
+
+use super::open_trace;
+use crate::analysis::annotations::TaskItem;
+use crate::ui::app::{GoTraceApp, Tab};
+use crate::ui::view::{TraceView, ViewTab};
+use egui_kittest::kittest::{By, NodeT, Queryable};
+use egui_kittest::Harness;
+
+fn view<'a>(h: &'a Harness<'static, GoTraceApp>) -> &'a TraceView {
+    match h.state().tabs.first() {
+        Some(Tab::Ready(v)) => v,
+        _ => panic!("no loaded trace"),
+    }
+}
+
+/// Switches view with its number key, as a user would.
+fn open_tab(h: &mut Harness<'static, GoTraceApp>, t: ViewTab) {
+    h.key_press(t.key());
+    h.run();
+    assert_eq!(view(h).tab, t);
+}
+
+/// Labels of the nodes whose label matches `re`.
+fn labels_matching(h: &Harness<'static, GoTraceApp>, re: &str) -> Vec<String> {
+    let re = regex::Regex::new(re).expect("regex");
+    h.query_all(By::new().predicate(move |n| n.label().is_some_and(|l| re.is_match(&l))))
+        .filter_map(|n| n.accesskit_node().label())
+        .collect()
+}
+
+#[test]
+fn the_goroutine_analysis_shows_the_group_of_10000_streams() {
+    let mut h = open_trace("stall_go127.trace");
+    open_tab(&mut h, ViewTab::Goroutines);
+    h.get_by_label("main.handleStream");
+    h.get_by_label("10,000");
+    assert!(h.get_all_by_label("Block (select)").count() >= 1);
+}
+
+#[test]
+fn clicking_a_goroutine_of_the_group_selects_it_on_the_timeline() {
+    let mut h = open_trace("stall_go127.trace");
+    open_tab(&mut h, ViewTab::Goroutines);
+    // The + button on the group's row lists its goroutines.
+    let name_y = h.get_by_label("main.handleStream").rect().center().y;
+    let arrows: Vec<_> = h.get_all_by_label("+").collect();
+    let arrow = arrows
+        .iter()
+        .min_by(|a, b| {
+            (a.rect().center().y - name_y)
+                .abs()
+                .total_cmp(&(b.rect().center().y - name_y).abs())
+        })
+        .expect("expand buttons");
+    arrow.click();
+    h.run();
+    h.get_by_label("p99");
+    let first = labels_matching(&h, r"^G\d+$")
+        .into_iter()
+        .next()
+        .expect("the group's goroutines are listed");
+    let id: i64 = first[1..].parse().expect("an id");
+    h.get_by_label(&first).click();
+    h.run();
+    let v = view(&h);
+    assert_eq!(v.tab, ViewTab::Timeline);
+    let g = v.data.trace().goroutines.find(id).expect("goroutine in the trace");
+    assert_eq!(v.timeline.selected.map(|s| s.g), Some(g));
+    assert!(v.timeline.rows.find_goroutine(g).is_some(), "its lane is shown");
+}
+
+#[test]
+fn clicking_a_group_shows_only_its_lanes_on_the_timeline() {
+    let mut h = open_trace("stall_go127.trace");
+    open_tab(&mut h, ViewTab::Goroutines);
+    h.get_by_label("main.handleStream").click();
+    h.run();
+    let v = view(&h);
+    assert_eq!(v.tab, ViewTab::Timeline);
+    let tr = v.data.trace();
+    let gi = v.timeline.filter.group.expect("a group filter") as usize;
+    assert_eq!(tr.str(tr.groups[gi].name), "main.handleStream");
+    assert_eq!(v.timeline.goroutine_rows(), 10_000);
+    h.get_by_label_contains("showing only group main.handleStream");
+}
+
+#[test]
+fn the_goroutine_analysis_scopes_to_the_selected_range() {
+    let mut h = open_trace("stall_go127.trace");
+    let (a, b) = {
+        let t = view(&h).data.trace();
+        (t.meta.start, t.meta.start + t.duration() / 20)
+    };
+    if let Some(Tab::Ready(v)) = h.state_mut().tabs.first_mut() {
+        v.timeline.range = Some((a, b));
+    }
+    open_tab(&mut h, ViewTab::Goroutines);
+    h.get_by_label("selected time range").click();
+    h.run();
+    assert!(view(&h).views.goroutines.in_range);
+    h.get_by_label("main.handleStream");
+    assert!(h.query_by_label("10,000").is_none(), "fewer streams in the first 5%");
+}
+
+#[test]
+fn the_sync_profile_shows_main_wait_in_the_top_table() {
+    let mut h = open_trace("stall_go127.trace");
+    open_tab(&mut h, ViewTab::Profiles);
+    h.get_by_label("Sync").click();
+    h.run();
+    h.get_by_label("main.wait");
+    h.get_by_label("Save as pprof…");
+    // Clicking the function highlights it in the flame graph.
+    h.get_by_label("main.wait").click();
+    h.run();
+    let tr = view(&h).data.trace();
+    let hl = view(&h).views.profiles.flame.highlight.expect("highlighted");
+    assert_eq!(tr.str(hl), "main.wait");
+}
+
+#[test]
+fn the_mmu_tab_draws_a_curve_and_a_worst_window_selects_its_range_on_the_timeline() {
+    let mut h = open_trace("gc_go127.trace");
+    open_tab(&mut h, ViewTab::Mmu);
+    let md = view(&h).views.mmu.curve().expect("the curve is computed");
+    assert!(md.points.len() >= 100, "{} points", md.points.len());
+    // MMU grows with the window size and is 0 for tiny windows in this trace.
+    assert!(md.points[0][1] < 0.05);
+    assert!(md.points[md.points.len() - 1][1] > md.points[0][1]);
+    h.get_by_label("10 ms").click();
+    h.run();
+    assert_eq!(view(&h).views.mmu.window_ns, Some(10_000_000));
+    let worst = view(&h).views.mmu.worst_windows();
+    assert!(!worst.is_empty());
+    let links = labels_matching(&h, r"^\d.* – \d");
+    assert_eq!(links.len(), worst.len(), "{links:?}");
+    h.get_by_label(&links[0]).click();
+    h.run();
+    let v = view(&h);
+    assert_eq!(v.tab, ViewTab::Timeline);
+    assert_eq!(v.timeline.range, Some((worst[0].time, worst[0].time + 10_000_000)));
+}
+
+#[test]
+fn clicking_the_mmu_chart_picks_a_window() {
+    let mut h = open_trace("gc_go127.trace");
+    open_tab(&mut h, ViewTab::Mmu);
+    assert_eq!(view(&h).views.mmu.window_ns, None);
+    let p = egui::pos2(500.0, 500.0);
+    h.event(egui::Event::PointerMoved(p));
+    h.run_steps(1);
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos: p,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+        h.run_steps(1);
+    }
+    h.run();
+    assert!(view(&h).views.mmu.window_ns.is_some());
+    assert!(!view(&h).views.mmu.worst_windows().is_empty());
+}
+
+#[test]
+fn the_tasks_tab_lists_240_requests_and_a_histogram_bucket_filters_them() {
+    let mut h = open_trace("annotations_go127.trace");
+    open_tab(&mut h, ViewTab::Tasks);
+    h.get_by_label("request");
+    // "request" and its child "backend" both count 240.
+    assert!(h.get_all_by_label("240").count() >= 1);
+    h.get_by_label("request").click();
+    h.run();
+    assert_eq!(view(&h).views.tasks.instances.len(), 240);
+    let bucket = labels_matching(&h, r"^bucket .*: [1-9]")
+        .into_iter()
+        .last()
+        .expect("non-empty buckets");
+    h.get_all_by_label(&bucket).next().expect("bucket").click();
+    h.run();
+    let n = view(&h).views.tasks.instances.len();
+    assert!(n > 0 && n < 240, "{n} instances after {bucket}");
+    let want: usize = bucket.rsplit(": ").next().and_then(|c| c.parse().ok()).expect("count");
+    assert_eq!(n, want);
+}
+
+#[test]
+fn a_task_lists_its_regions_and_shows_its_goroutines_on_the_timeline() {
+    let mut h = open_trace("annotations_go127.trace");
+    open_tab(&mut h, ViewTab::Tasks);
+    h.get_by_label("request").click();
+    h.run();
+    let first = {
+        let v = view(&h);
+        let i = *v.views.tasks.instances.first().expect("instances listed");
+        format!("task {}", v.data.trace().tasks[i as usize].id)
+    };
+    // The row's selectable label (logs link to tasks too).
+    h.get_by_role_and_label(egui::accesskit::Role::Button, &first).click();
+    h.run();
+    assert!(!labels_matching(&h, r"^region ").is_empty(), "its regions are listed");
+    let items = &view(&h).views.tasks.task_timeline().expect("task contents").items;
+    assert!(
+        items.iter().any(|i| matches!(i.1, TaskItem::Child(_))),
+        "its child task is listed"
+    );
+    h.get_by_label("Show on timeline").click();
+    h.run();
+    let v = view(&h);
+    assert_eq!(v.tab, ViewTab::Timeline);
+    let only = v.timeline.filter.only.clone().expect("only its goroutines");
+    assert!(only.len() >= 2, "a request spans several goroutines");
+    assert_eq!(v.timeline.goroutine_rows(), only.len());
+    let (r0, r1) = v.timeline.range.expect("the task's span");
+    assert!(r1 > r0);
+}
+
+#[test]
+fn the_cpu_tab_shows_the_main_functions_of_the_samples() {
+    let mut h = open_trace("cpuprofile_go127.trace");
+    open_tab(&mut h, ViewTab::Cpu);
+    let mains = labels_matching(&h, r"^main\.");
+    assert!(!mains.is_empty(), "main.* functions in the top table");
+    h.get_by_label_contains("CPU samples");
+}
+
+#[test]
+fn the_cpu_tab_says_when_the_trace_has_no_samples() {
+    let mut h = open_trace("stall_go127.trace");
+    open_tab(&mut h, ViewTab::Cpu);
+    h.get_by_label("This trace has no CPU samples");
+}
