@@ -130,7 +130,10 @@ impl FindState {
         let tr = data.trace();
         let mut open_groups: Vec<u32> = group.into_iter().collect();
         if let Some(o) = &only {
-            open_groups.extend(o.iter().filter_map(|&g| tr.goroutines.group.get(g as usize)));
+            open_groups.extend(
+                o.iter()
+                    .filter_map(|&g| tr.goroutines.group.get(g as usize)),
+            );
             open_groups.sort_unstable();
             open_groups.dedup();
         }

@@ -67,9 +67,17 @@ fn clicking_a_goroutine_of_the_group_selects_it_on_the_timeline() {
     h.run();
     let v = view(&h);
     assert_eq!(v.tab, ViewTab::Timeline);
-    let g = v.data.trace().goroutines.find(id).expect("goroutine in the trace");
+    let g = v
+        .data
+        .trace()
+        .goroutines
+        .find(id)
+        .expect("goroutine in the trace");
     assert_eq!(v.timeline.selected.map(|s| s.g), Some(g));
-    assert!(v.timeline.rows.find_goroutine(g).is_some(), "its lane is shown");
+    assert!(
+        v.timeline.rows.find_goroutine(g).is_some(),
+        "its lane is shown"
+    );
 }
 
 #[test]
@@ -102,7 +110,10 @@ fn the_goroutine_analysis_scopes_to_the_selected_range() {
     h.run();
     assert!(view(&h).views.goroutines.in_range);
     h.get_by_label("main.handleStream");
-    assert!(h.query_by_label("10,000").is_none(), "fewer streams in the first 5%");
+    assert!(
+        h.query_by_label("10,000").is_none(),
+        "fewer streams in the first 5%"
+    );
 }
 
 #[test]
@@ -117,7 +128,12 @@ fn the_sync_profile_shows_main_wait_in_the_top_table() {
     h.get_by_label("main.wait").click();
     h.run();
     let tr = view(&h).data.trace();
-    let hl = view(&h).views.profiles.flame.highlight.expect("highlighted");
+    let hl = view(&h)
+        .views
+        .profiles
+        .flame
+        .highlight
+        .expect("highlighted");
     assert_eq!(tr.str(hl), "main.wait");
 }
 
@@ -141,7 +157,10 @@ fn the_mmu_tab_draws_a_curve_and_a_worst_window_selects_its_range_on_the_timelin
     h.run();
     let v = view(&h);
     assert_eq!(v.tab, ViewTab::Timeline);
-    assert_eq!(v.timeline.range, Some((worst[0].time, worst[0].time + 10_000_000)));
+    assert_eq!(
+        v.timeline.range,
+        Some((worst[0].time, worst[0].time + 10_000_000))
+    );
 }
 
 #[test]
@@ -184,7 +203,11 @@ fn the_tasks_tab_lists_240_requests_and_a_histogram_bucket_filters_them() {
     h.run();
     let n = view(&h).views.tasks.instances.len();
     assert!(n > 0 && n < 240, "{n} instances after {bucket}");
-    let want: usize = bucket.rsplit(": ").next().and_then(|c| c.parse().ok()).expect("count");
+    let want: usize = bucket
+        .rsplit(": ")
+        .next()
+        .and_then(|c| c.parse().ok())
+        .expect("count");
     assert_eq!(n, want);
 }
 
@@ -200,10 +223,19 @@ fn a_task_lists_its_regions_and_shows_its_goroutines_on_the_timeline() {
         format!("task {}", v.data.trace().tasks[i as usize].id)
     };
     // The row's selectable label (logs link to tasks too).
-    h.get_by_role_and_label(egui::accesskit::Role::Button, &first).click();
+    h.get_by_role_and_label(egui::accesskit::Role::Button, &first)
+        .click();
     h.run();
-    assert!(!labels_matching(&h, r"^region ").is_empty(), "its regions are listed");
-    let items = &view(&h).views.tasks.task_timeline().expect("task contents").items;
+    assert!(
+        !labels_matching(&h, r"^region ").is_empty(),
+        "its regions are listed"
+    );
+    let items = &view(&h)
+        .views
+        .tasks
+        .task_timeline()
+        .expect("task contents")
+        .items;
     assert!(
         items.iter().any(|i| matches!(i.1, TaskItem::Child(_))),
         "its child task is listed"

@@ -159,7 +159,9 @@ mod tests {
         let mut c: Cached<u32, u32> = Cached::default();
         assert!(matches!(c.get(&1, true, &ctx, || 10), Status::Ready(v) if *v == 10));
         // Same key: the cached value, the closure is not run.
-        assert!(matches!(c.get(&1, true, &ctx, || panic!("recomputed")), Status::Ready(v) if *v == 10));
+        assert!(
+            matches!(c.get(&1, true, &ctx, || panic!("recomputed")), Status::Ready(v) if *v == 10)
+        );
         assert!(matches!(c.get(&2, true, &ctx, || 20), Status::Ready(v) if *v == 20));
     }
 

@@ -56,9 +56,7 @@ pub fn samples(data: &TraceData, key: Key) -> Vec<(StackId, i64, u64)> {
     tr.cpu_samples
         .iter()
         .filter(|s| {
-            group.is_none_or(|gi| {
-                s.g != NO_G && tr.goroutines.group.get(s.g as usize) == Some(&gi)
-            })
+            group.is_none_or(|gi| s.g != NO_G && tr.goroutines.group.get(s.g as usize) == Some(&gi))
         })
         .filter(|s| range.is_none_or(|(a, b)| s.time >= a && s.time < b))
         .map(|s| (s.stack, 1, 1))
@@ -99,7 +97,10 @@ impl CpuView {
                 None => "selected goroutine (none selected)".to_string(),
             };
             if ui
-                .add_enabled(selected.is_some(), egui::Button::selectable(self.scope.selected_goroutine, sel_text))
+                .add_enabled(
+                    selected.is_some(),
+                    egui::Button::selectable(self.scope.selected_goroutine, sel_text),
+                )
                 .on_disabled_hover_text("Click a goroutine span on the timeline first")
                 .clicked()
             {
@@ -143,7 +144,14 @@ impl CpuView {
             ui.label("No CPU samples in this scope.");
             return None;
         }
-        flame_and_top_ui(ui, tr, &fd, &mut self.flame, palette::state(GoLaneState::Running), "cpu");
+        flame_and_top_ui(
+            ui,
+            tr,
+            &fd,
+            &mut self.flame,
+            palette::state(GoLaneState::Running),
+            "cpu",
+        );
         None
     }
 }

@@ -173,7 +173,13 @@ pub fn breadcrumb_ui(ui: &mut Ui, trace: &Trace, data: &Arc<FlameData>, st: &mut
 }
 
 /// The flame graph, filling the space given.
-pub fn flame_ui(ui: &mut Ui, trace: &Trace, data: &Arc<FlameData>, st: &mut FlameState, base: Color32) {
+pub fn flame_ui(
+    ui: &mut Ui,
+    trace: &Trace,
+    data: &Arc<FlameData>,
+    st: &mut FlameState,
+    base: Color32,
+) {
     st.sync(data);
     let total_h = (f32::from(data.max_depth) + 1.0) * ROW_H;
     egui::ScrollArea::vertical()
@@ -195,7 +201,10 @@ pub fn flame_ui(ui: &mut Ui, trace: &Trace, data: &Arc<FlameData>, st: &mut Flam
         });
 }
 
-#[expect(clippy::too_many_arguments, reason = "one painting pass over the frames")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one painting pass over the frames"
+)]
 fn paint(
     ui: &Ui,
     trace: &Trace,
@@ -226,18 +235,35 @@ fn paint(
         if st.highlight.is_some_and(|h| h != node.func || n == 0) {
             c = palette::darken(c, 0.45);
         }
-        let inner = if w > 3.0 { r.shrink2(egui::vec2(0.5, 0.0)) } else { r };
+        let inner = if w > 3.0 {
+            r.shrink2(egui::vec2(0.5, 0.0))
+        } else {
+            r
+        };
         p.rect_filled(inner, 1.5, c);
         if hover.is_some_and(|h| r.contains(h)) {
             *hovered = Some(n);
-            p.rect_stroke(inner, 1.5, egui::Stroke::new(1.0, palette::SELECTED), egui::StrokeKind::Inside);
+            p.rect_stroke(
+                inner,
+                1.5,
+                egui::Stroke::new(1.0, palette::SELECTED),
+                egui::StrokeKind::Inside,
+            );
         }
         if w >= LABEL_MIN_W {
             let name = data.name(trace, n);
-            let mut job = egui::text::LayoutJob::simple_singleline(name.to_string(), font.clone(), palette::TEXT_ON_SPAN);
+            let mut job = egui::text::LayoutJob::simple_singleline(
+                name.to_string(),
+                font.clone(),
+                palette::TEXT_ON_SPAN,
+            );
             job.wrap = egui::text::TextWrapping::truncate_at_width(w - 6.0);
             let galley = p.layout_job(job);
-            p.galley(egui::pos2(r.left() + 3.0, r.center().y - galley.size().y / 2.0), galley, palette::TEXT_ON_SPAN);
+            p.galley(
+                egui::pos2(r.left() + 3.0, r.center().y - galley.size().y / 2.0),
+                galley,
+                palette::TEXT_ON_SPAN,
+            );
         }
         true
     };
@@ -286,9 +312,17 @@ fn tooltip_ui(ui: &mut Ui, trace: &Trace, data: &FlameData, st: &FlameState, n: 
     let all = data.tree.total();
     ui.strong(data.name(trace, n));
     let u = data.unit;
-    ui.label(format!("total {} ({:.1}% of all)", u.format(node.total), pct(node.total, all)));
+    ui.label(format!(
+        "total {} ({:.1}% of all)",
+        u.format(node.total),
+        pct(node.total, all)
+    ));
     if st.zoom != 0 {
-        let z = data.tree.nodes.get(st.zoom as usize).map_or(all, |z| z.total);
+        let z = data
+            .tree
+            .nodes
+            .get(st.zoom as usize)
+            .map_or(all, |z| z.total);
         ui.label(format!("{:.1}% of the zoomed frame", pct(node.total, z)));
     }
     ui.label(format!("self {}", u.format(node.self_weight)));
@@ -342,7 +376,11 @@ pub fn top_table_ui(ui: &mut Ui, trace: &Trace, data: &Arc<FlameData>, st: &mut 
         })
         .body(|body| {
             body.rows(18.0, st.order.len(), |mut row| {
-                let Some(r) = st.order.get(row.index()).and_then(|&i| data.top.get(i as usize)) else {
+                let Some(r) = st
+                    .order
+                    .get(row.index())
+                    .and_then(|&i| data.top.get(i as usize))
+                else {
                     return;
                 };
                 row.col(|ui| {
@@ -365,12 +403,23 @@ pub fn top_table_ui(ui: &mut Ui, trace: &Trace, data: &Arc<FlameData>, st: &mut 
         });
     st.sort = sort;
     if let Some(f) = clicked {
-        st.highlight = if st.highlight == Some(f) { None } else { Some(f) };
+        st.highlight = if st.highlight == Some(f) {
+            None
+        } else {
+            Some(f)
+        };
     }
 }
 
 /// Flame graph above, top table below, with the breadcrumb on top.
-pub fn flame_and_top_ui(ui: &mut Ui, trace: &Trace, data: &Arc<FlameData>, st: &mut FlameState, base: Color32, id: &str) {
+pub fn flame_and_top_ui(
+    ui: &mut Ui,
+    trace: &Trace,
+    data: &Arc<FlameData>,
+    st: &mut FlameState,
+    base: Color32,
+    id: &str,
+) {
     breadcrumb_ui(ui, trace, data, st);
     let avail = ui.available_height();
     egui::Panel::bottom(format!("{id}-top"))

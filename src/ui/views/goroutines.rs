@@ -146,7 +146,12 @@ impl GoroutinesView {
         self.expanded_gen += 1;
     }
 
-    fn table(&mut self, ui: &mut Ui, data: &Arc<TraceData>, range: Option<(Time, Time)>) -> Option<Arc<TableData>> {
+    fn table(
+        &mut self,
+        ui: &mut Ui,
+        data: &Arc<TraceData>,
+        range: Option<(Time, Time)>,
+    ) -> Option<Arc<TableData>> {
         let ctx = ui.ctx().clone();
         let inline = !is_big(data);
         let d = Arc::clone(data);
@@ -155,7 +160,9 @@ impl GoroutinesView {
                 let s = summary_in_range(d.trace(), a, b);
                 TableData::new(&d, Some(s))
             }),
-            None => self.whole.get(&(), inline, &ctx, move || TableData::new(&d, None)),
+            None => self
+                .whole
+                .get(&(), inline, &ctx, move || TableData::new(&d, None)),
         };
         ready_or_ui(ui, status, "the goroutine analysis")
     }
@@ -193,7 +200,10 @@ impl GoroutinesView {
                 self.rows.push(Disp::Quantile(gi, q));
             }
             let mut members = g.members.clone();
-            let col = sort.column.checked_sub(FIXED_COLUMNS).and_then(|c| t.columns.get(c));
+            let col = sort
+                .column
+                .checked_sub(FIXED_COLUMNS)
+                .and_then(|c| t.columns.get(c));
             members.sort_by(|&a, &b| {
                 let (ma, mb) = (&s.goroutines[a], &s.goroutines[b]);
                 match col {
@@ -208,7 +218,12 @@ impl GoroutinesView {
     }
 
     /// The tab; returns a link when a goroutine or group was clicked.
-    pub fn ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>, range: Option<(Time, Time)>) -> Option<Link> {
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        data: &Arc<TraceData>,
+        range: Option<(Time, Time)>,
+    ) -> Option<Link> {
         let origin = data.trace().meta.start;
         ui.horizontal(|ui| {
             ui.label("Scope:");
@@ -398,8 +413,16 @@ fn bar_ui(ui: &mut Ui, t: &GroupTable, colours: &[Option<Color32>], vals: &[i64]
                     if let Some(col) = col {
                         chip_ui(ui, *col);
                     }
-                    let pc = if total > 0 { v as f64 / total as f64 * 100.0 } else { 0.0 };
-                    ui.label(format!("{}: {} ({pc:.1}%)", column_title(*c, s), format::duration(v)));
+                    let pc = if total > 0 {
+                        v as f64 / total as f64 * 100.0
+                    } else {
+                        0.0
+                    };
+                    ui.label(format!(
+                        "{}: {} ({pc:.1}%)",
+                        column_title(*c, s),
+                        format::duration(v)
+                    ));
                 });
             }
         }

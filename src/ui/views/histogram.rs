@@ -40,7 +40,10 @@ pub fn histogram_ui(
     for (k, b) in range.enumerate() {
         let c = h.buckets.get(b).copied().unwrap_or(0);
         let x0 = rect.left() + k as f32 * bw;
-        let col_rect = Rect::from_min_max(egui::pos2(x0, rect.top()), egui::pos2(x0 + bw, rect.bottom()));
+        let col_rect = Rect::from_min_max(
+            egui::pos2(x0, rect.top()),
+            egui::pos2(x0 + bw, rect.bottom()),
+        );
         let bh = if c == 0 {
             0.0
         } else {
@@ -51,13 +54,26 @@ pub fn histogram_ui(
             egui::pos2(x0 + bw - (bw * 0.08).min(1.0), rect.bottom()),
         );
         let sel = selected == Some(b);
-        let r = ui.interact(col_rect, ui.scope_id().with((id, "bucket", b)), Sense::click());
+        let r = ui.interact(
+            col_rect,
+            ui.scope_id().with((id, "bucket", b)),
+            Sense::click(),
+        );
         let text = bucket_text(b, c);
         r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &text));
-        let colour = if sel || r.hovered() { palette::ACCENT } else { palette::HISTOGRAM };
+        let colour = if sel || r.hovered() {
+            palette::ACCENT
+        } else {
+            palette::HISTOGRAM
+        };
         p.rect_filled(bar, 0.0, colour);
         if sel {
-            p.rect_stroke(col_rect, 0.0, egui::Stroke::new(1.0, palette::ACCENT), egui::StrokeKind::Inside);
+            p.rect_stroke(
+                col_rect,
+                0.0,
+                egui::Stroke::new(1.0, palette::ACCENT),
+                egui::StrokeKind::Inside,
+            );
         }
         if r.clicked() && c > 0 {
             clicked = Some(b);

@@ -41,10 +41,17 @@ pub struct MmuData {
 
 /// `n` window sizes evenly spaced on a log scale from 1 µs to `max`.
 pub fn windows(max: i64, n: usize) -> Vec<i64> {
-    let (lo, hi) = ((MIN_WINDOW_NS as f64).log10(), (max.max(MIN_WINDOW_NS + 1) as f64).log10());
+    let (lo, hi) = (
+        (MIN_WINDOW_NS as f64).log10(),
+        (max.max(MIN_WINDOW_NS + 1) as f64).log10(),
+    );
     let n = n.max(2);
     let mut v: Vec<i64> = (0..n)
-        .map(|i| 10f64.powf(lo + (hi - lo) * i as f64 / (n - 1) as f64).round() as i64)
+        .map(|i| {
+            10f64
+                .powf(lo + (hi - lo) * i as f64 / (n - 1) as f64)
+                .round() as i64
+        })
         .collect();
     v.dedup();
     v
@@ -153,9 +160,9 @@ impl MmuView {
         let (flags, pct) = (self.flags, self.percentiles);
         let d = Arc::clone(data);
         let inline = !is_big(data);
-        let status = self
-            .curve
-            .get(&(flags, pct), inline, ui.ctx(), move || compute(&d, flags, pct));
+        let status = self.curve.get(&(flags, pct), inline, ui.ctx(), move || {
+            compute(&d, flags, pct)
+        });
         let md = ready_or_ui(ui, status, "the MMU curve")?;
         if md.points.is_empty() {
             ui.add_space(20.0);
@@ -212,13 +219,19 @@ impl MmuView {
             .label_formatter(|h| {
                 let (name, p) = match h {
                     egui_plot::HoverPosition::NearDataPoint {
-                        plot_name, position, ..
+                        plot_name,
+                        position,
+                        ..
                     } => (*plot_name, *position),
                     egui_plot::HoverPosition::Elsewhere { position } => ("", *position),
                 };
                 Some(format!(
                     "{}{}: {:.1}%",
-                    if name.is_empty() { String::new() } else { format!("{name}\n") },
+                    if name.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{name}\n")
+                    },
                     short_duration(10f64.powf(p.x)),
                     p.y * 100.0
                 ))
@@ -226,7 +239,11 @@ impl MmuView {
             .legend(egui_plot::Legend::default().position(egui_plot::Corner::LeftTop));
         let window = self.window_ns;
         let resp = plot.show(ui, |pui| {
-            pui.line(Line::new("MMU", md.points.clone()).color(palette::MMU).width(2.0));
+            pui.line(
+                Line::new("MMU", md.points.clone())
+                    .color(palette::MMU)
+                    .width(2.0),
+            );
             for (i, p) in md.percentiles.iter().enumerate() {
                 if !p.is_empty() {
                     pui.line(
@@ -240,7 +257,11 @@ impl MmuView {
                 let x = (w as f64).log10();
                 pui.vline(VLine::new("", x).color(palette::MMU_WINDOW).width(1.0));
                 let y = nearest(&md.points, x);
-                pui.points(Points::new("", vec![[x, y]]).color(palette::MMU_WINDOW).radius(4.0));
+                pui.points(
+                    Points::new("", vec![[x, y]])
+                        .color(palette::MMU_WINDOW)
+                        .radius(4.0),
+                );
             }
             pui.pointer_coordinate()
         });
@@ -260,7 +281,10 @@ impl MmuView {
             let mut w = MIN_WINDOW_NS;
             while w <= md.max_window_ns {
                 let label = short_duration(w as f64);
-                if ui.selectable_label(self.window_ns == Some(w), label).clicked() {
+                if ui
+                    .selectable_label(self.window_ns == Some(w), label)
+                    .clicked()
+                {
                     self.window_ns = Some(w);
                 }
                 w *= 10;
@@ -271,42 +295,70 @@ impl MmuView {
         let curve = Arc::clone(&md.curve);
         let pct = self.percentiles;
         let status = self.worst.get(&key, !is_big(data), ui.ctx(), move || {
-            let qs: Vec<f64> = if pct { PERCENTILES.iter().map(|p| p.1).collect() } else { Vec::new() };
-            (curve.mmu(w), curve.examples(w, WORST_WINDOWS), curve.mud(w, &qs))
+            let qs: Vec<f64> = if pct {
+                PERCENTILES.iter().map(|p| p.1).collect()
+            } else {
+                Vec::new()
+            };
+            (
+                curve.mmu(w),
+                curve.examples(w, WORST_WINDOWS),
+                curve.mud(w, &qs),
+            )
         });
         let res = ready_or_ui(ui, status, "the worst windows")?;
         let (mmu, worst, mud) = (&res.0, &res.1, &res.2);
         ui.separator();
-        ui.label(RichText::new(format!("Window {}: MMU {:.1}%", format::duration(w), mmu * 100.0)).strong());
+        ui.label(
+            RichText::new(format!(
+                "Window {}: MMU {:.1}%",
+                format::duration(w),
+                mmu * 100.0
+            ))
+            .strong(),
+        );
         for (i, u) in mud.iter().enumerate() {
-            ui.weak(format!("{} of windows reach {:.1}%", PERCENTILES[i].0, u * 100.0));
+            ui.weak(format!(
+                "{} of windows reach {:.1}%",
+                PERCENTILES[i].0,
+                u * 100.0
+            ));
         }
         ui.weak("Each jumps to the timeline with the window selected:");
         let origin = data.trace().meta.start;
         let mut link = None;
-        egui::ScrollArea::vertical().id_salt("mmu-worst-list").show(ui, |ui| {
-            egui::Grid::new("mmu-worst-grid").striped(true).num_columns(3).show(ui, |ui| {
-                ui.strong("utilization");
-                ui.strong("window");
-                ui.end_row();
-                for ex in worst.iter() {
-                    ui.label(format!("{:.1}%", ex.util * 100.0));
-                    let t0: Time = ex.time;
-                    let t1 = t0.saturating_add(w);
-                    if ui
-                        .link(format!("{} – {}", format::duration(t0 - origin), format::duration(t1 - origin)))
-                        .on_hover_text("Show this window on the timeline")
-                        .clicked()
-                    {
-                        link = Some(Link::Range { t0, t1 });
-                    }
-                    ui.end_row();
+        egui::ScrollArea::vertical()
+            .id_salt("mmu-worst-list")
+            .show(ui, |ui| {
+                egui::Grid::new("mmu-worst-grid")
+                    .striped(true)
+                    .num_columns(3)
+                    .show(ui, |ui| {
+                        ui.strong("utilization");
+                        ui.strong("window");
+                        ui.end_row();
+                        for ex in worst.iter() {
+                            ui.label(format!("{:.1}%", ex.util * 100.0));
+                            let t0: Time = ex.time;
+                            let t1 = t0.saturating_add(w);
+                            if ui
+                                .link(format!(
+                                    "{} – {}",
+                                    format::duration(t0 - origin),
+                                    format::duration(t1 - origin)
+                                ))
+                                .on_hover_text("Show this window on the timeline")
+                                .clicked()
+                            {
+                                link = Some(Link::Range { t0, t1 });
+                            }
+                            ui.end_row();
+                        }
+                    });
+                if worst.is_empty() {
+                    ui.weak("No window of this size.");
                 }
             });
-            if worst.is_empty() {
-                ui.weak("No window of this size.");
-            }
-        });
         link
     }
 }
@@ -326,7 +378,10 @@ fn log_marks(input: GridInput) -> Vec<GridMark> {
     let (a, b) = (lo.floor() as i64, hi.ceil() as i64);
     for k in a..=b.min(a + 40) {
         let k = k as f64;
-        v.push(GridMark { value: k, step_size: 1.0 });
+        v.push(GridMark {
+            value: k,
+            step_size: 1.0,
+        });
         for m in [2f64, 5f64] {
             v.push(GridMark {
                 value: k + m.log10(),

@@ -103,7 +103,11 @@ pub fn group_label(trace: &Trace, gi: u32) -> String {
         let n = trace.str(g.name);
         format!(
             "{} ({})",
-            if n.is_empty() { "(no start function)" } else { n },
+            if n.is_empty() {
+                "(no start function)"
+            } else {
+                n
+            },
             format::count(g.members.len() as u64)
         )
     })
@@ -146,7 +150,11 @@ pub fn scope_ui(
             ui.separator();
             ui.weak("goroutine group");
             for gi in 0..trace.groups.len() as u32 {
-                ui.selectable_value(scope, ScopeSel::Group(gi), format!("  {}", group_label(trace, gi)));
+                ui.selectable_value(
+                    scope,
+                    ScopeSel::Group(gi),
+                    format!("  {}", group_label(trace, gi)),
+                );
             }
         });
     if *scope == ScopeSel::Range && range.is_none() {
@@ -155,7 +163,12 @@ pub fn scope_ui(
     before != *scope
 }
 
-fn compute(data: &TraceData, kind: ProfileKind, scope: ScopeSel, range: Option<(Time, Time)>) -> ProfileResult {
+fn compute(
+    data: &TraceData,
+    kind: ProfileKind,
+    scope: ScopeSel,
+    range: Option<(Time, Time)>,
+) -> ProfileResult {
     let tr = data.trace();
     let sc = match (scope, range) {
         (ScopeSel::All, _) => Scope::all(tr),
@@ -191,7 +204,12 @@ impl ProfilesView {
     }
 
     /// The tab (its links are not used yet: profiles do not move the timeline).
-    pub fn ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>, range: Option<(Time, Time)>) -> Option<Link> {
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        data: &Arc<TraceData>,
+        range: Option<(Time, Time)>,
+    ) -> Option<Link> {
         self.poll_save();
         let tr = data.trace();
         let regions = self.region_names.get_or_init(|| region_names(tr)).clone();
@@ -202,7 +220,14 @@ impl ProfilesView {
                     .on_hover_text(k.title());
             }
             ui.separator();
-            scope_ui(ui, tr, &mut self.scope, Some(&regions), range, "profile-scope");
+            scope_ui(
+                ui,
+                tr,
+                &mut self.scope,
+                Some(&regions),
+                range,
+                "profile-scope",
+            );
             if self.scope == ScopeSel::Range {
                 ui.weak(super::range_text(range, tr.meta.start));
             }
@@ -211,9 +236,9 @@ impl ProfilesView {
         let key = (self.kind, self.scope, r);
         let d = Arc::clone(data);
         let (kind, scope) = (self.kind, self.scope);
-        let status = self
-            .cache
-            .get(&key, !is_big(data), ui.ctx(), move || compute(&d, kind, scope, r));
+        let status = self.cache.get(&key, !is_big(data), ui.ctx(), move || {
+            compute(&d, kind, scope, r)
+        });
         let res = ready_or_ui(ui, status, "the profile")?;
         ui.horizontal(|ui| {
             ui.strong(format!(
@@ -222,10 +247,16 @@ impl ProfilesView {
                 format::duration(res.profile.total_delay_ns()),
                 format::count(res.profile.total_count())
             ));
-            ui.weak(format!("{} stacks", format::count(res.profile.records.len() as u64)));
+            ui.weak(format!(
+                "{} stacks",
+                format::count(res.profile.records.len() as u64)
+            ));
             let saving = self.save.is_some();
             if ui
-                .add_enabled(!saving && !res.profile.records.is_empty(), egui::Button::new("Save as pprof…"))
+                .add_enabled(
+                    !saving && !res.profile.records.is_empty(),
+                    egui::Button::new("Save as pprof…"),
+                )
                 .on_hover_text("A gzipped pprof profile that `go tool pprof` reads")
                 .clicked()
             {
@@ -243,10 +274,20 @@ impl ProfilesView {
         });
         if res.profile.records.is_empty() {
             ui.add_space(20.0);
-            ui.label(format!("No {} in this scope.", self.kind.title().to_lowercase()));
+            ui.label(format!(
+                "No {} in this scope.",
+                self.kind.title().to_lowercase()
+            ));
             return None;
         }
-        flame_and_top_ui(ui, tr, &res.flame, &mut self.flame, kind_colour(self.kind), "profiles");
+        flame_and_top_ui(
+            ui,
+            tr,
+            &res.flame,
+            &mut self.flame,
+            kind_colour(self.kind),
+            "profiles",
+        );
         None
     }
 }

@@ -9,7 +9,9 @@ use super::compute::{is_big, ready_or_ui, Cached};
 use super::histogram::{histogram_ui, labelled_histogram_ui};
 use super::table::{right_ui, sort_header_ui, SortBy};
 use super::Link;
-use crate::analysis::annotations::{region_types, search_logs, task_timeline, TaskItem, TaskTimeline, TypeStats};
+use crate::analysis::annotations::{
+    region_types, search_logs, task_timeline, TaskItem, TaskTimeline, TypeStats,
+};
 use crate::analysis::histogram::{bucket_of, quantile};
 use crate::model::{Trace, NO_G};
 use crate::trace::Time;
@@ -45,6 +47,9 @@ impl TypeTables {
     }
 }
 
+/// What the instance list depends on: type, bucket, sort.
+type InstancesKey = (Option<(Kind, usize)>, Option<usize>, SortBy);
+
 /// State of the tasks and regions tab.
 pub struct TasksView {
     /// The type whose instances are listed.
@@ -62,7 +67,7 @@ pub struct TasksView {
     types: Cached<(), TypeTables>,
     logs: Cached<String, Vec<u32>>,
     task: Option<(u32, TaskTimeline)>,
-    instances_key: Option<(Option<(Kind, usize)>, Option<usize>, SortBy)>,
+    instances_key: Option<InstancesKey>,
 }
 
 impl Default for TasksView {
@@ -85,7 +90,10 @@ impl Default for TasksView {
 /// Span of an instance: (start, end) when both ends are in the trace.
 fn span_of(tr: &Trace, k: Kind, i: u32) -> (Option<Time>, Option<Time>) {
     match k {
-        Kind::Task => tr.tasks.get(i as usize).map_or((None, None), |t| (t.start, t.end)),
+        Kind::Task => tr
+            .tasks
+            .get(i as usize)
+            .map_or((None, None), |t| (t.start, t.end)),
         Kind::Region => tr.regions.get(i as usize).map_or((None, None), |r| {
             (r.has_start.then_some(r.start), r.has_end.then_some(r.end))
         }),
@@ -118,7 +126,9 @@ impl TasksView {
             .members
             .iter()
             .copied()
-            .filter(|&i| bucket.is_none_or(|b| duration_of(tr, k, i).is_some_and(|d| bucket_of(d) == b)))
+            .filter(|&i| {
+                bucket.is_none_or(|b| duration_of(tr, k, i).is_some_and(|d| bucket_of(d) == b))
+            })
             .collect();
         let s = self.sort;
         self.instances.sort_by(|&a, &b| match s.column {
@@ -173,10 +183,12 @@ impl TasksView {
             return None;
         }
         let d = Arc::clone(data);
-        let status = self.types.get(&(), !is_big(data), ui.ctx(), move || TypeTables {
-            tasks: crate::analysis::annotations::task_types(d.trace()),
-            regions: region_types(d.trace()),
-        });
+        let status = self
+            .types
+            .get(&(), !is_big(data), ui.ctx(), move || TypeTables {
+                tasks: crate::analysis::annotations::task_types(d.trace()),
+                regions: region_types(d.trace()),
+            });
         let types = ready_or_ui(ui, status, "the task and region types")?;
         self.refresh_instances(tr, &types);
         let mut link = None;
@@ -252,7 +264,10 @@ impl TasksView {
                         let Some(t) = list.get(i) else { return };
                         let sel = self.selected_type == Some((k, i));
                         row.col(|ui| {
-                            if ui.selectable_label(sel, RichText::new(tr.str(t.name)).monospace()).clicked() {
+                            if ui
+                                .selectable_label(sel, RichText::new(tr.str(t.name)).monospace())
+                                .clicked()
+                            {
                                 pick = Some((i, None));
                             }
                         });
@@ -288,7 +303,11 @@ impl TasksView {
         };
         let mut link = None;
         ui.horizontal(|ui| {
-            ui.strong(format!("{} {what}s of type {}", format::count(self.instances.len() as u64), tr.str(t.name)));
+            ui.strong(format!(
+                "{} {what}s of type {}",
+                format::count(self.instances.len() as u64),
+                tr.str(t.name)
+            ));
             if let Some(b) = self.bucket {
                 ui.weak(format!(
                     "lasting {} – {}",
@@ -301,8 +320,14 @@ impl TasksView {
             }
         });
         let w = ui.available_width().min(720.0);
-        if let Some(b) = labelled_histogram_ui(ui, &t.histogram, self.bucket, w, 56.0, ("big", k, ti)) {
-            self.bucket = if self.bucket == Some(b) { None } else { Some(b) };
+        if let Some(b) =
+            labelled_histogram_ui(ui, &t.histogram, self.bucket, w, 56.0, ("big", k, ti))
+        {
+            self.bucket = if self.bucket == Some(b) {
+                None
+            } else {
+                Some(b)
+            };
         }
         ui.add_space(4.0);
         let origin = tr.meta.start;
@@ -334,34 +359,80 @@ impl TasksView {
             })
             .body(|body| {
                 body.rows(19.0, self.instances.len(), |mut row| {
-                    let Some(&i) = self.instances.get(row.index()) else { return };
+                    let Some(&i) = self.instances.get(row.index()) else {
+                        return;
+                    };
                     let (s, e) = span_of(tr, k, i);
                     match k {
                         Kind::Task => {
-                            let Some(task) = tr.tasks.get(i as usize) else { return };
+                            let Some(task) = tr.tasks.get(i as usize) else {
+                                return;
+                            };
                             row.col(|ui| {
                                 let sel = self.selected_task == Some(i);
-                                if ui.selectable_label(sel, format!("task {}", task.id)).clicked() {
+                                if ui
+                                    .selectable_label(sel, format!("task {}", task.id))
+                                    .clicked()
+                                {
                                     pick_task = Some(i);
                                 }
                             });
-                            row.col(|ui| right_ui(ui, s.map_or("before the trace".into(), |s| format::duration(s - origin))));
-                            row.col(|ui| right_ui(ui, duration_text(s, e)));
-                            row.col(|ui| right_ui(ui, if task.parent == 0 { "-".to_string() } else { format!("task {}", task.parent) }));
                             row.col(|ui| {
-                                ui.label(if task.start_g == NO_G { "-".into() } else { tr.goroutine_label(task.start_g) });
+                                right_ui(
+                                    ui,
+                                    s.map_or("before the trace".into(), |s| {
+                                        format::duration(s - origin)
+                                    }),
+                                )
+                            });
+                            row.col(|ui| right_ui(ui, duration_text(s, e)));
+                            row.col(|ui| {
+                                right_ui(
+                                    ui,
+                                    if task.parent == 0 {
+                                        "-".to_string()
+                                    } else {
+                                        format!("task {}", task.parent)
+                                    },
+                                )
+                            });
+                            row.col(|ui| {
+                                ui.label(if task.start_g == NO_G {
+                                    "-".into()
+                                } else {
+                                    tr.goroutine_label(task.start_g)
+                                });
                             });
                         }
                         Kind::Region => {
-                            let Some(r) = tr.regions.get(i as usize) else { return };
+                            let Some(r) = tr.regions.get(i as usize) else {
+                                return;
+                            };
                             row.col(|ui| {
-                                if ui.link(tr.goroutine_label(r.g)).on_hover_text("Show on the timeline").clicked() {
-                                    link = Some(Link::GoroutineRange { g: r.g, t0: r.start, t1: r.end });
+                                if ui
+                                    .link(tr.goroutine_label(r.g))
+                                    .on_hover_text("Show on the timeline")
+                                    .clicked()
+                                {
+                                    link = Some(Link::GoroutineRange {
+                                        g: r.g,
+                                        t0: r.start,
+                                        t1: r.end,
+                                    });
                                 }
                             });
                             row.col(|ui| right_ui(ui, format::duration(r.start - origin)));
                             row.col(|ui| right_ui(ui, duration_text(s, e)));
-                            row.col(|ui| right_ui(ui, if r.task == 0 { "-".to_string() } else { format!("task {}", r.task) }));
+                            row.col(|ui| {
+                                right_ui(
+                                    ui,
+                                    if r.task == 0 {
+                                        "-".to_string()
+                                    } else {
+                                        format!("task {}", r.task)
+                                    },
+                                )
+                            });
                             row.col(|ui| {
                                 ui.label(format!("depth {}", r.depth));
                             });
@@ -379,7 +450,9 @@ impl TasksView {
     fn task_ui(&mut self, ui: &mut Ui, tr: &Trace) -> Option<Link> {
         let Some(i) = self.selected_task else {
             ui.add_space(12.0);
-            ui.weak("Select a task to see its regions, logs, child tasks and goroutines in time order.");
+            ui.weak(
+                "Select a task to see its regions, logs, child tasks and goroutines in time order.",
+            );
             return None;
         };
         let task = tr.tasks.get(i as usize)?;
@@ -388,7 +461,11 @@ impl TasksView {
         ui.heading(format!("Task {} {}", task.id, tr.str(task.name)));
         ui.horizontal_wrapped(|ui| {
             ui.label(duration_text(task.start, task.end));
-            if ui.button("Show on timeline").on_hover_text("Only its goroutines, its span as the time range").clicked() {
+            if ui
+                .button("Show on timeline")
+                .on_hover_text("Only its goroutines, its span as the time range")
+                .clicked()
+            {
                 link = self.task_link(tr, i);
             }
         });
@@ -396,7 +473,14 @@ impl TasksView {
             if let Some(pi) = tr.tasks.iter().position(|t| t.id == task.parent) {
                 ui.horizontal(|ui| {
                     ui.label("parent:");
-                    if ui.link(format!("task {} {}", task.parent, tr.str(tr.tasks[pi].name))).clicked() {
+                    if ui
+                        .link(format!(
+                            "task {} {}",
+                            task.parent,
+                            tr.str(tr.tasks[pi].name)
+                        ))
+                        .clicked()
+                    {
                         goto_task = Some(pi as u32);
                     }
                 });
@@ -404,7 +488,9 @@ impl TasksView {
                 ui.label(format!("parent: task {} (not in the trace)", task.parent));
             }
         }
-        let Some((_, ttl)) = &self.task else { return link };
+        let Some((_, ttl)) = &self.task else {
+            return link;
+        };
         ui.horizontal_wrapped(|ui| {
             ui.label(format!("{} goroutines:", ttl.goroutines.len()));
             for &g in ttl.goroutines.iter().take(40) {
@@ -416,50 +502,88 @@ impl TasksView {
         });
         ui.separator();
         let origin = task.start.unwrap_or(tr.meta.start);
-        egui::ScrollArea::vertical().id_salt("task-items").auto_shrink([false, false]).show(ui, |ui| {
-            egui::Grid::new("task-items-grid").num_columns(2).striped(true).show(ui, |ui| {
-                for (t, item) in &ttl.items {
-                    ui.label(RichText::new(format!("+{}", format::duration(t - origin))).monospace());
-                    match item {
-                        TaskItem::Begin => {
-                            ui.label(format!("begin (on {})", tr.goroutine_label(task.start_g)));
-                        }
-                        TaskItem::End => {
-                            ui.label(format!("end (on {})", tr.goroutine_label(task.end_g)));
-                        }
-                        TaskItem::Region(r) => {
-                            if let Some(r) = tr.regions.get(*r as usize) {
-                                let text = format!(
-                                    "region {} on {} ({})",
-                                    tr.str(r.name),
-                                    tr.goroutine_label(r.g),
-                                    duration_text(r.has_start.then_some(r.start), r.has_end.then_some(r.end))
-                                );
-                                if ui.link(text).clicked() {
-                                    link = Some(Link::GoroutineRange { g: r.g, t0: r.start, t1: r.end });
+        egui::ScrollArea::vertical()
+            .id_salt("task-items")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                egui::Grid::new("task-items-grid")
+                    .num_columns(2)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for (t, item) in &ttl.items {
+                            ui.label(
+                                RichText::new(format!("+{}", format::duration(t - origin)))
+                                    .monospace(),
+                            );
+                            match item {
+                                TaskItem::Begin => {
+                                    ui.label(format!(
+                                        "begin (on {})",
+                                        tr.goroutine_label(task.start_g)
+                                    ));
+                                }
+                                TaskItem::End => {
+                                    ui.label(format!(
+                                        "end (on {})",
+                                        tr.goroutine_label(task.end_g)
+                                    ));
+                                }
+                                TaskItem::Region(r) => {
+                                    if let Some(r) = tr.regions.get(*r as usize) {
+                                        let text = format!(
+                                            "region {} on {} ({})",
+                                            tr.str(r.name),
+                                            tr.goroutine_label(r.g),
+                                            duration_text(
+                                                r.has_start.then_some(r.start),
+                                                r.has_end.then_some(r.end)
+                                            )
+                                        );
+                                        if ui.link(text).clicked() {
+                                            link = Some(Link::GoroutineRange {
+                                                g: r.g,
+                                                t0: r.start,
+                                                t1: r.end,
+                                            });
+                                        }
+                                    }
+                                }
+                                TaskItem::Log(l) => {
+                                    if let Some(l) = tr.logs.get(*l as usize) {
+                                        let text = format!(
+                                            "log {}={}",
+                                            tr.str(l.category),
+                                            tr.str(l.message)
+                                        );
+                                        if ui
+                                            .link(truncate(&text, 90))
+                                            .on_hover_text(text)
+                                            .clicked()
+                                            && l.g != NO_G
+                                        {
+                                            link = Some(Link::Goroutine { g: l.g, t: l.time });
+                                        }
+                                    }
+                                }
+                                TaskItem::Child(c) => {
+                                    if let Some(ct) = tr.tasks.get(*c as usize) {
+                                        if ui
+                                            .link(format!(
+                                                "child task {} {}",
+                                                ct.id,
+                                                tr.str(ct.name)
+                                            ))
+                                            .clicked()
+                                        {
+                                            goto_task = Some(*c);
+                                        }
+                                    }
                                 }
                             }
+                            ui.end_row();
                         }
-                        TaskItem::Log(l) => {
-                            if let Some(l) = tr.logs.get(*l as usize) {
-                                let text = format!("log {}={}", tr.str(l.category), tr.str(l.message));
-                                if ui.link(truncate(&text, 90)).on_hover_text(text).clicked() && l.g != NO_G {
-                                    link = Some(Link::Goroutine { g: l.g, t: l.time });
-                                }
-                            }
-                        }
-                        TaskItem::Child(c) => {
-                            if let Some(ct) = tr.tasks.get(*c as usize) {
-                                if ui.link(format!("child task {} {}", ct.id, tr.str(ct.name))).clicked() {
-                                    goto_task = Some(*c);
-                                }
-                            }
-                        }
-                    }
-                    ui.end_row();
-                }
+                    });
             });
-        });
         if let Some(c) = goto_task {
             self.select_task(tr, c);
         }
@@ -480,9 +604,15 @@ impl TasksView {
         let q = self.log_query.trim().to_string();
         let d = Arc::clone(data);
         let q2 = q.clone();
-        let status = self.logs.get(&q, !is_big(data), ui.ctx(), move || search_logs(d.trace(), &q2));
+        let status = self.logs.get(&q, !is_big(data), ui.ctx(), move || {
+            search_logs(d.trace(), &q2)
+        });
         let hits = ready_or_ui(ui, status, "the log search")?;
-        ui.weak(format!("{} of {} log messages", format::count(hits.len() as u64), format::count(tr.logs.len() as u64)));
+        ui.weak(format!(
+            "{} of {} log messages",
+            format::count(hits.len() as u64),
+            format::count(tr.logs.len() as u64)
+        ));
         let origin = tr.meta.start;
         let mut link = None;
         let mut pick_task = None;
@@ -506,7 +636,10 @@ impl TasksView {
             })
             .body(|body| {
                 body.rows(18.0, hits.len(), |mut row| {
-                    let Some(l) = hits.get(row.index()).and_then(|&i| tr.logs.get(i as usize)) else { return };
+                    let Some(l) = hits.get(row.index()).and_then(|&i| tr.logs.get(i as usize))
+                    else {
+                        return;
+                    };
                     row.col(|ui| right_ui(ui, format::duration(l.time - origin)));
                     row.col(|ui| {
                         if l.g != NO_G && ui.link(tr.goroutine_label(l.g)).clicked() {
