@@ -142,3 +142,13 @@ pub fn flame_frame(base: Color32, name_hash: u64) -> Color32 {
     let m = |v: u8| (f32::from(v) * f).round().clamp(0.0, 255.0) as u8;
     Color32::from_rgb(m(base.r()), m(base.g()), m(base.b()))
 }
+
+/// Text drawn on a filled box of colour `c`: dark on light boxes, light on dark ones.
+pub fn text_on(c: Color32) -> Color32 {
+    let l = 0.299 * f32::from(c.r()) + 0.587 * f32::from(c.g()) + 0.114 * f32::from(c.b());
+    if l > 120.0 {
+        TEXT_ON_SPAN
+    } else {
+        TEXT
+    }
+}

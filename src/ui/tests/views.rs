@@ -249,6 +249,45 @@ fn a_task_lists_its_regions_and_shows_its_goroutines_on_the_timeline() {
     assert_eq!(v.timeline.goroutine_rows(), only.len());
     let (r0, r1) = v.timeline.range.expect("the task's span");
     assert!(r1 > r0);
+    assert_task_in_view(v, r0, r1);
+}
+
+/// The view shows `[r0, r1)` and not much more (the zoom of a link).
+fn assert_task_in_view(v: &TraceView, r0: i64, r1: i64) {
+    let m = &v.timeline.map;
+    assert!(
+        m.start_ns <= r0 && m.end_ns() >= r1,
+        "view {}..{} misses {r0}..{r1}",
+        m.start_ns,
+        m.end_ns()
+    );
+    assert!(m.duration_ns() < (r1 - r0) * 2, "view zoomed to the span");
+}
+
+#[test]
+fn a_task_shown_before_the_timeline_was_ever_drawn_is_zoomed_to() {
+    let mut app = GoTraceApp::new(
+        &[super::trace_path("annotations_go127.trace")],
+        crate::ui::recent::RecentFiles::default(),
+    );
+    app.initial_tab = Some(ViewTab::Tasks);
+    let mut h = super::harness(app);
+    super::settle(&mut h);
+    assert_eq!(view(&h).tab, ViewTab::Tasks);
+    h.get_by_label("request").click();
+    h.run();
+    let first = {
+        let v = view(&h);
+        let i = *v.views.tasks.instances.first().expect("instances listed");
+        format!("task {}", v.data.trace().tasks[i as usize].id)
+    };
+    h.get_by_role_and_label(egui::accesskit::Role::Button, &first).click();
+    h.run();
+    h.get_by_label("Show on timeline").click();
+    h.run();
+    let v = view(&h);
+    let (r0, r1) = v.timeline.range.expect("the task's span");
+    assert_task_in_view(v, r0, r1);
 }
 
 #[test]

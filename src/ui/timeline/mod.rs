@@ -279,12 +279,19 @@ impl Timeline {
 
     /// Shows the rows for the current state; call before painting.
     pub fn prepare(&mut self, data: &TraceData, left_px: f64, width_px: f64) {
+        let asked = (self.map.start_ns, self.map.end_ns());
         self.map = self.map.with_screen(left_px, width_px);
         // The first frames settle the panel sizes: keep the whole trace in
         // view until the track width stops changing.
         if !self.initialized || (self.untouched && (width_px - self.fitted_width).abs() > 0.5) {
+            if !self.initialized && !self.untouched {
+                // A link (from an analysis view) zoomed before the first
+                // frame: show the time it asked for on the real width.
+                self.map = TimeMap::fit(asked.0, asked.1, left_px, width_px);
+            } else {
+                self.fit_all(data);
+            }
             self.initialized = true;
-            self.fit_all(data);
             self.fitted_width = width_px;
         }
         self.refresh_rows(data);

@@ -255,14 +255,14 @@ fn paint(
             let mut job = egui::text::LayoutJob::simple_singleline(
                 name.to_string(),
                 font.clone(),
-                palette::TEXT_ON_SPAN,
+                palette::text_on(c),
             );
             job.wrap = egui::text::TextWrapping::truncate_at_width(w - 6.0);
             let galley = p.layout_job(job);
             p.galley(
                 egui::pos2(r.left() + 3.0, r.center().y - galley.size().y / 2.0),
                 galley,
-                palette::TEXT_ON_SPAN,
+                palette::text_on(c),
             );
         }
         true

@@ -223,10 +223,13 @@ impl MmuView {
                         position,
                         ..
                     } => (*plot_name, *position),
-                    egui_plot::HoverPosition::Elsewhere { position } => ("", *position),
+                    egui_plot::HoverPosition::Elsewhere { position } => {
+                        let x = position.x;
+                        ("MMU", egui_plot::PlotPoint::new(x, nearest(&md.points, x)))
+                    }
                 };
                 Some(format!(
-                    "{}{}: {:.1}%",
+                    "{}window {}: {:.1}%\nclick to list the worst windows",
                     if name.is_empty() {
                         String::new()
                     } else {

@@ -14,6 +14,7 @@ use crate::analysis::annotations::{
 };
 use crate::analysis::histogram::{bucket_of, quantile};
 use crate::model::{Trace, NO_G};
+use crate::trace::ids::TaskId;
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
 use crate::ui::format;
@@ -280,7 +281,13 @@ impl TasksView {
                             }
                         });
                         for q in [0.5, 0.9, 1.0] {
-                            row.col(|ui| right_ui(ui, format::duration(quantile(&t.durations, q))));
+                            row.col(|ui| {
+                                if t.durations.is_empty() {
+                                    right_ui(ui, "-");
+                                } else {
+                                    right_ui(ui, format::duration(quantile(&t.durations, q)));
+                                }
+                            });
                         }
                     });
                 });
@@ -389,7 +396,7 @@ impl TasksView {
                             row.col(|ui| {
                                 right_ui(
                                     ui,
-                                    if task.parent == 0 {
+                                    if !is_task(task.parent) {
                                         "-".to_string()
                                     } else {
                                         format!("task {}", task.parent)
@@ -426,7 +433,7 @@ impl TasksView {
                             row.col(|ui| {
                                 right_ui(
                                     ui,
-                                    if r.task == 0 {
+                                    if !is_task(r.task) {
                                         "-".to_string()
                                     } else {
                                         format!("task {}", r.task)
@@ -469,7 +476,7 @@ impl TasksView {
                 link = self.task_link(tr, i);
             }
         });
-        if task.parent != 0 {
+        if is_task(task.parent) {
             if let Some(pi) = tr.tasks.iter().position(|t| t.id == task.parent) {
                 ui.horizontal(|ui| {
                     ui.label("parent:");
@@ -647,7 +654,7 @@ impl TasksView {
                         }
                     });
                     row.col(|ui| {
-                        if l.task != 0 && ui.link(format!("task {}", l.task)).clicked() {
+                        if is_task(l.task) && ui.link(format!("task {}", l.task)).clicked() {
                             pick_task = tr.tasks.iter().position(|t| t.id == l.task);
                         }
                     });
@@ -665,6 +672,11 @@ impl TasksView {
         }
         link
     }
+}
+
+/// Whether a task id names a task (not "none" nor the background task).
+fn is_task(id: u64) -> bool {
+    id != TaskId::NONE.0 && id != TaskId::BACKGROUND.0
 }
 
 fn duration_text(s: Option<Time>, e: Option<Time>) -> String {
