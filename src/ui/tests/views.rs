@@ -281,7 +281,8 @@ fn a_task_shown_before_the_timeline_was_ever_drawn_is_zoomed_to() {
         let i = *v.views.tasks.instances.first().expect("instances listed");
         format!("task {}", v.data.trace().tasks[i as usize].id)
     };
-    h.get_by_role_and_label(egui::accesskit::Role::Button, &first).click();
+    h.get_by_role_and_label(egui::accesskit::Role::Button, &first)
+        .click();
     h.run();
     h.get_by_label("Show on timeline").click();
     h.run();
@@ -304,4 +305,30 @@ fn the_cpu_tab_says_when_the_trace_has_no_samples() {
     let mut h = open_trace("stall_go127.trace");
     open_tab(&mut h, ViewTab::Cpu);
     h.get_by_label("This trace has no CPU samples");
+}
+
+#[test]
+fn clicking_a_frame_zooms_into_it_and_the_breadcrumb_climbs_back() {
+    let mut h = open_trace("cpuprofile_go127.trace");
+    open_tab(&mut h, ViewTab::Cpu);
+    // The graph starts under the breadcrumb; row 1 is the frame under "all".
+    let below = h.get_by_label("Reset zoom").rect().bottom();
+    let p = egui::pos2(300.0, below + 8.0 + crate::ui::views::flame::ROW_H * 1.5);
+    h.event(egui::Event::PointerMoved(p));
+    h.run_steps(1);
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos: p,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+        h.run_steps(1);
+    }
+    h.run();
+    let zoom = view(&h).views.cpu.flame.zoom;
+    assert_ne!(zoom, 0, "zoomed into a frame");
+    h.get_by_label("all").click();
+    h.run();
+    assert_eq!(view(&h).views.cpu.flame.zoom, 0);
 }

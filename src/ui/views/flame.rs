@@ -201,6 +201,84 @@ pub fn flame_ui(
         });
 }
 
+/// One frame to draw: its node, left edge (points from the graph's left)
+/// and width, and whether its label fits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FrameItem {
+    /// Node index.
+    pub node: u32,
+    /// Left edge, in points from the left of the graph.
+    pub x: f32,
+    /// Width in points.
+    pub w: f32,
+    /// Row (the node's depth).
+    pub depth: u16,
+    /// Wide enough for a label.
+    pub label: bool,
+}
+
+/// Lays out the frames of rows `rows` for a graph `width` points wide:
+/// the zoomed frame and its ancestors across the whole width, then its
+/// descendants by weight. A frame narrower than [`CULL_W`] is dropped with
+/// its whole subtree, which is never visited; so are rows past `rows.end`.
+pub fn layout(
+    data: &FlameData,
+    zoom: u32,
+    width: f32,
+    rows: std::ops::Range<u16>,
+) -> Vec<FrameItem> {
+    let nodes = &data.tree.nodes;
+    let mut out = Vec::new();
+    let item = |n: u32, x: f32, w: f32, depth: u16| FrameItem {
+        node: n,
+        x,
+        w,
+        depth,
+        label: w >= LABEL_MIN_W,
+    };
+    for n in data.path_to(zoom) {
+        let Some(node) = nodes.get(n as usize) else {
+            continue;
+        };
+        if rows.contains(&node.depth) {
+            out.push(item(n, 0.0, width, node.depth));
+        }
+    }
+    let Some(z) = nodes.get(zoom as usize) else {
+        return out;
+    };
+    if z.total <= 0 {
+        return out;
+    }
+    let mut stack: Vec<(u32, f32, f32)> = vec![(zoom, 0.0, width)];
+    while let Some((n, x, w)) = stack.pop() {
+        let Some(node) = nodes.get(n as usize) else {
+            continue;
+        };
+        let depth = node.depth.saturating_add(1);
+        if depth >= rows.end {
+            continue;
+        }
+        let mut cx = x;
+        for &c in &node.children {
+            let Some(child) = nodes.get(c as usize) else {
+                continue;
+            };
+            let cw = (child.total as f64 / node.total.max(1) as f64 * f64::from(w)) as f32;
+            if cw < CULL_W {
+                // Children are heaviest first: the rest are narrower still.
+                break;
+            }
+            if depth >= rows.start {
+                out.push(item(c, cx, cw, depth));
+            }
+            stack.push((c, cx, cw));
+            cx += cw;
+        }
+    }
+    out
+}
+
 #[expect(
     clippy::too_many_arguments,
     reason = "one painting pass over the frames"
@@ -218,31 +296,32 @@ fn paint(
 ) {
     let p = ui.painter().with_clip_rect(clip);
     let font = egui::FontId::proportional(11.5);
-    let nodes = &data.tree.nodes;
-    let mut frame = |n: u32, x: f32, w: f32| -> bool {
-        let Some(node) = nodes.get(n as usize) else {
-            return false;
+    let row = |y: f32| {
+        ((y - rect.top()) / ROW_H)
+            .floor()
+            .clamp(0.0, f32::from(u16::MAX)) as u16
+    };
+    let rows = row(clip.top())..row(clip.bottom()).saturating_add(1);
+    for it in layout(data, st.zoom, rect.width(), rows) {
+        let Some(node) = data.tree.nodes.get(it.node as usize) else {
+            continue;
         };
-        let y = rect.top() + f32::from(node.depth) * ROW_H;
-        if y > clip.bottom() {
-            return false;
-        }
-        let r = Rect::from_min_size(egui::pos2(x, y), egui::vec2(w, ROW_H - 1.0));
-        if r.bottom() < clip.top() {
-            return true;
-        }
+        let r = Rect::from_min_size(
+            egui::pos2(rect.left() + it.x, rect.top() + f32::from(it.depth) * ROW_H),
+            egui::vec2(it.w, ROW_H - 1.0),
+        );
         let mut c = palette::flame_frame(base, hash_func(node.func));
-        if st.highlight.is_some_and(|h| h != node.func || n == 0) {
+        if st.highlight.is_some_and(|h| h != node.func || it.node == 0) {
             c = palette::darken(c, 0.45);
         }
-        let inner = if w > 3.0 {
+        let inner = if it.w > 3.0 {
             r.shrink2(egui::vec2(0.5, 0.0))
         } else {
             r
         };
         p.rect_filled(inner, 1.5, c);
         if hover.is_some_and(|h| r.contains(h)) {
-            *hovered = Some(n);
+            *hovered = Some(it.node);
             p.rect_stroke(
                 inner,
                 1.5,
@@ -250,49 +329,20 @@ fn paint(
                 egui::StrokeKind::Inside,
             );
         }
-        if w >= LABEL_MIN_W {
-            let name = data.name(trace, n);
+        if it.label {
+            let name = data.name(trace, it.node);
             let mut job = egui::text::LayoutJob::simple_singleline(
                 name.to_string(),
                 font.clone(),
                 palette::text_on(c),
             );
-            job.wrap = egui::text::TextWrapping::truncate_at_width(w - 6.0);
+            job.wrap = egui::text::TextWrapping::truncate_at_width(it.w - 6.0);
             let galley = p.layout_job(job);
             p.galley(
                 egui::pos2(r.left() + 3.0, r.center().y - galley.size().y / 2.0),
                 galley,
                 palette::text_on(c),
             );
-        }
-        true
-    };
-    // The zoomed frame's ancestors span the whole width.
-    let path = data.path_to(st.zoom);
-    for &n in &path {
-        frame(n, rect.left(), rect.width());
-    }
-    let Some(z) = nodes.get(st.zoom as usize) else {
-        return;
-    };
-    if z.total <= 0 {
-        return;
-    }
-    let mut stack: Vec<(u32, f32, f32)> = vec![(st.zoom, rect.left(), rect.width())];
-    while let Some((n, x, w)) = stack.pop() {
-        let node = &nodes[n as usize];
-        let mut cx = x;
-        for &c in &node.children {
-            let child = &nodes[c as usize];
-            let cw = (child.total as f64 / node.total.max(1) as f64 * f64::from(w)) as f32;
-            if cw < CULL_W {
-                // Children are heaviest first: the rest are narrower still.
-                break;
-            }
-            if frame(c, cx, cw) {
-                stack.push((c, cx, cw));
-            }
-            cx += cw;
         }
     }
 }
@@ -422,9 +472,12 @@ pub fn flame_and_top_ui(
 ) {
     breadcrumb_ui(ui, trace, data, st);
     let avail = ui.available_height();
+    // The graph gets the rows it needs; the table the rest (160 pt to 70%).
+    let graph_h = (f32::from(data.max_depth) + 2.0) * ROW_H;
+    let table_h = (avail - graph_h).clamp(160.0_f32.min(avail * 0.5), (avail * 0.7).max(160.0));
     egui::Panel::bottom(format!("{id}-top"))
         .resizable(true)
-        .default_size((avail * 0.42).max(160.0))
+        .default_size(table_h)
         .min_size(100.0)
         .show(ui, |ui| {
             ui.add_space(4.0);
@@ -438,6 +491,75 @@ pub fn flame_and_top_ui(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::analysis::flame::FlameNode;
+
+    fn node(total: i64, children: Vec<u32>, depth: u16) -> FlameNode {
+        FlameNode {
+            func: 0,
+            total,
+            self_weight: 0,
+            count: 1,
+            children,
+            depth,
+        }
+    }
+
+    /// all(1000) → a(999) → a1(999); all → b(1) → b1(1).
+    fn data() -> FlameData {
+        let nodes = vec![
+            node(1000, vec![1, 3], 0),
+            node(999, vec![2], 1),
+            node(999, vec![], 2),
+            node(1, vec![4], 1),
+            node(1, vec![], 2),
+        ];
+        let mut parent = vec![0u32; nodes.len()];
+        for (i, n) in nodes.iter().enumerate() {
+            for &c in &n.children {
+                parent[c as usize] = i as u32;
+            }
+        }
+        FlameData {
+            tree: FlameTree { nodes },
+            parent,
+            top: Vec::new(),
+            unit: Unit::Samples,
+            max_depth: 2,
+        }
+    }
+
+    #[test]
+    fn a_frame_under_half_a_pixel_is_culled_with_its_subtree() {
+        let items = layout(&data(), 0, 100.0, 0..10);
+        let nodes: Vec<u32> = items.iter().map(|i| i.node).collect();
+        assert_eq!(nodes, vec![0, 1, 2], "b (0.1 pt) and b1 are dropped");
+        // Wide enough on a wide graph.
+        let items = layout(&data(), 0, 1000.0, 0..10);
+        assert_eq!(items.len(), 5);
+        assert!(items.iter().all(|i| i.depth <= 2));
+    }
+
+    #[test]
+    fn labels_only_where_they_fit_and_zoom_fills_the_width() {
+        let items = layout(&data(), 0, 1000.0, 0..10);
+        let b = items.iter().find(|i| i.node == 3).expect("b laid out");
+        assert!(!b.label, "1 pt is too narrow for a label");
+        assert!(items.iter().find(|i| i.node == 1).expect("a").label);
+        // Zoomed into b: its ancestors and b span the width, b1 too.
+        let items = layout(&data(), 3, 200.0, 0..10);
+        let nodes: Vec<(u32, f32)> = items.iter().map(|i| (i.node, i.w)).collect();
+        assert_eq!(nodes, vec![(0, 200.0), (3, 200.0), (4, 200.0)]);
+        assert_eq!(data().path_to(4), vec![0, 3, 4]);
+    }
+
+    #[test]
+    fn rows_out_of_view_are_not_laid_out() {
+        let items = layout(&data(), 0, 1000.0, 2..3);
+        assert!(items.iter().all(|i| i.depth == 2));
+        assert_eq!(items.len(), 2);
+        assert!(layout(&data(), 0, 1000.0, 0..1).iter().all(|i| i.node == 0));
+    }
 
     #[test]
     fn formats_units() {
