@@ -417,12 +417,15 @@ pub fn top_table_ui(ui: &mut Ui, trace: &Trace, data: &Arc<FlameData>, st: &mut 
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
         .column(TCol::remainder().at_least(240.0).clip(true))
         .columns(TCol::initial(92.0).at_least(50.0), 5)
+        // Room for the scroll bar, which would cover the last column.
+        .column(TCol::exact(10.0))
         .header(20.0, |mut h| {
             for (i, t) in titles.iter().enumerate() {
                 h.col(|ui| {
                     sort_header_ui(ui, t, i, &mut sort);
                 });
             }
+            h.col(|_| {});
         })
         .body(|body| {
             body.rows(18.0, st.order.len(), |mut row| {
@@ -449,6 +452,7 @@ pub fn top_table_ui(ui: &mut Ui, trace: &Trace, data: &Arc<FlameData>, st: &mut 
                 row.col(|ui| right_ui(ui, u.format(r.cum)));
                 row.col(|ui| right_ui(ui, format!("{:.1}%", pct(r.cum, all))));
                 row.col(|ui| right_ui(ui, format::count(r.count)));
+                row.col(|_| {});
             });
         });
     st.sort = sort;

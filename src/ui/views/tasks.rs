@@ -67,7 +67,8 @@ pub struct TasksView {
     pub instances: Vec<u32>,
     types: Cached<(), TypeTables>,
     logs: Cached<String, Vec<u32>>,
-    task: Option<(u32, TaskTimeline)>,
+    /// The detailed task: index, contents, parent's index.
+    task: Option<(u32, TaskTimeline, Option<u32>)>,
     instances_key: Option<InstancesKey>,
 }
 
@@ -148,7 +149,13 @@ impl TasksView {
     pub fn select_task(&mut self, tr: &Trace, i: u32) {
         self.selected_task = Some(i);
         if self.task.as_ref().is_none_or(|t| t.0 != i) {
-            self.task = Some((i, task_timeline(tr, i as usize)));
+            let parent = tr
+                .tasks
+                .get(i as usize)
+                .filter(|t| is_task(t.parent))
+                .and_then(|t| tr.tasks.iter().position(|p| p.id == t.parent))
+                .map(|p| p as u32);
+            self.task = Some((i, task_timeline(tr, i as usize), parent));
         }
     }
 
@@ -161,7 +168,7 @@ impl TasksView {
     pub fn task_link(&self, tr: &Trace, i: u32) -> Option<Link> {
         let t = tr.tasks.get(i as usize)?;
         let goroutines: Arc<[crate::model::GIdx]> = match &self.task {
-            Some((j, tl)) if *j == i => tl.goroutines.clone().into(),
+            Some((j, tl, _)) if *j == i => tl.goroutines.clone().into(),
             _ => task_timeline(tr, i as usize).goroutines.into(),
         };
         Some(Link::Lanes {
@@ -477,7 +484,7 @@ impl TasksView {
             }
         });
         if is_task(task.parent) {
-            if let Some(pi) = tr.tasks.iter().position(|t| t.id == task.parent) {
+            if let Some(pi) = self.task.as_ref().and_then(|t| t.2).map(|p| p as usize) {
                 ui.horizontal(|ui| {
                     ui.label("parent:");
                     if ui
@@ -495,7 +502,7 @@ impl TasksView {
                 ui.label(format!("parent: task {} (not in the trace)", task.parent));
             }
         }
-        let Some((_, ttl)) = &self.task else {
+        let Some((_, ttl, _)) = &self.task else {
             return link;
         };
         ui.horizontal_wrapped(|ui| {
