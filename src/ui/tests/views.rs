@@ -332,3 +332,95 @@ fn clicking_a_frame_zooms_into_it_and_the_breadcrumb_climbs_back() {
     h.run();
     assert_eq!(view(&h).views.cpu.flame.zoom, 0);
 }
+
+#[test]
+fn save_as_pprof_writes_the_profile_go_tool_pprof_reads() {
+    if crate::ui::dialog::dialog_tools_present() {
+        eprintln!("a file dialog would open here: skipped");
+        return;
+    }
+    // Without a dialog the profile goes next to the trace: use a copy.
+    let dir = std::env::temp_dir().join(format!("gotraceview-save-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let trace = dir.join("blocking.trace");
+    std::fs::copy(super::trace_path("blocking_go127.trace"), &trace).expect("copy");
+    let app = GoTraceApp::new(
+        &[trace.display().to_string()],
+        crate::ui::recent::RecentFiles::default(),
+    );
+    let mut h = super::harness(app);
+    super::settle(&mut h);
+    open_tab(&mut h, ViewTab::Profiles);
+    h.get_by_label("Save as pprof…").click();
+    h.run();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while view(&h).views.profiles.saving() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.run_steps(1);
+    }
+    h.run();
+    h.get_by_label_contains("Saved ");
+    let bytes = std::fs::read(dir.join("sync.pb.gz")).expect("profile written");
+    let p = crate::analysis::pprof::decode(&bytes).expect("a pprof profile");
+    let delay: i64 = p
+        .sample
+        .iter()
+        .map(|s| s.value.get(1).copied().unwrap_or(0))
+        .sum();
+    let expect = {
+        let tr = view(&h).data.trace();
+        let scope = crate::analysis::profiles::Scope::all(tr);
+        crate::analysis::profiles::blocking_profile(
+            tr,
+            crate::analysis::profiles::ProfileKind::Sync,
+            &scope,
+        )
+        .total_delay_ns()
+    };
+    assert_eq!(delay, expect);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn profiles_scope_to_a_group_a_region_type_and_the_range() {
+    use crate::ui::views::profiles::ScopeSel;
+    let mut h = open_trace("stall_go127.trace");
+    let (gi, range) = {
+        let t = view(&h).data.trace();
+        let gi = t
+            .groups
+            .iter()
+            .position(|g| t.str(g.name) == "main.handleStream")
+            .expect("group") as u32;
+        (gi, (t.meta.start, t.meta.end))
+    };
+    open_tab(&mut h, ViewTab::Profiles);
+    for scope in [ScopeSel::Group(gi), ScopeSel::Range] {
+        if let Some(Tab::Ready(v)) = h.state_mut().tabs.first_mut() {
+            v.timeline.range = Some(range);
+            v.views.profiles.scope = scope;
+        }
+        h.run();
+        h.get_by_label("main.wait");
+    }
+    // Inside "db.lock" regions the workers wait on a sync.Mutex.
+    let mut h = open_trace("annotations_go127.trace");
+    let region = {
+        let t = view(&h).data.trace();
+        t.regions
+            .iter()
+            .map(|r| r.name)
+            .find(|&n| t.str(n) == "db.lock")
+            .expect("region type")
+    };
+    open_tab(&mut h, ViewTab::Profiles);
+    if let Some(Tab::Ready(v)) = h.state_mut().tabs.first_mut() {
+        v.views.profiles.scope = ScopeSel::Region(region);
+    }
+    h.run();
+    h.get_by_label("sync.(*Mutex).Lock");
+    assert!(
+        h.query_by_label("main.shard").is_none(),
+        "shards wait outside db.lock regions"
+    );
+}

@@ -190,6 +190,11 @@ fn compute(
 }
 
 impl ProfilesView {
+    /// True while a save is in progress.
+    pub fn saving(&self) -> bool {
+        self.save.is_some()
+    }
+
     fn poll_save(&mut self) {
         if let Some(job) = &self.save {
             if let Some(r) = job.poll() {
@@ -263,7 +268,11 @@ impl ProfilesView {
                 let bytes = encode_gzipped(&to_pprof(tr, &res.profile));
                 let name = format!("{}.pb.gz", self.kind.name());
                 self.message = None;
-                self.save = Some(SaveJob::start(ui.ctx().clone(), name, bytes));
+                let dir = std::path::Path::new(&data.loaded.name)
+                    .parent()
+                    .filter(|d| d.is_dir())
+                    .map(std::path::Path::to_path_buf);
+                self.save = Some(SaveJob::start(ui.ctx().clone(), dir, name, bytes));
             }
             if saving {
                 ui.spinner();

@@ -11,22 +11,37 @@ pub struct SaveJob {
 }
 
 impl SaveJob {
-    /// Opens the save dialog proposing `file_name`, then writes `bytes`.
-    pub fn start(ctx: egui::Context, file_name: String, bytes: Vec<u8>) -> SaveJob {
+    /// Opens the save dialog in `dir` (the trace's folder) proposing
+    /// `file_name`, then writes `bytes`. Where no dialog can be shown, saves
+    /// straight into `dir` (or the working directory) and says where.
+    pub fn start(
+        ctx: egui::Context,
+        dir: Option<PathBuf>,
+        file_name: String,
+        bytes: Vec<u8>,
+    ) -> SaveJob {
         let (tx, rx) = mpsc::channel();
         let tx2 = tx.clone();
         let spawned = std::thread::Builder::new()
             .name("save-dialog".into())
             .spawn(move || {
                 if !crate::ui::dialog::dialog_tools_present() {
-                    // No dialog here: save into the working directory.
-                    let path = std::env::current_dir().unwrap_or_default().join(&file_name);
+                    // No dialog here: save next to the trace.
+                    let dir = dir
+                        .clone()
+                        .or_else(|| std::env::current_dir().ok())
+                        .unwrap_or_default();
+                    let path = dir.join(&file_name);
                     let _ = tx.send(write_to(&path, &bytes).map(|()| Some(path)));
                     ctx.request_repaint();
                     return;
                 }
+                let mut dialog = rfd::AsyncFileDialog::new();
+                if let Some(d) = &dir {
+                    dialog = dialog.set_directory(d);
+                }
                 let picked = crate::ui::dialog::block_on(
-                    rfd::AsyncFileDialog::new()
+                    dialog
                         .set_title("Save profile (gzipped pprof)")
                         .set_file_name(&file_name)
                         .add_filter("pprof profile", &["pb.gz", "gz"])
