@@ -135,7 +135,18 @@ impl TraceView {
         let tl = &mut self.timeline;
         self.tab = ViewTab::Timeline;
         match link {
-            Link::Goroutine { g, t } => details::apply(data, tl, details::Nav::Goto { g, t }),
+            Link::Goroutine { g, t } => {
+                details::apply(data, tl, details::Nav::Goto { g, t });
+                // Show its whole life when it is out of view or a speck in it.
+                let tr = data.trace();
+                if let Some(lane) = tr.goroutines.lane.get(g as usize).filter(|l| l.len > 0) {
+                    let (a, b) = (tr.spans.start[lane.first as usize], lane.end);
+                    let (v0, v1) = (tl.map.start_ns, tl.map.end_ns());
+                    if a < v0 || b > v1 || (b - a) < (v1 - v0) / 20 {
+                        tl.zoom_to(a, b);
+                    }
+                }
+            }
             Link::Group(gi) => {
                 let tr = data.trace();
                 let Some(group) = tr.groups.get(gi as usize) else {

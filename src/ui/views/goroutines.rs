@@ -146,7 +146,7 @@ impl GoroutinesView {
         self.expanded_gen += 1;
     }
 
-    fn table(
+    fn table_or_spinner_ui(
         &mut self,
         ui: &mut Ui,
         data: &Arc<TraceData>,
@@ -234,7 +234,7 @@ impl GoroutinesView {
             });
             ui.weak(super::range_text(range, origin));
         });
-        let td = self.table(ui, data, range)?;
+        let td = self.table_or_spinner_ui(ui, data, range)?;
         self.rebuild_rows(data, &td);
         let s = td.summary(data);
         let colours = colours(&td.table);
