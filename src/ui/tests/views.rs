@@ -432,3 +432,58 @@ fn profiles_scope_to_a_group_a_region_type_and_the_range() {
         "shards wait outside db.lock regions"
     );
 }
+
+#[test]
+fn the_mmu_percentile_curves_lie_above_the_minimum() {
+    let mut h = open_trace("gc_go127.trace");
+    open_tab(&mut h, ViewTab::Mmu);
+    h.get_by_label("percentiles (95, 99, 99.9)").click();
+    h.run();
+    assert!(view(&h).views.mmu.percentiles);
+    let md = view(&h).views.mmu.curve().expect("the curves");
+    assert_eq!(md.percentiles.len(), 3);
+    for p in &md.percentiles {
+        assert!(!p.is_empty());
+        for q in p {
+            let mmu = md
+                .points
+                .iter()
+                .min_by(|a, b| (a[0] - q[0]).abs().total_cmp(&(b[0] - q[0]).abs()))
+                .map_or(0.0, |m| m[1]);
+            // Sampled at other windows than the MMU: allow the curve's slope.
+            assert!(q[1] + 0.05 >= mmu, "{q:?} under the MMU {mmu}");
+        }
+    }
+    // Options recompute the curve: without STW, background and assist
+    // nothing counts as GC and utilization is 1 everywhere.
+    for label in ["stop-the-world", "background mark workers", "mark assist"] {
+        h.get_by_label(label).click();
+        h.run();
+    }
+    let md = view(&h).views.mmu.curve().expect("the curves");
+    assert!(md.points.iter().all(|p| (p[1] - 1.0).abs() < 1e-9));
+}
+
+#[test]
+fn a_region_type_lists_its_regions_and_one_jumps_to_its_goroutine() {
+    let mut h = open_trace("annotations_go127.trace");
+    open_tab(&mut h, ViewTab::Tasks);
+    h.get_by_label("db.lock").click();
+    h.run();
+    let n = view(&h).views.tasks.instances.len();
+    assert_eq!(n, 80, "80 db.lock regions");
+    let i = view(&h).views.tasks.instances[0];
+    let r = view(&h).data.trace().regions[i as usize];
+    let label = view(&h).data.trace().goroutine_label(r.g);
+    // The instance list's goroutine link (logs may link the same goroutine).
+    let link = h
+        .query_all(By::new().label(&label).role(egui::accesskit::Role::Link))
+        .min_by(|a, b| a.rect().top().total_cmp(&b.rect().top()))
+        .expect("region's goroutine link");
+    link.click();
+    h.run();
+    let v = view(&h);
+    assert_eq!(v.tab, ViewTab::Timeline);
+    assert_eq!(v.timeline.selected.map(|s| s.g), Some(r.g));
+    assert_eq!(v.timeline.range, Some((r.start, r.end)));
+}
