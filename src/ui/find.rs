@@ -108,6 +108,7 @@ impl FindState {
         self.restricted_to.clear();
         tl.filter.group = None;
         tl.filter.only = None;
+        tl.task_arrows.clear();
         self.set_filter(data, tl);
     }
 

@@ -152,3 +152,6 @@ pub fn text_on(c: Color32) -> Color32 {
         TEXT
     }
 }
+
+/// Parent/child task arrows on the timeline.
+pub const TASK_ARROW: Color32 = Color32::from_rgb(176, 132, 214);

@@ -173,8 +173,10 @@ impl TraceView {
                 t0,
                 t1,
                 label,
+                arrows,
             } => {
                 self.find.restrict(data, tl, None, Some(goroutines), label);
+                tl.task_arrows = arrows;
                 tl.range = Some((t0, t1.max(t0 + 1)));
                 tl.zoom_to(t0, t1.max(t0 + 1));
             }

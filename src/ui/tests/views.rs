@@ -258,6 +258,18 @@ fn a_task_lists_its_regions_and_shows_its_goroutines_on_the_timeline() {
     let (r0, r1) = v.timeline.range.expect("the task's span");
     assert!(r1 > r0);
     assert_task_in_view(v, r0, r1);
+    assert!(
+        v.timeline
+            .task_arrows
+            .iter()
+            .any(|a| a.label.starts_with("child task ") && a.label.ends_with("backend")),
+        "an arrow to its child backend task: {:?}",
+        v.timeline.task_arrows
+    );
+    // Esc clears the range and the arrows.
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(view(&h).timeline.task_arrows.is_empty());
 }
 
 /// The view shows `[r0, r1)` and not much more (the zoom of a link).

@@ -10,6 +10,7 @@ pub mod input;
 pub mod layout;
 pub mod paint;
 pub mod rows;
+pub mod task_arrows;
 
 use crate::model::{GIdx, GoLaneState};
 use crate::trace::Time;
@@ -71,6 +72,8 @@ pub struct Timeline {
     pub overlaps: Vec<Overlap>,
     /// Selected time range.
     pub range: Option<(Time, Time)>,
+    /// Parent/child arrows of the task shown from the tasks view.
+    pub task_arrows: Vec<task_arrows::TaskArrow>,
     /// What the pointer was over in the last frame.
     pub hovered: Option<hit::Hit>,
     /// Rows in view in the last frame.
@@ -112,6 +115,7 @@ impl Timeline {
             selected: None,
             overlaps: Vec::new(),
             range: None,
+            task_arrows: Vec::new(),
             hovered: None,
             rows_in_view: 0..0,
             lanes_h: 600.0,
@@ -230,6 +234,7 @@ impl Timeline {
         self.selected = None;
         self.overlaps.clear();
         self.range = None;
+        self.task_arrows.clear();
     }
 
     /// Makes goroutine `g`'s lane visible (opens its group), scrolls to it,

@@ -56,6 +56,8 @@ pub enum Link {
         t1: Time,
         /// What the lanes are ("task 12 request").
         label: String,
+        /// Parent and child task arrows to draw.
+        arrows: Vec<crate::ui::timeline::task_arrows::TaskArrow>,
     },
 }
 

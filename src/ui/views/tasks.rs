@@ -3,7 +3,8 @@
 //! max), the instances of the chosen type, a task's regions, logs, child
 //! tasks and goroutines in time order (with parent and children as links),
 //! and a search over log messages. Selecting a task shows it on the
-//! timeline: its goroutines only, its span as the time range.
+//! timeline: its goroutines only, its span as the time range, and arrows
+//! from its parent's beginning and to its children's.
 
 use super::compute::{is_big, ready_or_ui, Cached};
 use super::histogram::{histogram_ui, labelled_histogram_ui};
@@ -18,6 +19,7 @@ use crate::trace::ids::TaskId;
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
 use crate::ui::format;
+use crate::ui::timeline::task_arrows::{TaskArrow, MAX_TASK_ARROWS};
 use egui::{RichText, Ui};
 use egui_extras::{Column as TCol, TableBuilder};
 use std::sync::Arc;
@@ -164,18 +166,59 @@ impl TasksView {
         self.task.as_ref().map(|t| &t.1)
     }
 
-    /// The link that shows task `i` on the timeline.
+    /// The link that shows task `i` on the timeline: its goroutines, its
+    /// span, and arrows from its parent and to its children.
     pub fn task_link(&self, tr: &Trace, i: u32) -> Option<Link> {
         let t = tr.tasks.get(i as usize)?;
-        let goroutines: Arc<[crate::model::GIdx]> = match &self.task {
-            Some((j, tl, _)) if *j == i => tl.goroutines.clone().into(),
-            _ => task_timeline(tr, i as usize).goroutines.into(),
+        let computed;
+        let (ttl, parent) = match &self.task {
+            Some((j, tl, p)) if *j == i => (tl, *p),
+            _ => {
+                computed = task_timeline(tr, i as usize);
+                (&computed, None)
+            }
         };
+        let start = t.start.unwrap_or(tr.meta.start);
+        let mut arrows = Vec::new();
+        if let Some(pt) = parent.and_then(|p| tr.tasks.get(p as usize)) {
+            if let Some(ps) = pt.start {
+                arrows.push(TaskArrow {
+                    from_g: pt.start_g,
+                    from_t: ps,
+                    to_g: t.start_g,
+                    to_t: start,
+                    label: format!("parent task {} {}", pt.id, tr.str(pt.name)),
+                });
+            }
+        }
+        for (ct, item) in &ttl.items {
+            if let TaskItem::Child(c) = item {
+                let Some(child) = tr.tasks.get(*c as usize) else {
+                    continue;
+                };
+                if arrows.len() < MAX_TASK_ARROWS {
+                    arrows.push(TaskArrow {
+                        from_g: t.start_g,
+                        from_t: start,
+                        to_g: child.start_g,
+                        to_t: *ct,
+                        label: format!("child task {} {}", child.id, tr.str(child.name)),
+                    });
+                }
+            }
+        }
+        // The arrows' ends are shown too: where the parent and the children began.
+        let mut goroutines = ttl.goroutines.clone();
+        goroutines.extend(arrows.iter().flat_map(|a| [a.from_g, a.to_g]));
+        goroutines.retain(|&g| g != NO_G);
+        goroutines.sort_unstable();
+        goroutines.dedup();
         Some(Link::Lanes {
-            goroutines,
-            t0: t.start.unwrap_or(tr.meta.start),
+            goroutines: goroutines.into(),
+            t0: start,
             t1: t.end.unwrap_or(tr.meta.end),
             label: format!("task {} {}", t.id, tr.str(t.name)),
+            arrows,
         })
     }
 
