@@ -8,6 +8,7 @@ pub mod cpu;
 pub mod flame;
 pub mod goroutines;
 pub mod histogram;
+pub mod logs;
 pub mod mmu;
 pub mod profiles;
 pub mod save;

@@ -6,20 +6,20 @@
 //! timeline: its goroutines only, its span as the time range, and arrows
 //! from its parent's beginning and to its children's.
 
+mod detail;
+
 use super::compute::{is_big, ready_or_ui, Cached};
 use super::histogram::{histogram_ui, labelled_histogram_ui};
+use super::logs::LogSearch;
 use super::table::{right_ui, sort_header_ui, SortBy};
 use super::Link;
-use crate::analysis::annotations::{
-    region_types, search_logs, task_timeline, TaskItem, TaskTimeline, TypeStats,
-};
+use crate::analysis::annotations::{region_types, task_timeline, TaskTimeline, TypeStats};
 use crate::analysis::histogram::{bucket_of, quantile};
 use crate::model::{Trace, NO_G};
 use crate::trace::ids::TaskId;
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
 use crate::ui::format;
-use crate::ui::timeline::task_arrows::{TaskArrow, MAX_TASK_ARROWS};
 use egui::{RichText, Ui};
 use egui_extras::{Column as TCol, TableBuilder};
 use std::sync::Arc;
@@ -61,14 +61,13 @@ pub struct TasksView {
     pub bucket: Option<usize>,
     /// The task shown in detail (index into `Trace::tasks`).
     pub selected_task: Option<u32>,
-    /// Text searched in log messages.
-    pub log_query: String,
+    /// The log search.
+    pub logs: LogSearch,
     /// Sort of the instance list (1 start, 2 duration).
     pub sort: SortBy,
     /// The instances listed (indexes into `Trace::tasks` or `Trace::regions`).
     pub instances: Vec<u32>,
     types: Cached<(), TypeTables>,
-    logs: Cached<String, Vec<u32>>,
     /// The detailed task: index, contents, parent's index.
     task: Option<(u32, TaskTimeline, Option<u32>)>,
     instances_key: Option<InstancesKey>,
@@ -80,11 +79,10 @@ impl Default for TasksView {
             selected_type: None,
             bucket: None,
             selected_task: None,
-            log_query: String::new(),
+            logs: LogSearch::default(),
             sort: SortBy::desc(2),
             instances: Vec::new(),
             types: Cached::default(),
-            logs: Cached::default(),
             task: None,
             instances_key: None,
         }
@@ -166,62 +164,6 @@ impl TasksView {
         self.task.as_ref().map(|t| &t.1)
     }
 
-    /// The link that shows task `i` on the timeline: its goroutines, its
-    /// span, and arrows from its parent and to its children.
-    pub fn task_link(&self, tr: &Trace, i: u32) -> Option<Link> {
-        let t = tr.tasks.get(i as usize)?;
-        let computed;
-        let (ttl, parent) = match &self.task {
-            Some((j, tl, p)) if *j == i => (tl, *p),
-            _ => {
-                computed = task_timeline(tr, i as usize);
-                (&computed, None)
-            }
-        };
-        let start = t.start.unwrap_or(tr.meta.start);
-        let mut arrows = Vec::new();
-        if let Some(pt) = parent.and_then(|p| tr.tasks.get(p as usize)) {
-            if let Some(ps) = pt.start {
-                arrows.push(TaskArrow {
-                    from_g: pt.start_g,
-                    from_t: ps,
-                    to_g: t.start_g,
-                    to_t: start,
-                    label: format!("parent task {} {}", pt.id, tr.str(pt.name)),
-                });
-            }
-        }
-        for (ct, item) in &ttl.items {
-            if let TaskItem::Child(c) = item {
-                let Some(child) = tr.tasks.get(*c as usize) else {
-                    continue;
-                };
-                if arrows.len() < MAX_TASK_ARROWS {
-                    arrows.push(TaskArrow {
-                        from_g: t.start_g,
-                        from_t: start,
-                        to_g: child.start_g,
-                        to_t: *ct,
-                        label: format!("child task {} {}", child.id, tr.str(child.name)),
-                    });
-                }
-            }
-        }
-        // The arrows' ends are shown too: where the parent and the children began.
-        let mut goroutines = ttl.goroutines.clone();
-        goroutines.extend(arrows.iter().flat_map(|a| [a.from_g, a.to_g]));
-        goroutines.retain(|&g| g != NO_G);
-        goroutines.sort_unstable();
-        goroutines.dedup();
-        Some(Link::Lanes {
-            goroutines: goroutines.into(),
-            t0: start,
-            t1: t.end.unwrap_or(tr.meta.end),
-            label: format!("task {} {}", t.id, tr.str(t.name)),
-            arrows,
-        })
-    }
-
     /// The tab; returns a link into the timeline when one was clicked.
     pub fn ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>) -> Option<Link> {
         let tr = data.trace();
@@ -261,7 +203,11 @@ impl TasksView {
             .default_size((avail * 0.26).max(120.0))
             .min_size(80.0)
             .show(ui, |ui| {
-                if let Some(l) = self.logs_ui(ui, data) {
+                let (l, task) = self.logs.ui(ui, data);
+                if let Some(t) = task {
+                    self.select_task(tr, t);
+                }
+                if let Some(l) = l {
                     link = Some(l);
                 }
             });
@@ -503,233 +449,14 @@ impl TasksView {
         }
         link
     }
-
-    fn task_ui(&mut self, ui: &mut Ui, tr: &Trace) -> Option<Link> {
-        let Some(i) = self.selected_task else {
-            ui.add_space(12.0);
-            ui.weak(
-                "Select a task to see its regions, logs, child tasks and goroutines in time order.",
-            );
-            return None;
-        };
-        let task = tr.tasks.get(i as usize)?;
-        let mut link = None;
-        let mut goto_task = None;
-        ui.heading(format!("Task {} {}", task.id, tr.str(task.name)));
-        ui.horizontal_wrapped(|ui| {
-            ui.label(duration_text(task.start, task.end));
-            if ui
-                .button("Show on timeline")
-                .on_hover_text("Only its goroutines, its span as the time range")
-                .clicked()
-            {
-                link = self.task_link(tr, i);
-            }
-        });
-        if is_task(task.parent) {
-            if let Some(pi) = self.task.as_ref().and_then(|t| t.2).map(|p| p as usize) {
-                ui.horizontal(|ui| {
-                    ui.label("parent:");
-                    if ui
-                        .link(format!(
-                            "task {} {}",
-                            task.parent,
-                            tr.str(tr.tasks[pi].name)
-                        ))
-                        .clicked()
-                    {
-                        goto_task = Some(pi as u32);
-                    }
-                });
-            } else {
-                ui.label(format!("parent: task {} (not in the trace)", task.parent));
-            }
-        }
-        let Some((_, ttl, _)) = &self.task else {
-            return link;
-        };
-        ui.horizontal_wrapped(|ui| {
-            ui.label(format!("{} goroutines:", ttl.goroutines.len()));
-            for &g in ttl.goroutines.iter().take(40) {
-                if ui.link(tr.goroutine_label(g)).clicked() {
-                    let t = task.start.unwrap_or(tr.meta.start);
-                    link = Some(Link::Goroutine { g, t });
-                }
-            }
-        });
-        ui.separator();
-        let origin = task.start.unwrap_or(tr.meta.start);
-        egui::ScrollArea::vertical()
-            .id_salt("task-items")
-            .auto_shrink([false, false])
-            .show(ui, |ui| {
-                egui::Grid::new("task-items-grid")
-                    .num_columns(2)
-                    .striped(true)
-                    .show(ui, |ui| {
-                        for (t, item) in &ttl.items {
-                            ui.label(
-                                RichText::new(format!("+{}", format::duration(t - origin)))
-                                    .monospace(),
-                            );
-                            match item {
-                                TaskItem::Begin => {
-                                    ui.label(format!(
-                                        "begin (on {})",
-                                        tr.goroutine_label(task.start_g)
-                                    ));
-                                }
-                                TaskItem::End => {
-                                    ui.label(format!(
-                                        "end (on {})",
-                                        tr.goroutine_label(task.end_g)
-                                    ));
-                                }
-                                TaskItem::Region(r) => {
-                                    if let Some(r) = tr.regions.get(*r as usize) {
-                                        let text = format!(
-                                            "region {} on {} ({})",
-                                            tr.str(r.name),
-                                            tr.goroutine_label(r.g),
-                                            duration_text(
-                                                r.has_start.then_some(r.start),
-                                                r.has_end.then_some(r.end)
-                                            )
-                                        );
-                                        if ui.link(text).clicked() {
-                                            link = Some(Link::GoroutineRange {
-                                                g: r.g,
-                                                t0: r.start,
-                                                t1: r.end,
-                                            });
-                                        }
-                                    }
-                                }
-                                TaskItem::Log(l) => {
-                                    if let Some(l) = tr.logs.get(*l as usize) {
-                                        let text = format!(
-                                            "log {}={}",
-                                            tr.str(l.category),
-                                            tr.str(l.message)
-                                        );
-                                        if ui
-                                            .link(truncate(&text, 90))
-                                            .on_hover_text(text)
-                                            .clicked()
-                                            && l.g != NO_G
-                                        {
-                                            link = Some(Link::Goroutine { g: l.g, t: l.time });
-                                        }
-                                    }
-                                }
-                                TaskItem::Child(c) => {
-                                    if let Some(ct) = tr.tasks.get(*c as usize) {
-                                        if ui
-                                            .link(format!(
-                                                "child task {} {}",
-                                                ct.id,
-                                                tr.str(ct.name)
-                                            ))
-                                            .clicked()
-                                        {
-                                            goto_task = Some(*c);
-                                        }
-                                    }
-                                }
-                            }
-                            ui.end_row();
-                        }
-                    });
-            });
-        if let Some(c) = goto_task {
-            self.select_task(tr, c);
-        }
-        link
-    }
-
-    fn logs_ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>) -> Option<Link> {
-        let tr = data.trace();
-        ui.add_space(4.0);
-        ui.horizontal(|ui| {
-            ui.strong("Logs");
-            ui.add(
-                egui::TextEdit::singleline(&mut self.log_query)
-                    .hint_text("search log messages and categories")
-                    .desired_width(320.0),
-            );
-        });
-        let q = self.log_query.trim().to_string();
-        let d = Arc::clone(data);
-        let q2 = q.clone();
-        let status = self.logs.get(&q, !is_big(data), ui.ctx(), move || {
-            search_logs(d.trace(), &q2)
-        });
-        let hits = ready_or_ui(ui, status, "the log search")?;
-        ui.weak(format!(
-            "{} of {} log messages",
-            format::count(hits.len() as u64),
-            format::count(tr.logs.len() as u64)
-        ));
-        let origin = tr.meta.start;
-        let mut link = None;
-        let mut pick_task = None;
-        TableBuilder::new(ui)
-            .id_salt("log-table")
-            .striped(true)
-            .resizable(true)
-            .auto_shrink([false, false])
-            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .column(TCol::initial(100.0))
-            .column(TCol::initial(170.0).clip(true))
-            .column(TCol::initial(80.0))
-            .column(TCol::initial(90.0).clip(true))
-            .column(TCol::remainder().clip(true))
-            .header(20.0, |mut h| {
-                for t in ["Time", "Goroutine", "Task", "Category", "Message"] {
-                    h.col(|ui| {
-                        ui.strong(t);
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(18.0, hits.len(), |mut row| {
-                    let Some(l) = hits.get(row.index()).and_then(|&i| tr.logs.get(i as usize))
-                    else {
-                        return;
-                    };
-                    row.col(|ui| right_ui(ui, format::duration(l.time - origin)));
-                    row.col(|ui| {
-                        if l.g != NO_G && ui.link(tr.goroutine_label(l.g)).clicked() {
-                            link = Some(Link::Goroutine { g: l.g, t: l.time });
-                        }
-                    });
-                    row.col(|ui| {
-                        if is_task(l.task) && ui.link(format!("task {}", l.task)).clicked() {
-                            pick_task = tr.tasks.iter().position(|t| t.id == l.task);
-                        }
-                    });
-                    row.col(|ui| {
-                        ui.label(tr.str(l.category));
-                    });
-                    row.col(|ui| {
-                        let m = tr.str(l.message);
-                        ui.label(truncate(m, 160)).on_hover_text(m);
-                    });
-                });
-            });
-        if let Some(i) = pick_task {
-            self.select_task(tr, i as u32);
-        }
-        link
-    }
 }
 
 /// Whether a task id names a task (not "none" nor the background task).
-fn is_task(id: u64) -> bool {
+pub(super) fn is_task(id: u64) -> bool {
     id != TaskId::NONE.0 && id != TaskId::BACKGROUND.0
 }
 
-fn duration_text(s: Option<Time>, e: Option<Time>) -> String {
+pub(super) fn duration_text(s: Option<Time>, e: Option<Time>) -> String {
     match (s, e) {
         (Some(s), Some(e)) => format::duration(e.saturating_sub(s)),
         (Some(_), None) => "not ended".into(),
@@ -738,7 +465,7 @@ fn duration_text(s: Option<Time>, e: Option<Time>) -> String {
     }
 }
 
-fn truncate(s: &str, n: usize) -> String {
+pub(super) fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
     } else {
