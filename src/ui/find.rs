@@ -94,7 +94,11 @@ impl FindState {
         } else if !self.restricted_to.is_empty()
             && (tl.filter.group.is_some() || tl.filter.only.is_some())
         {
-            format!("showing only {} ({lanes} lanes)", self.restricted_to)
+            format!(
+                "showing only {}: {} lanes",
+                self.restricted_to,
+                super::format::count(lanes as u64)
+            )
         } else {
             format!("{groups} groups match ({lanes} lanes open)")
         };

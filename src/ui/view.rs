@@ -152,11 +152,7 @@ impl TraceView {
                 let Some(group) = tr.groups.get(gi as usize) else {
                     return;
                 };
-                let label = format!(
-                    "group {} ({})",
-                    tr.str(group.name),
-                    format::count(group.members.len() as u64)
-                );
+                let label = format!("group {}", tr.str(group.name));
                 self.find.restrict(data, tl, Some(gi), None, label);
             }
             Link::GoroutineRange { g, t0, t1 } => {
