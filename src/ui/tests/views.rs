@@ -372,7 +372,8 @@ fn save_as_pprof_writes_the_profile_go_tool_pprof_reads() {
     super::settle(&mut h);
     open_tab(&mut h, ViewTab::Profiles);
     h.get_by_label("Save as pprof…").click();
-    h.run();
+    // A spinner turns while the file is written: step, do not settle.
+    h.run_steps(2);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while view(&h).views.profiles.saving() && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(20));
