@@ -23,6 +23,9 @@ pub struct Cli {
     /// Install the .desktop entry and MIME type for the current user.
     #[arg(long)]
     pub install_desktop: bool,
+    /// The view to show once a trace is loaded (keys 1 to 6 switch views).
+    #[arg(long, value_name = "VIEW", value_parser = ["timeline", "goroutines", "profiles", "mmu", "tasks", "regions", "cpu"])]
+    pub tab: Option<String>,
 }
 
 /// Headless subcommands.

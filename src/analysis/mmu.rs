@@ -472,10 +472,13 @@ impl Accumulator {
             self.mmu = mu;
         }
         self.bound = self.mmu;
-        if self.n_worst == 0 {
+        // N.B. Go returns here whenever no worst windows are tracked, which
+        // also skips the distribution: its MUD never accumulates and every
+        // percentile falls back to the MMU. Only stop early without a MUD.
+        if self.n_worst == 0 && self.mud.is_none() {
             return mu == 0.0;
         }
-        if self.worst.len() < self.n_worst || mu < self.worst[0].util {
+        if self.n_worst > 0 && (self.worst.len() < self.n_worst || mu < self.worst[0].util) {
             // Keep only the worse of two overlapping windows.
             let mut keep = false;
             let mut remove = None;
@@ -499,10 +502,12 @@ impl Accumulator {
                 }
             }
         }
-        if self.worst.len() < self.n_worst {
-            self.bound = 1.0;
-        } else {
-            self.bound = self.bound.max(self.worst[0].util);
+        if self.n_worst > 0 {
+            if self.worst.len() < self.n_worst {
+                self.bound = 1.0;
+            } else {
+                self.bound = self.bound.max(self.worst[0].util);
+            }
         }
         if let Some(mud) = &mut self.mud {
             if self.last_time != i64::MAX {
