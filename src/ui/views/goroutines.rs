@@ -37,7 +37,7 @@ pub struct TableData {
 
 impl TableData {
     fn new(data: &TraceData, ranged: Option<Summary>) -> TableData {
-        let table = group_table(ranged.as_ref().unwrap_or(&data.loaded.summary()));
+        let table = group_table(ranged.as_ref().unwrap_or(data.loaded.summary()));
         let tr = data.trace();
         let by_name: rustc_hash::FxHashMap<&str, u32> = tr
             .groups
@@ -59,7 +59,7 @@ impl TableData {
 
     /// The summary the table was built from.
     pub fn summary<'a>(&'a self, data: &'a TraceData) -> &'a Summary {
-        self.ranged.as_ref().unwrap_or(&data.loaded.summary())
+        self.ranged.as_ref().unwrap_or(data.loaded.summary())
     }
 }
 
