@@ -26,6 +26,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "find a goroutine (G123), filter lanes by function, state or blocked time",
     ),
     ("Ctrl + O", "open a trace (or drop files onto the window)"),
+    (
+        "1 … 6",
+        "views: timeline, goroutines, profiles, MMU, tasks & regions, CPU",
+    ),
     ("?", "show or hide this help"),
 ];
 

@@ -52,6 +52,7 @@ pub fn canvas_ui(ui: &mut Ui, data: &TraceData, tl: &mut Timeline) {
     if let Some(g) = flow_g {
         flows::paint(ui.painter(), data, tl, &areas, g);
     }
+    super::task_arrows::paint(ui.painter(), tl, &areas);
     if let Some(h) = tl.hovered {
         if tl.drag == Drag::None {
             let lines = hit::tooltip(data, tl, &h);

@@ -10,6 +10,7 @@ pub mod input;
 pub mod layout;
 pub mod paint;
 pub mod rows;
+pub mod task_arrows;
 
 use crate::model::{GIdx, GoLaneState};
 use crate::trace::Time;
@@ -71,6 +72,8 @@ pub struct Timeline {
     pub overlaps: Vec<Overlap>,
     /// Selected time range.
     pub range: Option<(Time, Time)>,
+    /// Parent/child arrows of the task shown from the tasks view.
+    pub task_arrows: Vec<task_arrows::TaskArrow>,
     /// What the pointer was over in the last frame.
     pub hovered: Option<hit::Hit>,
     /// Rows in view in the last frame.
@@ -112,6 +115,7 @@ impl Timeline {
             selected: None,
             overlaps: Vec::new(),
             range: None,
+            task_arrows: Vec::new(),
             hovered: None,
             rows_in_view: 0..0,
             lanes_h: 600.0,
@@ -230,6 +234,7 @@ impl Timeline {
         self.selected = None;
         self.overlaps.clear();
         self.range = None;
+        self.task_arrows.clear();
     }
 
     /// Makes goroutine `g`'s lane visible (opens its group), scrolls to it,
@@ -279,12 +284,19 @@ impl Timeline {
 
     /// Shows the rows for the current state; call before painting.
     pub fn prepare(&mut self, data: &TraceData, left_px: f64, width_px: f64) {
+        let asked = (self.map.start_ns, self.map.end_ns());
         self.map = self.map.with_screen(left_px, width_px);
         // The first frames settle the panel sizes: keep the whole trace in
         // view until the track width stops changing.
         if !self.initialized || (self.untouched && (width_px - self.fitted_width).abs() > 0.5) {
+            if !self.initialized && !self.untouched {
+                // A link (from an analysis view) zoomed before the first
+                // frame: show the time it asked for on the real width.
+                self.map = TimeMap::fit(asked.0, asked.1, left_px, width_px);
+            } else {
+                self.fit_all(data);
+            }
             self.initialized = true;
-            self.fit_all(data);
             self.fitted_width = width_px;
         }
         self.refresh_rows(data);
