@@ -19,7 +19,11 @@ struct Section {
 
 impl Section {
     fn new(name: &'static str) -> Section {
-        Section { name, h: Sha256::new(), n: 0 }
+        Section {
+            name,
+            h: Sha256::new(),
+            n: 0,
+        }
     }
     fn line(&mut self, s: &str) {
         self.h.update(s.as_bytes());
@@ -27,7 +31,13 @@ impl Section {
         self.n += 1;
     }
     fn done(self) -> String {
-        let hex: String = self.h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
+        let hex: String = self
+            .h
+            .finalize()
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect();
         format!("{}={}:{}", self.name, self.n, hex)
     }
 }
@@ -35,7 +45,14 @@ impl Section {
 fn stack(t: &Trace, id: StackId) -> String {
     let mut s = String::new();
     for f in t.stacks.frames_of(id) {
-        let _ = write!(s, "{:x} {} {}:{};", f.pc, t.str(f.func), t.str(f.file), f.line);
+        let _ = write!(
+            s,
+            "{:x} {} {}:{};",
+            f.pc,
+            t.str(f.func),
+            t.str(f.file),
+            f.line
+        );
     }
     s
 }
@@ -73,13 +90,13 @@ fn main() {
             s.line(&format!(
                 "{} {} {} {} [{}] [{}] {} {} {}",
                 g.id[i],
-                t.str(g.name[i]),
+                t.str(g.name(i)),
                 g.created[i],
                 g.creator[i],
-                stack(t, g.create_stack[i]),
-                stack(t, g.start_stack[i]),
+                stack(t, g.create_stack(i)),
+                stack(t, g.start_stack(i)),
                 g.ended[i],
-                t.str(g.label[i]),
+                t.str(g.label(i)),
                 g.group[i]
             ));
             assert_eq!(g.find(g.id[i]), Some(i as u32));
@@ -121,7 +138,10 @@ fn main() {
                 ));
             }
             for f in t.flows_from(i) {
-                s.line(&format!("out {i} {:?} {} {} {} {}", f.kind, f.from, f.from_time, f.to, f.to_time));
+                s.line(&format!(
+                    "out {i} {:?} {} {} {} {}",
+                    f.kind, f.from, f.from_time, f.to, f.to_time
+                ));
             }
         }
         out.push(s.done());
@@ -150,13 +170,31 @@ fn main() {
 
         let mut s = Section::new("machines");
         for (what, lanes) in [
-            ("P", t.procs.iter().map(|p| (p.id, &p.intervals)).collect::<Vec<_>>()),
-            ("M", t.threads.iter().map(|p| (p.id, &p.intervals)).collect::<Vec<_>>()),
+            (
+                "P",
+                t.procs
+                    .iter()
+                    .map(|p| (p.id, &p.intervals))
+                    .collect::<Vec<_>>(),
+            ),
+            (
+                "M",
+                t.threads
+                    .iter()
+                    .map(|p| (p.id, &p.intervals))
+                    .collect::<Vec<_>>(),
+            ),
         ] {
             for (id, iv) in lanes {
                 s.line(&format!("{what}{id} {} {}", iv.len(), iv.max_len));
                 for k in 0..iv.len() {
-                    s.line(&format!("{} {} {} {}", iv.start[k], iv.end[k], iv.g[k], iv.kind[k]));
+                    s.line(&format!(
+                        "{} {} {} {}",
+                        iv.start(k),
+                        iv.end(k),
+                        iv.g(k),
+                        iv.kind(k) as u8
+                    ));
                 }
                 let r = iv.visible(m.start + m.end / 3, m.end);
                 s.line(&format!("vis {r:?}"));
@@ -166,7 +204,13 @@ fn main() {
 
         let mut s = Section::new("ranges");
         for r in t.gc.iter().chain(&t.stw) {
-            s.line(&format!("{} {} {} {}", r.start, r.end, t.str(r.reason), r.g));
+            s.line(&format!(
+                "{} {} {} {}",
+                r.start,
+                r.end,
+                t.str(r.reason),
+                r.g
+            ));
         }
         for k in &t.tasks {
             s.line(&format!(
@@ -209,23 +253,41 @@ fn main() {
         ] {
             s.line(&format!("{} {} {}", cs.name, cs.bucket_ns, cs.len()));
             for k in 0..cs.len() {
-                s.line(&format!("{} {} {} {}", cs.time[k], cs.min[k], cs.max[k], cs.last[k]));
+                s.line(&format!(
+                    "{} {} {} {}",
+                    cs.time[k], cs.min[k], cs.max[k], cs.last[k]
+                ));
             }
         }
         out.push(s.done());
 
         let mut s = Section::new("cpu");
         for c in &t.cpu_samples {
-            s.line(&format!("{} {} {} {} [{}]", c.time, c.g, c.p, c.m, stack(t, c.stack)));
+            s.line(&format!(
+                "{} {} {} {} [{}]",
+                c.time,
+                c.g,
+                c.p,
+                c.m,
+                stack(t, c.stack)
+            ));
         }
         out.push(s.done());
 
         let sum = l.summary();
         let mut s = Section::new("summary");
         let stats = |st: &gotraceview::analysis::summary::ExecStats| {
-            let mut b: Vec<_> = st.block_ns.iter().map(|&(k, v)| (sum.name(k).to_string(), v)).collect();
+            let mut b: Vec<_> = st
+                .block_ns
+                .iter()
+                .map(|&(k, v)| (sum.name(k).to_string(), v))
+                .collect();
             b.sort();
-            let mut r: Vec<_> = st.range_ns.iter().map(|&(k, v)| (sum.name(k).to_string(), v)).collect();
+            let mut r: Vec<_> = st
+                .range_ns
+                .iter()
+                .map(|&(k, v)| (sum.name(k).to_string(), v))
+                .collect();
             r.sort();
             format!(
                 "{} {} {} {} {} {:?} {:?}",
@@ -259,7 +321,17 @@ fn main() {
         for k in &sum.tasks {
             s.line(&format!(
                 "task {} {} {:?} {:?} {:?} {:?} {} {} {} {:?} {:?}",
-                k.id, k.name, k.parent, k.children, k.start, k.end, k.start_g, k.end_g, k.logs, k.regions, k.goroutines
+                k.id,
+                k.name,
+                k.parent,
+                k.children,
+                k.start,
+                k.end,
+                k.start_g,
+                k.end_g,
+                k.logs,
+                k.regions,
+                k.goroutines
             ));
         }
         out.push(s.done());

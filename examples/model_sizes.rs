@@ -12,50 +12,79 @@ fn main() {
     let t = &l.trace;
     let mut rows: Vec<(&str, usize, usize)> = Vec::new();
     let s = &t.spans;
-    rows.push((
-        "spans (start, state, reason, stack)",
-        s.len() * 15,
-        s.start.capacity() * 8 + s.state.capacity() + s.reason.capacity() * 2 + s.stack.capacity() * 4,
-    ));
+    rows.push(("spans (start, kind)", s.heap_bytes(), s.heap_bytes()));
     let g = &t.goroutines;
-    let per_g = 8 + 4 + 8 + 4 + 4 + 4 + size_of::<gotraceview::model::LaneRange>() + 1 + 4 + 4;
-    rows.push(("goroutines (10 columns)", g.len() * per_g, g.id.capacity() * per_g));
+    rows.push((
+        "goroutines (with the ID index)",
+        g.heap_bytes(),
+        g.heap_bytes(),
+    ));
     let iv = |lanes: &mut dyn Iterator<Item = &gotraceview::model::IntervalLane>| {
-        let (mut n, mut c) = (0, 0);
-        for l in lanes {
-            n += l.len() * 21;
-            c += l.start.capacity() * 8 + l.end.capacity() * 8 + l.g.capacity() * 4 + l.kind.capacity();
-        }
-        (n, c)
+        let n = lanes.map(|l| l.heap_bytes()).sum::<usize>();
+        (n, n)
     };
     let (n, c) = iv(&mut t.procs.iter().map(|p| &p.intervals));
     rows.push(("proc intervals", n, c));
     let (n, c) = iv(&mut t.threads.iter().map(|p| &p.intervals));
     rows.push(("thread intervals", n, c));
-    let fs = size_of::<gotraceview::model::Flow>();
-    rows.push(("flows", t.flows.len() * fs, t.flows.capacity() * fs));
-    rows.push((
-        "flow indexes (by target, by source)",
-        (t.flows_by_target.len() + t.flows_by_source.len()) * 4,
-        (t.flows_by_target.capacity() + t.flows_by_source.capacity()) * 4,
-    ));
+    let fb = t.flows.heap_bytes();
+    rows.push(("flows (stored, indexes, children)", fb, fb));
     let members: usize = t.groups.iter().map(|gr| gr.members.len() * 4).sum();
     rows.push(("groups", members, members));
     let c = &t.counters;
-    let pts: usize = [&c.heap_alloc, &c.heap_goal, &c.gomaxprocs, &c.running, &c.runnable, &c.waiting, &c.syscall, &c.threads_running, &c.threads_syscall]
-        .iter()
-        .map(|s| s.len() * 32)
-        .sum();
+    let pts: usize = [
+        &c.heap_alloc,
+        &c.heap_goal,
+        &c.gomaxprocs,
+        &c.running,
+        &c.runnable,
+        &c.waiting,
+        &c.syscall,
+        &c.threads_running,
+        &c.threads_syscall,
+    ]
+    .iter()
+    .map(|s| s.len() * 32)
+    .sum();
     rows.push(("counters", pts, pts));
-    rows.push(("regions, GC work, logs, tasks, CPU samples", t.regions.len() * size_of::<gotraceview::model::Region>() + t.gc_work.len() * size_of::<gotraceview::model::GcWork>() + t.logs.len() * size_of::<gotraceview::model::LogEntry>() + t.cpu_samples.len() * size_of::<gotraceview::model::CpuSample>(), 0));
+    rows.push((
+        "regions, GC work, logs, tasks, CPU samples",
+        t.regions.len() * size_of::<gotraceview::model::Region>()
+            + t.gc_work.len() * size_of::<gotraceview::model::GcWork>()
+            + t.logs.len() * size_of::<gotraceview::model::LogEntry>()
+            + t.cpu_samples.len() * size_of::<gotraceview::model::CpuSample>(),
+        0,
+    ));
     let gl = l.gc_log.entries.len() * size_of::<gotraceview::analysis::gclog::GcEntry>();
-    rows.push(("GC log", gl, l.gc_log.entries.capacity() * size_of::<gotraceview::analysis::gclog::GcEntry>()));
+    rows.push((
+        "GC log",
+        gl,
+        l.gc_log.entries.capacity() * size_of::<gotraceview::analysis::gclog::GcEntry>(),
+    ));
     let total: usize = rows.iter().map(|r| r.1).sum();
-    println!("{path}: {} events, {} goroutines, {} spans", t.meta.events, g.len(), s.len());
+    println!(
+        "{path}: {} events, {} goroutines, {} spans ({} kinds)",
+        t.meta.events,
+        g.len(),
+        s.len(),
+        s.kinds_len()
+    );
     for (name, n, c) in rows {
-        let cap = if c > n + n / 10 { format!(" (capacity {:.1} MB)", c as f64 / 1e6) } else { String::new() };
+        let cap = if c > n + n / 10 {
+            format!(" (capacity {:.1} MB)", c as f64 / 1e6)
+        } else {
+            String::new()
+        };
         println!("  {name:44} {:>8.1} MB{cap}", n as f64 / 1e6);
     }
-    println!("  {:44} {:>8.1} MB (model, by length)", "total", total as f64 / 1e6);
-    println!("  goroutine analysis (compact): {} goroutines", l.goroutine_analysis.goroutine_count());
+    println!(
+        "  {:44} {:>8.1} MB (model, by length)",
+        "total",
+        total as f64 / 1e6
+    );
+    println!(
+        "  goroutine analysis (compact): {} goroutines, {:.1} MB",
+        l.goroutine_analysis.goroutine_count(),
+        l.goroutine_analysis.heap_bytes() as f64 / 1e6
+    );
 }

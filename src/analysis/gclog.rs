@@ -4,9 +4,10 @@
 //! the scheduling of goroutines doing GC work (Go's `MutatorUtilizationV2`
 //! reads exactly these).
 
+use crate::model::index::IdIndex;
 use crate::trace::event::{Event, EventKind, RangeKind, RangeScope, Resource};
 use crate::trace::{EvTable, Time};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 /// Which GC range a range event is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,8 +87,10 @@ pub struct GcLog {
 pub struct GcLogBuilder {
     log: GcLog,
     n_sync: u64,
-    /// Goroutine states, needed only during the first generation.
-    executing: FxHashMap<i64, bool>,
+    /// Whether each goroutine seen is executing (by its slot in
+    /// `executing_slot`), needed only during the first generation.
+    executing: Vec<bool>,
+    executing_slot: IdIndex,
     /// Goroutines in a mark assist now.
     assisting: FxHashSet<i64>,
     /// Goroutines labelled as GC workers.
@@ -96,7 +99,9 @@ pub struct GcLogBuilder {
 
 fn class_of(kind: RangeKind, name: &str) -> Option<GcRangeClass> {
     match kind {
-        RangeKind::Stw if name.starts_with("stop-the-world") && name.contains("GC") => Some(GcRangeClass::GcStw),
+        RangeKind::Stw if name.starts_with("stop-the-world") && name.contains("GC") => {
+            Some(GcRangeClass::GcStw)
+        }
         RangeKind::Sweep => Some(GcRangeClass::Sweep),
         RangeKind::MarkAssist => Some(GcRangeClass::Assist),
         _ => None,
@@ -112,7 +117,8 @@ impl GcLogBuilder {
             EventKind::Sync => {
                 self.n_sync = ev.args[0];
                 if self.n_sync > 1 {
-                    self.executing = FxHashMap::default();
+                    self.executing = Vec::new();
+                    self.executing_slot = IdIndex::default();
                 }
                 self.log.entries.push(GcEntry::Sync(self.n_sync));
             }
@@ -144,7 +150,10 @@ impl GcLogBuilder {
                         self.assisting.insert(scope_g);
                     }
                 }
-                let executing = self.executing.get(&ev.ctx.g.0).copied().unwrap_or(false);
+                let executing = self
+                    .executing_slot
+                    .get(ev.ctx.g.0)
+                    .is_some_and(|i| self.executing[i as usize]);
                 self.log.entries.push(GcEntry::Range {
                     time: ev.time,
                     kind,
@@ -161,9 +170,17 @@ impl GcLogBuilder {
                 };
                 let (old, new) = (st.go_from.is_executing(), st.go_to.is_executing());
                 if self.n_sync <= 1 {
-                    self.executing.insert(g.0, new);
+                    match self.executing_slot.get(g.0) {
+                        Some(i) => self.executing[i as usize] = new,
+                        None => {
+                            self.executing_slot.insert(g.0, self.executing.len() as u32);
+                            self.executing.push(new);
+                        }
+                    }
                 }
-                if self.assisting.contains(&g.0) || self.workers.contains(&g.0) {
+                let gc_work = (!self.assisting.is_empty() && self.assisting.contains(&g.0))
+                    || (!self.workers.is_empty() && self.workers.contains(&g.0));
+                if gc_work {
                     self.log.entries.push(GcEntry::Transition {
                         time: ev.time,
                         g: g.0,

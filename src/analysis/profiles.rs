@@ -22,7 +22,12 @@ pub enum ProfileKind {
 
 impl ProfileKind {
     /// All kinds.
-    pub const ALL: [ProfileKind; 4] = [ProfileKind::Net, ProfileKind::Sync, ProfileKind::Syscall, ProfileKind::Sched];
+    pub const ALL: [ProfileKind; 4] = [
+        ProfileKind::Net,
+        ProfileKind::Sync,
+        ProfileKind::Syscall,
+        ProfileKind::Sched,
+    ];
 
     /// The name `go tool trace -pprof` uses.
     pub fn name(self) -> &'static str {
@@ -55,7 +60,9 @@ impl ProfileKind {
             ProfileKind::Net => state == GoLaneState::Waiting && reason == "network",
             ProfileKind::Sync => {
                 state == GoLaneState::Waiting
-                    && (reason.contains("chan") || reason.contains("sync") || reason.contains("select"))
+                    && (reason.contains("chan")
+                        || reason.contains("sync")
+                        || reason.contains("select"))
             }
             ProfileKind::Syscall => is_syscall(state),
             ProfileKind::Sched => state == GoLaneState::Runnable,
@@ -115,7 +122,9 @@ impl Scope {
 
     /// Every goroutine during `[t0, t1]`.
     pub fn time_range(trace: &Trace, t0: Time, t1: Time) -> Scope {
-        let m = (0..trace.goroutines.len() as GIdx).map(|g| (g, vec![(t0, t1)])).collect();
+        let m = (0..trace.goroutines.len() as GIdx)
+            .map(|g| (g, vec![(t0, t1)]))
+            .collect();
         Scope { intervals: Some(m) }
     }
 
@@ -181,15 +190,15 @@ fn goroutine_lifetime(trace: &Trace, g: GIdx) -> (Time, Time) {
     let spans = &trace.spans;
     let start = lane
         .indexes()
-        .find(|&i| spans.state[i] == GoLaneState::Running as u8)
-        .map_or(0, |i| spans.start[i]);
+        .find(|&i| spans.state(i) == GoLaneState::Running)
+        .map_or(0, |i| spans.start(i));
     let end = if trace.goroutines.ended[g as usize] {
         lane.end
     } else {
         let forever = lane.indexes().last().filter(|&i| {
-            spans.state[i] == GoLaneState::Waiting as u8 && trace.reason(spans.reason[i]) == "forever"
+            spans.state(i) == GoLaneState::Waiting && trace.reason(spans.reason(i)) == "forever"
         });
-        forever.map_or(trace.meta.end, |i| spans.start[i])
+        forever.map_or(trace.meta.end, |i| spans.start(i))
     };
     (start, end)
 }
@@ -220,7 +229,9 @@ impl Profile {
 
     /// Total delay.
     pub fn total_delay_ns(&self) -> i64 {
-        self.records.iter().fold(0i64, |a, r| a.saturating_add(r.delay_ns))
+        self.records
+            .iter()
+            .fold(0i64, |a, r| a.saturating_add(r.delay_ns))
     }
 }
 
@@ -247,26 +258,32 @@ pub fn blocking_profile(trace: &Trace, kind: ProfileKind, scope: &Scope) -> Prof
         let r = lane.indexes();
         let mut i = r.start;
         while i < r.end {
-            let state = GoLaneState::from_u8(spans.state[i]);
-            if !kind.tracks(state, trace.reason(spans.reason[i])) {
+            let sk = spans.kind(i);
+            let state = sk.state;
+            if !kind.tracks(state, trace.reason(sk.reason)) {
                 i += 1;
                 continue;
             }
-            let start = spans.start[i];
-            let stack = spans.stack[i];
+            let start = spans.start(i);
+            let stack = sk.stack;
             let mut j = i + 1;
-            while j < r.end && kind.continues(state, GoLaneState::from_u8(spans.state[j])) {
+            while j < r.end && kind.continues(state, spans.state(j)) {
                 j += 1;
             }
             // A wait still going on when the trace (or the goroutine's
             // lane) ends without a transition is not a sample.
             let ended = j < r.end || gs.ended[g as usize];
             if ended {
-                let end = if j < r.end { spans.start[j] } else { lane.end };
+                let end = if j < r.end { spans.start(j) } else { lane.end };
                 let d = scope.overlap(g, start, end);
                 if d > 0 {
                     let key = pcs_of.entry(stack).or_insert_with(|| {
-                        let mut v: Vec<u64> = trace.stacks.frames_of(stack).map(|f| f.pc).take(128).collect();
+                        let mut v: Vec<u64> = trace
+                            .stacks
+                            .frames_of(stack)
+                            .map(|f| f.pc)
+                            .take(128)
+                            .collect();
                         while v.last() == Some(&0) {
                             v.pop();
                         }
@@ -283,7 +300,11 @@ pub fn blocking_profile(trace: &Trace, kind: ProfileKind, scope: &Scope) -> Prof
     }
     let mut records: Vec<ProfileRecord> = by_pcs
         .into_values()
-        .map(|(stack, count, delay_ns)| ProfileRecord { stack, count, delay_ns })
+        .map(|(stack, count, delay_ns)| ProfileRecord {
+            stack,
+            count,
+            delay_ns,
+        })
         .collect();
     records.sort_by(|a, b| b.delay_ns.cmp(&a.delay_ns).then(a.stack.cmp(&b.stack)));
     Profile { records }

@@ -50,7 +50,7 @@ pub fn summary_in_range(trace: &Trace, t0: Time, t1: Time) -> Summary {
     let mut goroutines = Vec::new();
     for g in 0..trace.goroutines.len() as GIdx {
         let lane = &trace.goroutines.lane[g as usize];
-        if lane.len == 0 || lane.end <= t0 || trace.spans.start[lane.first as usize] >= t1 {
+        if lane.len == 0 || lane.end <= t0 || trace.spans.start(lane.first as usize) >= t1 {
             continue;
         }
         let totals = state_totals(trace, &[g], t0, t1);
@@ -68,15 +68,19 @@ pub fn summary_in_range(trace: &Trace, t0: Time, t1: Time) -> Summary {
             });
             stats.block_ns.push((id, d));
         }
-        let start = trace.spans.start[lane.first as usize].max(t0);
+        let start = trace.spans.start(lane.first as usize).max(t0);
         stats.total_ns = lane.end.min(t1).saturating_sub(start);
         goroutines.push(GoroutineSummary {
             id: trace.goroutines.id[g as usize],
-            name: trace.str(trace.goroutines.name[g as usize]).to_string(),
+            name: trace.str(trace.goroutines.name(g as usize)).to_string(),
             pc: 0,
             creation: trace.goroutines.created[g as usize],
             start,
-            end: if trace.goroutines.ended[g as usize] { lane.end } else { 0 },
+            end: if trace.goroutines.ended[g as usize] {
+                lane.end
+            } else {
+                0
+            },
             regions: Vec::new(),
             stats,
         });

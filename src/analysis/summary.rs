@@ -7,15 +7,15 @@
 mod compact;
 mod types;
 
-pub use compact::CompactSummary;
-use types::add;
-pub use types::{ExecStats, GoroutineSummary, NameId, RegionSummary, Summary, TaskSummary};
-use compact::{CStats, GRec, Kvs, Map, NIL};
 use crate::model::index::IdIndex;
 use crate::trace::event::{Event, EventKind, RangeScope, Resource};
 use crate::trace::ids::{GoState, ProcState};
 use crate::trace::{EvTable, EventType, Time};
+pub use compact::CompactSummary;
+use compact::{CStats, GRec, Kvs, Map, NIL};
 use rustc_hash::{FxHashMap, FxHashSet};
+use types::add;
+pub use types::{ExecStats, GoroutineSummary, NameId, RegionSummary, Summary, TaskSummary};
 
 /// In-flight state of a live goroutine (Go's `goroutineSummary`).
 #[derive(Default)]
@@ -51,8 +51,14 @@ const NO_NAME: NameId = NameId::MAX;
 
 /// The in-flight state of `slot`, made (all zeros) if there is none.
 #[inline]
-#[expect(clippy::vec_box, reason = "states move between the spare list and the goroutines' slots without copying")]
-fn pending_of<'a>(spare: &mut Vec<Box<Pending>>, slot: &'a mut Option<Box<Pending>>) -> &'a mut Pending {
+#[expect(
+    clippy::vec_box,
+    reason = "states move between the spare list and the goroutines' slots without copying"
+)]
+fn pending_of<'a>(
+    spare: &mut Vec<Box<Pending>>,
+    slot: &'a mut Option<Box<Pending>>,
+) -> &'a mut Pending {
     slot.get_or_insert_with(|| spare.pop().unwrap_or_default())
 }
 
@@ -82,7 +88,10 @@ pub struct Summarizer {
     pendings: Vec<Option<Box<Pending>>>,
     g_index: IdIndex,
     /// Reset in-flight states for reuse.
-    #[expect(clippy::vec_box, reason = "states move between here and `pendings` without copying")]
+    #[expect(
+        clippy::vec_box,
+        reason = "states move between here and `pendings` without copying"
+    )]
     spare: Vec<Box<Pending>>,
     /// Name ID of each stop/block reason string ID of the generation.
     reason_ids: Vec<NameId>,
@@ -244,16 +253,26 @@ impl Summarizer {
             r.exec_ns = r.exec_ns.wrapping_add(last_ts.wrapping_sub(p.last_start));
         }
         if p.last_runnable != 0 {
-            r.sched_wait_ns = r.sched_wait_ns.wrapping_add(last_ts.wrapping_sub(p.last_runnable));
+            r.sched_wait_ns = r
+                .sched_wait_ns
+                .wrapping_add(last_ts.wrapping_sub(p.last_runnable));
         }
         if p.last_block != 0 {
-            add(&mut r.block_ns, p.last_block_reason, last_ts.wrapping_sub(p.last_block));
+            add(
+                &mut r.block_ns,
+                p.last_block_reason,
+                last_ts.wrapping_sub(p.last_block),
+            );
         }
         if p.last_syscall != 0 {
-            r.syscall_ns = r.syscall_ns.wrapping_add(last_ts.wrapping_sub(p.last_syscall));
+            r.syscall_ns = r
+                .syscall_ns
+                .wrapping_add(last_ts.wrapping_sub(p.last_syscall));
         }
         if p.last_syscall_block != 0 {
-            r.sched_wait_ns = r.sched_wait_ns.wrapping_add(last_ts.wrapping_sub(p.last_syscall_block));
+            r.sched_wait_ns = r
+                .sched_wait_ns
+                .wrapping_add(last_ts.wrapping_sub(p.last_syscall_block));
         }
         for &(name, ts) in &p.last_range {
             add(&mut r.range_ns, name, last_ts.wrapping_sub(ts));
@@ -269,7 +288,12 @@ impl Summarizer {
         }
         // N.B. the snapshot is applied in place: only the total reads the
         // stats it changes, and it is updated first.
-        Self::snapshot_in_place(g, &mut self.kvs, self.pendings[gi as usize].as_deref(), last_ts);
+        Self::snapshot_in_place(
+            g,
+            &mut self.kvs,
+            self.pendings[gi as usize].as_deref(),
+            last_ts,
+        );
         let Some(mut p) = self.pendings[gi as usize].take() else {
             return;
         };
@@ -299,16 +323,27 @@ impl Summarizer {
             r.exec_ns = r.exec_ns.wrapping_add(last_ts.wrapping_sub(p.last_start));
         }
         if p.last_runnable != 0 {
-            r.sched_wait_ns = r.sched_wait_ns.wrapping_add(last_ts.wrapping_sub(p.last_runnable));
+            r.sched_wait_ns = r
+                .sched_wait_ns
+                .wrapping_add(last_ts.wrapping_sub(p.last_runnable));
         }
         if p.last_block != 0 {
-            kvs.add(&mut r.kv, Map::Block, p.last_block_reason, last_ts.wrapping_sub(p.last_block));
+            kvs.add(
+                &mut r.kv,
+                Map::Block,
+                p.last_block_reason,
+                last_ts.wrapping_sub(p.last_block),
+            );
         }
         if p.last_syscall != 0 {
-            r.syscall_ns = r.syscall_ns.wrapping_add(last_ts.wrapping_sub(p.last_syscall));
+            r.syscall_ns = r
+                .syscall_ns
+                .wrapping_add(last_ts.wrapping_sub(p.last_syscall));
         }
         if p.last_syscall_block != 0 {
-            r.sched_wait_ns = r.sched_wait_ns.wrapping_add(last_ts.wrapping_sub(p.last_syscall_block));
+            r.sched_wait_ns = r
+                .sched_wait_ns
+                .wrapping_add(last_ts.wrapping_sub(p.last_syscall_block));
         }
         for &(name, ts) in &p.last_range {
             kvs.add(&mut r.kv, Map::Range, name, last_ts.wrapping_sub(ts));
@@ -412,23 +447,37 @@ impl Summarizer {
                             was_in_syscall = p.last_syscall != 0;
                             match old {
                                 GoState::Running => {
-                                    s.exec_ns = s.exec_ns.wrapping_add(time.wrapping_sub(p.last_start));
+                                    s.exec_ns =
+                                        s.exec_ns.wrapping_add(time.wrapping_sub(p.last_start));
                                     p.last_start = 0;
                                 }
                                 GoState::Waiting if p.last_block != 0 => {
-                                    self.kvs.add(&mut s.kv, Map::Block, p.last_block_reason, time.wrapping_sub(p.last_block));
+                                    self.kvs.add(
+                                        &mut s.kv,
+                                        Map::Block,
+                                        p.last_block_reason,
+                                        time.wrapping_sub(p.last_block),
+                                    );
                                     p.last_block = 0;
                                 }
                                 GoState::Runnable if p.last_runnable != 0 => {
-                                    s.sched_wait_ns = s.sched_wait_ns.wrapping_add(time.wrapping_sub(p.last_runnable));
+                                    s.sched_wait_ns = s
+                                        .sched_wait_ns
+                                        .wrapping_add(time.wrapping_sub(p.last_runnable));
                                     p.last_runnable = 0;
                                 }
                                 GoState::Syscall if p.last_syscall != 0 => {
                                     if p.last_syscall_block != 0 {
-                                        s.syscall_block_ns = s.syscall_block_ns.wrapping_add(time.wrapping_sub(p.last_syscall_block));
-                                        s.syscall_ns = s.syscall_ns.wrapping_add(p.last_syscall_block.wrapping_sub(p.last_syscall));
+                                        s.syscall_block_ns = s
+                                            .syscall_block_ns
+                                            .wrapping_add(time.wrapping_sub(p.last_syscall_block));
+                                        s.syscall_ns = s.syscall_ns.wrapping_add(
+                                            p.last_syscall_block.wrapping_sub(p.last_syscall),
+                                        );
                                     } else {
-                                        s.syscall_ns = s.syscall_ns.wrapping_add(time.wrapping_sub(p.last_syscall));
+                                        s.syscall_ns = s
+                                            .syscall_ns
+                                            .wrapping_add(time.wrapping_sub(p.last_syscall));
                                     }
                                     p.last_syscall = 0;
                                     p.last_syscall_block = 0;
@@ -456,13 +505,15 @@ impl Summarizer {
                 let g = &mut self.gs[gi as usize];
                 match new {
                     GoState::Running => {
-                        pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_start = time;
+                        pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_start =
+                            time;
                         if g.start == 0 {
                             g.start = time;
                         }
                     }
                     GoState::Runnable => {
-                        pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_runnable = time;
+                        pending_of(&mut self.spare, &mut self.pendings[gi as usize])
+                            .last_runnable = time;
                     }
                     GoState::Waiting if st.reason != "forever" => {
                         let reason = self.reason_id(ev, t);
@@ -474,7 +525,8 @@ impl Summarizer {
                     GoState::Syscall => {
                         self.syscalling_p.insert(ev.ctx.p.0, id);
                         self.syscalling_g.insert(id, ev.ctx.p.0);
-                        pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_syscall = time;
+                        pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_syscall =
+                            time;
                     }
                     GoState::Undetermined => {}
                 }
@@ -483,7 +535,8 @@ impl Summarizer {
                 if st.proc_from != st.proc_to && st.proc_to == ProcState::Idle {
                     if let Some(gid) = self.syscalling_p.remove(&id.0) {
                         if let Some(gi) = self.g_index.get(gid) {
-                            pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_syscall_block = time;
+                            pending_of(&mut self.spare, &mut self.pendings[gi as usize])
+                                .last_syscall_block = time;
                         }
                     }
                 }
@@ -512,12 +565,20 @@ impl Summarizer {
             return;
         };
         let g = &mut self.gs[gi as usize];
-        let (p, stats) = (pending_of(&mut self.spare, &mut self.pendings[gi as usize]), &mut g.stats);
+        let (p, stats) = (
+            pending_of(&mut self.spare, &mut self.pendings[gi as usize]),
+            &mut g.stats,
+        );
         let slot = p.last_range.iter().position(|x| x.0 == name);
         if active {
             if let Some(i) = slot {
                 if p.last_range[i].1 != 0 {
-                    self.kvs.add(&mut stats.kv, Map::Range, name, sync_ts.wrapping_sub(p.last_range[i].1));
+                    self.kvs.add(
+                        &mut stats.kv,
+                        Map::Range,
+                        name,
+                        sync_ts.wrapping_sub(p.last_range[i].1),
+                    );
                 }
                 p.last_range[i].1 = sync_ts;
             } else {
@@ -545,7 +606,10 @@ impl Summarizer {
             return;
         };
         let g = &mut self.gs[gi as usize];
-        let (p, stats) = (pending_of(&mut self.spare, &mut self.pendings[gi as usize]), &mut g.stats);
+        let (p, stats) = (
+            pending_of(&mut self.spare, &mut self.pendings[gi as usize]),
+            &mut g.stats,
+        );
         let Some(i) = p.last_range.iter().position(|x| x.0 == name) else {
             return;
         };
@@ -553,7 +617,8 @@ impl Summarizer {
         if ts == 0 {
             return;
         }
-        self.kvs.add(&mut stats.kv, Map::Range, name, ev.time.wrapping_sub(ts));
+        self.kvs
+            .add(&mut stats.kv, Map::Range, name, ev.time.wrapping_sub(ts));
         p.last_range.swap_remove(i);
     }
 
@@ -562,7 +627,12 @@ impl Summarizer {
         let Some(gi) = self.g_index.get(ev.ctx.g.0) else {
             return;
         };
-        let snap = Self::snapshot(&self.gs[gi as usize], &self.kvs, self.pendings[gi as usize].as_deref(), ev.time);
+        let snap = Self::snapshot(
+            &self.gs[gi as usize],
+            &self.kvs,
+            self.pendings[gi as usize].as_deref(),
+            ev.time,
+        );
         let r = self.regions.len() as u32;
         self.regions.push(RegionBuild {
             r: RegionSummary {
@@ -610,7 +680,12 @@ impl Summarizer {
                 r
             }
         };
-        let snap = Self::snapshot(&self.gs[gi as usize], &self.kvs, self.pendings[gi as usize].as_deref(), ev.time);
+        let snap = Self::snapshot(
+            &self.gs[gi as usize],
+            &self.kvs,
+            self.pendings[gi as usize].as_deref(),
+            ev.time,
+        );
         let reg = &mut self.regions[r as usize].r;
         reg.stats = snap.sub(&reg.stats);
         reg.end = Some(ev.time);
@@ -673,14 +748,26 @@ impl Summarizer {
         }
         // Sorted by ID (then by first appearance), in place.
         let mut gs = self.gs;
-        let mut order: Vec<(i64, u32)> = gs.iter().enumerate().map(|(i, g)| (g.id, i as u32)).collect();
+        let mut order: Vec<(i64, u32)> = gs
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.id, i as u32))
+            .collect();
         if !order.is_sorted() {
             order.sort_unstable();
-            permute(&mut gs, order.into_iter().map(|(_, i)| i as usize).collect());
+            permute(
+                &mut gs,
+                order.into_iter().map(|(_, i)| i as usize).collect(),
+            );
         }
         let mut tasks: Vec<TaskSummary> = self.tasks.into_values().collect();
         for t in &mut tasks {
-            let mut gs: Vec<i64> = self.task_gs.remove(&t.id).unwrap_or_default().into_iter().collect();
+            let mut gs: Vec<i64> = self
+                .task_gs
+                .remove(&t.id)
+                .unwrap_or_default()
+                .into_iter()
+                .collect();
             gs.sort_unstable();
             t.goroutines = gs;
         }

@@ -2,6 +2,7 @@
 //! per goroutine) and interval lanes (procs, threads, GC work), all
 //! struct-of-arrays with binary-searchable start times.
 
+use super::column::{Codes, KeyTable, TimeColumn, TimeSlice};
 use super::strings::StackId;
 use crate::trace::Time;
 
@@ -58,21 +59,50 @@ impl GoLaneState {
 /// Index of a span in the [`SpanArena`].
 pub type SpanIdx = u32;
 
-/// All goroutine state spans, lane after lane. A lane's spans are
-/// contiguous in time: each ends where the next begins, the last at the
-/// lane's end.
-#[derive(Debug, Default, Clone)]
-pub struct SpanArena {
-    /// Start time of each span.
-    pub start: Vec<Time>,
-    /// [`GoLaneState`] of each span.
-    pub state: Vec<u8>,
+/// What a span is, apart from its times: state, reason and stack. A trace
+/// has few distinct ones (hundreds), so the arena stores each span's as an
+/// index into a table of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SpanKind {
+    /// State.
+    pub state: GoLaneState,
     /// Reason index (into `Trace::reasons`) for waiting/stopped spans, 0 if none.
-    pub reason: Vec<u16>,
+    pub reason: u16,
     /// Stack of the event that began the span, 0 if none: where the goroutine
     /// blocked, stopped or entered a syscall, or where its waker (unblock) or
     /// creator (creation) was.
-    pub stack: Vec<StackId>,
+    pub stack: StackId,
+}
+
+/// All goroutine state spans, lane after lane. A lane's spans are
+/// contiguous in time: each ends where the next begins, the last at the
+/// lane's end. Per span, 4 bytes of start time ([`TimeColumn`]) and the
+/// index of its [`SpanKind`] in the narrowest integer that holds it (one
+/// byte on most traces).
+#[derive(Debug, Default, Clone)]
+pub struct SpanArena {
+    start: TimeColumn,
+    kind: Codes,
+    /// The [`SpanKind`]s, packed (see [`SpanKind::pack`]).
+    kinds: KeyTable,
+}
+
+impl SpanKind {
+    /// The kind as a [`KeyTable`] key.
+    #[inline]
+    fn pack(self) -> u64 {
+        (self.state as u64) << 48 | (self.reason as u64) << 32 | self.stack as u64
+    }
+
+    /// The kind of a [`KeyTable`] key.
+    #[inline]
+    fn unpack(k: u64) -> SpanKind {
+        SpanKind {
+            state: GoLaneState::from_u8((k >> 48) as u8),
+            reason: (k >> 32) as u16,
+            stack: k as StackId,
+        }
+    }
 }
 
 impl SpanArena {
@@ -88,27 +118,133 @@ impl SpanArena {
 
     /// Appends a span.
     pub fn push(&mut self, start: Time, state: GoLaneState, reason: u16, stack: StackId) {
+        let c = self.kinds.code(
+            SpanKind {
+                state,
+                reason,
+                stack,
+            }
+            .pack(),
+        );
         self.start.push(start);
-        self.state.push(state as u8);
-        self.reason.push(reason);
-        self.stack.push(stack);
+        self.kind.push(c);
     }
 
-    /// Appends spans given as (start, state, reason, stack), column by
-    /// column. The states must be [`GoLaneState`] values.
-    pub(crate) fn extend_from(&mut self, spans: &[(Time, u8, u16, StackId)]) {
-        self.start.extend(spans.iter().map(|s| s.0));
-        self.state.extend(spans.iter().map(|s| GoLaneState::from_u8(s.1) as u8));
-        self.reason.extend(spans.iter().map(|s| s.2));
-        self.stack.extend(spans.iter().map(|s| s.3));
+    /// The code of a kind of span, for [`LaneBuf::push`].
+    #[inline]
+    pub(crate) fn code(&mut self, k: SpanKind) -> u32 {
+        self.kinds.code(k.pack())
+    }
+
+    /// The kind of a code.
+    #[inline]
+    pub(crate) fn kind_of_code(&self, c: u32) -> SpanKind {
+        SpanKind::unpack(self.kinds.key(c))
+    }
+
+    /// Appends the spans of a lane being built.
+    pub(crate) fn append(&mut self, buf: &LaneBuf) {
+        for (i, t) in buf.start.iter_range(0..buf.len()).enumerate() {
+            self.start.push(t);
+            self.kind.push(buf.kind.get(i));
+        }
+    }
+
+    /// Drops what only building needs and spare capacity.
+    pub(crate) fn finish(&mut self) {
+        self.kinds.freeze();
+        self.start.shrink_to_fit();
+        self.kind.shrink_to_fit();
+    }
+
+    /// Start time of span `i`.
+    #[inline]
+    pub fn start(&self, i: usize) -> Time {
+        self.start.get(i)
+    }
+
+    /// The state, reason and stack of span `i`.
+    #[inline]
+    pub fn kind(&self, i: usize) -> SpanKind {
+        SpanKind::unpack(self.kinds.key(self.kind.get(i)))
+    }
+
+    /// State of span `i`.
+    #[inline]
+    pub fn state(&self, i: usize) -> GoLaneState {
+        self.kind(i).state
+    }
+
+    /// Reason index of span `i` (into `Trace::reasons`), 0 if none.
+    #[inline]
+    pub fn reason(&self, i: usize) -> u16 {
+        self.kind(i).reason
+    }
+
+    /// Stack of span `i` (see [`SpanKind::stack`]).
+    #[inline]
+    pub fn stack(&self, i: usize) -> StackId {
+        self.kind(i).stack
+    }
+
+    /// The start times of `lane`'s spans (index 0 is the lane's first span).
+    pub fn starts(&self, lane: &LaneRange) -> TimeSlice<'_> {
+        self.start.slice(lane.indexes())
+    }
+
+    /// The start times of the spans in `r`, in order.
+    pub fn iter_starts(&self, r: std::ops::Range<usize>) -> impl Iterator<Item = Time> + '_ {
+        self.start.iter_range(r)
+    }
+
+    /// Number of distinct [`SpanKind`]s.
+    pub fn kinds_len(&self) -> usize {
+        self.kinds.len()
     }
 
     /// Approximate heap bytes used.
     pub fn heap_bytes(&self) -> usize {
-        self.start.capacity() * 8
-            + self.state.capacity()
-            + self.reason.capacity() * 2
-            + self.stack.capacity() * 4
+        self.start.heap_bytes() + self.kind.heap_bytes() + self.kinds.heap_bytes()
+    }
+}
+
+/// The spans of a goroutine being built (start, [`SpanArena::code`] of
+/// the kind), as compact as in the arena: the lanes of long-lived
+/// goroutines stay here until the end of the trace.
+#[derive(Debug, Default)]
+pub(crate) struct LaneBuf {
+    start: TimeColumn,
+    kind: Codes,
+}
+
+impl LaneBuf {
+    /// Appends a span.
+    #[inline]
+    pub fn push(&mut self, start: Time, code: u32) {
+        self.start.push(start);
+        self.kind.push(code);
+    }
+
+    /// Number of spans.
+    pub fn len(&self) -> usize {
+        self.start.len()
+    }
+
+    /// The code of the last span.
+    pub fn last_code(&self) -> Option<u32> {
+        let n = self.kind.len();
+        (n > 0).then(|| self.kind.get(n - 1))
+    }
+
+    /// Removes every span, keeping the buffers.
+    pub fn clear(&mut self) {
+        self.start.clear();
+        self.kind.clear();
+    }
+
+    /// Removes every span and frees the buffers.
+    pub fn free(&mut self) {
+        *self = LaneBuf::default();
     }
 }
 
@@ -154,30 +290,31 @@ impl SpanArena {
     pub fn span(&self, lane: &LaneRange, i: usize) -> Span {
         let last = (lane.first + lane.len) as usize;
         let end = if i + 1 < last {
-            self.start[i + 1]
+            self.start(i + 1)
         } else {
             lane.end
         };
+        let k = self.kind(i);
         Span {
             idx: i as SpanIdx,
-            start: self.start[i],
+            start: self.start(i),
             end,
-            state: GoLaneState::from_u8(self.state[i]),
-            reason: self.reason[i],
-            stack: self.stack[i],
+            state: k.state,
+            reason: k.reason,
+            stack: k.stack,
         }
     }
 
     /// Arena indexes of the spans of `lane` that overlap `[t0, t1)`.
     pub fn visible(&self, lane: &LaneRange, t0: Time, t1: Time) -> std::ops::Range<usize> {
         let r = lane.indexes();
-        if r.is_empty() || t1 <= self.start[r.start] || t0 >= lane.end {
+        if r.is_empty() || t1 <= self.start(r.start) || t0 >= lane.end {
             return r.start..r.start;
         }
-        let starts = &self.start[r.clone()];
+        let starts = self.starts(lane);
         // First span whose successor starts after t0.
-        let first = starts.partition_point(|&s| s <= t0).saturating_sub(1);
-        let last = starts.partition_point(|&s| s < t1);
+        let first = starts.partition_point(|s| s <= t0).saturating_sub(1);
+        let last = starts.partition_point(|s| s < t1);
         r.start + first..r.start + last
     }
 
@@ -219,18 +356,24 @@ impl IntervalKind {
     }
 }
 
-/// Non-contiguous intervals sorted by start (a proc, a thread, a goroutine's
-/// GC row), each naming a goroutine.
+/// [`IntervalLane`]: the length bits of `kind_len`.
+const LEN_BITS: u32 = 30;
+/// [`IntervalLane`]: a length that does not fit; the end is in `long`.
+const LONG: u32 = (1 << LEN_BITS) - 1;
+
+/// Non-contiguous intervals sorted by start (a proc, a thread), each naming
+/// a goroutine. 12 bytes an interval: the start as a [`TimeColumn`], the
+/// goroutine, and the kind with the length (up to 1.07 s; the ends of
+/// longer intervals are kept aside).
 #[derive(Debug, Default, Clone)]
 pub struct IntervalLane {
-    /// Start times (sorted).
-    pub start: Vec<Time>,
-    /// End times.
-    pub end: Vec<Time>,
-    /// Goroutine index (`u32::MAX` if none).
-    pub g: Vec<u32>,
-    /// [`IntervalKind`].
-    pub kind: Vec<u8>,
+    start: TimeColumn,
+    /// [`IntervalKind`] in the top 2 bits, length in the low [`LEN_BITS`]
+    /// ([`LONG`]: see `long`).
+    kind_len: Vec<u32>,
+    /// `(index, end)` of the intervals whose length does not fit, by index.
+    long: Vec<(u32, Time)>,
+    g: Vec<u32>,
     /// Largest interval length, to bound the backwards search for overlaps.
     pub max_len: Time,
 }
@@ -248,34 +391,81 @@ impl IntervalLane {
 
     /// Appends an interval (starts must be non-decreasing).
     pub fn push(&mut self, start: Time, end: Time, g: u32, kind: IntervalKind) {
+        let i = self.len() as u32;
+        let len = end.wrapping_sub(start);
+        let bits = if (0..LONG as i64).contains(&len) {
+            len as u32
+        } else {
+            self.long.push((i, end));
+            LONG
+        };
         self.start.push(start);
-        self.end.push(end);
+        self.kind_len.push((kind as u32) << LEN_BITS | bits);
         self.g.push(g);
-        self.kind.push(kind as u8);
         self.max_len = self.max_len.max(end.saturating_sub(start));
+    }
+
+    /// Start of interval `i`.
+    #[inline]
+    pub fn start(&self, i: usize) -> Time {
+        self.start.get(i)
+    }
+
+    /// End of interval `i`.
+    #[inline]
+    pub fn end(&self, i: usize) -> Time {
+        let len = self.kind_len[i] & LONG;
+        if len == LONG {
+            let k = self.long.partition_point(|&(j, _)| (j as usize) < i);
+            return self.long[k].1;
+        }
+        self.start(i) + len as Time
+    }
+
+    /// Goroutine index of interval `i` (`u32::MAX` if none).
+    #[inline]
+    pub fn g(&self, i: usize) -> u32 {
+        self.g[i]
+    }
+
+    /// Kind of interval `i`.
+    #[inline]
+    pub fn kind(&self, i: usize) -> IntervalKind {
+        IntervalKind::from_u8((self.kind_len[i] >> LEN_BITS) as u8)
+    }
+
+    /// The start times.
+    pub fn starts(&self) -> TimeSlice<'_> {
+        self.start.slice(0..self.len())
     }
 
     /// Indexes of intervals overlapping `[t0, t1)`.
     pub fn visible(&self, t0: Time, t1: Time) -> std::ops::Range<usize> {
-        let first = self
-            .start
-            .partition_point(|&s| s < t0.saturating_sub(self.max_len));
-        let last = self.start.partition_point(|&s| s < t1);
+        let starts = self.starts();
+        let from = t0.saturating_sub(self.max_len);
+        let first = starts.partition_point(|s| s < from);
+        let last = starts.partition_point(|s| s < t1);
         let mut first = first;
-        while first < last && self.end[first] <= t0 {
+        while first < last && self.end(first) <= t0 {
             first += 1;
         }
         first..last.max(first)
     }
 
-    /// Sorts by start time (for lanes built out of order).
-    pub fn sort(&mut self) {
-        let mut idx: Vec<usize> = (0..self.len()).collect();
-        idx.sort_by_key(|&i| self.start[i]);
-        self.start = idx.iter().map(|&i| self.start[i]).collect();
-        self.end = idx.iter().map(|&i| self.end[i]).collect();
-        self.g = idx.iter().map(|&i| self.g[i]).collect();
-        self.kind = idx.iter().map(|&i| self.kind[i]).collect();
+    /// Frees unused capacity.
+    pub fn shrink_to_fit(&mut self) {
+        self.start.shrink_to_fit();
+        self.kind_len.shrink_to_fit();
+        self.long.shrink_to_fit();
+        self.g.shrink_to_fit();
+    }
+
+    /// Approximate heap bytes used.
+    pub fn heap_bytes(&self) -> usize {
+        self.start.heap_bytes()
+            + self.kind_len.capacity() * 4
+            + self.long.capacity() * 16
+            + self.g.capacity() * 4
     }
 }
 
@@ -308,13 +498,31 @@ mod tests {
         assert_eq!(a.at(&l, 25).unwrap().state, GoLaneState::Runnable);
     }
 
+    const NO: u32 = u32::MAX;
+
     #[test]
     fn intervals_overlap_search() {
         let mut l = IntervalLane::default();
         l.push(0, 100, 1, IntervalKind::Running);
         l.push(110, 120, 2, IntervalKind::Running);
         l.push(130, 140, 3, IntervalKind::Syscall);
+        l.push(150, 150 + (5 << 30), 4, IntervalKind::Running);
+        l.push(160 + (5 << 30), 170 + (5 << 30), NO, IntervalKind::Syscall);
         assert_eq!(l.visible(50, 60), 0..1);
+        assert_eq!(
+            (l.end(3), l.g(3), l.kind(3)),
+            (150 + (5 << 30), 4, IntervalKind::Running)
+        );
+        assert_eq!(
+            (l.end(4), l.g(4), l.kind(4)),
+            (170 + (5 << 30), NO, IntervalKind::Syscall)
+        );
+        assert_eq!(
+            (l.start(2), l.end(2), l.kind(2)),
+            (130, 140, IntervalKind::Syscall)
+        );
+        assert_eq!(l.visible(1 << 32, 1 << 33), 3..5);
+        assert_eq!(l.visible(1 << 32, 5 << 30), 3..4);
         assert_eq!(l.visible(101, 109), 1..1);
         assert_eq!(l.visible(115, 135), 1..3);
     }

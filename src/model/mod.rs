@@ -4,17 +4,21 @@
 //! Built once from the ordered events, then immutable (`Arc<Trace>`).
 
 mod build;
+pub mod column;
 pub mod counters;
+pub mod flows;
 pub mod index;
 pub mod lanes;
 pub mod strings;
 
 pub use build::ModelBuilder;
 pub use counters::CounterSeries;
-pub use lanes::{GoLaneState, IntervalKind, IntervalLane, LaneRange, Span, SpanArena};
+pub use flows::{Flow, FlowKind, Flows};
+pub use lanes::{GoLaneState, IntervalKind, IntervalLane, LaneRange, Span, SpanArena, SpanKind};
 pub use strings::{Frame, StackId, StackTable, StrId, StringTable};
 
 use crate::trace::Time;
+use column::Codes;
 use index::IdIndex;
 
 /// Index of a goroutine in [`Goroutines`].
@@ -27,24 +31,25 @@ pub const NO_G: GIdx = u32::MAX;
 pub struct Goroutines {
     /// Go's goroutine ID.
     pub id: Vec<i64>,
-    /// Start function (outermost frame of the first stack seen), Go's rule.
-    pub name: Vec<StrId>,
     /// Creation time (or the time it was first seen).
     pub created: Vec<Time>,
     /// Goroutine that created it ([`NO_G`] if unknown).
     pub creator: Vec<GIdx>,
-    /// Stack of the creator at creation.
-    pub create_stack: Vec<StackId>,
-    /// The new goroutine's own stack at creation (its start function).
-    pub start_stack: Vec<StackId>,
+    /// Stack of the creator at creation (see [`Goroutines::create_stack`]).
+    create_stack: Codes,
+    /// Its own stack at creation (see [`Goroutines::start_stack`]).
+    start_stack: Codes,
     /// Its state spans.
     pub lane: Vec<LaneRange>,
     /// True if it ended within the trace.
     pub ended: Vec<bool>,
-    /// Last label applied (GoLabel), 0 if none.
-    pub label: Vec<StrId>,
+    /// `(goroutine, last label applied)` of the goroutines with a label, by
+    /// goroutine.
+    labels: Vec<(GIdx, StrId)>,
     /// Group (by start function) it belongs to.
     pub group: Vec<u32>,
+    /// Start function of each group.
+    group_name: Vec<StrId>,
     index: IdIndex,
 }
 
@@ -59,14 +64,105 @@ impl Goroutines {
         self.id.is_empty()
     }
 
-    /// Records the index of a new goroutine ID.
-    pub(crate) fn index_insert(&mut self, id: i64, i: GIdx) {
+    /// Appends goroutine `id` (not there yet), created (or first seen) at
+    /// `created`, with nothing else known yet; returns its index.
+    pub(crate) fn push_new(&mut self, id: i64, created: Time) -> GIdx {
+        let i = self.id.len() as GIdx;
+        self.id.push(id);
+        self.created.push(created);
+        self.creator.push(NO_G);
+        self.create_stack.push(0);
+        self.start_stack.push(0);
+        self.lane.push(LaneRange::default());
+        self.ended.push(false);
         self.index.insert(id, i);
+        i
+    }
+
+    /// Sets the creator and the stacks at creation of goroutine `i`.
+    pub(crate) fn set_creation(
+        &mut self,
+        i: usize,
+        creator: GIdx,
+        create_stack: StackId,
+        start_stack: StackId,
+    ) {
+        self.creator[i] = creator;
+        self.create_stack.set(i, create_stack);
+        self.start_stack.set(i, start_stack);
+    }
+
+    /// Sets the group of each goroutine and the start function of each group.
+    pub(crate) fn set_groups(&mut self, group: Vec<u32>, group_name: Vec<StrId>) {
+        self.group = group;
+        self.group_name = group_name;
+    }
+
+    /// Sets the labels: `(goroutine, label)`, by goroutine.
+    pub(crate) fn set_labels(&mut self, labels: Vec<(GIdx, StrId)>) {
+        debug_assert!(labels.is_sorted_by_key(|l| l.0));
+        self.labels = labels;
+    }
+
+    /// Frees spare capacity.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.id.shrink_to_fit();
+        self.created.shrink_to_fit();
+        self.creator.shrink_to_fit();
+        self.create_stack.shrink_to_fit();
+        self.start_stack.shrink_to_fit();
+        self.lane.shrink_to_fit();
+        self.ended.shrink_to_fit();
     }
 
     /// The index of goroutine ID `id`.
     pub fn find(&self, id: i64) -> Option<GIdx> {
         self.index.get(id)
+    }
+
+    /// Start function of goroutine `i` (outermost frame of the first stack
+    /// seen, Go's rule), 0 if unknown.
+    #[inline]
+    pub fn name(&self, i: usize) -> StrId {
+        self.group
+            .get(i)
+            .and_then(|&gr| self.group_name.get(gr as usize))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Stack of the creator of goroutine `i` at creation, 0 if none.
+    #[inline]
+    pub fn create_stack(&self, i: usize) -> StackId {
+        self.create_stack.get(i)
+    }
+
+    /// The stack of goroutine `i` at creation (its start function), 0 if none.
+    #[inline]
+    pub fn start_stack(&self, i: usize) -> StackId {
+        self.start_stack.get(i)
+    }
+
+    /// The last label applied to goroutine `i` (GoLabel), 0 if none.
+    pub fn label(&self, i: usize) -> StrId {
+        match self.labels.binary_search_by_key(&(i as GIdx), |l| l.0) {
+            Ok(k) => self.labels[k].1,
+            Err(_) => 0,
+        }
+    }
+
+    /// Approximate heap bytes used.
+    pub fn heap_bytes(&self) -> usize {
+        self.id.capacity() * 8
+            + self.created.capacity() * 8
+            + self.creator.capacity() * 4
+            + self.create_stack.heap_bytes()
+            + self.start_stack.heap_bytes()
+            + self.lane.capacity() * std::mem::size_of::<LaneRange>()
+            + self.ended.capacity()
+            + self.labels.capacity() * 8
+            + (self.group.capacity() + self.group_name.capacity()) * 4
+            + self.index.heap_bytes()
     }
 }
 
@@ -181,37 +277,6 @@ pub struct LogEntry {
     /// Message.
     pub message: StrId,
     /// Stack.
-    pub stack: StackId,
-}
-
-/// Kinds of arrows between goroutines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum FlowKind {
-    /// A goroutine created another.
-    Create = 0,
-    /// A goroutine (or the runtime) unblocked another.
-    Unblock = 1,
-    /// A goroutine left a blocking syscall and waited for a P.
-    SyscallExit = 2,
-}
-
-/// An arrow: from a goroutine at one time to another at (maybe) a later time.
-#[derive(Debug, Clone, Copy)]
-pub struct Flow {
-    /// Kind.
-    pub kind: FlowKind,
-    /// Source goroutine ([`NO_G`] if the runtime, e.g. the netpoller).
-    pub from: GIdx,
-    /// Time at the source.
-    pub from_time: Time,
-    /// Target goroutine.
-    pub to: GIdx,
-    /// Time at the target: when it next ran (or `from_time` if it never did).
-    pub to_time: Time,
-    /// For unblocks: index of the reason the target was waiting for.
-    pub reason: u16,
-    /// Stack at the source.
     pub stack: StackId,
 }
 
@@ -336,12 +401,9 @@ pub struct Trace {
     pub tasks: Vec<Task>,
     /// Log messages in time order.
     pub logs: Vec<LogEntry>,
-    /// Arrows in time order.
-    pub flows: Vec<Flow>,
-    /// Flow indexes sorted by (to, to_time).
-    pub flows_by_target: Vec<u32>,
-    /// Flow indexes sorted by (from, from_time).
-    pub flows_by_source: Vec<u32>,
+    /// Arrows between goroutines (see [`Trace::flows_into`],
+    /// [`Trace::flows_from`]).
+    pub flows: Flows,
     /// Counters.
     pub counters: Counters,
     /// CPU samples in time order.
@@ -386,45 +448,13 @@ impl Trace {
         &self.gc_work[self.gc_work_index[i] as usize..self.gc_work_index[i + 1] as usize]
     }
 
-    /// Flows whose target is `g`.
-    pub fn flows_into(&self, g: GIdx) -> impl Iterator<Item = &Flow> + '_ {
-        let a = self
-            .flows_by_target
-            .partition_point(|&i| self.flows[i as usize].to < g);
-        let b = self
-            .flows_by_target
-            .partition_point(|&i| self.flows[i as usize].to <= g);
-        self.flows_by_target[a..b]
-            .iter()
-            .map(move |&i| &self.flows[i as usize])
-    }
-
-    /// Flows whose source is `g`.
-    pub fn flows_from(&self, g: GIdx) -> impl Iterator<Item = &Flow> + '_ {
-        let a = self
-            .flows_by_source
-            .partition_point(|&i| self.flows[i as usize].from < g);
-        let b = self
-            .flows_by_source
-            .partition_point(|&i| self.flows[i as usize].from <= g);
-        self.flows_by_source[a..b]
-            .iter()
-            .map(move |&i| &self.flows[i as usize])
-    }
-
-    /// The unblock that made `g` runnable at time `t` (start of a runnable span).
-    pub fn unblocked_by(&self, g: GIdx, t: Time) -> Option<&Flow> {
-        self.flows_into(g)
-            .find(|f| f.kind == FlowKind::Unblock && f.from_time == t)
-    }
-
     /// Name of a goroutine for display: "G123 main.worker".
     pub fn goroutine_label(&self, g: GIdx) -> String {
         let i = g as usize;
         if i >= self.goroutines.len() {
             return "runtime".to_string();
         }
-        let name = self.str(self.goroutines.name[i]);
+        let name = self.str(self.goroutines.name(i));
         if name.is_empty() {
             format!("G{}", self.goroutines.id[i])
         } else {
@@ -436,18 +466,18 @@ impl Trace {
     pub fn heap_bytes(&self) -> usize {
         let g = &self.goroutines;
         self.spans.heap_bytes()
-            + g.id.capacity() * 56
-            + self.flows.capacity() * std::mem::size_of::<Flow>()
+            + g.heap_bytes()
+            + self.flows.heap_bytes()
             + self.regions.capacity() * std::mem::size_of::<Region>()
             + self
                 .procs
                 .iter()
-                .map(|p| p.intervals.len() * 21)
+                .map(|p| p.intervals.heap_bytes())
                 .sum::<usize>()
             + self
                 .threads
                 .iter()
-                .map(|p| p.intervals.len() * 21)
+                .map(|p| p.intervals.heap_bytes())
                 .sum::<usize>()
     }
 }

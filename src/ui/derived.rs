@@ -59,21 +59,19 @@ impl TraceData {
             .iter()
             .map(|s| Pyramid::new(s))
             .collect();
-        use super::timeline::layout::coarse_index;
-        let proc_coarse = t
-            .procs
-            .iter()
-            .map(|p| coarse_index(&p.intervals.start))
-            .collect();
-        let thread_coarse = t
-            .threads
-            .iter()
-            .map(|m| coarse_index(&m.intervals.start))
-            .collect();
+        use super::timeline::layout::coarse_index_of;
+        let iv_coarse =
+            |iv: &crate::model::IntervalLane| coarse_index_of(iv.len(), |i| iv.start(i));
+        let proc_coarse = t.procs.iter().map(|p| iv_coarse(&p.intervals)).collect();
+        let thread_coarse = t.threads.iter().map(|m| iv_coarse(&m.intervals)).collect();
         let mut lane_coarse = rustc_hash::FxHashMap::default();
         for (g, lane) in t.goroutines.lane.iter().enumerate() {
             if lane.len as usize >= 8 * super::timeline::layout::COARSE_STRIDE {
-                lane_coarse.insert(g as GIdx, coarse_index(&t.spans.start[lane.indexes()]));
+                let first = lane.first as usize;
+                lane_coarse.insert(
+                    g as GIdx,
+                    coarse_index_of(lane.len as usize, |i| t.spans.start(first + i)),
+                );
             }
         }
         TraceData {
@@ -146,8 +144,10 @@ impl TraceData {
 
     /// True if goroutine `g` is a GC background mark worker.
     pub fn is_gc_worker(&self, g: u32) -> bool {
-        let names = &self.loaded.trace.goroutines.name;
-        self.gc_worker_name != 0 && names.get(g as usize) == Some(&self.gc_worker_name)
+        let gs = &self.loaded.trace.goroutines;
+        self.gc_worker_name != 0
+            && (g as usize) < gs.len()
+            && gs.name(g as usize) == self.gc_worker_name
     }
 }
 

@@ -114,7 +114,7 @@ pub fn details_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Nav> {
         .id_salt("details-scroll")
         .show(ui, |ui| {
             ui.heading(format!("G{}", tr.goroutines.id[g]));
-            let name = tr.str(tr.goroutines.name[g]);
+            let name = tr.str(tr.goroutines.name(g));
             ui.add(
                 egui::Label::new(
                     RichText::new(if name.is_empty() {
@@ -247,7 +247,7 @@ pub fn details_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Nav> {
             }
             ui.separator();
             stack_ui(ui, data, span.stack, "Stack", "span-stack");
-            let cs = tr.goroutines.create_stack[g];
+            let cs = tr.goroutines.create_stack(g);
             if cs != 0 {
                 ui.collapsing("Creation stack", |ui| {
                     stack_ui(ui, data, cs, "Created at", "create-stack")

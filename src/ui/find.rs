@@ -47,7 +47,7 @@ impl FindState {
                 Some(g) => {
                     let lane = tr.goroutines.lane[g as usize];
                     let t = if lane.len > 0 {
-                        tr.spans.start[lane.first as usize]
+                        tr.spans.start(lane.first as usize)
                     } else {
                         tr.goroutines.created[g as usize]
                     };

@@ -6,7 +6,7 @@
 use super::derived::TraceData;
 use super::format;
 use super::palette;
-use super::timeline::layout::{visible_range, StartEnd};
+use super::timeline::layout::{visible_range, Intervals, StartEnd};
 use super::timeline::rows::RowKind;
 use super::timeline::Timeline;
 use crate::model::GoLaneState;
@@ -70,15 +70,14 @@ pub fn compute(
     for (pi, p) in tr.procs.iter().enumerate() {
         let iv = &p.intervals;
         for i in visible_range(
-            &StartEnd {
-                start: &iv.start,
-                end: &iv.end,
+            &Intervals {
+                lane: iv,
                 coarse: data.proc_coarse(pi),
             },
             r0,
             r1,
         ) {
-            st.procs_busy_ns += clipped(iv.start[i], iv.end[i], r0, r1);
+            st.procs_busy_ns += clipped(iv.start(i), iv.end(i), r0, r1);
         }
     }
     for i in visible_range(

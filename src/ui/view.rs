@@ -140,7 +140,7 @@ impl TraceView {
                 // Show its whole life when it is out of view or a speck in it.
                 let tr = data.trace();
                 if let Some(lane) = tr.goroutines.lane.get(g as usize).filter(|l| l.len > 0) {
-                    let (a, b) = (tr.spans.start[lane.first as usize], lane.end);
+                    let (a, b) = (tr.spans.start(lane.first as usize), lane.end);
                     let (v0, v1) = (tl.map.start_ns, tl.map.end_ns());
                     if a < v0 || b > v1 || (b - a) < (v1 - v0) / 20 {
                         tl.zoom_to(a, b);

@@ -157,6 +157,19 @@ impl CompactSummary {
         self.gs.len()
     }
 
+    /// Approximate heap bytes used (by capacity; names and regions by
+    /// their vectors only).
+    pub fn heap_bytes(&self) -> usize {
+        self.gs.capacity() * std::mem::size_of::<GRec>()
+            + self.kvs.items.capacity() * std::mem::size_of::<Kv>()
+            + self
+                .region_lists
+                .iter()
+                .map(|l| l.capacity() * 4 + 24)
+                .sum::<usize>()
+            + self.regions.capacity() * std::mem::size_of::<RegionSummary>()
+    }
+
     /// The analysis as a [`Summary`].
     pub fn expand(&self) -> Summary {
         let goroutines = self

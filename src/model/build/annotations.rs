@@ -9,7 +9,7 @@ impl ModelBuilder {
     pub(super) fn label(&mut self, ev: &Event, t: &EvTable) {
         let label = self.strings.intern(ev.label(t));
         if let Some(g) = self.goroutines.find(ev.ctx.g.0) {
-            self.goroutines.label[g as usize] = label;
+            self.labels.insert(g, label);
         }
     }
 

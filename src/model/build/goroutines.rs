@@ -1,7 +1,7 @@
 //! Goroutine and proc state transitions: goroutine lanes, proc and thread
 //! intervals, creation/unblock flows, goroutine-count counters.
 
-use super::super::lanes::{GoLaneState, IntervalKind, IntervalLane, LaneRange};
+use super::super::lanes::{GoLaneState, IntervalKind, IntervalLane, LaneBuf, LaneRange, SpanKind};
 use super::super::{Flow, FlowKind, GIdx, ProcLane, ThreadLane, NO_G};
 use super::ModelBuilder;
 use crate::trace::event::{Event, Resource};
@@ -10,8 +10,8 @@ use crate::trace::{EvTable, Time};
 
 /// A goroutine being built.
 pub struct LiveG {
-    /// Spans so far: (start, state, reason, stack).
-    spans: Vec<(Time, u8, u16, u32)>,
+    /// Spans so far.
+    spans: LaneBuf,
     /// Current lane state.
     state: Option<GoLaneState>,
     /// Proc and thread it runs on (or syscalls on).
@@ -29,7 +29,7 @@ impl LiveG {
     /// The state of a goroutine just seen.
     pub fn new() -> LiveG {
         LiveG {
-            spans: Vec::new(),
+            spans: LaneBuf::default(),
             state: None,
             on_p: -1,
             on_m: -1,
@@ -132,21 +132,12 @@ impl ModelBuilder {
 
     /// Registers a goroutine seen for the first time.
     fn new_goroutine(&mut self, id: i64, created: Time) -> GIdx {
-        let g = &mut self.goroutines;
-        if let Some(i) = g.find(id) {
+        if let Some(i) = self.goroutines.find(id) {
             return i;
         }
-        let i = g.id.len() as GIdx;
-        g.id.push(id);
-        g.name.push(0);
-        g.created.push(created);
-        g.creator.push(NO_G);
-        g.create_stack.push(0);
-        g.start_stack.push(0);
-        g.lane.push(LaneRange::default());
-        g.ended.push(false);
-        g.label.push(0);
-        g.index_insert(id, i);
+        let i = self.goroutines.push_new(id, created);
+        self.g_names.push(0);
+        self.flows.new_goroutine(i);
         self.live.insert_new(i);
         i
     }
@@ -157,7 +148,12 @@ impl ModelBuilder {
             return;
         };
         let old = lg.state.replace(state);
-        lg.spans.push((time, state as u8, reason, stack));
+        let code = self.spans.code(SpanKind {
+            state,
+            reason,
+            stack,
+        });
+        lg.spans.push(time, code);
         if let Some(old) = old {
             self.state_counts[old as usize] -= 1;
             self.count_changed(old, time);
@@ -231,23 +227,27 @@ impl ModelBuilder {
         let stack = self.intern_stack(t, stack_id);
         let g = match from {
             GoState::NotExist => {
+                let first = self.goroutines.find(id).is_none();
                 let g = self.new_goroutine(id, time);
                 let creator = self.goroutines.find(ev.ctx.g.0).unwrap_or(NO_G);
                 let gi = g as usize;
-                self.goroutines.creator[gi] = creator;
-                self.goroutines.start_stack[gi] = stack;
-                self.goroutines.create_stack[gi] = self.intern_stack(t, ev.stack_id());
-                if creator != NO_G {
-                    self.flows.push(Flow {
-                        kind: FlowKind::Create,
-                        from: creator,
-                        from_time: time,
-                        to: g,
-                        to_time: time,
-                        reason: 0,
-                        stack: self.goroutines.create_stack[gi],
-                    });
-                }
+                let old = (
+                    self.goroutines.creator[gi],
+                    self.goroutines.create_stack(gi),
+                );
+                let create_stack = self.intern_stack(t, ev.stack_id());
+                self.goroutines
+                    .set_creation(gi, creator, create_stack, stack);
+                let flow = (creator != NO_G).then_some(Flow {
+                    kind: FlowKind::Create,
+                    from: creator,
+                    from_time: time,
+                    to: g,
+                    to_time: time,
+                    reason: 0,
+                    stack: create_stack,
+                });
+                self.flows.create(g, first, old, flow);
                 g
             }
             GoState::Undetermined => {
@@ -287,7 +287,7 @@ impl ModelBuilder {
         // use the same): where the goroutine blocked, stopped or entered a
         // syscall, or where its waker or creator was.
         let span_stack = match from {
-            GoState::NotExist => self.goroutines.create_stack[g as usize],
+            GoState::NotExist => self.goroutines.create_stack(g as usize),
             _ => self.intern_stack(t, ev.stack_id()),
         };
         if s == GoLaneState::Runnable && from == GoState::Waiting {
@@ -303,9 +303,9 @@ impl ModelBuilder {
     /// Applies Go's naming rule: the outermost frame of the first stack seen.
     fn name_from_stack(&mut self, g: GIdx, stack: u32) {
         let gi = g as usize;
-        if self.goroutines.name[gi] == 0 && stack != 0 {
+        if self.g_names[gi] == 0 && stack != 0 {
             if let Some(f) = self.stacks.frames_of(stack).last() {
-                self.goroutines.name[gi] = f.func;
+                self.g_names[gi] = f.func;
             }
         }
     }
@@ -355,7 +355,7 @@ impl ModelBuilder {
                     lg.on_p = p;
                     lg.on_m = m;
                     if let Some(f) = lg.pending_flow.take() {
-                        self.flows[f as usize].to_time = time;
+                        self.flows.flows.set_to_time(f, time);
                     }
                 }
             }
@@ -390,8 +390,8 @@ impl ModelBuilder {
         let reason = self
             .live
             .get(&g)
-            .and_then(|lg| lg.spans.last())
-            .map_or(0, |s| s.2);
+            .and_then(|lg| lg.spans.last_code())
+            .map_or(0, |c| self.spans.kind_of_code(c).reason);
         let stack = self.intern_stack(t, ev.stack_id());
         self.pending_flow(g, FlowKind::Unblock, from, ev.time, reason, stack);
     }
@@ -405,8 +405,7 @@ impl ModelBuilder {
         reason: u16,
         stack: u32,
     ) {
-        let idx = self.flows.len() as u32;
-        self.flows.push(Flow {
+        let idx = self.flows.flows.push(Flow {
             kind,
             from,
             from_time: time,
@@ -420,16 +419,15 @@ impl ModelBuilder {
         }
     }
 
-    /// Closes a goroutine's lane and moves its spans into the arena.
-    fn end_goroutine(&mut self, g: GIdx, time: Time) {
-        let Some(slot) = self.live.release(g) else {
-            return;
-        };
+    /// Closes a goroutine's lane and moves its spans into the arena;
+    /// returns the slot it had in the live pool.
+    fn end_goroutine(&mut self, g: GIdx, time: Time) -> Option<usize> {
+        let slot = self.live.release(g)?;
         let lg = self.live.slot_mut(slot);
         let old = lg.state.take();
         let assist = lg.assist.take();
         let first = self.spans.len() as u32;
-        self.spans.extend_from(&lg.spans);
+        self.spans.append(&lg.spans);
         let len = lg.spans.len() as u32;
         // Regions still open when a goroutine ends end with it.
         for r in lg.regions.drain(..) {
@@ -454,6 +452,7 @@ impl ModelBuilder {
                 kind: IntervalKind::MarkAssist,
             });
         }
+        Some(slot)
     }
 
     /// Ends every live goroutine at the end of the trace.
@@ -464,7 +463,10 @@ impl ModelBuilder {
             if let Some(lg) = self.live.get_mut(&g) {
                 lg.regions.clear();
             }
-            self.end_goroutine(g, end);
+            if let Some(slot) = self.end_goroutine(g, end) {
+                // Free as we go: the arena grows while the buffers go.
+                self.live.slot_mut(slot).spans.free();
+            }
             self.goroutines.ended[g as usize] = false;
         }
         for m in self.procs.values_mut() {

@@ -10,8 +10,8 @@ mod slots;
 
 use super::strings::{StackTable, StringTable};
 use super::{
-    Counters, CpuSample, Flow, GIdx, GcWork, Goroutines, LogEntry, Region, SpanArena, Task,
-    TimeRange, Trace, TraceMeta, NO_G,
+    Counters, CpuSample, GIdx, GcWork, Goroutines, LogEntry, Region, SpanArena, Task, TimeRange,
+    Trace, TraceMeta, NO_G,
 };
 use crate::trace::event::{Event, EventKind};
 use crate::trace::{EvTable, EventType, Time};
@@ -31,6 +31,10 @@ pub struct ModelBuilder {
     /// Reason index of each interned string ([`NO_REASON`] if none).
     reason_index: Vec<u16>,
     goroutines: Goroutines,
+    /// Start function of each goroutine so far (becomes its group).
+    g_names: Vec<u32>,
+    /// Last label of each labelled goroutine.
+    labels: FxHashMap<GIdx, u32>,
     live: LivePool,
     spans: SpanArena,
     procs: Machines,
@@ -46,7 +50,7 @@ pub struct ModelBuilder {
     tasks: Vec<Task>,
     task_index: FxHashMap<u64, u32>,
     logs: Vec<LogEntry>,
-    flows: Vec<Flow>,
+    flows: super::flows::FlowsBuild,
     counters: Counters,
     state_counts: [i64; 5],
     threads_running: i64,
@@ -71,6 +75,8 @@ impl ModelBuilder {
             reasons: vec![empty],
             reason_index,
             goroutines: Goroutines::default(),
+            g_names: Vec::new(),
+            labels: FxHashMap::default(),
             live: LivePool::default(),
             spans: SpanArena::default(),
             procs: Machines::default(),
@@ -86,7 +92,7 @@ impl ModelBuilder {
             tasks: Vec::new(),
             task_index: FxHashMap::default(),
             logs: Vec::new(),
-            flows: Vec::new(),
+            flows: Default::default(),
             counters: Counters::new(bucket_ns),
             state_counts: [0; 5],
             threads_running: 0,
@@ -209,9 +215,8 @@ impl ModelBuilder {
         let gc_work_index = index_by_g(n, self.gc_work.iter().map(|w| w.g));
 
         // Flows that never reached their target keep their source time.
-        let flows = &self.flows;
-        let by_target = sorted_by_g_time(n, flows.len(), |i| (flows[i].to, flows[i].to_time));
-        let by_source = sorted_by_g_time(n, flows.len(), |i| (flows[i].from, flows[i].from_time));
+        let flows = std::mem::take(&mut self.flows)
+            .finish(&self.goroutines.creator, &self.goroutines.created);
 
         let groups = self.build_groups();
         let mut procs: Vec<_> = self
@@ -227,6 +232,14 @@ impl ModelBuilder {
             .collect();
         threads.sort_by_key(|t| t.id);
         self.tasks.sort_by_key(|t| (t.id, t.start));
+        self.spans.finish();
+        for lane in procs
+            .iter_mut()
+            .map(|p| &mut p.intervals)
+            .chain(threads.iter_mut().map(|t| &mut t.intervals))
+        {
+            lane.shrink_to_fit();
+        }
         self.strings.freeze();
         self.stacks.freeze();
         Trace {
@@ -247,9 +260,7 @@ impl ModelBuilder {
             region_index,
             tasks: self.tasks,
             logs: self.logs,
-            flows: self.flows,
-            flows_by_target: by_target,
-            flows_by_source: by_source,
+            flows,
             counters: self.counters,
             cpu_samples: self.cpu_samples,
         }
@@ -260,7 +271,7 @@ impl ModelBuilder {
         const NO_GROUP: u32 = u32::MAX;
         let mut by_name = vec![NO_GROUP; self.strings.len()];
         let mut groups: Vec<super::GoroutineGroup> = Vec::new();
-        for (i, &name) in self.goroutines.name.iter().enumerate() {
+        for (i, &name) in self.g_names.iter().enumerate() {
             let slot = &mut by_name[name as usize];
             if *slot == NO_GROUP {
                 groups.push(super::GoroutineGroup {
@@ -278,46 +289,21 @@ impl ModelBuilder {
                 .cmp(&a.members.len())
                 .then_with(|| strings.get(a.name).cmp(strings.get(b.name)))
         });
-        self.goroutines.group = vec![0; self.goroutines.len()];
+        self.g_names = Vec::new();
+        let mut group = vec![0; self.goroutines.len()];
         for (gi, grp) in groups.iter().enumerate() {
             for &m in &grp.members {
-                self.goroutines.group[m as usize] = gi as u32;
+                group[m as usize] = gi as u32;
             }
         }
+        let names = groups.iter().map(|g| g.name).collect();
+        self.goroutines.set_groups(group, names);
+        let mut labels: Vec<(GIdx, u32)> = std::mem::take(&mut self.labels).into_iter().collect();
+        labels.sort_unstable();
+        self.goroutines.set_labels(labels);
+        self.goroutines.shrink_to_fit();
         groups
     }
-}
-
-/// The indexes `0..len` stably sorted by `key` (goroutine, time), for `n`
-/// goroutines: a counting sort by goroutine, then a sort by time of each
-/// goroutine's items (nearly always sorted already, items coming in time
-/// order).
-fn sorted_by_g_time(n: usize, len: usize, key: impl Fn(usize) -> (GIdx, Time)) -> Vec<u32> {
-    // Bucket `n` takes the goroutine-less items (NO_G) and any other
-    // index out of range, sorted by the whole key below.
-    let bucket = |g: GIdx| (g as usize).min(n);
-    let mut start = vec![0u32; n + 2];
-    for i in 0..len {
-        start[bucket(key(i).0) + 1] += 1;
-    }
-    for b in 1..start.len() {
-        start[b] += start[b - 1];
-    }
-    let mut next = start.clone();
-    let mut out = vec![0u32; len];
-    for i in 0..len {
-        let b = bucket(key(i).0);
-        out[next[b] as usize] = i as u32;
-        next[b] += 1;
-    }
-    drop(next);
-    for b in 0..=n {
-        let items = &mut out[start[b] as usize..start[b + 1] as usize];
-        if !items.is_sorted_by_key(|&i| key(i as usize)) {
-            items.sort_by_key(|&i| key(i as usize));
-        }
-    }
-    out
 }
 
 /// Offsets of each goroutine's items in a list sorted by goroutine.

@@ -14,11 +14,11 @@ use egui::{Align2, FontId, Painter, Pos2, Shape, Stroke};
 pub const MAX_ARROWS: usize = 64;
 
 /// The flows of `g` that touch the visible time window, nearest first, bounded.
-pub fn flows_in_view<'a>(data: &'a TraceData, tl: &Timeline, g: GIdx) -> Vec<&'a Flow> {
+pub fn flows_in_view(data: &TraceData, tl: &Timeline, g: GIdx) -> Vec<Flow> {
     let tr = data.trace();
     let (t0, t1) = (tl.map.start_ns, tl.map.end_ns());
-    let touches = |f: &&Flow| f.from_time.min(f.to_time) <= t1 && f.from_time.max(f.to_time) >= t0;
-    let mut v: Vec<&Flow> = tr
+    let touches = |f: &Flow| f.from_time.min(f.to_time) <= t1 && f.from_time.max(f.to_time) >= t0;
+    let mut v: Vec<Flow> = tr
         .flows_into(g)
         .filter(touches)
         .take(MAX_ARROWS * 4)

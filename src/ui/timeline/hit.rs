@@ -3,7 +3,7 @@
 //! counter; and the tooltip text for it.
 
 use super::counters::CounterTrack;
-use super::layout::{LaneSpans, SortedIntervals, StartEnd};
+use super::layout::{Intervals, LaneSpans, SortedIntervals, StartEnd};
 use super::rows::{height, Row, RowKind};
 use super::Timeline;
 use crate::model::GIdx;
@@ -114,11 +114,19 @@ pub fn hit_row(
         RowKind::Counter(c) => Some(Hit::Counter(c, tl.map.time_from_x(x))),
         RowKind::Proc(p) => {
             let iv = &tr.procs.get(p as usize)?.intervals;
-            se(&iv.start, &iv.end, data.proc_coarse(p as usize)).map(|idx| Hit::Proc { p, idx })
+            let items = Intervals {
+                lane: iv,
+                coarse: data.proc_coarse(p as usize),
+            };
+            item_at(&items, tl, x).map(|i| Hit::Proc { p, idx: i as u32 })
         }
         RowKind::Thread(m) => {
             let iv = &tr.threads.get(m as usize)?.intervals;
-            se(&iv.start, &iv.end, data.thread_coarse(m as usize)).map(|idx| Hit::Thread { m, idx })
+            let items = Intervals {
+                lane: iv,
+                coarse: data.thread_coarse(m as usize),
+            };
+            item_at(&items, tl, x).map(|i| Hit::Thread { m, idx: i as u32 })
         }
         RowKind::Goroutine(g) => {
             if y_in_row < row.state_h {
@@ -294,19 +302,19 @@ fn interval_tip(
 ) -> Vec<String> {
     let tr = data.trace();
     let i = idx as usize;
-    let kind = if iv.kind[i] == crate::model::IntervalKind::Syscall as u8 {
+    let kind = if iv.kind(i) == crate::model::IntervalKind::Syscall {
         "syscall"
     } else {
         "running"
     };
-    let g = iv.g[i];
+    let g = iv.g(i);
     let mut v = vec![
         format!(
             "{lane}: {} {kind} — {}",
             tr.goroutine_label(g),
-            format::duration(iv.end[i] - iv.start[i])
+            format::duration(iv.end(i) - iv.start(i))
         ),
-        format!("start {}", format::duration(iv.start[i] - tl.origin_ns)),
+        format!("start {}", format::duration(iv.start(i) - tl.origin_ns)),
     ];
     if data.is_gc_worker(g) {
         v.push("GC background mark worker".into());

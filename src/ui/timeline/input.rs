@@ -279,7 +279,8 @@ pub fn click(data: &TraceData, tl: &mut Timeline, a: &Areas, p: egui::Pos2) {
 
 fn select_interval(data: &TraceData, tl: &mut Timeline, iv: &crate::model::IntervalLane, idx: u32) {
     let i = idx as usize;
-    if let (Some(&g), Some(&s), Some(&e)) = (iv.g.get(i), iv.start.get(i), iv.end.get(i)) {
+    if i < iv.len() {
+        let (g, s, e) = (iv.g(i), iv.start(i), iv.end(i));
         if g != crate::model::NO_G {
             tl.select_at(data, g, s + (e - s) / 2);
         }

@@ -5,7 +5,8 @@
 //! items with another binary search, so the cost follows the pixels drawn,
 //! not the length of the lane (Tracy's technique).
 
-use crate::model::{LaneRange, SpanArena};
+use crate::model::column::TimeSlice;
+use crate::model::{IntervalLane, LaneRange, SpanArena};
 use crate::trace::Time;
 use crate::ui::timemap::TimeMap;
 
@@ -59,17 +60,51 @@ pub const COARSE_STRIDE: usize = 64;
 
 /// Builds the coarse index of a sorted start array (empty for short lanes).
 pub fn coarse_index(starts: &[Time]) -> Vec<Time> {
-    if starts.len() < 8 * COARSE_STRIDE {
+    coarse_index_of(starts.len(), |i| starts[i])
+}
+
+/// [`coarse_index`] of `n` sorted starts given by `start`.
+pub fn coarse_index_of(n: usize, start: impl Fn(usize) -> Time) -> Vec<Time> {
+    if n < 8 * COARSE_STRIDE {
         return Vec::new();
     }
-    starts.iter().step_by(COARSE_STRIDE).copied().collect()
+    (0..n).step_by(COARSE_STRIDE).map(start).collect()
 }
 
 /// First index in `lo..hi` whose start is `>= t`, using the coarse index if any.
 #[inline]
 pub fn search(starts: &[Time], coarse: &[Time], t: Time, lo: usize, hi: usize) -> usize {
+    search_with(coarse, t, lo, hi, |a, b| {
+        a + starts[a..b].partition_point(|&s| s < t)
+    })
+}
+
+/// [`search`] of starts held in a [`TimeSlice`].
+#[inline]
+pub fn search_slice(
+    starts: &TimeSlice<'_>,
+    coarse: &[Time],
+    t: Time,
+    lo: usize,
+    hi: usize,
+) -> usize {
+    search_with(coarse, t, lo, hi, |a, b| {
+        starts.partition_point_in(a, b, |s| s < t)
+    })
+}
+
+/// [`search`], with `plain(a, b)` the first index in `a..b` whose start
+/// is `>= t`: narrows `lo..hi` with the coarse index first.
+#[inline]
+fn search_with(
+    coarse: &[Time],
+    t: Time,
+    lo: usize,
+    hi: usize,
+    plain: impl Fn(usize, usize) -> usize,
+) -> usize {
     if coarse.is_empty() || hi - lo < 4 * COARSE_STRIDE {
-        return lo + starts[lo..hi].partition_point(|&s| s < t);
+        return plain(lo, hi);
     }
     // coarse[k] = starts[k * STRIDE] is the first sample >= t: the answer is
     // in ((k - 1) * STRIDE, k * STRIDE].
@@ -84,7 +119,7 @@ pub fn search(starts: &[Time], coarse: &[Time], t: Time, lo: usize, hi: usize) -
         // Everything in lo..hi lies before the sample known to be < t.
         return b;
     }
-    a + starts[a..b].partition_point(|&s| s < t)
+    plain(a, b)
 }
 
 /// The goroutine state spans of one lane.
@@ -103,20 +138,43 @@ impl SortedIntervals for LaneSpans<'_> {
     }
     #[inline]
     fn start(&self, i: usize) -> Time {
-        self.arena.start[self.lane.first as usize + i]
+        self.arena.start(self.lane.first as usize + i)
     }
     #[inline]
     fn end(&self, i: usize) -> Time {
         if i + 1 < self.lane.len as usize {
-            self.arena.start[self.lane.first as usize + i + 1]
+            self.arena.start(self.lane.first as usize + i + 1)
         } else {
             self.lane.end
         }
     }
     fn first_starting_at_or_after(&self, t: Time, lo: usize, hi: usize) -> usize {
-        let base = self.lane.first as usize;
-        let starts = &self.arena.start[base..base + self.lane.len as usize];
-        search(starts, self.coarse, t, lo, hi)
+        search_slice(&self.arena.starts(&self.lane), self.coarse, t, lo, hi)
+    }
+}
+
+/// The intervals of a proc or thread lane.
+pub struct Intervals<'a> {
+    /// The lane.
+    pub lane: &'a IntervalLane,
+    /// Coarse index of the starts (may be empty).
+    pub coarse: &'a [Time],
+}
+
+impl SortedIntervals for Intervals<'_> {
+    fn len(&self) -> usize {
+        self.lane.len()
+    }
+    #[inline]
+    fn start(&self, i: usize) -> Time {
+        self.lane.start(i)
+    }
+    #[inline]
+    fn end(&self, i: usize) -> Time {
+        self.lane.end(i)
+    }
+    fn first_starting_at_or_after(&self, t: Time, lo: usize, hi: usize) -> usize {
+        search_slice(&self.lane.starts(), self.coarse, t, lo, hi)
     }
 }
 

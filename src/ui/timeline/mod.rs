@@ -216,7 +216,7 @@ impl Timeline {
         }
         let idx = match tr.spans.at(lane, t) {
             Some(s) => s.idx,
-            None if t < tr.spans.start[lane.first as usize] => lane.first,
+            None if t < tr.spans.start(lane.first as usize) => lane.first,
             None => lane.first + lane.len - 1,
         };
         self.select(data, SelectedSpan { g, idx });
@@ -342,9 +342,8 @@ pub fn overlaps(data: &TraceData, g: GIdx, t0: Time, t1: Time) -> Vec<Overlap> {
     for (pi, p) in t.procs.iter().enumerate() {
         let iv = &p.intervals;
         let r = layout::visible_range(
-            &layout::StartEnd {
-                start: &iv.start,
-                end: &iv.end,
+            &layout::Intervals {
+                lane: iv,
                 coarse: data.proc_coarse(pi),
             },
             t0,
@@ -355,18 +354,19 @@ pub fn overlaps(data: &TraceData, g: GIdx, t0: Time, t1: Time) -> Vec<Overlap> {
                 break;
             }
             budget -= 1;
-            let og = iv.g[i];
+            let og = iv.g(i);
             if og == g
                 || og == crate::model::NO_G
-                || iv.kind[i] != crate::model::IntervalKind::Running as u8
+                || iv.kind(i) != crate::model::IntervalKind::Running
             {
                 continue;
             }
-            let ov = iv.end[i].min(t1) - iv.start[i].max(t0);
+            let (s, e) = (iv.start(i), iv.end(i));
+            let ov = e.min(t1) - s.max(t0);
             if ov > 0 {
                 let e = acc.entry(og).or_insert((0, Time::MAX));
                 e.0 += ov;
-                e.1 = e.1.min(iv.start[i].max(t0));
+                e.1 = e.1.min(s.max(t0));
             }
         }
     }

@@ -3,7 +3,9 @@
 //! origin, the selected span and the spans overlapping it.
 
 use super::counters;
-use super::layout::{layout, GcWorkItems, LaneSpans, RenderItem, SortedIntervals, StartEnd};
+use super::layout::{
+    layout, GcWorkItems, Intervals, LaneSpans, RenderItem, SortedIntervals, StartEnd,
+};
 use super::rows::{height, Row, RowKind};
 use super::{Timeline, AXIS_H};
 use crate::model::{GoLaneState, IntervalKind, IntervalLane};
@@ -451,21 +453,12 @@ fn paint_intervals(
     y1: f32,
     labels: bool,
 ) {
-    layout(
-        &StartEnd {
-            start: &iv.start,
-            end: &iv.end,
-            coarse,
-        },
-        map,
-        MIN_PX,
-        items,
-    );
+    layout(&Intervals { lane: iv, coarse }, map, MIN_PX, items);
     for it in items.iter() {
         match *it {
             RenderItem::Single { idx, x0, x1 } => {
-                let g = iv.g[idx];
-                let c = interval_colour(data, iv.kind[idx], g);
+                let g = iv.g(idx);
+                let c = interval_colour(data, iv.kind(idx), g);
                 cv.rect(x0, x1, y0, y1, palette::alternate(c, g % 2 == 1));
                 if labels && x1 - x0 > 44.0 {
                     let id = data
@@ -487,15 +480,15 @@ fn paint_intervals(
             RenderItem::Merged {
                 longest, x0, x1, ..
             } => {
-                let c = interval_colour(data, iv.kind[longest], iv.g[longest]);
+                let c = interval_colour(data, iv.kind(longest), iv.g(longest));
                 cv.rect(x0, x1, y0, y1, palette::darken(c, 0.72));
             }
         }
     }
 }
 
-fn interval_colour(data: &TraceData, kind: u8, g: u32) -> Color32 {
-    if kind == IntervalKind::Syscall as u8 {
+fn interval_colour(data: &TraceData, kind: IntervalKind, g: u32) -> Color32 {
+    if kind == IntervalKind::Syscall {
         palette::state(GoLaneState::Syscall)
     } else if data.is_gc_worker(g) {
         palette::GC_WORKER
@@ -530,7 +523,8 @@ fn paint_goroutine(
         match *it {
             RenderItem::Single { idx, x0, x1 } => {
                 let ai = lane.first as usize + idx;
-                let state = GoLaneState::from_u8(tr.spans.state[ai]);
+                let sk = tr.spans.kind(ai);
+                let state = sk.state;
                 cv.rect(x0, x1, sy0, sy1, palette::state(state));
                 let w = x1 - x0;
                 let mut label = None;
@@ -564,7 +558,7 @@ fn paint_goroutine(
                     }
                 }
                 if label.is_none() && w > 70.0 {
-                    let reason = tr.reason(tr.spans.reason[ai]);
+                    let reason = tr.reason(sk.reason);
                     label = Some(if reason.is_empty() {
                         state.name().to_string()
                     } else {
@@ -586,7 +580,7 @@ fn paint_goroutine(
             RenderItem::Merged {
                 longest, x0, x1, ..
             } => {
-                let state = GoLaneState::from_u8(tr.spans.state[lane.first as usize + longest]);
+                let state = tr.spans.state(lane.first as usize + longest);
                 cv.rect(x0, x1, sy0, sy1, palette::merged(state));
             }
         }

@@ -386,7 +386,7 @@ fn goroutine_link(data: &TraceData, id: i64, t: Time, range: Option<(Time, Time)
     let g: GIdx = tr.goroutines.find(id)?;
     let lane = tr.goroutines.lane.get(g as usize)?;
     let first = if lane.len > 0 {
-        tr.spans.start[lane.first as usize]
+        tr.spans.start(lane.first as usize)
     } else {
         tr.goroutines.created[g as usize]
     };
