@@ -20,6 +20,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "select a time range: its length and per-state totals",
     ),
     ("right click", "set the time origin (relative time axis)"),
+    (
+        "drag the labels' edge",
+        "widen or narrow the lane label column",
+    ),
     ("Esc", "clear the selection and the range"),
     (
         "Ctrl + F",

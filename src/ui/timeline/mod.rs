@@ -20,6 +20,8 @@ use rows::{Expansion, LaneFilter, RowKind, RowList, Section};
 
 /// Width of the lane label column.
 pub const LABEL_W: f32 = 230.0;
+/// Narrowest the label column can be dragged.
+pub const MIN_LABEL_W: f32 = 80.0;
 /// Height of the time axis.
 pub const AXIS_H: f32 = 24.0;
 
@@ -57,6 +59,8 @@ pub struct Timeline {
     pub map: TimeMap,
     /// Vertical scroll of the lanes, in points.
     pub scroll_y: f32,
+    /// Width of the lane label column (dragged by its right edge).
+    pub label_w: f32,
     /// Time shown as 0 on the axis.
     pub origin_ns: Time,
     /// Open sections and groups.
@@ -107,6 +111,7 @@ impl Timeline {
                 1000.0,
             ),
             scroll_y: 0.0,
+            label_w: LABEL_W,
             origin_ns: t.meta.start,
             expansion,
             filter,
