@@ -34,14 +34,13 @@ if [ ! -x "$oracle" ]; then
     "$TOOLS/build.sh" traceoracle "$oracle" >&2
 fi
 
-# Runs a command under /usr/bin/time; prints "cpu_s peak_rss_mb".
+# Runs a command under /usr/bin/time; prints "cpu_s peak_rss_mb OUTFILE wall_s".
 timed() {
     t=$(mktemp)
-    /usr/bin/time -f "%U %S %M" -o "$t" "$@" > "$t.out"
-    awk '{printf "%.2f %.0f\n", $1 + $2, $3 / 1024}' "$t"
+    /usr/bin/time -f "%U %S %M %e" -o "$t" "$@" > "$t.out"
     cat "$t.out" > "$t.keep"
+    awk -v k="$t.keep" '{printf "%.2f %.0f %s %.1f\n", $1 + $2, $3 / 1024, k, $4}' "$t"
     rm -f "$t" "$t.out"
-    echo "$t.keep"
 }
 
 size=$(stat -c %s "$trace")
@@ -64,6 +63,6 @@ done
 if [ "${SUMMARY:-0}" = 1 ]; then
     set -- $(timed "$oracle" summary "$trace")
     rm -f "$3"
-    echo "traceoracle summary  cpu_s=$1 peak_rss_mb=$2"
+    echo "traceoracle summary  wall_s=$4 cpu_s=$1 peak_rss_mb=$2"
 fi
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -239,18 +239,7 @@ fn main() {
         out.push(s.done());
 
         let mut s = Section::new("counters");
-        let c = &t.counters;
-        for cs in [
-            &c.heap_alloc,
-            &c.heap_goal,
-            &c.gomaxprocs,
-            &c.running,
-            &c.runnable,
-            &c.waiting,
-            &c.syscall,
-            &c.threads_running,
-            &c.threads_syscall,
-        ] {
+        for cs in t.counters.all() {
             s.line(&format!("{} {} {}", cs.name, cs.bucket_ns, cs.len()));
             for k in 0..cs.len() {
                 s.line(&format!(

@@ -31,21 +31,7 @@ fn main() {
     rows.push(("flows (stored, indexes, children)", fb, fb));
     let members: usize = t.groups.iter().map(|gr| gr.members.len() * 4).sum();
     rows.push(("groups", members, members));
-    let c = &t.counters;
-    let pts: usize = [
-        &c.heap_alloc,
-        &c.heap_goal,
-        &c.gomaxprocs,
-        &c.running,
-        &c.runnable,
-        &c.waiting,
-        &c.syscall,
-        &c.threads_running,
-        &c.threads_syscall,
-    ]
-    .iter()
-    .map(|s| s.len() * 32)
-    .sum();
+    let pts: usize = t.counters.all().iter().map(|s| s.len() * 32).sum();
     rows.push(("counters", pts, pts));
     rows.push((
         "regions, GC work, logs, tasks, CPU samples",

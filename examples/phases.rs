@@ -10,10 +10,14 @@ use std::time::{Duration, Instant};
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let path = args.next().expect("usage: phases FILE [parse|model|summary|gclog]...");
+    let path = args
+        .next()
+        .expect("usage: phases FILE [parse|model|summary|gclog]...");
     let mut phases: Vec<String> = args.collect();
     if phases.is_empty() {
-        phases = ["parse", "model", "summary", "gclog"].map(String::from).to_vec();
+        phases = ["parse", "model", "summary", "gclog"]
+            .map(String::from)
+            .to_vec();
     }
     let f = std::fs::File::open(&path).expect("open");
     // SAFETY: a read-only map of a file nobody truncates during the run.

@@ -23,6 +23,9 @@ pub struct Cli {
     /// Install the .desktop entry and MIME type for the current user.
     #[arg(long)]
     pub install_desktop: bool,
+    /// The view to show once a trace is loaded (keys 1 to 6 switch views).
+    #[arg(long, value_name = "VIEW", value_parser = ["timeline", "goroutines", "profiles", "mmu", "tasks", "regions", "cpu"])]
+    pub tab: Option<String>,
 }
 
 /// Headless subcommands.
@@ -373,7 +376,8 @@ fn pprof(kind: &str, file: &Path, output: &Path) -> Result<i32, LoadError> {
     }
     let kind = ProfileKind::parse(kind).unwrap_or(ProfileKind::Sync);
     let prof = blocking_profile(&l.trace, kind, &Scope::all(&l.trace));
-    let bytes = crate::analysis::pprof::encode_gzipped(&crate::analysis::pprof::to_pprof(&l.trace, &prof));
+    let bytes =
+        crate::analysis::pprof::encode_gzipped(&crate::analysis::pprof::to_pprof(&l.trace, &prof));
     std::fs::write(output, bytes).map_err(|e| LoadError {
         file: output.display().to_string(),
         message: format!("cannot write profile: {e}"),
@@ -388,7 +392,12 @@ fn pprof(kind: &str, file: &Path, output: &Path) -> Result<i32, LoadError> {
     Ok(0)
 }
 
-fn mmu(file: &Path, flags: crate::analysis::mmu::UtilFlags, percentiles: &[f64], worst: usize) -> Result<i32, LoadError> {
+fn mmu(
+    file: &Path,
+    flags: crate::analysis::mmu::UtilFlags,
+    percentiles: &[f64],
+    worst: usize,
+) -> Result<i32, LoadError> {
     use crate::analysis::mmu::{mutator_utilization, MmuCurve};
     use serde_json::json;
     let l = load_with_progress(file)?;
@@ -417,7 +426,10 @@ fn mmu(file: &Path, flags: crate::analysis::mmu::UtilFlags, percentiles: &[f64],
         points.push(p);
         w *= 10;
     }
-    println!("{}", serde_json::to_string_pretty(&json!({ "mmu": points })).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&json!({ "mmu": points })).unwrap_or_default()
+    );
     Ok(0)
 }
 

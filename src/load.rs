@@ -7,7 +7,7 @@ mod pipeline;
 
 use crate::analysis::gclog::GcLog;
 use crate::analysis::summary::{CompactSummary, Summary};
-use crate::model::{Loss, Trace};
+use crate::model::{Loss, Trace, TraceMeta};
 use crate::trace::header::Header;
 use crate::trace::source::{EventReader, CHUNK_EVENTS};
 use crate::trace::EventType;
@@ -201,6 +201,38 @@ fn load_data(
     release: &dyn Fn(usize, usize),
 ) -> Result<LoadedTrace, LoadError> {
     let start = Instant::now();
+    let (mut loaded, recap) = load_pass(name, data, progress, cancel, release, None)?;
+    if let Some(cap) = recap {
+        // Reading failed inside a generation. Like go tool trace, the
+        // timeline keeps only complete generations: read again up to the
+        // last generation boundary (the goroutine analysis, as Go's, keeps
+        // every event it saw).
+        let (again, _) = load_pass(name, data, progress, cancel, &|_, _| {}, Some(cap))?;
+        loaded.trace = Trace {
+            meta: TraceMeta {
+                loss: loaded.trace.meta.loss.take(),
+                generations: loaded.trace.meta.generations,
+                ..again.trace.meta.clone()
+            },
+            ..again.trace
+        };
+        loaded.gc_log = again.gc_log;
+    }
+    loaded.load_ms = start.elapsed().as_secs_f64() * 1e3;
+    Ok(loaded)
+}
+
+/// One pass over the events, stopping after `cap` events if given. Returns
+/// the load and, when reading failed after the last generation boundary,
+/// the number of events up to that boundary.
+fn load_pass(
+    name: &str,
+    data: &[u8],
+    progress: &Progress,
+    cancel: &AtomicBool,
+    release: &dyn Fn(usize, usize),
+    cap: Option<u64>,
+) -> Result<(LoadedTrace, Option<u64>), LoadError> {
     let err = |m: String| LoadError {
         file: name.to_string(),
         message: m,
@@ -216,15 +248,27 @@ fn load_data(
     release(0, data.len());
     let mut released = header.len;
     let version = version_name(&header);
+    let mut recap = None;
     let out = pipeline::run(|sink| {
         let mut chunk = Vec::new();
         let mut n: u64 = 0;
         let mut real_events: u64 = 0;
         let mut failure = None;
+        // Events up to and including the last sync (generation boundary).
+        let mut through_sync: u64 = 0;
         loop {
             sink.recycle(&mut chunk);
-            let res = reader.read_chunk(&mut chunk, CHUNK_EVENTS);
+            let want = cap.map_or(CHUNK_EVENTS, |c| {
+                (c.saturating_sub(n) as usize).min(CHUNK_EVENTS)
+            });
+            if want == 0 {
+                break;
+            }
+            let res = reader.read_chunk(&mut chunk, want);
             let got = chunk.len() as u64;
+            if let Some(i) = chunk.iter().rposition(|e| e.typ == EventType::SYNC_EVENT) {
+                through_sync = n + i as u64 + 1;
+            }
             n += got;
             real_events += chunk
                 .iter()
@@ -268,6 +312,7 @@ fn load_data(
             }
         }
         let mut loss = None;
+        let partial = failure.is_some() && cap.is_none() && n > through_sync && through_sync > 0;
         if let Some(e) = failure {
             if real_events == 0 {
                 return Err(err(e.to_string()));
@@ -279,10 +324,11 @@ fn load_data(
             });
         }
         progress.set_phase(LoadPhase::Finishing);
+        recap = partial.then_some(through_sync);
         Ok(pipeline::End {
             version: version.clone(),
             file_bytes: data.len() as u64,
-            generations: reader.generations(),
+            generations: reader.generations() - u64::from(partial),
             loss,
         })
     })?;
@@ -290,14 +336,17 @@ fn load_data(
         .bytes_done
         .store(data.len() as u64, Ordering::Relaxed);
     progress.set_phase(LoadPhase::Done);
-    Ok(LoadedTrace {
-        name: name.to_string(),
-        trace: out.trace,
-        goroutine_analysis: out.summary,
-        summary: OnceLock::new(),
-        gc_log: out.gc_log,
-        load_ms: start.elapsed().as_secs_f64() * 1e3,
-    })
+    Ok((
+        LoadedTrace {
+            name: name.to_string(),
+            trace: out.trace,
+            goroutine_analysis: out.summary,
+            summary: OnceLock::new(),
+            gc_log: out.gc_log,
+            load_ms: 0.0,
+        },
+        recap,
+    ))
 }
 
 fn version_name(h: &Header) -> String {
@@ -320,14 +369,21 @@ mod tests {
     #[test]
     fn cancelling_stops_the_load_and_its_threads() {
         let data = stall_trace();
-        let err = load_bytes("stall", &data, &Progress::default(), &AtomicBool::new(true)).unwrap_err();
+        let err =
+            load_bytes("stall", &data, &Progress::default(), &AtomicBool::new(true)).unwrap_err();
         assert_eq!(err.to_string(), "stall: loading cancelled");
     }
 
     #[test]
     fn the_summary_is_expanded_once_on_demand() {
         let data = stall_trace();
-        let l = load_bytes("stall", &data, &Progress::default(), &AtomicBool::new(false)).expect("load");
+        let l = load_bytes(
+            "stall",
+            &data,
+            &Progress::default(),
+            &AtomicBool::new(false),
+        )
+        .expect("load");
         let n = l.goroutine_analysis.goroutine_count();
         assert!(n > 10_000);
         assert_eq!(l.summary().goroutines.len(), n);

@@ -23,19 +23,19 @@ fn main() {
     } else {
         match cli.command {
             Some(cmd) => run(cmd),
-            None => window(cli.files),
+            None => window(cli.files, cli.tab),
         }
     };
     std::process::exit(code);
 }
 
 #[cfg(feature = "gui")]
-fn window(files: Vec<String>) -> i32 {
-    gotraceview::ui::run(files)
+fn window(files: Vec<String>, tab: Option<String>) -> i32 {
+    gotraceview::ui::run(files, tab)
 }
 
 #[cfg(not(feature = "gui"))]
-fn window(_files: Vec<String>) -> i32 {
+fn window(_files: Vec<String>, _tab: Option<String>) -> i32 {
     eprintln!("gotraceview: built without the `gui` feature; use a subcommand (check, stats, dump, bench)");
     2
 }

@@ -3,7 +3,9 @@
 
 mod common;
 
-use gotraceview::analysis::annotations::{region_types, search_logs, task_timeline, task_types, TaskItem};
+use gotraceview::analysis::annotations::{
+    region_types, search_logs, task_timeline, task_types, TaskItem,
+};
 use gotraceview::analysis::flame::{cpu_samples, top_table, FlameTree};
 use gotraceview::analysis::goroutines::{group_table, Column};
 use gotraceview::analysis::range_stats::{state_totals, summary_in_range};
@@ -32,11 +34,26 @@ fn goroutine_groups_show_the_stalled_streams() {
         .position(|c| matches!(c, Column::Block(k) if l.summary().name(*k) == "select"))
         .expect("select column");
     // Four stalled streams waited about a second each.
-    assert!(g.totals[select] > 3_500_000_000, "select block {}", g.totals[select]);
-    assert!(g.quantiles[select][3] > 900_000_000, "max select wait {}", g.quantiles[select][3]);
+    assert!(
+        g.totals[select] > 3_500_000_000,
+        "select block {}",
+        g.totals[select]
+    );
+    assert!(
+        g.quantiles[select][3] > 900_000_000,
+        "max select wait {}",
+        g.quantiles[select][3]
+    );
     for (c, q) in g.quantiles.iter().enumerate() {
-        assert!(q[0] <= q[1] && q[1] <= q[2] && q[2] <= q[3], "column {c}: {q:?}");
-        let sum: i64 = g.members.iter().map(|&m| table.columns[c].value(&l.summary().goroutines[m].stats)).sum();
+        assert!(
+            q[0] <= q[1] && q[1] <= q[2] && q[2] <= q[3],
+            "column {c}: {q:?}"
+        );
+        let sum: i64 = g
+            .members
+            .iter()
+            .map(|&m| table.columns[c].value(&l.summary().goroutines[m].stats))
+            .sum();
         assert_eq!(sum, g.totals[c]);
     }
 }
@@ -65,7 +82,12 @@ fn tasks_and_regions_by_type() {
     let l = load("annotations_go127.trace");
     let t = &l.trace;
     let tasks = task_types(t);
-    let count = |name: &str| tasks.iter().find(|x| t.str(x.name) == name).map_or(0, |x| x.count);
+    let count = |name: &str| {
+        tasks
+            .iter()
+            .find(|x| t.str(x.name) == name)
+            .map_or(0, |x| x.count)
+    };
     assert_eq!(count("request"), 240);
     assert_eq!(count("backend"), 240);
     assert_eq!(count("retry"), 60);
@@ -76,10 +98,16 @@ fn tasks_and_regions_by_type() {
     let regions = region_types(t);
     let total: usize = regions.iter().map(|r| r.count).sum();
     assert_eq!(total, t.regions.len());
-    let stuck = regions.iter().find(|r| t.str(r.name) == "stuck").expect("stuck region");
+    let stuck = regions
+        .iter()
+        .find(|r| t.str(r.name) == "stuck")
+        .expect("stuck region");
     assert_eq!(stuck.durations.len(), 0, "the stuck region never ends");
     // A request task: begins, holds regions on 4 goroutines and logs, ends.
-    let req = tasks.iter().find(|x| t.str(x.name) == "request").expect("request");
+    let req = tasks
+        .iter()
+        .find(|x| t.str(x.name) == "request")
+        .expect("request");
     let tl = task_timeline(t, req.members[0] as usize);
     assert_eq!(tl.items.first().map(|x| &x.1), Some(&TaskItem::Begin));
     assert_eq!(tl.items.last().map(|x| &x.1), Some(&TaskItem::End));
@@ -98,7 +126,11 @@ fn cpu_flame_graph_adds_up() {
     let tree = FlameTree::build(t, samples.clone());
     assert_eq!(tree.total(), samples.len() as i64);
     for n in &tree.nodes {
-        let children: i64 = n.children.iter().map(|&c| tree.nodes[c as usize].total).sum();
+        let children: i64 = n
+            .children
+            .iter()
+            .map(|&c| tree.nodes[c as usize].total)
+            .sum();
         assert_eq!(children + n.self_weight, n.total);
     }
     let top = top_table(t, samples);

@@ -12,7 +12,11 @@ use std::sync::atomic::AtomicBool;
 #[test]
 fn go_textual_cases_agree_with_go() {
     let cases = traces(&["gotests"]);
-    assert!(cases.len() >= 20, "expected Go's textual cases in testdata/gotests, found {}", cases.len());
+    assert!(
+        cases.len() >= 20,
+        "expected Go's textual cases in testdata/gotests, found {}",
+        cases.len()
+    );
     let mut failures = Vec::new();
     for path in &cases {
         let expect = std::fs::read_to_string(sibling(path, ".expect")).expect("expect file");
@@ -30,10 +34,15 @@ fn go_textual_cases_agree_with_go() {
                 .unwrap_or("");
             let re = regex::Regex::new(pattern).expect("pattern");
             match res {
-                Ok(_) => failures.push(format!("{}: Go rejects it ({pattern}), we accept it", name(path))),
-                Err((e, _)) if !re.is_match(&e.message) => {
-                    failures.push(format!("{}: wrong error {:?}, want /{pattern}/", name(path), e.message))
-                }
+                Ok(_) => failures.push(format!(
+                    "{}: Go rejects it ({pattern}), we accept it",
+                    name(path)
+                )),
+                Err((e, _)) if !re.is_match(&e.message) => failures.push(format!(
+                    "{}: wrong error {:?}, want /{pattern}/",
+                    name(path),
+                    e.message
+                )),
                 Err(_) => {}
             }
         }
@@ -41,7 +50,10 @@ fn go_textual_cases_agree_with_go() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-fn load(name: &str, data: &[u8]) -> Result<gotraceview::load::LoadedTrace, gotraceview::load::LoadError> {
+fn load(
+    name: &str,
+    data: &[u8],
+) -> Result<gotraceview::load::LoadedTrace, gotraceview::load::LoadError> {
     load_bytes(name, data, &Progress::default(), &AtomicBool::new(false))
 }
 
@@ -57,9 +69,24 @@ fn truncated_traces_keep_a_prefix_and_never_panic() {
             let cut = 16 + (data.len() - 16) * i / (cuts + 1);
             match load(&name(path), &data[..cut]) {
                 Ok(l) => {
-                    assert!(l.trace.meta.events <= full.trace.meta.events, "{} cut at {cut}", name(path));
-                    let Some(loss) = l.trace.meta.loss.as_ref() else { panic!("{} cut at {cut} of {}: no loss reported, version {}", name(path), data.len(), l.trace.meta.version) };
-                    assert!(loss.bytes_lost > 0 && !loss.message.is_empty(), "{} cut at {cut}", name(path));
+                    assert!(
+                        l.trace.meta.events <= full.trace.meta.events,
+                        "{} cut at {cut}",
+                        name(path)
+                    );
+                    let Some(loss) = l.trace.meta.loss.as_ref() else {
+                        panic!(
+                            "{} cut at {cut} of {}: no loss reported, version {}",
+                            name(path),
+                            data.len(),
+                            l.trace.meta.version
+                        )
+                    };
+                    assert!(
+                        loss.bytes_lost > 0 && !loss.message.is_empty(),
+                        "{} cut at {cut}",
+                        name(path)
+                    );
                 }
                 Err(e) => {
                     assert!(e.to_string().starts_with(&name(path)), "{e}");
@@ -101,7 +128,10 @@ fn check_fails_with(path: &std::path::Path, needle: &str) {
     assert!(!out.status.success(), "{} should fail", path.display());
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.lines().count(), 1, "one line, got {err:?}");
-    assert!(err.contains(&path.display().to_string()), "names the file: {err}");
+    assert!(
+        err.contains(&path.display().to_string()),
+        "names the file: {err}"
+    );
     assert!(err.contains(needle), "says {needle:?}: {err}");
 }
 
@@ -122,10 +152,51 @@ fn bad_files_get_one_clear_line() {
     check_fails_with(&dir.join("missing.trace"), "no such file");
     let header_only = dir.join("header.trace");
     std::fs::write(&header_only, b"go 1.26 trace\0\0\0").expect("write");
-    let out = binary().arg("check").arg(&header_only).output().expect("run");
+    let out = binary()
+        .arg("check")
+        .arg(&header_only)
+        .output()
+        .expect("run");
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
     let _ = std::fs::remove_dir_all(&dir);
     // And the library returns the same one-line errors.
-    let e = load_path(&dir.join("gone"), &Progress::default(), &AtomicBool::new(false)).unwrap_err();
+    let e = load_path(
+        &dir.join("gone"),
+        &Progress::default(),
+        &AtomicBool::new(false),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("gone"));
+}
+
+#[test]
+fn a_generation_cut_short_is_left_out_of_the_timeline() {
+    // stall_go122 has two generations (Go 1.22 format: no end-of-generation
+    // marker, so Go reads a cut generation until ordering fails).
+    let path = common::testdata().join("traces/stall_go122.trace");
+    let data = std::fs::read(&path).expect("read");
+    let mut checked = 0;
+    for pct in [80, 90, 97] {
+        let cut = &data[..data.len() * pct / 100];
+        let mut through_sync = 0u64;
+        let mut n = 0u64;
+        let res = gotraceview::trace::source::for_each_event(cut, |ev, _| {
+            n += 1;
+            if ev.typ == gotraceview::trace::EventType::SYNC_EVENT {
+                through_sync = n;
+            }
+        });
+        if res.is_ok() || n == through_sync {
+            continue; // cut on a boundary: nothing partial to leave out
+        }
+        let l = load(&name(&path), cut).expect("the first generation loads");
+        assert!(l.trace.meta.loss.is_some());
+        assert_eq!(
+            l.trace.meta.events, through_sync,
+            "cut at {pct}%: only complete generations"
+        );
+        assert_eq!(l.trace.meta.generations, 1);
+        checked += 1;
+    }
+    assert!(checked > 0, "no cut fell inside the second generation");
 }

@@ -16,7 +16,11 @@ const TOLERANCE_NS: i64 = 1000;
 
 fn ns_map(v: &Value) -> BTreeMap<String, i64> {
     v.as_object()
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_i64().unwrap_or(0))).collect())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_i64().unwrap_or(0)))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -26,13 +30,21 @@ fn compare_summary(ours: &Value, go: &Value) -> Vec<String> {
     let by_id = |v: &Value, key: &str| -> BTreeMap<i64, Value> {
         v[key]
             .as_array()
-            .map(|a| a.iter().map(|g| (g["id"].as_i64().unwrap_or(-1), g.clone())).collect())
+            .map(|a| {
+                a.iter()
+                    .map(|g| (g["id"].as_i64().unwrap_or(-1), g.clone()))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let og = by_id(ours, "goroutines");
     let gg = by_id(go, "goroutines");
     if og.len() != gg.len() || !og.keys().eq(gg.keys()) {
-        diffs.push(format!("goroutine sets differ: ours {} go {}", og.len(), gg.len()));
+        diffs.push(format!(
+            "goroutine sets differ: ours {} go {}",
+            og.len(),
+            gg.len()
+        ));
     }
     for (id, g) in &gg {
         let Some(o) = og.get(id) else { continue };
@@ -41,7 +53,13 @@ fn compare_summary(ours: &Value, go: &Value) -> Vec<String> {
                 diffs.push(format!("G{id} {k}: ours {} go {}", o[k], g[k]));
             }
         }
-        for k in ["exec_ns", "sched_wait_ns", "syscall_ns", "syscall_block_ns", "total_ns"] {
+        for k in [
+            "exec_ns",
+            "sched_wait_ns",
+            "syscall_ns",
+            "syscall_block_ns",
+            "total_ns",
+        ] {
             let (a, b) = (o[k].as_i64().unwrap_or(0), g[k].as_i64().unwrap_or(0));
             if (a - b).abs() > TOLERANCE_NS {
                 diffs.push(format!("G{id} {k}: ours {a} go {b}"));
@@ -50,7 +68,10 @@ fn compare_summary(ours: &Value, go: &Value) -> Vec<String> {
         for k in ["block_ns_by_reason", "range_ns"] {
             let (a, b) = (ns_map(&o[k]), ns_map(&g[k]));
             for r in a.keys().chain(b.keys()) {
-                let (x, y) = (a.get(r).copied().unwrap_or(0), b.get(r).copied().unwrap_or(0));
+                let (x, y) = (
+                    a.get(r).copied().unwrap_or(0),
+                    b.get(r).copied().unwrap_or(0),
+                );
                 if (x - y).abs() > TOLERANCE_NS {
                     diffs.push(format!("G{id} {k}[{r}]: ours {x} go {y}"));
                 }
@@ -60,11 +81,22 @@ fn compare_summary(ours: &Value, go: &Value) -> Vec<String> {
     let ot = by_id(ours, "tasks");
     let gt = by_id(go, "tasks");
     if !ot.keys().eq(gt.keys()) {
-        diffs.push(format!("task sets differ: ours {} go {}", ot.len(), gt.len()));
+        diffs.push(format!(
+            "task sets differ: ours {} go {}",
+            ot.len(),
+            gt.len()
+        ));
     }
     for (id, t) in &gt {
         let Some(o) = ot.get(id) else { continue };
-        for k in ["name", "parent", "complete", "logs", "regions", "goroutines"] {
+        for k in [
+            "name",
+            "parent",
+            "complete",
+            "logs",
+            "regions",
+            "goroutines",
+        ] {
             if o[k] != t[k] {
                 diffs.push(format!("task {id} {k}: ours {} go {}", o[k], t[k]));
             }
@@ -84,7 +116,12 @@ fn goroutine_analysis_matches_go_on_every_trace() {
             continue;
         };
         let data = std::fs::read(path).expect("read trace");
-        let loaded = match load_bytes(&name(path), &data, &Progress::default(), &AtomicBool::new(false)) {
+        let loaded = match load_bytes(
+            &name(path),
+            &data,
+            &Progress::default(),
+            &AtomicBool::new(false),
+        ) {
             Ok(l) => l,
             Err(e) => {
                 failures.push(format!("{}: load failed: {e}", name(path)));
@@ -93,18 +130,37 @@ fn goroutine_analysis_matches_go_on_every_trace() {
         };
         if let Some(n) = go["events"].as_u64() {
             if loaded.trace.meta.events != n {
-                failures.push(format!("{}: {} events, go {}", name(path), loaded.trace.meta.events, n));
+                failures.push(format!(
+                    "{}: {} events, go {}",
+                    name(path),
+                    loaded.trace.meta.events,
+                    n
+                ));
             }
         }
         let ours = gotraceview::cli::stats_json(&loaded);
         let diffs = compare_summary(&ours, &go);
         if !diffs.is_empty() {
-            failures.push(format!("{}: {} differences, first: {:?}", name(path), diffs.len(), &diffs[..diffs.len().min(5)]));
+            failures.push(format!(
+                "{}: {} differences, first: {:?}",
+                name(path),
+                diffs.len(),
+                &diffs[..diffs.len().min(5)]
+            ));
         }
         checked += 1;
     }
-    assert!(failures.is_empty(), "{} of {} traces differ from Go:\n{}", failures.len(), checked, failures.join("\n"));
-    assert!(checked >= 10, "only {checked} traces had expected summaries");
+    assert!(
+        failures.is_empty(),
+        "{} of {} traces differ from Go:\n{}",
+        failures.len(),
+        checked,
+        failures.join("\n")
+    );
+    assert!(
+        checked >= 10,
+        "only {checked} traces had expected summaries"
+    );
 }
 
 /// Digest of our event dump in the format of testdata/gen/tools/godump.
@@ -143,6 +199,10 @@ fn every_event_matches_go() {
         }
         checked += 1;
     }
-    assert!(failures.is_empty(), "event streams differ from Go's:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "event streams differ from Go's:\n{}",
+        failures.join("\n")
+    );
     assert!(checked >= 10, "only {checked} traces had dump digests");
 }

@@ -19,7 +19,12 @@ fn blocking_profiles_match_go_tool_trace() {
             continue;
         };
         let data = std::fs::read(&path).expect("read");
-        let Ok(l) = load_bytes(&name(&path), &data, &Progress::default(), &AtomicBool::new(false)) else {
+        let Ok(l) = load_bytes(
+            &name(&path),
+            &data,
+            &Progress::default(),
+            &AtomicBool::new(false),
+        ) else {
             failures.push(format!("{}: does not load", name(&path)));
             continue;
         };
@@ -30,9 +35,13 @@ fn blocking_profiles_match_go_tool_trace() {
             }
             let kind = ProfileKind::parse(v["type"].as_str().unwrap_or("")).expect("type");
             let p = blocking_profile(&l.trace, kind, &Scope::all(&l.trace));
-            let (count, delay) = (v["contentions/count"].as_u64().unwrap_or(0), v["delay/nanoseconds"].as_i64().unwrap_or(0));
+            let (count, delay) = (
+                v["contentions/count"].as_u64().unwrap_or(0),
+                v["delay/nanoseconds"].as_i64().unwrap_or(0),
+            );
             let samples = v["samples"].as_u64().unwrap_or(0) as usize;
-            if p.total_count() != count || p.total_delay_ns() != delay || p.records.len() != samples {
+            if p.total_count() != count || p.total_delay_ns() != delay || p.records.len() != samples
+            {
                 failures.push(format!(
                     "{} {}: ours {} waits {} ns {} stacks, go {count} waits {delay} ns {samples} stacks",
                     name(&path),
@@ -45,7 +54,12 @@ fn blocking_profiles_match_go_tool_trace() {
             checked += 1;
         }
     }
-    assert!(failures.is_empty(), "{} of {checked} profiles differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} profiles differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(checked >= 40, "only {checked} profiles checked");
 }
 
@@ -53,7 +67,13 @@ fn blocking_profiles_match_go_tool_trace() {
 fn written_pprof_decodes_to_the_same_profile() {
     let path = common::testdata().join("traces/stall_go127.trace");
     let data = std::fs::read(&path).expect("read");
-    let l = load_bytes("stall", &data, &Progress::default(), &AtomicBool::new(false)).expect("load");
+    let l = load_bytes(
+        "stall",
+        &data,
+        &Progress::default(),
+        &AtomicBool::new(false),
+    )
+    .expect("load");
     let p = blocking_profile(&l.trace, ProfileKind::Sync, &Scope::all(&l.trace));
     assert!(p.total_count() > 0);
     let bytes = encode_gzipped(&to_pprof(&l.trace, &p));
@@ -62,7 +82,12 @@ fn written_pprof_decodes_to_the_same_profile() {
     let st: Vec<(&str, &str)> = back
         .sample_type
         .iter()
-        .map(|v| (back.string_table[v.r#type as usize].as_str(), back.string_table[v.unit as usize].as_str()))
+        .map(|v| {
+            (
+                back.string_table[v.r#type as usize].as_str(),
+                back.string_table[v.unit as usize].as_str(),
+            )
+        })
         .collect();
     assert_eq!(st, [("contentions", "count"), ("delay", "nanoseconds")]);
     let count: i64 = back.sample.iter().map(|s| s.value[0]).sum();
@@ -84,7 +109,8 @@ fn written_pprof_decodes_to_the_same_profile() {
         .iter()
         .map(|id| {
             let loc = &back.location[*id as usize - 1];
-            back.string_table[back.function[loc.line[0].function_id as usize - 1].name as usize].as_str()
+            back.string_table[back.function[loc.line[0].function_id as usize - 1].name as usize]
+                .as_str()
         })
         .collect();
     assert!(names.contains(&"main.wait"), "top sync stack {names:?}");

@@ -128,7 +128,10 @@ pub fn task_timeline(trace: &Trace, task: usize) -> TaskTimeline {
     gs.retain(|&g| g != crate::model::NO_G);
     gs.sort_unstable();
     gs.dedup();
-    TaskTimeline { items, goroutines: gs }
+    TaskTimeline {
+        items,
+        goroutines: gs,
+    }
 }
 
 /// Indexes of log messages whose category or message contains `needle`
@@ -140,7 +143,8 @@ pub fn search_logs(trace: &Trace, needle: &str) -> Vec<u32> {
         .iter()
         .enumerate()
         .filter(|(_, l)| {
-            trace.str(l.message).to_lowercase().contains(&n) || trace.str(l.category).to_lowercase().contains(&n)
+            trace.str(l.message).to_lowercase().contains(&n)
+                || trace.str(l.category).to_lowercase().contains(&n)
         })
         .map(|(i, _)| i as u32)
         .collect()

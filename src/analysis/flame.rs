@@ -31,7 +31,10 @@ pub struct FlameTree {
 
 impl FlameTree {
     /// Builds the tree from (stack, weight, count) triples.
-    pub fn build(trace: &Trace, samples: impl IntoIterator<Item = (StackId, i64, u64)>) -> FlameTree {
+    pub fn build(
+        trace: &Trace,
+        samples: impl IntoIterator<Item = (StackId, i64, u64)>,
+    ) -> FlameTree {
         let mut nodes = vec![FlameNode {
             func: 0,
             total: 0,
@@ -74,7 +77,8 @@ impl FlameTree {
         }
         let totals: Vec<i64> = nodes.iter().map(|n| n.total).collect();
         for n in &mut nodes {
-            n.children.sort_by(|a, b| totals[*b as usize].cmp(&totals[*a as usize]));
+            n.children
+                .sort_by(|a, b| totals[*b as usize].cmp(&totals[*a as usize]));
         }
         FlameTree { nodes }
     }
@@ -99,7 +103,10 @@ pub struct TopRow {
 }
 
 /// The flat/cumulative table by function, heaviest cumulative first.
-pub fn top_table(trace: &Trace, samples: impl IntoIterator<Item = (StackId, i64, u64)>) -> Vec<TopRow> {
+pub fn top_table(
+    trace: &Trace,
+    samples: impl IntoIterator<Item = (StackId, i64, u64)>,
+) -> Vec<TopRow> {
     let mut rows: FxHashMap<StrId, TopRow> = FxHashMap::default();
     for (stack, w, c) in samples {
         let frames: Vec<StrId> = trace.stacks.frames_of(stack).map(|f| f.func).collect();
@@ -129,7 +136,12 @@ pub fn top_table(trace: &Trace, samples: impl IntoIterator<Item = (StackId, i64,
         }
     }
     let mut v: Vec<TopRow> = rows.into_values().collect();
-    v.sort_by(|a, b| b.cum.cmp(&a.cum).then(b.flat.cmp(&a.flat)).then(a.func.cmp(&b.func)));
+    v.sort_by(|a, b| {
+        b.cum
+            .cmp(&a.cum)
+            .then(b.flat.cmp(&a.flat))
+            .then(a.func.cmp(&b.func))
+    });
     v
 }
 

@@ -237,7 +237,7 @@ pub fn group_table_text(s: &Summary) -> String {
             ms(g.total.unknown_ns()),
         );
         let mut reasons = g.total.block_ns.clone();
-        reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
+        reasons.sort_by_key(|x| std::cmp::Reverse(x.1));
         for (k, v) in reasons.iter().filter(|x| x.1 > 0) {
             let _ = writeln!(
                 out,

@@ -43,7 +43,11 @@ impl TimeHistogram {
     /// Range of non-empty buckets.
     pub fn bucket_range(&self) -> std::ops::Range<usize> {
         let first = self.buckets.iter().position(|&c| c > 0).unwrap_or(0);
-        let last = self.buckets.iter().rposition(|&c| c > 0).map_or(0, |i| i + 1);
+        let last = self
+            .buckets
+            .iter()
+            .rposition(|&c| c > 0)
+            .map_or(0, |i| i + 1);
         first..last.max(first)
     }
 

@@ -78,7 +78,9 @@ pub fn mutator_utilization(log: &GcLog, flags: UtilFlags) -> Vec<Vec<MutatorUtil
         GcRangeClass::Sweep => flags.sweep,
         GcRangeClass::Assist => flags.assist,
     };
-    let pidx = |ps: &Vec<PerP>, p: i64| -> Option<usize> { (p >= 0 && (p as usize) < ps.len()).then_some(p as usize) };
+    let pidx = |ps: &Vec<PerP>, p: i64| -> Option<usize> {
+        (p >= 0 && (p as usize) < ps.len()).then_some(p as usize)
+    };
     for e in &log.entries {
         let time = match *e {
             GcEntry::Sync(_) => continue,
@@ -219,7 +221,13 @@ pub fn mutator_utilization(log: &GcLog, flags: UtilFlags) -> Vec<Vec<MutatorUtil
         return Vec::new();
     };
     for p in &ps {
-        add_util(&mut out[p.series], MutatorUtil { time: last, util: 0.0 });
+        add_util(
+            &mut out[p.series],
+            MutatorUtil {
+                time: last,
+                util: 0.0,
+            },
+        );
     }
     out
 }
@@ -326,14 +334,17 @@ impl Series {
     }
 
     fn band_time(&self, i: usize) -> (i64, i64) {
-        let start = (i as i64).wrapping_mul(self.band_dur).wrapping_add(self.util[0].time);
+        let start = (i as i64)
+            .wrapping_mul(self.band_dur)
+            .wrapping_add(self.util[0].time);
         (start, start.wrapping_add(self.band_dur))
     }
 
     /// Worst-case utilization bound of windows starting in each band.
     fn band_utils(&self, series: usize, window: i64) -> Vec<BandUtil> {
         let min_bands = (window.wrapping_add(self.band_dur - 1) / self.band_dur).max(1) as usize;
-        let max_bands = (window.wrapping_add((self.band_dur - 1).wrapping_mul(2)) / self.band_dur).max(1) as usize;
+        let max_bands = (window.wrapping_add((self.band_dur - 1).wrapping_mul(2)) / self.band_dur)
+            .max(1) as usize;
         let tail_dur = window % self.band_dur;
         let n = (self.bands.len() + 1).saturating_sub(max_bands);
         let mut out = Vec::with_capacity(n);
@@ -381,7 +392,8 @@ impl Series {
         }
         acc.reset_time();
         loop {
-            let mu = (right.advance(self, time.wrapping_add(window)) - left.advance(self, time)) / window as f64;
+            let mu = (right.advance(self, time.wrapping_add(window)) - left.advance(self, time))
+                / window as f64;
             if acc.add_mu(time, mu, window) {
                 break;
             }
@@ -390,7 +402,9 @@ impl Series {
             }
             let min_time = time.wrapping_add(((mu - acc.bound) * window as f64) as i64);
             let t1 = left.next(self, time);
-            let t2 = right.next(self, time.wrapping_add(window)).saturating_sub(window);
+            let t2 = right
+                .next(self, time.wrapping_add(window))
+                .saturating_sub(window);
             time = t1.min(t2);
             if time < min_time {
                 time = min_time;
@@ -458,10 +472,13 @@ impl Accumulator {
             self.mmu = mu;
         }
         self.bound = self.mmu;
-        if self.n_worst == 0 {
+        // N.B. Go returns here whenever no worst windows are tracked, which
+        // also skips the distribution: its MUD never accumulates and every
+        // percentile falls back to the MMU. Only stop early without a MUD.
+        if self.n_worst == 0 && self.mud.is_none() {
             return mu == 0.0;
         }
-        if self.worst.len() < self.n_worst || mu < self.worst[0].util {
+        if self.n_worst > 0 && (self.worst.len() < self.n_worst || mu < self.worst[0].util) {
             // Keep only the worse of two overlapping windows.
             let mut keep = false;
             let mut remove = None;
@@ -485,10 +502,12 @@ impl Accumulator {
                 }
             }
         }
-        if self.worst.len() < self.n_worst {
-            self.bound = 1.0;
-        } else {
-            self.bound = self.bound.max(self.worst[0].util);
+        if self.n_worst > 0 {
+            if self.worst.len() < self.n_worst {
+                self.bound = 1.0;
+            } else {
+                self.bound = self.bound.max(self.worst[0].util);
+            }
         }
         if let Some(mud) = &mut self.mud {
             if self.last_time != i64::MAX {
@@ -580,7 +599,11 @@ impl MmuCurve {
     /// Prepares the curve (band summaries) of utilization functions.
     pub fn new(utils: Vec<Vec<MutatorUtil>>) -> MmuCurve {
         MmuCurve {
-            series: utils.into_iter().filter(|u| !u.is_empty()).map(Series::new).collect(),
+            series: utils
+                .into_iter()
+                .filter(|u| !u.is_empty())
+                .map(Series::new)
+                .collect(),
         }
     }
 

@@ -47,11 +47,23 @@ impl Mud {
         }
         let (l, r) = if r < l { (r, l) } else { (l, r) };
         if l == r {
-            self.unsorted.push(Edge { x: l, delta: 0.0, dirac: area });
+            self.unsorted.push(Edge {
+                x: l,
+                delta: 0.0,
+                dirac: area,
+            });
         } else {
             let delta = area / (r - l);
-            self.unsorted.push(Edge { x: l, delta, dirac: 0.0 });
-            self.unsorted.push(Edge { x: r, delta: -delta, dirac: 0.0 });
+            self.unsorted.push(Edge {
+                x: l,
+                delta,
+                dirac: 0.0,
+            });
+            self.unsorted.push(Edge {
+                x: r,
+                delta: -delta,
+                dirac: 0.0,
+            });
         }
         let (lb_f, mut lf) = modf(l * MUD_DEGREE as f64);
         let mut lb = lb_f as usize;

@@ -201,7 +201,8 @@ pub fn encode_gzipped(p: &PprofProfile) -> Vec<u8> {
 pub fn decode(data: &[u8]) -> Result<PprofProfile, String> {
     let raw = if data.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
-        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(data), &mut out).map_err(|e| e.to_string())?;
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(data), &mut out)
+            .map_err(|e| e.to_string())?;
         out
     } else {
         data.to_vec()

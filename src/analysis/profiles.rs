@@ -131,7 +131,15 @@ impl Scope {
     /// Goroutines while inside regions of type `name` (overlapping regions
     /// of one goroutine count once, as in go tool trace).
     pub fn region_type(trace: &Trace, name: &str) -> Scope {
-        let id = trace.strings.lookup(name);
+        // A loaded trace has dropped its string index (`StringTable::freeze`):
+        // find the name among the regions then.
+        let id = trace.strings.lookup(name).or_else(|| {
+            trace
+                .regions
+                .iter()
+                .map(|r| r.name)
+                .find(|&n| trace.str(n) == name)
+        });
         let mut m: FxHashMap<GIdx, Vec<(Time, Time)>> = FxHashMap::default();
         for r in &trace.regions {
             if Some(r.name) == id {

@@ -38,7 +38,7 @@ pub fn state_totals(trace: &Trace, lanes: &[GIdx], t0: Time, t1: Time) -> StateT
             }
         }
     }
-    out.by_reason.sort_by_key(|r| std::cmp::Reverse(r.1));
+    out.by_reason.sort_by_key(|x| std::cmp::Reverse(x.1));
     out
 }
 

@@ -7,15 +7,15 @@
 mod compact;
 mod types;
 
-pub use compact::CompactSummary;
-use types::add;
-pub use types::{ExecStats, GoroutineSummary, NameId, RegionSummary, Summary, TaskSummary};
-use compact::{Dur, GRec, Kvs, Map, Wide, NIL};
 use crate::model::index::IdIndex;
 use crate::trace::event::{Event, EventKind, RangeScope, Resource};
 use crate::trace::ids::{GoState, ProcState};
 use crate::trace::{EvTable, EventType, Time};
+pub use compact::CompactSummary;
+use compact::{Dur, GRec, Kvs, Map, Wide, NIL};
 use rustc_hash::{FxHashMap, FxHashSet};
+use types::add;
+pub use types::{ExecStats, GoroutineSummary, NameId, RegionSummary, Summary, TaskSummary};
 
 /// In-flight state of a live goroutine (Go's `goroutineSummary`).
 #[derive(Default)]
@@ -51,8 +51,14 @@ const NO_NAME: NameId = NameId::MAX;
 
 /// The in-flight state of `slot`, made (all zeros) if there is none.
 #[inline]
-#[expect(clippy::vec_box, reason = "states move between the spare list and the goroutines' slots without copying")]
-fn pending_of<'a>(spare: &mut Vec<Box<Pending>>, slot: &'a mut Option<Box<Pending>>) -> &'a mut Pending {
+#[expect(
+    clippy::vec_box,
+    reason = "states move between the spare list and the goroutines' slots without copying"
+)]
+fn pending_of<'a>(
+    spare: &mut Vec<Box<Pending>>,
+    slot: &'a mut Option<Box<Pending>>,
+) -> &'a mut Pending {
     slot.get_or_insert_with(|| spare.pop().unwrap_or_default())
 }
 
@@ -87,7 +93,10 @@ pub struct Summarizer {
     pendings: Vec<Option<Box<Pending>>>,
     g_index: IdIndex,
     /// Reset in-flight states for reuse.
-    #[expect(clippy::vec_box, reason = "states move between here and `pendings` without copying")]
+    #[expect(
+        clippy::vec_box,
+        reason = "states move between here and `pendings` without copying"
+    )]
     spare: Vec<Box<Pending>>,
     /// Name ID of each stop/block reason string ID of the generation.
     reason_ids: Vec<NameId>,
@@ -245,16 +254,26 @@ impl Summarizer {
             r.exec_ns = r.exec_ns.wrapping_add(last_ts.wrapping_sub(p.last_start));
         }
         if p.last_runnable != 0 {
-            r.sched_wait_ns = r.sched_wait_ns.wrapping_add(last_ts.wrapping_sub(p.last_runnable));
+            r.sched_wait_ns = r
+                .sched_wait_ns
+                .wrapping_add(last_ts.wrapping_sub(p.last_runnable));
         }
         if p.last_block != 0 {
-            add(&mut r.block_ns, p.last_block_reason, last_ts.wrapping_sub(p.last_block));
+            add(
+                &mut r.block_ns,
+                p.last_block_reason,
+                last_ts.wrapping_sub(p.last_block),
+            );
         }
         if p.last_syscall != 0 {
-            r.syscall_ns = r.syscall_ns.wrapping_add(last_ts.wrapping_sub(p.last_syscall));
+            r.syscall_ns = r
+                .syscall_ns
+                .wrapping_add(last_ts.wrapping_sub(p.last_syscall));
         }
         if p.last_syscall_block != 0 {
-            r.sched_wait_ns = r.sched_wait_ns.wrapping_add(last_ts.wrapping_sub(p.last_syscall_block));
+            r.sched_wait_ns = r
+                .sched_wait_ns
+                .wrapping_add(last_ts.wrapping_sub(p.last_syscall_block));
         }
         for &(name, ts) in &p.last_range {
             add(&mut r.range_ns, name, last_ts.wrapping_sub(ts));
@@ -290,7 +309,14 @@ impl Summarizer {
     }
 
     /// `g.stats = snapshot(g, last_ts)` without copying the stats.
-    fn snapshot_in_place(g: &mut GRec, gi: u32, kvs: &mut Kvs, wide: &mut Wide, pending: Option<&Pending>, last_ts: Time) {
+    fn snapshot_in_place(
+        g: &mut GRec,
+        gi: u32,
+        kvs: &mut Kvs,
+        wide: &mut Wide,
+        pending: Option<&Pending>,
+        last_ts: Time,
+    ) {
         let r = &mut g.stats;
         if r.get(wide, gi, Dur::Total) == 0 {
             r.set(wide, gi, Dur::Total, last_ts.wrapping_sub(g.creation));
@@ -302,16 +328,31 @@ impl Summarizer {
             r.add(wide, gi, Dur::Exec, last_ts.wrapping_sub(p.last_start));
         }
         if p.last_runnable != 0 {
-            r.add(wide, gi, Dur::SchedWait, last_ts.wrapping_sub(p.last_runnable));
+            r.add(
+                wide,
+                gi,
+                Dur::SchedWait,
+                last_ts.wrapping_sub(p.last_runnable),
+            );
         }
         if p.last_block != 0 {
-            kvs.add(&mut r.kv, Map::Block, p.last_block_reason, last_ts.wrapping_sub(p.last_block));
+            kvs.add(
+                &mut r.kv,
+                Map::Block,
+                p.last_block_reason,
+                last_ts.wrapping_sub(p.last_block),
+            );
         }
         if p.last_syscall != 0 {
             r.add(wide, gi, Dur::Syscall, last_ts.wrapping_sub(p.last_syscall));
         }
         if p.last_syscall_block != 0 {
-            r.add(wide, gi, Dur::SchedWait, last_ts.wrapping_sub(p.last_syscall_block));
+            r.add(
+                wide,
+                gi,
+                Dur::SchedWait,
+                last_ts.wrapping_sub(p.last_syscall_block),
+            );
         }
         for &(name, ts) in &p.last_range {
             kvs.add(&mut r.kv, Map::Range, name, last_ts.wrapping_sub(ts));
@@ -421,19 +462,44 @@ impl Summarizer {
                                     p.last_start = 0;
                                 }
                                 GoState::Waiting if p.last_block != 0 => {
-                                    self.kvs.add(&mut s.kv, Map::Block, p.last_block_reason, time.wrapping_sub(p.last_block));
+                                    self.kvs.add(
+                                        &mut s.kv,
+                                        Map::Block,
+                                        p.last_block_reason,
+                                        time.wrapping_sub(p.last_block),
+                                    );
                                     p.last_block = 0;
                                 }
                                 GoState::Runnable if p.last_runnable != 0 => {
-                                    s.add(w, gi, Dur::SchedWait, time.wrapping_sub(p.last_runnable));
+                                    s.add(
+                                        w,
+                                        gi,
+                                        Dur::SchedWait,
+                                        time.wrapping_sub(p.last_runnable),
+                                    );
                                     p.last_runnable = 0;
                                 }
                                 GoState::Syscall if p.last_syscall != 0 => {
                                     if p.last_syscall_block != 0 {
-                                        s.add(w, gi, Dur::SyscallBlock, time.wrapping_sub(p.last_syscall_block));
-                                        s.add(w, gi, Dur::Syscall, p.last_syscall_block.wrapping_sub(p.last_syscall));
+                                        s.add(
+                                            w,
+                                            gi,
+                                            Dur::SyscallBlock,
+                                            time.wrapping_sub(p.last_syscall_block),
+                                        );
+                                        s.add(
+                                            w,
+                                            gi,
+                                            Dur::Syscall,
+                                            p.last_syscall_block.wrapping_sub(p.last_syscall),
+                                        );
                                     } else {
-                                        s.add(w, gi, Dur::Syscall, time.wrapping_sub(p.last_syscall));
+                                        s.add(
+                                            w,
+                                            gi,
+                                            Dur::Syscall,
+                                            time.wrapping_sub(p.last_syscall),
+                                        );
                                     }
                                     p.last_syscall = 0;
                                     p.last_syscall_block = 0;
@@ -464,13 +530,15 @@ impl Summarizer {
                 let g = &mut self.gs[gi as usize];
                 match new {
                     GoState::Running => {
-                        pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_start = time;
+                        pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_start =
+                            time;
                         if g.start(&self.wide, gi) == 0 {
                             g.set_start(&mut self.wide, gi, time);
                         }
                     }
                     GoState::Runnable => {
-                        pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_runnable = time;
+                        pending_of(&mut self.spare, &mut self.pendings[gi as usize])
+                            .last_runnable = time;
                     }
                     GoState::Waiting if st.reason != "forever" => {
                         let reason = self.reason_id(ev, t);
@@ -482,7 +550,8 @@ impl Summarizer {
                     GoState::Syscall => {
                         self.syscalling_p.insert(ev.ctx.p.0, id);
                         self.syscalling_g.insert(id, ev.ctx.p.0);
-                        pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_syscall = time;
+                        pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_syscall =
+                            time;
                     }
                     GoState::Undetermined => {}
                 }
@@ -491,7 +560,8 @@ impl Summarizer {
                 if st.proc_from != st.proc_to && st.proc_to == ProcState::Idle {
                     if let Some(gid) = self.syscalling_p.remove(&id.0) {
                         if let Some(gi) = self.g_index.get(gid) {
-                            pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_syscall_block = time;
+                            pending_of(&mut self.spare, &mut self.pendings[gi as usize])
+                                .last_syscall_block = time;
                         }
                     }
                 }
@@ -520,12 +590,20 @@ impl Summarizer {
             return;
         };
         let g = &mut self.gs[gi as usize];
-        let (p, stats) = (pending_of(&mut self.spare, &mut self.pendings[gi as usize]), &mut g.stats);
+        let (p, stats) = (
+            pending_of(&mut self.spare, &mut self.pendings[gi as usize]),
+            &mut g.stats,
+        );
         let slot = p.last_range.iter().position(|x| x.0 == name);
         if active {
             if let Some(i) = slot {
                 if p.last_range[i].1 != 0 {
-                    self.kvs.add(&mut stats.kv, Map::Range, name, sync_ts.wrapping_sub(p.last_range[i].1));
+                    self.kvs.add(
+                        &mut stats.kv,
+                        Map::Range,
+                        name,
+                        sync_ts.wrapping_sub(p.last_range[i].1),
+                    );
                 }
                 p.last_range[i].1 = sync_ts;
             } else {
@@ -553,7 +631,10 @@ impl Summarizer {
             return;
         };
         let g = &mut self.gs[gi as usize];
-        let (p, stats) = (pending_of(&mut self.spare, &mut self.pendings[gi as usize]), &mut g.stats);
+        let (p, stats) = (
+            pending_of(&mut self.spare, &mut self.pendings[gi as usize]),
+            &mut g.stats,
+        );
         let Some(i) = p.last_range.iter().position(|x| x.0 == name) else {
             return;
         };
@@ -561,7 +642,8 @@ impl Summarizer {
         if ts == 0 {
             return;
         }
-        self.kvs.add(&mut stats.kv, Map::Range, name, ev.time.wrapping_sub(ts));
+        self.kvs
+            .add(&mut stats.kv, Map::Range, name, ev.time.wrapping_sub(ts));
         p.last_range.swap_remove(i);
     }
 
@@ -694,7 +776,12 @@ impl Summarizer {
         }
         let mut tasks: Vec<TaskSummary> = self.tasks.into_values().collect();
         for t in &mut tasks {
-            let mut gs: Vec<i64> = self.task_gs.remove(&t.id).unwrap_or_default().into_iter().collect();
+            let mut gs: Vec<i64> = self
+                .task_gs
+                .remove(&t.id)
+                .unwrap_or_default()
+                .into_iter()
+                .collect();
             gs.sort_unstable();
             t.goroutines = gs;
         }

@@ -53,7 +53,7 @@ impl TimeColumn {
         if self.hi.last().is_none_or(|&(_, last)| last != h) {
             self.hi.push((i as u32, h));
         }
-        if i % BLOCK == 0 {
+        if i.is_multiple_of(BLOCK) {
             self.block.push(self.hi.len() as u32 - 1);
         }
         self.lo.push(t as u32);
@@ -459,7 +459,7 @@ mod tests {
     #[test]
     fn key_tables_give_dense_codes() {
         let mut k = KeyTable::default();
-        let keys: Vec<u64> = (0..1000u64).map(|i| (i % 300) << 20 | i % 7).collect();
+        let keys: Vec<u64> = (0..1000u64).map(|i| ((i % 300) << 20) | (i % 7)).collect();
         let codes: Vec<u32> = keys.iter().map(|&x| k.code(x)).collect();
         for (&x, &c) in keys.iter().zip(&codes) {
             assert_eq!(k.key(c), x);

@@ -54,7 +54,9 @@ impl CounterSeries {
 
     fn note_bucket_end(&mut self, t: Time) {
         self.last_bucket_end = if t >= 0 {
-            (t / self.bucket_ns).saturating_add(1).saturating_mul(self.bucket_ns)
+            (t / self.bucket_ns)
+                .saturating_add(1)
+                .saturating_mul(self.bucket_ns)
         } else {
             Time::MIN
         };
@@ -71,7 +73,8 @@ impl CounterSeries {
         if prev == v {
             return;
         }
-        let same_bucket = (lt <= t && t < self.last_bucket_end) || t / self.bucket_ns == lt / self.bucket_ns;
+        let same_bucket =
+            (lt <= t && t < self.last_bucket_end) || t / self.bucket_ns == lt / self.bucket_ns;
         if same_bucket {
             // N.B. values are counts, never NaN: plain comparisons are
             // `f64::min` and `f64::max`.

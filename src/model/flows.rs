@@ -485,12 +485,12 @@ mod tests {
     struct Reference(Vec<Flow>);
 
     impl Reference {
-        fn into_g(&self, g: GIdx) -> Vec<Flow> {
+        fn flows_into(&self, g: GIdx) -> Vec<Flow> {
             let mut v: Vec<Flow> = self.0.iter().filter(|f| f.to == g).copied().collect();
             v.sort_by_key(|f| f.to_time);
             v
         }
-        fn from_g(&self, g: GIdx) -> Vec<Flow> {
+        fn flows_from(&self, g: GIdx) -> Vec<Flow> {
             let mut v: Vec<Flow> = self.0.iter().filter(|f| f.from == g).copied().collect();
             v.sort_by_key(|f| f.from_time);
             v
@@ -582,12 +582,12 @@ mod tests {
         for g in (0..gs.id.len() as GIdx).chain([NO_G]) {
             assert_eq!(
                 flows.into_g(&gs, g).collect::<Vec<_>>(),
-                r.into_g(g),
+                r.flows_into(g),
                 "into {g}, seed {seed}"
             );
             assert_eq!(
                 flows.from_g(&gs, g).collect::<Vec<_>>(),
-                r.from_g(g),
+                r.flows_from(g),
                 "from {g}, seed {seed}"
             );
         }

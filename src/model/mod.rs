@@ -351,6 +351,21 @@ impl Counters {
             threads_syscall: s("threads in syscall"),
         }
     }
+
+    /// Every series, in declaration order.
+    pub fn all(&self) -> [&CounterSeries; 9] {
+        [
+            &self.heap_alloc,
+            &self.heap_goal,
+            &self.gomaxprocs,
+            &self.running,
+            &self.runnable,
+            &self.waiting,
+            &self.syscall,
+            &self.threads_running,
+            &self.threads_syscall,
+        ]
+    }
 }
 
 /// What was lost when the trace could not be read to the end.

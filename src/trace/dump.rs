@@ -102,7 +102,8 @@ pub fn event_string(ev: &Event, t: &EvTable) -> String {
             let _ = write!(sb, " Reason={}", go_quote(st.reason));
             // N.B. Go compares a creation's stack handle, not its ID, with
             // NoStack, so creations always print the section, even empty.
-            let is_create = ev.typ == EventType::GO_CREATE || ev.typ == EventType::GO_CREATE_BLOCKED;
+            let is_create =
+                ev.typ == EventType::GO_CREATE || ev.typ == EventType::GO_CREATE_BLOCKED;
             if st.stack != 0 || is_create {
                 sb.push_str("\nTransitionStack=\n");
                 print_stack(&mut sb, t, st.stack);

@@ -432,12 +432,16 @@ impl Event {
         let mut ok = true;
         let mut m = ids.stacks;
         while m != 0 {
-            ok &= t.stacks.contains(self.args[(m.trailing_zeros() & 3) as usize]);
+            ok &= t
+                .stacks
+                .contains(self.args[(m.trailing_zeros() & 3) as usize]);
             m &= m - 1;
         }
         let mut m = ids.strings;
         while m != 0 {
-            ok &= t.strings.contains(self.args[(m.trailing_zeros() & 3) as usize]);
+            ok &= t
+                .strings
+                .contains(self.args[(m.trailing_zeros() & 3) as usize]);
             m &= m - 1;
         }
         ok

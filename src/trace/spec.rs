@@ -348,7 +348,10 @@ pub struct IdArgs {
 
 /// [`IdArgs`] of every event type byte (all zero for unknown types).
 pub static ID_ARGS: [IdArgs; 256] = {
-    let mut t = [IdArgs { stacks: 0, strings: 0 }; 256];
+    let mut t = [IdArgs {
+        stacks: 0,
+        strings: 0,
+    }; 256];
     let mut i = 0;
     while i < NUM_SPECS {
         let s = &SPEC_TABLE[i];

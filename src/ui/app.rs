@@ -7,7 +7,7 @@ use super::dialog::{FileDialog, Picked};
 use super::loader::{LoadJob, Source};
 use super::recent::RecentFiles;
 use super::start::{start_ui, StartAction};
-use super::view::TraceView;
+use super::view::{TraceView, ViewTab};
 use super::{format, help, palette};
 use egui::{Key, Modifiers, RichText, Ui};
 use std::sync::atomic::Ordering;
@@ -57,6 +57,8 @@ pub struct GoTraceApp {
     pub help_open: bool,
     /// Text of the path/URL box on the start screen.
     pub location: String,
+    /// The view each newly loaded trace opens on (`--tab`).
+    pub initial_tab: Option<ViewTab>,
     dialog: Option<FileDialog>,
 }
 
@@ -71,6 +73,7 @@ impl GoTraceApp {
             notice: None,
             help_open: false,
             location: String::new(),
+            initial_tab: None,
             dialog: None,
         };
         for f in files {
@@ -120,7 +123,11 @@ impl GoTraceApp {
                     if !name.starts_with("dropped:") {
                         self.recent.add(&name);
                     }
-                    self.tabs[i] = Tab::Ready(Box::new(TraceView::new(data)));
+                    let mut v = TraceView::new(data);
+                    if let Some(t) = self.initial_tab {
+                        v.tab = t;
+                    }
+                    self.tabs[i] = Tab::Ready(Box::new(v));
                     i += 1;
                 }
                 Some((Err(e), cancelled, name)) => {

@@ -34,7 +34,7 @@ impl Wake for ThreadWaker {
 }
 
 /// Runs a future to completion on this thread.
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
     let mut f = std::pin::pin!(f);
     let waker = Waker::from(Arc::new(ThreadWaker(std::thread::current())));
     let mut cx = Context::from_waker(&waker);
@@ -50,7 +50,8 @@ fn block_on<F: std::future::Future>(f: F) -> F::Output {
 pub const NO_DIALOG: &str = "No file dialog is available here (no XDG desktop portal and no zenity). \
 Drop a trace onto the window, pass it on the command line, or type its path or URL in the box on the start screen.";
 
-fn dialog_tools_present() -> bool {
+/// True when a file dialog can be shown (zenity, or a D-Bus session for the portal).
+pub fn dialog_tools_present() -> bool {
     let zenity = std::env::var_os("PATH")
         .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("zenity").is_file()));
     zenity || std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()

@@ -24,6 +24,8 @@ pub struct FindState {
     pub message: String,
     /// Focus the text field on the next frame.
     pub focus: bool,
+    /// What a view link restricted the lanes to ("group main.worker").
+    pub restricted_to: String,
 }
 
 /// A goroutine id typed as "G123", "g123" or "123".
@@ -67,6 +69,8 @@ impl FindState {
             name: self.query.trim().to_string(),
             state: self.state,
             min_blocked_ns: (self.min_blocked_ms * 1e6) as i64,
+            group: tl.filter.group,
+            only: tl.filter.only.clone(),
         };
         if f != tl.filter {
             // Open the matching groups so the filtered lanes show.
@@ -87,6 +91,14 @@ impl FindState {
             .count();
         self.message = if tl.filter.is_empty() {
             String::new()
+        } else if !self.restricted_to.is_empty()
+            && (tl.filter.group.is_some() || tl.filter.only.is_some())
+        {
+            format!(
+                "showing only {}: {} lanes",
+                self.restricted_to,
+                super::format::count(lanes as u64)
+            )
         } else {
             format!("{groups} groups match ({lanes} lanes open)")
         };
@@ -97,6 +109,50 @@ impl FindState {
         self.query.clear();
         self.state = None;
         self.min_blocked_ms = 0.0;
+        self.restricted_to.clear();
+        tl.filter.group = None;
+        tl.filter.only = None;
+        tl.task_arrows.clear();
+        self.set_filter(data, tl);
+    }
+
+    /// Shows only one group's lanes or only some goroutines (links from the
+    /// analysis views), opens their groups, and opens the bar so the filter
+    /// shows and can be cleared. `label` names what is shown.
+    pub fn restrict(
+        &mut self,
+        data: &TraceData,
+        tl: &mut Timeline,
+        group: Option<u32>,
+        only: Option<std::sync::Arc<[crate::model::GIdx]>>,
+        label: String,
+    ) {
+        self.query.clear();
+        self.state = None;
+        self.min_blocked_ms = 0.0;
+        self.open = true;
+        self.restricted_to = label;
+        let tr = data.trace();
+        let mut open_groups: Vec<u32> = group.into_iter().collect();
+        if let Some(o) = &only {
+            open_groups.extend(
+                o.iter()
+                    .filter_map(|&g| tr.goroutines.group.get(g as usize)),
+            );
+            open_groups.sort_unstable();
+            open_groups.dedup();
+        }
+        for gi in open_groups {
+            if let Some(e) = tl.expansion.groups.get_mut(gi as usize) {
+                *e = true;
+            }
+        }
+        tl.expansion.sections[super::timeline::rows::Section::Goroutines as usize] = true;
+        tl.filter.group = group;
+        tl.filter.only = only;
+        tl.scroll_y = 0.0;
+        tl.invalidate_rows();
+        tl.refresh_rows(data);
         self.set_filter(data, tl);
     }
 }

@@ -20,12 +20,20 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "select a time range: its length and per-state totals",
     ),
     ("right click", "set the time origin (relative time axis)"),
+    (
+        "drag the labels' edge",
+        "widen or narrow the lane label column",
+    ),
     ("Esc", "clear the selection and the range"),
     (
         "Ctrl + F",
         "find a goroutine (G123), filter lanes by function, state or blocked time",
     ),
     ("Ctrl + O", "open a trace (or drop files onto the window)"),
+    (
+        "1 … 6",
+        "views: timeline, goroutines, profiles, MMU, tasks & regions, CPU",
+    ),
     ("?", "show or hide this help"),
 ];
 

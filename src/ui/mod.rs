@@ -20,6 +20,7 @@ pub mod ticks;
 pub mod timeline;
 pub mod timemap;
 pub mod view;
+pub mod views;
 
 #[cfg(test)]
 mod tests;
@@ -56,8 +57,10 @@ pub fn icon() -> egui::IconData {
     }
 }
 
-/// Opens the window on `files` (paths or URLs); returns the exit code.
-pub fn run(files: Vec<String>) -> i32 {
+/// Opens the window on `files` (paths or URLs), showing view `tab`
+/// ("goroutines", "mmu"…) once loaded; returns the exit code.
+pub fn run(files: Vec<String>, tab: Option<String>) -> i32 {
+    let tab = tab.as_deref().and_then(view::ViewTab::parse);
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("gotraceview")
@@ -72,10 +75,9 @@ pub fn run(files: Vec<String>) -> i32 {
         "gotraceview",
         options,
         Box::new(move |_cc| {
-            Ok(Box::new(GoTraceApp::new(
-                &files,
-                recent::RecentFiles::load_default(),
-            )))
+            let mut app = GoTraceApp::new(&files, recent::RecentFiles::load_default());
+            app.initial_tab = tab;
+            Ok(Box::new(app))
         }),
     );
     match res {

@@ -106,3 +106,52 @@ pub fn darken(c: Color32, f: f32) -> Color32 {
     let m = |v: u8| (f32::from(v) * f).round().clamp(0.0, 255.0) as u8;
     Color32::from_rgb(m(c.r()), m(c.g()), m(c.b()))
 }
+
+/// Empty part of a bar (tables, histograms).
+pub const BAR_BG: Color32 = Color32::from_rgb(44, 47, 54);
+/// Time not accounted for (goroutine analysis "unknown").
+pub const UNKNOWN: Color32 = Color32::from_rgb(120, 120, 120);
+/// A histogram bar.
+pub const HISTOGRAM: Color32 = Color32::from_rgb(150, 110, 196);
+/// A selected histogram bucket or table row accent.
+pub const ACCENT: Color32 = Color32::from_rgb(110, 170, 255);
+/// The MMU curve.
+pub const MMU: Color32 = Color32::from_rgb(110, 170, 255);
+/// The MMU percentile curves (95, 99, 99.9).
+pub const MMU_PERCENTILES: [Color32; 3] = [
+    Color32::from_rgb(86, 180, 92),
+    Color32::from_rgb(222, 178, 60),
+    Color32::from_rgb(232, 124, 44),
+];
+/// The MMU window picked on the chart.
+pub const MMU_WINDOW: Color32 = Color32::from_rgb(255, 90, 200);
+
+/// A block reason's shade of the waiting colour (neighbours differ).
+pub fn block_reason(i: usize) -> Color32 {
+    const SHADES: [f32; 4] = [1.0, 0.78, 1.18, 0.9];
+    let c = state(GoLaneState::Waiting);
+    let f = SHADES[i % SHADES.len()];
+    let m = |v: u8| (f32::from(v) * f).round().clamp(0.0, 255.0) as u8;
+    Color32::from_rgb(m(c.r()), m(c.g()), m(c.b()))
+}
+
+/// A flame graph frame: the view's base colour, lighter or darker by a
+/// hash of the function name so that neighbours differ.
+pub fn flame_frame(base: Color32, name_hash: u64) -> Color32 {
+    let f = 0.72 + (name_hash % 7) as f32 * 0.06;
+    let m = |v: u8| (f32::from(v) * f).round().clamp(0.0, 255.0) as u8;
+    Color32::from_rgb(m(base.r()), m(base.g()), m(base.b()))
+}
+
+/// Text drawn on a filled box of colour `c`: dark on light boxes, light on dark ones.
+pub fn text_on(c: Color32) -> Color32 {
+    let l = 0.299 * f32::from(c.r()) + 0.587 * f32::from(c.g()) + 0.114 * f32::from(c.b());
+    if l > 120.0 {
+        TEXT_ON_SPAN
+    } else {
+        TEXT
+    }
+}
+
+/// Parent/child task arrows on the timeline.
+pub const TASK_ARROW: Color32 = Color32::from_rgb(176, 132, 214);

@@ -1,6 +1,7 @@
-//! One open trace: its view tabs (the timeline now; the analyses of
-//! issue 4 go beside it), toolbar and legend, the find bar, the details
-//! panel, the range panel and the timeline canvas.
+//! One open trace: its view tabs (the timeline and, beside it, the
+//! analyses), toolbar and legend, the find bar, the details panel, the
+//! range panel and the timeline canvas; links from the analyses move the
+//! timeline.
 
 use super::derived::TraceData;
 use super::details::{self, Nav};
@@ -9,32 +10,91 @@ use super::format;
 use super::palette;
 use super::range_stats::{self, RangeStatsCache};
 use super::timeline::{input, Timeline};
+use super::views::{Link, Views};
 use crate::model::GoLaneState;
 use egui::{Color32, RichText, Ui};
+use std::sync::Arc;
 
-/// The views of a trace (analysis tabs are added beside the timeline).
+/// The views of a trace: the timeline and the analyses beside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ViewTab {
     /// The timeline.
     Timeline,
+    /// Goroutine analysis.
+    Goroutines,
+    /// Blocking profiles.
+    Profiles,
+    /// Minimum mutator utilization.
+    Mmu,
+    /// Tasks, regions and logs.
+    Tasks,
+    /// CPU samples.
+    Cpu,
 }
 
 impl ViewTab {
-    /// All views, in tab order.
-    pub const ALL: [ViewTab; 1] = [ViewTab::Timeline];
+    /// All views, in tab order (keys 1 to 6).
+    pub const ALL: [ViewTab; 6] = [
+        ViewTab::Timeline,
+        ViewTab::Goroutines,
+        ViewTab::Profiles,
+        ViewTab::Mmu,
+        ViewTab::Tasks,
+        ViewTab::Cpu,
+    ];
 
     /// Tab title.
     pub fn title(self) -> &'static str {
         match self {
             ViewTab::Timeline => "Timeline",
+            ViewTab::Goroutines => "Goroutines",
+            ViewTab::Profiles => "Profiles",
+            ViewTab::Mmu => "MMU",
+            ViewTab::Tasks => "Tasks & regions",
+            ViewTab::Cpu => "CPU",
         }
+    }
+
+    /// The name on the command line (`--tab NAME`).
+    pub fn cli_name(self) -> &'static str {
+        match self {
+            ViewTab::Timeline => "timeline",
+            ViewTab::Goroutines => "goroutines",
+            ViewTab::Profiles => "profiles",
+            ViewTab::Mmu => "mmu",
+            ViewTab::Tasks => "tasks",
+            ViewTab::Cpu => "cpu",
+        }
+    }
+
+    /// Parses a `--tab` name (case-insensitive; "regions" is "tasks").
+    pub fn parse(s: &str) -> Option<ViewTab> {
+        let s = s.trim().to_ascii_lowercase();
+        if s == "regions" {
+            return Some(ViewTab::Tasks);
+        }
+        ViewTab::ALL.into_iter().find(|t| t.cli_name() == s)
+    }
+
+    /// The key that opens it (1 to 6).
+    pub fn key(self) -> egui::Key {
+        const KEYS: [egui::Key; 6] = [
+            egui::Key::Num1,
+            egui::Key::Num2,
+            egui::Key::Num3,
+            egui::Key::Num4,
+            egui::Key::Num5,
+            egui::Key::Num6,
+        ];
+        let i = ViewTab::ALL.iter().position(|&t| t == self).unwrap_or(0);
+        KEYS[i]
     }
 }
 
 /// A loaded trace and the state of its views.
 pub struct TraceView {
-    /// The trace and its UI indexes.
-    pub data: TraceData,
+    /// The trace and its UI indexes (shared with analysis workers).
+    pub data: Arc<TraceData>,
     /// The timeline.
     pub timeline: Timeline,
     /// Current view.
@@ -43,6 +103,8 @@ pub struct TraceView {
     pub find: FindState,
     /// Range statistics.
     pub range_stats: RangeStatsCache,
+    /// The analysis views.
+    pub views: Views,
 }
 
 impl TraceView {
@@ -50,22 +112,91 @@ impl TraceView {
     pub fn new(data: TraceData) -> TraceView {
         let timeline = Timeline::new(&data);
         TraceView {
-            data,
+            data: Arc::new(data),
             timeline,
             tab: ViewTab::Timeline,
             find: FindState::default(),
             range_stats: RangeStatsCache::default(),
+            views: Views::default(),
         }
     }
 
     /// Opens the find bar and focuses it.
     pub fn open_find(&mut self) {
+        self.tab = ViewTab::Timeline;
         self.find.open = true;
         self.find.focus = true;
     }
 
+    /// Follows a link from an analysis view: switches to the timeline and
+    /// selects, filters or zooms there.
+    pub fn follow(&mut self, link: Link) {
+        let data = &self.data;
+        let tl = &mut self.timeline;
+        self.tab = ViewTab::Timeline;
+        match link {
+            Link::Goroutine { g, t } => {
+                details::apply(data, tl, details::Nav::Goto { g, t });
+                // Show its whole life when it is out of view or a speck in it.
+                let tr = data.trace();
+                if let Some(lane) = tr.goroutines.lane.get(g as usize).filter(|l| l.len > 0) {
+                    let (a, b) = (tr.spans.start(lane.first as usize), lane.end);
+                    let (v0, v1) = (tl.map.start_ns, tl.map.end_ns());
+                    if a < v0 || b > v1 || (b - a) < (v1 - v0) / 20 {
+                        tl.zoom_to(a, b);
+                    }
+                }
+            }
+            Link::Group(gi) => {
+                let tr = data.trace();
+                let Some(group) = tr.groups.get(gi as usize) else {
+                    return;
+                };
+                let label = format!("group {}", tr.str(group.name));
+                self.find.restrict(data, tl, Some(gi), None, label);
+            }
+            Link::GoroutineRange { g, t0, t1 } => {
+                details::apply(data, tl, details::Nav::Goto { g, t: t0 });
+                tl.range = Some((t0, t1.max(t0 + 1)));
+                tl.zoom_to(t0, t1.max(t0 + 1));
+            }
+            Link::Range { t0, t1 } => {
+                tl.range = Some((t0, t1.max(t0 + 1)));
+                tl.zoom_to(t0, t1.max(t0 + 1));
+            }
+            Link::Lanes {
+                goroutines,
+                t0,
+                t1,
+                label,
+                arrows,
+            } => {
+                self.find.restrict(data, tl, None, Some(goroutines), label);
+                tl.task_arrows = arrows;
+                tl.range = Some((t0, t1.max(t0 + 1)));
+                tl.zoom_to(t0, t1.max(t0 + 1));
+            }
+        }
+    }
+
+    /// Switches views with the keys 1 to 6 (when no text field has focus).
+    fn tab_keys(&mut self, ui: &Ui) {
+        if ui.ctx().egui_wants_keyboard_input() {
+            return;
+        }
+        let pressed = ui.input(|i| {
+            ViewTab::ALL
+                .into_iter()
+                .find(|t| i.key_pressed(t.key()) && i.modifiers.is_none())
+        });
+        if let Some(t) = pressed {
+            self.tab = t;
+        }
+    }
+
     /// Shows the view.
     pub fn ui(&mut self, ui: &mut Ui, help_open: &mut bool) {
+        self.tab_keys(ui);
         self.toolbar_ui(ui, help_open);
         if let Some(loss) = &self.data.trace().meta.loss {
             let m = &self.data.trace().meta;
@@ -81,7 +212,7 @@ impl TraceView {
             );
         }
         let mut nav: Option<Nav> = None;
-        if self.find.open {
+        if self.find.open && self.tab == ViewTab::Timeline {
             nav = find::find_ui(ui, &self.data, &mut self.timeline, &mut self.find);
         }
         match self.tab {
@@ -111,6 +242,26 @@ impl TraceView {
                     input::canvas_ui(ui, data, &mut self.timeline);
                 });
             }
+            tab => {
+                let range = self.timeline.range;
+                let selected = self.timeline.selected.map(|s| s.g);
+                let data = &self.data;
+                let v = &mut self.views;
+                let link = egui::CentralPanel::default()
+                    .show(ui, |ui| match tab {
+                        ViewTab::Goroutines => v.goroutines.ui(ui, data, range),
+                        ViewTab::Profiles => v.profiles.ui(ui, data, range),
+                        ViewTab::Mmu => v.mmu.ui(ui, data),
+                        ViewTab::Tasks => v.tasks.ui(ui, data),
+                        ViewTab::Cpu => v.cpu.ui(ui, data, range, selected),
+                        ViewTab::Timeline => None,
+                    })
+                    .inner;
+                if let Some(l) = link {
+                    self.follow(l);
+                    ui.ctx().request_repaint();
+                }
+            }
         }
         if let Some(n) = nav {
             details::apply(&self.data, &mut self.timeline, n);
@@ -118,29 +269,36 @@ impl TraceView {
         }
     }
 
+    fn timeline_buttons_ui(&mut self, ui: &mut Ui) {
+        if ui
+            .button("Fit")
+            .on_hover_text("Fit the selection; again: the whole trace (F)")
+            .clicked()
+        {
+            self.timeline.fit_selection(&self.data);
+        }
+        if ui
+            .button("Find")
+            .on_hover_text("Find a goroutine, filter lanes (Ctrl+F)")
+            .clicked()
+        {
+            if self.find.open {
+                self.find.open = false;
+            } else {
+                self.open_find();
+            }
+        }
+    }
+
     fn toolbar_ui(&mut self, ui: &mut Ui, help_open: &mut bool) {
         ui.horizontal(|ui| {
-            for t in ViewTab::ALL {
-                ui.selectable_value(&mut self.tab, t, t.title());
+            for (i, t) in ViewTab::ALL.into_iter().enumerate() {
+                ui.selectable_value(&mut self.tab, t, t.title())
+                    .on_hover_text(format!("key {}", i + 1));
             }
             ui.separator();
-            if ui
-                .button("Fit")
-                .on_hover_text("Fit the selection; again: the whole trace (F)")
-                .clicked()
-            {
-                self.timeline.fit_selection(&self.data);
-            }
-            if ui
-                .button("Find")
-                .on_hover_text("Find a goroutine, filter lanes (Ctrl+F)")
-                .clicked()
-            {
-                if self.find.open {
-                    self.find.open = false;
-                } else {
-                    self.open_find();
-                }
+            if self.tab == ViewTab::Timeline {
+                self.timeline_buttons_ui(ui);
             }
             if ui
                 .button("?")

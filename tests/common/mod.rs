@@ -39,13 +39,17 @@ pub fn sibling(trace: &Path, suffix: &str) -> PathBuf {
 pub fn read_json_gz(path: &Path) -> Option<serde_json::Value> {
     let f = std::fs::File::open(path).ok()?;
     let mut s = String::new();
-    flate2::read::GzDecoder::new(f).read_to_string(&mut s).ok()?;
+    flate2::read::GzDecoder::new(f)
+        .read_to_string(&mut s)
+        .ok()?;
     serde_json::from_str(&s).ok()
 }
 
 /// Short name of a trace for messages.
 pub fn name(p: &Path) -> String {
-    p.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    p.file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Runs every analysis over a loaded trace (what the fuzz target does).

@@ -122,7 +122,11 @@ impl Wide {
         for (k, &f) in from.iter().enumerate() {
             to[f as usize] = k as u32;
         }
-        self.0 = self.0.drain().map(|((g, d), v)| ((to[g as usize], d), v)).collect();
+        self.0 = self
+            .0
+            .drain()
+            .map(|((g, d), v)| ((to[g as usize], d), v))
+            .collect();
     }
 }
 
@@ -335,8 +339,24 @@ mod tests {
         let mut wide = Wide::default();
         let creation = 5_000_000_000;
         let mut recs = vec![GRec::new(1, creation), GRec::new(2, -7)];
-        let values = [0, 1, -1, (1 << 32) - 2, (1 << 32) - 1, 1 << 32, i64::MAX, i64::MIN, 12_345];
-        let durs = [Dur::Exec, Dur::SchedWait, Dur::Syscall, Dur::SyscallBlock, Dur::Total];
+        let values = [
+            0,
+            1,
+            -1,
+            (1 << 32) - 2,
+            (1 << 32) - 1,
+            1 << 32,
+            i64::MAX,
+            i64::MIN,
+            12_345,
+        ];
+        let durs = [
+            Dur::Exec,
+            Dur::SchedWait,
+            Dur::Syscall,
+            Dur::SyscallBlock,
+            Dur::Total,
+        ];
         for &v in &values {
             for (g, r) in recs.iter_mut().enumerate() {
                 let g = g as u32;

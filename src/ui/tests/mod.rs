@@ -3,6 +3,7 @@
 
 mod opening;
 mod timeline;
+mod views;
 
 use super::app::{GoTraceApp, Tab};
 use super::recent::RecentFiles;

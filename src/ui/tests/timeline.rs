@@ -168,3 +168,48 @@ fn shift_drag_measures_a_range_and_shows_totals_per_state() {
         view(&h).timeline.rows_in_view
     );
 }
+
+#[test]
+fn dragging_the_label_column_edge_widens_it_and_keeps_the_time_scale() {
+    let mut h = open_trace("stall_go125.trace");
+    h.run();
+    // Zoomed in: an untouched view would refit the whole trace instead.
+    h.key_press(egui::Key::W);
+    h.run();
+    assert!(!view(&h).timeline.untouched);
+    let before = view(&h).timeline.last_areas.expect("timeline drawn");
+    let (start, scale) = {
+        let m = &view(&h).timeline.map;
+        (m.start_ns, m.ns_per_px)
+    };
+    let y = before.labels.top() + 40.0;
+    let x0 = before.labels.right();
+    h.event(Event::PointerMoved(Pos2::new(x0, y)));
+    h.run_steps(1);
+    h.event(Event::PointerButton {
+        pos: Pos2::new(x0, y),
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.run_steps(1);
+    for k in 1..=5 {
+        h.event(Event::PointerMoved(Pos2::new(x0 + 30.0 * k as f32, y)));
+        h.run_steps(1);
+    }
+    h.event(Event::PointerButton {
+        pos: Pos2::new(x0 + 150.0, y),
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.run();
+    let tl = &view(&h).timeline;
+    let after = tl.last_areas.expect("timeline drawn");
+    let grown = after.labels.width() - before.labels.width();
+    assert!((grown - 150.0).abs() < 2.0, "label column grew by {grown}");
+    assert_eq!(after.tracks.left(), after.labels.right());
+    // Resizing is not panning or zooming, nor a range selection.
+    assert_eq!((tl.map.start_ns, tl.map.ns_per_px), (start, scale));
+    assert!(tl.range.is_none());
+}

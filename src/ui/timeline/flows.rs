@@ -8,7 +8,7 @@ use super::Timeline;
 use crate::model::{Flow, FlowKind, GIdx, NO_G};
 use crate::ui::derived::TraceData;
 use crate::ui::palette;
-use egui::{Align2, FontId, Painter, Pos2, Shape, Stroke};
+use egui::{FontId, Painter, Pos2, Shape, Stroke, Vec2};
 
 /// Most arrows drawn at once.
 pub const MAX_ARROWS: usize = 64;
@@ -44,6 +44,8 @@ pub fn paint(painter: &Painter, data: &TraceData, tl: &Timeline, a: &Areas, g: G
     };
     let clamp_y = |y: f32| y.clamp(a.tracks.top() + 4.0, a.tracks.bottom() - 4.0);
     let font = FontId::proportional(10.5);
+    // Labels already drawn: a label that would cover one moves down a line.
+    let mut placed: Vec<egui::Rect> = Vec::new();
     for f in flows_in_view(data, tl, g) {
         let colour = palette::flow(f.kind);
         let x0 = tl.map.x_from_time(f.from_time) as f32;
@@ -90,13 +92,28 @@ pub fn paint(painter: &Painter, data: &TraceData, tl: &Timeline, a: &Areas, g: G
             Some(l) => format!("{label} (from {l})"),
             None => label,
         };
-        let mid = Pos2::new((s.x + e.x) / 2.0 + 4.0, (s.y + e.y) / 2.0 - 6.0);
         let galley = p.layout_no_wrap(label, font.clone(), colour);
-        let bg = egui::Rect::from_min_size(mid, galley.size()).expand(1.5);
+        let mid = Pos2::new((s.x + e.x) / 2.0 + 4.0, (s.y + e.y) / 2.0 - 6.0);
+        let Some(bg) = free_label_rect(&placed, mid, galley.size()) else {
+            continue;
+        };
+        placed.push(bg);
         p.rect_filled(bg, 2.0, palette::AXIS_BG.gamma_multiply(0.85));
-        p.galley(mid, galley, colour);
+        p.galley(bg.min + Vec2::splat(1.5), galley, colour);
     }
-    let _ = Align2::LEFT_TOP;
+}
+
+/// Where a label of `size` wanted at `at` goes without covering one of
+/// `placed`: moved down a line at a time, at most a few lines (else none).
+fn free_label_rect(placed: &[egui::Rect], at: Pos2, size: Vec2) -> Option<egui::Rect> {
+    let mut r = egui::Rect::from_min_size(at, size).expand(1.5);
+    for _ in 0..6 {
+        if !placed.iter().any(|q| q.intersects(r)) {
+            return Some(r);
+        }
+        r = r.translate(Vec2::new(0.0, r.height() + 1.0));
+    }
+    None
 }
 
 fn arrow_head(p: &Painter, s: Pos2, e: Pos2, colour: egui::Color32) {
@@ -108,4 +125,34 @@ fn arrow_head(p: &Painter, s: Pos2, e: Pos2, colour: egui::Color32) {
     let a = e - d * 7.0 + n * 3.5;
     let b = e - d * 7.0 - n * 3.5;
     p.add(Shape::convex_polygon(vec![e, a, b], colour, Stroke::NONE));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_that_would_overlap_move_down_or_are_dropped() {
+        let size = Vec2::new(80.0, 12.0);
+        let mut placed = Vec::new();
+        let first = free_label_rect(&placed, Pos2::new(10.0, 10.0), size).unwrap();
+        placed.push(first);
+        // Same place: one line lower, not covering the first.
+        let second = free_label_rect(&placed, Pos2::new(20.0, 12.0), size).unwrap();
+        assert!(!second.intersects(first));
+        assert!(second.top() > first.top());
+        placed.push(second);
+        // Far away: where it was asked for.
+        let far = free_label_rect(&placed, Pos2::new(500.0, 10.0), size).unwrap();
+        assert_eq!(far.min, Pos2::new(498.5, 8.5));
+        // A stack of labels at one place ends when no free line is near.
+        for _ in 0..10 {
+            match free_label_rect(&placed, Pos2::new(10.0, 10.0), size) {
+                Some(r) => placed.push(r),
+                None => break,
+            }
+        }
+        assert!(placed.len() <= 2 + 6);
+        assert!(free_label_rect(&placed, Pos2::new(10.0, 10.0), size).is_none());
+    }
 }

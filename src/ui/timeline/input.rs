@@ -20,7 +20,9 @@ pub fn canvas_ui(ui: &mut Ui, data: &TraceData, tl: &mut Timeline) {
         Sense::click_and_drag(),
     );
     ui.advance_cursor_after_rect(full);
-    let areas = Areas::new(full);
+    // Interacted after the canvas, so it wins the drag at the column edge.
+    let splitter = label_splitter(ui, full, tl);
+    let areas = Areas::new(full, tl.label_w);
     tl.lanes_h = areas.tracks.height();
     tl.last_areas = Some(areas);
     tl.prepare(
@@ -52,6 +54,15 @@ pub fn canvas_ui(ui: &mut Ui, data: &TraceData, tl: &mut Timeline) {
     if let Some(g) = flow_g {
         flows::paint(ui.painter(), data, tl, &areas, g);
     }
+    super::task_arrows::paint(ui.painter(), tl, &areas);
+    if splitter.hovered() || splitter.dragged() {
+        let x = areas.labels.right();
+        ui.painter().vline(
+            x,
+            full.y_range(),
+            egui::Stroke::new(2.0, ui.visuals().selection.stroke.color),
+        );
+    }
     if let Some(h) = tl.hovered {
         if tl.drag == Drag::None {
             let lines = hit::tooltip(data, tl, &h);
@@ -71,6 +82,26 @@ pub fn canvas_ui(ui: &mut Ui, data: &TraceData, tl: &mut Timeline) {
     context_menu(data, tl, &resp);
 }
 
+/// The right edge of the label column: dragging it resizes the column
+/// (long start functions can be read in full).
+fn label_splitter(ui: &mut Ui, full: Rect, tl: &mut Timeline) -> egui::Response {
+    let x = Areas::new(full, tl.label_w).labels.right();
+    let rect = Rect::from_x_y_ranges(x - SPLITTER_HALF_W..=x + SPLITTER_HALF_W, full.y_range());
+    let r = ui
+        .interact(rect, ui.make_persistent_id("label-splitter"), Sense::drag())
+        .on_hover_cursor(egui::CursorIcon::ResizeHorizontal);
+    if r.dragged() {
+        // The scale and the time at the tracks' left edge stay.
+        tl.label_w = Areas::new(full, tl.label_w + r.drag_delta().x)
+            .labels
+            .width();
+    }
+    r
+}
+
+/// Half the width of the grip on the label column's edge.
+const SPLITTER_HALF_W: f32 = 3.0;
+
 /// One accessible, clickable widget per lane label in view (screen readers
 /// and UI tests find lanes by their labels); clicking a header toggles it,
 /// clicking a goroutine label selects its span at the centre of the view.
@@ -86,9 +117,10 @@ fn label_widgets(ui: &mut Ui, data: &TraceData, tl: &mut Timeline, a: &Areas) {
         if y1 - y0 < 2.0 {
             continue;
         }
+        // Clear of the column's resize grip.
         let rect = Rect::from_min_max(
             egui::pos2(a.labels.left(), y0),
-            egui::pos2(a.labels.right(), y1),
+            egui::pos2(a.labels.right() - SPLITTER_HALF_W, y1),
         );
         let r = ui.interact(
             rect,
@@ -319,5 +351,5 @@ fn context_menu(data: &TraceData, tl: &mut Timeline, resp: &egui::Response) {
 
 /// The screen areas of a widget rect (for tests and the bench).
 pub fn areas(full: Rect) -> Areas {
-    Areas::new(full)
+    Areas::new(full, super::LABEL_W)
 }

@@ -10,6 +10,7 @@ pub mod input;
 pub mod layout;
 pub mod paint;
 pub mod rows;
+pub mod task_arrows;
 
 use crate::model::{GIdx, GoLaneState};
 use crate::trace::Time;
@@ -19,6 +20,8 @@ use rows::{Expansion, LaneFilter, RowKind, RowList, Section};
 
 /// Width of the lane label column.
 pub const LABEL_W: f32 = 230.0;
+/// Narrowest the label column can be dragged.
+pub const MIN_LABEL_W: f32 = 80.0;
 /// Height of the time axis.
 pub const AXIS_H: f32 = 24.0;
 
@@ -56,6 +59,8 @@ pub struct Timeline {
     pub map: TimeMap,
     /// Vertical scroll of the lanes, in points.
     pub scroll_y: f32,
+    /// Width of the lane label column (dragged by its right edge).
+    pub label_w: f32,
     /// Time shown as 0 on the axis.
     pub origin_ns: Time,
     /// Open sections and groups.
@@ -71,6 +76,8 @@ pub struct Timeline {
     pub overlaps: Vec<Overlap>,
     /// Selected time range.
     pub range: Option<(Time, Time)>,
+    /// Parent/child arrows of the task shown from the tasks view.
+    pub task_arrows: Vec<task_arrows::TaskArrow>,
     /// What the pointer was over in the last frame.
     pub hovered: Option<hit::Hit>,
     /// Rows in view in the last frame.
@@ -104,6 +111,7 @@ impl Timeline {
                 1000.0,
             ),
             scroll_y: 0.0,
+            label_w: LABEL_W,
             origin_ns: t.meta.start,
             expansion,
             filter,
@@ -112,6 +120,7 @@ impl Timeline {
             selected: None,
             overlaps: Vec::new(),
             range: None,
+            task_arrows: Vec::new(),
             hovered: None,
             rows_in_view: 0..0,
             lanes_h: 600.0,
@@ -230,6 +239,7 @@ impl Timeline {
         self.selected = None;
         self.overlaps.clear();
         self.range = None;
+        self.task_arrows.clear();
     }
 
     /// Makes goroutine `g`'s lane visible (opens its group), scrolls to it,
@@ -279,12 +289,19 @@ impl Timeline {
 
     /// Shows the rows for the current state; call before painting.
     pub fn prepare(&mut self, data: &TraceData, left_px: f64, width_px: f64) {
+        let asked = (self.map.start_ns, self.map.end_ns());
         self.map = self.map.with_screen(left_px, width_px);
         // The first frames settle the panel sizes: keep the whole trace in
         // view until the track width stops changing.
         if !self.initialized || (self.untouched && (width_px - self.fitted_width).abs() > 0.5) {
+            if !self.initialized && !self.untouched {
+                // A link (from an analysis view) zoomed before the first
+                // frame: show the time it asked for on the real width.
+                self.map = TimeMap::fit(asked.0, asked.1, left_px, width_px);
+            } else {
+                self.fit_all(data);
+            }
             self.initialized = true;
-            self.fit_all(data);
             self.fitted_width = width_px;
         }
         self.refresh_rows(data);

@@ -27,9 +27,12 @@ pub struct Areas {
 }
 
 impl Areas {
-    /// Splits the widget rect.
-    pub fn new(full: Rect) -> Areas {
-        let label_w = super::LABEL_W.min(full.width() * 0.4);
+    /// Splits the widget rect, with a label column `label_w` wide (kept
+    /// between a narrow minimum and 60% of the width).
+    pub fn new(full: Rect, label_w: f32) -> Areas {
+        let label_w = label_w
+            .min(full.width() * 0.6)
+            .max(super::MIN_LABEL_W.min(full.width() * 0.5));
         let axis = Rect::from_min_max(
             Pos2::new(full.left() + label_w, full.top()),
             Pos2::new(full.right(), full.top() + AXIS_H),

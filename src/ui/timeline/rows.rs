@@ -114,12 +114,20 @@ pub struct LaneFilter {
     pub state: Option<GoLaneState>,
     /// Keep goroutines blocked (waiting) at least this long.
     pub min_blocked_ns: Time,
+    /// Keep only the goroutines of this group (index into `Trace::groups`).
+    pub group: Option<u32>,
+    /// Keep only these goroutines (sorted), e.g. the goroutines of a task.
+    pub only: Option<std::sync::Arc<[GIdx]>>,
 }
 
 impl LaneFilter {
     /// True if no filter is set.
     pub fn is_empty(&self) -> bool {
-        self.name.is_empty() && self.state.is_none() && self.min_blocked_ns <= 0
+        self.name.is_empty()
+            && self.state.is_none()
+            && self.min_blocked_ns <= 0
+            && self.group.is_none()
+            && self.only.is_none()
     }
 
     fn needs_totals(&self) -> bool {
@@ -232,7 +240,12 @@ impl RowList {
             None
         };
         let needle = filter.name.to_lowercase();
+        let only = filter.only.as_deref();
+        let filtered = totals.is_some() || only.is_some();
         let keep = |g: GIdx| -> bool {
+            if only.is_some_and(|o| o.binary_search(&g).is_err()) {
+                return false;
+            }
             if let Some(tt) = totals {
                 let tot = &tt[g as usize];
                 if filter.state.is_some_and(|s| tot[s as usize] <= 0) {
@@ -248,7 +261,10 @@ impl RowList {
             if !needle.is_empty() && !t.str(group.name).to_lowercase().contains(&needle) {
                 continue;
             }
-            let shown = if totals.is_some() {
+            if filter.group.is_some_and(|only| only != gi as u32) {
+                continue;
+            }
+            let shown = if filtered {
                 group.members.iter().filter(|&&g| keep(g)).count() as u32
             } else {
                 group.members.len() as u32
@@ -261,7 +277,7 @@ impl RowList {
                 continue;
             }
             for &g in &group.members {
-                if totals.is_some() && !keep(g) {
+                if filtered && !keep(g) {
                     continue;
                 }
                 let gc_row = !t.gc_work_of(g).is_empty();

@@ -1,0 +1,430 @@
+//! The goroutine analysis tab: goroutine groups by start function with
+//! count, the non-overlapping time breakdown as a stacked bar in the state
+//! colours, every column (block time per reason, unknown, special ranges)
+//! sortable; a group expands into p50/p90/p99/max rows and its goroutines.
+//! Clicking a goroutine selects it on the timeline; clicking a group's
+//! name shows only its lanes. Scoped to the selected time range on demand.
+
+use super::compute::{is_big, ready_or_ui, Cached};
+use super::table::{chip_ui, right_ui, sort_header_ui, stacked_bar_ui, SortBy};
+use super::Link;
+use crate::analysis::goroutines::{group_table, Column, GroupTable};
+use crate::analysis::range_stats::summary_in_range;
+use crate::analysis::summary::Summary;
+use crate::model::{GIdx, GoLaneState};
+use crate::trace::Time;
+use crate::ui::derived::TraceData;
+use crate::ui::{format, palette};
+use egui::{Color32, RichText, Ui};
+use egui_extras::{Column as TCol, TableBuilder};
+use rustc_hash::FxHashSet;
+use std::sync::Arc;
+
+/// Table columns before the analysis columns: name, count, breakdown bar.
+const FIXED_COLUMNS: usize = 3;
+/// Labels of the quantile rows.
+const QUANTILES: [&str; 4] = ["p50", "p90", "p99", "max"];
+
+/// A goroutine table with the links into the trace it needs.
+pub struct TableData {
+    /// The summary when scoped to a range (`None`: the trace's own).
+    pub ranged: Option<Summary>,
+    /// Groups and columns.
+    pub table: GroupTable,
+    /// Index into `Trace::groups` of each table group.
+    pub trace_group: Vec<Option<u32>>,
+}
+
+impl TableData {
+    fn new(data: &TraceData, ranged: Option<Summary>) -> TableData {
+        let table = group_table(ranged.as_ref().unwrap_or(data.loaded.summary()));
+        let tr = data.trace();
+        let by_name: rustc_hash::FxHashMap<&str, u32> = tr
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (tr.str(g.name), i as u32))
+            .collect();
+        let trace_group = table
+            .groups
+            .iter()
+            .map(|g| by_name.get(g.name.as_str()).copied())
+            .collect();
+        TableData {
+            ranged,
+            table,
+            trace_group,
+        }
+    }
+
+    /// The summary the table was built from.
+    pub fn summary<'a>(&'a self, data: &'a TraceData) -> &'a Summary {
+        self.ranged.as_ref().unwrap_or(data.loaded.summary())
+    }
+}
+
+/// One displayed row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Disp {
+    Group(u32),
+    Quantile(u32, u8),
+    Goroutine(u32, u32),
+}
+
+/// State of the goroutine analysis tab.
+pub struct GoroutinesView {
+    /// Scope the table to the timeline's selected range.
+    pub in_range: bool,
+    /// Sort column (0 name, 1 count, 3+ analysis columns) and direction.
+    pub sort: SortBy,
+    /// Expanded groups, by start function.
+    pub expanded: FxHashSet<String>,
+    whole: Cached<(), TableData>,
+    ranged: Cached<(Time, Time), TableData>,
+    rows: Vec<Disp>,
+    rows_key: Option<(usize, SortBy, u64)>,
+    expanded_gen: u64,
+}
+
+impl Default for GoroutinesView {
+    fn default() -> Self {
+        GoroutinesView {
+            in_range: false,
+            sort: SortBy::desc(FIXED_COLUMNS + 1),
+            expanded: FxHashSet::default(),
+            whole: Cached::default(),
+            ranged: Cached::default(),
+            rows: Vec::new(),
+            rows_key: None,
+            expanded_gen: 0,
+        }
+    }
+}
+
+/// The colour of a breakdown column.
+pub fn column_colour(c: Column, block_i: usize) -> Option<Color32> {
+    match c {
+        Column::Exec => Some(palette::state(GoLaneState::Running)),
+        Column::SchedWait => Some(palette::state(GoLaneState::Runnable)),
+        Column::Syscall => Some(palette::state(GoLaneState::Syscall)),
+        Column::SyscallBlock => Some(palette::state(GoLaneState::SyscallBlocked)),
+        Column::Block(_) => Some(palette::block_reason(block_i)),
+        Column::Unknown => Some(palette::UNKNOWN),
+        Column::Total | Column::Range(_) => None,
+    }
+}
+
+/// A column's header: the analysis title, with a name for the empty reason.
+pub fn column_title(c: Column, s: &Summary) -> String {
+    match c {
+        Column::Block(k) if s.name(k).is_empty() => "Block (no reason)".into(),
+        _ => c.title(s),
+    }
+}
+
+/// The colour of each column of a table (None: not part of the breakdown).
+fn colours(t: &GroupTable) -> Vec<Option<Color32>> {
+    let mut bi = 0;
+    t.columns
+        .iter()
+        .map(|&c| {
+            let col = column_colour(c, bi);
+            if matches!(c, Column::Block(_)) {
+                bi += 1;
+            }
+            col
+        })
+        .collect()
+}
+
+impl GoroutinesView {
+    /// Expands or collapses a group.
+    pub fn toggle(&mut self, name: &str) {
+        if !self.expanded.remove(name) {
+            self.expanded.insert(name.to_string());
+        }
+        self.expanded_gen += 1;
+    }
+
+    fn table_or_spinner_ui(
+        &mut self,
+        ui: &mut Ui,
+        data: &Arc<TraceData>,
+        range: Option<(Time, Time)>,
+    ) -> Option<Arc<TableData>> {
+        let ctx = ui.ctx().clone();
+        let inline = !is_big(data);
+        let d = Arc::clone(data);
+        let status = match range.filter(|_| self.in_range) {
+            Some((a, b)) => self.ranged.get(&(a, b), inline, &ctx, move || {
+                let s = summary_in_range(d.trace(), a, b);
+                TableData::new(&d, Some(s))
+            }),
+            None => self
+                .whole
+                .get(&(), inline, &ctx, move || TableData::new(&d, None)),
+        };
+        ready_or_ui(ui, status, "the goroutine analysis")
+    }
+
+    fn rebuild_rows(&mut self, data: &TraceData, td: &Arc<TableData>) {
+        let key = (Arc::as_ptr(td) as usize, self.sort, self.expanded_gen);
+        if self.rows_key == Some(key) {
+            return;
+        }
+        self.rows_key = Some(key);
+        let t = &td.table;
+        let s = td.summary(data);
+        let sort = self.sort;
+        let mut order: Vec<u32> = (0..t.groups.len() as u32).collect();
+        order.sort_by(|&a, &b| {
+            let (ga, gb) = (&t.groups[a as usize], &t.groups[b as usize]);
+            match sort.column {
+                0 => sort.order(&gb.name, &ga.name),
+                1 => sort.order(&ga.members.len(), &gb.members.len()),
+                c => {
+                    let c = c.saturating_sub(FIXED_COLUMNS);
+                    sort.order(&ga.totals.get(c), &gb.totals.get(c))
+                }
+            }
+            .then(ga.name.cmp(&gb.name))
+        });
+        self.rows.clear();
+        for gi in order {
+            self.rows.push(Disp::Group(gi));
+            let g = &t.groups[gi as usize];
+            if !self.expanded.contains(&g.name) {
+                continue;
+            }
+            for q in 0..QUANTILES.len() as u8 {
+                self.rows.push(Disp::Quantile(gi, q));
+            }
+            let mut members = g.members.clone();
+            let col = sort
+                .column
+                .checked_sub(FIXED_COLUMNS)
+                .and_then(|c| t.columns.get(c));
+            members.sort_by(|&a, &b| {
+                let (ma, mb) = (&s.goroutines[a], &s.goroutines[b]);
+                match col {
+                    Some(c) => sort.order(&c.value(&ma.stats), &c.value(&mb.stats)),
+                    None => ma.id.cmp(&mb.id),
+                }
+                .then(ma.id.cmp(&mb.id))
+            });
+            self.rows
+                .extend(members.into_iter().map(|m| Disp::Goroutine(gi, m as u32)));
+        }
+    }
+
+    /// The tab; returns a link when a goroutine or group was clicked.
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        data: &Arc<TraceData>,
+        range: Option<(Time, Time)>,
+    ) -> Option<Link> {
+        let origin = data.trace().meta.start;
+        ui.horizontal(|ui| {
+            ui.label("Scope:");
+            ui.radio_value(&mut self.in_range, false, "whole trace");
+            ui.add_enabled_ui(range.is_some(), |ui| {
+                ui.radio_value(&mut self.in_range, true, "selected time range")
+                    .on_disabled_hover_text("Select a range on the timeline first (Shift+drag)");
+            });
+            ui.weak(super::range_text(range, origin));
+        });
+        let td = self.table_or_spinner_ui(ui, data, range)?;
+        self.rebuild_rows(data, &td);
+        let s = td.summary(data);
+        let colours = colours(&td.table);
+        ui.horizontal_wrapped(|ui| {
+            ui.weak(format!(
+                "{} groups, {} goroutines. Click a group to show only its lanes on the timeline, + to list its goroutines, a goroutine to select it.",
+                format::count(td.table.groups.len() as u64),
+                format::count(s.goroutines.len() as u64)
+            ));
+        });
+        ui.horizontal_wrapped(|ui| {
+            for (c, col) in td.table.columns.iter().zip(&colours) {
+                if let Some(col) = col {
+                    chip_ui(ui, *col);
+                    ui.label(RichText::new(column_title(*c, s)).size(12.0));
+                }
+            }
+        });
+        ui.separator();
+        let mut link = None;
+        let mut toggle = None;
+        let mut sort = self.sort;
+        let ncols = td.table.columns.len();
+        egui::ScrollArea::horizontal().id_salt("goroutines-h").show(ui, |ui| {
+            TableBuilder::new(ui)
+                .id_salt("goroutine-table")
+                .striped(true)
+                .resizable(true)
+                .auto_shrink([false, false])
+                .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+                .column(TCol::initial(300.0).at_least(120.0).clip(true))
+                .column(TCol::initial(64.0).at_least(40.0))
+                .column(TCol::initial(180.0).at_least(60.0))
+                .columns(TCol::initial(96.0).at_least(50.0).clip(true), ncols)
+                .header(22.0, |mut h| {
+                    h.col(|ui| {
+                        sort_header_ui(ui, "Start function", 0, &mut sort);
+                    });
+                    h.col(|ui| {
+                        sort_header_ui(ui, "Count", 1, &mut sort);
+                    });
+                    h.col(|ui| {
+                        ui.strong("Breakdown").on_hover_text(
+                            "Execution, sched wait, syscall, syscall blocked, block per reason and unknown, as parts of the total",
+                        );
+                    });
+                    for (i, c) in td.table.columns.iter().enumerate() {
+                        h.col(|ui| {
+                            if let Some(col) = colours[i] {
+                                chip_ui(ui, col);
+                            }
+                            sort_header_ui(ui, &column_title(*c, s), FIXED_COLUMNS + i, &mut sort);
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(20.0, self.rows.len(), |mut row| {
+                        let Some(&d) = self.rows.get(row.index()) else {
+                            return;
+                        };
+                        let t = &td.table;
+                        match d {
+                            Disp::Group(gi) => {
+                                let g = &t.groups[gi as usize];
+                                let open = self.expanded.contains(&g.name);
+                                row.col(|ui| {
+                                    let arrow = if open { "-" } else { "+" };
+                                    if ui
+                                        .small_button(arrow)
+                                        .on_hover_text("List the goroutines of this group")
+                                        .clicked()
+                                    {
+                                        toggle = Some(g.name.clone());
+                                    }
+                                    let name = if g.name.is_empty() { "(no start function)" } else { g.name.as_str() };
+                                    let r = ui.link(RichText::new(name).monospace());
+                                    if r.on_hover_text("Show only this group's lanes on the timeline").clicked() {
+                                        if let Some(tg) = td.trace_group[gi as usize] {
+                                            link = Some(Link::Group(tg));
+                                        }
+                                    }
+                                });
+                                row.col(|ui| right_ui(ui, format::count(g.members.len() as u64)));
+                                row.col(|ui| {
+                                    bar_ui(ui, t, &colours, &g.totals, s);
+                                });
+                                for v in &g.totals {
+                                    row.col(|ui| right_ui(ui, dur(*v)));
+                                }
+                            }
+                            Disp::Quantile(gi, q) => {
+                                let g = &t.groups[gi as usize];
+                                row.col(|ui| {
+                                    ui.add_space(28.0);
+                                    ui.label(RichText::new(QUANTILES[q as usize]).italics().color(palette::TEXT_DIM));
+                                });
+                                row.col(|_| {});
+                                row.col(|_| {});
+                                for qs in &g.quantiles {
+                                    row.col(|ui| right_ui(ui, RichText::new(dur(qs[q as usize])).color(palette::TEXT_DIM)));
+                                }
+                            }
+                            Disp::Goroutine(_, m) => {
+                                let Some(gs) = s.goroutines.get(m as usize) else {
+                                    return;
+                                };
+                                let vals: Vec<i64> = t.columns.iter().map(|c| c.value(&gs.stats)).collect();
+                                row.col(|ui| {
+                                    ui.add_space(28.0);
+                                    if ui
+                                        .link(format!("G{}", gs.id))
+                                        .on_hover_text("Select it on the timeline")
+                                        .clicked()
+                                    {
+                                        link = goroutine_link(data, gs.id, gs.start.max(gs.creation), range.filter(|_| self.in_range));
+                                    }
+                                });
+                                row.col(|_| {});
+                                row.col(|ui| {
+                                    bar_ui(ui, t, &colours, &vals, s);
+                                });
+                                for v in vals {
+                                    row.col(|ui| right_ui(ui, dur(v)));
+                                }
+                            }
+                        }
+                    });
+                });
+        });
+        self.sort = sort;
+        if let Some(n) = toggle {
+            self.toggle(&n);
+        }
+        link
+    }
+}
+
+fn dur(ns: i64) -> String {
+    if ns == 0 {
+        "0".into()
+    } else {
+        format::duration(ns)
+    }
+}
+
+/// The link that selects goroutine `id` on the timeline near time `t`.
+fn goroutine_link(data: &TraceData, id: i64, t: Time, range: Option<(Time, Time)>) -> Option<Link> {
+    let tr = data.trace();
+    let g: GIdx = tr.goroutines.find(id)?;
+    let lane = tr.goroutines.lane.get(g as usize)?;
+    let first = if lane.len > 0 {
+        tr.spans.start(lane.first as usize)
+    } else {
+        tr.goroutines.created[g as usize]
+    };
+    let mut at = if t > 0 { t.max(first) } else { first };
+    if let Some((a, b)) = range {
+        at = at.clamp(a, b);
+    }
+    Some(Link::Goroutine { g, t: at })
+}
+
+fn bar_ui(ui: &mut Ui, t: &GroupTable, colours: &[Option<Color32>], vals: &[i64], s: &Summary) {
+    let total = vals.first().copied().unwrap_or(0);
+    let segs: Vec<(i64, Color32)> = vals
+        .iter()
+        .zip(colours)
+        .filter_map(|(&v, c)| c.map(|c| (v, c)))
+        .collect();
+    let w = (ui.available_width() - 4.0).max(20.0);
+    let r = stacked_bar_ui(ui, &segs, total, w);
+    r.on_hover_ui(|ui| {
+        for ((c, &v), col) in t.columns.iter().zip(vals).zip(colours) {
+            if col.is_some() && v > 0 {
+                ui.horizontal(|ui| {
+                    if let Some(col) = col {
+                        chip_ui(ui, *col);
+                    }
+                    let pc = if total > 0 {
+                        v as f64 / total as f64 * 100.0
+                    } else {
+                        0.0
+                    };
+                    ui.label(format!(
+                        "{}: {} ({pc:.1}%)",
+                        column_title(*c, s),
+                        format::duration(v)
+                    ));
+                });
+            }
+        }
+    });
+}

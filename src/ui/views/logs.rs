@@ -1,0 +1,106 @@
+//! The log search of the tasks tab: every log message (time, goroutine,
+//! task, category, message) whose text or category contains the query,
+//! computed once per query; goroutines and tasks are links.
+
+use super::compute::{is_big, ready_or_ui, Cached};
+use super::table::right_ui;
+use super::tasks::{is_task, truncate};
+use super::Link;
+use crate::analysis::annotations::search_logs;
+use crate::model::NO_G;
+use crate::ui::derived::TraceData;
+use crate::ui::format;
+use egui::Ui;
+use egui_extras::{Column as TCol, TableBuilder};
+use std::sync::Arc;
+
+/// State of the log search.
+#[derive(Default)]
+pub struct LogSearch {
+    /// Text searched in log messages and categories.
+    pub query: String,
+    hits: Cached<String, Vec<u32>>,
+}
+
+impl LogSearch {
+    /// The search box and its results; returns a link into the timeline,
+    /// or a task (index into `Trace::tasks`) to show in the tasks tab.
+    pub fn ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>) -> (Option<Link>, Option<u32>) {
+        let tr = data.trace();
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.strong("Logs");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.query)
+                    .hint_text("search log messages and categories")
+                    .desired_width(320.0),
+            );
+        });
+        let q = self.query.trim().to_string();
+        let d = Arc::clone(data);
+        let q2 = q.clone();
+        let status = self.hits.get(&q, !is_big(data), ui.ctx(), move || {
+            search_logs(d.trace(), &q2)
+        });
+        let Some(hits) = ready_or_ui(ui, status, "the log search") else {
+            return (None, None);
+        };
+        ui.weak(format!(
+            "{} of {} log messages",
+            format::count(hits.len() as u64),
+            format::count(tr.logs.len() as u64)
+        ));
+        let origin = tr.meta.start;
+        let mut link = None;
+        let mut pick_task = None;
+        TableBuilder::new(ui)
+            .id_salt("log-table")
+            .striped(true)
+            .resizable(true)
+            .auto_shrink([false, false])
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+            .column(TCol::initial(100.0))
+            .column(TCol::initial(170.0).clip(true))
+            .column(TCol::initial(80.0))
+            .column(TCol::initial(90.0).clip(true))
+            .column(TCol::remainder().clip(true))
+            .header(20.0, |mut h| {
+                for t in ["Time", "Goroutine", "Task", "Category", "Message"] {
+                    h.col(|ui| {
+                        ui.strong(t);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(18.0, hits.len(), |mut row| {
+                    let Some(l) = hits.get(row.index()).and_then(|&i| tr.logs.get(i as usize))
+                    else {
+                        return;
+                    };
+                    row.col(|ui| right_ui(ui, format::duration(l.time - origin)));
+                    row.col(|ui| {
+                        if l.g != NO_G && ui.link(tr.goroutine_label(l.g)).clicked() {
+                            link = Some(Link::Goroutine { g: l.g, t: l.time });
+                        }
+                    });
+                    row.col(|ui| {
+                        if is_task(l.task) && ui.link(format!("task {}", l.task)).clicked() {
+                            pick_task = tr
+                                .tasks
+                                .iter()
+                                .position(|t| t.id == l.task)
+                                .map(|i| i as u32);
+                        }
+                    });
+                    row.col(|ui| {
+                        ui.label(tr.str(l.category));
+                    });
+                    row.col(|ui| {
+                        let m = tr.str(l.message);
+                        ui.label(truncate(m, 160)).on_hover_text(m);
+                    });
+                });
+            });
+        (link, pick_task)
+    }
+}

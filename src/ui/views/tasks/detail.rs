@@ -1,0 +1,212 @@
+//! A task in detail: its regions, logs and child tasks in time order, its
+//! goroutines and parent as links, and the link that shows it on the
+//! timeline with arrows from its parent and to its children.
+
+use super::{duration_text, is_task, truncate, TasksView};
+use crate::analysis::annotations::{task_timeline, TaskItem};
+use crate::model::{Trace, NO_G};
+use crate::ui::format;
+use crate::ui::timeline::task_arrows::{TaskArrow, MAX_TASK_ARROWS};
+use crate::ui::views::Link;
+use egui::{RichText, Ui};
+
+impl TasksView {
+    /// The link that shows task `i` on the timeline: its goroutines, its
+    /// span, and arrows from its parent and to its children.
+    pub fn task_link(&self, tr: &Trace, i: u32) -> Option<Link> {
+        let t = tr.tasks.get(i as usize)?;
+        let computed;
+        let (ttl, parent) = match &self.task {
+            Some((j, tl, p)) if *j == i => (tl, *p),
+            _ => {
+                computed = task_timeline(tr, i as usize);
+                (&computed, None)
+            }
+        };
+        let start = t.start.unwrap_or(tr.meta.start);
+        let mut arrows = Vec::new();
+        if let Some(pt) = parent.and_then(|p| tr.tasks.get(p as usize)) {
+            if let Some(ps) = pt.start {
+                arrows.push(TaskArrow {
+                    from_g: pt.start_g,
+                    from_t: ps,
+                    to_g: t.start_g,
+                    to_t: start,
+                    label: format!("parent task {} {}", pt.id, tr.str(pt.name)),
+                });
+            }
+        }
+        for (ct, item) in &ttl.items {
+            if let TaskItem::Child(c) = item {
+                let Some(child) = tr.tasks.get(*c as usize) else {
+                    continue;
+                };
+                if arrows.len() < MAX_TASK_ARROWS {
+                    arrows.push(TaskArrow {
+                        from_g: t.start_g,
+                        from_t: start,
+                        to_g: child.start_g,
+                        to_t: *ct,
+                        label: format!("child task {} {}", child.id, tr.str(child.name)),
+                    });
+                }
+            }
+        }
+        // The arrows' ends are shown too: where the parent and the children began.
+        let mut goroutines = ttl.goroutines.clone();
+        goroutines.extend(arrows.iter().flat_map(|a| [a.from_g, a.to_g]));
+        goroutines.retain(|&g| g != NO_G);
+        goroutines.sort_unstable();
+        goroutines.dedup();
+        Some(Link::Lanes {
+            goroutines: goroutines.into(),
+            t0: start,
+            t1: t.end.unwrap_or(tr.meta.end),
+            label: format!("task {} {}", t.id, tr.str(t.name)),
+            arrows,
+        })
+    }
+
+    pub(super) fn task_ui(&mut self, ui: &mut Ui, tr: &Trace) -> Option<Link> {
+        let Some(i) = self.selected_task else {
+            ui.add_space(12.0);
+            ui.weak(
+                "Select a task to see its regions, logs, child tasks and goroutines in time order.",
+            );
+            return None;
+        };
+        let task = tr.tasks.get(i as usize)?;
+        let mut link = None;
+        let mut goto_task = None;
+        ui.heading(format!("Task {} {}", task.id, tr.str(task.name)));
+        ui.horizontal_wrapped(|ui| {
+            ui.label(duration_text(task.start, task.end));
+            if ui
+                .button("Show on timeline")
+                .on_hover_text("Only its goroutines, its span as the time range")
+                .clicked()
+            {
+                link = self.task_link(tr, i);
+            }
+        });
+        if is_task(task.parent) {
+            if let Some(pi) = self.task.as_ref().and_then(|t| t.2).map(|p| p as usize) {
+                ui.horizontal(|ui| {
+                    ui.label("parent:");
+                    if ui
+                        .link(format!(
+                            "task {} {}",
+                            task.parent,
+                            tr.str(tr.tasks[pi].name)
+                        ))
+                        .clicked()
+                    {
+                        goto_task = Some(pi as u32);
+                    }
+                });
+            } else {
+                ui.label(format!("parent: task {} (not in the trace)", task.parent));
+            }
+        }
+        let Some((_, ttl, _)) = &self.task else {
+            return link;
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("{} goroutines:", ttl.goroutines.len()));
+            for &g in ttl.goroutines.iter().take(40) {
+                if ui.link(tr.goroutine_label(g)).clicked() {
+                    let t = task.start.unwrap_or(tr.meta.start);
+                    link = Some(Link::Goroutine { g, t });
+                }
+            }
+        });
+        ui.separator();
+        let origin = task.start.unwrap_or(tr.meta.start);
+        egui::ScrollArea::vertical()
+            .id_salt("task-items")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                egui::Grid::new("task-items-grid")
+                    .num_columns(2)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for (t, item) in &ttl.items {
+                            ui.label(
+                                RichText::new(format!("+{}", format::duration(t - origin)))
+                                    .monospace(),
+                            );
+                            match item {
+                                TaskItem::Begin => {
+                                    ui.label(format!(
+                                        "begin (on {})",
+                                        tr.goroutine_label(task.start_g)
+                                    ));
+                                }
+                                TaskItem::End => {
+                                    ui.label(format!(
+                                        "end (on {})",
+                                        tr.goroutine_label(task.end_g)
+                                    ));
+                                }
+                                TaskItem::Region(r) => {
+                                    if let Some(r) = tr.regions.get(*r as usize) {
+                                        let text = format!(
+                                            "region {} on {} ({})",
+                                            tr.str(r.name),
+                                            tr.goroutine_label(r.g),
+                                            duration_text(
+                                                r.has_start.then_some(r.start),
+                                                r.has_end.then_some(r.end)
+                                            )
+                                        );
+                                        if ui.link(text).clicked() {
+                                            link = Some(Link::GoroutineRange {
+                                                g: r.g,
+                                                t0: r.start,
+                                                t1: r.end,
+                                            });
+                                        }
+                                    }
+                                }
+                                TaskItem::Log(l) => {
+                                    if let Some(l) = tr.logs.get(*l as usize) {
+                                        let text = format!(
+                                            "log {}={}",
+                                            tr.str(l.category),
+                                            tr.str(l.message)
+                                        );
+                                        if ui
+                                            .link(truncate(&text, 90))
+                                            .on_hover_text(text)
+                                            .clicked()
+                                            && l.g != NO_G
+                                        {
+                                            link = Some(Link::Goroutine { g: l.g, t: l.time });
+                                        }
+                                    }
+                                }
+                                TaskItem::Child(c) => {
+                                    if let Some(ct) = tr.tasks.get(*c as usize) {
+                                        if ui
+                                            .link(format!(
+                                                "child task {} {}",
+                                                ct.id,
+                                                tr.str(ct.name)
+                                            ))
+                                            .clicked()
+                                        {
+                                            goto_task = Some(*c);
+                                        }
+                                    }
+                                }
+                            }
+                            ui.end_row();
+                        }
+                    });
+            });
+        if let Some(c) = goto_task {
+            self.select_task(tr, c);
+        }
+        link
+    }
+}
