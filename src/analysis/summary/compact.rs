@@ -222,7 +222,7 @@ impl GRec {
         match self.start_end[w as usize - Dur::Start as usize] {
             0 => 0,
             WIDE => wide.0.get(&(g, w)).copied().unwrap_or(0),
-            c => self.creation + (c - 1) as Time,
+            c => self.creation.wrapping_add((c - 1) as Time),
         }
     }
 
@@ -338,7 +338,7 @@ mod tests {
     fn durations_and_times_round_trip_through_32_bits() {
         let mut wide = Wide::default();
         let creation = 5_000_000_000;
-        let mut recs = vec![GRec::new(1, creation), GRec::new(2, -7)];
+        let mut recs = [GRec::new(1, creation), GRec::new(2, -7)];
         let values = [
             0,
             1,
