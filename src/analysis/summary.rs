@@ -12,7 +12,7 @@ use crate::trace::event::{Event, EventKind, RangeScope, Resource};
 use crate::trace::ids::{GoState, ProcState};
 use crate::trace::{EvTable, EventType, Time};
 pub use compact::CompactSummary;
-use compact::{CStats, GRec, Kvs, Map, NIL};
+use compact::{Dur, GRec, Kvs, Map, Wide, NIL};
 use rustc_hash::{FxHashMap, FxHashSet};
 use types::add;
 pub use types::{ExecStats, GoroutineSummary, NameId, RegionSummary, Summary, TaskSummary};
@@ -73,6 +73,11 @@ pub struct Summarizer {
     name_ids: FxHashMap<String, NameId>,
     /// Goroutines, in order of first appearance.
     gs: Vec<GRec>,
+    /// Their durations that do not fit 32 bits.
+    wide: Wide,
+    /// Start functions: (index into `gnames`, PC); 0 is ("", 0).
+    funcs: Vec<(u32, u64)>,
+    func_ids: FxHashMap<(u32, u64), u32>,
     /// Their block and range times.
     kvs: Kvs,
     /// Start function names (0 is "").
@@ -115,16 +120,16 @@ impl Default for Summarizer {
 
 /// Reorders `v` so that `v[k]` becomes the old `v[from[k]]`, in place
 /// (following the permutation's cycles, one swap per element).
-fn permute<T>(v: &mut [T], mut from: Vec<usize>) {
+fn permute<T>(v: &mut [T], mut from: Vec<u32>) {
     for start in 0..v.len() {
         let mut k = start;
-        while from[k] != start {
-            let next = from[k];
+        while from[k] as usize != start {
+            let next = from[k] as usize;
             v.swap(k, next);
-            from[k] = k;
+            from[k] = k as u32;
             k = next;
         }
-        from[k] = k;
+        from[k] = k as u32;
     }
 }
 
@@ -139,6 +144,9 @@ impl Summarizer {
             names: Vec::new(),
             name_ids: FxHashMap::default(),
             gs: Vec::new(),
+            wide: Wide::default(),
+            funcs: vec![(0, 0)],
+            func_ids: FxHashMap::default(),
             kvs: Kvs::default(),
             gnames: vec![String::new()],
             gname_system: vec![is_system_goroutine("")],
@@ -225,25 +233,18 @@ impl Summarizer {
 
     fn new_g(&mut self, id: i64, creation: Time) -> u32 {
         let i = self.gs.len() as u32;
-        self.gs.push(GRec {
-            id,
-            name: 0,
-            pc: 0,
-            creation,
-            start: 0,
-            end: 0,
-            regions: NIL,
-            stats: CStats::default(),
-        });
+        self.gs.push(GRec::new(id, creation));
         self.pendings.push(None);
         self.g_index.insert(id, i);
         i
     }
 
-    /// Go's `snapshotStat`: stats as if the goroutine stopped at `last_ts`.
-    fn snapshot(g: &GRec, kvs: &Kvs, pending: Option<&Pending>, last_ts: Time) -> ExecStats {
-        let mut r = g.stats.expand(kvs);
-        if g.stats.total_ns == 0 {
+    /// Go's `snapshotStat`: stats of goroutine `gi` as if it stopped at `last_ts`.
+    fn snapshot(&self, gi: u32, last_ts: Time) -> ExecStats {
+        let g = &self.gs[gi as usize];
+        let pending = self.pendings[gi as usize].as_deref();
+        let mut r = g.stats.expand(&self.kvs, &self.wide, gi);
+        if r.total_ns == 0 {
             r.total_ns = last_ts.wrapping_sub(g.creation);
         }
         let Some(p) = pending else {
@@ -284,21 +285,18 @@ impl Summarizer {
     fn finalize(&mut self, gi: u32, last_ts: Time, trigger: Option<Time>) {
         let g = &mut self.gs[gi as usize];
         if let Some(t) = trigger {
-            g.end = t;
+            g.set_end(&mut self.wide, gi, t);
         }
         // N.B. the snapshot is applied in place: only the total reads the
         // stats it changes, and it is updated first.
-        Self::snapshot_in_place(
-            g,
-            &mut self.kvs,
-            self.pendings[gi as usize].as_deref(),
-            last_ts,
-        );
+        let pending = self.pendings[gi as usize].as_deref();
+        Self::snapshot_in_place(g, gi, &mut self.kvs, &mut self.wide, pending, last_ts);
         let Some(mut p) = self.pendings[gi as usize].take() else {
             return;
         };
-        if !p.active_regions.is_empty() && !self.gname_system[g.name as usize] {
-            let final_stat = &g.stats.expand(&self.kvs);
+        let gname = self.funcs[g.func as usize].0;
+        if !p.active_regions.is_empty() && !self.gname_system[gname as usize] {
+            let final_stat = &g.stats.expand(&self.kvs, &self.wide, gi);
             for &r in &p.active_regions {
                 let reg = &mut self.regions[r as usize].r;
                 reg.end = trigger;
@@ -311,21 +309,31 @@ impl Summarizer {
     }
 
     /// `g.stats = snapshot(g, last_ts)` without copying the stats.
-    fn snapshot_in_place(g: &mut GRec, kvs: &mut Kvs, pending: Option<&Pending>, last_ts: Time) {
+    fn snapshot_in_place(
+        g: &mut GRec,
+        gi: u32,
+        kvs: &mut Kvs,
+        wide: &mut Wide,
+        pending: Option<&Pending>,
+        last_ts: Time,
+    ) {
         let r = &mut g.stats;
-        if r.total_ns == 0 {
-            r.total_ns = last_ts.wrapping_sub(g.creation);
+        if r.get(wide, gi, Dur::Total) == 0 {
+            r.set(wide, gi, Dur::Total, last_ts.wrapping_sub(g.creation));
         }
         let Some(p) = pending else {
             return;
         };
         if p.last_start != 0 {
-            r.exec_ns = r.exec_ns.wrapping_add(last_ts.wrapping_sub(p.last_start));
+            r.add(wide, gi, Dur::Exec, last_ts.wrapping_sub(p.last_start));
         }
         if p.last_runnable != 0 {
-            r.sched_wait_ns = r
-                .sched_wait_ns
-                .wrapping_add(last_ts.wrapping_sub(p.last_runnable));
+            r.add(
+                wide,
+                gi,
+                Dur::SchedWait,
+                last_ts.wrapping_sub(p.last_runnable),
+            );
         }
         if p.last_block != 0 {
             kvs.add(
@@ -336,14 +344,15 @@ impl Summarizer {
             );
         }
         if p.last_syscall != 0 {
-            r.syscall_ns = r
-                .syscall_ns
-                .wrapping_add(last_ts.wrapping_sub(p.last_syscall));
+            r.add(wide, gi, Dur::Syscall, last_ts.wrapping_sub(p.last_syscall));
         }
         if p.last_syscall_block != 0 {
-            r.sched_wait_ns = r
-                .sched_wait_ns
-                .wrapping_add(last_ts.wrapping_sub(p.last_syscall_block));
+            r.add(
+                wide,
+                gi,
+                Dur::SchedWait,
+                last_ts.wrapping_sub(p.last_syscall_block),
+            );
         }
         for &(name, ts) in &p.last_range {
             kvs.add(&mut r.kv, Map::Range, name, last_ts.wrapping_sub(ts));
@@ -394,15 +403,16 @@ impl Summarizer {
                         let dt = time.wrapping_sub(self.sync_ts);
                         let reason = self.reason_id(ev, t);
                         let g = &mut self.gs[gi as usize].stats;
+                        let w = &mut self.wide;
                         match new {
-                            GoState::Running => g.exec_ns = g.exec_ns.wrapping_add(dt),
+                            GoState::Running => g.add(w, gi, Dur::Exec, dt),
                             GoState::Waiting => self.kvs.add(&mut g.kv, Map::Block, reason, dt),
-                            GoState::Runnable => g.sched_wait_ns = g.sched_wait_ns.wrapping_add(dt),
+                            GoState::Runnable => g.add(w, gi, Dur::SchedWait, dt),
                             GoState::Syscall => {
                                 if ev.ctx.p.is_some() {
-                                    g.syscall_ns = g.syscall_ns.wrapping_add(dt);
+                                    g.add(w, gi, Dur::Syscall, dt);
                                 } else {
-                                    g.syscall_block_ns = g.syscall_block_ns.wrapping_add(dt);
+                                    g.add(w, gi, Dur::SyscallBlock, dt);
                                 }
                             }
                             _ => {}
@@ -444,11 +454,11 @@ impl Summarizer {
                             let g = &mut self.gs[gi as usize];
                             let p = pending_of(&mut self.spare, &mut self.pendings[gi as usize]);
                             let s = &mut g.stats;
+                            let w = &mut self.wide;
                             was_in_syscall = p.last_syscall != 0;
                             match old {
                                 GoState::Running => {
-                                    s.exec_ns =
-                                        s.exec_ns.wrapping_add(time.wrapping_sub(p.last_start));
+                                    s.add(w, gi, Dur::Exec, time.wrapping_sub(p.last_start));
                                     p.last_start = 0;
                                 }
                                 GoState::Waiting if p.last_block != 0 => {
@@ -461,23 +471,35 @@ impl Summarizer {
                                     p.last_block = 0;
                                 }
                                 GoState::Runnable if p.last_runnable != 0 => {
-                                    s.sched_wait_ns = s
-                                        .sched_wait_ns
-                                        .wrapping_add(time.wrapping_sub(p.last_runnable));
+                                    s.add(
+                                        w,
+                                        gi,
+                                        Dur::SchedWait,
+                                        time.wrapping_sub(p.last_runnable),
+                                    );
                                     p.last_runnable = 0;
                                 }
                                 GoState::Syscall if p.last_syscall != 0 => {
                                     if p.last_syscall_block != 0 {
-                                        s.syscall_block_ns = s
-                                            .syscall_block_ns
-                                            .wrapping_add(time.wrapping_sub(p.last_syscall_block));
-                                        s.syscall_ns = s.syscall_ns.wrapping_add(
+                                        s.add(
+                                            w,
+                                            gi,
+                                            Dur::SyscallBlock,
+                                            time.wrapping_sub(p.last_syscall_block),
+                                        );
+                                        s.add(
+                                            w,
+                                            gi,
+                                            Dur::Syscall,
                                             p.last_syscall_block.wrapping_sub(p.last_syscall),
                                         );
                                     } else {
-                                        s.syscall_ns = s
-                                            .syscall_ns
-                                            .wrapping_add(time.wrapping_sub(p.last_syscall));
+                                        s.add(
+                                            w,
+                                            gi,
+                                            Dur::Syscall,
+                                            time.wrapping_sub(p.last_syscall),
+                                        );
                                     }
                                     p.last_syscall = 0;
                                     p.last_syscall_block = 0;
@@ -493,13 +515,16 @@ impl Summarizer {
                         gi
                     }
                 };
-                if self.gs[gi as usize].name == 0 {
+                if self.funcs[self.gs[gi as usize].func as usize].0 == 0 {
                     if let Some(&pc) = t.stack(st.stack).last() {
                         let f = t.frame(pc);
                         let name = self.gname(t, f.func);
-                        let g = &mut self.gs[gi as usize];
-                        g.pc = f.pc;
-                        g.name = name;
+                        let next = self.funcs.len() as u32;
+                        let func = *self.func_ids.entry((name, f.pc)).or_insert(next);
+                        if func == next {
+                            self.funcs.push((name, f.pc));
+                        }
+                        self.gs[gi as usize].func = func;
                     }
                 }
                 let g = &mut self.gs[gi as usize];
@@ -507,8 +532,8 @@ impl Summarizer {
                     GoState::Running => {
                         pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_start =
                             time;
-                        if g.start == 0 {
-                            g.start = time;
+                        if g.start(&self.wide, gi) == 0 {
+                            g.set_start(&mut self.wide, gi, time);
                         }
                     }
                     GoState::Runnable => {
@@ -627,12 +652,7 @@ impl Summarizer {
         let Some(gi) = self.g_index.get(ev.ctx.g.0) else {
             return;
         };
-        let snap = Self::snapshot(
-            &self.gs[gi as usize],
-            &self.kvs,
-            self.pendings[gi as usize].as_deref(),
-            ev.time,
-        );
+        let snap = self.snapshot(gi, ev.time);
         let r = self.regions.len() as u32;
         self.regions.push(RegionBuild {
             r: RegionSummary {
@@ -680,12 +700,7 @@ impl Summarizer {
                 r
             }
         };
-        let snap = Self::snapshot(
-            &self.gs[gi as usize],
-            &self.kvs,
-            self.pendings[gi as usize].as_deref(),
-            ev.time,
-        );
+        let snap = self.snapshot(gi, ev.time);
         let reg = &mut self.regions[r as usize].r;
         reg.stats = snap.sub(&reg.stats);
         reg.end = Some(ev.time);
@@ -738,6 +753,10 @@ impl Summarizer {
             let last = self.last_ts;
             self.finalize(gi, last, None);
         }
+        // What only the pass needed goes first (the goroutine records stay).
+        self.pendings = Vec::new();
+        self.spare = Vec::new();
+        self.g_index = IdIndex::default();
         let regions: Vec<RegionSummary> = self.regions.into_iter().map(|r| r.r).collect();
         let mut region_lists = Vec::with_capacity(self.g_regions.len());
         for (gi, mut ids) in self.g_regions {
@@ -748,17 +767,12 @@ impl Summarizer {
         }
         // Sorted by ID (then by first appearance), in place.
         let mut gs = self.gs;
-        let mut order: Vec<(i64, u32)> = gs
-            .iter()
-            .enumerate()
-            .map(|(i, g)| (g.id, i as u32))
-            .collect();
-        if !order.is_sorted() {
-            order.sort_unstable();
-            permute(
-                &mut gs,
-                order.into_iter().map(|(_, i)| i as usize).collect(),
-            );
+        let mut wide = self.wide;
+        if !gs.is_sorted_by_key(|g| g.id) {
+            let mut from: Vec<u32> = (0..gs.len() as u32).collect();
+            from.sort_by_key(|&i| gs[i as usize].id);
+            wide.reorder(&from);
+            permute(&mut gs, from);
         }
         let mut tasks: Vec<TaskSummary> = self.tasks.into_values().collect();
         for t in &mut tasks {
@@ -775,7 +789,9 @@ impl Summarizer {
         CompactSummary {
             names: self.names,
             gnames: self.gnames,
+            funcs: self.funcs,
             gs,
+            wide,
             kvs: self.kvs,
             region_lists,
             regions,

@@ -134,6 +134,14 @@ impl CounterSeries {
         }
     }
 
+    /// Frees spare capacity (coarsening leaves much).
+    pub fn shrink_to_fit(&mut self) {
+        self.time.shrink_to_fit();
+        self.min.shrink_to_fit();
+        self.max.shrink_to_fit();
+        self.last.shrink_to_fit();
+    }
+
     /// Number of stored points.
     pub fn len(&self) -> usize {
         self.time.len()

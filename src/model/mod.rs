@@ -319,6 +319,23 @@ pub struct Counters {
 }
 
 impl Counters {
+    /// Frees the spare capacity of every series.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        for s in [
+            &mut self.heap_alloc,
+            &mut self.heap_goal,
+            &mut self.gomaxprocs,
+            &mut self.running,
+            &mut self.runnable,
+            &mut self.waiting,
+            &mut self.syscall,
+            &mut self.threads_running,
+            &mut self.threads_syscall,
+        ] {
+            s.shrink_to_fit();
+        }
+    }
+
     /// Empty counters with a bucket width.
     pub fn new(bucket_ns: Time) -> Counters {
         let s = |n| CounterSeries::new(n, bucket_ns);

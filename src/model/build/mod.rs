@@ -233,6 +233,10 @@ impl ModelBuilder {
         threads.sort_by_key(|t| t.id);
         self.tasks.sort_by_key(|t| (t.id, t.start));
         self.spans.finish();
+        self.counters.shrink_to_fit();
+        self.gc_work.shrink_to_fit();
+        self.regions.shrink_to_fit();
+        self.cpu_samples.shrink_to_fit();
         for lane in procs
             .iter_mut()
             .map(|p| &mut p.intervals)
