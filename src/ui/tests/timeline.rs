@@ -50,6 +50,27 @@ fn click_at(h: &mut Harness<'static, GoTraceApp>, p: Pos2, modifiers: Modifiers)
     }
 }
 
+/// Presses the primary button at `from`, moves to `to` in six steps and
+/// releases it there.
+fn drag(h: &mut Harness<'static, GoTraceApp>, from: Pos2, to: Pos2, modifiers: Modifiers) {
+    let button = |pos, pressed| Event::PointerButton {
+        pos,
+        button: PointerButton::Primary,
+        pressed,
+        modifiers,
+    };
+    h.event(Event::PointerMoved(from));
+    h.run_steps(1);
+    h.event(button(from, true));
+    h.run_steps(1);
+    for i in 1..=6 {
+        h.event(Event::PointerMoved(from + (to - from) * (i as f32 / 6.0)));
+        h.run_steps(1);
+    }
+    h.event(button(to, false));
+    h.run_steps(1);
+}
+
 /// Jumps to goroutine `id` with the find bar (Ctrl+F, type, Enter).
 fn find_goroutine(h: &mut Harness<'static, GoTraceApp>, id: i64) {
     h.key_press_modifiers(Modifiers::COMMAND, egui::Key::F);
@@ -124,29 +145,8 @@ fn shift_drag_measures_a_range_and_shows_totals_per_state() {
     let y = a.tracks.top() + 60.0;
     let (x0, x1) = (a.tracks.left() + 10.0, a.tracks.right() - 10.0);
     h.event(Event::ModifiersChanged(Modifiers::SHIFT));
-    h.event(Event::PointerMoved(Pos2::new(x0, y)));
+    drag(&mut h, Pos2::new(x0, y), Pos2::new(x1, y), Modifiers::SHIFT);
     h.run_steps(1);
-    h.event(Event::PointerButton {
-        pos: Pos2::new(x0, y),
-        button: PointerButton::Primary,
-        pressed: true,
-        modifiers: Modifiers::SHIFT,
-    });
-    h.run_steps(1);
-    for k in 1..=6 {
-        h.event(Event::PointerMoved(Pos2::new(
-            x0 + (x1 - x0) * k as f32 / 6.0,
-            y,
-        )));
-        h.run_steps(1);
-    }
-    h.event(Event::PointerButton {
-        pos: Pos2::new(x1, y),
-        button: PointerButton::Primary,
-        pressed: false,
-        modifiers: Modifiers::SHIFT,
-    });
-    h.run_steps(2);
     h.event(Event::ModifiersChanged(Modifiers::NONE));
     h.run();
     let tl = &view(&h).timeline;
@@ -184,25 +184,12 @@ fn dragging_the_label_column_edge_widens_it_and_keeps_the_time_scale() {
     };
     let y = before.labels.top() + 40.0;
     let x0 = before.labels.right();
-    h.event(Event::PointerMoved(Pos2::new(x0, y)));
-    h.run_steps(1);
-    h.event(Event::PointerButton {
-        pos: Pos2::new(x0, y),
-        button: PointerButton::Primary,
-        pressed: true,
-        modifiers: Modifiers::NONE,
-    });
-    h.run_steps(1);
-    for k in 1..=5 {
-        h.event(Event::PointerMoved(Pos2::new(x0 + 30.0 * k as f32, y)));
-        h.run_steps(1);
-    }
-    h.event(Event::PointerButton {
-        pos: Pos2::new(x0 + 150.0, y),
-        button: PointerButton::Primary,
-        pressed: false,
-        modifiers: Modifiers::NONE,
-    });
+    drag(
+        &mut h,
+        Pos2::new(x0, y),
+        Pos2::new(x0 + 150.0, y),
+        Modifiers::NONE,
+    );
     h.run();
     let tl = &view(&h).timeline;
     let after = tl.last_areas.expect("timeline drawn");
