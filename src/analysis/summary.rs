@@ -4,11 +4,12 @@
 //! syscall time, special ranges, user regions and tasks. Time arithmetic
 //! wraps, as Go's int64 arithmetic does on absurd timestamps.
 
+mod annotations;
 mod compact;
 mod types;
 
 use crate::model::index::IdIndex;
-use crate::trace::event::{Event, EventKind, RangeScope, Resource};
+use crate::trace::event::{Event, EventKind, Resource};
 use crate::trace::ids::{GoState, ProcState};
 use crate::trace::{EvTable, EventType, Time};
 pub use compact::CompactSummary;
@@ -43,6 +44,48 @@ impl Pending {
             active_regions,
             ..Pending::default()
         };
+    }
+}
+
+/// A time a goroutine's in-flight state still has open, up to some time.
+enum OpenTime {
+    /// One of the plain durations.
+    Dur(Dur, i64),
+    /// Blocked, with the reason.
+    Block(NameId, i64),
+    /// In a special range.
+    Range(NameId, i64),
+}
+
+impl Pending {
+    /// What Go's `snapshotStat` adds for the times still open at `now`.
+    fn open_times(&self, now: Time, mut f: impl FnMut(OpenTime)) {
+        let since = |t: Time| now.wrapping_sub(t);
+        if self.last_start != 0 {
+            f(OpenTime::Dur(Dur::Exec, since(self.last_start)));
+        }
+        if self.last_runnable != 0 {
+            f(OpenTime::Dur(Dur::SchedWait, since(self.last_runnable)));
+        }
+        if self.last_block != 0 {
+            f(OpenTime::Block(
+                self.last_block_reason,
+                since(self.last_block),
+            ));
+        }
+        if self.last_syscall != 0 {
+            f(OpenTime::Dur(Dur::Syscall, since(self.last_syscall)));
+        }
+        // N.B. Go counts a blocked syscall still open as scheduling wait.
+        if self.last_syscall_block != 0 {
+            f(OpenTime::Dur(
+                Dur::SchedWait,
+                since(self.last_syscall_block),
+            ));
+        }
+        for &(name, ts) in &self.last_range {
+            f(OpenTime::Range(name, since(ts)));
+        }
     }
 }
 
@@ -242,42 +285,28 @@ impl Summarizer {
     /// Go's `snapshotStat`: stats of goroutine `gi` as if it stopped at `last_ts`.
     fn snapshot(&self, gi: u32, last_ts: Time) -> ExecStats {
         let g = &self.gs[gi as usize];
-        let pending = self.pendings[gi as usize].as_deref();
         let mut r = g.stats.expand(&self.kvs, &self.wide, gi);
         if r.total_ns == 0 {
             r.total_ns = last_ts.wrapping_sub(g.creation);
         }
-        let Some(p) = pending else {
+        let Some(p) = self.pendings[gi as usize].as_deref() else {
             return r;
         };
-        if p.last_start != 0 {
-            r.exec_ns = r.exec_ns.wrapping_add(last_ts.wrapping_sub(p.last_start));
-        }
-        if p.last_runnable != 0 {
-            r.sched_wait_ns = r
-                .sched_wait_ns
-                .wrapping_add(last_ts.wrapping_sub(p.last_runnable));
-        }
-        if p.last_block != 0 {
-            add(
-                &mut r.block_ns,
-                p.last_block_reason,
-                last_ts.wrapping_sub(p.last_block),
-            );
-        }
-        if p.last_syscall != 0 {
-            r.syscall_ns = r
-                .syscall_ns
-                .wrapping_add(last_ts.wrapping_sub(p.last_syscall));
-        }
-        if p.last_syscall_block != 0 {
-            r.sched_wait_ns = r
-                .sched_wait_ns
-                .wrapping_add(last_ts.wrapping_sub(p.last_syscall_block));
-        }
-        for &(name, ts) in &p.last_range {
-            add(&mut r.range_ns, name, last_ts.wrapping_sub(ts));
-        }
+        p.open_times(last_ts, |o| match o {
+            OpenTime::Dur(w, d) => {
+                let v = match w {
+                    Dur::Exec => &mut r.exec_ns,
+                    Dur::SchedWait => &mut r.sched_wait_ns,
+                    Dur::Syscall => &mut r.syscall_ns,
+                    Dur::SyscallBlock => &mut r.syscall_block_ns,
+                    Dur::Total => &mut r.total_ns,
+                    Dur::Start | Dur::End => unreachable!("times, not stats"),
+                };
+                *v = v.wrapping_add(d);
+            }
+            OpenTime::Block(k, d) => add(&mut r.block_ns, k, d),
+            OpenTime::Range(k, d) => add(&mut r.range_ns, k, d),
+        });
         r
     }
 
@@ -324,39 +353,11 @@ impl Summarizer {
         let Some(p) = pending else {
             return;
         };
-        if p.last_start != 0 {
-            r.add(wide, gi, Dur::Exec, last_ts.wrapping_sub(p.last_start));
-        }
-        if p.last_runnable != 0 {
-            r.add(
-                wide,
-                gi,
-                Dur::SchedWait,
-                last_ts.wrapping_sub(p.last_runnable),
-            );
-        }
-        if p.last_block != 0 {
-            kvs.add(
-                &mut r.kv,
-                Map::Block,
-                p.last_block_reason,
-                last_ts.wrapping_sub(p.last_block),
-            );
-        }
-        if p.last_syscall != 0 {
-            r.add(wide, gi, Dur::Syscall, last_ts.wrapping_sub(p.last_syscall));
-        }
-        if p.last_syscall_block != 0 {
-            r.add(
-                wide,
-                gi,
-                Dur::SchedWait,
-                last_ts.wrapping_sub(p.last_syscall_block),
-            );
-        }
-        for &(name, ts) in &p.last_range {
-            kvs.add(&mut r.kv, Map::Range, name, last_ts.wrapping_sub(ts));
-        }
+        p.open_times(last_ts, |o| match o {
+            OpenTime::Dur(w, d) => r.add(wide, gi, w, d),
+            OpenTime::Block(k, d) => kvs.add(&mut r.kv, Map::Block, k, d),
+            OpenTime::Range(k, d) => kvs.add(&mut r.kv, Map::Range, k, d),
+        });
     }
 
     /// Feeds one event.
@@ -566,178 +567,6 @@ impl Summarizer {
                     }
                 }
             }
-        }
-    }
-
-    fn range_begin(&mut self, ev: &Event, t: &EvTable) {
-        let r = ev.range(t);
-        let gid = match r.scope {
-            RangeScope::Goroutine(g) => g.0,
-            RangeScope::Proc(p) => {
-                if self.g_index.get(ev.ctx.g.0).is_none() {
-                    return;
-                }
-                let name = self.name_id(&r.name);
-                self.ranges_p.insert((p.0, name), ev.ctx.g.0);
-                ev.ctx.g.0
-            }
-            RangeScope::None => return,
-        };
-        let name = self.name_id(&r.name);
-        let active = ev.kind() == EventKind::RangeActive;
-        let sync_ts = self.sync_ts;
-        let Some(gi) = self.g_index.get(gid) else {
-            return;
-        };
-        let g = &mut self.gs[gi as usize];
-        let (p, stats) = (
-            pending_of(&mut self.spare, &mut self.pendings[gi as usize]),
-            &mut g.stats,
-        );
-        let slot = p.last_range.iter().position(|x| x.0 == name);
-        if active {
-            if let Some(i) = slot {
-                if p.last_range[i].1 != 0 {
-                    self.kvs.add(
-                        &mut stats.kv,
-                        Map::Range,
-                        name,
-                        sync_ts.wrapping_sub(p.last_range[i].1),
-                    );
-                }
-                p.last_range[i].1 = sync_ts;
-            } else {
-                p.last_range.push((name, sync_ts));
-            }
-        } else if let Some(i) = slot {
-            p.last_range[i].1 = ev.time;
-        } else {
-            p.last_range.push((name, ev.time));
-        }
-    }
-
-    fn range_end(&mut self, ev: &Event, t: &EvTable) {
-        let r = ev.range(t);
-        let name = self.name_id(&r.name);
-        let gid = match r.scope {
-            RangeScope::Goroutine(g) => g.0,
-            RangeScope::Proc(p) => match self.ranges_p.remove(&(p.0, name)) {
-                Some(goid) if goid == ev.ctx.g.0 => goid,
-                _ => return,
-            },
-            RangeScope::None => return,
-        };
-        let Some(gi) = self.g_index.get(gid) else {
-            return;
-        };
-        let g = &mut self.gs[gi as usize];
-        let (p, stats) = (
-            pending_of(&mut self.spare, &mut self.pendings[gi as usize]),
-            &mut g.stats,
-        );
-        let Some(i) = p.last_range.iter().position(|x| x.0 == name) else {
-            return;
-        };
-        let ts = p.last_range[i].1;
-        if ts == 0 {
-            return;
-        }
-        self.kvs
-            .add(&mut stats.kv, Map::Range, name, ev.time.wrapping_sub(ts));
-        p.last_range.swap_remove(i);
-    }
-
-    fn region_begin(&mut self, ev: &Event, t: &EvTable) {
-        let (task, name) = ev.region(t);
-        let Some(gi) = self.g_index.get(ev.ctx.g.0) else {
-            return;
-        };
-        let snap = self.snapshot(gi, ev.time);
-        let r = self.regions.len() as u32;
-        self.regions.push(RegionBuild {
-            r: RegionSummary {
-                task: task.0,
-                name: name.to_string(),
-                goroutine: ev.ctx.g.0,
-                start: Some(ev.time),
-                end: None,
-                stats: snap,
-            },
-        });
-        pending_of(&mut self.spare, &mut self.pendings[gi as usize])
-            .active_regions
-            .push(r);
-        let gid = ev.ctx.g.0;
-        self.task_mut(task.0).regions.push(r);
-        self.task_goroutine(task.0, gid);
-    }
-
-    fn region_end(&mut self, ev: &Event, t: &EvTable) {
-        let (task, name) = ev.region(t);
-        let Some(gi) = self.g_index.get(ev.ctx.g.0) else {
-            return;
-        };
-        let gid = ev.ctx.g.0;
-        let popped = self.pendings[gi as usize]
-            .as_mut()
-            .and_then(|p| p.active_regions.pop());
-        let r = match popped {
-            Some(r) => r,
-            None => {
-                let r = self.regions.len() as u32;
-                self.regions.push(RegionBuild {
-                    r: RegionSummary {
-                        task: task.0,
-                        name: name.to_string(),
-                        goroutine: gid,
-                        start: None,
-                        end: None,
-                        stats: ExecStats::default(),
-                    },
-                });
-                self.task_goroutine(task.0, gid);
-                self.task_mut(task.0).regions.push(r);
-                r
-            }
-        };
-        let snap = self.snapshot(gi, ev.time);
-        let reg = &mut self.regions[r as usize].r;
-        reg.stats = snap.sub(&reg.stats);
-        reg.end = Some(ev.time);
-        self.g_regions.entry(gi).or_default().push(r);
-    }
-
-    fn task_mut(&mut self, id: u64) -> &mut TaskSummary {
-        self.tasks.entry(id).or_insert_with(|| TaskSummary {
-            id,
-            start_g: -1,
-            end_g: -1,
-            ..TaskSummary::default()
-        })
-    }
-
-    fn task_goroutine(&mut self, task: u64, g: i64) {
-        self.task_gs.entry(task).or_default().insert(g);
-    }
-
-    fn task_event(&mut self, ev: &Event, t: &EvTable) {
-        let info = ev.task(t);
-        let g = ev.ctx.g.0;
-        self.task_goroutine(info.id.0, g);
-        let begin = ev.kind() == EventKind::TaskBegin;
-        let task = self.task_mut(info.id.0);
-        task.name = info.name.to_string();
-        if begin {
-            task.start = Some(ev.time);
-            task.start_g = g;
-        } else {
-            task.end = Some(ev.time);
-            task.end_g = g;
-        }
-        let needs_parent = info.parent != crate::trace::TaskId::NONE && task.parent.is_none();
-        if needs_parent {
-            task.parent = Some(info.parent.0);
-            self.task_mut(info.parent.0).children.push(info.id.0);
         }
     }
 
