@@ -100,7 +100,7 @@ fn main() {
                 g.group[i]
             ));
             assert_eq!(g.find(g.id[i]), Some(i as u32));
-            let lane = &g.lane[i];
+            let lane = &t.lane(i as u32);
             sp.line(&format!("lane {} {} {}", i, lane.len, lane.end));
             for k in lane.indexes() {
                 let x = t.spans.span(lane, k);
@@ -118,7 +118,7 @@ fn main() {
         out.push(sp.done());
 
         let mut s = Section::new("groups");
-        for gr in &t.groups {
+        for gr in t.groups.iter() {
             s.line(&format!("{} {:?}", t.str(gr.name), gr.members));
         }
         out.push(s.done());

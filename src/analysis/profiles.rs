@@ -186,7 +186,7 @@ impl Scope {
 /// From first running (0 if never) to exit or blocking forever (or the
 /// end of the trace): Go's goroutine StartTime and EndTime.
 fn goroutine_lifetime(trace: &Trace, g: GIdx) -> (Time, Time) {
-    let lane = &trace.goroutines.lane[g as usize];
+    let lane = &trace.lane(g);
     let spans = &trace.spans;
     let start = lane
         .indexes()
@@ -252,7 +252,7 @@ pub fn blocking_profile(trace: &Trace, kind: ProfileKind, scope: &Scope) -> Prof
         None => Box::new(0..gs.len() as GIdx),
     };
     for g in goroutines {
-        let Some(lane) = gs.lane.get(g as usize) else {
+        let Some(lane) = trace.lanes.get(g) else {
             continue;
         };
         let r = lane.indexes();

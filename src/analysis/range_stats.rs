@@ -20,11 +20,11 @@ pub struct StateTotals {
 pub fn state_totals(trace: &Trace, lanes: &[GIdx], t0: Time, t1: Time) -> StateTotals {
     let mut out = StateTotals::default();
     for &g in lanes {
-        let Some(lane) = trace.goroutines.lane.get(g as usize) else {
+        let Some(lane) = trace.lanes.get(g) else {
             continue;
         };
-        for i in trace.spans.visible(lane, t0, t1) {
-            let s = trace.spans.span(lane, i);
+        for i in trace.spans.visible(&lane, t0, t1) {
+            let s = trace.spans.span(&lane, i);
             let d = s.end.min(t1).saturating_sub(s.start.max(t0));
             if d <= 0 {
                 continue;
@@ -49,7 +49,7 @@ pub fn summary_in_range(trace: &Trace, t0: Time, t1: Time) -> Summary {
     let mut name_of: FxHashMap<u16, NameId> = FxHashMap::default();
     let mut goroutines = Vec::new();
     for g in 0..trace.goroutines.len() as GIdx {
-        let lane = &trace.goroutines.lane[g as usize];
+        let lane = &trace.lane(g);
         if lane.len == 0 || lane.end <= t0 || trace.spans.start(lane.first as usize) >= t1 {
             continue;
         }

@@ -267,6 +267,86 @@ impl LaneRange {
     }
 }
 
+/// Where each goroutine's spans are in the arena. Dense (one entry per
+/// goroutine) for a whole-trace model; sparse in a detail tile, which holds
+/// the lanes of the few goroutines of its generations but indexes them by
+/// the whole trace's goroutine table.
+#[derive(Debug, Default, Clone)]
+pub struct GoroutineLanes {
+    /// Lanes of goroutines `0..dense.len()`.
+    dense: Vec<LaneRange>,
+    /// Lanes of other goroutines, sorted by goroutine index.
+    sparse: Vec<(u32, LaneRange)>,
+}
+
+impl GoroutineLanes {
+    /// Lanes for `n` goroutines, all empty.
+    pub(crate) fn dense(n: usize) -> GoroutineLanes {
+        GoroutineLanes {
+            dense: vec![LaneRange::default(); n],
+            sparse: Vec::new(),
+        }
+    }
+
+    /// Lanes given by goroutine index (sorted, each goroutine once).
+    pub(crate) fn sparse(lanes: Vec<(u32, LaneRange)>) -> GoroutineLanes {
+        debug_assert!(lanes.windows(2).all(|w| w[0].0 < w[1].0));
+        GoroutineLanes {
+            dense: Vec::new(),
+            sparse: lanes,
+        }
+    }
+
+    /// Appends the lane of the next goroutine (dense lanes).
+    pub(crate) fn push(&mut self, lane: LaneRange) {
+        self.dense.push(lane);
+    }
+
+    /// Sets the lane of goroutine `g` (dense lanes).
+    pub(crate) fn set(&mut self, g: u32, lane: LaneRange) {
+        self.dense[g as usize] = lane;
+    }
+
+    /// The lane of goroutine `g`, if this model has one.
+    #[inline]
+    pub fn get(&self, g: u32) -> Option<LaneRange> {
+        if let Some(l) = self.dense.get(g as usize) {
+            return Some(*l);
+        }
+        self.sparse
+            .binary_search_by_key(&g, |e| e.0)
+            .ok()
+            .map(|k| self.sparse[k].1)
+    }
+
+    /// The lane of goroutine `g` (empty if this model has none).
+    #[inline]
+    pub fn lane(&self, g: u32) -> LaneRange {
+        self.get(g).unwrap_or_default()
+    }
+
+    /// Every lane with its goroutine index, by index.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, LaneRange)> + '_ {
+        self.dense
+            .iter()
+            .enumerate()
+            .map(|(g, l)| (g as u32, *l))
+            .chain(self.sparse.iter().copied())
+    }
+
+    /// Frees spare capacity.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.dense.shrink_to_fit();
+        self.sparse.shrink_to_fit();
+    }
+
+    /// Approximate heap bytes used.
+    pub fn heap_bytes(&self) -> usize {
+        self.dense.capacity() * std::mem::size_of::<LaneRange>()
+            + self.sparse.capacity() * std::mem::size_of::<(u32, LaneRange)>()
+    }
+}
+
 /// One span resolved from the arena.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {

@@ -14,12 +14,15 @@ pub mod strings;
 pub use build::ModelBuilder;
 pub use counters::CounterSeries;
 pub use flows::{Flow, FlowKind, Flows};
-pub use lanes::{GoLaneState, IntervalKind, IntervalLane, LaneRange, Span, SpanArena, SpanKind};
+pub use lanes::{
+    GoLaneState, GoroutineLanes, IntervalKind, IntervalLane, LaneRange, Span, SpanArena, SpanKind,
+};
 pub use strings::{Frame, StackId, StackTable, StrId, StringTable};
 
 use crate::trace::Time;
 use column::Codes;
 use index::IdIndex;
+use std::sync::Arc;
 
 /// Index of a goroutine in [`Goroutines`].
 pub type GIdx = u32;
@@ -39,8 +42,6 @@ pub struct Goroutines {
     create_stack: Codes,
     /// Its own stack at creation (see [`Goroutines::start_stack`]).
     start_stack: Codes,
-    /// Its state spans.
-    pub lane: Vec<LaneRange>,
     /// True if it ended within the trace.
     pub ended: Vec<bool>,
     /// `(goroutine, last label applied)` of the goroutines with a label, by
@@ -73,7 +74,6 @@ impl Goroutines {
         self.creator.push(NO_G);
         self.create_stack.push(0);
         self.start_stack.push(0);
-        self.lane.push(LaneRange::default());
         self.ended.push(false);
         self.index.insert(id, i);
         i
@@ -111,7 +111,6 @@ impl Goroutines {
         self.creator.shrink_to_fit();
         self.create_stack.shrink_to_fit();
         self.start_stack.shrink_to_fit();
-        self.lane.shrink_to_fit();
         self.ended.shrink_to_fit();
     }
 
@@ -158,7 +157,6 @@ impl Goroutines {
             + self.creator.capacity() * 4
             + self.create_stack.heap_bytes()
             + self.start_stack.heap_bytes()
-            + self.lane.capacity() * std::mem::size_of::<LaneRange>()
             + self.ended.capacity()
             + self.labels.capacity() * 8
             + (self.group.capacity() + self.group_name.capacity()) * 4
@@ -407,12 +405,15 @@ pub struct Trace {
     pub stacks: StackTable,
     /// Block/stop reasons (index 0 is "").
     pub reasons: Vec<StrId>,
-    /// Goroutines.
-    pub goroutines: Goroutines,
+    /// Goroutines (shared by the whole-trace model and its detail tiles).
+    pub goroutines: Arc<Goroutines>,
+    /// Where each goroutine's spans are in `spans`.
+    pub lanes: GoroutineLanes,
     /// Goroutine state spans.
     pub spans: SpanArena,
-    /// Goroutine groups by start function, largest first.
-    pub groups: Vec<GoroutineGroup>,
+    /// Goroutine groups by start function, largest first (shared like
+    /// `goroutines`).
+    pub groups: Arc<Vec<GoroutineGroup>>,
     /// Procs, by ID.
     pub procs: Vec<ProcLane>,
     /// Threads, by ID.
@@ -423,12 +424,8 @@ pub struct Trace {
     pub stw: Vec<TimeRange>,
     /// GC work rows, sorted by (goroutine, start).
     pub gc_work: Vec<GcWork>,
-    /// First GC work item of each goroutine (len = goroutines + 1).
-    pub gc_work_index: Vec<u32>,
     /// User regions, sorted by (goroutine, start).
     pub regions: Vec<Region>,
-    /// First region of each goroutine in `regions` (len = goroutines + 1).
-    pub region_index: Vec<u32>,
     /// Tasks by ID.
     pub tasks: Vec<Task>,
     /// Log messages in time order.
@@ -462,22 +459,32 @@ impl Trace {
         self.meta.end - self.meta.start
     }
 
+    /// The lane of goroutine `g` (empty if this model has none).
+    #[inline]
+    pub fn lane(&self, g: GIdx) -> LaneRange {
+        self.lanes.lane(g)
+    }
+
+    /// Indexes in `regions` of goroutine `g`'s regions.
+    pub fn region_range(&self, g: GIdx) -> std::ops::Range<usize> {
+        let a = self.regions.partition_point(|r| r.g < g);
+        a..a + self.regions[a..].partition_point(|r| r.g <= g)
+    }
+
     /// The regions of goroutine `g`.
     pub fn regions_of(&self, g: GIdx) -> &[Region] {
-        let i = g as usize;
-        if i + 1 >= self.region_index.len() {
-            return &[];
-        }
-        &self.regions[self.region_index[i] as usize..self.region_index[i + 1] as usize]
+        &self.regions[self.region_range(g)]
+    }
+
+    /// Indexes in `gc_work` of goroutine `g`'s GC work rows.
+    pub fn gc_work_range(&self, g: GIdx) -> std::ops::Range<usize> {
+        let a = self.gc_work.partition_point(|w| w.g < g);
+        a..a + self.gc_work[a..].partition_point(|w| w.g <= g)
     }
 
     /// The GC work rows of goroutine `g`.
     pub fn gc_work_of(&self, g: GIdx) -> &[GcWork] {
-        let i = g as usize;
-        if i + 1 >= self.gc_work_index.len() {
-            return &[];
-        }
-        &self.gc_work[self.gc_work_index[i] as usize..self.gc_work_index[i + 1] as usize]
+        &self.gc_work[self.gc_work_range(g)]
     }
 
     /// Name of a goroutine for display: "G123 main.worker".
@@ -499,6 +506,7 @@ impl Trace {
         let g = &self.goroutines;
         self.spans.heap_bytes()
             + g.heap_bytes()
+            + self.lanes.heap_bytes()
             + self.flows.heap_bytes()
             + self.regions.capacity() * std::mem::size_of::<Region>()
             + self

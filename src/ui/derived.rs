@@ -65,11 +65,11 @@ impl TraceData {
         let proc_coarse = t.procs.iter().map(|p| iv_coarse(&p.intervals)).collect();
         let thread_coarse = t.threads.iter().map(|m| iv_coarse(&m.intervals)).collect();
         let mut lane_coarse = rustc_hash::FxHashMap::default();
-        for (g, lane) in t.goroutines.lane.iter().enumerate() {
+        for (g, lane) in t.lanes.iter() {
             if lane.len as usize >= 8 * super::timeline::layout::COARSE_STRIDE {
                 let first = lane.first as usize;
                 lane_coarse.insert(
-                    g as GIdx,
+                    g,
                     coarse_index_of(lane.len as usize, |i| t.spans.start(first + i)),
                 );
             }
@@ -132,10 +132,10 @@ impl TraceData {
         self.totals.get_or_init(|| {
             let t = &self.loaded.trace;
             let mut out = vec![[0; 5]; t.goroutines.len()];
-            for (g, lane) in t.goroutines.lane.iter().enumerate() {
+            for (g, lane) in t.lanes.iter() {
                 for i in lane.indexes() {
-                    let s = t.spans.span(lane, i);
-                    out[g][s.state as usize] += s.end - s.start;
+                    let s = t.spans.span(&lane, i);
+                    out[g as usize][s.state as usize] += s.end - s.start;
                 }
             }
             out

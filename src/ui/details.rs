@@ -108,7 +108,7 @@ pub fn details_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Nav> {
     let tr = data.trace();
     let g = sel.g as usize;
     let span = tl.span_of(data, sel);
-    let lane = tr.goroutines.lane[g];
+    let lane = tr.lane(g as u32);
     let rel = |t: Time| format::duration(t - tl.origin_ns);
     egui::ScrollArea::vertical()
         .id_salt("details-scroll")

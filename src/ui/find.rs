@@ -45,7 +45,7 @@ impl FindState {
         if let Some(id) = parse_goroutine_id(&self.query) {
             return match tr.goroutines.find(id) {
                 Some(g) => {
-                    let lane = tr.goroutines.lane[g as usize];
+                    let lane = tr.lane(g);
                     let t = if lane.len > 0 {
                         tr.spans.start(lane.first as usize)
                     } else {

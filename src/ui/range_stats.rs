@@ -60,7 +60,7 @@ pub fn compute(
         let RowKind::Goroutine(g) = row.kind else {
             continue;
         };
-        let lane = tr.goroutines.lane[g as usize];
+        let lane = tr.lane(g);
         st.lanes += 1;
         for i in tr.spans.visible(&lane, r0, r1) {
             let s = tr.spans.span(&lane, i);

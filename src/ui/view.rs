@@ -139,7 +139,7 @@ impl TraceView {
                 details::apply(data, tl, details::Nav::Goto { g, t });
                 // Show its whole life when it is out of view or a speck in it.
                 let tr = data.trace();
-                if let Some(lane) = tr.goroutines.lane.get(g as usize).filter(|l| l.len > 0) {
+                if let Some(lane) = tr.lanes.get(g).filter(|l| l.len > 0) {
                     let (a, b) = (tr.spans.start(lane.first as usize), lane.end);
                     let (v0, v1) = (tl.map.start_ns, tl.map.end_ns());
                     if a < v0 || b > v1 || (b - a) < (v1 - v0) / 20 {

@@ -136,6 +136,7 @@ impl ModelBuilder {
             return i;
         }
         let i = self.goroutines.push_new(id, created);
+        self.lanes.push(LaneRange::default());
         self.g_names.push(0);
         self.flows.new_goroutine(i);
         self.live.insert_new(i);
@@ -438,11 +439,14 @@ impl ModelBuilder {
             self.count_changed(old, time);
         }
         let gi = g as usize;
-        self.goroutines.lane[gi] = LaneRange {
-            first,
-            len,
-            end: time,
-        };
+        self.lanes.set(
+            g,
+            LaneRange {
+                first,
+                len,
+                end: time,
+            },
+        );
         self.goroutines.ended[gi] = true;
         if let Some(start) = assist {
             self.gc_work.push(super::super::GcWork {

@@ -31,6 +31,7 @@ pub struct ModelBuilder {
     /// Reason index of each interned string ([`NO_REASON`] if none).
     reason_index: Vec<u16>,
     goroutines: Goroutines,
+    lanes: super::GoroutineLanes,
     /// Start function of each goroutine so far (becomes its group).
     g_names: Vec<u32>,
     /// Last label of each labelled goroutine.
@@ -75,6 +76,7 @@ impl ModelBuilder {
             reasons: vec![empty],
             reason_index,
             goroutines: Goroutines::default(),
+            lanes: super::GoroutineLanes::default(),
             g_names: Vec::new(),
             labels: FxHashMap::default(),
             live: LivePool::default(),
@@ -201,7 +203,6 @@ impl ModelBuilder {
         self.meta.version = version;
         self.meta.file_bytes = file_bytes;
         self.meta.generations = generations;
-        let n = self.goroutines.len();
 
         // Regions and GC work grouped per goroutine.
         for r in &mut self.regions {
@@ -210,9 +211,7 @@ impl ModelBuilder {
             }
         }
         self.regions.sort_by_key(|r| (r.g, r.start));
-        let region_index = index_by_g(n, self.regions.iter().map(|r| r.g));
         self.gc_work.sort_by_key(|w| (w.g, w.start));
-        let gc_work_index = index_by_g(n, self.gc_work.iter().map(|w| w.g));
 
         // Flows that never reached their target keep their source time.
         let flows = std::mem::take(&mut self.flows)
@@ -233,6 +232,7 @@ impl ModelBuilder {
         threads.sort_by_key(|t| t.id);
         self.tasks.sort_by_key(|t| (t.id, t.start));
         self.spans.finish();
+        self.lanes.shrink_to_fit();
         self.counters.shrink_to_fit();
         self.gc_work.shrink_to_fit();
         self.regions.shrink_to_fit();
@@ -251,17 +251,16 @@ impl ModelBuilder {
             strings: self.strings,
             stacks: self.stacks,
             reasons: self.reasons,
-            goroutines: self.goroutines,
+            goroutines: std::sync::Arc::new(self.goroutines),
+            lanes: self.lanes,
             spans: self.spans,
-            groups,
+            groups: std::sync::Arc::new(groups),
             procs,
             threads,
             gc: self.gc,
             stw: self.stw,
             gc_work: self.gc_work,
-            gc_work_index,
             regions: self.regions,
-            region_index,
             tasks: self.tasks,
             logs: self.logs,
             flows,
@@ -308,18 +307,4 @@ impl ModelBuilder {
         self.goroutines.shrink_to_fit();
         groups
     }
-}
-
-/// Offsets of each goroutine's items in a list sorted by goroutine.
-fn index_by_g(n: usize, gs: impl Iterator<Item = GIdx>) -> Vec<u32> {
-    let mut counts = vec![0u32; n + 1];
-    for g in gs {
-        if (g as usize) < n {
-            counts[g as usize + 1] += 1;
-        }
-    }
-    for i in 1..=n {
-        counts[i] += counts[i - 1];
-    }
-    counts
 }

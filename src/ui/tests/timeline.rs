@@ -22,7 +22,7 @@ fn view<'a>(h: &'a Harness<'static, GoTraceApp>) -> &'a TraceView {
 fn stalled(v: &TraceView) -> (u32, u32) {
     let t = v.data.trace();
     for &g in &t.groups[0].members {
-        let lane = t.goroutines.lane[g as usize];
+        let lane = t.lane(g);
         for i in lane.indexes() {
             let s = t.spans.span(&lane, i);
             if s.state == GoLaneState::Waiting

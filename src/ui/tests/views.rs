@@ -83,7 +83,7 @@ fn clicking_a_goroutine_of_the_group_selects_it_on_the_timeline() {
     let span = v.timeline.span_of(&v.data, sel);
     let m = &v.timeline.map;
     assert!(span.end > m.start_ns && span.start < m.end_ns());
-    let lane = v.data.trace().goroutines.lane[g as usize];
+    let lane = v.data.trace().lane(g);
     let life = lane.end - v.data.trace().spans.start(lane.first as usize);
     assert!(m.duration_ns() <= life * 2, "zoomed to a life of {life} ns");
 }

@@ -130,7 +130,7 @@ pub fn hit_row(
         }
         RowKind::Goroutine(g) => {
             if y_in_row < row.state_h {
-                let lane = *tr.goroutines.lane.get(g as usize)?;
+                let lane = tr.lanes.get(g)?;
                 let items = LaneSpans {
                     arena: &tr.spans,
                     lane,
@@ -145,7 +145,7 @@ pub fn hit_row(
             if row.gc_row {
                 if y < height::GC_ROW {
                     let items = super::layout::GcWorkItems(tr.gc_work_of(g));
-                    let base = tr.gc_work_index.get(g as usize).copied().unwrap_or(0);
+                    let base = tr.gc_work_range(g).start as u32;
                     return item_at(&items, tl, x).map(|i| Hit::GcWork {
                         g,
                         idx: base + i as u32,
@@ -155,7 +155,7 @@ pub fn hit_row(
             }
             let depth = (y / height::REGION) as u16;
             let regs = tr.regions_of(g);
-            let base = tr.region_index.get(g as usize).copied().unwrap_or(0);
+            let base = tr.region_range(g).start as u32;
             let t = tl.map.time_from_x(x);
             regs.iter()
                 .position(|r| r.depth == depth && r.start <= t && t < r.end)
@@ -188,7 +188,7 @@ pub fn tooltip(data: &TraceData, tl: &Timeline, hit: &Hit) -> Vec<String> {
         Hit::Header(_) => vec!["click to expand or collapse".into()],
         Hit::GoLabel(g) => vec![tr.goroutine_label(g)],
         Hit::Span { g, idx } => {
-            let lane = &tr.goroutines.lane[g as usize];
+            let lane = &tr.lane(g);
             let s = tr.spans.span(lane, idx as usize);
             let mut v = vec![
                 format!("{} — {}", s.state.name(), format::duration(s.end - s.start)),

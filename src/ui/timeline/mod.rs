@@ -206,20 +206,19 @@ impl Timeline {
     /// The span behind a selection.
     pub fn span_of(&self, data: &TraceData, s: SelectedSpan) -> crate::model::Span {
         let t = data.trace();
-        t.spans
-            .span(&t.goroutines.lane[s.g as usize], s.idx as usize)
+        t.spans.span(&t.lane(s.g), s.idx as usize)
     }
 
     /// Selects the span of `g` at time `t` (or its nearest) and computes overlaps.
     pub fn select_at(&mut self, data: &TraceData, g: GIdx, t: Time) {
         let tr = data.trace();
-        let Some(lane) = tr.goroutines.lane.get(g as usize) else {
+        let Some(lane) = tr.lanes.get(g) else {
             return;
         };
         if lane.len == 0 {
             return;
         }
-        let idx = match tr.spans.at(lane, t) {
+        let idx = match tr.spans.at(&lane, t) {
             Some(s) => s.idx,
             None if t < tr.spans.start(lane.first as usize) => lane.first,
             None => lane.first + lane.len - 1,

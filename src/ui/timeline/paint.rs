@@ -511,7 +511,7 @@ fn paint_goroutine(
 ) {
     let tr = data.trace();
     let map = &tl.map;
-    let Some(&lane) = tr.goroutines.lane.get(g as usize) else {
+    let Some(lane) = tr.lanes.get(g) else {
         return;
     };
     let spans = LaneSpans {

@@ -384,7 +384,7 @@ fn dur(ns: i64) -> String {
 fn goroutine_link(data: &TraceData, id: i64, t: Time, range: Option<(Time, Time)>) -> Option<Link> {
     let tr = data.trace();
     let g: GIdx = tr.goroutines.find(id)?;
-    let lane = tr.goroutines.lane.get(g as usize)?;
+    let lane = tr.lanes.get(g)?;
     let first = if lane.len > 0 {
         tr.spans.start(lane.first as usize)
     } else {
