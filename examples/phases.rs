@@ -1,5 +1,6 @@
 //! Times each consumer of the event stream on its own, single-threaded:
-//! `phases FILE [parse|model|summary|gclog]...` (default: all four).
+//! `phases FILE [parse|model|overview|summary|gclog]...` (default: all
+//! but overview, the coarse model of a big trace with 262 µs buckets).
 //! Each phase re-reads the trace; "parse" only reads and orders.
 
 use gotraceview::analysis::gclog::GcLogBuilder;
@@ -26,7 +27,11 @@ fn main() {
         let t0 = Instant::now();
         let (_h, mut r) = EventReader::new(&map).expect("header");
         let t1 = Instant::now();
-        let mut b = ModelBuilder::new(1);
+        let mut b = if phase == "overview" {
+            ModelBuilder::coarse(1, 1 << 18)
+        } else {
+            ModelBuilder::new(1)
+        };
         let mut s = Summarizer::new();
         let mut g = GcLogBuilder::default();
         let mut n = 0;
@@ -43,7 +48,7 @@ fn main() {
             let t = r.table();
             for ev in &chunk {
                 match phase.as_str() {
-                    "model" => b.event(ev, &t),
+                    "model" | "overview" => b.event(ev, &t),
                     "summary" => s.event(ev, &t),
                     "gclog" => g.event(ev, &t),
                     _ => {}
@@ -53,7 +58,15 @@ fn main() {
         }
         let t2 = Instant::now();
         match phase.as_str() {
-            "model" => drop(b.finish(String::new(), 0, 0)),
+            "model" | "overview" => {
+                let t = b.finish(String::new(), 0, 0);
+                eprintln!(
+                    "{phase}: {} spans, {} goroutines, {} MB heap",
+                    t.spans.len(),
+                    t.goroutines.len(),
+                    t.heap_bytes() >> 20
+                );
+            }
             "summary" => drop(s.finish()),
             "gclog" => drop(g.finish()),
             _ => {}

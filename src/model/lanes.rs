@@ -88,6 +88,15 @@ pub struct SpanArena {
 }
 
 impl SpanKind {
+    /// A span in state `s` with no reason or stack (the overview's spans).
+    pub fn plain(s: GoLaneState) -> SpanKind {
+        SpanKind {
+            state: s,
+            reason: 0,
+            stack: 0,
+        }
+    }
+
     /// The kind as a [`KeyTable`] key.
     #[inline]
     fn pack(self) -> u64 {

@@ -392,6 +392,11 @@ pub struct TraceMeta {
     pub end: Time,
     /// Set when reading stopped early.
     pub loss: Option<Loss>,
+    /// 0 for a model with every span; for the overview of a big trace, the
+    /// bucket its lanes are folded into (spans and proc/thread intervals
+    /// no narrower than this, in the state that held most of each bucket;
+    /// no unblock flows). Detail tiles have every span.
+    pub coarse_ns: Time,
 }
 
 /// The whole model of a trace.

@@ -3,6 +3,7 @@
 
 use super::super::lanes::{GoLaneState, IntervalKind, IntervalLane, LaneBuf, LaneRange, SpanKind};
 use super::super::{Flow, FlowKind, GIdx, ProcLane, ThreadLane, NO_G};
+use super::coarse::{CoarseIntervals, CoarseLane};
 use super::ModelBuilder;
 use crate::trace::event::{Event, Resource};
 use crate::trace::ids::{GoState, ProcState};
@@ -23,6 +24,8 @@ pub struct LiveG {
     pending_flow: Option<u32>,
     /// Open mark assist.
     pub assist: Option<Time>,
+    /// The overview's folding of the spans (coarse models only).
+    coarse: CoarseLane,
 }
 
 impl LiveG {
@@ -36,6 +39,7 @@ impl LiveG {
             regions: Vec::new(),
             pending_flow: None,
             assist: None,
+            coarse: CoarseLane::default(),
         }
     }
 
@@ -48,6 +52,7 @@ impl LiveG {
         self.regions.clear();
         self.pending_flow = None;
         self.assist = None;
+        self.coarse.reset();
     }
 }
 
@@ -56,9 +61,20 @@ impl LiveG {
 pub struct MachineBuild {
     lane: IntervalLane,
     open: Option<(Time, GIdx, IntervalKind)>,
+    /// Bucket of the overview's coarse intervals (0: exact intervals).
+    coarse_ns: Time,
+    coarse: CoarseIntervals,
 }
 
 impl MachineBuild {
+    /// An empty lane; `coarse_ns` > 0 folds its intervals into buckets.
+    pub fn new(coarse_ns: Time) -> MachineBuild {
+        MachineBuild {
+            coarse_ns,
+            ..MachineBuild::default()
+        }
+    }
+
     fn open(&mut self, t: Time, g: GIdx, kind: IntervalKind) {
         self.close(t);
         self.open = Some((t, g, kind));
@@ -66,12 +82,18 @@ impl MachineBuild {
 
     fn close(&mut self, t: Time) -> Option<IntervalKind> {
         let (start, g, kind) = self.open.take()?;
-        self.lane.push(start, t.max(start), g, kind);
+        if self.coarse_ns > 0 {
+            self.coarse
+                .push(&mut self.lane, start, t.max(start), g, kind, self.coarse_ns);
+        } else {
+            self.lane.push(start, t.max(start), g, kind);
+        }
         Some(kind)
     }
 
     /// The finished proc lane.
-    pub fn into_proc(self, id: i64) -> ProcLane {
+    pub fn into_proc(mut self, id: i64) -> ProcLane {
+        self.coarse.flush(&mut self.lane);
         ProcLane {
             id,
             intervals: self.lane,
@@ -79,7 +101,8 @@ impl MachineBuild {
     }
 
     /// The finished thread lane.
-    pub fn into_thread(self, id: i64) -> ThreadLane {
+    pub fn into_thread(mut self, id: i64) -> ThreadLane {
+        self.coarse.flush(&mut self.lane);
         ThreadLane {
             id,
             intervals: self.lane,
@@ -149,12 +172,19 @@ impl ModelBuilder {
             return;
         };
         let old = lg.state.replace(state);
-        let code = self.spans.code(SpanKind {
-            state,
-            reason,
-            stack,
-        });
-        lg.spans.push(time, code);
+        if self.coarse_ns > 0 {
+            let (spans, buf) = (&mut self.spans, &mut lg.spans);
+            lg.coarse.change(time, state, self.coarse_ns, &mut |t, s| {
+                buf.push(t, spans.code(SpanKind::plain(s)));
+            });
+        } else {
+            let code = self.spans.code(SpanKind {
+                state,
+                reason,
+                stack,
+            });
+            lg.spans.push(time, code);
+        }
         if let Some(old) = old {
             self.state_counts[old as usize] -= 1;
             self.count_changed(old, time);
@@ -200,19 +230,31 @@ impl ModelBuilder {
         if old == new {
             return;
         }
+        let (mut running, mut syscall) = (false, false);
         for (k, d) in [(old, -1), (new, 1)] {
             match k {
-                Some(IntervalKind::Running) => self.threads_running += d,
-                Some(IntervalKind::Syscall) => self.threads_syscall += d,
+                Some(IntervalKind::Running) => {
+                    self.threads_running += d;
+                    running = true;
+                }
+                Some(IntervalKind::Syscall) => {
+                    self.threads_syscall += d;
+                    syscall = true;
+                }
                 _ => {}
             }
         }
-        self.counters
-            .threads_running
-            .set(time, self.threads_running as f64);
-        self.counters
-            .threads_syscall
-            .set(time, self.threads_syscall as f64);
+        // N.B. both series begin at the first change of either (a point at 0).
+        if running || self.counters.threads_running.is_empty() {
+            self.counters
+                .threads_running
+                .set(time, self.threads_running as f64);
+        }
+        if syscall || self.counters.threads_syscall.is_empty() {
+            self.counters
+                .threads_syscall
+                .set(time, self.threads_syscall as f64);
+        }
     }
 
     fn go_transition(
@@ -291,10 +333,11 @@ impl ModelBuilder {
             GoState::NotExist => self.goroutines.create_stack(g as usize),
             _ => self.intern_stack(t, ev.stack_id()),
         };
-        if s == GoLaneState::Runnable && from == GoState::Waiting {
+        // N.B. the overview keeps no unblock or syscall flows: a tile has them.
+        if s == GoLaneState::Runnable && from == GoState::Waiting && self.coarse_ns == 0 {
             self.unblock_flow(g, ev, t);
         }
-        if s == GoLaneState::Runnable && from == GoState::Syscall {
+        if s == GoLaneState::Runnable && from == GoState::Syscall && self.coarse_ns == 0 {
             self.pending_flow(g, FlowKind::SyscallExit, g, time, 0, 0);
         }
         self.set_state(g, time, s, reason, span_stack);
@@ -427,6 +470,12 @@ impl ModelBuilder {
         let lg = self.live.slot_mut(slot);
         let old = lg.state.take();
         let assist = lg.assist.take();
+        if self.coarse_ns > 0 {
+            let (spans, buf) = (&mut self.spans, &mut lg.spans);
+            lg.coarse.end(time, self.coarse_ns, &mut |t, s| {
+                buf.push(t, spans.code(SpanKind::plain(s)));
+            });
+        }
         let first = self.spans.len() as u32;
         self.spans.append(&lg.spans);
         let len = lg.spans.len() as u32;

@@ -3,6 +3,7 @@
 //! annotations, flows, counters.
 
 mod annotations;
+mod coarse;
 mod goroutines;
 mod intern;
 mod ranges;
@@ -60,6 +61,8 @@ pub struct ModelBuilder {
     meta: TraceMeta,
     sync_time: Time,
     have_first: bool,
+    /// Bucket of the overview's coarse lanes (0: every span, exactly).
+    coarse_ns: Time,
 }
 
 impl ModelBuilder {
@@ -103,7 +106,20 @@ impl ModelBuilder {
             meta: TraceMeta::default(),
             sync_time: 0,
             have_first: false,
+            coarse_ns: 0,
         }
+    }
+
+    /// A builder of the overview of a big trace: goroutine lanes and
+    /// proc/thread intervals folded into buckets of `coarse_ns` (see
+    /// `coarse.rs`; rounded up to a power of two), no unblock flows; the
+    /// rest as [`ModelBuilder::new`].
+    pub fn coarse(bucket_ns: Time, coarse_ns: Time) -> ModelBuilder {
+        let mut b = ModelBuilder::new(bucket_ns);
+        b.coarse_ns = (coarse_ns.max(1) as u64).next_power_of_two() as Time;
+        b.procs.coarse_ns = b.coarse_ns;
+        b.threads.coarse_ns = b.coarse_ns;
+        b
     }
 
     /// Feeds one event and the table of its generation.
@@ -201,6 +217,7 @@ impl ModelBuilder {
         self.finish_goroutines(end);
         self.finish_ranges(end);
         self.meta.version = version;
+        self.meta.coarse_ns = self.coarse_ns;
         self.meta.file_bytes = file_bytes;
         self.meta.generations = generations;
 

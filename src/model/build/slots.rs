@@ -6,6 +6,7 @@
 use super::super::index::IdIndex;
 use super::super::GIdx;
 use super::goroutines::{LiveG, MachineBuild};
+use crate::trace::Time;
 
 /// [`LivePool::slot_of`] of a goroutine that is not live.
 const NOT_LIVE: u32 = u32::MAX;
@@ -97,6 +98,8 @@ impl LivePool {
 /// Procs or threads being built, by ID.
 #[derive(Default)]
 pub struct Machines {
+    /// Bucket of the overview's coarse intervals (0: exact intervals).
+    pub coarse_ns: Time,
     index: IdIndex,
     ids: Vec<i64>,
     lanes: Vec<MachineBuild>,
@@ -118,7 +121,7 @@ impl Machines {
             None => {
                 self.index.insert(id, self.lanes.len() as u32);
                 self.ids.push(id);
-                self.lanes.push(MachineBuild::default());
+                self.lanes.push(MachineBuild::new(self.coarse_ns));
                 self.lanes.len() - 1
             }
         };
