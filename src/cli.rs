@@ -2,7 +2,7 @@
 //! when no subcommand is given).
 
 use crate::analysis::summary::Summary;
-use crate::load::{load_path, LoadError, LoadedTrace, Progress};
+use crate::load::{load_path_with, LoadError, LoadOptions, LoadedTrace, Progress};
 use crate::trace::dump::event_string;
 use clap::{Parser, Subcommand};
 use std::io::{IsTerminal, Write};
@@ -26,6 +26,16 @@ pub struct Cli {
     /// The view to show once a trace is loaded (keys 1 to 6 switch views).
     #[arg(long, value_name = "VIEW", value_parser = ["timeline", "goroutines", "profiles", "mmu", "tasks", "regions", "cpu"])]
     pub tab: Option<String>,
+    /// Memory the models of a trace may use (e.g. 2G, 512M; default: an
+    /// eighth of the machine's memory). A trace whose whole model needs
+    /// more than half of it gets an overview and detail tiles read from
+    /// the file as the view needs them.
+    #[arg(long, global = true, value_name = "SIZE", value_parser = parse_budget)]
+    pub memory_budget: Option<u64>,
+}
+
+fn parse_budget(s: &str) -> Result<u64, String> {
+    LoadOptions::parse_size(s).ok_or_else(|| format!("not a size: {s} (e.g. 2G, 512M)"))
 }
 
 /// Headless subcommands.
@@ -138,8 +148,17 @@ pub fn run(cmd: Command) -> i32 {
     }
 }
 
-/// Loads a file, showing progress on stderr when it is a terminal.
+/// Loads a file with the configured options, showing progress on stderr
+/// when it is a terminal.
 pub fn load_with_progress(path: &Path) -> Result<LoadedTrace, LoadError> {
+    load_with_progress_using(path, LoadOptions::configured())
+}
+
+/// [`load_with_progress`] with `options`.
+pub fn load_with_progress_using(
+    path: &Path,
+    options: LoadOptions,
+) -> Result<LoadedTrace, LoadError> {
     let progress = Arc::new(Progress::default());
     let cancel = AtomicBool::new(false);
     let done = Arc::new(AtomicBool::new(false));
@@ -172,7 +191,7 @@ pub fn load_with_progress(path: &Path) -> Result<LoadedTrace, LoadError> {
     } else {
         None
     };
-    let res = load_path(path, &progress, &cancel);
+    let res = load_path_with(path, options, &progress, &cancel);
     done.store(true, Ordering::Relaxed);
     if let Some(Some(h)) = reporter {
         let _ = h.join();
@@ -370,7 +389,8 @@ fn bench(file: &Path, frames: bool) -> Result<i32, LoadError> {
 
 fn pprof(kind: &str, file: &Path, output: &Path) -> Result<i32, LoadError> {
     use crate::analysis::profiles::{blocking_profile, ProfileKind, Scope};
-    let l = load_with_progress(file)?;
+    // N.B. the profiles read every span: the whole model, whatever the size.
+    let l = load_with_progress_using(file, LoadOptions::whole())?;
     if let Some(line) = loss_line(&l) {
         eprintln!("gotraceview: {line}");
     }

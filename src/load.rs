@@ -4,18 +4,114 @@
 //! naming the file.
 
 mod pipeline;
+pub mod tiles;
 
 use crate::analysis::gclog::GcLog;
 use crate::analysis::summary::{CompactSummary, Summary};
-use crate::model::{Loss, Trace, TraceMeta};
+use crate::model::{Loss, ModelBuilder, Trace, TraceMeta};
 use crate::trace::header::Header;
 use crate::trace::source::{EventReader, CHUNK_EVENTS};
 use crate::trace::EventType;
 use std::fmt;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
+use tiles::{FileIdentity, GenSpan, TileSource};
+
+/// How a trace is loaded: the memory its models may take. A trace whose
+/// whole model fits in half the budget gets it (every span of every
+/// goroutine); a bigger one gets an overview (lanes folded into buckets)
+/// and detail tiles, read from the file when the view needs them and kept
+/// in the other half.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Bytes the models of one trace may use.
+    pub memory_budget: u64,
+}
+
+/// Bytes of whole model per byte of trace (measured: 4-7).
+const MODEL_BYTES_PER_FILE_BYTE: u64 = 7;
+/// Lanes of the overview hold at most about this many buckets.
+const OVERVIEW_BUCKETS: i64 = 1 << 16;
+
+impl Default for LoadOptions {
+    /// An eighth of the machine's memory, between 512 MiB and 8 GiB.
+    fn default() -> LoadOptions {
+        let total = machine_memory_bytes().unwrap_or(8 << 30);
+        LoadOptions {
+            memory_budget: (total / 8).clamp(512 << 20, 8 << 30),
+        }
+    }
+}
+
+/// The options set for this process (`--memory-budget`).
+static CONFIGURED: OnceLock<LoadOptions> = OnceLock::new();
+
+impl LoadOptions {
+    /// Sets the options [`LoadOptions::configured`] returns (once, at
+    /// start-up; later calls are ignored).
+    pub fn configure(o: LoadOptions) {
+        let _ = CONFIGURED.set(o);
+    }
+
+    /// The options set with [`LoadOptions::configure`], else the default.
+    pub fn configured() -> LoadOptions {
+        CONFIGURED.get().copied().unwrap_or_default()
+    }
+
+    /// Parses a size: bytes, or with a suffix K, M, G (powers of 1024;
+    /// a trailing B or iB is allowed), e.g. `512M`, `4G`, `1.5GiB`.
+    pub fn parse_size(s: &str) -> Option<u64> {
+        let t = s.trim().to_ascii_uppercase();
+        let t = t
+            .strip_suffix("IB")
+            .or_else(|| t.strip_suffix('B'))
+            .unwrap_or(&t);
+        let (num, mul) = match t.chars().last()? {
+            'K' => (&t[..t.len() - 1], 1u64 << 10),
+            'M' => (&t[..t.len() - 1], 1 << 20),
+            'G' => (&t[..t.len() - 1], 1 << 30),
+            'T' => (&t[..t.len() - 1], 1 << 40),
+            _ => (t, 1),
+        };
+        let v: f64 = num.trim().parse().ok()?;
+        (v.is_finite() && v >= 0.0).then(|| (v * mul as f64) as u64)
+    }
+
+    /// Always the whole model, whatever the size (the exact analyses of
+    /// the command line).
+    pub fn whole() -> LoadOptions {
+        LoadOptions {
+            memory_budget: u64::MAX,
+        }
+    }
+
+    /// True if a trace of `file_bytes` gets its whole model.
+    pub fn whole_model_fits(&self, file_bytes: u64) -> bool {
+        file_bytes.saturating_mul(MODEL_BYTES_PER_FILE_BYTE) <= self.memory_budget / 2
+    }
+
+    /// Bytes of detail tiles kept.
+    pub fn tile_budget(&self) -> u64 {
+        self.memory_budget / 2
+    }
+}
+
+/// The machine's memory (`MemTotal` of /proc/meminfo).
+fn machine_memory_bytes() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = s.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// A file that may be read again for detail tiles.
+struct TileOrigin {
+    path: std::path::PathBuf,
+    identity: FileIdentity,
+    options: LoadOptions,
+}
 
 /// Phases of a load, for progress displays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,8 +199,11 @@ impl std::error::Error for LoadError {}
 pub struct LoadedTrace {
     /// Display name (file path or URL).
     pub name: String,
-    /// The model.
-    pub trace: Trace,
+    /// The model: every span, or for a big trace the overview
+    /// (`meta.coarse_ns` > 0) whose detail comes from `tiles`.
+    pub trace: Arc<Trace>,
+    /// Where the detail tiles of an overview come from.
+    pub tiles: Option<Arc<TileSource>>,
     /// Go's goroutine analysis, compact (see [`LoadedTrace::summary`]).
     pub goroutine_analysis: CompactSummary,
     /// The analysis as a [`Summary`], made on first use.
@@ -126,9 +225,19 @@ impl LoadedTrace {
     }
 }
 
-/// Loads a trace file.
+/// Loads a trace file with the [`LoadOptions::configured`].
 pub fn load_path(
     path: &Path,
+    progress: &Progress,
+    cancel: &AtomicBool,
+) -> Result<LoadedTrace, LoadError> {
+    load_path_with(path, LoadOptions::configured(), progress, cancel)
+}
+
+/// Loads a trace file.
+pub fn load_path_with(
+    path: &Path,
+    options: LoadOptions,
     progress: &Progress,
     cancel: &AtomicBool,
 ) -> Result<LoadedTrace, LoadError> {
@@ -145,6 +254,7 @@ pub fn load_path(
     if meta.len() == 0 {
         return Err(err("empty file (0 bytes), not a Go execution trace".into()));
     }
+    let identity = FileIdentity::of(path).map_err(|e| err(io_message(&e)))?;
     let file = std::fs::File::open(path).map_err(|e| err(io_message(&e)))?;
     // SAFETY: the map is read-only; if another process truncates the file
     // while we read it we may fault, which is the accepted risk of mmap
@@ -163,7 +273,12 @@ pub fn load_path(
             map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start)
         };
     };
-    load_data(&name, &map, progress, cancel, &release)
+    let origin = TileOrigin {
+        path: path.to_path_buf(),
+        identity,
+        options,
+    };
+    load_data(&name, &map, Some(&origin), progress, cancel, &release)
 }
 
 fn io_message(e: &std::io::Error) -> String {
@@ -185,7 +300,7 @@ pub fn load_bytes(
     progress: &Progress,
     cancel: &AtomicBool,
 ) -> Result<LoadedTrace, LoadError> {
-    load_data(name, data, progress, cancel, &|_, _| {})
+    load_data(name, data, None, progress, cancel, &|_, _| {})
 }
 
 /// Bytes of the file read between two calls of the page release callback.
@@ -196,26 +311,27 @@ const RELEASE_STEP: usize = 4 << 20;
 fn load_data(
     name: &str,
     data: &[u8],
+    origin: Option<&TileOrigin>,
     progress: &Progress,
     cancel: &AtomicBool,
     release: &dyn Fn(usize, usize),
 ) -> Result<LoadedTrace, LoadError> {
     let start = Instant::now();
-    let (mut loaded, recap) = load_pass(name, data, progress, cancel, release, None)?;
+    let (mut loaded, recap) = load_pass(name, data, origin, progress, cancel, release, None)?;
     if let Some(cap) = recap {
         // Reading failed inside a generation. Like go tool trace, the
         // timeline keeps only complete generations: read again up to the
         // last generation boundary (the goroutine analysis, as Go's, keeps
         // every event it saw).
-        let (again, _) = load_pass(name, data, progress, cancel, &|_, _| {}, Some(cap))?;
-        loaded.trace = Trace {
-            meta: TraceMeta {
-                loss: loaded.trace.meta.loss.take(),
-                generations: loaded.trace.meta.generations,
-                ..again.trace.meta.clone()
-            },
-            ..again.trace
+        let (again, _) = load_pass(name, data, origin, progress, cancel, &|_, _| {}, Some(cap))?;
+        let mut trace = Arc::unwrap_or_clone(again.trace);
+        trace.meta = TraceMeta {
+            loss: loaded.trace.meta.loss.clone(),
+            generations: loaded.trace.meta.generations,
+            ..trace.meta.clone()
         };
+        loaded.trace = Arc::new(trace);
+        loaded.tiles = again.tiles;
         loaded.gc_log = again.gc_log;
     }
     loaded.load_ms = start.elapsed().as_secs_f64() * 1e3;
@@ -228,6 +344,7 @@ fn load_data(
 fn load_pass(
     name: &str,
     data: &[u8],
+    origin: Option<&TileOrigin>,
     progress: &Progress,
     cancel: &AtomicBool,
     release: &dyn Fn(usize, usize),
@@ -249,7 +366,24 @@ fn load_pass(
     let mut released = header.len;
     let version = version_name(&header);
     let mut recap = None;
-    let out = pipeline::run(|sink| {
+    let extents = reader.extents().to_vec();
+    // A big v2 trace read from a file gets an overview and detail tiles.
+    let tiled =
+        origin.filter(|o| !extents.is_empty() && !o.options.whole_model_fits(data.len() as u64));
+    let builder = match tiled {
+        Some(_) => {
+            let first = extents.first().map_or(0, |e| e.start_ns);
+            let last = extents
+                .iter()
+                .map(|e| e.last_batch_ns)
+                .max()
+                .unwrap_or(first);
+            ModelBuilder::coarse(1, ((last - first) / OVERVIEW_BUCKETS).max(1 << 10))
+        }
+        None => ModelBuilder::new(1),
+    };
+    let mut syncs: Vec<crate::trace::Time> = Vec::new();
+    let out = pipeline::run(builder, |sink| {
         let mut chunk = Vec::new();
         let mut n: u64 = 0;
         let mut real_events: u64 = 0;
@@ -268,6 +402,14 @@ fn load_pass(
             let got = chunk.len() as u64;
             if let Some(i) = chunk.iter().rposition(|e| e.typ == EventType::SYNC_EVENT) {
                 through_sync = n + i as u64 + 1;
+                if tiled.is_some() {
+                    syncs.extend(
+                        chunk
+                            .iter()
+                            .filter(|e| e.typ == EventType::SYNC_EVENT)
+                            .map(|e| e.time),
+                    );
+                }
             }
             n += got;
             real_events += chunk
@@ -336,10 +478,26 @@ fn load_pass(
         .bytes_done
         .store(data.len() as u64, Ordering::Relaxed);
     progress.set_phase(LoadPhase::Done);
+    let tiles = tiled.map(|o| {
+        Arc::new(TileSource::new(
+            o.path.clone(),
+            o.identity,
+            header.version,
+            header.len,
+            gen_spans(
+                &extents,
+                &syncs,
+                out.trace.meta.generations as usize,
+                out.trace.meta.end,
+            ),
+            o.options.tile_budget(),
+        ))
+    });
     Ok((
         LoadedTrace {
             name: name.to_string(),
-            trace: out.trace,
+            trace: Arc::new(out.trace),
+            tiles,
             goroutine_analysis: out.summary,
             summary: OnceLock::new(),
             gc_log: out.gc_log,
@@ -347,6 +505,37 @@ fn load_pass(
         },
         recap,
     ))
+}
+
+/// The generations read, from their extents (the batches) and the times
+/// of the sync events the reader made for them (the k-th starts the k-th
+/// generation). A generation's bytes end where the next one's begin (Go
+/// before 1.26 finds the end of a generation by reading the next one's
+/// first batch).
+fn gen_spans(
+    extents: &[crate::trace::reader::GenExtent],
+    syncs: &[crate::trace::Time],
+    generations: usize,
+    end: crate::trace::Time,
+) -> Vec<GenSpan> {
+    let n = generations.min(extents.len()).min(syncs.len());
+    (0..n)
+        .map(|k| GenSpan {
+            body_range: (
+                extents[k].body_range.0,
+                extents
+                    .get(k + 1)
+                    .map_or(extents[k].body_range.1, |e| e.body_range.0),
+            ),
+            start_ns: syncs[k],
+            end_ns: syncs
+                .get(k + 1)
+                .copied()
+                .unwrap_or(end)
+                .min(end)
+                .max(syncs[k]),
+        })
+        .collect()
 }
 
 fn version_name(h: &Header) -> String {
@@ -364,6 +553,17 @@ mod tests {
     fn stall_trace() -> Vec<u8> {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/traces/stall_go127.trace");
         std::fs::read(path).expect("committed trace")
+    }
+
+    #[test]
+    fn sizes_parse_with_binary_suffixes() {
+        assert_eq!(LoadOptions::parse_size("512M"), Some(512 << 20));
+        assert_eq!(LoadOptions::parse_size("4g"), Some(4 << 30));
+        assert_eq!(LoadOptions::parse_size("1.5GiB"), Some(3 << 29));
+        assert_eq!(LoadOptions::parse_size("1000"), Some(1000));
+        assert_eq!(LoadOptions::parse_size("2KB"), Some(2048));
+        assert_eq!(LoadOptions::parse_size("lots"), None);
+        assert_eq!(LoadOptions::parse_size("-1G"), None);
     }
 
     #[test]

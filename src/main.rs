@@ -7,6 +7,11 @@ use gotraceview::cli::{run, Cli};
 
 fn main() {
     let cli = Cli::parse();
+    if let Some(b) = cli.memory_budget {
+        gotraceview::load::LoadOptions::configure(gotraceview::load::LoadOptions {
+            memory_budget: b,
+        });
+    }
     let code = if cli.install_desktop {
         match gotraceview::desktop::install() {
             Ok(lines) => {

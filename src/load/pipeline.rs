@@ -86,9 +86,13 @@ fn release(chunk: Arc<Chunk>, free: &mpsc::Sender<Vec<Event>>) {
 }
 
 /// Runs `read` (which feeds the sink and says how the stream ended) on the
-/// calling thread with the model and the analysis built on two others.
-/// An error from `read` is returned as is, the consumers' work dropped.
-pub fn run<E>(read: impl FnOnce(&Sink) -> Result<End, E>) -> Result<Output, E> {
+/// calling thread with the model (built by `builder`: the whole model or
+/// the overview) and the analysis built on two others. An error from
+/// `read` is returned as is, the consumers' work dropped.
+pub fn run<E>(
+    builder: ModelBuilder,
+    read: impl FnOnce(&Sink) -> Result<End, E>,
+) -> Result<Output, E> {
     let (to_model, model_rx) = mpsc::sync_channel(QUEUE_CHUNKS);
     let (to_summary, summary_rx) = mpsc::sync_channel(QUEUE_CHUNKS);
     let (free_tx, free) = mpsc::channel();
@@ -97,7 +101,7 @@ pub fn run<E>(read: impl FnOnce(&Sink) -> Result<End, E>) -> Result<Output, E> {
         let model = thread::Builder::new()
             .name("model-builder".into())
             .spawn_scoped(s, move || {
-                let mut b = ModelBuilder::new(1);
+                let mut b = builder;
                 for msg in model_rx {
                     match msg {
                         Msg::Events(c) => {

@@ -473,6 +473,28 @@ impl Trace {
     }
 }
 
+impl Flows {
+    /// Every flow of this model (creations included) with its goroutines
+    /// renamed by `map` (indexes of `gs`, the table the flows were built
+    /// with, to another table's; [`NO_G`] drops a flow's end), all stored:
+    /// a detail tile's flows in the whole trace's goroutine indexes.
+    pub(crate) fn remapped(&self, gs: &Goroutines, map: &[GIdx]) -> Flows {
+        let rename = |g: GIdx| map.get(g as usize).copied().unwrap_or(NO_G);
+        let mut all: Vec<Flow> = (0..self.stored_len()).map(|i| self.get(i)).collect();
+        all.extend((0..gs.len() as GIdx).filter_map(|g| self.derived_creation(gs, g)));
+        all.sort_by_key(|f| f.from_time);
+        let mut b = FlowsBuild::default();
+        for mut f in all {
+            f.from = rename(f.from);
+            f.to = rename(f.to);
+            if f.to != NO_G {
+                b.flows.push(f);
+            }
+        }
+        b.finish(&[], &[])
+    }
+}
+
 /// [`NO_G`] is never a creator of a derived creation.
 const _: () = assert!(NO_G == u32::MAX);
 

@@ -289,14 +289,6 @@ pub struct GoroutineLanes {
 }
 
 impl GoroutineLanes {
-    /// Lanes for `n` goroutines, all empty.
-    pub(crate) fn dense(n: usize) -> GoroutineLanes {
-        GoroutineLanes {
-            dense: vec![LaneRange::default(); n],
-            sparse: Vec::new(),
-        }
-    }
-
     /// Lanes given by goroutine index (sorted, each goroutine once).
     pub(crate) fn sparse(lanes: Vec<(u32, LaneRange)>) -> GoroutineLanes {
         debug_assert!(lanes.windows(2).all(|w| w[0].0 < w[1].0));
@@ -539,6 +531,15 @@ impl IntervalLane {
             first += 1;
         }
         first..last.max(first)
+    }
+
+    /// Renames the goroutine of every interval (`u32::MAX` stays).
+    pub(crate) fn map_g(&mut self, f: impl Fn(u32) -> u32) {
+        for g in &mut self.g {
+            if *g != u32::MAX {
+                *g = f(*g);
+            }
+        }
     }
 
     /// Frees unused capacity.

@@ -10,6 +10,7 @@ pub mod flows;
 pub mod index;
 pub mod lanes;
 pub mod strings;
+mod tile;
 
 pub use build::ModelBuilder;
 pub use counters::CounterSeries;

@@ -73,6 +73,23 @@ impl StringTable {
     pub fn freeze(&mut self) {
         self.index = FxHashMap::default();
     }
+
+    /// A copy that can intern again (its lookup index rebuilt): a detail
+    /// tile starts from the whole trace's strings, so that their IDs mean
+    /// the same in both.
+    pub fn thawed(&self) -> StringTable {
+        let mut t = StringTable {
+            bytes: self.bytes.clone(),
+            ends: self.ends.clone(),
+            index: FxHashMap::default(),
+        };
+        t.index.reserve(t.ends.len());
+        for id in 0..t.ends.len() as StrId {
+            let s: Box<str> = t.get(id).into();
+            t.index.entry(s).or_insert(id);
+        }
+        t
+    }
 }
 
 /// One stack frame.
@@ -172,6 +189,25 @@ impl StackTable {
         self.frame_index = FxHashMap::default();
         self.stack_index = FxHashMap::default();
     }
+
+    /// A copy that can intern again (see [`StringTable::thawed`]).
+    pub fn thawed(&self) -> StackTable {
+        let mut t = StackTable {
+            frames: self.frames.clone(),
+            frame_index: FxHashMap::default(),
+            stack_frames: self.stack_frames.clone(),
+            stack_ends: self.stack_ends.clone(),
+            stack_index: FxHashMap::default(),
+        };
+        for (id, f) in t.frames.iter().enumerate() {
+            t.frame_index.entry(*f).or_insert(id as FrameId);
+        }
+        for id in 1..t.stack_ends.len() as StackId {
+            let frames: Box<[FrameId]> = t.stack(id).into();
+            t.stack_index.entry(frames).or_insert(id);
+        }
+        t
+    }
 }
 
 #[cfg(test)]
@@ -196,5 +232,11 @@ mod tests {
         assert_eq!(st.intern_stack(&[f, f]), id);
         assert_eq!(st.stack(id), &[f, f]);
         assert_eq!(st.stack(0), &[] as &[FrameId]);
+        s.freeze();
+        st.freeze();
+        let (mut s2, mut st2) = (s.thawed(), st.thawed());
+        assert_eq!(s2.intern("main.main"), a);
+        assert_eq!(s2.intern("other"), 2);
+        assert_eq!(st2.intern_stack(&[f, f]), id);
     }
 }

@@ -48,6 +48,19 @@ pub struct V2Reader<'a> {
     ahead: Vec<Event>,
     ahead_pos: usize,
     ahead_err: Option<TraceError>,
+    /// The generations that decoded, in file order.
+    extents: Vec<GenExtent>,
+}
+
+/// Where a generation is in the trace, from its batch headers only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GenExtent {
+    /// Offsets in the trace body (after the header) of its batches.
+    pub body_range: (usize, usize),
+    /// Time of its earliest batch (its sync event's time), ns.
+    pub start_ns: Time,
+    /// Time of its latest batch start, ns: its events end a little later.
+    pub last_batch_ns: Time,
 }
 
 /// How many events [`V2Reader::next_event`] reads ahead.
@@ -74,7 +87,16 @@ impl<'a> V2Reader<'a> {
             .map(|p| p.byte_range.1 - p.byte_range.0);
         let mut pending = VecDeque::new();
         let mut gen_ends = VecDeque::new();
+        let mut extents = Vec::new();
         for ((res, after), plan) in decoded.into_iter().zip(&plans) {
+            if let Ok(Some(g)) = &res {
+                let last = plan.batches.iter().map(|b| b.time).max().unwrap_or(0);
+                extents.push(GenExtent {
+                    body_range: plan.byte_range,
+                    start_ns: g.table.sync.mul(g.min_ts),
+                    last_batch_ns: g.table.sync.mul(last.max(g.min_ts)),
+                });
+            }
             let res = match res {
                 Ok(Some(g)) => Ok(g),
                 Ok(None) => break, // input ended cleanly
@@ -106,7 +128,14 @@ impl<'a> V2Reader<'a> {
             ahead: Vec::new(),
             ahead_pos: 0,
             ahead_err: None,
+            extents,
         }
+    }
+
+    /// The generations that decoded (their structure, not their events),
+    /// in file order: known before any event is ordered.
+    pub fn extents(&self) -> &[GenExtent] {
+        &self.extents
     }
 
     /// The table of the generation being read (empty between generations).

@@ -109,6 +109,15 @@ impl<'a> EventReader<'a> {
         }
     }
 
+    /// The generations of a v2 trace found from batch headers, before any
+    /// event is read (empty for v1).
+    pub fn extents(&self) -> &[super::reader::GenExtent] {
+        match self {
+            EventReader::V2(r) => r.extents(),
+            EventReader::V1(_) => &[],
+        }
+    }
+
     /// Bytes of the file already read, for progress.
     pub fn consumed_bytes(&self) -> usize {
         match self {

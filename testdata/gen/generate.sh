@@ -31,7 +31,7 @@ TOOLS=${TOOLS:-$(cd "$td/../.." && pwd)/shared/tools}
 GO="$TOOLS/go.sh"
 GO119=${GO119:-/usr/lib/go-1.19/bin/go}
 VERSIONS=${VERSIONS:-1.19 1.21.13 1.22.10 1.23.9 1.25.5 1.26.6 1.27.3}
-SCENARIOS=${SCENARIOS:-stall gc annotations blocking cpuprofile cgo coro churn}
+SCENARIOS=${SCENARIOS:-stall gc annotations blocking cpuprofile cgo coro churn gens}
 GEN_GOMAXPROCS=${GEN_GOMAXPROCS:-2}
 export GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local CGO_ENABLED=1
 

@@ -3,7 +3,8 @@
 # blocking profiles (`go tool trace -pprof=net|sync|syscall|sched` of Go
 # 1.27.3) next to it as NAME.pprof.json, one line per type:
 #   {"type":"sync","samples":N,"contentions/count":C,"delay/nanoseconds":D}
-# Our `gotraceview pprof` must write the same totals.
+# Our `gotraceview pprof` must write the same totals. With arguments, only
+# those traces.
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 td=$(cd "$here/.." && pwd)
@@ -12,7 +13,8 @@ gosh=${GOSH:-$here/../../../shared/tools/go.sh}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$here/tools/build.sh" pprofsum "$tmp/pprofsum"
-for f in "$td"/traces/*.trace "$td"/v1/*.trace; do
+[ $# -gt 0 ] || set -- "$td"/traces/*.trace "$td"/v1/*.trace
+for f in "$@"; do
   [ -f "$f" ] || continue
   out="${f%.trace}.pprof.json"
   : > "$out.tmp"

@@ -110,6 +110,16 @@ impl ModelBuilder {
         }
     }
 
+    /// A builder of a detail tile of a trace whose whole model (or overview)
+    /// has `strings` and `stacks`: the tile interns into copies of them,
+    /// so that the IDs of the goroutine table it shares mean the same.
+    pub fn tile(strings: &StringTable, stacks: &StackTable) -> ModelBuilder {
+        let mut b = ModelBuilder::new(1);
+        b.strings = strings.thawed();
+        b.stacks = stacks.thawed();
+        b
+    }
+
     /// A builder of the overview of a big trace: goroutine lanes and
     /// proc/thread intervals folded into buckets of `coarse_ns` (see
     /// `coarse.rs`; rounded up to a power of two), no unblock flows; the

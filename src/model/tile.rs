@@ -1,0 +1,99 @@
+//! Detail tiles: the model of a few generations of a big trace, built on
+//! its own (as Go's parser reads a trace that starts at any generation)
+//! and then renamed into the whole trace's goroutine, proc and thread
+//! indexes, so that the viewer can show it in place of the overview
+//! without its selection, rows or links changing meaning.
+
+use super::{GIdx, GoroutineLanes, IntervalLane, Trace, NO_G};
+
+impl Trace {
+    /// This model, built alone from some generations of the trace whose
+    /// overview (or whole model) is `whole`, in `whole`'s goroutine, proc
+    /// and thread indexes, sharing its goroutine table and groups. Its
+    /// strings and stacks must extend `whole`'s (see `ModelBuilder::tile`).
+    /// Goroutines `whole` does not know are dropped.
+    pub fn into_tile_of(mut self, whole: &Trace) -> Trace {
+        let local = std::mem::take(&mut self.goroutines);
+        let map: Vec<GIdx> = (0..local.len())
+            .map(|i| whole.goroutines.find(local.id[i]).unwrap_or(NO_G))
+            .collect();
+        let rename = |g: GIdx| map.get(g as usize).copied().unwrap_or(NO_G);
+
+        let mut lanes: Vec<(GIdx, super::LaneRange)> = self
+            .lanes
+            .iter()
+            .filter(|(g, l)| l.len > 0 && rename(*g) != NO_G)
+            .map(|(g, l)| (rename(g), l))
+            .collect();
+        lanes.sort_by_key(|e| e.0);
+        lanes.dedup_by_key(|e| e.0);
+        self.lanes = GoroutineLanes::sparse(lanes);
+
+        let align = |mine: Vec<(i64, IntervalLane)>, ids: &mut dyn Iterator<Item = i64>| {
+            ids.map(|id| {
+                let mut lane = mine
+                    .iter()
+                    .find(|(m, _)| *m == id)
+                    .map(|(_, l)| l.clone())
+                    .unwrap_or_default();
+                lane.map_g(rename);
+                lane
+            })
+            .collect::<Vec<_>>()
+        };
+        let procs: Vec<_> = self.procs.drain(..).map(|p| (p.id, p.intervals)).collect();
+        let procs = align(procs, &mut whole.procs.iter().map(|p| p.id));
+        self.procs = whole
+            .procs
+            .iter()
+            .zip(procs)
+            .map(|(p, intervals)| super::ProcLane {
+                id: p.id,
+                intervals,
+            })
+            .collect();
+        let threads: Vec<_> = self
+            .threads
+            .drain(..)
+            .map(|m| (m.id, m.intervals))
+            .collect();
+        let threads = align(threads, &mut whole.threads.iter().map(|m| m.id));
+        self.threads = whole
+            .threads
+            .iter()
+            .zip(threads)
+            .map(|(m, intervals)| super::ThreadLane {
+                id: m.id,
+                intervals,
+            })
+            .collect();
+
+        for r in &mut self.stw {
+            r.g = rename(r.g);
+        }
+        for w in &mut self.gc_work {
+            w.g = rename(w.g);
+        }
+        self.gc_work.retain(|w| w.g != NO_G);
+        self.gc_work.sort_by_key(|w| (w.g, w.start));
+        for r in &mut self.regions {
+            r.g = rename(r.g);
+        }
+        self.regions.retain(|r| r.g != NO_G);
+        self.regions.sort_by_key(|r| (r.g, r.start));
+        for t in &mut self.tasks {
+            t.start_g = rename(t.start_g);
+            t.end_g = rename(t.end_g);
+        }
+        for l in &mut self.logs {
+            l.g = rename(l.g);
+        }
+        for s in &mut self.cpu_samples {
+            s.g = rename(s.g);
+        }
+        self.flows = self.flows.remapped(&local, &map);
+        self.goroutines = whole.goroutines.clone();
+        self.groups = whole.groups.clone();
+        self
+    }
+}

@@ -1,0 +1,260 @@
+//! Big traces load as an overview plus detail tiles (story 5). These tests
+//! force that path on the committed v2 traces (a tiny memory budget) and
+//! compare it with the whole model of the same trace: the overview keeps
+//! everything but the spans exactly, a tile of every generation is the
+//! whole model, and a tile of one generation has every span that begins
+//! and ends inside it, exactly (and before them only the span its status
+//! events start).
+
+mod common;
+
+use gotraceview::load::{load_path_with, LoadOptions, LoadedTrace, Progress};
+use gotraceview::model::{Flow, GIdx, Span, Trace};
+use std::sync::atomic::AtomicBool;
+
+fn load(path: &std::path::Path, options: LoadOptions) -> LoadedTrace {
+    load_path_with(path, options, &Progress::default(), &AtomicBool::new(false))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The tiled (overview) load and the whole load of every multi-generation
+/// v2 trace.
+fn pairs() -> Vec<(String, LoadedTrace, LoadedTrace)> {
+    let mut out = Vec::new();
+    for p in common::traces(&["traces"]) {
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        let whole = load(&p, LoadOptions::whole());
+        if whole.trace.meta.version.as_str() < "1.22" {
+            continue;
+        }
+        let tiled = load(&p, LoadOptions { memory_budget: 1 });
+        out.push((name, whole, tiled));
+    }
+    assert!(out.len() >= 30, "v2 traces found: {}", out.len());
+    out
+}
+
+/// A span as text, ids resolved (tiles have their own reason table).
+fn span_text(t: &Trace, s: &Span) -> String {
+    let frames: Vec<String> = t
+        .stacks
+        .frames_of(s.stack)
+        .map(|f| format!("{}:{}", t.str(f.func), f.line))
+        .collect();
+    format!(
+        "{} {} {:?} {} [{}]",
+        s.start,
+        s.end,
+        s.state,
+        t.reason(s.reason),
+        frames.join(";")
+    )
+}
+
+fn spans(t: &Trace, g: GIdx) -> Vec<Span> {
+    let lane = t.lane(g);
+    lane.indexes().map(|i| t.spans.span(&lane, i)).collect()
+}
+
+fn flow_text(t: &Trace, f: &Flow) -> String {
+    format!(
+        "{:?} {}@{} -> {}@{} {}",
+        f.kind,
+        f.from,
+        f.from_time,
+        f.to,
+        f.to_time,
+        t.reason(f.reason)
+    )
+}
+
+#[test]
+fn the_overview_keeps_all_but_the_spans() {
+    for (name, whole, tiled) in pairs() {
+        let (w, o) = (&whole.trace, &tiled.trace);
+        assert!(o.meta.coarse_ns > 0, "{name}: not an overview");
+        assert_eq!(w.meta.coarse_ns, 0, "{name}");
+        assert_eq!(w.meta.events, o.meta.events, "{name}");
+        assert_eq!(
+            (w.meta.start, w.meta.end),
+            (o.meta.start, o.meta.end),
+            "{name}"
+        );
+        assert_eq!(w.goroutines.id, o.goroutines.id, "{name}");
+        assert_eq!(w.goroutines.created, o.goroutines.created, "{name}");
+        assert_eq!(w.goroutines.creator, o.goroutines.creator, "{name}");
+        assert_eq!(w.goroutines.group, o.goroutines.group, "{name}");
+        assert_eq!(w.goroutines.ended, o.goroutines.ended, "{name}");
+        assert_eq!(w.groups.len(), o.groups.len(), "{name}");
+        assert_eq!(w.gc, o.gc, "{name}");
+        assert_eq!(w.stw, o.stw, "{name}");
+        assert_eq!(w.regions.len(), o.regions.len(), "{name}");
+        assert_eq!(w.tasks.len(), o.tasks.len(), "{name}");
+        assert_eq!(w.logs.len(), o.logs.len(), "{name}");
+        assert_eq!(w.cpu_samples.len(), o.cpu_samples.len(), "{name}");
+        assert_eq!(w.procs.len(), o.procs.len(), "{name}");
+        assert_eq!(w.threads.len(), o.threads.len(), "{name}");
+        for (a, b) in w.counters.all().iter().zip(o.counters.all()) {
+            assert_eq!((&a.time, &a.last), (&b.time, &b.last), "{name}: {}", a.name);
+        }
+        assert_eq!(
+            whole.goroutine_analysis.goroutine_count(),
+            tiled.goroutine_analysis.goroutine_count(),
+            "{name}"
+        );
+        // Each coarse lane covers its goroutine's lane, in fewer spans,
+        // each at least a bucket wide but the first and last.
+        assert!(o.spans.len() <= w.spans.len(), "{name}");
+        for g in 0..w.goroutines.len() as GIdx {
+            let (ws, os) = (spans(w, g), spans(o, g));
+            assert_eq!(ws.is_empty(), os.is_empty(), "{name}: G{g}");
+            if let (Some(a), Some(b)) = (ws.first(), os.first()) {
+                assert_eq!(a.start, b.start, "{name}: G{g} start");
+                assert_eq!(
+                    ws.last().unwrap().end,
+                    os.last().unwrap().end,
+                    "{name}: G{g} end"
+                );
+            }
+            for s in os.iter().skip(1).take(os.len().saturating_sub(2)) {
+                assert!(s.end - s.start >= o.meta.coarse_ns, "{name}: G{g} {s:?}");
+            }
+        }
+        let src = tiled.tiles.as_ref().expect("tile source");
+        assert_eq!(src.gens.len() as u64, w.meta.generations, "{name}");
+        assert_eq!(src.gens[0].start_ns, w.meta.start, "{name}");
+        assert_eq!(src.gens.last().unwrap().end_ns, w.meta.end, "{name}");
+    }
+}
+
+#[test]
+fn a_tile_of_every_generation_is_the_whole_model() {
+    for (name, whole, tiled) in pairs() {
+        let src = tiled.tiles.as_ref().expect("tile source");
+        let tile = src
+            .build(&tiled.trace, 0..src.gens.len(), &AtomicBool::new(false))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let w = &whole.trace;
+        assert_eq!(tile.meta.coarse_ns, 0);
+        assert!(std::sync::Arc::ptr_eq(
+            &tile.goroutines,
+            &tiled.trace.goroutines
+        ));
+        assert_eq!(tile.spans.len(), w.spans.len(), "{name}");
+        for g in 0..w.goroutines.len() as GIdx {
+            let a: Vec<String> = spans(w, g).iter().map(|s| span_text(w, s)).collect();
+            let b: Vec<String> = spans(&tile, g)
+                .iter()
+                .map(|s| span_text(&tile, s))
+                .collect();
+            assert_eq!(a, b, "{name}: G{}", w.goroutines.id[g as usize]);
+            let fa: Vec<String> = w.flows_into(g).map(|f| flow_text(w, &f)).collect();
+            let mut fb: Vec<String> = tile.flows_into(g).map(|f| flow_text(&tile, &f)).collect();
+            let mut fa_sorted = fa.clone();
+            fa_sorted.sort();
+            fb.sort();
+            assert_eq!(
+                fa_sorted, fb,
+                "{name}: flows into G{}",
+                w.goroutines.id[g as usize]
+            );
+        }
+        for (p, q) in w.procs.iter().zip(&tile.procs) {
+            assert_eq!(p.id, q.id, "{name}");
+            assert_eq!(p.intervals.len(), q.intervals.len(), "{name}: P{}", p.id);
+            for i in 0..p.intervals.len() {
+                assert_eq!(
+                    (p.intervals.start(i), p.intervals.end(i), p.intervals.g(i)),
+                    (q.intervals.start(i), q.intervals.end(i), q.intervals.g(i)),
+                    "{name}: P{}",
+                    p.id
+                );
+            }
+        }
+        assert_eq!(tile.regions.len(), w.regions.len(), "{name}");
+        for (a, b) in w.regions.iter().zip(&tile.regions) {
+            assert_eq!(
+                (a.g, a.start, a.end, a.depth),
+                (b.g, b.start, b.end, b.depth),
+                "{name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_tile_of_one_generation_has_its_spans_exactly() {
+    let mut checked = 0;
+    for (name, whole, tiled) in pairs() {
+        let src = tiled.tiles.as_ref().expect("tile source");
+        if src.gens.len() < 2 {
+            continue;
+        }
+        let w = &whole.trace;
+        for k in 0..src.gens.len() {
+            let tile = src
+                .build(&tiled.trace, k..k + 1, &AtomicBool::new(false))
+                .unwrap_or_else(|e| panic!("{name} gen {k}: {e}"));
+            let (t0, t1) = src.time_range(&(k..k + 1));
+            for g in 0..w.goroutines.len() as GIdx {
+                let inside: Vec<String> = spans(w, g)
+                    .iter()
+                    .filter(|s| s.start > t0 && s.end < t1)
+                    .map(|s| span_text(w, s))
+                    .collect();
+                // A goroutine already there when the generation began
+                // starts its tile lane with a span from its status event,
+                // which the whole model's lane has begun earlier.
+                let whole_starts: Vec<i64> = spans(w, g).iter().map(|s| s.start).collect();
+                let tile_spans = spans(&tile, g);
+                let skip = tile_spans
+                    .first()
+                    .is_some_and(|s| whole_starts.binary_search(&s.start).is_err());
+                let got: Vec<String> = tile_spans
+                    .iter()
+                    .skip(usize::from(skip))
+                    .filter(|s| s.start > t0 && s.end < t1)
+                    .map(|s| span_text(&tile, s))
+                    .collect();
+                if inside != got {
+                    let i = inside.iter().zip(&got).take_while(|(a, b)| a == b).count();
+                    panic!(
+                        "{name} gen {k} [{t0}, {t1}): G{}: {} spans inside, tile has {}; first difference at {i}: {:?} vs {:?}",
+                        w.goroutines.id[g as usize],
+                        inside.len(),
+                        got.len(),
+                        inside.get(i),
+                        got.get(i)
+                    );
+                }
+                checked += inside.len();
+            }
+        }
+    }
+    assert!(checked > 10_000, "spans checked: {checked}");
+}
+
+#[test]
+fn a_tile_of_a_rewritten_file_is_refused() {
+    let src = common::testdata().join("traces/gens_go127.trace");
+    let dir = std::env::temp_dir().join(format!("gotraceview-tiles-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("rewritten.trace");
+    std::fs::copy(&src, &path).unwrap();
+    let tiled = load(&path, LoadOptions { memory_budget: 1 });
+    let ts = tiled.tiles.as_ref().expect("tile source");
+    assert!(ts.changed().is_none());
+    // `go test -trace` truncates and writes the file again.
+    let bytes = std::fs::read(&src).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() / 3]).unwrap();
+    let msg = ts.changed().expect("noticed");
+    assert!(msg.contains("changed on disk"), "{msg}");
+    let err = ts
+        .build(&tiled.trace, 0..1, &AtomicBool::new(false))
+        .unwrap_err();
+    assert!(
+        matches!(err, gotraceview::load::tiles::TileError::Changed(_)),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
