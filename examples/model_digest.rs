@@ -5,7 +5,7 @@
 //!
 //! Usage: model_digest FILE...
 
-use gotraceview::load::{load_path, Progress};
+use gotraceview::load::{load_path_with, LoadOptions, Progress};
 use gotraceview::model::{StackId, Trace};
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
@@ -59,7 +59,13 @@ fn stack(t: &Trace, id: StackId) -> String {
 
 fn main() {
     for path in std::env::args().skip(1) {
-        let l = match load_path(path.as_ref(), &Progress::default(), &AtomicBool::new(false)) {
+        // The whole model (every span) and every goroutine's figures.
+        let l = match load_path_with(
+            path.as_ref(),
+            LoadOptions::whole(),
+            &Progress::default(),
+            &AtomicBool::new(false),
+        ) {
             Ok(l) => l,
             Err(e) => {
                 println!("{path}: ERROR {e}");
@@ -263,7 +269,7 @@ fn main() {
         }
         out.push(s.done());
 
-        let sum = l.summary();
+        let sum = l.summary().expect("every goroutine's figures");
         let mut s = Section::new("summary");
         let stats = |st: &gotraceview::analysis::summary::ExecStats| {
             let mut b: Vec<_> = st

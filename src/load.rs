@@ -7,7 +7,8 @@ mod pipeline;
 pub mod tiles;
 
 use crate::analysis::gclog::GcLog;
-use crate::analysis::summary::{CompactSummary, Summary};
+use crate::analysis::goroutines::{group_table, GroupTable};
+use crate::analysis::summary::{GoroutineAnalysis, Summarizer, Summary};
 use crate::model::{Loss, ModelBuilder, Trace, TraceMeta};
 use crate::trace::header::Header;
 use crate::trace::source::{EventReader, CHUNK_EVENTS};
@@ -28,6 +29,10 @@ use tiles::{FileIdentity, GenSpan, TileSource};
 pub struct LoadOptions {
     /// Bytes the models of one trace may use.
     pub memory_budget: u64,
+    /// Keep every goroutine's figures of the goroutine analysis (what
+    /// `stats --json` prints) even for a big trace, which otherwise keeps
+    /// only the table of groups.
+    pub per_goroutine: bool,
 }
 
 /// Bytes of whole model per byte of trace (measured: 4-7).
@@ -41,6 +46,7 @@ impl Default for LoadOptions {
         let total = machine_memory_bytes().unwrap_or(8 << 30);
         LoadOptions {
             memory_budget: (total / 8).clamp(512 << 20, 8 << 30),
+            per_goroutine: false,
         }
     }
 }
@@ -76,7 +82,7 @@ impl LoadOptions {
             _ => (t, 1),
         };
         let v: f64 = num.trim().parse().ok()?;
-        (v.is_finite() && v >= 0.0).then(|| (v * mul as f64) as u64)
+        (v.is_finite() && v >= 0.0).then_some((v * mul as f64) as u64)
     }
 
     /// Always the whole model, whatever the size (the exact analyses of
@@ -84,6 +90,15 @@ impl LoadOptions {
     pub fn whole() -> LoadOptions {
         LoadOptions {
             memory_budget: u64::MAX,
+            per_goroutine: true,
+        }
+    }
+
+    /// The default options with a memory budget of `bytes`.
+    pub fn with_budget(bytes: u64) -> LoadOptions {
+        LoadOptions {
+            memory_budget: bytes,
+            per_goroutine: false,
         }
     }
 
@@ -204,10 +219,15 @@ pub struct LoadedTrace {
     pub trace: Arc<Trace>,
     /// Where the detail tiles of an overview come from.
     pub tiles: Option<Arc<TileSource>>,
-    /// Go's goroutine analysis, compact (see [`LoadedTrace::summary`]).
-    pub goroutine_analysis: CompactSummary,
+    /// The file it was read from and what it was then (None for bytes).
+    pub file: Option<(std::path::PathBuf, FileIdentity)>,
+    /// Go's goroutine analysis: every goroutine's figures, compact (see
+    /// [`LoadedTrace::summary`]), or for a big trace only its table.
+    pub goroutine_analysis: GoroutineAnalysis,
     /// The analysis as a [`Summary`], made on first use.
     summary: OnceLock<Summary>,
+    /// The table of the analysis, made on first use.
+    table: OnceLock<GroupTable>,
     /// What minimum mutator utilization needs.
     pub gc_log: GcLog,
     /// Wall time of the load.
@@ -215,13 +235,40 @@ pub struct LoadedTrace {
 }
 
 impl LoadedTrace {
+    /// Why the file this trace was read from is not what was read any more
+    /// (rewritten by a new `go test -trace` run, deleted), if it is not.
+    pub fn changed_on_disk(&self) -> Option<String> {
+        let (path, was) = self.file.as_ref()?;
+        match FileIdentity::of(path) {
+            Ok(now) if now == *was => None,
+            Ok(_) => Some(format!("{}: the trace changed on disk", path.display())),
+            Err(e) => Some(format!("{}: {}", path.display(), io_message(&e))),
+        }
+    }
+
     /// Go's goroutine analysis. Computed during the load and kept compact
     /// (about 100 bytes per goroutine); this expands it into the
     /// [`Summary`] structure (names as `String`s, maps as `Vec`s: about 270
     /// bytes per goroutine) the first time it is asked for.
-    pub fn summary(&self) -> &Summary {
-        self.summary
-            .get_or_init(|| self.goroutine_analysis.expand())
+    pub fn summary(&self) -> Option<&Summary> {
+        match &self.goroutine_analysis {
+            GoroutineAnalysis::Records(c) => Some(self.summary.get_or_init(|| c.expand())),
+            GoroutineAnalysis::Groups(_) => None,
+        }
+    }
+
+    /// The table of goroutine groups of the analysis (what the Goroutines
+    /// tab shows): made from every goroutine's figures on first use, or
+    /// computed by the load for a big trace.
+    pub fn group_table(&self) -> &GroupTable {
+        match &self.goroutine_analysis {
+            GoroutineAnalysis::Groups(t) => t,
+            GoroutineAnalysis::Records(_) => self.table.get_or_init(|| {
+                self.summary()
+                    .map(group_table)
+                    .unwrap_or_else(|| group_table(&Summary::default()))
+            }),
+        }
     }
 }
 
@@ -278,7 +325,9 @@ pub fn load_path_with(
         identity,
         options,
     };
-    load_data(&name, &map, Some(&origin), progress, cancel, &release)
+    let mut l = load_data(&name, &map, Some(&origin), progress, cancel, &release)?;
+    l.file = Some((origin.path, origin.identity));
+    Ok(l)
 }
 
 fn io_message(e: &std::io::Error) -> String {
@@ -382,8 +431,13 @@ fn load_pass(
         }
         None => ModelBuilder::new(1),
     };
+    let summarizer = if tiled.is_some_and(|o| !o.options.per_goroutine) {
+        Summarizer::grouped()
+    } else {
+        Summarizer::new()
+    };
     let mut syncs: Vec<crate::trace::Time> = Vec::new();
-    let out = pipeline::run(builder, |sink| {
+    let out = pipeline::run(builder, summarizer, |sink| {
         let mut chunk = Vec::new();
         let mut n: u64 = 0;
         let mut real_events: u64 = 0;
@@ -498,8 +552,10 @@ fn load_pass(
             name: name.to_string(),
             trace: Arc::new(out.trace),
             tiles,
+            file: None,
             goroutine_analysis: out.summary,
             summary: OnceLock::new(),
+            table: OnceLock::new(),
             gc_log: out.gc_log,
             load_ms: 0.0,
         },
@@ -586,7 +642,7 @@ mod tests {
         .expect("load");
         let n = l.goroutine_analysis.goroutine_count();
         assert!(n > 10_000);
-        assert_eq!(l.summary().goroutines.len(), n);
-        assert!(std::ptr::eq(l.summary(), l.summary()));
+        assert_eq!(l.summary().expect("records").goroutines.len(), n);
+        assert!(std::ptr::eq(l.summary().unwrap(), l.summary().unwrap()));
     }
 }

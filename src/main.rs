@@ -8,9 +8,7 @@ use gotraceview::cli::{run, Cli};
 fn main() {
     let cli = Cli::parse();
     if let Some(b) = cli.memory_budget {
-        gotraceview::load::LoadOptions::configure(gotraceview::load::LoadOptions {
-            memory_budget: b,
-        });
+        gotraceview::load::LoadOptions::configure(gotraceview::load::LoadOptions::with_budget(b));
     }
     let code = if cli.install_desktop {
         match gotraceview::desktop::install() {

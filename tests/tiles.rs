@@ -27,7 +27,7 @@ fn pairs() -> Vec<(String, LoadedTrace, LoadedTrace)> {
         if whole.trace.meta.version.as_str() < "1.22" {
             continue;
         }
-        let tiled = load(&p, LoadOptions { memory_budget: 1 });
+        let tiled = load(&p, LoadOptions::with_budget(1));
         out.push((name, whole, tiled));
     }
     assert!(out.len() >= 30, "v2 traces found: {}", out.len());
@@ -241,7 +241,7 @@ fn a_tile_of_a_rewritten_file_is_refused() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("rewritten.trace");
     std::fs::copy(&src, &path).unwrap();
-    let tiled = load(&path, LoadOptions { memory_budget: 1 });
+    let tiled = load(&path, LoadOptions::with_budget(1));
     let ts = tiled.tiles.as_ref().expect("tile source");
     assert!(ts.changed().is_none());
     // `go test -trace` truncates and writes the file again.
@@ -257,4 +257,73 @@ fn a_tile_of_a_rewritten_file_is_refused() {
         "{err}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_big_trace_keeps_the_goroutine_table_not_every_goroutine() {
+    use gotraceview::analysis::goroutines::TOP_MEMBERS;
+    use gotraceview::analysis::summary::GoroutineAnalysis;
+    for (name, whole, tiled) in pairs() {
+        assert!(
+            matches!(tiled.goroutine_analysis, GoroutineAnalysis::Groups(_)),
+            "{name}"
+        );
+        assert!(tiled.summary().is_none(), "{name}");
+        let (a, b) = (whole.group_table(), tiled.group_table());
+        assert!(!a.approximate && b.approximate, "{name}");
+        assert_eq!(a.goroutines, b.goroutines, "{name}");
+        let titles = |t: &gotraceview::analysis::goroutines::GroupTable| {
+            t.columns.iter().map(|&c| t.title(c)).collect::<Vec<_>>()
+        };
+        assert_eq!(titles(a), titles(b), "{name}");
+        assert_eq!(a.groups.len(), b.groups.len(), "{name}");
+        for (x, y) in a.groups.iter().zip(&b.groups) {
+            assert_eq!((&x.name, x.count), (&y.name, y.count), "{name}");
+            assert_eq!(x.totals, y.totals, "{name}: {}", x.name);
+            for (c, (qx, qy)) in x.quantiles.iter().zip(&y.quantiles).enumerate() {
+                assert_eq!(qx[3], qy[3], "{name}: {} max of column {c}", x.name);
+                for k in 0..3 {
+                    let (e, got) = (qx[k], qy[k]);
+                    assert!(
+                        got <= e && (e - got) as f64 <= e as f64 / 128.0 + 1.0,
+                        "{name}: {} column {c} quantile {k}: {got} vs {e}",
+                        x.name
+                    );
+                }
+            }
+            assert_eq!(
+                y.complete,
+                x.count as usize <= TOP_MEMBERS,
+                "{name}: {}",
+                x.name
+            );
+            // The slowest goroutines by each column are listed, with the
+            // figures of the whole analysis.
+            for c in 0..a.columns.len() {
+                let top = |rows: &[gotraceview::analysis::goroutines::MemberRow]| {
+                    let mut v: Vec<(i64, i64)> = rows
+                        .iter()
+                        .filter(|m| m.values[c] != 0)
+                        .map(|m| (m.values[c], m.id))
+                        .collect();
+                    v.sort_unstable_by(|p, q| q.cmp(p));
+                    v.truncate(TOP_MEMBERS);
+                    v
+                };
+                assert_eq!(
+                    top(&x.members),
+                    top(&y.members),
+                    "{name}: {} column {c}",
+                    x.name
+                );
+            }
+            if y.complete {
+                let mut xm = x.members.clone();
+                let mut ym = y.members.clone();
+                xm.sort_by_key(|m| m.id);
+                ym.sort_by_key(|m| m.id);
+                assert_eq!(xm, ym, "{name}: {}", x.name);
+            }
+        }
+    }
 }

@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(l) = load_bytes("fuzz", data, &Progress::default(), &AtomicBool::new(false)) {
         // Exercise the analyses over whatever loaded.
         let t = &l.trace;
-        let _ = gotraceview::analysis::goroutines::group_table(l.summary());
+        let _ = l.group_table();
         for k in gotraceview::analysis::profiles::ProfileKind::ALL {
             let _ = gotraceview::analysis::profiles::blocking_profile(t, k, &gotraceview::analysis::profiles::Scope::all(t));
         }

@@ -1,7 +1,12 @@
 //! Goroutine groups by start function with totals per state (the goroutine
 //! analysis page of `go tool trace`).
 
+use super::sketch::QuantileSketch;
 use super::summary::{ExecStats, NameId, Summary};
+use crate::trace::Time;
+use rustc_hash::FxHashMap;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::fmt::Write;
 
 /// Totals of one group of goroutines sharing a start function.
@@ -95,20 +100,17 @@ impl Column {
             Column::Range(k) => find(&s.range_ns, k),
         }
     }
+}
 
-    /// Header text.
-    pub fn title(self, summary: &Summary) -> String {
-        match self {
-            Column::Total => "Total".into(),
-            Column::Exec => "Execution".into(),
-            Column::SchedWait => "Sched wait".into(),
-            Column::Syscall => "Syscall".into(),
-            Column::SyscallBlock => "Syscall blocked".into(),
-            Column::Block(k) => format!("Block ({})", summary.name(k)),
-            Column::Unknown => "Unknown".into(),
-            Column::Range(k) => summary.name(k).to_string(),
-        }
-    }
+/// A goroutine listed under its group, with its value in each column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRow {
+    /// Goroutine ID.
+    pub id: i64,
+    /// When to show it on the timeline: its first run, else its creation.
+    pub at: Time,
+    /// Value per column of the table.
+    pub values: Vec<i64>,
 }
 
 /// One row per group, with totals and percentiles per column.
@@ -116,12 +118,17 @@ impl Column {
 pub struct GroupRow {
     /// Start function.
     pub name: String,
-    /// Indexes into `Summary::goroutines`.
-    pub members: Vec<usize>,
+    /// Number of goroutines.
+    pub count: u64,
     /// Sum per column.
     pub totals: Vec<i64>,
     /// (p50, p90, p99, max) per column across the members.
     pub quantiles: Vec<[i64; 4]>,
+    /// The goroutines listed: all of them when `complete`, else (a big
+    /// group of a big trace) the slowest [`TOP_MEMBERS`] by each column.
+    pub members: Vec<MemberRow>,
+    /// True when `members` holds every goroutine of the group.
+    pub complete: bool,
 }
 
 /// The goroutine analysis table: columns present in the data, and groups.
@@ -129,11 +136,86 @@ pub struct GroupRow {
 pub struct GroupTable {
     /// Columns in display order (non-overlapping breakdown first, then ranges).
     pub columns: Vec<Column>,
+    /// Names of the block reasons and ranges of the columns, by [`NameId`].
+    pub names: Vec<String>,
     /// Groups, largest total execution first.
     pub groups: Vec<GroupRow>,
+    /// Number of goroutines.
+    pub goroutines: u64,
+    /// True when the percentiles come from sketches (within 0.8%, see
+    /// [`QuantileSketch`]) instead of every value.
+    pub approximate: bool,
 }
 
-/// Builds the table of a summary (whole trace or a time range).
+impl GroupTable {
+    /// The name of a block reason or range.
+    pub fn name(&self, k: NameId) -> &str {
+        self.names.get(k as usize).map_or("", String::as_str)
+    }
+
+    /// Header text of a column.
+    pub fn title(&self, c: Column) -> String {
+        match c {
+            Column::Total => "Total".into(),
+            Column::Exec => "Execution".into(),
+            Column::SchedWait => "Sched wait".into(),
+            Column::Syscall => "Syscall".into(),
+            Column::SyscallBlock => "Syscall blocked".into(),
+            Column::Block(k) => format!("Block ({})", self.name(k)),
+            Column::Unknown => "Unknown".into(),
+            Column::Range(k) => self.name(k).to_string(),
+        }
+    }
+
+    /// Heap bytes used, roughly.
+    pub fn heap_bytes(&self) -> usize {
+        self.groups
+            .iter()
+            .map(|g| {
+                g.totals.capacity() * 8
+                    + g.quantiles.capacity() * 32
+                    + g.members
+                        .iter()
+                        .map(|m| 48 + m.values.capacity() * 8)
+                        .sum::<usize>()
+            })
+            .sum()
+    }
+}
+
+/// Goroutines a big group lists per column (its slowest by that column).
+pub const TOP_MEMBERS: usize = 256;
+
+/// The table's columns for the block reasons and ranges in use, names
+/// sorted as `name` gives them.
+fn columns_of(
+    block: Vec<NameId>,
+    ranges: Vec<NameId>,
+    name: impl Fn(NameId) -> String,
+) -> Vec<Column> {
+    let (mut block, mut ranges) = (block, ranges);
+    block.sort_by_key(|&k| name(k));
+    ranges.sort_by_key(|&k| name(k));
+    let mut columns = vec![
+        Column::Total,
+        Column::Exec,
+        Column::SchedWait,
+        Column::Syscall,
+        Column::SyscallBlock,
+    ];
+    columns.extend(block.into_iter().map(Column::Block));
+    columns.push(Column::Unknown);
+    columns.extend(ranges.into_iter().map(Column::Range));
+    columns
+}
+
+/// Sorts groups largest total execution first (then by name).
+fn sort_groups(groups: &mut [GroupRow]) {
+    groups.sort_by(|a, b| b.totals[1].cmp(&a.totals[1]).then(a.name.cmp(&b.name)));
+}
+
+/// Builds the table of a summary (whole trace or a time range), listing
+/// every goroutine, with exact percentiles.
 pub fn group_table(s: &Summary) -> GroupTable {
     let mut block: Vec<NameId> = Vec::new();
     let mut ranges: Vec<NameId> = Vec::new();
@@ -149,42 +231,33 @@ pub fn group_table(s: &Summary) -> GroupTable {
             }
         }
     }
-    block.sort_by(|a, b| s.name(*a).cmp(s.name(*b)));
-    ranges.sort_by(|a, b| s.name(*a).cmp(s.name(*b)));
-    let mut columns = vec![
-        Column::Total,
-        Column::Exec,
-        Column::SchedWait,
-        Column::Syscall,
-        Column::SyscallBlock,
-    ];
-    columns.extend(block.into_iter().map(Column::Block));
-    columns.push(Column::Unknown);
-    columns.extend(ranges.into_iter().map(Column::Range));
-
+    let columns = columns_of(block, ranges, |k| s.name(k).to_string());
     let mut by_name: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
     let mut groups: Vec<GroupRow> = Vec::new();
-    for (i, g) in s.goroutines.iter().enumerate() {
+    for g in &s.goroutines {
         let gi = *by_name.entry(g.name.as_str()).or_insert_with(|| {
             groups.push(GroupRow {
                 name: g.name.clone(),
-                members: Vec::new(),
+                count: 0,
                 totals: vec![0; columns.len()],
                 quantiles: Vec::new(),
+                members: Vec::new(),
+                complete: true,
             });
             groups.len() - 1
         });
-        groups[gi].members.push(i);
+        groups[gi].count += 1;
+        groups[gi].members.push(MemberRow {
+            id: g.id,
+            at: if g.start > 0 { g.start } else { g.creation },
+            values: columns.iter().map(|c| c.value(&g.stats)).collect(),
+        });
     }
+    let mut vals: Vec<i64> = Vec::new();
     for grp in &mut groups {
-        let mut vals: Vec<i64> = Vec::with_capacity(grp.members.len());
-        for (c, col) in columns.iter().enumerate() {
+        for c in 0..columns.len() {
             vals.clear();
-            vals.extend(
-                grp.members
-                    .iter()
-                    .map(|&m| col.value(&s.goroutines[m].stats)),
-            );
+            vals.extend(grp.members.iter().map(|m| m.values[c]));
             grp.totals[c] = vals.iter().fold(0i64, |a, &v| a.saturating_add(v));
             vals.sort_unstable();
             grp.quantiles.push([
@@ -195,8 +268,168 @@ pub fn group_table(s: &Summary) -> GroupTable {
             ]);
         }
     }
-    groups.sort_by(|a, b| b.totals[1].cmp(&a.totals[1]).then(a.name.cmp(&b.name)));
-    GroupTable { columns, groups }
+    sort_groups(&mut groups);
+    GroupTable {
+        columns,
+        names: s.names.clone(),
+        groups,
+        goroutines: s.goroutines.len() as u64,
+        approximate: false,
+    }
+}
+
+/// One group being accumulated by [`GroupTableBuilder`].
+#[derive(Debug, Default)]
+struct GroupAcc {
+    name: String,
+    count: u64,
+    totals: FxHashMap<Column, i64>,
+    sketches: FxHashMap<Column, QuantileSketch>,
+    /// Per column, its slowest goroutines: (value, ID) in a min-heap.
+    top: FxHashMap<Column, BinaryHeap<Reverse<(i64, i64)>>>,
+    /// The stats of the goroutines in some `top` list, by ID, with the
+    /// number of lists they are in.
+    kept: FxHashMap<i64, (Time, ExecStats, u32)>,
+}
+
+/// The goroutine table of a big trace, built as goroutines finish, in
+/// memory that grows with the number of groups and columns, not of
+/// goroutines: sums, quantile sketches and the slowest goroutines by each
+/// column.
+#[derive(Debug, Default)]
+pub struct GroupTableBuilder {
+    groups: Vec<GroupAcc>,
+    /// Group of each start function name index.
+    by_name: FxHashMap<u32, usize>,
+}
+
+impl GroupTableBuilder {
+    /// Adds a finished goroutine: `id`, the index and text of its start
+    /// function's name, when to show it and its stats.
+    pub fn add(&mut self, name_idx: u32, name: &str, id: i64, at: Time, st: &ExecStats) {
+        let gi = *self.by_name.entry(name_idx).or_insert_with(|| {
+            self.groups.push(GroupAcc {
+                name: name.to_string(),
+                ..GroupAcc::default()
+            });
+            self.groups.len() - 1
+        });
+        let g = &mut self.groups[gi];
+        g.count += 1;
+        let cols = [
+            Column::Total,
+            Column::Exec,
+            Column::SchedWait,
+            Column::Syscall,
+            Column::SyscallBlock,
+            Column::Unknown,
+        ]
+        .into_iter()
+        .chain(st.block_ns.iter().map(|x| Column::Block(x.0)))
+        .chain(st.range_ns.iter().map(|x| Column::Range(x.0)));
+        let mut lists = 0u32;
+        for c in cols {
+            let v = c.value(st);
+            if v == 0 {
+                continue;
+            }
+            let t = g.totals.entry(c).or_default();
+            *t = t.saturating_add(v);
+            g.sketches.entry(c).or_default().add(v);
+            let top = g.top.entry(c).or_default();
+            if top.len() < TOP_MEMBERS {
+                top.push(Reverse((v, id)));
+                lists += 1;
+            } else if top.peek().is_some_and(|m| (v, id) > m.0) {
+                if let Some(Reverse((_, out))) = top.pop() {
+                    if let Some(k) = g.kept.get_mut(&out) {
+                        k.2 -= 1;
+                        if k.2 == 0 {
+                            g.kept.remove(&out);
+                        }
+                    }
+                }
+                top.push(Reverse((v, id)));
+                lists += 1;
+            }
+        }
+        if lists > 0 {
+            g.kept.insert(id, (at, st.clone(), lists));
+        }
+    }
+
+    /// The table; `names` are the block reasons and ranges by [`NameId`].
+    pub fn finish(self, names: Vec<String>) -> GroupTable {
+        let name = |k: NameId| names.get(k as usize).cloned().unwrap_or_default();
+        let mut block = Vec::new();
+        let mut ranges = Vec::new();
+        for g in &self.groups {
+            for (&c, &v) in &g.totals {
+                match c {
+                    Column::Block(k) if v != 0 && !block.contains(&k) => block.push(k),
+                    Column::Range(k) if v != 0 && !ranges.contains(&k) => ranges.push(k),
+                    _ => {}
+                }
+            }
+        }
+        let columns = columns_of(block, ranges, name);
+        let mut goroutines = 0;
+        let mut groups: Vec<GroupRow> = Vec::with_capacity(self.groups.len());
+        for mut g in self.groups {
+            goroutines += g.count;
+            let totals = columns
+                .iter()
+                .map(|c| g.totals.get(c).copied().unwrap_or(0))
+                .collect();
+            let quantiles = columns
+                .iter()
+                .map(|c| {
+                    let mut sk = g.sketches.remove(c).unwrap_or_default();
+                    sk.add_zeros(g.count - sk.count());
+                    [
+                        sk.quantile(0.5),
+                        sk.quantile(0.9),
+                        sk.quantile(0.99),
+                        sk.max(),
+                    ]
+                })
+                .collect();
+            let mut ids: Vec<i64> = g
+                .top
+                .values()
+                .flat_map(|h| h.iter().map(|r| r.0 .1))
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let members: Vec<MemberRow> = ids
+                .into_iter()
+                .filter_map(|id| {
+                    let (at, st, _) = g.kept.get(&id)?;
+                    Some(MemberRow {
+                        id,
+                        at: *at,
+                        values: columns.iter().map(|c| c.value(st)).collect(),
+                    })
+                })
+                .collect();
+            groups.push(GroupRow {
+                complete: members.len() as u64 == g.count,
+                name: g.name,
+                count: g.count,
+                totals,
+                quantiles,
+                members,
+            });
+        }
+        sort_groups(&mut groups);
+        GroupTable {
+            columns,
+            names,
+            groups,
+            goroutines,
+            approximate: true,
+        }
+    }
 }
 
 fn ms(ns: i64) -> String {

@@ -11,4 +11,5 @@ pub mod mud;
 pub mod pprof;
 pub mod profiles;
 pub mod range_stats;
+pub mod sketch;
 pub mod summary;

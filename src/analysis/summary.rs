@@ -8,6 +8,7 @@ mod annotations;
 mod compact;
 mod types;
 
+use crate::analysis::goroutines::{GroupTable, GroupTableBuilder};
 use crate::model::index::IdIndex;
 use crate::trace::event::{Event, EventKind, Resource};
 use crate::trace::ids::{GoState, ProcState};
@@ -17,6 +18,33 @@ use compact::{Dur, GRec, Kvs, Map, Wide, NIL};
 use rustc_hash::{FxHashMap, FxHashSet};
 use types::add;
 pub use types::{ExecStats, GoroutineSummary, NameId, RegionSummary, Summary, TaskSummary};
+
+/// The goroutine analysis a load computed.
+#[derive(Debug)]
+pub enum GoroutineAnalysis {
+    /// Every goroutine's figures (what `stats --json` prints).
+    Records(CompactSummary),
+    /// Only the table of groups (a big trace: see [`Summarizer::grouped`]).
+    Groups(GroupTable),
+}
+
+impl GoroutineAnalysis {
+    /// Number of goroutines.
+    pub fn goroutine_count(&self) -> usize {
+        match self {
+            GoroutineAnalysis::Records(c) => c.goroutine_count(),
+            GoroutineAnalysis::Groups(t) => t.goroutines as usize,
+        }
+    }
+
+    /// Approximate heap bytes used.
+    pub fn heap_bytes(&self) -> usize {
+        match self {
+            GoroutineAnalysis::Records(c) => c.heap_bytes(),
+            GoroutineAnalysis::Groups(t) => t.heap_bytes(),
+        }
+    }
+}
 
 /// In-flight state of a live goroutine (Go's `goroutineSummary`).
 #[derive(Default)]
@@ -153,6 +181,11 @@ pub struct Summarizer {
     ranges_p: FxHashMap<(i64, NameId), i64>,
     last_ts: Time,
     sync_ts: Time,
+    /// Set for the table of a big trace: each goroutine is folded into its
+    /// group when it ends, and its record given to the next one.
+    groups: Option<GroupTableBuilder>,
+    /// Records of goroutines folded into `groups`, for reuse.
+    free_records: Vec<u32>,
 }
 
 impl Default for Summarizer {
@@ -208,6 +241,23 @@ impl Summarizer {
             ranges_p: FxHashMap::default(),
             last_ts: 0,
             sync_ts: 0,
+            groups: None,
+            free_records: Vec::new(),
+        }
+    }
+
+    /// True for a summarizer made by [`Summarizer::grouped`].
+    pub fn is_grouped(&self) -> bool {
+        self.groups.is_some()
+    }
+
+    /// A summarizer for the goroutine table of a big trace: memory grows
+    /// with the live goroutines and the groups, not with every goroutine
+    /// (see [`Summarizer::finish_groups`]).
+    pub fn grouped() -> Summarizer {
+        Summarizer {
+            groups: Some(GroupTableBuilder::default()),
+            ..Summarizer::new()
         }
     }
 
@@ -275,11 +325,39 @@ impl Summarizer {
     }
 
     fn new_g(&mut self, id: i64, creation: Time) -> u32 {
+        if let Some(i) = self.free_records.pop() {
+            self.gs[i as usize] = GRec::new(id, creation);
+            self.pendings[i as usize] = None;
+            self.g_index.insert(id, i);
+            return i;
+        }
         let i = self.gs.len() as u32;
         self.gs.push(GRec::new(id, creation));
         self.pendings.push(None);
         self.g_index.insert(id, i);
         i
+    }
+
+    /// Folds the finished goroutine of record `gi` into its group (grouped
+    /// summarizers only); `release`: its record is free for the next one.
+    fn fold_into_group(&mut self, gi: u32, release: bool) {
+        let Some(groups) = self.groups.as_mut() else {
+            return;
+        };
+        let g = &self.gs[gi as usize];
+        let st = g.stats.expand(&self.kvs, &self.wide, gi);
+        let name = self.funcs[g.func as usize].0;
+        let start = g.start(&self.wide, gi);
+        let at = if start > 0 { start } else { g.creation };
+        groups.add(name, &self.gnames[name as usize], g.id, at, &st);
+        if release {
+            let (id, kv) = (g.id, g.stats.kv);
+            self.kvs.free(kv);
+            self.wide.forget(gi);
+            self.g_regions.remove(&gi);
+            self.g_index.remove(id);
+            self.free_records.push(gi);
+        }
     }
 
     /// Go's `snapshotStat`: stats of goroutine `gi` as if it stopped at `last_ts`.
@@ -321,6 +399,9 @@ impl Summarizer {
         let pending = self.pendings[gi as usize].as_deref();
         Self::snapshot_in_place(g, gi, &mut self.kvs, &mut self.wide, pending, last_ts);
         let Some(mut p) = self.pendings[gi as usize].take() else {
+            if trigger.is_some() {
+                self.fold_into_group(gi, true);
+            }
             return;
         };
         let gname = self.funcs[g.func as usize].0;
@@ -335,6 +416,9 @@ impl Summarizer {
         }
         p.reset();
         self.spare.push(p);
+        if trigger.is_some() {
+            self.fold_into_group(gi, true);
+        }
     }
 
     /// `g.stats = snapshot(g, last_ts)` without copying the stats.
@@ -573,6 +657,26 @@ impl Summarizer {
     /// Finishes every goroutine at the last event and returns the summary.
     pub fn finish(self) -> Summary {
         self.finish_compact().expand()
+    }
+
+    /// Finishes every goroutine at the last event and returns the goroutine
+    /// table (a summarizer made by [`Summarizer::grouped`]; else the table
+    /// of the whole summary).
+    pub fn finish_groups(mut self) -> GroupTable {
+        if self.groups.is_none() {
+            return crate::analysis::goroutines::group_table(&self.finish());
+        }
+        let free: rustc_hash::FxHashSet<u32> = self.free_records.iter().copied().collect();
+        for gi in 0..self.gs.len() as u32 {
+            if free.contains(&gi) {
+                continue;
+            }
+            let last = self.last_ts;
+            self.finalize(gi, last, None);
+            self.fold_into_group(gi, false);
+        }
+        let groups = self.groups.take().unwrap_or_default();
+        groups.finish(self.names)
     }
 
     /// Finishes every goroutine at the last event and returns the analysis

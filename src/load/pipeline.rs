@@ -5,7 +5,7 @@
 //! finishing work (sorting, indexing) also runs in parallel.
 
 use crate::analysis::gclog::{GcLog, GcLogBuilder};
-use crate::analysis::summary::{CompactSummary, Summarizer};
+use crate::analysis::summary::{GoroutineAnalysis, Summarizer};
 use crate::model::{Loss, ModelBuilder, Trace};
 use crate::trace::{EvTable, Event};
 use std::sync::mpsc::{self, Receiver, SyncSender};
@@ -44,7 +44,7 @@ pub struct Output {
     /// The model.
     pub trace: Trace,
     /// The goroutine analysis.
-    pub summary: CompactSummary,
+    pub summary: GoroutineAnalysis,
     /// What minimum mutator utilization needs.
     pub gc_log: GcLog,
 }
@@ -91,6 +91,7 @@ fn release(chunk: Arc<Chunk>, free: &mpsc::Sender<Vec<Event>>) {
 /// `read` is returned as is, the consumers' work dropped.
 pub fn run<E>(
     builder: ModelBuilder,
+    summarizer: Summarizer,
     read: impl FnOnce(&Sink) -> Result<End, E>,
 ) -> Result<Output, E> {
     let (to_model, model_rx) = mpsc::sync_channel(QUEUE_CHUNKS);
@@ -128,7 +129,7 @@ pub fn run<E>(
         let summary = thread::Builder::new()
             .name("goroutine-summary".into())
             .spawn_scoped(s, move || {
-                let mut sum = Summarizer::new();
+                let mut sum = summarizer;
                 let mut gc_log = GcLogBuilder::default();
                 for msg in summary_rx {
                     match msg {
@@ -139,7 +140,14 @@ pub fn run<E>(
                             }
                             release(c, &free_tx2);
                         }
-                        Msg::End(_) => return Some((sum.finish_compact(), gc_log.finish())),
+                        Msg::End(_) => {
+                            let analysis = if sum.is_grouped() {
+                                GoroutineAnalysis::Groups(sum.finish_groups())
+                            } else {
+                                GoroutineAnalysis::Records(sum.finish_compact())
+                            };
+                            return Some((analysis, gc_log.finish()));
+                        }
                     }
                 }
                 None

@@ -52,6 +52,20 @@ impl IdIndex {
         self.sparse.insert(id, index);
     }
 
+    /// Forgets `id` (its index may be given to another ID).
+    pub fn remove(&mut self, id: i64) {
+        if let Some(slot) = usize::try_from(id).ok().and_then(|u| self.dense.get_mut(u)) {
+            if *slot != NONE {
+                *slot = NONE;
+                self.len -= 1;
+                return;
+            }
+        }
+        if self.sparse.remove(&id).is_some() {
+            self.len -= 1;
+        }
+    }
+
     /// Number of IDs inserted.
     pub fn len(&self) -> usize {
         self.len

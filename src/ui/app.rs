@@ -59,6 +59,8 @@ pub struct GoTraceApp {
     pub location: String,
     /// The view each newly loaded trace opens on (`--tab`).
     pub initial_tab: Option<ViewTab>,
+    /// How traces are loaded (`--memory-budget`).
+    pub load_options: crate::load::LoadOptions,
     dialog: Option<FileDialog>,
 }
 
@@ -74,6 +76,7 @@ impl GoTraceApp {
             help_open: false,
             location: String::new(),
             initial_tab: None,
+            load_options: crate::load::LoadOptions::configured(),
             dialog: None,
         };
         for f in files {
@@ -84,8 +87,11 @@ impl GoTraceApp {
 
     /// Starts loading a trace in a new tab and shows it.
     pub fn open(&mut self, src: Source, ctx: Option<&egui::Context>) {
-        self.tabs
-            .push(Tab::Loading(LoadJob::start(src, ctx.cloned())));
+        self.tabs.push(Tab::Loading(LoadJob::start(
+            src,
+            self.load_options,
+            ctx.cloned(),
+        )));
         self.active = Some(self.tabs.len() - 1);
     }
 
@@ -112,14 +118,19 @@ impl GoTraceApp {
     pub fn poll_loads(&mut self) {
         let mut i = 0;
         while i < self.tabs.len() {
-            let done = match &self.tabs[i] {
-                Tab::Loading(job) => job
-                    .poll()
-                    .map(|r| (r, job.cancelled(), job.source_name.clone())),
+            let done = match &mut self.tabs[i] {
+                Tab::Loading(job) => job.poll().map(|r| {
+                    (
+                        r,
+                        job.cancelled(),
+                        job.source_name.clone(),
+                        job.restore.take(),
+                    )
+                }),
                 Tab::Ready(_) => None,
             };
             match done {
-                Some((Ok(data), _, name)) => {
+                Some((Ok(data), _, name, restore)) => {
                     if !name.starts_with("dropped:") {
                         self.recent.add(&name);
                     }
@@ -127,10 +138,13 @@ impl GoTraceApp {
                     if let Some(t) = self.initial_tab {
                         v.tab = t;
                     }
+                    if let Some(s) = restore {
+                        v.restore(&s);
+                    }
                     self.tabs[i] = Tab::Ready(Box::new(v));
                     i += 1;
                 }
-                Some((Err(e), cancelled, name)) => {
+                Some((Err(e), cancelled, name, _)) => {
                     if cancelled {
                         self.notice = Some(format!("Cancelled loading {name}"));
                     } else {
@@ -147,8 +161,13 @@ impl GoTraceApp {
         if i >= self.tabs.len() {
             return;
         }
-        if let Tab::Loading(j) = &self.tabs[i] {
-            j.cancel();
+        match &self.tabs[i] {
+            Tab::Loading(j) => j.cancel(),
+            Tab::Ready(v) => {
+                if let Some(t) = &v.data.tiles {
+                    t.cancel();
+                }
+            }
         }
         self.tabs.remove(i);
         self.active = match self.active {
@@ -321,6 +340,27 @@ impl GoTraceApp {
             Tab::Ready(v) => v.ui(ui, help),
             Tab::Loading(job) => loading_ui(ui, job),
         }
+        self.reload_if_asked(a, &ctx);
+    }
+
+    /// Reads tab `a`'s file again if its view asked, keeping the view.
+    fn reload_if_asked(&mut self, a: usize, ctx: &egui::Context) {
+        let Some(Tab::Ready(v)) = self.tabs.get_mut(a) else {
+            return;
+        };
+        if !std::mem::take(&mut v.reload_requested) {
+            return;
+        }
+        let Some((path, _)) = v.data.loaded.file.clone() else {
+            return;
+        };
+        if let Some(t) = &v.data.tiles {
+            t.cancel();
+        }
+        let snapshot = v.snapshot();
+        let mut job = LoadJob::start(Source::Path(path), self.load_options, Some(ctx.clone()));
+        job.restore = Some(snapshot);
+        self.tabs[a] = Tab::Loading(job);
     }
 }
 

@@ -131,7 +131,7 @@ pub fn run(data: TraceData) -> FrameStats {
     if let Some(v) = d.view() {
         v.timeline
             .toggle(RowKind::Section(super::timeline::rows::Section::Threads));
-        let groups = v.data.trace().groups.len().min(3);
+        let groups = v.data.whole().groups.len().min(3);
         for g in 0..groups {
             v.timeline.toggle(RowKind::Group(g as u32));
         }
@@ -148,7 +148,7 @@ pub fn run(data: TraceData) -> FrameStats {
     // Zoom in to 1 µs around the middle, in steps.
     let (mid, full) = match d.view() {
         Some(v) => {
-            let t = v.data.trace();
+            let t = v.data.whole();
             ((t.meta.start + t.meta.end) / 2, t.duration().max(1))
         }
         None => (0, 1),

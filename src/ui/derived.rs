@@ -4,41 +4,82 @@
 //! time each goroutine spent in each state (for lane filters).
 
 use super::timeline::counters::Pyramid;
+use crate::load::tiles::TileCache;
 use crate::load::LoadedTrace;
 use crate::model::{GIdx, GoLaneState, StrId, Trace};
 use crate::trace::Time;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Per-goroutine time in each [`GoLaneState`] (index = state as usize).
 pub type StateTotals = [Time; 5];
 
-/// A loaded trace plus the UI's indexes over it.
+/// The model the lanes are drawn from (the whole model, the overview of
+/// a big trace, or one of its detail tiles) with its search indexes.
+pub struct ViewLanes {
+    /// The model.
+    pub trace: Arc<Trace>,
+    /// Coarse start indexes of proc lanes.
+    proc_coarse: Vec<Vec<Time>>,
+    /// Coarse start indexes of thread lanes.
+    thread_coarse: Vec<Vec<Time>>,
+    /// Coarse start indexes of long goroutine lanes.
+    lane_coarse: rustc_hash::FxHashMap<GIdx, Vec<Time>>,
+}
+
+impl ViewLanes {
+    /// The indexes of a model (a few ms for a tile of a big trace).
+    pub fn new(trace: Arc<Trace>) -> ViewLanes {
+        use super::timeline::layout::coarse_index_of;
+        let t = &trace;
+        let iv_coarse =
+            |iv: &crate::model::IntervalLane| coarse_index_of(iv.len(), |i| iv.start(i));
+        let proc_coarse = t.procs.iter().map(|p| iv_coarse(&p.intervals)).collect();
+        let thread_coarse = t.threads.iter().map(|m| iv_coarse(&m.intervals)).collect();
+        let mut lane_coarse = rustc_hash::FxHashMap::default();
+        for (g, lane) in t.lanes.iter() {
+            if lane.len as usize >= 8 * super::timeline::layout::COARSE_STRIDE {
+                let first = lane.first as usize;
+                lane_coarse.insert(
+                    g,
+                    coarse_index_of(lane.len as usize, |i| t.spans.start(first + i)),
+                );
+            }
+        }
+        ViewLanes {
+            trace,
+            proc_coarse,
+            thread_coarse,
+            lane_coarse,
+        }
+    }
+}
+
+/// A loaded trace plus the UI's indexes over it. Cheap to clone with
+/// another model for the lanes (see [`TraceData::with_view`]).
+#[derive(Clone)]
 pub struct TraceData {
     /// The loaded trace.
-    pub loaded: LoadedTrace,
+    pub loaded: Arc<LoadedTrace>,
     /// GC mark phase starts.
-    pub gc_start: Vec<Time>,
+    pub gc_start: Arc<[Time]>,
     /// GC mark phase ends.
-    pub gc_end: Vec<Time>,
+    pub gc_end: Arc<[Time]>,
     /// STW starts.
-    pub stw_start: Vec<Time>,
+    pub stw_start: Arc<[Time]>,
     /// STW ends.
-    pub stw_end: Vec<Time>,
+    pub stw_end: Arc<[Time]>,
     /// CPU sample indexes sorted by (goroutine, time).
-    pub cpu_by_g: Vec<u32>,
+    pub cpu_by_g: Arc<[u32]>,
     /// Log indexes sorted by (goroutine, time).
-    pub logs_by_g: Vec<u32>,
+    pub logs_by_g: Arc<[u32]>,
     /// Counter pyramids, in [`super::timeline::counters::TRACKS`] order of series.
-    pub pyramids: Vec<Pyramid>,
-    /// Coarse start indexes of proc lanes.
-    pub proc_coarse: Vec<Vec<Time>>,
-    /// Coarse start indexes of thread lanes.
-    pub thread_coarse: Vec<Vec<Time>>,
-    /// Coarse start indexes of long goroutine lanes.
-    pub lane_coarse: rustc_hash::FxHashMap<GIdx, Vec<Time>>,
+    pub pyramids: Arc<[Pyramid]>,
     /// The string ID of "runtime.gcBgMarkWorker" (0 if absent).
     pub gc_worker_name: StrId,
-    totals: OnceLock<Vec<StateTotals>>,
+    /// The detail tiles of an overview (a big trace).
+    pub tiles: Option<Arc<TileCache>>,
+    view: Arc<ViewLanes>,
+    totals: Arc<OnceLock<Vec<StateTotals>>>,
 }
 
 impl TraceData {
@@ -55,48 +96,63 @@ impl TraceData {
             .map(|g| g.name)
             .find(|&n| t.str(n) == "runtime.gcBgMarkWorker")
             .unwrap_or(0);
-        let pyramids = super::timeline::counters::series(t)
+        let pyramids: Vec<Pyramid> = super::timeline::counters::series(t)
             .iter()
             .map(|s| Pyramid::new(s))
             .collect();
-        use super::timeline::layout::coarse_index_of;
-        let iv_coarse =
-            |iv: &crate::model::IntervalLane| coarse_index_of(iv.len(), |i| iv.start(i));
-        let proc_coarse = t.procs.iter().map(|p| iv_coarse(&p.intervals)).collect();
-        let thread_coarse = t.threads.iter().map(|m| iv_coarse(&m.intervals)).collect();
-        let mut lane_coarse = rustc_hash::FxHashMap::default();
-        for (g, lane) in t.lanes.iter() {
-            if lane.len as usize >= 8 * super::timeline::layout::COARSE_STRIDE {
-                let first = lane.first as usize;
-                lane_coarse.insert(
-                    g,
-                    coarse_index_of(lane.len as usize, |i| t.spans.start(first + i)),
-                );
-            }
-        }
+        let view = Arc::new(ViewLanes::new(Arc::clone(&loaded.trace)));
+        let tiles = loaded
+            .tiles
+            .as_ref()
+            .map(|src| TileCache::new(Arc::clone(src), Arc::clone(&loaded.trace)));
         TraceData {
-            proc_coarse,
-            thread_coarse,
-            lane_coarse,
             gc_start: t.gc.iter().map(|r| r.start).collect(),
             gc_end: t.gc.iter().map(|r| r.end).collect(),
             stw_start: t.stw.iter().map(|r| r.start).collect(),
             stw_end: t.stw.iter().map(|r| r.end).collect(),
-            cpu_by_g,
-            logs_by_g,
-            pyramids,
+            cpu_by_g: cpu_by_g.into(),
+            logs_by_g: logs_by_g.into(),
+            pyramids: pyramids.into(),
             gc_worker_name,
-            totals: OnceLock::new(),
-            loaded,
+            tiles,
+            view,
+            totals: Arc::new(OnceLock::new()),
+            loaded: Arc::new(loaded),
         }
     }
 
-    /// The model.
+    /// The same trace with its lanes drawn from `view` (a detail tile, or
+    /// the overview again).
+    pub fn with_view(&self, view: Arc<ViewLanes>) -> TraceData {
+        TraceData {
+            view,
+            ..self.clone()
+        }
+    }
+
+    /// The model the lanes are drawn from: the whole model, or for a big
+    /// trace its overview or the detail tile of the generations in view.
     pub fn trace(&self) -> &Trace {
+        &self.view.trace
+    }
+
+    /// The lanes' model with its indexes.
+    pub fn view(&self) -> &Arc<ViewLanes> {
+        &self.view
+    }
+
+    /// The whole trace's model (or overview): its time range, goroutine
+    /// table, tasks, logs and samples, whatever the lanes show.
+    pub fn whole(&self) -> &Trace {
         &self.loaded.trace
     }
 
-    /// Indexes (into `cpu_samples`) of goroutine `g`'s CPU samples.
+    /// True when the lanes show a detail tile rather than the loaded model.
+    pub fn shows_tile(&self) -> bool {
+        !Arc::ptr_eq(&self.view.trace, &self.loaded.trace)
+    }
+
+    /// Indexes (into the whole trace's `cpu_samples`) of goroutine `g`'s CPU samples.
     pub fn cpu_of(&self, g: GIdx) -> &[u32] {
         let s = &self.loaded.trace.cpu_samples;
         let a = self.cpu_by_g.partition_point(|&i| s[i as usize].g < g);
@@ -104,7 +160,7 @@ impl TraceData {
         &self.cpu_by_g[a..b]
     }
 
-    /// Indexes (into `logs`) of goroutine `g`'s log messages.
+    /// Indexes (into the whole trace's `logs`) of goroutine `g`'s log messages.
     pub fn logs_of(&self, g: GIdx) -> &[u32] {
         let s = &self.loaded.trace.logs;
         let a = self.logs_by_g.partition_point(|&i| s[i as usize].g < g);
@@ -114,20 +170,21 @@ impl TraceData {
 
     /// Coarse index of proc lane `p` (empty if short).
     pub fn proc_coarse(&self, p: usize) -> &[Time] {
-        self.proc_coarse.get(p).map_or(&[], Vec::as_slice)
+        self.view.proc_coarse.get(p).map_or(&[], Vec::as_slice)
     }
 
     /// Coarse index of thread lane `m` (empty if short).
     pub fn thread_coarse(&self, m: usize) -> &[Time] {
-        self.thread_coarse.get(m).map_or(&[], Vec::as_slice)
+        self.view.thread_coarse.get(m).map_or(&[], Vec::as_slice)
     }
 
     /// Coarse index of goroutine `g`'s lane (empty if short).
     pub fn lane_coarse(&self, g: GIdx) -> &[Time] {
-        self.lane_coarse.get(&g).map_or(&[], Vec::as_slice)
+        self.view.lane_coarse.get(&g).map_or(&[], Vec::as_slice)
     }
 
-    /// Time each goroutine spent in each state (computed on first use).
+    /// Time each goroutine spent in each state over the whole trace
+    /// (computed on first use; from the overview's buckets for a big trace).
     pub fn state_totals(&self) -> &[StateTotals] {
         self.totals.get_or_init(|| {
             let t = &self.loaded.trace;

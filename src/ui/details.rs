@@ -144,15 +144,31 @@ pub fn details_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Nav> {
                 ui.strong("State");
                 state_chip(ui, span.state);
             });
+            // A tile holds some generations of a big trace: a span that goes
+            // on past them is cut at its edges; the overview's spans are
+            // whole buckets.
+            let coarse = tr.meta.coarse_ns > 0;
+            let tile = data.shows_tile();
+            let cut_start = tile && span.start <= tr.meta.start;
+            let cut_end = tile && span.end >= tr.meta.end && !tr.goroutines.ended[g];
             egui::Grid::new("span-grid").num_columns(2).show(ui, |ui| {
                 ui.label("start");
-                ui.label(rel(span.start));
+                ui.label(if cut_start {
+                    format!("{} or earlier", rel(span.start))
+                } else {
+                    rel(span.start)
+                });
                 ui.end_row();
                 ui.label("end");
-                ui.label(rel(span.end));
+                ui.label(if cut_end {
+                    format!("{} or later", rel(span.end))
+                } else {
+                    rel(span.end)
+                });
                 ui.end_row();
                 ui.label("duration");
-                ui.strong(format::duration(span.end - span.start));
+                let d = format::duration(span.end - span.start);
+                ui.strong(if cut_start || cut_end { format!("≥ {d}") } else { d });
                 ui.end_row();
                 if span.reason != 0 {
                     ui.label("reason");
@@ -160,6 +176,14 @@ pub fn details_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Nav> {
                     ui.end_row();
                 }
             });
+            if coarse {
+                ui.weak(format!(
+                    "Overview of a big trace: this is what the goroutine mostly did in {} buckets. Zoom in for its spans, stack and flows.",
+                    format::duration(tr.meta.coarse_ns)
+                ));
+            } else if cut_start || cut_end {
+                ui.weak("The span goes on past the generations loaded in detail.");
+            }
             ui.horizontal(|ui| {
                 let i = span.idx;
                 if i > lane.first && ui.button("« previous span").clicked() {

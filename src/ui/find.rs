@@ -41,7 +41,7 @@ pub fn parse_goroutine_id(q: &str) -> Option<i64> {
 impl FindState {
     /// Applies the query: jumps to a goroutine or filters lanes by name.
     pub fn apply(&mut self, data: &TraceData, tl: &mut Timeline) -> Option<Nav> {
-        let tr = data.trace();
+        let tr = data.whole();
         if let Some(id) = parse_goroutine_id(&self.query) {
             return match tr.goroutines.find(id) {
                 Some(g) => {
@@ -132,7 +132,7 @@ impl FindState {
         self.min_blocked_ms = 0.0;
         self.open = true;
         self.restricted_to = label;
-        let tr = data.trace();
+        let tr = data.whole();
         let mut open_groups: Vec<u32> = group.into_iter().collect();
         if let Some(o) = &only {
             open_groups.extend(

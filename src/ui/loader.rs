@@ -4,7 +4,7 @@
 //! hands back the result; the window keeps repainting meanwhile.
 
 use super::derived::TraceData;
-use crate::load::{load_bytes, load_path, LoadError, Progress};
+use crate::load::{load_bytes, load_path_with, LoadError, LoadOptions, Progress};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
@@ -76,11 +76,14 @@ pub struct LoadJob {
     pub started: Instant,
     cancel: Arc<AtomicBool>,
     rx: mpsc::Receiver<Result<TraceData, LoadError>>,
+    /// Where the view was, when this load reads a trace again.
+    pub restore: Option<super::reload::ViewSnapshot>,
 }
 
 impl LoadJob {
-    /// Starts loading on a new thread; `ctx` is asked to repaint when done.
-    pub fn start(source: Source, ctx: Option<egui::Context>) -> LoadJob {
+    /// Starts loading on a new thread with `options` (see
+    /// [`LoadOptions`]); `ctx` is asked to repaint when done.
+    pub fn start(source: Source, options: LoadOptions, ctx: Option<egui::Context>) -> LoadJob {
         let progress = Arc::new(Progress::default());
         let cancel = Arc::new(AtomicBool::new(false));
         let fetch = matches!(source, Source::Url(_)).then(|| Arc::new(FetchProgress::default()));
@@ -90,7 +93,7 @@ impl LoadJob {
         let spawned = std::thread::Builder::new()
             .name("trace-loader".into())
             .spawn(move || {
-                let res = run(source, &p, &c, f.as_deref()).map(TraceData::new);
+                let res = run(source, options, &p, &c, f.as_deref()).map(TraceData::new);
                 let _ = tx.send(res);
                 if let Some(ctx) = ctx {
                     ctx.request_repaint();
@@ -107,6 +110,7 @@ impl LoadJob {
             started: Instant::now(),
             cancel,
             rx,
+            restore: None,
         };
         if let Some(m) = fail {
             // No thread: report through a fresh channel.
@@ -150,12 +154,13 @@ impl LoadJob {
 
 fn run(
     source: Source,
+    options: LoadOptions,
     p: &Progress,
     cancel: &AtomicBool,
     fetch: Option<&FetchProgress>,
 ) -> Result<crate::load::LoadedTrace, LoadError> {
     match source {
-        Source::Path(path) => load_path(&path, p, cancel),
+        Source::Path(path) => load_path_with(&path, options, p, cancel),
         Source::Bytes { name, data } => load_bytes(&name, &data, p, cancel),
         Source::Url(url) => {
             let data = super::fetch::fetch(&url, fetch, cancel)?;

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod bench;
 pub mod derived;
+pub mod detail;
 pub mod details;
 pub mod dialog;
 pub mod fetch;
@@ -15,6 +16,7 @@ pub mod loader;
 pub mod palette;
 pub mod range_stats;
 pub mod recent;
+pub mod reload;
 pub mod start;
 pub mod ticks;
 pub mod timeline;

@@ -12,6 +12,7 @@ use super::timeline::Timeline;
 use crate::model::GoLaneState;
 use crate::trace::Time;
 use egui::Ui;
+use std::sync::Arc;
 
 /// Totals over a time range.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -108,7 +109,7 @@ pub fn compute(
 /// Cached statistics keyed by the range and the rows in view.
 #[derive(Debug, Default)]
 pub struct RangeStatsCache {
-    key: Option<(Time, Time, usize, usize, usize)>,
+    key: Option<(Time, Time, usize, usize, usize, usize)>,
     /// The statistics.
     pub stats: Option<RangeStats>,
 }
@@ -122,7 +123,14 @@ impl RangeStatsCache {
             return;
         };
         let v = tl.rows_in_view.clone();
-        let key = (r0, r1, v.start, v.end, tl.rows.rows.len());
+        let key = (
+            r0,
+            r1,
+            v.start,
+            v.end,
+            tl.rows.rows.len(),
+            Arc::as_ptr(data.view()) as usize,
+        );
         if self.key != Some(key) {
             self.stats = Some(compute(data, tl, r0, r1, v));
             self.key = Some(key);

@@ -4,6 +4,7 @@
 //! timeline.
 
 use super::derived::TraceData;
+use super::detail::DetailState;
 use super::details::{self, Nav};
 use super::find::{self, FindState};
 use super::format;
@@ -105,6 +106,10 @@ pub struct TraceView {
     pub range_stats: RangeStatsCache,
     /// The analysis views.
     pub views: Views,
+    /// Detail tiles and changes of the file on disk.
+    pub detail: DetailState,
+    /// Set when the user asked to read the file again.
+    pub reload_requested: bool,
 }
 
 impl TraceView {
@@ -118,6 +123,8 @@ impl TraceView {
             find: FindState::default(),
             range_stats: RangeStatsCache::default(),
             views: Views::default(),
+            detail: DetailState::default(),
+            reload_requested: false,
         }
     }
 
@@ -138,7 +145,7 @@ impl TraceView {
             Link::Goroutine { g, t } => {
                 details::apply(data, tl, details::Nav::Goto { g, t });
                 // Show its whole life when it is out of view or a speck in it.
-                let tr = data.trace();
+                let tr = data.whole();
                 if let Some(lane) = tr.lanes.get(g).filter(|l| l.len > 0) {
                     let (a, b) = (tr.spans.start(lane.first as usize), lane.end);
                     let (v0, v1) = (tl.map.start_ns, tl.map.end_ns());
@@ -148,7 +155,7 @@ impl TraceView {
                 }
             }
             Link::Group(gi) => {
-                let tr = data.trace();
+                let tr = data.whole();
                 let Some(group) = tr.groups.get(gi as usize) else {
                     return;
                 };
@@ -197,9 +204,26 @@ impl TraceView {
     /// Shows the view.
     pub fn ui(&mut self, ui: &mut Ui, help_open: &mut bool) {
         self.tab_keys(ui);
+        self.detail
+            .update(ui.ctx(), &mut self.data, &mut self.timeline);
         self.toolbar_ui(ui, help_open);
-        if let Some(loss) = &self.data.trace().meta.loss {
-            let m = &self.data.trace().meta;
+        if let Some(m) = &self.detail.changed {
+            ui.horizontal(|ui| {
+                ui.colored_label(
+                    palette::WARNING,
+                    format!("{m} — what is drawn is what was loaded."),
+                );
+                if ui
+                    .button("Reload")
+                    .on_hover_text("Read the file again, keeping the view")
+                    .clicked()
+                {
+                    self.reload_requested = true;
+                }
+            });
+        }
+        if let Some(loss) = &self.data.whole().meta.loss {
+            let m = &self.data.whole().meta;
             ui.colored_label(
                 palette::WARNING,
                 format!(
@@ -240,6 +264,9 @@ impl TraceView {
                 }
                 egui::CentralPanel::default().show(ui, |ui| {
                     input::canvas_ui(ui, data, &mut self.timeline);
+                    if let Some(a) = self.timeline.last_areas {
+                        self.detail.paint(ui.painter(), data, &self.timeline, &a);
+                    }
                 });
             }
             tab => {
@@ -310,7 +337,7 @@ impl TraceView {
             ui.separator();
             legend_ui(ui);
             ui.separator();
-            let t = self.data.trace();
+            let t = self.data.whole();
             ui.weak(format!(
                 "Go {} · {} events · {} goroutines · {} · loaded in {:.0} ms",
                 t.meta.version,

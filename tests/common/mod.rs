@@ -56,7 +56,10 @@ pub fn name(p: &Path) -> String {
 pub fn run_analyses(l: &gotraceview::load::LoadedTrace) {
     use gotraceview::analysis::{goroutines, mmu, profiles};
     let t = &l.trace;
-    let _ = goroutines::group_table(l.summary());
+    if let Some(s) = l.summary() {
+        let _ = goroutines::group_table(s);
+    }
+    let _ = l.group_table();
     for k in profiles::ProfileKind::ALL {
         let _ = profiles::blocking_profile(t, k, &profiles::Scope::all(t));
     }

@@ -37,9 +37,26 @@ struct Kv {
 #[derive(Debug, Default)]
 pub(super) struct Kvs {
     items: Vec<Kv>,
+    /// Items of freed lists, chained through `next`.
+    free: u32,
 }
 
 impl Kvs {
+    /// Gives the items of the list starting at `head` back for reuse.
+    pub(super) fn free(&mut self, head: u32) {
+        let mut cur = head;
+        while cur != NIL {
+            let next = self.items[cur as usize].next;
+            self.items[cur as usize].next = self.free_head();
+            self.free = cur + 1;
+            cur = next;
+        }
+    }
+
+    fn free_head(&self) -> u32 {
+        self.free.wrapping_sub(1)
+    }
+
     /// Go's `+=` on a map entry: adds `d` to `name` in `map` of the list
     /// starting at `*head`, adding the entry (at the end) if missing.
     pub(super) fn add(&mut self, head: &mut u32, map: Map, name: NameId, d: i64) {
@@ -54,13 +71,21 @@ impl Kvs {
             prev = cur;
             cur = kv.next;
         }
-        let i = self.items.len() as u32;
-        self.items.push(Kv {
+        let kv = Kv {
             next: NIL,
             name,
             map,
             ns: d,
-        });
+        };
+        let i = if self.free_head() != NIL && self.free != 0 {
+            let i = self.free_head();
+            self.free = self.items[i as usize].next.wrapping_add(1);
+            self.items[i as usize] = kv;
+            i
+        } else {
+            self.items.push(kv);
+            (self.items.len() - 1) as u32
+        };
         if prev == NIL {
             *head = i;
         } else {
@@ -112,6 +137,24 @@ const WIDE: u32 = u32::MAX;
 pub(super) struct Wide(FxHashMap<(u32, Dur), i64>);
 
 impl Wide {
+    /// Forgets the wide durations of record `g` (given to another goroutine).
+    pub(super) fn forget(&mut self, g: u32) {
+        if self.0.is_empty() {
+            return;
+        }
+        for w in [
+            Dur::Exec,
+            Dur::SchedWait,
+            Dur::Syscall,
+            Dur::SyscallBlock,
+            Dur::Total,
+            Dur::Start,
+            Dur::End,
+        ] {
+            self.0.remove(&(g, w));
+        }
+    }
+
     /// Moves the entries of record `from[k]` to record `k` (after the
     /// records were reordered so).
     pub(super) fn reorder(&mut self, from: &[u32]) {

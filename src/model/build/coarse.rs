@@ -176,10 +176,10 @@ mod tests {
 
     #[test]
     fn wide_spans_are_kept() {
-        let got = run(&[(5, Running), (250, Waiting), (600, Runnable)], 900, 100);
+        let got = run(&[(5, Running), (250, Waiting), (600, Runnable)], 900, 128);
         assert_eq!(
             got,
-            vec![(5, Running), (200, Waiting), (600, Runnable)],
+            vec![(5, Running), (256, Waiting), (640, Runnable)],
             "a bucket goes to the state that held most of it"
         );
     }
@@ -187,31 +187,32 @@ mod tests {
     #[test]
     fn narrow_spans_merge_into_the_dominant_state() {
         // Bucket 0: running 5..40 (35), waiting 40..45 (5), running 45..100 (55).
-        let got = run(&[(5, Running), (40, Waiting), (45, Running)], 100, 100);
+        let got = run(&[(5, Running), (40, Waiting), (45, Running)], 100, 128);
         assert_eq!(got, vec![(5, Running)]);
         // A short goroutine is one span.
-        let got = run(&[(10, Runnable), (12, Running), (20, Waiting)], 21, 100);
+        let got = run(&[(10, Runnable), (12, Running), (20, Waiting)], 21, 128);
         assert_eq!(got, vec![(10, Running)]);
     }
 
     #[test]
     fn buckets_in_the_same_state_are_one_span() {
-        let got = run(&[(0, Waiting), (1000, Running)], 1050, 100);
-        assert_eq!(got, vec![(0, Waiting), (1000, Running)]);
+        // Bucket 7 (896..1024) was mostly waiting.
+        let got = run(&[(0, Waiting), (1000, Running)], 1050, 128);
+        assert_eq!(got, vec![(0, Waiting), (1024, Running)]);
     }
 
     #[test]
     fn an_instant_lane_keeps_its_state() {
-        assert_eq!(run(&[(7, Runnable)], 7, 100), vec![(7, Runnable)]);
+        assert_eq!(run(&[(7, Runnable)], 7, 128), vec![(7, Runnable)]);
     }
 
     #[test]
     fn intervals_in_one_bucket_merge() {
         let mut lane = IntervalLane::default();
         let mut c = CoarseIntervals::default();
-        c.push(&mut lane, 0, 10, 1, IntervalKind::Running, 100);
-        c.push(&mut lane, 20, 60, 2, IntervalKind::Running, 100);
-        c.push(&mut lane, 150, 160, 3, IntervalKind::Syscall, 100);
+        c.push(&mut lane, 0, 10, 1, IntervalKind::Running, 128);
+        c.push(&mut lane, 20, 60, 2, IntervalKind::Running, 128);
+        c.push(&mut lane, 150, 160, 3, IntervalKind::Syscall, 128);
         c.flush(&mut lane);
         assert_eq!(lane.len(), 2);
         assert_eq!((lane.start(0), lane.end(0), lane.g(0)), (0, 60, 2));

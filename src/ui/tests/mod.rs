@@ -1,6 +1,7 @@
 //! UI tests: egui_kittest drives the real app on committed traces, one
 //! file per panel, each test named after the story it checks.
 
+mod detail;
 mod opening;
 mod timeline;
 mod views;

@@ -256,13 +256,14 @@ pub fn tooltip(data: &TraceData, tl: &Timeline, hit: &Hit) -> Vec<String> {
             format!("M{}", tr.threads[m as usize].id),
         ),
         Hit::Gc(i) => {
-            let r = tr.gc[i as usize];
+            let r = data.whole().gc[i as usize];
             vec![
                 format!("GC mark phase — {}", format::duration(r.end - r.start)),
                 format!("start {}", rel(r.start)),
             ]
         }
         Hit::Stw(i) => {
+            let tr = data.whole();
             let r = tr.stw[i as usize];
             let mut v = vec![
                 format!("stop-the-world — {}", format::duration(r.end - r.start)),
@@ -282,9 +283,10 @@ pub fn tooltip(data: &TraceData, tl: &Timeline, hit: &Hit) -> Vec<String> {
                 format::duration(t - tl.origin_ns)
             )];
             for (i, _, _) in parts {
-                if let (Some(p), Some(s)) =
-                    (data.pyramids.get(i), super::counters::series(tr).get(i))
-                {
+                if let (Some(p), Some(s)) = (
+                    data.pyramids.get(i),
+                    super::counters::series(data.whole()).get(i),
+                ) {
                     v.push(format!("{}: {}", s.name, c.value_text(p.value_at(t))));
                 }
             }

@@ -39,8 +39,8 @@ pub fn canvas_ui(ui: &mut Ui, data: &TraceData, tl: &mut Timeline) {
     label_widgets(ui, data, tl, &areas);
     tl.refresh_rows(data);
     tl.map.clamp_to(
-        data.trace().meta.start,
-        data.trace().meta.end.max(data.trace().meta.start + 1),
+        data.whole().meta.start,
+        data.whole().meta.end.max(data.whole().meta.start + 1),
     );
     let max_scroll = (tl.rows.total_h - areas.tracks.height() * 0.5).max(0.0);
     tl.scroll_y = tl.scroll_y.clamp(0.0, max_scroll);
@@ -302,8 +302,8 @@ pub fn click(data: &TraceData, tl: &mut Timeline, a: &Areas, p: egui::Pos2) {
                 select_interval(data, tl, &l.intervals, idx);
             }
         }
-        Some(Hit::Gc(i)) => tl.range = tr.gc.get(i as usize).map(|r| (r.start, r.end)),
-        Some(Hit::Stw(i)) => tl.range = tr.stw.get(i as usize).map(|r| (r.start, r.end)),
+        Some(Hit::Gc(i)) => tl.range = data.whole().gc.get(i as usize).map(|r| (r.start, r.end)),
+        Some(Hit::Stw(i)) => tl.range = data.whole().stw.get(i as usize).map(|r| (r.start, r.end)),
         Some(Hit::Counter(..)) | None => {}
     }
 }
@@ -338,7 +338,7 @@ fn context_menu(data: &TraceData, tl: &mut Timeline, resp: &egui::Response) {
             }
         }
         if ui.button("Reset time origin (trace start)").clicked() {
-            tl.origin_ns = data.trace().meta.start;
+            tl.origin_ns = data.whole().meta.start;
             ui.close();
         }
         ui.separator();

@@ -99,7 +99,7 @@ pub struct Timeline {
 impl Timeline {
     /// A timeline for a trace, showing all of it.
     pub fn new(data: &TraceData) -> Timeline {
-        let t = data.trace();
+        let t = data.whole();
         let expansion = Expansion::new(t);
         let filter = LaneFilter::default();
         let rows = RowList::build(data, &expansion, &filter);
@@ -175,7 +175,7 @@ impl Timeline {
 
     /// Shows the whole trace.
     pub fn fit_all(&mut self, data: &TraceData) {
-        let t = data.trace();
+        let t = data.whole();
         let (left, width) = (self.map.left_px, self.map.width_px);
         self.map = TimeMap::fit(t.meta.start, t.meta.end.max(t.meta.start + 1), left, width);
     }
@@ -245,7 +245,7 @@ impl Timeline {
     /// selects its span at `t` and brings `t` into view.
     pub fn go_to(&mut self, data: &TraceData, g: GIdx, t: Time) {
         self.untouched = false;
-        let tr = data.trace();
+        let tr = data.whole();
         let Some(&group) = tr.goroutines.group.get(g as usize) else {
             return;
         };

@@ -184,7 +184,7 @@ pub fn paint(painter: &Painter, data: &TraceData, tl: &mut Timeline, a: &Areas) 
                     y0 + 2.0,
                     y1 - 2.0,
                     palette::STW,
-                    Some(&|i| tr.str(tr.stw[i].reason).to_string()),
+                    Some(&|i| data.whole().str(data.whole().stw[i].reason).to_string()),
                 );
             }
             RowKind::Counter(c) => {
@@ -196,7 +196,7 @@ pub fn paint(painter: &Painter, data: &TraceData, tl: &mut Timeline, a: &Areas) 
                     c,
                     &data.pyramids,
                     &map,
-                    tr.meta.end,
+                    data.whole().meta.end,
                     r,
                     &mut cv.mesh,
                     &mut cv.over,
@@ -633,23 +633,26 @@ fn paint_goroutine(
     }
     // CPU samples and logs as ticks on the state row.
     let (t0, t1) = (map.start_ns, map.end_ns());
+    // N.B. samples and logs are indexed in the whole trace, whatever the
+    // lanes are drawn from.
+    let whole = data.whole();
     let cpu = data.cpu_of(g);
-    let a = cpu.partition_point(|&i| tr.cpu_samples[i as usize].time < t0);
-    let b = cpu.partition_point(|&i| tr.cpu_samples[i as usize].time < t1);
+    let a = cpu.partition_point(|&i| whole.cpu_samples[i as usize].time < t0);
+    let b = cpu.partition_point(|&i| whole.cpu_samples[i as usize].time < t1);
     let mut last_x = f64::NEG_INFINITY;
     for &i in &cpu[a..b] {
-        let x = map.x_from_time(tr.cpu_samples[i as usize].time);
+        let x = map.x_from_time(whole.cpu_samples[i as usize].time);
         if x - last_x >= 2.0 {
             cv.rect(x, x + 1.0, sy1 - 4.0, sy1, palette::CPU_SAMPLE);
             last_x = x;
         }
     }
     let logs = data.logs_of(g);
-    let a = logs.partition_point(|&i| tr.logs[i as usize].time < t0);
-    let b = logs.partition_point(|&i| tr.logs[i as usize].time < t1);
+    let a = logs.partition_point(|&i| whole.logs[i as usize].time < t0);
+    let b = logs.partition_point(|&i| whole.logs[i as usize].time < t1);
     let mut last_x = f64::NEG_INFINITY;
     for &i in &logs[a..b] {
-        let x = map.x_from_time(tr.logs[i as usize].time);
+        let x = map.x_from_time(whole.logs[i as usize].time);
         if x - last_x >= 3.0 {
             cv.rect(x - 1.0, x + 1.0, sy0, sy0 + 5.0, palette::LOG);
             last_x = x;

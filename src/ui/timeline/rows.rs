@@ -189,7 +189,7 @@ impl RowList {
 
     /// Builds the rows for the current expansion and filter.
     pub fn build(data: &TraceData, exp: &Expansion, filter: &LaneFilter) -> RowList {
-        let t = data.trace();
+        let t = data.whole();
         let mut out = RowList {
             row_of_g: vec![u32::MAX; t.goroutines.len()],
             ..RowList::default()
@@ -233,7 +233,7 @@ impl RowList {
     }
 
     fn goroutine_rows(&mut self, data: &TraceData, exp: &Expansion, filter: &LaneFilter) {
-        let t = data.trace();
+        let t = data.whole();
         let totals = if filter.needs_totals() {
             Some(data.state_totals())
         } else {

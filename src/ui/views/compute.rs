@@ -12,7 +12,7 @@ pub const BIG_TRACE_EVENTS: u64 = 2_000_000;
 
 /// Whether analyses of this trace go to a worker thread.
 pub fn is_big(data: &TraceData) -> bool {
-    data.trace().meta.events >= BIG_TRACE_EVENTS
+    data.whole().meta.events >= BIG_TRACE_EVENTS
 }
 
 /// What a cache has for the key asked.

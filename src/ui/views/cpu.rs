@@ -37,7 +37,7 @@ pub struct CpuView {
 
 /// The samples of a scope as (stack, 1, 1).
 pub fn samples(data: &TraceData, key: Key) -> Vec<(StackId, i64, u64)> {
-    let tr = data.trace();
+    let tr = data.whole();
     let (scope, g, range) = key;
     if scope.selected_goroutine {
         let Some(g) = g else { return Vec::new() };
@@ -72,7 +72,7 @@ impl CpuView {
         range: Option<(Time, Time)>,
         selected: Option<GIdx>,
     ) -> Option<Link> {
-        let tr = data.trace();
+        let tr = data.whole();
         if tr.cpu_samples.is_empty() {
             ui.add_space(30.0);
             ui.vertical_centered(|ui| {
@@ -126,7 +126,7 @@ impl CpuView {
         let d = Arc::clone(data);
         let status = self.cache.get(&key, !is_big(data), ui.ctx(), move || {
             let s = samples(&d, key);
-            FlameData::new(d.trace(), &s, Unit::Samples)
+            FlameData::new(d.whole(), &s, Unit::Samples)
         });
         let fd = ready_or_ui(ui, status, "the CPU profile")?;
         ui.horizontal(|ui| {

@@ -8,7 +8,7 @@
 use super::compute::{is_big, ready_or_ui, Cached};
 use super::table::{chip_ui, right_ui, sort_header_ui, stacked_bar_ui, SortBy};
 use super::Link;
-use crate::analysis::goroutines::{group_table, Column, GroupTable};
+use crate::analysis::goroutines::{group_table, Column, GroupTable, TOP_MEMBERS};
 use crate::analysis::range_stats::summary_in_range;
 use crate::analysis::summary::Summary;
 use crate::model::{GIdx, GoLaneState};
@@ -27,8 +27,6 @@ const QUANTILES: [&str; 4] = ["p50", "p90", "p99", "max"];
 
 /// A goroutine table with the links into the trace it needs.
 pub struct TableData {
-    /// The summary when scoped to a range (`None`: the trace's own).
-    pub ranged: Option<Summary>,
     /// Groups and columns.
     pub table: GroupTable,
     /// Index into `Trace::groups` of each table group.
@@ -37,8 +35,11 @@ pub struct TableData {
 
 impl TableData {
     fn new(data: &TraceData, ranged: Option<Summary>) -> TableData {
-        let table = group_table(ranged.as_ref().unwrap_or(data.loaded.summary()));
-        let tr = data.trace();
+        let table = match &ranged {
+            Some(s) => group_table(s),
+            None => data.loaded.group_table().clone(),
+        };
+        let tr = data.whole();
         let by_name: rustc_hash::FxHashMap<&str, u32> = tr
             .groups
             .iter()
@@ -50,16 +51,7 @@ impl TableData {
             .iter()
             .map(|g| by_name.get(g.name.as_str()).copied())
             .collect();
-        TableData {
-            ranged,
-            table,
-            trace_group,
-        }
-    }
-
-    /// The summary the table was built from.
-    pub fn summary<'a>(&'a self, data: &'a TraceData) -> &'a Summary {
-        self.ranged.as_ref().unwrap_or(data.loaded.summary())
+        TableData { table, trace_group }
     }
 }
 
@@ -69,6 +61,8 @@ enum Disp {
     Group(u32),
     Quantile(u32, u8),
     Goroutine(u32, u32),
+    /// The goroutines of a big group that are not listed.
+    More(u32),
 }
 
 /// State of the goroutine analysis tab.
@@ -115,10 +109,10 @@ pub fn column_colour(c: Column, block_i: usize) -> Option<Color32> {
 }
 
 /// A column's header: the analysis title, with a name for the empty reason.
-pub fn column_title(c: Column, s: &Summary) -> String {
+pub fn column_title(c: Column, t: &GroupTable) -> String {
     match c {
-        Column::Block(k) if s.name(k).is_empty() => "Block (no reason)".into(),
-        _ => c.title(s),
+        Column::Block(k) if t.name(k).is_empty() => "Block (no reason)".into(),
+        _ => t.title(c),
     }
 }
 
@@ -157,7 +151,7 @@ impl GoroutinesView {
         let d = Arc::clone(data);
         let status = match range.filter(|_| self.in_range) {
             Some((a, b)) => self.ranged.get(&(a, b), inline, &ctx, move || {
-                let s = summary_in_range(d.trace(), a, b);
+                let s = summary_in_range(d.whole(), a, b);
                 TableData::new(&d, Some(s))
             }),
             None => self
@@ -167,21 +161,20 @@ impl GoroutinesView {
         ready_or_ui(ui, status, "the goroutine analysis")
     }
 
-    fn rebuild_rows(&mut self, data: &TraceData, td: &Arc<TableData>) {
+    fn rebuild_rows(&mut self, td: &Arc<TableData>) {
         let key = (Arc::as_ptr(td) as usize, self.sort, self.expanded_gen);
         if self.rows_key == Some(key) {
             return;
         }
         self.rows_key = Some(key);
         let t = &td.table;
-        let s = td.summary(data);
         let sort = self.sort;
         let mut order: Vec<u32> = (0..t.groups.len() as u32).collect();
         order.sort_by(|&a, &b| {
             let (ga, gb) = (&t.groups[a as usize], &t.groups[b as usize]);
             match sort.column {
                 0 => sort.order(&gb.name, &ga.name),
-                1 => sort.order(&ga.members.len(), &gb.members.len()),
+                1 => sort.order(&ga.count, &gb.count),
                 c => {
                     let c = c.saturating_sub(FIXED_COLUMNS);
                     sort.order(&ga.totals.get(c), &gb.totals.get(c))
@@ -199,21 +192,26 @@ impl GoroutinesView {
             for q in 0..QUANTILES.len() as u8 {
                 self.rows.push(Disp::Quantile(gi, q));
             }
-            let mut members = g.members.clone();
-            let col = sort
-                .column
-                .checked_sub(FIXED_COLUMNS)
-                .and_then(|c| t.columns.get(c));
+            let col = sort.column.checked_sub(FIXED_COLUMNS);
+            let mut members: Vec<u32> = (0..g.members.len() as u32).collect();
             members.sort_by(|&a, &b| {
-                let (ma, mb) = (&s.goroutines[a], &s.goroutines[b]);
+                let (ma, mb) = (&g.members[a as usize], &g.members[b as usize]);
                 match col {
-                    Some(c) => sort.order(&c.value(&ma.stats), &c.value(&mb.stats)),
+                    Some(c) => sort.order(&ma.values.get(c), &mb.values.get(c)),
                     None => ma.id.cmp(&mb.id),
                 }
                 .then(ma.id.cmp(&mb.id))
             });
+            if !g.complete {
+                // Only the slowest by each column are known: list those of
+                // the sort column (by ID: the first listed).
+                members.truncate(TOP_MEMBERS);
+            }
             self.rows
-                .extend(members.into_iter().map(|m| Disp::Goroutine(gi, m as u32)));
+                .extend(members.into_iter().map(|m| Disp::Goroutine(gi, m)));
+            if !g.complete {
+                self.rows.push(Disp::More(gi));
+            }
         }
     }
 
@@ -224,7 +222,7 @@ impl GoroutinesView {
         data: &Arc<TraceData>,
         range: Option<(Time, Time)>,
     ) -> Option<Link> {
-        let origin = data.trace().meta.start;
+        let origin = data.whole().meta.start;
         ui.horizontal(|ui| {
             ui.label("Scope:");
             ui.radio_value(&mut self.in_range, false, "whole trace");
@@ -235,21 +233,23 @@ impl GoroutinesView {
             ui.weak(super::range_text(range, origin));
         });
         let td = self.table_or_spinner_ui(ui, data, range)?;
-        self.rebuild_rows(data, &td);
-        let s = td.summary(data);
+        self.rebuild_rows(&td);
         let colours = colours(&td.table);
         ui.horizontal_wrapped(|ui| {
             ui.weak(format!(
                 "{} groups, {} goroutines. Click a group to show only its lanes on the timeline, + to list its goroutines, a goroutine to select it.",
                 format::count(td.table.groups.len() as u64),
-                format::count(s.goroutines.len() as u64)
+                format::count(td.table.goroutines)
             ));
+            if td.table.approximate {
+                ui.weak("Percentiles (≈) are within 0.8%; a big group lists its slowest goroutines by each column.");
+            }
         });
         ui.horizontal_wrapped(|ui| {
             for (c, col) in td.table.columns.iter().zip(&colours) {
                 if let Some(col) = col {
                     chip_ui(ui, *col);
-                    ui.label(RichText::new(column_title(*c, s)).size(12.0));
+                    ui.label(RichText::new(column_title(*c, &td.table)).size(12.0));
                 }
             }
         });
@@ -286,7 +286,7 @@ impl GoroutinesView {
                             if let Some(col) = colours[i] {
                                 chip_ui(ui, col);
                             }
-                            sort_header_ui(ui, &column_title(*c, s), FIXED_COLUMNS + i, &mut sort);
+                            sort_header_ui(ui, &column_title(*c, &td.table), FIXED_COLUMNS + i, &mut sort);
                         });
                     }
                 })
@@ -317,9 +317,9 @@ impl GoroutinesView {
                                         }
                                     }
                                 });
-                                row.col(|ui| right_ui(ui, format::count(g.members.len() as u64)));
+                                row.col(|ui| right_ui(ui, format::count(g.count)));
                                 row.col(|ui| {
-                                    bar_ui(ui, t, &colours, &g.totals, s);
+                                    bar_ui(ui, t, &colours, &g.totals);
                                 });
                                 for v in &g.totals {
                                     row.col(|ui| right_ui(ui, dur(*v)));
@@ -333,15 +333,18 @@ impl GoroutinesView {
                                 });
                                 row.col(|_| {});
                                 row.col(|_| {});
+                                // The maximum is exact; sketched percentiles are not.
+                                let approx = t.approximate && (q as usize) < QUANTILES.len() - 1;
                                 for qs in &g.quantiles {
-                                    row.col(|ui| right_ui(ui, RichText::new(dur(qs[q as usize])).color(palette::TEXT_DIM)));
+                                    let v = qs[q as usize];
+                                    let text = if approx && v != 0 { format!("≈{}", dur(v)) } else { dur(v) };
+                                    row.col(|ui| right_ui(ui, RichText::new(text).color(palette::TEXT_DIM)));
                                 }
                             }
-                            Disp::Goroutine(_, m) => {
-                                let Some(gs) = s.goroutines.get(m as usize) else {
+                            Disp::Goroutine(gi, m) => {
+                                let Some(gs) = t.groups[gi as usize].members.get(m as usize) else {
                                     return;
                                 };
-                                let vals: Vec<i64> = t.columns.iter().map(|c| c.value(&gs.stats)).collect();
                                 row.col(|ui| {
                                     ui.add_space(28.0);
                                     if ui
@@ -349,16 +352,26 @@ impl GoroutinesView {
                                         .on_hover_text("Select it on the timeline")
                                         .clicked()
                                     {
-                                        link = goroutine_link(data, gs.id, gs.start.max(gs.creation), range.filter(|_| self.in_range));
+                                        link = goroutine_link(data, gs.id, gs.at, range.filter(|_| self.in_range));
                                     }
                                 });
                                 row.col(|_| {});
                                 row.col(|ui| {
-                                    bar_ui(ui, t, &colours, &vals, s);
+                                    bar_ui(ui, t, &colours, &gs.values);
                                 });
-                                for v in vals {
+                                for &v in &gs.values {
                                     row.col(|ui| right_ui(ui, dur(v)));
                                 }
+                            }
+                            Disp::More(gi) => {
+                                let g = &t.groups[gi as usize];
+                                row.col(|ui| {
+                                    ui.add_space(28.0);
+                                    ui.weak(format!(
+                                        "… {} more (the {TOP_MEMBERS} slowest by each column are kept)",
+                                        format::count(g.count.saturating_sub(TOP_MEMBERS as u64))
+                                    ));
+                                });
                             }
                         }
                     });
@@ -382,7 +395,7 @@ fn dur(ns: i64) -> String {
 
 /// The link that selects goroutine `id` on the timeline near time `t`.
 fn goroutine_link(data: &TraceData, id: i64, t: Time, range: Option<(Time, Time)>) -> Option<Link> {
-    let tr = data.trace();
+    let tr = data.whole();
     let g: GIdx = tr.goroutines.find(id)?;
     let lane = tr.lanes.get(g)?;
     let first = if lane.len > 0 {
@@ -397,7 +410,7 @@ fn goroutine_link(data: &TraceData, id: i64, t: Time, range: Option<(Time, Time)
     Some(Link::Goroutine { g, t: at })
 }
 
-fn bar_ui(ui: &mut Ui, t: &GroupTable, colours: &[Option<Color32>], vals: &[i64], s: &Summary) {
+fn bar_ui(ui: &mut Ui, t: &GroupTable, colours: &[Option<Color32>], vals: &[i64]) {
     let total = vals.first().copied().unwrap_or(0);
     let segs: Vec<(i64, Color32)> = vals
         .iter()
@@ -420,7 +433,7 @@ fn bar_ui(ui: &mut Ui, t: &GroupTable, colours: &[Option<Color32>], vals: &[i64]
                     };
                     ui.label(format!(
                         "{}: {} ({pc:.1}%)",
-                        column_title(*c, s),
+                        column_title(*c, t),
                         format::duration(v)
                     ));
                 });

@@ -26,7 +26,7 @@ impl LogSearch {
     /// The search box and its results; returns a link into the timeline,
     /// or a task (index into `Trace::tasks`) to show in the tasks tab.
     pub fn ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>) -> (Option<Link>, Option<u32>) {
-        let tr = data.trace();
+        let tr = data.whole();
         ui.add_space(4.0);
         ui.horizontal(|ui| {
             ui.strong("Logs");
@@ -40,7 +40,7 @@ impl LogSearch {
         let d = Arc::clone(data);
         let q2 = q.clone();
         let status = self.hits.get(&q, !is_big(data), ui.ctx(), move || {
-            search_logs(d.trace(), &q2)
+            search_logs(d.whole(), &q2)
         });
         let Some(hits) = ready_or_ui(ui, status, "the log search") else {
             return (None, None);

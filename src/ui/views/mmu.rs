@@ -60,7 +60,7 @@ pub fn windows(max: i64, n: usize) -> Vec<i64> {
 /// Computes the curve for some options.
 pub fn compute(data: &TraceData, flags: UtilFlags, percentiles: bool) -> MmuData {
     let curve = MmuCurve::new(mutator_utilization(&data.loaded.gc_log, flags));
-    let max = data.trace().duration().max(MIN_WINDOW_NS + 1);
+    let max = data.whole().duration().max(MIN_WINDOW_NS + 1);
     let points = if curve.is_empty() {
         Vec::new()
     } else {
@@ -328,7 +328,7 @@ impl MmuView {
             ));
         }
         ui.weak("Each jumps to the timeline with the window selected:");
-        let origin = data.trace().meta.start;
+        let origin = data.whole().meta.start;
         let mut link = None;
         egui::ScrollArea::vertical()
             .id_salt("mmu-worst-list")

@@ -169,7 +169,7 @@ fn compute(
     scope: ScopeSel,
     range: Option<(Time, Time)>,
 ) -> ProfileResult {
-    let tr = data.trace();
+    let tr = data.whole();
     let sc = match (scope, range) {
         (ScopeSel::All, _) => Scope::all(tr),
         (ScopeSel::Group(g), _) => Scope::goroutine_group(tr, g as usize),
@@ -216,7 +216,7 @@ impl ProfilesView {
         range: Option<(Time, Time)>,
     ) -> Option<Link> {
         self.poll_save();
-        let tr = data.trace();
+        let tr = data.whole();
         let regions = self.region_names.get_or_init(|| region_names(tr)).clone();
         ui.horizontal(|ui| {
             ui.label("Profile:");

@@ -166,7 +166,7 @@ impl TasksView {
 
     /// The tab; returns a link into the timeline when one was clicked.
     pub fn ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>) -> Option<Link> {
-        let tr = data.trace();
+        let tr = data.whole();
         if tr.tasks.is_empty() && tr.regions.is_empty() && tr.logs.is_empty() {
             ui.add_space(30.0);
             ui.vertical_centered(|ui| {
@@ -179,8 +179,8 @@ impl TasksView {
         let status = self
             .types
             .get(&(), !is_big(data), ui.ctx(), move || TypeTables {
-                tasks: crate::analysis::annotations::task_types(d.trace()),
-                regions: region_types(d.trace()),
+                tasks: crate::analysis::annotations::task_types(d.whole()),
+                regions: region_types(d.whole()),
             });
         let types = ready_or_ui(ui, status, "the task and region types")?;
         self.refresh_instances(tr, &types);

@@ -1,0 +1,157 @@
+//! Story 5 in small: a trace loaded as an overview (a tiny memory budget
+//! forces it) shows the detail of the generations in view once their tile
+//! is built, never waiting for it, and survives its file being rewritten.
+
+use super::{harness, settle, trace_path};
+use crate::load::LoadOptions;
+use crate::ui::app::{GoTraceApp, Tab};
+use crate::ui::detail::Detail;
+use crate::ui::loader::Source;
+use crate::ui::recent::RecentFiles;
+use crate::ui::view::TraceView;
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// A copy of a committed trace in a fresh directory (the tests rewrite it).
+fn copy_of(name: &str, tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("gotraceview-ui-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let p = dir.join(name);
+    std::fs::copy(trace_path(name), &p).expect("copy");
+    p
+}
+
+/// The app with `path` loaded as an overview plus tiles.
+fn open_as_overview(path: &std::path::Path) -> Harness<'static, GoTraceApp> {
+    let mut app = GoTraceApp::new(&[], RecentFiles::default());
+    app.load_options = LoadOptions::with_budget(1);
+    app.open(Source::Path(path.to_path_buf()), None);
+    let mut h = harness(app);
+    settle(&mut h);
+    assert!(
+        matches!(h.state().tabs.first(), Some(Tab::Ready(_))),
+        "{:?}",
+        h.state().errors
+    );
+    h
+}
+
+fn view<'a>(h: &'a mut Harness<'static, GoTraceApp>) -> &'a mut TraceView {
+    h.state_mut().active_view().expect("a loaded trace")
+}
+
+/// Runs frames until `ok` holds (tiles are built on other threads).
+fn frames_until(
+    h: &mut Harness<'static, GoTraceApp>,
+    what: &str,
+    ok: impl Fn(&mut TraceView) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        h.run();
+        if ok(view(h)) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Zooms to 2 ms in the middle of generation `k`.
+fn zoom_into_generation(v: &mut TraceView, k: usize) {
+    let src = v.data.tiles.as_ref().expect("tiles").source().clone();
+    let (a, b) = src.time_range(&(k..k + 1));
+    let mid = a + (b - a) / 2;
+    v.timeline.zoom_to(mid - 1_000_000, mid + 1_000_000);
+}
+
+#[test]
+fn zooming_into_a_big_trace_shows_the_detail_of_the_generations_in_view() {
+    let path = copy_of("gens_go127.trace", "zoom");
+    let mut h = open_as_overview(&path);
+    {
+        let v = view(&mut h);
+        assert!(v.data.whole().meta.coarse_ns > 0, "an overview");
+        assert!(!v.data.shows_tile());
+        assert!(v.data.tiles.as_ref().unwrap().source().gens.len() >= 3);
+    }
+    h.run();
+    assert_eq!(
+        view(&mut h).detail.detail,
+        Detail::Loaded,
+        "zoomed out: the overview"
+    );
+    zoom_into_generation(view(&mut h), 1);
+    h.run();
+    // The frame did not wait: the overview (hatched) until the tile is built.
+    frames_until(&mut h, "the tile", |v| v.detail.detail == Detail::Tile);
+    let v = view(&mut h);
+    assert!(v.data.shows_tile());
+    assert_eq!(v.data.trace().meta.coarse_ns, 0, "every span");
+    // A span picked in the tile has the exact times of the whole model.
+    let whole = crate::load::load_path_with(
+        &path,
+        LoadOptions::whole(),
+        &crate::load::Progress::default(),
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .expect("whole");
+    let g = whole
+        .trace
+        .groups
+        .iter()
+        .find(|g| whole.trace.str(g.name) == "main.waiter")
+        .and_then(|g| g.members.first().copied())
+        .expect("main.waiter");
+    let t = (v.timeline.map.start_ns + v.timeline.map.end_ns()) / 2;
+    v.timeline.select_at(&v.data, g, t);
+    let sel = v.timeline.selected.expect("a span of main.waiter");
+    let got = v.timeline.span_of(&v.data, sel);
+    let want = whole.trace.spans.at(&whole.trace.lane(g), t).expect("span");
+    // A span cut by the tile's edges ends (or starts) there.
+    let (t0, t1) = (v.data.trace().meta.start, v.data.trace().meta.end);
+    assert_eq!(got.state, want.state);
+    assert_eq!(got.start.max(t0), want.start.max(t0));
+    assert_eq!(got.end.min(t1), want.end.min(t1));
+    assert!(
+        got.start > t0 || got.end < t1,
+        "the span of a waiter fits in two generations"
+    );
+    // Zoomed out again: back to the overview, the selection kept.
+    v.timeline.fit_all(&v.data);
+    h.run();
+    let v = view(&mut h);
+    assert!(!v.data.shows_tile());
+    assert_eq!(v.timeline.selected.map(|s| s.g), Some(g));
+}
+
+#[test]
+fn a_trace_rewritten_under_the_viewer_says_so_and_reloads_in_place() {
+    let path = copy_of("gens_go127.trace", "rewrite");
+    let mut h = open_as_overview(&path);
+    zoom_into_generation(view(&mut h), 2);
+    frames_until(&mut h, "the tile", |v| v.detail.detail == Detail::Tile);
+    let before = view(&mut h).timeline.map.start_ns;
+    // A new `go test -trace` run truncates the file and writes another trace.
+    let other = std::fs::read(trace_path("gens_go126.trace")).expect("trace");
+    std::fs::write(&path, &other[..other.len() / 2]).expect("truncate");
+    std::fs::write(&path, &other).expect("rewrite");
+    // Zooming into a generation whose tile was never built reads nothing.
+    zoom_into_generation(view(&mut h), 0);
+    frames_until(&mut h, "the notice", |v| v.detail.changed.is_some());
+    h.run();
+    h.get_by_label_contains("the trace changed on disk");
+    assert!(!view(&mut h).data.shows_tile() || view(&mut h).detail.detail != Detail::Loading);
+    h.get_by_label("Reload").click();
+    h.run();
+    settle(&mut h);
+    let v = view(&mut h);
+    assert!(v.detail.changed.is_none());
+    assert_eq!(v.data.whole().meta.version, "1.26");
+    let start = v.data.whole().meta.start;
+    // The view is where it was (clamped to the new trace).
+    assert!(v.timeline.map.start_ns >= start.min(before), "view kept");
+    let _ = std::fs::remove_dir_all(path.parent().unwrap());
+}
