@@ -95,17 +95,17 @@ fn main() {
         for i in 0..g.len() {
             s.line(&format!(
                 "{} {} {} {} [{}] [{}] {} {} {}",
-                g.id[i],
+                g.id(i),
                 t.str(g.name(i)),
-                g.created[i],
+                g.created(i),
                 g.creator[i],
                 stack(t, g.create_stack(i)),
                 stack(t, g.start_stack(i)),
-                g.ended[i],
+                g.ended(i),
                 t.str(g.label(i)),
-                g.group[i]
+                g.group(i).unwrap_or(u32::MAX)
             ));
-            assert_eq!(g.find(g.id[i]), Some(i as u32));
+            assert_eq!(g.find(g.id(i)), Some(i as u32));
             let lane = &t.lane(i as u32);
             sp.line(&format!("lane {} {} {}", i, lane.len, lane.end));
             for k in lane.indexes() {

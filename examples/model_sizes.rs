@@ -13,6 +13,8 @@ fn main() {
     let mut rows: Vec<(&str, usize, usize)> = Vec::new();
     let s = &t.spans;
     rows.push(("spans (start, kind)", s.heap_bytes(), s.heap_bytes()));
+    let lb = t.lanes.heap_bytes();
+    rows.push(("goroutine lanes (arena ranges)", lb, lb));
     let g = &t.goroutines;
     rows.push((
         "goroutines (with the ID index)",

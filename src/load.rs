@@ -160,6 +160,11 @@ impl LoadPhase {
 /// Shared progress of a load (written by the loader, read by the UI).
 #[derive(Debug, Default)]
 pub struct Progress {
+    /// The trace's time range, known from its batch headers before any
+    /// event is read (v2 traces).
+    axis: std::sync::Mutex<Option<(crate::trace::Time, crate::trace::Time)>>,
+    /// What the model holds so far, renewed at each generation.
+    preview: std::sync::Mutex<Option<Arc<crate::model::preview::Preview>>>,
     phase: AtomicU8,
     /// Bytes of the file processed.
     pub bytes_done: AtomicU64,
@@ -178,6 +183,29 @@ impl Progress {
             2 => LoadPhase::Building,
             3 => LoadPhase::Finishing,
             _ => LoadPhase::Done,
+        }
+    }
+
+    /// The trace's time range, once known.
+    pub fn axis(&self) -> Option<(crate::trace::Time, crate::trace::Time)> {
+        self.axis.lock().ok().and_then(|a| *a)
+    }
+
+    /// What the model holds so far, if anything yet.
+    pub fn preview(&self) -> Option<Arc<crate::model::preview::Preview>> {
+        self.preview.lock().ok().and_then(|p| p.clone())
+    }
+
+    /// Publishes what the model holds so far.
+    pub fn set_preview(&self, p: crate::model::preview::Preview) {
+        if let Ok(mut slot) = self.preview.lock() {
+            *slot = Some(Arc::new(p));
+        }
+    }
+
+    fn set_axis(&self, a: (crate::trace::Time, crate::trace::Time)) {
+        if let Ok(mut slot) = self.axis.lock() {
+            *slot = Some(a);
         }
     }
 
@@ -416,6 +444,12 @@ fn load_pass(
     let version = version_name(&header);
     let mut recap = None;
     let extents = reader.extents().to_vec();
+    if let (Some(f), Some(l)) = (extents.first(), extents.last()) {
+        progress.set_axis((
+            f.start_ns,
+            l.last_batch_ns.max(f.start_ns.saturating_add(1)),
+        ));
+    }
     // A big v2 trace read from a file gets an overview and detail tiles.
     let tiled =
         origin.filter(|o| !extents.is_empty() && !o.options.whole_model_fits(data.len() as u64));
@@ -427,7 +461,10 @@ fn load_pass(
                 .map(|e| e.last_batch_ns)
                 .max()
                 .unwrap_or(first);
-            ModelBuilder::coarse(1, ((last - first) / OVERVIEW_BUCKETS).max(1 << 10))
+            ModelBuilder::coarse(
+                1,
+                (last.saturating_sub(first) / OVERVIEW_BUCKETS).max(1 << 10),
+            )
         }
         None => ModelBuilder::new(1),
     };
@@ -437,7 +474,7 @@ fn load_pass(
         Summarizer::new()
     };
     let mut syncs: Vec<crate::trace::Time> = Vec::new();
-    let out = pipeline::run(builder, summarizer, |sink| {
+    let out = pipeline::run(builder, summarizer, Some(progress), |sink| {
         let mut chunk = Vec::new();
         let mut n: u64 = 0;
         let mut real_events: u64 = 0;

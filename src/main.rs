@@ -6,6 +6,7 @@ use clap::Parser;
 use gotraceview::cli::{run, Cli};
 
 fn main() {
+    gotraceview::cli::mark_process_start();
     let cli = Cli::parse();
     if let Some(b) = cli.memory_budget {
         gotraceview::load::LoadOptions::configure(gotraceview::load::LoadOptions::with_budget(b));

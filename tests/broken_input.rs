@@ -115,8 +115,48 @@ fn fuzz_regressions_do_not_panic() {
             if let Ok(l) = load("seed", &data) {
                 common::run_analyses(&l);
             }
+            // The same bytes as a big trace: overview and every tile.
+            tiled_does_not_panic(&e.path());
         }
     }
+}
+
+/// Loads `path` as an overview with detail tiles (a tiny memory budget)
+/// and builds the tile of every generation and of all of them.
+fn tiled_does_not_panic(path: &std::path::Path) {
+    use gotraceview::load::{load_path_with, LoadOptions};
+    let Ok(l) = load_path_with(
+        path,
+        LoadOptions::with_budget(1),
+        &Progress::default(),
+        &AtomicBool::new(false),
+    ) else {
+        return;
+    };
+    common::run_analyses(&l);
+    if let Some(src) = &l.tiles {
+        let n = src.gens.len();
+        for g in (0..n).map(|k| k..k + 1).chain(std::iter::once(0..n)) {
+            let _ = src.build(&l.trace, g, &AtomicBool::new(false));
+        }
+    }
+}
+
+#[test]
+fn truncated_traces_load_as_overviews_too() {
+    let dir = std::env::temp_dir().join(format!("gotraceview-cut-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for path in traces(&["traces"]) {
+        let data = std::fs::read(&path).expect("read");
+        for i in 1..=6 {
+            let cut = data.len() * i / 7;
+            let p = dir.join(format!("{}-{cut}", name(&path)));
+            std::fs::write(&p, &data[..cut]).expect("write");
+            tiled_does_not_panic(&p);
+            let _ = std::fs::remove_file(&p);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn binary() -> Command {

@@ -192,7 +192,7 @@ fn goroutine_lifetime(trace: &Trace, g: GIdx) -> (Time, Time) {
         .indexes()
         .find(|&i| spans.state(i) == GoLaneState::Running)
         .map_or(0, |i| spans.start(i));
-    let end = if trace.goroutines.ended[g as usize] {
+    let end = if trace.goroutines.ended(g as usize) {
         lane.end
     } else {
         let forever = lane.indexes().last().filter(|&i| {
@@ -272,7 +272,7 @@ pub fn blocking_profile(trace: &Trace, kind: ProfileKind, scope: &Scope) -> Prof
             }
             // A wait still going on when the trace (or the goroutine's
             // lane) ends without a transition is not a sample.
-            let ended = j < r.end || gs.ended[g as usize];
+            let ended = j < r.end || gs.ended(g as usize);
             if ended {
                 let end = if j < r.end { spans.start(j) } else { lane.end };
                 let d = scope.overlap(g, start, end);

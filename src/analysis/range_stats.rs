@@ -71,12 +71,12 @@ pub fn summary_in_range(trace: &Trace, t0: Time, t1: Time) -> Summary {
         let start = trace.spans.start(lane.first as usize).max(t0);
         stats.total_ns = lane.end.min(t1).saturating_sub(start);
         goroutines.push(GoroutineSummary {
-            id: trace.goroutines.id[g as usize],
+            id: trace.goroutines.id(g as usize),
             name: trace.str(trace.goroutines.name(g as usize)).to_string(),
             pc: 0,
-            creation: trace.goroutines.created[g as usize],
+            creation: trace.goroutines.created(g as usize),
             start,
-            end: if trace.goroutines.ended[g as usize] {
+            end: if trace.goroutines.ended(g as usize) {
                 lane.end
             } else {
                 0

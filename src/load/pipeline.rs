@@ -7,7 +7,7 @@
 use crate::analysis::gclog::{GcLog, GcLogBuilder};
 use crate::analysis::summary::{GoroutineAnalysis, Summarizer};
 use crate::model::{Loss, ModelBuilder, Trace};
-use crate::trace::{EvTable, Event};
+use crate::trace::{EvTable, Event, EventType};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::Arc;
 use std::thread;
@@ -92,6 +92,7 @@ fn release(chunk: Arc<Chunk>, free: &mpsc::Sender<Vec<Event>>) {
 pub fn run<E>(
     builder: ModelBuilder,
     summarizer: Summarizer,
+    progress: Option<&super::Progress>,
     read: impl FnOnce(&Sink) -> Result<End, E>,
 ) -> Result<Output, E> {
     let (to_model, model_rx) = mpsc::sync_channel(QUEUE_CHUNKS);
@@ -109,7 +110,13 @@ pub fn run<E>(
                             for ev in &c.events {
                                 b.event(ev, &c.table);
                             }
+                            // Each generation begins with a sync event: show
+                            // the window what the previous ones built.
+                            let boundary = c.events.iter().any(|e| e.typ == EventType::SYNC_EVENT);
                             release(c, &free_tx);
+                            if let (true, Some(p)) = (boundary, progress) {
+                                p.set_preview(b.preview());
+                            }
                         }
                         Msg::End(end) => {
                             if let Some(loss) = &end.loss {

@@ -83,9 +83,11 @@ pub struct Flows {
     by_source: Vec<u32>,
     /// Goroutines whose creation is a flow that is not stored (bit set).
     derived: Vec<u64>,
-    /// `children[children_start[g]..children_start[g + 1]]`: the goroutines
-    /// `g` created (derived creations), by creation time then index.
-    children_start: Vec<u32>,
+    /// `(creator, first index in children)` of each goroutine that created
+    /// others (derived creations), by creator: `children` from there to the
+    /// next entry's first index (or the end) are the goroutines it created,
+    /// by creation time then index.
+    children_index: Vec<(GIdx, u32)>,
     children: Vec<GIdx>,
     /// `(g, creator, create stack)` of the original creation of goroutines
     /// created again later (the goroutine table has the last one), by `g`.
@@ -164,11 +166,15 @@ impl Flows {
 
     /// The goroutines `g` created, if their creations are derived.
     fn children_of(&self, g: GIdx) -> &[GIdx] {
-        let i = g as usize;
-        if i + 1 >= self.children_start.len() {
+        let Ok(k) = self.children_index.binary_search_by_key(&g, |e| e.0) else {
             return &[];
-        }
-        &self.children[self.children_start[i] as usize..self.children_start[i + 1] as usize]
+        };
+        let a = self.children_index[k].1 as usize;
+        let b = self
+            .children_index
+            .get(k + 1)
+            .map_or(self.children.len(), |e| e.1 as usize);
+        &self.children[a..b]
     }
 
     /// Stored flows before the derived creation of `child`, if recorded.
@@ -189,7 +195,8 @@ impl Flows {
             + self.keys.heap_bytes()
             + (self.by_target.capacity() + self.by_source.capacity()) * 4
             + self.derived.capacity() * 8
-            + (self.children_start.capacity() + self.children.capacity()) * 4
+            + self.children_index.capacity() * 8
+            + self.children.capacity() * 4
             + self.recreated.capacity() * 12
             + self.create_ties.capacity() * 8
     }
@@ -200,16 +207,17 @@ impl Flows {
 pub(crate) struct FlowsBuild {
     /// The flows.
     pub flows: Flows,
-    /// Per goroutine: stored flows before its derived creation, or
-    /// [`NOT_DERIVED`].
-    stored_before: Vec<u32>,
+    /// Per goroutine: 1 + the number of stored flows before its derived
+    /// creation, or [`NOT_DERIVED`] (narrow codes: an overview stores no
+    /// flows, so these are all 0 or 1).
+    stored_before: Codes,
     /// Original creator and stack of goroutines created again.
     recreated: FxHashMap<GIdx, (GIdx, StackId)>,
 }
 
 /// [`FlowsBuild::stored_before`] of a goroutine whose creation is stored, or
 /// that has none.
-const NOT_DERIVED: u32 = u32::MAX;
+const NOT_DERIVED: u32 = 0;
 
 impl FlowsBuild {
     /// Registers a new goroutine (index `g`, the next one).
@@ -228,11 +236,12 @@ impl FlowsBuild {
         let gi = g as usize;
         if first {
             if f.is_some() {
-                self.stored_before[gi] = self.flows.stored_len() as u32;
+                self.stored_before
+                    .set(gi, self.flows.stored_len() as u32 + 1);
             }
             return;
         }
-        if self.stored_before[gi] != NOT_DERIVED {
+        if self.stored_before.get(gi) != NOT_DERIVED {
             self.recreated.entry(g).or_insert(old);
         }
         if let Some(f) = f {
@@ -242,7 +251,7 @@ impl FlowsBuild {
 
     /// Finishes the flows of `creator` (the creator of each goroutine, as in
     /// the goroutine table) and `created` (their creation times).
-    pub fn finish(mut self, creator: &[GIdx], created: &[Time]) -> Flows {
+    pub fn finish(mut self, creator: &[GIdx], created: &dyn Fn(usize) -> Time) -> Flows {
         let n = creator.len();
         let mut f = std::mem::take(&mut self.flows);
         f.late.sort_unstable_by_key(|&(i, _)| i);
@@ -261,49 +270,82 @@ impl FlowsBuild {
             Ok(k) => recreated[k].1,
             Err(_) => creator[g],
         };
-        // Children lists: a counting sort by creator.
+        // Children lists: a counting sort by creator, over the creators
+        // that have children (few, usually: no array per goroutine).
+        let is_derived = |g: usize| self.stored_before.get(g) != NOT_DERIVED;
         let mut derived = vec![0u64; n.div_ceil(64)];
-        let mut start = vec![0u32; n + 1];
+        let mut counts: FxHashMap<GIdx, u32> = FxHashMap::default();
+        let mut last: Option<(GIdx, u32)> = None;
         for g in 0..n {
-            if self.stored_before[g] != NOT_DERIVED {
+            if is_derived(g) {
                 derived[g / 64] |= 1 << (g % 64);
-                start[orig_creator(g) as usize + 1] += 1;
+                let c = orig_creator(g);
+                match &mut last {
+                    Some((lc, k)) if *lc == c => *k += 1,
+                    _ => {
+                        if let Some((lc, k)) = last {
+                            *counts.entry(lc).or_default() += k;
+                        }
+                        last = Some((c, 1));
+                    }
+                }
             }
         }
-        for i in 1..=n {
-            start[i] += start[i - 1];
+        if let Some((lc, k)) = last {
+            *counts.entry(lc).or_default() += k;
         }
-        let mut next = start.clone();
-        let mut children = vec![0 as GIdx; start[n] as usize];
+        let mut index: Vec<(GIdx, u32)> = counts.keys().map(|&c| (c, 0)).collect();
+        index.sort_unstable();
+        let mut next: FxHashMap<GIdx, u32> = FxHashMap::default();
+        let mut total = 0u32;
+        for e in &mut index {
+            e.1 = total;
+            next.insert(e.0, total);
+            total += counts[&e.0];
+        }
+        drop(counts);
+        let mut children = vec![0 as GIdx; total as usize];
+        let mut cache: Option<(GIdx, u32)> = None;
         for g in 0..n {
-            if self.stored_before[g] != NOT_DERIVED {
-                let c = orig_creator(g) as usize;
-                children[next[c] as usize] = g as GIdx;
-                next[c] += 1;
+            if is_derived(g) {
+                let c = orig_creator(g);
+                let slot = match cache {
+                    Some((cc, s)) if cc == c => s,
+                    _ => {
+                        if let Some((cc, s)) = cache {
+                            next.insert(cc, s);
+                        }
+                        next[&c]
+                    }
+                };
+                children[slot as usize] = g as GIdx;
+                cache = Some((c, slot + 1));
             }
         }
         drop(next);
         let mut ties = Vec::new();
         let mut src = 0;
-        for w in 0..n {
-            let kids = &mut children[start[w] as usize..start[w + 1] as usize];
-            if !kids.is_sorted_by_key(|&c| created[c as usize]) {
-                kids.sort_by_key(|&c| created[c as usize]);
+        for (k, &(w, a)) in index.iter().enumerate() {
+            let b = index.get(k + 1).map_or(children.len(), |e| e.1 as usize);
+            let kids = &mut children[a as usize..b];
+            if !kids.is_sorted_by_key(|&c| created(c as usize)) {
+                kids.sort_by_key(|&c| created(c as usize));
             }
             // Stored flows of the same source at the same time as a
             // creation: remember the creation's place among them.
-            while src < f.by_source.len() && (f.from[f.by_source[src] as usize] as usize) < w {
+            while src < f.by_source.len() && f.from[f.by_source[src] as usize] < w {
                 src += 1;
             }
             let mut k = 0;
-            while src < f.by_source.len() && f.from[f.by_source[src] as usize] as usize == w {
+            while src < f.by_source.len() && f.from[f.by_source[src] as usize] == w {
                 let t = f.from_time.get(f.by_source[src] as usize);
-                while k < kids.len() && created[kids[k] as usize] < t {
+                while k < kids.len() && created(kids[k] as usize) < t {
                     k += 1;
                 }
                 let mut j = k;
-                while j < kids.len() && created[kids[j] as usize] == t {
-                    ties.push((kids[j], self.stored_before[kids[j] as usize]));
+                while j < kids.len() && created(kids[j] as usize) == t {
+                    let before = self.stored_before.get(kids[j] as usize) - 1;
+                    ties.push((kids[j], before));
                     j += 1;
                 }
                 src += 1;
@@ -312,7 +354,7 @@ impl FlowsBuild {
         ties.sort_unstable();
         ties.dedup();
         f.derived = derived;
-        f.children_start = start;
+        f.children_index = index;
         f.children = children;
         f.recreated = recreated;
         f.create_ties = ties;
@@ -335,6 +377,13 @@ pub(crate) fn sorted_by_g_time(
     g_of: impl Fn(usize) -> GIdx,
     time_of: impl Fn(usize) -> Time,
 ) -> Vec<u32> {
+    if len < n / 8 {
+        // Few items for many goroutines: no array per goroutine. A stable
+        // sort by (goroutine, time) orders them as the buckets below do.
+        let mut out: Vec<u32> = (0..len as u32).collect();
+        out.sort_by_key(|&i| (g_of(i as usize), time_of(i as usize)));
+        return out;
+    }
     // Bucket `n` takes the goroutine-less items (NO_G) and any other
     // index out of range, sorted by the whole key below.
     let bucket = |g: GIdx| (g as usize).min(n);
@@ -383,9 +432,9 @@ impl Flows {
         Some(Flow {
             kind: FlowKind::Create,
             from,
-            from_time: gs.created[i],
+            from_time: gs.created(i),
             to: g,
-            to_time: gs.created[i],
+            to_time: gs.created(i),
             reason: 0,
             stack,
         })
@@ -429,7 +478,7 @@ impl Flows {
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
                 (Some(&&c), Some(&&i)) => {
-                    let (tc, ts) = (gs.created[c as usize], self.from_time.get(i as usize));
+                    let (tc, ts) = (gs.created(c as usize), self.from_time.get(i as usize));
                     tc < ts || (tc == ts && self.stored_before(c).is_some_and(|b| b <= i))
                 }
             };
@@ -491,7 +540,7 @@ impl Flows {
                 b.flows.push(f);
             }
         }
-        b.finish(&[], &[])
+        b.finish(&[], &|_| 0)
     }
 }
 
@@ -598,7 +647,7 @@ mod tests {
                 }
             }
         }
-        let flows = b.finish(&gs.creator, &gs.created);
+        let flows = b.finish(&gs.creator, &|g| gs.created(g));
         let r = Reference(all);
         assert_eq!(flows.len(), r.0.len());
         for g in (0..gs.id.len() as GIdx).chain([NO_G]) {

@@ -9,6 +9,7 @@ pub mod counters;
 pub mod flows;
 pub mod index;
 pub mod lanes;
+pub mod preview;
 pub mod strings;
 mod tile;
 
@@ -21,7 +22,7 @@ pub use lanes::{
 pub use strings::{Frame, StackId, StackTable, StrId, StringTable};
 
 use crate::trace::Time;
-use column::Codes;
+use column::{Codes, TimeColumn};
 use index::IdIndex;
 use std::sync::Arc;
 
@@ -30,26 +31,29 @@ pub type GIdx = u32;
 /// "No goroutine" as a goroutine index.
 pub const NO_G: GIdx = u32::MAX;
 
-/// All goroutines, struct-of-arrays, in order of first appearance.
+/// All goroutines, struct-of-arrays, in order of first appearance. A big
+/// trace has tens of millions: about 20 bytes each (IDs and creation
+/// times in [`TimeColumn`]s, the group and stacks in [`Codes`], the ended
+/// flag in a bit set).
 #[derive(Debug, Default, Clone)]
 pub struct Goroutines {
     /// Go's goroutine ID.
-    pub id: Vec<i64>,
+    id: TimeColumn,
     /// Creation time (or the time it was first seen).
-    pub created: Vec<Time>,
+    created: TimeColumn,
     /// Goroutine that created it ([`NO_G`] if unknown).
     pub creator: Vec<GIdx>,
     /// Stack of the creator at creation (see [`Goroutines::create_stack`]).
     create_stack: Codes,
     /// Its own stack at creation (see [`Goroutines::start_stack`]).
     start_stack: Codes,
-    /// True if it ended within the trace.
-    pub ended: Vec<bool>,
+    /// One bit per goroutine: it ended within the trace.
+    ended: Vec<u64>,
     /// `(goroutine, last label applied)` of the goroutines with a label, by
     /// goroutine.
     labels: Vec<(GIdx, StrId)>,
-    /// Group (by start function) it belongs to.
-    pub group: Vec<u32>,
+    /// Group (by start function) each belongs to.
+    group: Codes,
     /// Start function of each group.
     group_name: Vec<StrId>,
     index: IdIndex,
@@ -66,6 +70,53 @@ impl Goroutines {
         self.id.is_empty()
     }
 
+    /// Go's ID of goroutine `i`.
+    #[inline]
+    pub fn id(&self, i: usize) -> i64 {
+        self.id.get(i)
+    }
+
+    /// When goroutine `i` was created (or first seen).
+    #[inline]
+    pub fn created(&self, i: usize) -> Time {
+        self.created.get(i)
+    }
+
+    /// True if goroutine `i` ended within the trace.
+    #[inline]
+    pub fn ended(&self, i: usize) -> bool {
+        self.ended
+            .get(i / 64)
+            .is_some_and(|w| w >> (i % 64) & 1 == 1)
+    }
+
+    /// Sets whether goroutine `i` ended within the trace.
+    pub(crate) fn set_ended(&mut self, i: usize, ended: bool) {
+        if let Some(w) = self.ended.get_mut(i / 64) {
+            if ended {
+                *w |= 1 << (i % 64);
+            } else {
+                *w &= !(1 << (i % 64));
+            }
+        }
+    }
+
+    /// The group (index into `Trace::groups`) of goroutine `i`, if any.
+    #[inline]
+    pub fn group(&self, i: usize) -> Option<u32> {
+        (i < self.group.len()).then(|| self.group.get(i))
+    }
+
+    /// Every goroutine ID, in index order.
+    pub fn ids(&self) -> impl Iterator<Item = i64> + '_ {
+        self.id.iter_range(0..self.len())
+    }
+
+    /// Every creation time, in index order.
+    pub fn created_times(&self) -> impl Iterator<Item = Time> + '_ {
+        self.created.iter_range(0..self.len())
+    }
+
     /// Appends goroutine `id` (not there yet), created (or first seen) at
     /// `created`, with nothing else known yet; returns its index.
     pub(crate) fn push_new(&mut self, id: i64, created: Time) -> GIdx {
@@ -75,7 +126,9 @@ impl Goroutines {
         self.creator.push(NO_G);
         self.create_stack.push(0);
         self.start_stack.push(0);
-        self.ended.push(false);
+        if (i as usize).is_multiple_of(64) {
+            self.ended.push(0);
+        }
         self.index.insert(id, i);
         i
     }
@@ -94,7 +147,7 @@ impl Goroutines {
     }
 
     /// Sets the group of each goroutine and the start function of each group.
-    pub(crate) fn set_groups(&mut self, group: Vec<u32>, group_name: Vec<StrId>) {
+    pub(crate) fn set_groups(&mut self, group: Codes, group_name: Vec<StrId>) {
         self.group = group;
         self.group_name = group_name;
     }
@@ -113,6 +166,7 @@ impl Goroutines {
         self.create_stack.shrink_to_fit();
         self.start_stack.shrink_to_fit();
         self.ended.shrink_to_fit();
+        self.group.shrink_to_fit();
     }
 
     /// The index of goroutine ID `id`.
@@ -124,9 +178,8 @@ impl Goroutines {
     /// seen, Go's rule), 0 if unknown.
     #[inline]
     pub fn name(&self, i: usize) -> StrId {
-        self.group
-            .get(i)
-            .and_then(|&gr| self.group_name.get(gr as usize))
+        self.group(i)
+            .and_then(|gr| self.group_name.get(gr as usize))
             .copied()
             .unwrap_or(0)
     }
@@ -153,14 +206,15 @@ impl Goroutines {
 
     /// Approximate heap bytes used.
     pub fn heap_bytes(&self) -> usize {
-        self.id.capacity() * 8
-            + self.created.capacity() * 8
+        self.id.heap_bytes()
+            + self.created.heap_bytes()
             + self.creator.capacity() * 4
             + self.create_stack.heap_bytes()
             + self.start_stack.heap_bytes()
-            + self.ended.capacity()
+            + self.ended.capacity() * 8
             + self.labels.capacity() * 8
-            + (self.group.capacity() + self.group_name.capacity()) * 4
+            + self.group.heap_bytes()
+            + self.group_name.capacity() * 4
             + self.index.heap_bytes()
     }
 }
@@ -501,9 +555,9 @@ impl Trace {
         }
         let name = self.str(self.goroutines.name(i));
         if name.is_empty() {
-            format!("G{}", self.goroutines.id[i])
+            format!("G{}", self.goroutines.id(i))
         } else {
-            format!("G{} {}", self.goroutines.id[i], name)
+            format!("G{} {}", self.goroutines.id(i), name)
         }
     }
 

@@ -7,8 +7,22 @@ use super::counters::CounterSeries;
 use super::lanes::IntervalLane;
 use crate::trace::Time;
 
+impl Preview {
+    /// Nothing built yet.
+    pub fn empty() -> Preview {
+        Preview {
+            built_to: 0,
+            gc: Vec::new(),
+            stw: Vec::new(),
+            heap: CounterSeries::new("heap in use", 1),
+            runnable: CounterSeries::new("runnable", 1),
+            procs: Vec::new(),
+        }
+    }
+}
+
 /// A snapshot of a model being built.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Preview {
     /// Everything before this time is in the snapshot.
     pub built_to: Time,

@@ -365,6 +365,16 @@ impl GoTraceApp {
 }
 
 fn loading_ui(ui: &mut Ui, job: &LoadJob) {
+    if let Some(axis) = job.progress.axis() {
+        // The whole time axis is known: draw what is built so far.
+        ui.horizontal(|ui| {
+            ui.strong(format!("Loading {}", job.source_name));
+            load_progress_ui(ui, job);
+        });
+        ui.add_space(6.0);
+        super::preview::preview_ui(ui, axis, job.progress.preview().as_deref());
+        return;
+    }
     ui.vertical_centered(|ui| {
         ui.add_space(ui.available_height() * 0.3);
         ui.heading(format!("Loading {}", job.source_name));
@@ -398,23 +408,28 @@ fn loading_ui(ui: &mut Ui, job: &LoadJob) {
                 return;
             }
         }
-        let p = &job.progress;
-        ui.add(
-            egui::ProgressBar::new(p.fraction())
-                .desired_width(420.0)
-                .show_percentage()
-                .text(format!(
-                    "{} · {} events",
-                    p.phase().name(),
-                    format::count(p.events.load(Ordering::Relaxed))
-                )),
-        );
-        ui.weak(format!("{:.1} s", job.started.elapsed().as_secs_f32()));
-        ui.add_space(8.0);
-        if ui.button("Cancel").clicked() {
-            job.cancel();
-        }
+        load_progress_ui(ui, job);
     });
+}
+
+/// The load's progress bar, time and Cancel button.
+fn load_progress_ui(ui: &mut Ui, job: &LoadJob) {
+    let p = &job.progress;
+    ui.add(
+        egui::ProgressBar::new(p.fraction())
+            .desired_width(420.0)
+            .show_percentage()
+            .text(format!(
+                "{} · {} events",
+                p.phase().name(),
+                format::count(p.events.load(Ordering::Relaxed))
+            )),
+    );
+    ui.weak(format!("{:.1} s", job.started.elapsed().as_secs_f32()));
+    ui.add_space(8.0);
+    if ui.button("Cancel").clicked() {
+        job.cancel();
+    }
 }
 
 fn drop_hint(ctx: &egui::Context) {

@@ -113,6 +113,26 @@ impl Driver {
     }
 }
 
+/// Time of one headless frame drawing the preview of a load (the
+/// window's first frame with data: see `gotraceview bench`).
+pub fn preview_frame_ms(
+    axis: (crate::trace::Time, crate::trace::Time),
+    preview: Option<&crate::model::preview::Preview>,
+) -> f64 {
+    let ctx = egui::Context::default();
+    let input = RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, Vec2::new(1600.0, 1000.0))),
+        ..RawInput::default()
+    };
+    let t0 = Instant::now();
+    let out = ctx.run_ui(input, |ui| {
+        egui::CentralPanel::default().show(ui, |ui| super::preview::preview_ui(ui, axis, preview));
+    });
+    let prims = ctx.tessellate(out.shapes, out.pixels_per_point);
+    std::hint::black_box(prims.len());
+    t0.elapsed().as_secs_f64() * 1e3
+}
+
 /// The scripted sweep: zoomed out, lanes expanded and scrolled, zoom to
 /// 1 µs, pan there, pan at 1 ms, hover everywhere, a selection with flows.
 pub fn run(data: TraceData) -> FrameStats {
@@ -203,6 +223,36 @@ pub fn run(data: TraceData) -> FrameStats {
     }
     for i in 0..60 {
         d.hover(300.0 + i as f32 * 20.0, 200.0 + (i % 25) as f32 * 28.0);
+    }
+    // A big trace: jump at 1 ms into generations whose detail is not read
+    // yet (the frames draw the overview, hatched, and swap in each tile
+    // when it is built).
+    let gens: Vec<(crate::trace::Time, crate::trace::Time)> = d
+        .view()
+        .and_then(|v| v.data.tiles.clone())
+        .map(|t| {
+            let n = t.source().gens.len();
+            (0..n)
+                .step_by((n / 6).max(1))
+                .map(|k| t.source().time_range(&(k..k + 1)))
+                .collect()
+        })
+        .unwrap_or_default();
+    d.phase = "jump into undecoded generations";
+    for (a, b) in gens {
+        let mid = a + (b - a) / 2;
+        if let Some(v) = d.view() {
+            v.timeline.zoom_to(mid - 500_000, mid + 500_000);
+        }
+        for i in 0..30 {
+            d.hover(
+                500.0 + (i % 30) as f32 * 30.0,
+                150.0 + (i % 20) as f32 * 30.0,
+            );
+            if i % 10 == 9 {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        }
     }
     if std::env::var_os("GOTRACEVIEW_BENCH_VERBOSE").is_some() {
         for (ms, phase, n) in d.slow_frames() {

@@ -113,7 +113,7 @@ pub fn details_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Nav> {
     egui::ScrollArea::vertical()
         .id_salt("details-scroll")
         .show(ui, |ui| {
-            ui.heading(format!("G{}", tr.goroutines.id[g]));
+            ui.heading(format!("G{}", tr.goroutines.id(g)));
             let name = tr.str(tr.goroutines.name(g));
             ui.add(
                 egui::Label::new(
@@ -126,7 +126,7 @@ pub fn details_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Nav> {
                 )
                 .selectable(true),
             );
-            ui.label(format!("created at {}", rel(tr.goroutines.created[g])));
+            ui.label(format!("created at {}", rel(tr.goroutines.created(g))));
             let creator = tr.goroutines.creator[g];
             if creator != NO_G {
                 link(
@@ -134,7 +134,7 @@ pub fn details_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Nav> {
                     format!("created by {}", tr.goroutine_label(creator)),
                     Nav::Goto {
                         g: creator,
-                        t: tr.goroutines.created[g],
+                        t: tr.goroutines.created(g),
                     },
                     &mut nav,
                 );
@@ -150,7 +150,7 @@ pub fn details_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Nav> {
             let coarse = tr.meta.coarse_ns > 0;
             let tile = data.shows_tile();
             let cut_start = tile && span.start <= tr.meta.start;
-            let cut_end = tile && span.end >= tr.meta.end && !tr.goroutines.ended[g];
+            let cut_end = tile && span.end >= tr.meta.end && !tr.goroutines.ended(g);
             egui::Grid::new("span-grid").num_columns(2).show(ui, |ui| {
                 ui.label("start");
                 ui.label(if cut_start {

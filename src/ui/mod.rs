@@ -14,6 +14,7 @@ pub mod format;
 pub mod help;
 pub mod loader;
 pub mod palette;
+pub mod preview;
 pub mod range_stats;
 pub mod recent;
 pub mod reload;

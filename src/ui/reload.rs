@@ -37,7 +37,7 @@ impl TraceView {
             .collect();
         let selected = tl.selected.map(|s| {
             let span = tl.span_of(&self.data, s);
-            (t.goroutines.id[s.g as usize], span.start)
+            (t.goroutines.id(s.g as usize), span.start)
         });
         ViewSnapshot {
             map: tl.map,

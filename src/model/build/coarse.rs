@@ -78,11 +78,11 @@ impl CoarseLane {
         let to = to.max(from);
         let b_to = bucket_of(to, bucket_ns);
         if b_to <= self.bucket {
-            self.acc[s as usize] = self.acc[s as usize].saturating_add(to - from);
+            self.acc[s as usize] = self.acc[s as usize].saturating_add(to.saturating_sub(from));
             return;
         }
         let next_start = self.bucket.saturating_add(1).saturating_mul(bucket_ns);
-        self.acc[s as usize] = self.acc[s as usize].saturating_add(next_start - from);
+        self.acc[s as usize] = self.acc[s as usize].saturating_add(next_start.saturating_sub(from));
         self.flush(Some(s), emit);
         // Whole buckets in between are in state `s`.
         if b_to > self.bucket.saturating_add(1) {
@@ -91,7 +91,7 @@ impl CoarseLane {
         self.bucket = b_to;
         self.pending_start = b_to.saturating_mul(bucket_ns);
         self.acc = [0; 5];
-        self.acc[s as usize] = to - self.pending_start;
+        self.acc[s as usize] = to.saturating_sub(self.pending_start);
     }
 
     /// Emits the bucket being accumulated in its dominant state (`or` when
@@ -141,14 +141,15 @@ impl CoarseIntervals {
         if let Some(p) = &mut self.pending {
             if bucket_of(start, bucket_ns) == bucket_of(p.0, bucket_ns) {
                 p.1 = p.1.max(end);
-                if end - start > p.4 {
-                    (p.2, p.3, p.4) = (g, kind, end - start);
+                let len = end.saturating_sub(start);
+                if len > p.4 {
+                    (p.2, p.3, p.4) = (g, kind, len);
                 }
                 return;
             }
         }
         self.flush(lane);
-        self.pending = Some((start, end, g, kind, end - start));
+        self.pending = Some((start, end, g, kind, end.saturating_sub(start)));
     }
 
     /// Pushes the interval being built.

@@ -91,6 +91,11 @@ impl MachineBuild {
         Some(kind)
     }
 
+    /// A copy of the closed intervals.
+    pub fn intervals_so_far(&self) -> IntervalLane {
+        self.lane.clone()
+    }
+
     /// The finished proc lane.
     pub fn into_proc(mut self, id: i64) -> ProcLane {
         self.coarse.flush(&mut self.lane);
@@ -347,9 +352,16 @@ impl ModelBuilder {
     /// Applies Go's naming rule: the outermost frame of the first stack seen.
     fn name_from_stack(&mut self, g: GIdx, stack: u32) {
         let gi = g as usize;
-        if self.g_names[gi] == 0 && stack != 0 {
+        if self.g_names.get(gi) == 0 && stack != 0 {
             if let Some(f) = self.stacks.frames_of(stack).last() {
-                self.g_names[gi] = f.func;
+                if f.func != 0 {
+                    let next = self.name_list.len() as u32;
+                    let k = *self.name_index.entry(f.func).or_insert(next);
+                    if k == next {
+                        self.name_list.push(f.func);
+                    }
+                    self.g_names.set(gi, k + 1);
+                }
             }
         }
     }
@@ -496,7 +508,7 @@ impl ModelBuilder {
                 end: time,
             },
         );
-        self.goroutines.ended[gi] = true;
+        self.goroutines.set_ended(gi, true);
         if let Some(start) = assist {
             self.gc_work.push(super::super::GcWork {
                 g,
@@ -520,7 +532,7 @@ impl ModelBuilder {
                 // Free as we go: the arena grows while the buffers go.
                 self.live.slot_mut(slot).spans.free();
             }
-            self.goroutines.ended[g as usize] = false;
+            self.goroutines.set_ended(g as usize, false);
         }
         for m in self.procs.values_mut() {
             m.close(end);

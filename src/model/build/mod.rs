@@ -33,8 +33,12 @@ pub struct ModelBuilder {
     reason_index: Vec<u16>,
     goroutines: Goroutines,
     lanes: super::GoroutineLanes,
-    /// Start function of each goroutine so far (becomes its group).
-    g_names: Vec<u32>,
+    /// Start function of each goroutine so far (becomes its group): 1 +
+    /// an index into `name_list`, 0 when not known yet (a byte each).
+    g_names: super::column::Codes,
+    /// The start functions seen, and the index of each in the list.
+    name_list: Vec<super::StrId>,
+    name_index: FxHashMap<super::StrId, u32>,
     /// Last label of each labelled goroutine.
     labels: FxHashMap<GIdx, u32>,
     live: LivePool,
@@ -80,7 +84,9 @@ impl ModelBuilder {
             reason_index,
             goroutines: Goroutines::default(),
             lanes: super::GoroutineLanes::default(),
-            g_names: Vec::new(),
+            g_names: Default::default(),
+            name_list: Vec::new(),
+            name_index: FxHashMap::default(),
             labels: FxHashMap::default(),
             live: LivePool::default(),
             spans: SpanArena::default(),
@@ -216,6 +222,20 @@ impl ModelBuilder {
         r
     }
 
+    /// What is built so far, for the window to draw during the load.
+    pub fn preview(&self) -> super::preview::Preview {
+        let end = self.meta.end;
+        let gc = self.gc.iter().map(|r| (r.start, r.end));
+        super::preview::Preview {
+            built_to: end,
+            gc: gc.chain(self.gc_open.map(|s| (s, end))).collect(),
+            stw: self.stw.iter().map(|r| (r.start, r.end)).collect(),
+            heap: self.counters.heap_alloc.clone(),
+            runnable: self.counters.runnable.clone(),
+            procs: self.procs.lanes_so_far(),
+        }
+    }
+
     /// Records that reading stopped early.
     pub fn set_loss(&mut self, loss: super::Loss) {
         self.meta.loss = Some(loss);
@@ -242,7 +262,7 @@ impl ModelBuilder {
 
         // Flows that never reached their target keep their source time.
         let flows = std::mem::take(&mut self.flows)
-            .finish(&self.goroutines.creator, &self.goroutines.created);
+            .finish(&self.goroutines.creator, &|g| self.goroutines.created(g));
 
         let groups = self.build_groups();
         let mut procs: Vec<_> = self
@@ -301,7 +321,12 @@ impl ModelBuilder {
         const NO_GROUP: u32 = u32::MAX;
         let mut by_name = vec![NO_GROUP; self.strings.len()];
         let mut groups: Vec<super::GoroutineGroup> = Vec::new();
-        for (i, &name) in self.g_names.iter().enumerate() {
+        let name_of = |code: u32| match code {
+            0 => 0,
+            c => self.name_list[c as usize - 1],
+        };
+        for i in 0..self.g_names.len() {
+            let name = name_of(self.g_names.get(i));
             let slot = &mut by_name[name as usize];
             if *slot == NO_GROUP {
                 groups.push(super::GoroutineGroup {
@@ -319,15 +344,18 @@ impl ModelBuilder {
                 .cmp(&a.members.len())
                 .then_with(|| strings.get(a.name).cmp(strings.get(b.name)))
         });
-        self.g_names = Vec::new();
-        let mut group = vec![0; self.goroutines.len()];
+        // Each goroutine's group, from its start function (no array of
+        // groups per goroutine on the way).
         for (gi, grp) in groups.iter().enumerate() {
-            for &m in &grp.members {
-                group[m as usize] = gi as u32;
-            }
+            by_name[grp.name as usize] = gi as u32;
         }
+        let mut codes = super::column::Codes::default();
+        for i in 0..self.g_names.len() {
+            codes.push(by_name[name_of(self.g_names.get(i)) as usize]);
+        }
+        self.g_names = Default::default();
         let names = groups.iter().map(|g| g.name).collect();
-        self.goroutines.set_groups(group, names);
+        self.goroutines.set_groups(codes, names);
         let mut labels: Vec<(GIdx, u32)> = std::mem::take(&mut self.labels).into_iter().collect();
         labels.sort_unstable();
         self.goroutines.set_labels(labels);

@@ -100,7 +100,7 @@ fn the_stall_trace_shows_the_gc_lane_and_the_group_of_10000_streams() {
 fn clicking_the_long_wait_shows_select_and_its_stack_then_unblocked_by_goes_to_the_waker() {
     let mut h = open_trace("stall_go125.trace");
     let (g, idx) = stalled(view(&h));
-    let id = view(&h).data.trace().goroutines.id[g as usize];
+    let id = view(&h).data.trace().goroutines.id(g as usize);
     find_goroutine(&mut h, id);
     h.key_press(egui::Key::Escape);
     h.run_steps(2);
@@ -137,7 +137,7 @@ fn clicking_the_long_wait_shows_select_and_its_stack_then_unblocked_by_goes_to_t
 fn shift_drag_measures_a_range_and_shows_totals_per_state() {
     let mut h = open_trace("stall_go125.trace");
     let (g, _) = stalled(view(&h));
-    let id = view(&h).data.trace().goroutines.id[g as usize];
+    let id = view(&h).data.trace().goroutines.id(g as usize);
     find_goroutine(&mut h, id);
     h.key_press(egui::Key::Escape);
     h.run();

@@ -464,13 +464,12 @@ fn paint_intervals(
                 let c = interval_colour(data, iv.kind(idx), g);
                 cv.rect(x0, x1, y0, y1, palette::alternate(c, g % 2 == 1));
                 if labels && x1 - x0 > 44.0 {
-                    let id = data
-                        .trace()
-                        .goroutines
-                        .id
-                        .get(g as usize)
-                        .copied()
-                        .unwrap_or(0);
+                    let gs = &data.trace().goroutines;
+                    let id = if (g as usize) < gs.len() {
+                        gs.id(g as usize)
+                    } else {
+                        0
+                    };
                     cv.text(
                         Pos2::new(x0 as f32 + 3.0, y0 + 1.0),
                         format!("G{id}"),
