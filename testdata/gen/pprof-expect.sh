@@ -1,5 +1,5 @@
 #!/bin/sh
-# pprof-expect.sh: for every committed trace, record the totals of Go's own
+# pprof-expect.sh [TRACE...]: for every committed trace (or those named), record the totals of Go's own
 # blocking profiles (`go tool trace -pprof=net|sync|syscall|sched` of Go
 # 1.27.3) next to it as NAME.pprof.json, one line per type:
 #   {"type":"sync","samples":N,"contentions/count":C,"delay/nanoseconds":D}
@@ -12,7 +12,8 @@ gosh=${GOSH:-$here/../../../shared/tools/go.sh}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$here/tools/build.sh" pprofsum "$tmp/pprofsum"
-for f in "$td"/traces/*.trace "$td"/v1/*.trace; do
+if [ $# -eq 0 ]; then set -- "$td"/traces/*.trace "$td"/v1/*.trace; fi
+for f in "$@"; do
   [ -f "$f" ] || continue
   out="${f%.trace}.pprof.json"
   : > "$out.tmp"
