@@ -1,0 +1,272 @@
+//! The critical path on traces whose answer is known by construction
+//! (`testdata/gen/whyslow.go`, every Go version): the request waits on a
+//! worker that sleeps 50 ms, computes 20 ms, then waits on a mutex held by
+//! a holder computing 30 ms; a token passes through 2500 relays. And on
+//! story 1's stall: the stalled stream's second is a wait nobody but the
+//! context's timer ended.
+
+mod common;
+
+use gotraceview::analysis::critical_path::{
+    aggregate, critical_path, region_targets, regions_named, slowest, task_targets, tasks_named,
+    Cause, CriticalPath, HopKind, PathState, Target, TargetKind,
+};
+use gotraceview::model::{GIdx, GoLaneState, Trace};
+
+const MS: i64 = 1_000_000;
+/// What the runtime's timing may add to a sleep or a spin (timer slack,
+/// wake-up and scheduling latency on a loaded machine).
+const SLACK_NS: i64 = 15 * MS;
+
+fn function(t: &Trace, g: GIdx) -> &str {
+    t.str(t.goroutines.name(g as usize))
+}
+
+/// Segments cover the target exactly, in order, without gaps.
+fn check_contiguous(p: &CriticalPath, what: &str) {
+    let tg = p.target;
+    assert!(!p.segments.is_empty(), "{what}: no segments");
+    assert_eq!(
+        p.segments[0].start_ns, tg.start_ns,
+        "{what}: starts at the target"
+    );
+    assert_eq!(
+        p.segments.last().unwrap().end_ns,
+        tg.end_ns,
+        "{what}: ends at the target"
+    );
+    for w in p.segments.windows(2) {
+        assert_eq!(w[0].end_ns, w[1].start_ns, "{what}: contiguous");
+    }
+    for s in &p.segments {
+        assert!(s.end_ns > s.start_ns, "{what}: empty segment {s:?}");
+    }
+    let sum: i64 = p.totals_ns().iter().sum();
+    assert_eq!(sum, tg.duration_ns(), "{what}: totals sum to the interval");
+    for h in p.hops.windows(2) {
+        assert!(h[0].time_ns <= h[1].time_ns, "{what}: hops in time order");
+    }
+}
+
+/// Time of `path` on goroutines of start function `f`, by state.
+fn time_on(t: &Trace, p: &CriticalPath, f: &str) -> [i64; 5] {
+    let mut out = [0; 5];
+    for s in p.segments.iter().filter(|s| function(t, s.g) == f) {
+        out[s.cause.state() as usize] += s.duration_ns();
+    }
+    out
+}
+
+fn not_blocked(x: [i64; 5]) -> i64 {
+    x.iter().sum::<i64>() - x[PathState::Blocked as usize]
+}
+
+#[test]
+fn the_request_waits_on_the_workers_sleep_and_compute_then_the_holders_compute() {
+    for path in common::scenario("whyslow_") {
+        let name = common::name(&path);
+        let l = common::load(&path);
+        let t = &l.trace;
+        let regions = region_targets(t, &regions_named(t, "request"));
+        assert_eq!(regions.len(), 1, "{name}: one request region");
+        let p = critical_path(t, regions[0]);
+        check_contiguous(&p, &name);
+        assert_eq!(function(t, p.target.g), "main.handle", "{name}");
+        let sleep_ns: i64 = p
+            .segments
+            .iter()
+            .filter(|s| function(t, s.g) == "main.worker")
+            .filter(|s| matches!(s.cause, Cause::Blocked(r) if t.reason(r) == "sleep"))
+            .map(|s| s.duration_ns())
+            .sum();
+        assert!(
+            (50 * MS..50 * MS + SLACK_NS).contains(&sleep_ns),
+            "{name}: worker blocked in sleep on the path {sleep_ns} ns"
+        );
+        let worker = not_blocked(time_on(t, &p, "main.worker"));
+        assert!(
+            (20 * MS..20 * MS + SLACK_NS).contains(&worker),
+            "{name}: worker running/runnable on the path {worker} ns"
+        );
+        let holder = not_blocked(time_on(t, &p, "main.holder"));
+        assert!(
+            (30 * MS..30 * MS + SLACK_NS).contains(&holder),
+            "{name}: holder running/runnable on the path {holder} ns"
+        );
+        // Nothing else blocks the path: the waits are all explained.
+        let blocked = p.totals_ns()[PathState::Blocked as usize];
+        assert!(
+            blocked - sleep_ns < 5 * MS,
+            "{name}: {blocked} ns blocked, {sleep_ns} of it in sleep"
+        );
+        // The holder's Unlock woke the worker: a hop from holder to worker.
+        let holder_to_worker = p.hops.iter().any(|h| {
+            function(t, h.from) == "main.holder"
+                && function(t, h.to) == "main.worker"
+                && matches!(h.kind, HopKind::Unblock(_))
+        });
+        assert!(holder_to_worker, "{name}: hops {:?}", p.hops);
+        // In time order: the worker's sleep, its compute, the holder's compute.
+        let first_holder = p
+            .segments
+            .iter()
+            .position(|s| function(t, s.g) == "main.holder");
+        let last_sleep = p
+            .segments
+            .iter()
+            .rposition(|s| matches!(s.cause, Cause::Blocked(r) if t.reason(r) == "sleep"));
+        assert!(last_sleep < first_holder, "{name}: sleep before the holder");
+        // The task of the same request ends on the same goroutine: its path
+        // is the region's, plus the little before and after the region.
+        let tasks = task_targets(t, &tasks_named(t, "request"));
+        let tp = critical_path(t, slowest(&tasks).expect("a request task"));
+        check_contiguous(&tp, &name);
+        assert!(matches!(tp.target.kind, TargetKind::Task(_)));
+        let task_holder = not_blocked(time_on(t, &tp, "main.holder"));
+        assert_eq!(
+            task_holder, holder,
+            "{name}: the task's path has the region's"
+        );
+    }
+}
+
+#[test]
+fn a_token_through_2500_relays_is_a_path_of_2500_hops() {
+    for path in common::scenario("whyslow_") {
+        let name = common::name(&path);
+        let l = common::load(&path);
+        let t = &l.trace;
+        let chain = region_targets(t, &regions_named(t, "chain"));
+        assert_eq!(chain.len(), 1, "{name}");
+        let p = critical_path(t, chain[0]);
+        check_contiguous(&p, &name);
+        let relays = p
+            .by_goroutine_ns()
+            .iter()
+            .filter(|(g, _)| function(t, *g) == "main.relay")
+            .count();
+        assert_eq!(relays, 2500, "{name}: every relay is on the path");
+        let unblocks = p
+            .hops
+            .iter()
+            .filter(|h| matches!(h.kind, HopKind::Unblock(_)))
+            .count();
+        assert!(unblocks >= 2501, "{name}: {unblocks} hops");
+        // The relays come in creation order: each relay's segments come
+        // before those of the relay created after it.
+        let order: Vec<i64> = p
+            .segments
+            .iter()
+            .filter(|s| function(t, s.g) == "main.relay")
+            .map(|s| t.goroutines.created[s.g as usize])
+            .collect();
+        let mut dedup = order.clone();
+        dedup.dedup();
+        assert!(
+            dedup.windows(2).all(|w| w[0] <= w[1]),
+            "{name}: relays in order"
+        );
+    }
+}
+
+#[test]
+fn the_victims_of_the_hog_wait_runnable_for_its_time_slice() {
+    for path in common::scenario("whyslow_") {
+        let name = common::name(&path);
+        let l = common::load(&path);
+        let t = &l.trace;
+        let victims = region_targets(t, &regions_named(t, "victim"));
+        assert_eq!(victims.len(), 3, "{name}");
+        let a = aggregate(t, &victims);
+        assert_eq!(a.instances, 3);
+        assert_eq!(a.totals_ns.iter().sum::<i64>(), a.duration_ns, "{name}");
+        let sum: i64 = victims.iter().map(Target::duration_ns).sum();
+        assert_eq!(a.duration_ns, sum, "{name}");
+        // Woken by the hog as it began its time slice, each victim is
+        // runnable until Go preempts the hog, 10 ms into its slice.
+        for v in &victims {
+            let p = critical_path(t, *v);
+            check_contiguous(&p, &name);
+            let runnable = time_on(t, &p, "main.victim")[PathState::Runnable as usize];
+            assert!(runnable >= 5 * MS, "{name}: victim runnable {runnable} ns");
+            assert!(
+                p.hops.iter().any(|h| function(t, h.from) == "main.hog"),
+                "{name}"
+            );
+        }
+        let runnable = a.totals_ns[PathState::Runnable as usize];
+        assert!(runnable >= 15 * MS, "{name}: {runnable}");
+        let hog_fn = a
+            .by_function_ns
+            .iter()
+            .any(|(f, _)| t.str(*f) == "main.hog");
+        assert!(hog_fn, "{name}: the hog is on the victims' paths");
+    }
+}
+
+#[test]
+fn goroutine_targets_clip_to_the_lane_and_whole_lives_cover_it() {
+    let path = common::testdata().join("traces/whyslow_go127.trace");
+    let l = common::load(&path);
+    let t = &l.trace;
+    for g in 0..t.goroutines.len() as GIdx {
+        let Some(tg) = Target::goroutine(t, g, None, None) else {
+            continue;
+        };
+        let lane = t.goroutines.lane[g as usize];
+        assert_eq!(tg.start_ns, t.spans.start(lane.first as usize));
+        assert_eq!(tg.end_ns, lane.end);
+        check_contiguous(&critical_path(t, tg), &format!("G{g}"));
+    }
+    assert!(Target::goroutine(t, 0, Some(t.meta.end + 10), None).is_none());
+}
+
+/// A goroutine of the stall's largest group with a wait of at least 500 ms
+/// in `select`, and that span's start and end.
+fn stalled(t: &Trace) -> (GIdx, i64, i64) {
+    for &g in &t.groups[0].members {
+        let lane = t.goroutines.lane[g as usize];
+        for i in lane.indexes() {
+            let s = t.spans.span(&lane, i);
+            if s.state == GoLaneState::Waiting
+                && s.end - s.start >= 500 * MS
+                && t.reason(s.reason).contains("select")
+            {
+                return (g, s.start, s.end);
+            }
+        }
+    }
+    panic!("no stalled goroutine");
+}
+
+#[test]
+fn the_stalled_streams_second_is_a_select_the_context_timer_ended() {
+    for v in ["go122", "go125", "go127", "go121", "go119"] {
+        let path = common::testdata().join(format!("traces/stall_{v}.trace"));
+        let l = common::load(&path);
+        let t = &l.trace;
+        let (g, start, end) = stalled(t);
+        let p = critical_path(t, Target::goroutine(t, g, Some(start), Some(end)).unwrap());
+        check_contiguous(&p, v);
+        let unblocker = t
+            .unblocked_by(g, end)
+            .expect("the stall has an unblocker")
+            .from;
+        // The path leaves the stream for the goroutine that woke it.
+        assert_eq!(
+            p.hops.last().map(|h| (h.from, h.to)),
+            Some((unblocker, g)),
+            "{v}"
+        );
+        assert!(p.by_goroutine_ns().iter().any(|x| x.0 == unblocker), "{v}");
+        // Nothing but the timer explains the second: blocked in select.
+        let select: i64 = p
+            .segments
+            .iter()
+            .filter(|s| matches!(s.cause, Cause::Blocked(r) if t.reason(r).contains("select")))
+            .map(|s| s.duration_ns())
+            .sum();
+        assert!(select >= 900 * MS, "{v}: {select} ns blocked in select");
+    }
+}
+
