@@ -1,9 +1,10 @@
 //! Analyses over the model and the event stream: the goroutine summary
 //! (Go's goroutine analysis), blocking profiles, MMU, range statistics,
-//! the critical path of a goroutine, region or task.
+//! the critical path of a goroutine, region or task, and the findings.
 
 pub mod annotations;
 pub mod critical_path;
+pub mod findings;
 pub mod flame;
 pub mod frames;
 pub mod gclog;
