@@ -270,3 +270,117 @@ fn the_stalled_streams_second_is_a_select_the_context_timer_ended() {
     }
 }
 
+fn cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_gotraceview"))
+        .args(args)
+        .output()
+        .expect("run gotraceview")
+}
+
+fn json_of(out: &std::process::Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+/// The `Time=` of the first dump line with all of `needles`.
+fn dump_time(dump: &str, needles: &[&str]) -> i64 {
+    let line = dump
+        .lines()
+        .find(|l| needles.iter().all(|n| l.contains(n)))
+        .unwrap_or_else(|| panic!("no dump line with {needles:?}"));
+    let t = line.split("Time=").nth(1).expect("Time=");
+    t.split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .expect("a time")
+}
+
+#[test]
+fn critical_path_json_has_the_issue_schema_on_the_clock_of_dump() {
+    let file = common::testdata().join("traces/whyslow_go127.trace");
+    let file = file.to_str().unwrap();
+    let v = json_of(&cli(&[
+        "critical-path",
+        file,
+        "--region",
+        "request",
+        "--json",
+    ]));
+    let tg = &v["target"];
+    let (start, end) = (
+        tg["start_ns"].as_i64().unwrap(),
+        tg["end_ns"].as_i64().unwrap(),
+    );
+    assert_eq!(tg["region"], "request");
+    assert!(tg["goroutine"].is_i64());
+    // Times on the clock of `dump`: the region's begin and end events.
+    let out = cli(&["dump", file]);
+    let dump = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        start,
+        dump_time(&dump, &["RegionBegin", "Type=\"request\""])
+    );
+    assert_eq!(end, dump_time(&dump, &["RegionEnd", "Type=\"request\""]));
+    let segs = v["segments"].as_array().expect("segments");
+    let mut t = start;
+    for s in segs {
+        assert_eq!(s["start_ns"].as_i64(), Some(t), "contiguous: {s}");
+        t = s["end_ns"].as_i64().unwrap();
+        let state = s["state"].as_str().unwrap();
+        assert!(["running", "runnable", "syscall", "blocked", "gc"].contains(&state));
+        for k in ["reason", "function", "frame"] {
+            assert!(s[k].is_string(), "{k} of {s}");
+        }
+        assert!(s["goroutine"].is_i64());
+    }
+    assert_eq!(t, end);
+    let totals = v["totals_ns"].as_object().expect("totals");
+    let keys: Vec<&str> = totals.keys().map(String::as_str).collect();
+    assert_eq!(keys.len(), 5, "{keys:?}");
+    let sum = |o: &serde_json::Map<String, serde_json::Value>| -> i64 {
+        o.values().map(|x| x.as_i64().unwrap()).sum()
+    };
+    assert_eq!(sum(totals), end - start);
+    let by_g = v["by_goroutine_ns"].as_object().expect("by goroutine");
+    assert_eq!(sum(by_g), end - start);
+    assert_eq!(by_g.len(), 3, "handle, worker, holder: {by_g:?}");
+    // --all: totals over every instance only.
+    let a = json_of(&cli(&[
+        "critical-path",
+        file,
+        "--region",
+        "victim",
+        "--all",
+        "--json",
+    ]));
+    assert_eq!(a["instances"], 3);
+    assert!(a.get("segments").is_none());
+    assert_eq!(
+        sum(a["totals_ns"].as_object().unwrap()),
+        a["duration_ns"].as_i64().unwrap()
+    );
+    // A goroutine over part of its life.
+    let g = tg["goroutine"].as_i64().unwrap().to_string();
+    let (from, to) = ((start + 1000).to_string(), (end - 1000).to_string());
+    let p = json_of(&cli(&[
+        "critical-path",
+        file,
+        "--goroutine",
+        &g,
+        "--from",
+        &from,
+        "--to",
+        &to,
+        "--json",
+    ]));
+    assert_eq!(sum(p["totals_ns"].as_object().unwrap()), end - start - 2000);
+    // A name that is not there: one line, exit status 1.
+    let bad = cli(&["critical-path", file, "--region", "nosuch"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&bad.stderr).lines().count(), 1);
+}
