@@ -11,6 +11,7 @@ use super::palette;
 use super::range_stats::{self, RangeStatsCache};
 use super::timeline::{input, Timeline};
 use super::views::{Link, Views};
+use super::why::{paint_path, why_ui, WhyView};
 use crate::model::GoLaneState;
 use egui::{Color32, RichText, Ui};
 use std::sync::Arc;
@@ -105,6 +106,8 @@ pub struct TraceView {
     pub range_stats: RangeStatsCache,
     /// The analysis views.
     pub views: Views,
+    /// The critical path shown ("Why?").
+    pub why: WhyView,
 }
 
 impl TraceView {
@@ -118,6 +121,7 @@ impl TraceView {
             find: FindState::default(),
             range_stats: RangeStatsCache::default(),
             views: Views::default(),
+            why: WhyView::default(),
         }
     }
 
@@ -164,6 +168,7 @@ impl TraceView {
                 tl.range = Some((t0, t1.max(t0 + 1)));
                 tl.zoom_to(t0, t1.max(t0 + 1));
             }
+            Link::Why(target) => self.why.show(data, tl, target),
             Link::Lanes {
                 goroutines,
                 t0,
@@ -224,6 +229,7 @@ impl TraceView {
                     .min_size(220.0)
                     .show(ui, |ui| {
                         ui.add_space(4.0);
+                        why_ui(ui, data, &mut self.timeline, &mut self.why, &mut self.find);
                         if let Some(n) = details::details_ui(ui, data, &self.timeline) {
                             nav = Some(n);
                         }
@@ -240,6 +246,9 @@ impl TraceView {
                 }
                 egui::CentralPanel::default().show(ui, |ui| {
                     input::canvas_ui(ui, data, &mut self.timeline);
+                    if let Some(pv) = &self.why.path {
+                        paint_path(ui.painter(), &self.timeline, pv);
+                    }
                 });
             }
             tab => {

@@ -4,6 +4,7 @@
 mod opening;
 mod timeline;
 mod views;
+mod why;
 
 use super::app::{GoTraceApp, Tab};
 use super::recent::RecentFiles;

@@ -60,6 +60,8 @@ pub enum Link {
         /// Parent and child task arrows to draw.
         arrows: Vec<crate::ui::timeline::task_arrows::TaskArrow>,
     },
+    /// Compute and show the critical path of a goroutine, region or task.
+    Why(crate::analysis::critical_path::Target),
 }
 
 /// The state of every analysis view of one trace.
