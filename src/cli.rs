@@ -25,8 +25,8 @@ pub struct Cli {
     /// Install the .desktop entry and MIME type for the current user.
     #[arg(long)]
     pub install_desktop: bool,
-    /// The view to show once a trace is loaded (keys 1 to 6 switch views).
-    #[arg(long, value_name = "VIEW", value_parser = ["timeline", "goroutines", "profiles", "mmu", "tasks", "regions", "cpu"])]
+    /// The view to show once a trace is loaded (keys 1 to 7 switch views).
+    #[arg(long, value_name = "VIEW", value_parser = ["timeline", "goroutines", "profiles", "mmu", "tasks", "regions", "cpu", "findings"])]
     pub tab: Option<String>,
 }
 

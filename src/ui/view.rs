@@ -31,17 +31,20 @@ pub enum ViewTab {
     Tasks,
     /// CPU samples.
     Cpu,
+    /// Findings: leaks, latency, pauses, syscalls, contention.
+    Findings,
 }
 
 impl ViewTab {
-    /// All views, in tab order (keys 1 to 6).
-    pub const ALL: [ViewTab; 6] = [
+    /// All views, in tab order (keys 1 to 7).
+    pub const ALL: [ViewTab; 7] = [
         ViewTab::Timeline,
         ViewTab::Goroutines,
         ViewTab::Profiles,
         ViewTab::Mmu,
         ViewTab::Tasks,
         ViewTab::Cpu,
+        ViewTab::Findings,
     ];
 
     /// Tab title.
@@ -53,6 +56,7 @@ impl ViewTab {
             ViewTab::Mmu => "MMU",
             ViewTab::Tasks => "Tasks & regions",
             ViewTab::Cpu => "CPU",
+            ViewTab::Findings => "Findings",
         }
     }
 
@@ -65,6 +69,7 @@ impl ViewTab {
             ViewTab::Mmu => "mmu",
             ViewTab::Tasks => "tasks",
             ViewTab::Cpu => "cpu",
+            ViewTab::Findings => "findings",
         }
     }
 
@@ -77,15 +82,16 @@ impl ViewTab {
         ViewTab::ALL.into_iter().find(|t| t.cli_name() == s)
     }
 
-    /// The key that opens it (1 to 6).
+    /// The key that opens it (1 to 7).
     pub fn key(self) -> egui::Key {
-        const KEYS: [egui::Key; 6] = [
+        const KEYS: [egui::Key; 7] = [
             egui::Key::Num1,
             egui::Key::Num2,
             egui::Key::Num3,
             egui::Key::Num4,
             egui::Key::Num5,
             egui::Key::Num6,
+            egui::Key::Num7,
         ];
         let i = ViewTab::ALL.iter().position(|&t| t == self).unwrap_or(0);
         KEYS[i]
@@ -184,7 +190,7 @@ impl TraceView {
         }
     }
 
-    /// Switches views with the keys 1 to 6 (when no text field has focus).
+    /// Switches views with the keys 1 to 7 (when no text field has focus).
     fn tab_keys(&mut self, ui: &Ui) {
         if ui.ctx().egui_wants_keyboard_input() {
             return;
@@ -263,6 +269,7 @@ impl TraceView {
                         ViewTab::Mmu => v.mmu.ui(ui, data),
                         ViewTab::Tasks => v.tasks.ui(ui, data),
                         ViewTab::Cpu => v.cpu.ui(ui, data, range, selected),
+                        ViewTab::Findings => v.findings.ui(ui, data),
                         ViewTab::Timeline => None,
                     })
                     .inner;
@@ -320,14 +327,17 @@ impl TraceView {
             legend_ui(ui);
             ui.separator();
             let t = self.data.trace();
-            ui.weak(format!(
+            let facts = format!(
                 "Go {} · {} events · {} goroutines · {} · loaded in {:.0} ms",
                 t.meta.version,
                 format::count(t.meta.events),
                 format::count(t.goroutines.len() as u64),
                 format::duration(t.duration()),
                 self.data.loaded.load_ms
-            ));
+            );
+            // Truncated: a toolbar wider than the window would push the
+            // details panel off its right edge.
+            ui.add(egui::Label::new(RichText::new(facts).weak()).truncate());
         });
     }
 }

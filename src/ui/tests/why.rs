@@ -1,11 +1,13 @@
 //! Story 6, "why was it slow?": "Why?" on the stalled stream of story 1
 //! names the goroutine that held it up and draws the path; "Why?" on a
-//! region instance and over a region type's instances.
+//! region instance and over a region type's instances; the Findings tab's
+//! links select their range and lanes.
 
 use super::open_trace;
 use super::timeline::{click_the_stalled_wait, view};
 use super::views::open_tab;
 use crate::analysis::critical_path::{PathState, TargetKind};
+use crate::analysis::findings::FindingKind;
 use crate::ui::view::ViewTab;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
@@ -106,4 +108,26 @@ fn why_on_a_region_instance_and_over_its_type() {
     h.get_by_label("Why? all instances").click();
     run_until(&mut h, |h| h.query_by_label_contains("all: ").is_some());
     h.get_by_label_contains("blocked (sleep)");
+}
+
+#[test]
+fn a_finding_link_selects_its_range_and_lanes() {
+    let mut h = open_trace("whyslow_go127.trace");
+    open_tab(&mut h, ViewTab::Findings);
+    let all = view(&h)
+        .views
+        .findings
+        .findings()
+        .expect("findings computed");
+    let leak = all.of(FindingKind::Leak).next().expect("a leak").clone();
+    assert_eq!(leak.count, 25, "{}", leak.text);
+    h.get_by_label(&leak.text).click();
+    h.run();
+    let v = view(&h);
+    assert_eq!(v.tab, ViewTab::Timeline);
+    assert_eq!(v.timeline.range, Some((leak.start_ns, leak.end_ns)));
+    let mut gs = leak.goroutines.clone();
+    gs.sort_unstable();
+    assert_eq!(v.timeline.filter.only.as_deref(), Some(&gs[..]));
+    assert_eq!(v.timeline.goroutine_rows(), 20, "the 20 goroutines listed");
 }

@@ -5,6 +5,7 @@
 
 pub mod compute;
 pub mod cpu;
+pub mod findings;
 pub mod flame;
 pub mod goroutines;
 pub mod histogram;
@@ -77,6 +78,8 @@ pub struct Views {
     pub tasks: tasks::TasksView,
     /// CPU samples.
     pub cpu: cpu::CpuView,
+    /// Findings.
+    pub findings: findings::FindingsView,
 }
 
 /// "Select a time range on the timeline" hint, with the range when there is one.
