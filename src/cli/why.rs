@@ -11,6 +11,7 @@ use crate::load::LoadError;
 use crate::model::Trace;
 use crate::trace::Time;
 use serde_json::{json, Value};
+use std::fmt::Write as _;
 use std::path::Path;
 
 /// What `critical-path` was asked for.
@@ -72,6 +73,7 @@ pub fn critical_path_cmd(file: &Path, q: &PathQuery) -> Result<i32, LoadError> {
         eprintln!("gotraceview: {line}");
     }
     let t = &l.trace;
+    let mut out = String::new();
     let (targets, what) = targets(t, q).map_err(|message| LoadError {
         file: file.display().to_string(),
         message,
@@ -79,37 +81,46 @@ pub fn critical_path_cmd(file: &Path, q: &PathQuery) -> Result<i32, LoadError> {
     if q.all && (q.region.is_some() || q.task.is_some()) {
         let a = aggregate(t, &targets);
         if q.json {
-            println!("{}", pretty(&aggregate_json(t, what, &a)));
+            let _ = writeln!(out, "{}", pretty(&aggregate_json(t, what, &a)));
         } else {
-            println!(
+            let _ = writeln!(
+                out,
                 "{} instances, {} in all, {} hops",
                 a.instances,
                 fmt_duration(a.duration_ns),
                 a.hops
             );
-            print_totals(&a.totals_ns, a.duration_ns);
+            print_totals(&mut out, &a.totals_ns, a.duration_ns);
             for &(c, d) in &a.by_cause_ns {
-                println!("  {:<40} {:>14}", c.label(t), fmt_duration(d));
+                let _ = writeln!(out, "  {:<40} {:>14}", c.label(t), fmt_duration(d));
             }
         }
+        write_stdout(&out);
         return Ok(0);
     }
     let started = std::time::Instant::now();
     let p = critical_path(t, targets[0]);
     let compute_ms = started.elapsed().as_secs_f64() * 1e3;
     if q.json {
-        println!("{}", pretty(&path_json(t, &p)));
+        let _ = writeln!(out, "{}", pretty(&path_json(t, &p)));
     } else {
-        print_path(t, &p, compute_ms);
+        print_path(&mut out, t, &p, compute_ms);
     }
+    write_stdout(&out);
     Ok(0)
+}
+
+/// Writes `s` to stdout; a closed pipe (`| head`) is not an error.
+fn write_stdout(s: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stdout().lock().write_all(s.as_bytes());
 }
 
 fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default()
 }
 
-fn print_totals(totals: &[Time; 5], all: Time) {
+fn print_totals(out: &mut String, totals: &[Time; 5], all: Time) {
     for s in PathState::ALL {
         let d = totals[s as usize];
         let pct = if all > 0 {
@@ -117,13 +128,14 @@ fn print_totals(totals: &[Time; 5], all: Time) {
         } else {
             0.0
         };
-        println!("{:<10} {:>14} {pct:5.1}%", s.name(), fmt_duration(d));
+        let _ = writeln!(out, "{:<10} {:>14} {pct:5.1}%", s.name(), fmt_duration(d));
     }
 }
 
-fn print_path(t: &Trace, p: &CriticalPath, compute_ms: f64) {
+fn print_path(out: &mut String, t: &Trace, p: &CriticalPath, compute_ms: f64) {
     let tg = &p.target;
-    println!(
+    let _ = writeln!(
+            out,
         "critical path of {} from {} to {} ({}): {} segments, {} hops, computed in {compute_ms:.2} ms",
         t.goroutine_label(tg.g),
         tg.start_ns,
@@ -132,14 +144,20 @@ fn print_path(t: &Trace, p: &CriticalPath, compute_ms: f64) {
         p.segments.len(),
         p.hops.len()
     );
-    print_totals(&p.totals_ns(), tg.duration_ns());
-    println!("by goroutine:");
+    print_totals(out, &p.totals_ns(), tg.duration_ns());
+    let _ = writeln!(out, "by goroutine:");
     for (g, d) in p.by_goroutine_ns().into_iter().take(20) {
-        println!("  {:<50} {:>14}", t.goroutine_label(g), fmt_duration(d));
+        let _ = writeln!(
+            out,
+            "  {:<50} {:>14}",
+            t.goroutine_label(g),
+            fmt_duration(d)
+        );
     }
-    println!("segments:");
+    let _ = writeln!(out, "segments:");
     for s in p.segments.iter().take(MAX_TEXT_SEGMENTS) {
-        println!(
+        let _ = writeln!(
+            out,
             "  {:>20} {:>12}  G{:<8} {:<28} {}",
             s.start_ns,
             fmt_duration(s.duration_ns()),
@@ -149,7 +167,8 @@ fn print_path(t: &Trace, p: &CriticalPath, compute_ms: f64) {
         );
     }
     if p.segments.len() > MAX_TEXT_SEGMENTS {
-        println!(
+        let _ = writeln!(
+            out,
             "  ... {} more (--json lists them all)",
             p.segments.len() - MAX_TEXT_SEGMENTS
         );
@@ -164,12 +183,15 @@ pub fn findings_cmd(file: &Path, json_out: bool) -> Result<i32, LoadError> {
     }
     let t = &l.trace;
     let f = findings(t);
+    let mut out = String::new();
     if json_out {
-        println!("{}", pretty(&findings_json(t, &f)));
+        let _ = writeln!(out, "{}", pretty(&findings_json(t, &f)));
+        write_stdout(&out);
         return Ok(0);
     }
     for x in &f.findings {
-        println!(
+        let _ = writeln!(
+            out,
             "{:<14} {:>12}  {}",
             x.kind.name(),
             fmt_duration(x.duration_ns),
@@ -177,7 +199,8 @@ pub fn findings_cmd(file: &Path, json_out: bool) -> Result<i32, LoadError> {
         );
     }
     for n in &f.notes {
-        println!("{:<14} {:>12}  {}", n.0.name(), "-", n.1);
+        let _ = writeln!(out, "{:<14} {:>12}  {}", n.0.name(), "-", n.1);
     }
+    write_stdout(&out);
     Ok(0)
 }
