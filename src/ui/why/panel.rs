@@ -109,10 +109,10 @@ fn path_ui(ui: &mut Ui, tr: &Trace, pv: &PathView, only_path_lanes: bool) -> Opt
     });
     ui.label(&pv.title);
     ui.weak(format!(
-        "{} segments, {} hops between goroutines, computed in {:.1} ms",
+        "{} segments, {} hops between goroutines, computed in {}",
         format::count(pv.path.segments.len() as u64),
         format::count(pv.path.hops.len() as u64),
-        pv.compute_ms
+        format::duration((pv.compute_ms * 1e6) as Time)
     ));
     breakdown_bar_ui(ui, tr, &pv.by_cause, ui.available_width().min(420.0));
     for &(c, d) in pv.by_cause.iter().take(MAX_ROWS) {
