@@ -7,6 +7,8 @@
 
 mod common;
 
+use std::sync::atomic::AtomicBool;
+
 use gotraceview::analysis::critical_path::{
     aggregate, critical_path, region_targets, regions_named, slowest, task_targets, tasks_named,
     Cause, CriticalPath, HopKind, PathState, Target, TargetKind,
@@ -383,4 +385,47 @@ fn critical_path_json_has_the_issue_schema_on_the_clock_of_dump() {
     let bad = cli(&["critical-path", file, "--region", "nosuch"]);
     assert_eq!(bad.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&bad.stderr).lines().count(), 1);
+}
+
+#[test]
+fn paths_and_findings_of_a_truncated_trace_stop_cleanly() {
+    use gotraceview::analysis::findings::findings;
+    use gotraceview::load::{load_bytes, Progress};
+    let mut checked = 0;
+    for file in [
+        "stall_go127.trace",
+        "whyslow_go127.trace",
+        "whyslow_go121.trace",
+    ] {
+        let data = std::fs::read(common::testdata().join("traces").join(file)).expect("read");
+        for part in 1..=20 {
+            let cut = (data.len() * part / 20).min(data.len() - 3);
+            let progress = Progress::default();
+            let Ok(l) = load_bytes(file, &data[..cut], &progress, &AtomicBool::new(false)) else {
+                continue;
+            };
+            let t = &l.trace;
+            let what = format!("{file} cut at {cut}");
+            let mut targets: Vec<Target> = (0..t.goroutines.len().min(300) as GIdx)
+                .filter_map(|g| Target::goroutine(t, g, None, None))
+                .collect();
+            targets.extend(region_targets(
+                t,
+                &(0..t.regions.len() as u32).collect::<Vec<_>>(),
+            ));
+            for tg in targets {
+                let p = critical_path(t, tg);
+                check_contiguous(&p, &what);
+                assert!(
+                    p.segments.iter().all(|s| s.start_ns >= t.meta.start),
+                    "{what}"
+                );
+            }
+            let f = findings(t);
+            assert!(f.findings.iter().all(|x| x.end_ns <= t.meta.end), "{what}");
+            assert!(t.meta.loss.is_some(), "{what}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "only {checked} truncated traces loaded");
 }
