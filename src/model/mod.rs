@@ -462,6 +462,25 @@ impl Trace {
         self.meta.end - self.meta.start
     }
 
+    /// The lane of goroutine `g` (empty if it has none).
+    #[inline]
+    pub fn lane(&self, g: GIdx) -> LaneRange {
+        self.goroutines
+            .lane
+            .get(g as usize)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Indexes in `regions` of goroutine `g`'s regions.
+    pub fn region_range(&self, g: GIdx) -> std::ops::Range<usize> {
+        let i = g as usize;
+        if i + 1 >= self.region_index.len() {
+            return 0..0;
+        }
+        self.region_index[i] as usize..self.region_index[i + 1] as usize
+    }
+
     /// The regions of goroutine `g`.
     pub fn regions_of(&self, g: GIdx) -> &[Region] {
         let i = g as usize;
