@@ -215,7 +215,7 @@ fn goroutine_targets_clip_to_the_lane_and_whole_lives_cover_it() {
         let Some(tg) = Target::goroutine(t, g, None, None) else {
             continue;
         };
-        let lane = t.goroutines.lane[g as usize];
+        let lane = t.lane(g);
         assert_eq!(tg.start_ns, t.spans.start(lane.first as usize));
         assert_eq!(tg.end_ns, lane.end);
         check_contiguous(&critical_path(t, tg), &format!("G{g}"));
@@ -227,7 +227,7 @@ fn goroutine_targets_clip_to_the_lane_and_whole_lives_cover_it() {
 /// in `select`, and that span's start and end.
 fn stalled(t: &Trace) -> (GIdx, i64, i64) {
     for &g in &t.groups[0].members {
-        let lane = t.goroutines.lane[g as usize];
+        let lane = t.lane(g);
         for i in lane.indexes() {
             let s = t.spans.span(&lane, i);
             if s.state == GoLaneState::Waiting

@@ -32,7 +32,7 @@ pub struct Target {
 
 /// The times goroutine `g`'s lane covers, if it has spans.
 fn lane_bounds(trace: &Trace, g: GIdx) -> Option<(Time, Time)> {
-    let lane = trace.goroutines.lane.get(g as usize)?;
+    let lane = trace.lane(g);
     (lane.len > 0).then(|| (trace.spans.start(lane.first as usize), lane.end))
 }
 

@@ -73,7 +73,7 @@ impl<'a> Walker<'a> {
     /// Where a segment of span `s` of `g` ran or blocked (see [`Segment::stack`]).
     fn stack_of(&self, g: GIdx, s: &Span) -> StackId {
         let spans = &self.trace.spans;
-        let lane = self.trace.goroutines.lane[g as usize];
+        let lane = self.trace.lane(g);
         let i = s.idx as usize;
         match s.state {
             // Where it stopped running: the stack that begins the next span.
@@ -92,7 +92,7 @@ impl<'a> Walker<'a> {
     /// Why nothing is known of `g` before `t`.
     fn untraced(&self, g: GIdx, t: Time) -> Untraced {
         let tr = self.trace;
-        let lane = tr.goroutines.lane[g as usize];
+        let lane = tr.lane(g);
         if t <= tr.meta.start {
             Untraced::TraceStart
         } else if lane.len > 0 && t == tr.spans.start(lane.first as usize) {
@@ -117,7 +117,7 @@ impl<'a> Walker<'a> {
                 here.clear();
                 here.push(g);
             }
-            let lane = tr.goroutines.lane[g as usize];
+            let lane = tr.lane(g);
             let Some(s) = tr.spans.at(&lane, t - 1) else {
                 let first = (lane.len > 0).then(|| tr.spans.start(lane.first as usize));
                 if lane.len > 0 && t > lane.end {

@@ -37,7 +37,7 @@ pub(super) fn contention(trace: &Trace) -> Vec<Finding> {
         if is_runtime_goroutine(trace, g) {
             continue;
         }
-        let lane = gs.lane[g as usize];
+        let lane = trace.lane(g);
         let r = lane.indexes();
         for i in r.start..r.end.saturating_sub(1) {
             let k = trace.spans.kind(i);

@@ -89,7 +89,7 @@ pub(super) fn assists(trace: &Trace) -> Vec<Finding> {
         }
         grp.assist_ns += assist_ns;
         grp.goroutines.push((g, assist_ns));
-        let lane = gs.lane[g as usize];
+        let lane = trace.lane(g);
         grp.running_ns += lane
             .indexes()
             .filter(|&i| trace.spans.state(i) == GoLaneState::Running)

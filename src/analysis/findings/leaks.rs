@@ -22,7 +22,7 @@ pub(super) fn leaks(trace: &Trace) -> Vec<Finding> {
     let gs = &trace.goroutines;
     let mut groups: FxHashMap<StackId, Group> = FxHashMap::default();
     for g in 0..gs.len() {
-        let lane = gs.lane[g];
+        let lane = trace.lane(g as GIdx);
         if gs.ended[g] || lane.len == 0 || is_runtime_goroutine(trace, g as GIdx) {
             continue;
         }

@@ -39,7 +39,7 @@ fn runnable_waits(trace: &Trace) -> Vec<Finding> {
         if is_runtime_goroutine(trace, g) {
             continue;
         }
-        let lane = gs.lane[g as usize];
+        let lane = trace.lane(g);
         let grp = groups
             .entry(gs.group.get(g as usize).copied().unwrap_or(u32::MAX))
             .or_default();
@@ -139,7 +139,7 @@ fn idle_windows(trace: &Trace) -> Vec<Finding> {
     }
     let gs = &trace.goroutines;
     for g in 0..gs.len() as GIdx {
-        let lane = gs.lane[g as usize];
+        let lane = trace.lane(g);
         for i in lane.indexes() {
             if trace.spans.state(i) == GoLaneState::Runnable {
                 let s = trace.spans.span(&lane, i);

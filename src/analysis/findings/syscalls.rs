@@ -47,7 +47,7 @@ pub(super) fn syscalls(trace: &Trace) -> Vec<Finding> {
         if is_runtime_goroutine(trace, g) {
             continue;
         }
-        let lane = gs.lane[g as usize];
+        let lane = trace.lane(g);
         let r = lane.indexes();
         let mut i = r.start;
         while i < r.end {

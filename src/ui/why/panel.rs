@@ -20,13 +20,10 @@ const MAX_ROWS: usize = 12;
 /// The innermost region of goroutine `g` around time `t`: its index into
 /// `Trace::regions` and its name.
 fn region_at(tr: &Trace, g: GIdx, t: Time) -> Option<(u32, &str)> {
-    let base = *tr.region_index.get(g as usize)?;
-    tr.regions_of(g)
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.start <= t && t < r.end)
-        .max_by_key(|(_, r)| r.depth)
-        .map(|(k, r)| (base + k as u32, tr.str(r.name)))
+    tr.region_range(g)
+        .filter(|&i| tr.regions[i].start <= t && t < tr.regions[i].end)
+        .max_by_key(|&i| tr.regions[i].depth)
+        .map(|i| (i as u32, tr.str(tr.regions[i].name)))
 }
 
 /// The buttons that ask "why?" about the selection; the target asked.
