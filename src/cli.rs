@@ -1,5 +1,7 @@
-//! The headless command line: check, stats, dump, bench (and the window
-//! when no subcommand is given).
+//! The headless command line: check, stats, dump, bench, critical-path,
+//! findings (and the window when no subcommand is given).
+
+mod why;
 
 use crate::analysis::summary::Summary;
 use crate::load::{load_path_with, LoadError, LoadOptions, LoadedTrace, Progress};
@@ -23,8 +25,8 @@ pub struct Cli {
     /// Install the .desktop entry and MIME type for the current user.
     #[arg(long)]
     pub install_desktop: bool,
-    /// The view to show once a trace is loaded (keys 1 to 6 switch views).
-    #[arg(long, value_name = "VIEW", value_parser = ["timeline", "goroutines", "profiles", "mmu", "tasks", "regions", "cpu"])]
+    /// The view to show once a trace is loaded (keys 1 to 7 switch views).
+    #[arg(long, value_name = "VIEW", value_parser = ["timeline", "goroutines", "profiles", "mmu", "tasks", "regions", "cpu", "findings"])]
     pub tab: Option<String>,
     /// Memory the models of a trace may use (e.g. 2G, 512M; default: an
     /// eighth of the machine's memory). A trace whose whole model needs
@@ -99,6 +101,42 @@ pub enum Command {
         #[arg(long, default_value_t = 0)]
         worst: usize,
     },
+    /// The critical path of a goroutine, region or task: what it waited on.
+    #[command(name = "critical-path")]
+    CriticalPath {
+        /// Trace file.
+        file: PathBuf,
+        /// Goroutine ID (with --from/--to: part of its life; default its whole life).
+        #[arg(long, conflicts_with_all = ["region", "task"])]
+        goroutine: Option<i64>,
+        /// Start of the interval (ns, the clock of `dump`).
+        #[arg(long, requires = "goroutine")]
+        from: Option<i64>,
+        /// End of the interval (ns, the clock of `dump`).
+        #[arg(long, requires = "goroutine")]
+        to: Option<i64>,
+        /// Region type: its slowest instance (or every one with --all).
+        #[arg(long, conflicts_with = "task")]
+        region: Option<String>,
+        /// Task type: its slowest instance (or every one with --all).
+        #[arg(long)]
+        task: Option<String>,
+        /// Totals over every instance of the region or task type.
+        #[arg(long)]
+        all: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The worst moments of the trace: leaks, scheduler latency, STW, GC,
+    /// syscalls, contention.
+    Findings {
+        /// Trace file.
+        file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Load the trace fully and print load time and memory as JSON.
     Bench {
         /// Trace file.
@@ -118,6 +156,28 @@ pub fn run(cmd: Command) -> i32 {
         Command::Dump { file } => dump(&file),
         Command::Bench { file, frames } => bench(&file, frames),
         Command::Pprof { kind, file, output } => pprof(&kind, &file, &output),
+        Command::CriticalPath {
+            file,
+            goroutine,
+            from,
+            to,
+            region,
+            task,
+            all,
+            json,
+        } => why::critical_path_cmd(
+            &file,
+            &why::PathQuery {
+                goroutine,
+                from_ns: from,
+                to_ns: to,
+                region,
+                task,
+                all,
+                json,
+            },
+        ),
+        Command::Findings { file, json } => why::findings_cmd(&file, json),
         Command::Mmu {
             file,
             json: _,

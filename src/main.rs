@@ -40,6 +40,6 @@ fn window(files: Vec<String>, tab: Option<String>) -> i32 {
 
 #[cfg(not(feature = "gui"))]
 fn window(_files: Vec<String>, _tab: Option<String>) -> i32 {
-    eprintln!("gotraceview: built without the `gui` feature; use a subcommand (check, stats, dump, bench)");
+    eprintln!("gotraceview: built without the `gui` feature; use a subcommand (check, stats, dump, pprof, mmu, critical-path, findings, bench)");
     2
 }

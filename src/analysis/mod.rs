@@ -1,8 +1,12 @@
 //! Analyses over the model and the event stream: the goroutine summary
-//! (Go's goroutine analysis), blocking profiles, MMU, range statistics.
+//! (Go's goroutine analysis), blocking profiles, MMU, range statistics,
+//! the critical path of a goroutine, region or task, and the findings.
 
 pub mod annotations;
+pub mod critical_path;
+pub mod findings;
 pub mod flame;
+pub mod frames;
 pub mod gclog;
 pub mod goroutines;
 pub mod histogram;

@@ -76,6 +76,12 @@ impl Goroutines {
         self.id.get(i)
     }
 
+    /// Go's ID of goroutine `i`, if there is one.
+    #[inline]
+    pub fn try_id(&self, i: usize) -> Option<i64> {
+        (i < self.len()).then(|| self.id.get(i))
+    }
+
     /// When goroutine `i` was created (or first seen).
     #[inline]
     pub fn created(&self, i: usize) -> Time {

@@ -113,6 +113,9 @@ impl FindState {
         tl.filter.group = None;
         tl.filter.only = None;
         tl.task_arrows.clear();
+        // The filter changed above, which set_filter cannot see: rebuild.
+        tl.invalidate_rows();
+        tl.refresh_rows(data);
         self.set_filter(data, tl);
     }
 

@@ -31,8 +31,8 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ),
     ("Ctrl + O", "open a trace (or drop files onto the window)"),
     (
-        "1 … 6",
-        "views: timeline, goroutines, profiles, MMU, tasks & regions, CPU",
+        "1 … 7",
+        "views: timeline, goroutines, profiles, MMU, tasks & regions, CPU, findings",
     ),
     ("?", "show or hide this help"),
 ];

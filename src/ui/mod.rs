@@ -24,6 +24,7 @@ pub mod timeline;
 pub mod timemap;
 pub mod view;
 pub mod views;
+pub mod why;
 
 #[cfg(test)]
 mod tests;

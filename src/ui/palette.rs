@@ -157,3 +157,26 @@ pub fn text_on(c: Color32) -> Color32 {
 pub const HATCH: Color32 = Color32::from_rgba_premultiplied(90, 96, 110, 60);
 /// Task parent/child arrows.
 pub const TASK_ARROW: Color32 = Color32::from_rgb(176, 132, 214);
+
+/// Outline of the segments of a critical path on their lanes.
+pub const PATH: Color32 = Color32::from_rgb(255, 120, 60);
+/// Hops of a critical path (from the goroutine waited for to the waiter).
+pub const PATH_HOP: Color32 = Color32::from_rgb(255, 160, 90);
+/// Veil over goroutine lanes off the critical path.
+pub const PATH_DIM: Color32 = Color32::from_rgba_premultiplied(0, 0, 0, 150);
+
+/// The colour of a critical-path cause: its state's colour (a shade of the
+/// waiting colour per block reason), GC and STW colours, grey when untraced.
+pub fn path_cause(c: crate::analysis::critical_path::Cause) -> Color32 {
+    use crate::analysis::critical_path::Cause;
+    match c {
+        Cause::Running => state(GoLaneState::Running),
+        Cause::Runnable => state(GoLaneState::Runnable),
+        Cause::Syscall => state(GoLaneState::Syscall),
+        Cause::Blocked(r) => block_reason(r as usize),
+        Cause::MarkAssist => MARK_ASSIST,
+        Cause::Sweep => SWEEP,
+        Cause::Stw(_) => STW,
+        Cause::Untraced(_) => UNKNOWN,
+    }
+}

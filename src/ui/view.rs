@@ -12,6 +12,7 @@ use super::palette;
 use super::range_stats::{self, RangeStatsCache};
 use super::timeline::{input, Timeline};
 use super::views::{Link, Views};
+use super::why::{paint_path, why_ui, WhyView};
 use crate::model::GoLaneState;
 use egui::{Color32, RichText, Ui};
 use std::sync::Arc;
@@ -31,17 +32,20 @@ pub enum ViewTab {
     Tasks,
     /// CPU samples.
     Cpu,
+    /// Findings: leaks, latency, pauses, syscalls, contention.
+    Findings,
 }
 
 impl ViewTab {
-    /// All views, in tab order (keys 1 to 6).
-    pub const ALL: [ViewTab; 6] = [
+    /// All views, in tab order (keys 1 to 7).
+    pub const ALL: [ViewTab; 7] = [
         ViewTab::Timeline,
         ViewTab::Goroutines,
         ViewTab::Profiles,
         ViewTab::Mmu,
         ViewTab::Tasks,
         ViewTab::Cpu,
+        ViewTab::Findings,
     ];
 
     /// Tab title.
@@ -53,6 +57,7 @@ impl ViewTab {
             ViewTab::Mmu => "MMU",
             ViewTab::Tasks => "Tasks & regions",
             ViewTab::Cpu => "CPU",
+            ViewTab::Findings => "Findings",
         }
     }
 
@@ -65,6 +70,7 @@ impl ViewTab {
             ViewTab::Mmu => "mmu",
             ViewTab::Tasks => "tasks",
             ViewTab::Cpu => "cpu",
+            ViewTab::Findings => "findings",
         }
     }
 
@@ -77,15 +83,16 @@ impl ViewTab {
         ViewTab::ALL.into_iter().find(|t| t.cli_name() == s)
     }
 
-    /// The key that opens it (1 to 6).
+    /// The key that opens it (1 to 7).
     pub fn key(self) -> egui::Key {
-        const KEYS: [egui::Key; 6] = [
+        const KEYS: [egui::Key; 7] = [
             egui::Key::Num1,
             egui::Key::Num2,
             egui::Key::Num3,
             egui::Key::Num4,
             egui::Key::Num5,
             egui::Key::Num6,
+            egui::Key::Num7,
         ];
         let i = ViewTab::ALL.iter().position(|&t| t == self).unwrap_or(0);
         KEYS[i]
@@ -110,6 +117,8 @@ pub struct TraceView {
     pub detail: DetailState,
     /// Set when the user asked to read the file again.
     pub reload_requested: bool,
+    /// The critical path shown ("Why?").
+    pub why: WhyView,
 }
 
 impl TraceView {
@@ -125,6 +134,7 @@ impl TraceView {
             views: Views::default(),
             detail: DetailState::default(),
             reload_requested: false,
+            why: WhyView::default(),
         }
     }
 
@@ -171,6 +181,7 @@ impl TraceView {
                 tl.range = Some((t0, t1.max(t0 + 1)));
                 tl.zoom_to(t0, t1.max(t0 + 1));
             }
+            Link::Why(target) => self.why.show(data, tl, target),
             Link::Lanes {
                 goroutines,
                 t0,
@@ -186,7 +197,7 @@ impl TraceView {
         }
     }
 
-    /// Switches views with the keys 1 to 6 (when no text field has focus).
+    /// Switches views with the keys 1 to 7 (when no text field has focus).
     fn tab_keys(&mut self, ui: &Ui) {
         if ui.ctx().egui_wants_keyboard_input() {
             return;
@@ -248,6 +259,7 @@ impl TraceView {
                     .min_size(220.0)
                     .show(ui, |ui| {
                         ui.add_space(4.0);
+                        why_ui(ui, data, &mut self.timeline, &mut self.why, &mut self.find);
                         if let Some(n) = details::details_ui(ui, data, &self.timeline) {
                             nav = Some(n);
                         }
@@ -267,6 +279,9 @@ impl TraceView {
                     if let Some(a) = self.timeline.last_areas {
                         self.detail.paint(ui.painter(), data, &self.timeline, &a);
                     }
+                    if let Some(pv) = &self.why.path {
+                        paint_path(ui.painter(), &self.timeline, pv);
+                    }
                 });
             }
             tab => {
@@ -281,6 +296,7 @@ impl TraceView {
                         ViewTab::Mmu => v.mmu.ui(ui, data),
                         ViewTab::Tasks => v.tasks.ui(ui, data),
                         ViewTab::Cpu => v.cpu.ui(ui, data, range, selected),
+                        ViewTab::Findings => v.findings.ui(ui, data),
                         ViewTab::Timeline => None,
                     })
                     .inner;
@@ -338,14 +354,17 @@ impl TraceView {
             legend_ui(ui);
             ui.separator();
             let t = self.data.whole();
-            ui.weak(format!(
+            let facts = format!(
                 "Go {} · {} events · {} goroutines · {} · loaded in {:.0} ms",
                 t.meta.version,
                 format::count(t.meta.events),
                 format::count(t.goroutines.len() as u64),
                 format::duration(t.duration()),
                 self.data.loaded.load_ms
-            ));
+            );
+            // Truncated: a toolbar wider than the window would push the
+            // details panel off its right edge.
+            ui.add(egui::Label::new(RichText::new(facts).weak()).truncate());
         });
     }
 }

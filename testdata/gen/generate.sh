@@ -3,6 +3,7 @@
 #
 #   testdata/gen/generate.sh            # all of it
 #   SCENARIOS="stall gc" VERSIONS="1.27.3" testdata/gen/generate.sh   # a subset
+#   SCENARIOS=whyslow TRACES_ONLY=1 testdata/gen/generate.sh   # new traces only
 #
 # 1. builds traceoracle and txt2bin (../../../shared/tools) and tracefacts,
 #    fuzz2bin (gen/tools) into a temp dir;
@@ -21,9 +22,15 @@
 # 4. writes traces/FACTS.md (tracefacts: what each trace shows) and, if
 #    gen/godump-digests.sh is there, refreshes the *.dump.digest files.
 # Only the files it makes are replaced: other files in these directories stay.
+# With TRACES_ONLY=1 it makes only the scenario traces asked for (step 2),
+# rewrites FACTS.md (tracefacts is deterministic: the other sections stay
+# as they were) and writes the dump digests (godump-digests.sh) and pprof
+# expectations (pprof-expect.sh) of those traces alone, leaving rejected/,
+# gotests/, v1/, fuzzseeds/ and every other trace's files untouched.
 #
 # Environment: TOOLS (default: ../../../shared/tools), GO119 (default
-# /usr/lib/go-1.19/bin/go), VERSIONS, SCENARIOS, GEN_GOMAXPROCS (default 2).
+# /usr/lib/go-1.19/bin/go), VERSIONS, SCENARIOS, GEN_GOMAXPROCS (default 2),
+# TRACES_ONLY.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 td=$(dirname "$here")
@@ -31,7 +38,8 @@ TOOLS=${TOOLS:-$(cd "$td/../.." && pwd)/shared/tools}
 GO="$TOOLS/go.sh"
 GO119=${GO119:-/usr/lib/go-1.19/bin/go}
 VERSIONS=${VERSIONS:-1.19 1.21.13 1.22.10 1.23.9 1.25.5 1.26.6 1.27.3}
-SCENARIOS=${SCENARIOS:-stall gc annotations blocking cpuprofile cgo coro churn gens}
+SCENARIOS=${SCENARIOS:-stall gc annotations blocking cpuprofile cgo coro churn gens whyslow}
+TRACES_ONLY=${TRACES_ONLY:-}
 GEN_GOMAXPROCS=${GEN_GOMAXPROCS:-2}
 export GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local CGO_ENABLED=1
 
@@ -60,6 +68,7 @@ oracle() {
 
 failed=""
 skipped=""
+made=""
 mkdir -p "$td/traces"
 for v in $VERSIONS; do
 	minor=$(echo "$v" | cut -d. -f2)
@@ -93,8 +102,11 @@ for v in $VERSIONS; do
 			continue
 		fi
 		oracle "$out"
+		made="$made $out"
 	done
 done
+
+if [ -z "$TRACES_ONLY" ]; then
 
 # Known Go bugs: real traces that Go's parser rejects, kept as negative
 # tests (see cgo.go): C-thread callbacks with Go 1.19, concurrent C-thread
@@ -142,7 +154,9 @@ for e in "$td"/gotests/*.expect; do
 	*) failed="$failed gotests/$(basename "$e")(neither SUCCESS nor FAILURE)" ;;
 	esac
 done
+fi
 
+if [ -z "$TRACES_ONLY" ]; then
 echo "== v1 sample traces ($gotrace/internal/tracev1/testdata)"
 mkdir -p "$td/v1"
 rm -f "$td"/v1/*.trace "$td"/v1/*.json.gz
@@ -167,6 +181,7 @@ for f in "$td"/fuzzseeds/*.trace; do
 		printf 'FAILURE\n%s\n' "${msg#parse error: }" >"${f%.trace}.expect"
 	fi
 done
+fi
 
 echo "== FACTS.md"
 {
@@ -181,7 +196,16 @@ echo "== FACTS.md"
 
 # The digests of Go's event dumps (godump-digests.sh, maintained next to this
 # script) describe the traces just written: refresh them.
-if [ -x "$here/godump-digests.sh" ]; then
+if [ -n "$TRACES_ONLY" ]; then
+	# Only the traces just made, and their pprof expectations too.
+	if [ -n "$made" ]; then
+		echo "== godump-digests.sh and pprof-expect.sh of$made"
+		# shellcheck disable=SC2086
+		"$here/godump-digests.sh" $made || failed="$failed godump-digests.sh"
+		# shellcheck disable=SC2086
+		"$here/pprof-expect.sh" $made || failed="$failed pprof-expect.sh"
+	fi
+elif [ -x "$here/godump-digests.sh" ]; then
 	echo "== godump-digests.sh"
 	"$here/godump-digests.sh" || failed="$failed godump-digests.sh"
 fi

@@ -1,5 +1,5 @@
 #!/bin/sh
-# godump-digests.sh: for every committed trace, record the digest of Go's own
+# godump-digests.sh [TRACE...]: for every committed trace (or those named), record the digest of Go's own
 # event dump (Event.String() per event, see tools/godump) next to it as
 # NAME.dump.digest ("events N sha256 HEX"; for v1 traces, every digest seen in
 # V1_RUNS runs, one per line). The conformance test compares our `dump` output
@@ -11,7 +11,8 @@ td=$(cd "$here/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$here/tools/build.sh" godump "$tmp/godump"
-for f in "$td"/traces/*.trace "$td"/v1/*.trace "$td"/gotests/*.trace; do
+if [ $# -eq 0 ]; then set -- "$td"/traces/*.trace "$td"/v1/*.trace "$td"/gotests/*.trace; fi
+for f in "$@"; do
   [ -f "$f" ] || continue
   case $(head -c 13 "$f") in
   "go 1.11 trace" | "go 1.19 trace" | "go 1.21 trace")

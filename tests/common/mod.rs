@@ -68,3 +68,26 @@ pub fn run_analyses(l: &gotraceview::load::LoadedTrace) {
         let _ = curve.mmu(1_000_000);
     }
 }
+
+/// Loads a trace file (failing the test if it cannot).
+pub fn load(path: &Path) -> gotraceview::load::LoadedTrace {
+    use gotraceview::load::{load_bytes, Progress};
+    let data = std::fs::read(path).expect("read");
+    load_bytes(
+        &name(path),
+        &data,
+        &Progress::default(),
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .expect("load")
+}
+
+/// The committed traces of one scenario (`whyslow_` ...), every Go version.
+pub fn scenario(prefix: &str) -> Vec<PathBuf> {
+    let v: Vec<_> = traces(&["traces"])
+        .into_iter()
+        .filter(|p| name(p).starts_with(prefix))
+        .collect();
+    assert!(v.len() >= 7, "{prefix} traces of every Go version: {v:?}");
+    v
+}

@@ -5,6 +5,7 @@ mod detail;
 mod opening;
 mod timeline;
 mod views;
+mod why;
 
 use super::app::{GoTraceApp, Tab};
 use super::recent::RecentFiles;

@@ -10,7 +10,7 @@ use egui::{Event, Modifiers, PointerButton, Pos2};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
-fn view<'a>(h: &'a Harness<'static, GoTraceApp>) -> &'a TraceView {
+pub(super) fn view<'a>(h: &'a Harness<'static, GoTraceApp>) -> &'a TraceView {
     match h.state().tabs.first() {
         Some(Tab::Ready(v)) => v,
         _ => panic!("no loaded trace"),
@@ -96,8 +96,10 @@ fn the_stall_trace_shows_the_gc_lane_and_the_group_of_10000_streams() {
     assert!(view(&h).timeline.goroutine_rows() >= 10_000);
 }
 
-#[test]
-fn clicking_the_long_wait_shows_select_and_its_stack_then_unblocked_by_goes_to_the_waker() {
+/// Story 1 with the mouse: opens the stall trace, finds a stalled stream
+/// (Ctrl+F), clears the selection and clicks its long wait; returns the
+/// harness, the goroutine and the span's arena index.
+pub(super) fn click_the_stalled_wait() -> (Harness<'static, GoTraceApp>, u32, u32) {
     let mut h = open_trace("stall_go125.trace");
     let (g, idx) = stalled(view(&h));
     let id = view(&h).data.trace().goroutines.id(g as usize);
@@ -111,6 +113,12 @@ fn clicking_the_long_wait_shows_select_and_its_stack_then_unblocked_by_goes_to_t
         .expect("stalled span in view");
     click_at(&mut h, p, Modifiers::NONE);
     h.run();
+    (h, g, idx)
+}
+
+#[test]
+fn clicking_the_long_wait_shows_select_and_its_stack_then_unblocked_by_goes_to_the_waker() {
+    let (mut h, g, idx) = click_the_stalled_wait();
     let sel = view(&h).timeline.selected.expect("a span is selected");
     assert_eq!((sel.g, sel.idx), (g, idx));
     h.get_by_label("select");

@@ -3,21 +3,15 @@
 //! histograms, the CPU flame graph, and every link back into the timeline.
 
 use super::open_trace;
+use super::timeline::view;
 use crate::analysis::annotations::TaskItem;
 use crate::ui::app::{GoTraceApp, Tab};
 use crate::ui::view::{TraceView, ViewTab};
 use egui_kittest::kittest::{By, NodeT, Queryable};
 use egui_kittest::Harness;
 
-fn view<'a>(h: &'a Harness<'static, GoTraceApp>) -> &'a TraceView {
-    match h.state().tabs.first() {
-        Some(Tab::Ready(v)) => v,
-        _ => panic!("no loaded trace"),
-    }
-}
-
 /// Switches view with its number key, as a user would.
-fn open_tab(h: &mut Harness<'static, GoTraceApp>, t: ViewTab) {
+pub(super) fn open_tab(h: &mut Harness<'static, GoTraceApp>, t: ViewTab) {
     h.key_press(t.key());
     h.run();
     assert_eq!(view(h).tab, t);

@@ -5,6 +5,7 @@
 
 pub mod compute;
 pub mod cpu;
+pub mod findings;
 pub mod flame;
 pub mod goroutines;
 pub mod histogram;
@@ -60,6 +61,8 @@ pub enum Link {
         /// Parent and child task arrows to draw.
         arrows: Vec<crate::ui::timeline::task_arrows::TaskArrow>,
     },
+    /// Compute and show the critical path of a goroutine, region or task.
+    Why(crate::analysis::critical_path::Target),
 }
 
 /// The state of every analysis view of one trace.
@@ -75,6 +78,8 @@ pub struct Views {
     pub tasks: tasks::TasksView,
     /// CPU samples.
     pub cpu: cpu::CpuView,
+    /// Findings.
+    pub findings: findings::FindingsView,
 }
 
 /// "Select a time range on the timeline" hint, with the range when there is one.

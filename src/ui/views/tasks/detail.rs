@@ -4,6 +4,7 @@
 
 use super::{duration_text, is_task, truncate, TasksView};
 use crate::analysis::annotations::{task_timeline, TaskItem};
+use crate::analysis::critical_path::Target;
 use crate::model::{Trace, NO_G};
 use crate::ui::format;
 use crate::ui::timeline::task_arrows::{TaskArrow, MAX_TASK_ARROWS};
@@ -87,6 +88,15 @@ impl TasksView {
                 .clicked()
             {
                 link = self.task_link(tr, i);
+            }
+            if let Some(target) = Target::task(tr, i) {
+                if ui
+                    .button("Why?")
+                    .on_hover_text("The critical path of this task: what it waited on")
+                    .clicked()
+                {
+                    link = Some(Link::Why(target));
+                }
             }
         });
         if is_task(task.parent) {

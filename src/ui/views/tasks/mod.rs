@@ -4,9 +4,11 @@
 //! tasks and goroutines in time order (with parent and children as links),
 //! and a search over log messages. Selecting a task shows it on the
 //! timeline: its goroutines only, its span as the time range, and arrows
-//! from its parent's beginning and to its children's.
+//! from its parent's beginning and to its children's. "Why?" shows the
+//! critical path of a region or task, or sums those of a type's instances.
 
 mod detail;
+mod why;
 
 use super::compute::{is_big, ready_or_ui, Cached};
 use super::histogram::{histogram_ui, labelled_histogram_ui};
@@ -14,6 +16,7 @@ use super::logs::LogSearch;
 use super::table::{right_ui, sort_header_ui, SortBy};
 use super::Link;
 use crate::analysis::annotations::{region_types, task_timeline, TaskTimeline, TypeStats};
+use crate::analysis::critical_path::Target;
 use crate::analysis::histogram::{bucket_of, quantile};
 use crate::model::{Trace, NO_G};
 use crate::trace::ids::TaskId;
@@ -68,6 +71,8 @@ pub struct TasksView {
     /// The instances listed (indexes into `Trace::tasks` or `Trace::regions`).
     pub instances: Vec<u32>,
     types: Cached<(), TypeTables>,
+    /// The summed critical paths of a type's instances ("Why?").
+    pub why: why::TypeWhy,
     /// The detailed task: index, contents, parent's index.
     task: Option<(u32, TaskTimeline, Option<u32>)>,
     instances_key: Option<InstancesKey>,
@@ -83,6 +88,7 @@ impl Default for TasksView {
             sort: SortBy::desc(2),
             instances: Vec::new(),
             types: Cached::default(),
+            why: why::TypeWhy::default(),
             task: None,
             instances_key: None,
         }
@@ -221,7 +227,7 @@ impl TasksView {
                 }
             });
         egui::CentralPanel::default().show(ui, |ui| {
-            if let Some(l) = self.instances_ui(ui, tr, &types) {
+            if let Some(l) = self.instances_ui(ui, data, &types) {
                 link = Some(l);
             }
         });
@@ -293,7 +299,13 @@ impl TasksView {
         }
     }
 
-    fn instances_ui(&mut self, ui: &mut Ui, tr: &Trace, types: &TypeTables) -> Option<Link> {
+    fn instances_ui(
+        &mut self,
+        ui: &mut Ui,
+        data: &Arc<TraceData>,
+        types: &TypeTables,
+    ) -> Option<Link> {
+        let tr = data.trace();
         let Some((k, ti)) = self.selected_type else {
             ui.add_space(12.0);
             ui.weak("Pick a task or region type above (or a bucket of its histogram) to list its instances.");
@@ -332,6 +344,7 @@ impl TasksView {
                 Some(b)
             };
         }
+        self.why.ui(ui, data, k, ti, t, self.bucket);
         ui.add_space(4.0);
         let origin = tr.meta.start;
         let mut sort = self.sort;
@@ -412,6 +425,13 @@ impl TasksView {
                                 return;
                             };
                             row.col(|ui| {
+                                if ui
+                                    .small_button("Why?")
+                                    .on_hover_text("The critical path of this region")
+                                    .clicked()
+                                {
+                                    link = Target::region(tr, i).map(Link::Why);
+                                }
                                 if ui
                                     .link(tr.goroutine_label(r.g))
                                     .on_hover_text("Show on the timeline")

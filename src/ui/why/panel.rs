@@ -1,0 +1,185 @@
+//! The "Why?" part of the details panel: buttons that compute the critical
+//! path of the selected span, of its goroutine's whole life or of the
+//! region it is in; then the breakdown bar, each cause a link to its
+//! segments, and the goroutines on the path.
+
+use super::{PathView, WhyView};
+use crate::analysis::critical_path::{Cause, Target};
+use crate::model::{GIdx, Trace};
+use crate::trace::Time;
+use crate::ui::derived::TraceData;
+use crate::ui::find::FindState;
+use crate::ui::timeline::Timeline;
+use crate::ui::views::table::{chip_ui, stacked_bar_ui};
+use crate::ui::{format, palette};
+use egui::{RichText, Ui};
+
+/// Most causes and goroutines listed (the rest are summed in the bar).
+const MAX_ROWS: usize = 12;
+
+/// The innermost region of goroutine `g` around time `t`: its index into
+/// `Trace::regions` and its name.
+fn region_at(tr: &Trace, g: GIdx, t: Time) -> Option<(u32, &str)> {
+    tr.region_range(g)
+        .filter(|&i| tr.regions[i].start <= t && t < tr.regions[i].end)
+        .max_by_key(|&i| tr.regions[i].depth)
+        .map(|i| (i as u32, tr.str(tr.regions[i].name)))
+}
+
+/// The buttons that ask "why?" about the selection; the target asked.
+fn ask_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Target> {
+    let sel = tl.selected?;
+    let tr = data.trace();
+    if tr.meta.coarse_ns > 0 {
+        // The overview of a big trace has no unblock flows to follow.
+        ui.weak("Why? needs the detail: zoom in to this span (a big trace's overview is drawn in buckets).");
+        return None;
+    }
+    let span = tl.span_of(data, sel);
+    let mut target = None;
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .button("Why?")
+            .on_hover_text("The critical path of this span: what it waited on, and on whom")
+            .clicked()
+        {
+            target = Target::goroutine(tr, sel.g, Some(span.start), Some(span.end));
+        }
+        if ui
+            .button("Why? whole life")
+            .on_hover_text("The critical path of this goroutine from its start to its end")
+            .clicked()
+        {
+            target = Target::goroutine(tr, sel.g, None, None);
+        }
+        if let Some((i, name)) = region_at(tr, sel.g, span.start) {
+            if ui
+                .button(format!("Why? region {name}"))
+                .on_hover_text("The critical path of the region this span is in")
+                .clicked()
+            {
+                target = Target::region(tr, i);
+            }
+        }
+    });
+    target
+}
+
+/// A stacked bar of time by cause, in the causes' colours (hover: a list).
+pub fn breakdown_bar_ui(ui: &mut Ui, tr: &Trace, by_cause: &[(Cause, Time)], width: f32) {
+    let total: Time = by_cause.iter().map(|c| c.1).sum();
+    let segs: Vec<(Time, egui::Color32)> = by_cause
+        .iter()
+        .map(|&(c, d)| (d, palette::path_cause(c)))
+        .collect();
+    let resp = stacked_bar_ui(ui, &segs, total, width);
+    resp.on_hover_ui(|ui| {
+        for &(c, d) in by_cause.iter().take(MAX_ROWS) {
+            ui.label(format!("{}: {}", c.label(tr), format::duration(d)));
+        }
+    });
+}
+
+/// What the panel asked for.
+enum Action {
+    Segment(Cause),
+    Goroutine(GIdx),
+    ToggleLanes,
+    Clear,
+}
+
+fn path_ui(ui: &mut Ui, tr: &Trace, pv: &PathView, only_path_lanes: bool) -> Option<Action> {
+    let mut act = None;
+    let total = pv.path.target.duration_ns();
+    ui.horizontal(|ui| {
+        ui.strong("Critical path");
+        let lanes = if only_path_lanes {
+            "All lanes"
+        } else {
+            "Only path lanes"
+        };
+        if ui
+            .small_button(lanes)
+            .on_hover_text("Show only the lanes of the goroutines on the path, or every lane")
+            .clicked()
+        {
+            act = Some(Action::ToggleLanes);
+        }
+        if ui.small_button("Clear path").clicked() {
+            act = Some(Action::Clear);
+        }
+    });
+    ui.label(&pv.title);
+    ui.weak(format!(
+        "{} segments, {} hops between goroutines, computed in {}",
+        format::count(pv.path.segments.len() as u64),
+        format::count(pv.path.hops.len() as u64),
+        format::duration((pv.compute_ms * 1e6) as Time)
+    ));
+    breakdown_bar_ui(ui, tr, &pv.by_cause, ui.available_width().min(420.0));
+    for &(c, d) in pv.by_cause.iter().take(MAX_ROWS) {
+        ui.horizontal(|ui| {
+            chip_ui(ui, palette::path_cause(c));
+            let pct = if total > 0 {
+                d as f64 * 100.0 / total as f64
+            } else {
+                0.0
+            };
+            let text = format!("{} {} ({pct:.0}%)", c.label(tr), format::duration(d));
+            if ui
+                .link(text)
+                .on_hover_text("Show its segments on the timeline (click again for the next)")
+                .clicked()
+            {
+                act = Some(Action::Segment(c));
+            }
+        });
+    }
+    ui.add_space(4.0);
+    ui.strong(RichText::new("Goroutines on the path").size(12.5));
+    for &(g, d) in pv.by_goroutine.iter().take(MAX_ROWS) {
+        let text = format!(
+            "{}: {} on the path",
+            tr.goroutine_label(g),
+            format::duration(d)
+        );
+        if ui.link(text).clicked() {
+            act = Some(Action::Goroutine(g));
+        }
+    }
+    if pv.by_goroutine.len() > MAX_ROWS {
+        ui.weak(format!("… and {} more", pv.by_goroutine.len() - MAX_ROWS));
+    }
+    act
+}
+
+/// "Why?" for the selection and the path shown: buttons, breakdown bar,
+/// cause and goroutine links. Moves the timeline itself.
+pub fn why_ui(
+    ui: &mut Ui,
+    data: &TraceData,
+    tl: &mut Timeline,
+    why: &mut WhyView,
+    find: &mut FindState,
+) {
+    if let Some(t) = ask_ui(ui, data, tl) {
+        why.show(data, tl, t);
+        ui.ctx().request_repaint();
+    }
+    let Some(pv) = why.path.clone() else { return };
+    ui.separator();
+    let act = path_ui(ui, data.trace(), &pv, why.only_path_lanes);
+    ui.separator();
+    match act {
+        Some(Action::Segment(c)) => why.next_segment(data, tl, c),
+        Some(Action::Goroutine(g)) => {
+            if let Some(s) = pv.path.segments.iter().find(|s| s.g == g) {
+                tl.go_to(data, g, s.start_ns + (s.end_ns - s.start_ns) / 2);
+            }
+        }
+        Some(Action::ToggleLanes) => why.toggle_lanes(data, tl, find),
+        Some(Action::Clear) => why.clear(data, tl, find),
+        None => return,
+    }
+    ui.ctx().request_repaint();
+}
