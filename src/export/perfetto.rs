@@ -1,0 +1,614 @@
+//! A trace model as a Perfetto trace: a process track for the trace; under
+//! it the GC and STW tracks, one counter track per counter series, a track
+//! per P and per thread (which goroutine ran), and the goroutines grouped
+//! under their start function, each with its state slices (the stack where
+//! the state began as a debug annotation), instants for its logs and for the
+//! goroutines it created or unblocked (flows to where they next ran), and
+//! a child track of its user regions. Written track by track, in time
+//! order within a track, streaming: memory beyond the model is one
+//! goroutine's flows and a log index.
+
+use super::proto::{
+    CounterDescriptor, ProcessDescriptor, TrackDescriptor, TrackEvent, TYPE_COUNTER, TYPE_INSTANT,
+    TYPE_SLICE_BEGIN, TYPE_SLICE_END, UNIT_COUNT, UNIT_SIZE_BYTES,
+};
+use super::writer::{Arg, Args, ExportStats, PacketWriter};
+use crate::model::{
+    CounterSeries, Flow, FlowKind, GIdx, GoLaneState, IntervalKind, IntervalLane, LogEntry, Trace,
+    NO_G,
+};
+use crate::trace::Time;
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// What to export.
+#[derive(Debug, Clone, Default)]
+pub struct ExportOptions {
+    /// Name of the process track (the trace's file name).
+    pub name: String,
+    /// Only what happened at or after this time (ns, the trace's clock).
+    pub from_ns: Option<Time>,
+    /// Only what happened before this time.
+    pub to_ns: Option<Time>,
+}
+
+/// Kinds of track, the top byte of a track's uuid (the rest is an index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum TrackKind {
+    /// The trace (a process track).
+    Root = 1,
+    /// A heading: runtime, procs, threads, goroutines.
+    Section = 2,
+    /// A P.
+    Proc = 3,
+    /// A thread.
+    Thread = 4,
+    /// A group of goroutines with one start function.
+    Group = 5,
+    /// A goroutine.
+    Goroutine = 6,
+    /// A goroutine's user regions.
+    Regions = 7,
+    /// A counter.
+    Counter = 8,
+    /// GC mark phases.
+    Gc = 9,
+    /// Stop-the-world pauses.
+    Stw = 10,
+}
+
+/// The uuid of track `index` of a kind.
+pub fn uuid(kind: TrackKind, index: u64) -> u64 {
+    (kind as u64) << 56 | (index & ((1 << 56) - 1))
+}
+
+/// The kind of a track uuid.
+pub fn kind_of(uuid: u64) -> u8 {
+    (uuid >> 56) as u8
+}
+
+/// The sections, in order, with their names.
+const SECTIONS: [&str; 4] = ["Runtime", "Procs", "Threads", "Goroutines"];
+
+/// The flow ID of a flow (the same from either end; never 0).
+pub fn flow_id(f: &Flow) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for v in [
+        u64::from(f.from),
+        f.from_time as u64,
+        u64::from(f.to),
+        f.to_time as u64,
+        f.kind as u64,
+    ] {
+        h = (h ^ v).wrapping_mul(0x0000_0100_0000_01b3);
+        h ^= h >> 29;
+    }
+    h.max(1)
+}
+
+/// The flows the export draws: creations and unblocks by a goroutine.
+pub fn exported_flow(f: &Flow) -> bool {
+    f.from != NO_G && matches!(f.kind, FlowKind::Create | FlowKind::Unblock)
+}
+
+/// The name of a state slice: the state, and for waits the reason.
+pub fn state_name(trace: &Trace, state: GoLaneState, reason: u16) -> String {
+    let r = trace.reason(reason);
+    if r.is_empty() {
+        state.name().to_string()
+    } else {
+        format!("{}: {r}", state.name())
+    }
+}
+
+/// Writes `trace` to `out` as a Perfetto trace. `cancel` stops it between
+/// tracks (the result is then an error).
+pub fn export_perfetto<W: Write>(
+    trace: &Trace,
+    opts: &ExportOptions,
+    out: W,
+    cancel: &AtomicBool,
+) -> io::Result<ExportStats> {
+    let w0 = opts
+        .from_ns
+        .unwrap_or(trace.meta.start)
+        .max(trace.meta.start);
+    let w1 = opts.to_ns.unwrap_or(trace.meta.end).min(trace.meta.end);
+    if w1 < w0 {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("the range {w0}..{w1} is empty or outside the trace"),
+        ));
+    }
+    let mut e = Exporter {
+        w: PacketWriter::new(out, trace),
+        t: trace,
+        w0,
+        w1,
+        cancel,
+    };
+    e.sections(&opts.name)?;
+    e.runtime()?;
+    e.counters()?;
+    e.lanes(TrackKind::Proc)?;
+    e.lanes(TrackKind::Thread)?;
+    e.goroutines()?;
+    e.w.finish()
+}
+
+struct Exporter<'a, W: Write> {
+    w: PacketWriter<'a, W>,
+    t: &'a Trace,
+    w0: Time,
+    w1: Time,
+    cancel: &'a AtomicBool,
+}
+
+fn named(uuid: u64, parent: u64, name: String) -> TrackDescriptor {
+    TrackDescriptor {
+        uuid: Some(uuid),
+        parent_uuid: Some(parent),
+        name: Some(name),
+        ..Default::default()
+    }
+}
+
+impl<W: Write> Exporter<'_, W> {
+    fn check_cancel(&self) -> io::Result<()> {
+        if self.cancel.load(Ordering::Relaxed) {
+            return Err(io::Error::new(
+                io::ErrorKind::Interrupted,
+                "export cancelled",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Clips `[a, b)` to the window; None if it misses it.
+    fn clip(&self, a: Time, b: Time) -> Option<(Time, Time)> {
+        let (ca, cb) = (a.max(self.w0), b.min(self.w1));
+        (ca < cb || (a == b && a >= self.w0 && a <= self.w1)).then_some((ca, cb))
+    }
+
+    fn sections(&mut self, name: &str) -> io::Result<()> {
+        let root = uuid(TrackKind::Root, 0);
+        self.w.track(TrackDescriptor {
+            uuid: Some(root),
+            name: Some(name.to_string()),
+            process: Some(ProcessDescriptor {
+                pid: Some(1),
+                process_name: Some(name.to_string()),
+            }),
+            ..Default::default()
+        })?;
+        for (i, s) in SECTIONS.iter().enumerate() {
+            self.w.track(named(
+                uuid(TrackKind::Section, i as u64),
+                root,
+                (*s).to_string(),
+            ))?;
+        }
+        Ok(())
+    }
+
+    /// A slice on a track: begin (with annotations and ending flows), end.
+    fn slice(
+        &mut self,
+        track: u64,
+        (a, b): (Time, Time),
+        name_iid: u64,
+        args: Args,
+        ending_flows: Vec<u64>,
+    ) -> io::Result<()> {
+        self.w.event(
+            a,
+            TrackEvent {
+                r#type: Some(TYPE_SLICE_BEGIN),
+                track_uuid: Some(track),
+                name_iid: Some(name_iid),
+                debug_annotations: args,
+                terminating_flow_ids: ending_flows,
+                ..Default::default()
+            },
+        )?;
+        self.w.event(
+            b,
+            TrackEvent {
+                r#type: Some(TYPE_SLICE_END),
+                track_uuid: Some(track),
+                ..Default::default()
+            },
+        )?;
+        self.w.stats.slices += 1;
+        Ok(())
+    }
+
+    fn runtime(&mut self) -> io::Result<()> {
+        let parent = uuid(TrackKind::Section, 0);
+        let (gc, stw) = (uuid(TrackKind::Gc, 0), uuid(TrackKind::Stw, 0));
+        self.w.track(named(gc, parent, "GC".into()))?;
+        self.w.track(named(stw, parent, "STW".into()))?;
+        let gc_name = self.w.name_iid("GC");
+        for r in &self.t.gc {
+            if let Some(ab) = self.clip(r.start, r.end) {
+                self.slice(gc, ab, gc_name, Vec::new(), Vec::new())?;
+            }
+        }
+        for r in &self.t.stw {
+            if let Some(ab) = self.clip(r.start, r.end) {
+                let reason = self.t.str(r.reason);
+                let name = self.w.name_iid(&if reason.is_empty() {
+                    "STW".to_string()
+                } else {
+                    format!("STW: {reason}")
+                });
+                self.slice(stw, ab, name, Vec::new(), Vec::new())?;
+            }
+        }
+        Ok(())
+    }
+
+    fn counters(&mut self) -> io::Result<()> {
+        let parent = uuid(TrackKind::Section, 0);
+        for (i, s) in self.t.counters.all().into_iter().enumerate() {
+            if s.is_empty() {
+                continue;
+            }
+            let id = uuid(TrackKind::Counter, i as u64);
+            let unit = if s.name.starts_with("heap") {
+                UNIT_SIZE_BYTES
+            } else {
+                UNIT_COUNT
+            };
+            self.w.track(TrackDescriptor {
+                counter: Some(CounterDescriptor { unit: Some(unit) }),
+                ..named(id, parent, s.name.to_string())
+            })?;
+            self.counter_values(id, s)?;
+        }
+        Ok(())
+    }
+
+    /// The value at the window's start, then each change within it.
+    fn counter_values(&mut self, track: u64, s: &CounterSeries) -> io::Result<()> {
+        let r = s.visible(self.w0, self.w1);
+        for i in r {
+            let t = s.time[i].max(self.w0);
+            self.w.event(
+                t,
+                TrackEvent {
+                    r#type: Some(TYPE_COUNTER),
+                    track_uuid: Some(track),
+                    double_counter_value: Some(s.last[i]),
+                    ..Default::default()
+                },
+            )?;
+            self.w.stats.counter_values += 1;
+        }
+        Ok(())
+    }
+
+    fn lanes(&mut self, kind: TrackKind) -> io::Result<()> {
+        let (section, prefix, count) = match kind {
+            TrackKind::Proc => (1, "P", self.t.procs.len()),
+            _ => (2, "M", self.t.threads.len()),
+        };
+        for i in 0..count {
+            self.check_cancel()?;
+            let (id, lane) = match kind {
+                TrackKind::Proc => (self.t.procs[i].id, &self.t.procs[i].intervals),
+                _ => (self.t.threads[i].id, &self.t.threads[i].intervals),
+            };
+            let track = uuid(kind, i as u64);
+            self.w.track(named(
+                track,
+                uuid(TrackKind::Section, section),
+                format!("{prefix}{id}"),
+            ))?;
+            self.intervals(track, lane)?;
+        }
+        Ok(())
+    }
+
+    /// The intervals of a P or thread: "G123" running, "syscall G123".
+    fn intervals(&mut self, track: u64, lane: &IntervalLane) -> io::Result<()> {
+        for i in lane.visible(self.w0, self.w1) {
+            let Some((a, b)) = self.clip(lane.start(i), lane.end(i)) else {
+                continue;
+            };
+            let g = lane.g(i);
+            let gid = self.t.goroutines.id.get(g as usize).copied();
+            let name = match (lane.kind(i), gid) {
+                (IntervalKind::Syscall, Some(id)) => format!("syscall G{id}"),
+                (IntervalKind::Syscall, None) => "syscall".to_string(),
+                (_, Some(id)) => format!("G{id}"),
+                (_, None) => "running".to_string(),
+            };
+            let mut args = Vec::new();
+            if let Some(id) = gid {
+                args.push(PacketWriter::<W>::int_arg(Arg::Goroutine, id));
+                let f = self.t.str(self.t.goroutines.name(g as usize));
+                if !f.is_empty() {
+                    args.push(PacketWriter::<W>::str_arg(Arg::Function, f));
+                }
+            }
+            self.w.event(
+                a,
+                TrackEvent {
+                    r#type: Some(TYPE_SLICE_BEGIN),
+                    track_uuid: Some(track),
+                    name: Some(name),
+                    debug_annotations: args,
+                    ..Default::default()
+                },
+            )?;
+            self.w.event(
+                b,
+                TrackEvent {
+                    r#type: Some(TYPE_SLICE_END),
+                    track_uuid: Some(track),
+                    ..Default::default()
+                },
+            )?;
+            self.w.stats.slices += 1;
+        }
+        Ok(())
+    }
+
+    fn goroutines(&mut self) -> io::Result<()> {
+        let t = self.t;
+        let section = uuid(TrackKind::Section, 3);
+        // Logs by goroutine (4 bytes a log).
+        let mut logs: Vec<u32> = (0..t.logs.len() as u32)
+            .filter(|&i| {
+                let l = &t.logs[i as usize];
+                l.time >= self.w0 && l.time <= self.w1
+            })
+            .collect();
+        logs.sort_by_key(|&i| (t.logs[i as usize].g, t.logs[i as usize].time));
+        for (gi, group) in t.groups.iter().enumerate() {
+            let name = t.str(group.name);
+            let gtrack = uuid(TrackKind::Group, gi as u64);
+            let mut described = false;
+            for &g in &group.members {
+                self.check_cancel()?;
+                let lane = t.goroutines.lane[g as usize];
+                if lane.len == 0
+                    || self
+                        .clip(t.spans.start(lane.first as usize), lane.end)
+                        .is_none()
+                {
+                    continue;
+                }
+                if !described {
+                    let label = if name.is_empty() {
+                        "(unknown start)"
+                    } else {
+                        name
+                    };
+                    self.w.track(named(gtrack, section, label.to_string()))?;
+                    described = true;
+                }
+                let k = logs.partition_point(|&i| t.logs[i as usize].g < g);
+                let n = logs[k..].partition_point(|&i| t.logs[i as usize].g == g);
+                self.goroutine(g, gtrack, &logs[k..k + n])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A goroutine's track: state slices, log and flow instants, regions.
+    fn goroutine(&mut self, g: GIdx, parent: u64, logs: &[u32]) -> io::Result<()> {
+        let t = self.t;
+        let i = g as usize;
+        let track = uuid(TrackKind::Goroutine, u64::from(g));
+        self.w
+            .track(named(track, parent, format!("G{}", t.goroutines.id[i])))?;
+        let (w0, w1) = (self.w0, self.w1);
+        let in_window = move |x: Time| x >= w0 && x <= w1;
+        // Flows ending here (by target time) and starting here (by source time).
+        let mut ending: Vec<(Time, u64)> = t
+            .flows_into(g)
+            .filter(|f| exported_flow(f) && in_window(f.from_time) && in_window(f.to_time))
+            .map(|f| (f.to_time, flow_id(&f)))
+            .collect();
+        ending.sort_by_key(|e| e.0);
+        let mut starting = t
+            .flows_from(g)
+            .filter(|f| exported_flow(f) && in_window(f.from_time) && in_window(f.to_time))
+            .peekable();
+        let mut logs = logs.iter().map(|&k| &t.logs[k as usize]).peekable();
+        let mut end_k = 0;
+        let lane = t.goroutines.lane[i];
+        let spans = t.spans.visible(&lane, self.w0, self.w1.max(self.w0 + 1));
+        let last = spans.end;
+        for si in spans {
+            let s = t.spans.span(&lane, si);
+            let Some((a, b)) = self.clip(s.start, s.end) else {
+                continue;
+            };
+            // Flows arriving before this span (none began): instants.
+            while end_k < ending.len() && ending[end_k].0 < a {
+                self.flow_end_instant(track, ending[end_k])?;
+                end_k += 1;
+            }
+            let mut here = Vec::new();
+            while end_k < ending.len() && ending[end_k].0 == a {
+                here.push(ending[end_k].1);
+                end_k += 1;
+            }
+            let name = self.w.name_iid(&state_name(t, s.state, s.reason));
+            let args = self.w.stack_arg(s.stack).into_iter().collect();
+            self.w.stats.flows += here.len() as u64;
+            self.w.event(
+                a,
+                TrackEvent {
+                    r#type: Some(TYPE_SLICE_BEGIN),
+                    track_uuid: Some(track),
+                    name_iid: Some(name),
+                    debug_annotations: args,
+                    terminating_flow_ids: here,
+                    ..Default::default()
+                },
+            )?;
+            // Instants within the span (the last span takes those at its end).
+            let within = |x: Time| x < b || (si + 1 == last && x <= b);
+            while let Some(f) = starting.next_if(|f| within(f.from_time)) {
+                self.flow_start_instant(track, &f)?;
+            }
+            while let Some(l) = logs.next_if(|l| within(l.time)) {
+                self.log_instant(track, l)?;
+            }
+            while end_k < ending.len() && within(ending[end_k].0) && ending[end_k].0 > a {
+                self.flow_end_instant(track, ending[end_k])?;
+                end_k += 1;
+            }
+            self.w.event(
+                b,
+                TrackEvent {
+                    r#type: Some(TYPE_SLICE_END),
+                    track_uuid: Some(track),
+                    ..Default::default()
+                },
+            )?;
+            self.w.stats.slices += 1;
+        }
+        // Whatever no span held (outside the lane, or at its very end).
+        for f in starting {
+            self.flow_start_instant(track, &f)?;
+        }
+        for &e in &ending[end_k..] {
+            self.flow_end_instant(track, e)?;
+        }
+        for l in logs {
+            self.log_instant(track, l)?;
+        }
+        self.regions(g, track)
+    }
+
+    fn instant(
+        &mut self,
+        track: u64,
+        at: Time,
+        name_iid: u64,
+        args: Args,
+        flows: Vec<u64>,
+    ) -> io::Result<()> {
+        self.w.stats.instants += 1;
+        self.w.event(
+            at,
+            TrackEvent {
+                r#type: Some(TYPE_INSTANT),
+                track_uuid: Some(track),
+                name_iid: Some(name_iid),
+                debug_annotations: args,
+                flow_ids: flows,
+                ..Default::default()
+            },
+        )
+    }
+
+    /// A log message: named by its category, the message as an annotation.
+    fn log_instant(&mut self, track: u64, l: &LogEntry) -> io::Result<()> {
+        let cat = self.t.str(l.category);
+        let name = self.w.name_iid(if cat.is_empty() { "log" } else { cat });
+        let mut args = vec![PacketWriter::<W>::str_arg(
+            Arg::Message,
+            self.t.str(l.message),
+        )];
+        if !cat.is_empty() {
+            args.push(PacketWriter::<W>::str_arg(Arg::Category, cat));
+        }
+        args.extend(self.w.stack_arg(l.stack));
+        self.instant(track, l.time, name, args, Vec::new())
+    }
+
+    /// "created G5" / "unblocked G7" where `f` began, with its flow.
+    fn flow_start_instant(&mut self, track: u64, f: &Flow) -> io::Result<()> {
+        let verb = if f.kind == FlowKind::Create {
+            "created"
+        } else {
+            "unblocked"
+        };
+        let target = self
+            .t
+            .goroutines
+            .id
+            .get(f.to as usize)
+            .copied()
+            .unwrap_or(-1);
+        let name = self.w.name_iid(verb);
+        let mut args = vec![PacketWriter::<W>::int_arg(Arg::Goroutine, target)];
+        args.extend(self.w.stack_arg(f.stack));
+        self.instant(track, f.from_time, name, args, vec![flow_id(f)])
+    }
+
+    /// A flow that reached the goroutine where none of its spans begins.
+    fn flow_end_instant(&mut self, track: u64, (at, id): (Time, u64)) -> io::Result<()> {
+        self.w.stats.flows += 1;
+        let name = self.w.name_iid("woken");
+        self.w.stats.instants += 1;
+        self.w.event(
+            at,
+            TrackEvent {
+                r#type: Some(TYPE_INSTANT),
+                track_uuid: Some(track),
+                name_iid: Some(name),
+                terminating_flow_ids: vec![id],
+                ..Default::default()
+            },
+        )
+    }
+
+    /// The user regions of goroutine `g`, nested, on a child track.
+    fn regions(&mut self, g: GIdx, parent: u64) -> io::Result<()> {
+        let t = self.t;
+        let track = uuid(TrackKind::Regions, u64::from(g));
+        let mut open: Vec<Time> = Vec::new();
+        let mut described = false;
+        for r in t.regions_of(g) {
+            let Some((a, b)) = self.clip(r.start, r.end) else {
+                continue;
+            };
+            if !described {
+                let name = format!("G{} regions", t.goroutines.id[g as usize]);
+                self.w.track(named(track, parent, name))?;
+                described = true;
+            }
+            self.close_regions(track, &mut open, a)?;
+            let name = self.w.name_iid(t.str(r.name));
+            let args = self.w.stack_arg(r.start_stack).into_iter().collect();
+            self.w.event(
+                a,
+                TrackEvent {
+                    r#type: Some(TYPE_SLICE_BEGIN),
+                    track_uuid: Some(track),
+                    name_iid: Some(name),
+                    debug_annotations: args,
+                    ..Default::default()
+                },
+            )?;
+            // A child never outlives its parent.
+            open.push(open.last().map_or(b, |&p| b.min(p)));
+            self.w.stats.slices += 1;
+        }
+        self.close_regions(track, &mut open, Time::MAX)
+    }
+
+    /// Ends the open regions that end at or before `t`, innermost first.
+    fn close_regions(&mut self, track: u64, open: &mut Vec<Time>, t: Time) -> io::Result<()> {
+        while let Some(&end) = open.last().filter(|&&e| e <= t) {
+            open.pop();
+            self.w.event(
+                end,
+                TrackEvent {
+                    r#type: Some(TYPE_SLICE_END),
+                    track_uuid: Some(track),
+                    ..Default::default()
+                },
+            )?;
+        }
+        Ok(())
+    }
+}
