@@ -4,6 +4,7 @@
 //! overlay.
 
 use super::dialog::{FileDialog, Picked};
+use super::dirs::AppDirs;
 use super::loader::{LoadJob, Source};
 use super::recent::RecentFiles;
 use super::start::{start_ui, StartAction};
@@ -11,7 +12,7 @@ use super::view::{TraceView, ViewTab};
 use super::{format, help, palette};
 use egui::{Key, Modifiers, RichText, Ui};
 use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// A tab: a trace being loaded or a loaded one.
 pub enum Tab {
@@ -22,12 +23,17 @@ pub enum Tab {
 }
 
 impl Tab {
+    /// The path or URL it was opened from.
+    pub fn source_name(&self) -> &str {
+        match self {
+            Tab::Loading(j) => &j.source_name,
+            Tab::Ready(v) => &v.data.loaded.name,
+        }
+    }
+
     /// Tab title.
     pub fn title(&self) -> String {
-        let name = match self {
-            Tab::Loading(j) => j.source_name.clone(),
-            Tab::Ready(v) => v.data.loaded.name.clone(),
-        };
+        let name = self.source_name().to_string();
         let short = name
             .rsplit('/')
             .next()
@@ -60,11 +66,22 @@ pub struct GoTraceApp {
     /// The view each newly loaded trace opens on (`--tab`).
     pub initial_tab: Option<ViewTab>,
     dialog: Option<FileDialog>,
+    /// When each of `errors` was shown.
+    error_times: Vec<Instant>,
+    /// Config and captures directories.
+    pub dirs: AppDirs,
 }
 
 impl GoTraceApp {
-    /// An app opening `files` (paths or URLs), with a recent-files list.
+    /// An app opening `files` (paths or URLs), with a recent-files list,
+    /// keeping nothing across runs (tests; the window uses [`GoTraceApp::with_dirs`]).
     pub fn new(files: &[String], recent: RecentFiles) -> GoTraceApp {
+        GoTraceApp::with_dirs(files, recent, AppDirs::ephemeral())
+    }
+
+    /// An app opening `files`, keeping bookmarks and source roots in
+    /// `dirs.config` and captures in `dirs.captures`.
+    pub fn with_dirs(files: &[String], recent: RecentFiles, dirs: AppDirs) -> GoTraceApp {
         let mut app = GoTraceApp {
             tabs: Vec::new(),
             active: None,
@@ -75,6 +92,8 @@ impl GoTraceApp {
             location: String::new(),
             initial_tab: None,
             dialog: None,
+            error_times: Vec::new(),
+            dirs,
         };
         for f in files {
             app.open(Source::from_arg(f), None);
@@ -84,8 +103,11 @@ impl GoTraceApp {
 
     /// Starts loading a trace in a new tab and shows it.
     pub fn open(&mut self, src: Source, ctx: Option<&egui::Context>) {
-        self.tabs
-            .push(Tab::Loading(LoadJob::start(src, ctx.cloned())));
+        self.tabs.push(Tab::Loading(LoadJob::start(
+            src,
+            ctx.cloned(),
+            self.dirs.captures.clone(),
+        )));
         self.active = Some(self.tabs.len() - 1);
     }
 
@@ -113,34 +135,63 @@ impl GoTraceApp {
         let mut i = 0;
         while i < self.tabs.len() {
             let done = match &self.tabs[i] {
-                Tab::Loading(job) => job
-                    .poll()
-                    .map(|r| (r, job.cancelled(), job.source_name.clone())),
+                Tab::Loading(job) => job.poll().map(|r| {
+                    let entry = job.recent_entry.clone();
+                    let key = job.content_key.clone();
+                    (
+                        r,
+                        job.cancelled(),
+                        job.source_name.clone(),
+                        entry,
+                        (job.started, key),
+                    )
+                }),
                 Tab::Ready(_) => None,
             };
             match done {
-                Some((Ok(data), _, name)) => {
-                    if !name.starts_with("dropped:") {
-                        self.recent.add(&name);
+                Some((Ok(data), _, _, entry, (started, key))) => {
+                    if let Some(e) = entry {
+                        self.recent.add(&e);
                     }
+                    // Errors of opens before this one are answered by it.
+                    self.clear_errors_before(started);
                     let mut v = TraceView::new(data);
+                    v.attach(self.dirs.config.clone(), key);
                     if let Some(t) = self.initial_tab {
                         v.tab = t;
                     }
                     self.tabs[i] = Tab::Ready(Box::new(v));
                     i += 1;
                 }
-                Some((Err(e), cancelled, name)) => {
+                Some((Err(e), cancelled, name, _, _)) => {
                     if cancelled {
                         self.notice = Some(format!("Cancelled loading {name}"));
                     } else {
-                        self.errors.push(e.to_string());
+                        self.push_error(e.to_string());
                     }
                     self.close_tab(i);
                 }
                 None => i += 1,
             }
         }
+    }
+
+    /// Shows an error (one line) until dismissed or answered by a later open.
+    pub fn push_error(&mut self, e: String) {
+        self.errors.push(e);
+        self.error_times.push(Instant::now());
+    }
+
+    /// Removes the errors shown before `t`.
+    fn clear_errors_before(&mut self, t: Instant) {
+        self.error_times.resize(self.errors.len(), t);
+        let mut k = 0;
+        self.errors.retain(|_| {
+            let keep = self.error_times[k] >= t;
+            k += 1;
+            keep
+        });
+        self.error_times.retain(|&at| at >= t);
     }
 
     fn close_tab(&mut self, i: usize) {
@@ -212,7 +263,7 @@ impl GoTraceApp {
                             Some(ctx),
                         );
                     }
-                    Err(e) => self.errors.push(format!("{}: {e}", path.display())),
+                    Err(e) => self.push_error(format!("{}: {e}", path.display())),
                 }
             }
         }
@@ -256,6 +307,7 @@ impl GoTraceApp {
                 let ctx = ui.ctx().clone();
                 self.open_dialog(&ctx);
             }
+
             ui.separator();
             if ui
                 .selectable_label(self.active.is_none(), "Start")
@@ -276,6 +328,11 @@ impl GoTraceApp {
             if let Some(i) = close {
                 self.close_tab(i);
             }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if let Some(v) = self.active_view() {
+                    v.loop_buttons_ui(ui);
+                }
+            });
         });
     }
 
@@ -291,6 +348,9 @@ impl GoTraceApp {
         }
         if let Some(i) = dismiss {
             self.errors.remove(i);
+            if i < self.error_times.len() {
+                self.error_times.remove(i);
+            }
         }
         let mut clear_notice = false;
         if let Some(n) = &self.notice {
@@ -307,7 +367,12 @@ impl GoTraceApp {
     fn content_ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         let Some(a) = self.active.filter(|&a| a < self.tabs.len()) else {
-            let items = self.recent.items.clone();
+            let items: Vec<_> = self
+                .recent
+                .items
+                .iter()
+                .map(|e| (e.clone(), RecentFiles::is_missing(e)))
+                .collect();
             match start_ui(ui, &items, &mut self.location) {
                 Some(StartAction::OpenDialog) => self.open_dialog(&ctx),
                 Some(StartAction::Open(s)) => self.open(Source::from_arg(&s), Some(&ctx)),

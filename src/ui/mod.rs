@@ -4,17 +4,21 @@
 
 pub mod app;
 pub mod bench;
+pub mod bookmarks;
 pub mod derived;
 pub mod details;
 pub mod dialog;
+pub mod dirs;
 pub mod fetch;
 pub mod find;
 pub mod format;
 pub mod help;
+pub mod history;
 pub mod loader;
 pub mod palette;
 pub mod range_stats;
 pub mod recent;
+pub mod source;
 pub mod start;
 pub mod ticks;
 pub mod timeline;
@@ -75,7 +79,11 @@ pub fn run(files: Vec<String>, tab: Option<String>) -> i32 {
         "gotraceview",
         options,
         Box::new(move |_cc| {
-            let mut app = GoTraceApp::new(&files, recent::RecentFiles::load_default());
+            let mut app = GoTraceApp::with_dirs(
+                &files,
+                recent::RecentFiles::load_default(),
+                dirs::AppDirs::user(),
+            );
             app.initial_tab = tab;
             Ok(Box::new(app))
         }),

@@ -10,7 +10,7 @@ use egui::{Event, Modifiers, PointerButton, Pos2};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
-fn view<'a>(h: &'a Harness<'static, GoTraceApp>) -> &'a TraceView {
+pub(super) fn view<'a>(h: &'a Harness<'static, GoTraceApp>) -> &'a TraceView {
     match h.state().tabs.first() {
         Some(Tab::Ready(v)) => v,
         _ => panic!("no loaded trace"),
@@ -19,7 +19,7 @@ fn view<'a>(h: &'a Harness<'static, GoTraceApp>) -> &'a TraceView {
 
 /// A goroutine of the largest group with a wait of at least 500 ms in
 /// `select` (the stall), and the arena index of that span.
-fn stalled(v: &TraceView) -> (u32, u32) {
+pub(super) fn stalled(v: &TraceView) -> (u32, u32) {
     let t = v.data.trace();
     for &g in &t.groups[0].members {
         let lane = t.goroutines.lane[g as usize];
@@ -36,7 +36,7 @@ fn stalled(v: &TraceView) -> (u32, u32) {
     panic!("no stalled goroutine in the largest group");
 }
 
-fn click_at(h: &mut Harness<'static, GoTraceApp>, p: Pos2, modifiers: Modifiers) {
+pub(super) fn click_at(h: &mut Harness<'static, GoTraceApp>, p: Pos2, modifiers: Modifiers) {
     h.event(Event::PointerMoved(p));
     h.run_steps(1);
     for pressed in [true, false] {
@@ -72,7 +72,7 @@ fn drag(h: &mut Harness<'static, GoTraceApp>, from: Pos2, to: Pos2, modifiers: M
 }
 
 /// Jumps to goroutine `id` with the find bar (Ctrl+F, type, Enter).
-fn find_goroutine(h: &mut Harness<'static, GoTraceApp>, id: i64) {
+pub(super) fn find_goroutine(h: &mut Harness<'static, GoTraceApp>, id: i64) {
     h.key_press_modifiers(Modifiers::COMMAND, egui::Key::F);
     h.run_steps(2);
     h.event(Event::Text(format!("G{id}")));
