@@ -59,6 +59,13 @@ fn decode(bytes: &[u8]) -> Decoded {
         assert_eq!(trusted_packet_sequence_id, Some(1));
         let flags = sequence_flags.unwrap_or(0);
         assert_eq!(flags & proto::SEQ_INCREMENTAL_STATE_CLEARED != 0, i == 0);
+        let interned = track_event.as_ref().is_some_and(|e| {
+            e.name_iid.is_some() || e.debug_annotations.iter().any(|a| a.name_iid.is_some())
+        });
+        assert!(
+            !interned || flags & proto::SEQ_NEEDS_INCREMENTAL_STATE != 0,
+            "packet {i} uses interned data without saying so"
+        );
         if let Some(data) = interned_data {
             for n in data.event_names {
                 assert!(

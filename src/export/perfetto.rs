@@ -32,7 +32,7 @@ pub struct ExportOptions {
     pub to_ns: Option<Time>,
 }
 
-/// Kinds of track, the top byte of a track's uuid (the rest is an index).
+/// Kinds of track, the low 4 bits of a track's uuid (the rest is an index).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub enum TrackKind {
@@ -58,14 +58,15 @@ pub enum TrackKind {
     Stw = 10,
 }
 
-/// The uuid of track `index` of a kind.
+/// The uuid of track `index` of a kind: the kind in the low 4 bits, so
+/// that uuids stay short varints (every event names its track).
 pub fn uuid(kind: TrackKind, index: u64) -> u64 {
-    (kind as u64) << 56 | (index & ((1 << 56) - 1))
+    index << 4 | kind as u64
 }
 
 /// The kind of a track uuid.
 pub fn kind_of(uuid: u64) -> u8 {
-    (uuid >> 56) as u8
+    (uuid & 0xf) as u8
 }
 
 /// The sections, in order, with their names.

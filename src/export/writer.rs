@@ -175,11 +175,18 @@ impl<'t, W: Write> PacketWriter<'t, W> {
 
     fn write(&mut self, mut p: TracePacket) -> io::Result<()> {
         p.trusted_packet_sequence_id = Some(SEQUENCE_ID);
-        p.sequence_flags = Some(if self.started {
-            SEQ_NEEDS_INCREMENTAL_STATE
-        } else {
-            SEQ_INCREMENTAL_STATE_CLEARED | SEQ_NEEDS_INCREMENTAL_STATE
+        // Only packets that use interned names or stacks need the sequence's
+        // state (slice ends and counter values do not: 2 bytes saved each).
+        let interning = p.track_event.as_ref().is_some_and(|e| {
+            e.name_iid.is_some() || e.debug_annotations.iter().any(|a| a.name_iid.is_some())
         });
+        p.sequence_flags = if !self.started {
+            Some(SEQ_INCREMENTAL_STATE_CLEARED | SEQ_NEEDS_INCREMENTAL_STATE)
+        } else if interning {
+            Some(SEQ_NEEDS_INCREMENTAL_STATE)
+        } else {
+            None
+        };
         self.started = true;
         let d = &self.pending;
         if !(d.event_names.is_empty()
