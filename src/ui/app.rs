@@ -5,6 +5,7 @@
 
 use super::dialog::{FileDialog, Picked};
 use super::dirs::AppDirs;
+use super::live::{LiveAction, LiveState};
 use super::loader::{LoadJob, Source};
 use super::recent::RecentFiles;
 use super::start::{start_ui, StartAction};
@@ -70,6 +71,8 @@ pub struct GoTraceApp {
     error_times: Vec<Instant>,
     /// Config and captures directories.
     pub dirs: AppDirs,
+    /// Live capture and the watched folder.
+    pub live: LiveState,
 }
 
 impl GoTraceApp {
@@ -94,6 +97,7 @@ impl GoTraceApp {
             dialog: None,
             error_times: Vec::new(),
             dirs,
+            live: LiveState::default(),
         };
         for f in files {
             app.open(Source::from_arg(f), None);
@@ -157,6 +161,7 @@ impl GoTraceApp {
                     self.clear_errors_before(started);
                     let mut v = TraceView::new(data);
                     v.attach(self.dirs.config.clone(), key);
+                    v.export_dir = self.dirs.captures.clone();
                     if let Some(t) = self.initial_tab {
                         v.tab = t;
                     }
@@ -288,6 +293,12 @@ impl GoTraceApp {
             }
         }
         self.handle_global_input(&ctx);
+        let mut actions = self.live.poll(&ctx);
+        if self.live.open {
+            let captures = self.dirs.captures.clone();
+            actions.extend(self.live.window_ui(&ctx, &captures));
+        }
+        self.live_actions(actions, &ctx);
         if self.tabs.iter().any(|t| matches!(t, Tab::Loading(_))) || self.dialog.is_some() {
             ctx.request_repaint_after(Duration::from_millis(50));
         }
@@ -300,6 +311,24 @@ impl GoTraceApp {
         drop_hint(&ctx);
     }
 
+    /// Does what the capture window and the folder watch asked.
+    fn live_actions(&mut self, actions: Vec<LiveAction>, ctx: &egui::Context) {
+        for a in actions {
+            match a {
+                LiveAction::Open(p) => self.open(Source::Path(p), Some(ctx)),
+                LiveAction::Retire(p) => {
+                    let name = p.display().to_string();
+                    if let Some(i) = self.tabs.iter().position(|t| t.source_name() == name) {
+                        self.close_tab(i);
+                    }
+                    let _ = std::fs::remove_file(&p);
+                }
+                LiveAction::Notice(n) => self.notice = Some(n),
+                LiveAction::Error(e) => self.push_error(e),
+            }
+        }
+    }
+
     fn tab_bar_ui(&mut self, ui: &mut Ui) {
         ui.horizontal(|ui| {
             ui.label(RichText::new("gotraceview").strong());
@@ -307,7 +336,13 @@ impl GoTraceApp {
                 let ctx = ui.ctx().clone();
                 self.open_dialog(&ctx);
             }
-
+            if ui
+                .button("Capture…")
+                .on_hover_text("Capture a trace from a running program, or watch a folder")
+                .clicked()
+            {
+                self.live.open = !self.live.open;
+            }
             ui.separator();
             if ui
                 .selectable_label(self.active.is_none(), "Start")
@@ -375,6 +410,7 @@ impl GoTraceApp {
                 .collect();
             match start_ui(ui, &items, &mut self.location) {
                 Some(StartAction::OpenDialog) => self.open_dialog(&ctx),
+                Some(StartAction::Capture) => self.live.open = true,
                 Some(StartAction::Open(s)) => self.open(Source::from_arg(&s), Some(&ctx)),
                 Some(StartAction::Forget(s)) => self.recent.remove(&s),
                 None => {}

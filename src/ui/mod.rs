@@ -5,15 +5,18 @@
 pub mod app;
 pub mod bench;
 pub mod bookmarks;
+pub mod capture;
 pub mod derived;
 pub mod details;
 pub mod dialog;
 pub mod dirs;
+pub mod export;
 pub mod fetch;
 pub mod find;
 pub mod format;
 pub mod help;
 pub mod history;
+pub mod live;
 pub mod loader;
 pub mod palette;
 pub mod range_stats;
@@ -25,6 +28,7 @@ pub mod timeline;
 pub mod timemap;
 pub mod view;
 pub mod views;
+pub mod watch;
 
 #[cfg(test)]
 mod tests;

@@ -1,4 +1,4 @@
-//! The start screen (no trace open): "Open trace…", the drop
+//! The start screen (no trace open): "Open trace…", "Capture…", the drop
 //! hint, a box for a path or URL, and the recent files (those gone marked).
 
 use super::palette;
@@ -9,6 +9,8 @@ use egui::{RichText, Ui};
 pub enum StartAction {
     /// Show the file dialog.
     OpenDialog,
+    /// Show the capture window.
+    Capture,
     /// Open a path or URL.
     Open(String),
     /// Forget a recent entry.
@@ -39,6 +41,14 @@ pub fn start_ui(ui: &mut Ui, recent: &[RecentEntry], location: &mut String) -> O
             .clicked()
         {
             action = Some(StartAction::OpenDialog);
+        }
+        ui.add_space(6.0);
+        if ui
+            .add(egui::Button::new(RichText::new("Capture…").size(15.0)).min_size(egui::vec2(220.0, 30.0)))
+            .on_hover_text("From a running program's /debug/pprof/trace, once or every N seconds; or watch a folder")
+            .clicked()
+        {
+            action = Some(StartAction::Capture);
         }
         ui.add_space(10.0);
         ui.label(RichText::new("or drop trace files onto this window").color(palette::TEXT_DIM));

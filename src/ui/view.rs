@@ -6,6 +6,7 @@
 use super::bookmarks::Bookmarks;
 use super::derived::TraceData;
 use super::details::{self, Nav};
+use super::export::ExportWindow;
 use super::find::{self, FindState};
 use super::format;
 use super::history::{self, History, Place};
@@ -114,6 +115,10 @@ pub struct TraceView {
     pub bookmarks: Bookmarks,
     /// The source of the frame clicked last.
     pub source: SourcePanel,
+    /// "Export to Perfetto…".
+    pub export: ExportWindow,
+    /// Where exports of a trace without a folder (a URL) go.
+    pub export_dir: std::path::PathBuf,
 }
 
 impl TraceView {
@@ -130,6 +135,8 @@ impl TraceView {
             history: History::default(),
             bookmarks: Bookmarks::default(),
             source: SourcePanel::default(),
+            export: ExportWindow::default(),
+            export_dir: std::env::temp_dir(),
         }
     }
 
@@ -274,6 +281,9 @@ impl TraceView {
             self.bookmarks.key_ui(ui, &self.data, &self.timeline);
         }
         self.bookmarks.note_ui(&ctx, self.timeline.origin_ns);
+        if self.export.open {
+            self.export.window_ui(&ctx, &self.data, self.timeline.range);
+        }
         if self.bookmarks.list_open {
             if let Some(i) = self.bookmarks.list_ui(&ctx, self.timeline.origin_ns) {
                 self.show_bookmark(i);
@@ -406,7 +416,7 @@ impl TraceView {
         }
     }
 
-    /// Back, forward and the bookmarks list, drawn
+    /// Back, forward, "Export to Perfetto…" and the bookmarks list, drawn
     /// right to left at the end of the app's tab bar.
     pub fn loop_buttons_ui(&mut self, ui: &mut Ui) {
         if ui
@@ -415,6 +425,14 @@ impl TraceView {
             .clicked()
         {
             self.bookmarks.list_open = !self.bookmarks.list_open;
+        }
+        if ui
+            .button("Export to Perfetto…")
+            .on_hover_text("Write the whole trace or the selected range for ui.perfetto.dev")
+            .clicked()
+        {
+            let has_range = self.timeline.range.is_some();
+            self.export.show(&self.data, &self.export_dir, has_range);
         }
         let fwd = ui.add_enabled(self.history.forward_len() > 0, egui::Button::new("»"));
         if fwd.on_hover_text("Forward (Alt+Right)").clicked() {

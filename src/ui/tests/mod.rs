@@ -2,6 +2,8 @@
 //! file per panel, each test named after the story it checks.
 
 mod bookmarks;
+mod capture;
+mod export;
 mod history;
 mod opening;
 mod source;

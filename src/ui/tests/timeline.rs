@@ -52,7 +52,12 @@ pub(super) fn click_at(h: &mut Harness<'static, GoTraceApp>, p: Pos2, modifiers:
 
 /// Presses the primary button at `from`, moves to `to` in six steps and
 /// releases it there.
-fn drag(h: &mut Harness<'static, GoTraceApp>, from: Pos2, to: Pos2, modifiers: Modifiers) {
+pub(super) fn drag(
+    h: &mut Harness<'static, GoTraceApp>,
+    from: Pos2,
+    to: Pos2,
+    modifiers: Modifiers,
+) {
     let button = |pos, pressed| Event::PointerButton {
         pos,
         button: PointerButton::Primary,
