@@ -3,6 +3,7 @@
 //! Reads the model only; no egui.
 
 pub mod file;
+mod goroutines;
 pub mod perfetto;
 pub mod proto;
 pub mod writer;
