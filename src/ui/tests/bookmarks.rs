@@ -1,7 +1,7 @@
 //! Bookmarks: M, a note, Enter; the list jumps back; a flag on the axis;
 //! a new app instance with the same config directory has them again.
 
-use super::timeline::{find_goroutine, stalled, view};
+use super::timeline::{find_stalled, view};
 use super::{harness, run_until, settle, temp_dir, trace_path};
 use crate::ui::app::{GoTraceApp, Tab};
 use crate::ui::dirs::AppDirs;
@@ -31,9 +31,7 @@ fn open_with(dir: &std::path::Path) -> egui_kittest::Harness<'static, GoTraceApp
 fn m_then_a_note_keeps_the_place_and_the_list_jumps_back_after_a_restart() {
     let dir = temp_dir("bookmarks");
     let mut h = open_with(&dir);
-    let (g, _) = stalled(view(&h));
-    let id = view(&h).data.trace().goroutines.id[g as usize];
-    find_goroutine(&mut h, id);
+    let (_, _, id) = find_stalled(&mut h);
     let selected = view(&h).timeline.selected;
     let shown = (
         view(&h).timeline.map.start_ns,
@@ -95,9 +93,7 @@ fn m_then_a_note_keeps_the_place_and_the_list_jumps_back_after_a_restart() {
 fn clicking_a_flag_on_the_axis_shows_its_bookmark() {
     let dir = temp_dir("flags");
     let mut h = open_with(&dir);
-    let (g, _) = stalled(view(&h));
-    let id = view(&h).data.trace().goroutines.id[g as usize];
-    find_goroutine(&mut h, id);
+    let (g, _, _) = find_stalled(&mut h);
     h.key_press(Key::M);
     h.run_steps(2);
     h.key_press(Key::Enter);

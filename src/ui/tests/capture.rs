@@ -12,13 +12,27 @@ use egui_kittest::kittest::Queryable;
 use std::path::PathBuf;
 use std::time::Duration;
 
-fn app(dir: &std::path::Path) -> egui_kittest::Harness<'static, GoTraceApp> {
+/// An app with no trace and the Capture window open (on the tab bar's
+/// button), its endpoint set to `url` (1 s) when given.
+fn capture_window(
+    dir: &std::path::Path,
+    url: Option<String>,
+) -> egui_kittest::Harness<'static, GoTraceApp> {
     let mut h = harness(GoTraceApp::with_dirs(
         &[],
         RecentFiles::default(),
         AppDirs::under(dir),
     ));
     h.run();
+    h.get_all_by_label("Capture…")
+        .next()
+        .expect("Capture…")
+        .click();
+    h.run();
+    if let Some(url) = url {
+        h.state_mut().live.settings.url = url;
+        h.state_mut().live.settings.seconds = 1;
+    }
     h
 }
 
@@ -39,15 +53,7 @@ fn capture_writes_a_file_and_opens_a_tab() {
     let dir = temp_dir("capture");
     let body = std::fs::read(trace_path("gc_go125.trace")).expect("trace");
     let (addr, seen) = serve(body.clone(), 1, Duration::from_millis(300));
-    let mut h = app(&dir);
-    h.get_all_by_label("Capture…")
-        .next()
-        .expect("Capture…")
-        .click();
-    h.run();
-    h.get_by_label("Start capture");
-    h.state_mut().live.settings.url = format!("http://{addr}/debug/pprof/trace");
-    h.state_mut().live.settings.seconds = 1;
+    let mut h = capture_window(&dir, Some(format!("http://{addr}/debug/pprof/trace")));
     h.get_by_label("Start capture").click();
     h.run();
     h.get_by_label("Stop");
@@ -74,16 +80,10 @@ fn repeated_captures_keep_the_last_k() {
     let dir = temp_dir("capture-repeat");
     let body = std::fs::read(trace_path("gc_go125.trace")).expect("trace");
     let (addr, seen) = serve(body, 3, Duration::ZERO);
-    let mut h = app(&dir);
-    h.get_all_by_label("Capture…")
-        .next()
-        .expect("Capture…")
-        .click();
-    h.run();
+    let mut h = capture_window(&dir, Some(format!("http://{addr}/debug/pprof/trace")));
     {
         let s = &mut h.state_mut().live.settings;
-        s.url = format!("http://{addr}/debug/pprof/trace");
-        (s.seconds, s.repeat, s.every_s, s.keep) = (1, true, 1, 2);
+        (s.repeat, s.every_s, s.keep) = (true, 1, 2);
     }
     h.get_by_label("Start capture").click();
     h.run();
@@ -111,13 +111,8 @@ fn repeated_captures_keep_the_last_k() {
 fn stop_ends_a_capture_in_flight_without_a_tab_or_a_file() {
     let dir = temp_dir("capture-stop");
     let (addr, _) = serve(vec![b'x'; 10], 1, Duration::from_secs(3));
-    let mut h = app(&dir);
-    h.get_all_by_label("Capture…")
-        .next()
-        .expect("Capture…")
-        .click();
-    h.run();
-    h.state_mut().live.settings.url = format!("http://{addr}/debug/pprof/trace");
+    let mut h = capture_window(&dir, Some(format!("http://{addr}/debug/pprof/trace")));
+    h.state_mut().live.settings.seconds = 5;
     h.get_by_label("Start capture").click();
     h.run();
     h.get_by_label_contains("capturing:");
@@ -137,12 +132,7 @@ fn a_watched_folder_opens_each_new_trace() {
     let watched = dir.join("snapshots");
     std::fs::create_dir_all(&watched).expect("dir");
     std::fs::write(watched.join("old.trace"), b"go 1.25 trace\0\0\0").expect("old");
-    let mut h = app(&dir);
-    h.get_all_by_label("Capture…")
-        .next()
-        .expect("Capture…")
-        .click();
-    h.run();
+    let mut h = capture_window(&dir, None);
     h.state_mut().live.watch_text = watched.display().to_string();
     h.get_by_label("Watch").click();
     h.run();
@@ -188,14 +178,7 @@ fn capture_from_a_real_go_program() {
         .expect("the server's address");
     let url = first.trim().to_string();
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-    let mut h = app(&dir);
-    h.get_all_by_label("Capture…")
-        .next()
-        .expect("Capture…")
-        .click();
-    h.run();
-    h.state_mut().live.settings.url = url;
-    h.state_mut().live.settings.seconds = 1;
+    let mut h = capture_window(&dir, Some(url));
     h.get_by_label("Start capture").click();
     h.run();
     let opened = run_until(&mut h, Duration::from_secs(120), |a| ready_tabs(a) == 1);

@@ -3,25 +3,18 @@
 //! history; a view switch with a selection is a step too.
 
 use super::open_trace;
-use super::timeline::{click_at, find_goroutine, stalled, view};
+use super::timeline::{click_span, find_stalled, view};
 use egui::{Event, Key, Modifiers, PointerButton};
 use egui_kittest::kittest::Queryable;
 
 #[test]
 fn alt_left_after_following_unblocked_by_returns_to_the_wait() {
     let mut h = open_trace("stall_go125.trace");
-    let (g, idx) = stalled(view(&h));
-    let id = view(&h).data.trace().goroutines.id[g as usize];
-    find_goroutine(&mut h, id);
+    let (g, idx, _) = find_stalled(&mut h);
     h.key_press(Key::Escape); // closes the find bar's focus
     h.run();
     // Select the stalled wait itself (a click, as in story 1).
-    let p = view(&h)
-        .timeline
-        .span_screen_pos(&view(&h).data, g, idx)
-        .expect("stalled span in view");
-    click_at(&mut h, p, Modifiers::NONE);
-    h.run();
+    click_span(&mut h, g, idx);
     assert_eq!(
         view(&h).timeline.selected.map(|s| (s.g, s.idx)),
         Some((g, idx))
@@ -72,9 +65,7 @@ fn alt_left_after_following_unblocked_by_returns_to_the_wait() {
 #[test]
 fn a_view_switch_with_a_selection_is_a_step_back() {
     let mut h = open_trace("stall_go125.trace");
-    let (g, _) = stalled(view(&h));
-    let id = view(&h).data.trace().goroutines.id[g as usize];
-    find_goroutine(&mut h, id);
+    let (g, _, _) = find_stalled(&mut h);
     assert!(view(&h).timeline.selected.is_some());
     h.key_press(Key::Num2);
     h.run();

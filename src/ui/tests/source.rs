@@ -3,7 +3,7 @@
 //! builds of testdata/gen), says which paths it tried before, and "Open in
 //! editor" runs the $GOTRACEVIEW_EDITOR template without blocking.
 
-use super::timeline::{find_goroutine, stalled, view};
+use super::timeline::{find_stalled, view};
 use super::{harness, run_until, settle, temp_dir, trace_path};
 use crate::ui::app::{GoTraceApp, Tab};
 use crate::ui::dirs::AppDirs;
@@ -31,9 +31,7 @@ fn clicking_a_frame_shows_its_source_and_opens_the_editor_at_the_line() {
             out.display()
         ));
     }
-    let (g, _) = stalled(view(&h));
-    let id = view(&h).data.trace().goroutines.id[g as usize];
-    find_goroutine(&mut h, id);
+    let _ = find_stalled(&mut h);
     // The wait's stack: main.wait in ./stall.go.
     let line = {
         let v = view(&h);

@@ -76,8 +76,27 @@ pub(super) fn drag(
     h.run_steps(1);
 }
 
+/// Clicks span `idx` of goroutine `g` (its lane in view).
+pub(super) fn click_span(h: &mut Harness<'static, GoTraceApp>, g: u32, idx: u32) {
+    let p = view(h)
+        .timeline
+        .span_screen_pos(&view(h).data, g, idx)
+        .expect("span in view");
+    click_at(h, p, Modifiers::NONE);
+    h.run();
+}
+
+/// Finds the stalled goroutine of [`stalled`] with the find bar; returns
+/// its index, the stalled span and its ID.
+pub(super) fn find_stalled(h: &mut Harness<'static, GoTraceApp>) -> (u32, u32, i64) {
+    let (g, idx) = stalled(view(h));
+    let id = view(h).data.trace().goroutines.id[g as usize];
+    find_goroutine(h, id);
+    (g, idx, id)
+}
+
 /// Jumps to goroutine `id` with the find bar (Ctrl+F, type, Enter).
-pub(super) fn find_goroutine(h: &mut Harness<'static, GoTraceApp>, id: i64) {
+fn find_goroutine(h: &mut Harness<'static, GoTraceApp>, id: i64) {
     h.key_press_modifiers(Modifiers::COMMAND, egui::Key::F);
     h.run_steps(2);
     h.event(Event::Text(format!("G{id}")));
@@ -104,18 +123,11 @@ fn the_stall_trace_shows_the_gc_lane_and_the_group_of_10000_streams() {
 #[test]
 fn clicking_the_long_wait_shows_select_and_its_stack_then_unblocked_by_goes_to_the_waker() {
     let mut h = open_trace("stall_go125.trace");
-    let (g, idx) = stalled(view(&h));
-    let id = view(&h).data.trace().goroutines.id[g as usize];
-    find_goroutine(&mut h, id);
+    let (g, idx, _) = find_stalled(&mut h);
     h.key_press(egui::Key::Escape);
     h.run_steps(2);
     assert!(view(&h).timeline.selected.is_none());
-    let p = view(&h)
-        .timeline
-        .span_screen_pos(&view(&h).data, g, idx)
-        .expect("stalled span in view");
-    click_at(&mut h, p, Modifiers::NONE);
-    h.run();
+    click_span(&mut h, g, idx);
     let sel = view(&h).timeline.selected.expect("a span is selected");
     assert_eq!((sel.g, sel.idx), (g, idx));
     h.get_by_label("select");
@@ -141,9 +153,7 @@ fn clicking_the_long_wait_shows_select_and_its_stack_then_unblocked_by_goes_to_t
 #[test]
 fn shift_drag_measures_a_range_and_shows_totals_per_state() {
     let mut h = open_trace("stall_go125.trace");
-    let (g, _) = stalled(view(&h));
-    let id = view(&h).data.trace().goroutines.id[g as usize];
-    find_goroutine(&mut h, id);
+    let _ = find_stalled(&mut h);
     h.key_press(egui::Key::Escape);
     h.run();
     let a = view(&h).timeline.last_areas.expect("timeline drawn");
