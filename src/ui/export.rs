@@ -29,7 +29,8 @@ pub struct ExportWindow {
 
 /// `DIR/STEM.pftrace` beside a trace file (or in `fallback` for URLs).
 pub fn default_output(trace_name: &str, fallback: &std::path::Path) -> PathBuf {
-    let p = std::path::Path::new(trace_name);
+    let p = std::fs::canonicalize(trace_name).unwrap_or_else(|_| PathBuf::from(trace_name));
+    let p = p.as_path();
     let stem = p
         .file_stem()
         .map_or_else(|| "trace".into(), |s| s.to_string_lossy().into_owned());
