@@ -59,9 +59,12 @@ impl FolderWatch {
         let cancel = Arc::new(AtomicBool::new(false));
         let (tx, rx) = mpsc::channel();
         let (d, c) = (dir.clone(), cancel.clone());
+        // Listed now, not on the thread: a file written right after this
+        // returns is new, however late the thread starts.
+        let known = listing(&dir);
         std::thread::Builder::new()
             .name("watch-folder".into())
-            .spawn(move || watch_loop(&d, &c, &tx, &ctx))
+            .spawn(move || watch_loop(&d, known, &c, &tx, &ctx))
             .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
         Ok(FolderWatch { dir, cancel, rx })
     }
@@ -83,8 +86,13 @@ impl Drop for FolderWatch {
     }
 }
 
-fn watch_loop(dir: &Path, cancel: &AtomicBool, tx: &mpsc::Sender<PathBuf>, ctx: &egui::Context) {
-    let mut known: HashMap<PathBuf, (u64, SystemTime)> = listing(dir);
+fn watch_loop(
+    dir: &Path,
+    mut known: HashMap<PathBuf, (u64, SystemTime)>,
+    cancel: &AtomicBool,
+    tx: &mpsc::Sender<PathBuf>,
+    ctx: &egui::Context,
+) {
     // New files seen growing: size at the last look.
     let mut pending: HashMap<PathBuf, (u64, SystemTime)> = HashMap::new();
     while !cancel.load(Ordering::Relaxed) {

@@ -83,10 +83,15 @@ fn repeated_captures_keep_the_last_k() {
     let mut h = capture_window(&dir, Some(format!("http://{addr}/debug/pprof/trace")));
     {
         let s = &mut h.state_mut().live.settings;
-        (s.repeat, s.every_s, s.keep) = (true, 1, 2);
+        (s.repeat, s.every_s, s.keep) = (true, 3, 2);
     }
     h.get_by_label("Start capture").click();
     h.run();
+    // Between captures: a countdown to the next.
+    assert!(run_until(&mut h, Duration::from_secs(60), |a| {
+        a.live.job.as_ref().is_some_and(|j| j.kept.len() == 1)
+    }));
+    h.get_by_label_contains("next capture in");
     assert!(run_until(&mut h, Duration::from_secs(60), |_| seen
         .lock()
         .expect("log")
@@ -95,7 +100,6 @@ fn repeated_captures_keep_the_last_k() {
     assert!(run_until(&mut h, Duration::from_secs(60), |a| {
         a.live.job.as_ref().is_some_and(|j| j.kept.len() == 2) && ready_tabs(a) == 2
     }));
-    h.get_by_label_contains("next capture in");
     h.get_by_label("Stop").click();
     h.run();
     assert_eq!(
