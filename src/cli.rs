@@ -1,5 +1,6 @@
-//! The headless command line: check, stats, dump, bench, critical-path,
-//! findings (and the window when no subcommand is given).
+//! The headless command line: check, stats, dump, pprof, mmu, export,
+//! bench, critical-path, findings (and the window when no subcommand is
+//! given).
 
 mod why;
 
@@ -137,6 +138,23 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write the trace (or a time range of it) in another tool's format.
+    Export {
+        /// Perfetto's protobuf trace (opens in ui.perfetto.dev and trace_processor).
+        #[arg(long, required = true)]
+        perfetto: bool,
+        /// Trace file.
+        file: PathBuf,
+        /// Output file (e.g. OUT.pftrace).
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// Start of the range, in ns from the start of the trace (as the viewer's axis shows).
+        #[arg(long, value_name = "NS")]
+        from: Option<i64>,
+        /// End of the range, in ns from the start of the trace.
+        #[arg(long, value_name = "NS")]
+        to: Option<i64>,
+    },
     /// Load the trace fully and print load time and memory as JSON.
     Bench {
         /// Trace file.
@@ -178,6 +196,13 @@ pub fn run(cmd: Command) -> i32 {
             },
         ),
         Command::Findings { file, json } => why::findings_cmd(&file, json),
+        Command::Export {
+            perfetto: _,
+            file,
+            output,
+            from,
+            to,
+        } => export(&file, &output, from, to),
         Command::Mmu {
             file,
             json: _,
@@ -554,6 +579,44 @@ fn pprof(kind: &str, file: &Path, output: &Path) -> Result<i32, LoadError> {
         prof.records.len(),
         prof.total_count(),
         fmt_duration(prof.total_delay_ns())
+    );
+    Ok(0)
+}
+
+fn export(
+    file: &Path,
+    output: &Path,
+    from: Option<i64>,
+    to: Option<i64>,
+) -> Result<i32, LoadError> {
+    let l = load_with_progress(file)?;
+    if let Some(line) = loss_line(&l) {
+        eprintln!("gotraceview: {line}");
+    }
+    let start = l.trace.meta.start;
+    let opts = crate::export::ExportOptions {
+        name: file
+            .file_name()
+            .map_or_else(|| l.name.clone(), |n| n.to_string_lossy().into_owned()),
+        from_ns: from.map(|ns| start + ns),
+        to_ns: to.map(|ns| start + ns),
+    };
+    let cancel = AtomicBool::new(false);
+    let s = crate::export::export_perfetto_file(&l.trace, &opts, output, &cancel).map_err(
+        |message| LoadError {
+            file: output.display().to_string(),
+            message,
+        },
+    )?;
+    eprintln!(
+        "{}: {} tracks, {} slices, {} instants, {} flows, {} counter values, {} bytes",
+        output.display(),
+        s.tracks,
+        s.slices,
+        s.instants,
+        s.flows,
+        s.counter_values,
+        s.bytes
     );
     Ok(0)
 }

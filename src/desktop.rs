@@ -39,6 +39,33 @@ fn run_tool(log: &mut Vec<String>, prog: &str, args: &[&str]) {
     }
 }
 
+/// Characters that make a program path need quotes on an `Exec` line
+/// (the Desktop Entry specification's reserved characters).
+const RESERVED: &[char] = &[
+    ' ', '\t', '\n', '"', '\'', '\\', '>', '<', '~', '|', '&', ';', '$', '*', '?', '#', '(', ')',
+    '`',
+];
+
+/// The program path as written on an `Exec` line: as is when it holds no
+/// reserved character (xdg-open's generic launcher does not unquote), else
+/// quoted and escaped as the specification says; `%` is always doubled.
+pub fn exec_program(path: &str) -> String {
+    let path = path.replace('%', "%%");
+    if !path.contains(RESERVED) {
+        return path;
+    }
+    let mut quoted = String::from("\"");
+    for c in path.chars() {
+        if matches!(c, '"' | '`' | '$' | '\\') {
+            quoted.push('\\');
+        }
+        quoted.push(c);
+    }
+    quoted.push('"');
+    // The value of a key is itself a string whose backslashes are escaped.
+    quoted.replace('\\', "\\\\")
+}
+
 /// Installs the files under `$XDG_DATA_HOME` (default ~/.local/share) and
 /// refreshes the desktop databases; returns what was done, one line each.
 pub fn install() -> Result<Vec<String>, String> {
@@ -46,7 +73,7 @@ pub fn install() -> Result<Vec<String>, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find this executable: {e}"))?;
     let desktop = DESKTOP.replace(
         "Exec=gotraceview %F",
-        &format!("Exec=\"{}\" %F", exe.display()),
+        &format!("Exec={} %F", exec_program(&exe.display().to_string())),
     );
     let apps = base.join("applications");
     let mime = base.join("mime");
@@ -81,6 +108,17 @@ pub fn install() -> Result<Vec<String>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exec_quotes_only_a_path_that_needs_it() {
+        assert_eq!(
+            exec_program("/home/u/.cargo/bin/gotraceview"),
+            "/home/u/.cargo/bin/gotraceview"
+        );
+        assert_eq!(exec_program("/opt/my tools/gtv"), "\"/opt/my tools/gtv\"");
+        assert_eq!(exec_program("/opt/100%/gtv"), "/opt/100%%/gtv");
+        assert_eq!(exec_program("/opt/a$b/gtv"), r#""/opt/a\\$b/gtv""#);
+    }
 
     #[test]
     fn assets_declare_the_mime_type() {

@@ -4,6 +4,8 @@
 //! overlay.
 
 use super::dialog::{FileDialog, Picked};
+use super::dirs::AppDirs;
+use super::live::{LiveAction, LiveState};
 use super::loader::{LoadJob, Source};
 use super::recent::RecentFiles;
 use super::start::{start_ui, StartAction};
@@ -11,7 +13,7 @@ use super::view::{TraceView, ViewTab};
 use super::{format, help, palette};
 use egui::{Key, Modifiers, RichText, Ui};
 use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// A tab: a trace being loaded or a loaded one.
 pub enum Tab {
@@ -22,12 +24,17 @@ pub enum Tab {
 }
 
 impl Tab {
+    /// The path or URL it was opened from.
+    pub fn source_name(&self) -> &str {
+        match self {
+            Tab::Loading(j) => &j.source_name,
+            Tab::Ready(v) => &v.data.loaded.name,
+        }
+    }
+
     /// Tab title.
     pub fn title(&self) -> String {
-        let name = match self {
-            Tab::Loading(j) => j.source_name.clone(),
-            Tab::Ready(v) => v.data.loaded.name.clone(),
-        };
+        let name = self.source_name().to_string();
         let short = name
             .rsplit('/')
             .next()
@@ -62,11 +69,24 @@ pub struct GoTraceApp {
     /// How traces are loaded (`--memory-budget`).
     pub load_options: crate::load::LoadOptions,
     dialog: Option<FileDialog>,
+    /// When each of `errors` was shown.
+    error_times: Vec<Instant>,
+    /// Config and captures directories.
+    pub dirs: AppDirs,
+    /// Live capture and the watched folder.
+    pub live: LiveState,
 }
 
 impl GoTraceApp {
-    /// An app opening `files` (paths or URLs), with a recent-files list.
+    /// An app opening `files` (paths or URLs), with a recent-files list,
+    /// keeping nothing across runs (tests; the window uses [`GoTraceApp::with_dirs`]).
     pub fn new(files: &[String], recent: RecentFiles) -> GoTraceApp {
+        GoTraceApp::with_dirs(files, recent, AppDirs::ephemeral())
+    }
+
+    /// An app opening `files`, keeping bookmarks and source roots in
+    /// `dirs.config` and captures in `dirs.captures`.
+    pub fn with_dirs(files: &[String], recent: RecentFiles, dirs: AppDirs) -> GoTraceApp {
         let mut app = GoTraceApp {
             tabs: Vec::new(),
             active: None,
@@ -78,6 +98,9 @@ impl GoTraceApp {
             initial_tab: None,
             load_options: crate::load::LoadOptions::configured(),
             dialog: None,
+            error_times: Vec::new(),
+            dirs,
+            live: LiveState::default(),
         };
         for f in files {
             app.open(Source::from_arg(f), None);
@@ -91,6 +114,7 @@ impl GoTraceApp {
             src,
             self.load_options,
             ctx.cloned(),
+            self.dirs.captures.clone(),
         )));
         self.active = Some(self.tabs.len() - 1);
     }
@@ -120,21 +144,28 @@ impl GoTraceApp {
         while i < self.tabs.len() {
             let done = match &mut self.tabs[i] {
                 Tab::Loading(job) => job.poll().map(|r| {
+                    let entry = job.recent_entry.clone();
+                    let key = job.content_key.clone();
                     (
                         r,
                         job.cancelled(),
                         job.source_name.clone(),
-                        job.restore.take(),
+                        entry,
+                        (job.started, key, job.restore.take()),
                     )
                 }),
                 Tab::Ready(_) => None,
             };
             match done {
-                Some((Ok(data), _, name, restore)) => {
-                    if !name.starts_with("dropped:") {
-                        self.recent.add(&name);
+                Some((Ok(data), _, _, entry, (started, key, restore))) => {
+                    if let Some(e) = entry {
+                        self.recent.add(&e);
                     }
+                    // Errors of opens before this one are answered by it.
+                    self.clear_errors_before(started);
                     let mut v = TraceView::new(data);
+                    v.attach(self.dirs.config.clone(), key);
+                    v.export_dir = self.dirs.captures.clone();
                     if let Some(t) = self.initial_tab {
                         v.tab = t;
                     }
@@ -144,17 +175,35 @@ impl GoTraceApp {
                     self.tabs[i] = Tab::Ready(Box::new(v));
                     i += 1;
                 }
-                Some((Err(e), cancelled, name, _)) => {
+                Some((Err(e), cancelled, name, _, _)) => {
                     if cancelled {
                         self.notice = Some(format!("Cancelled loading {name}"));
                     } else {
-                        self.errors.push(e.to_string());
+                        self.push_error(e.to_string());
                     }
                     self.close_tab(i);
                 }
                 None => i += 1,
             }
         }
+    }
+
+    /// Shows an error (one line) until dismissed or answered by a later open.
+    pub fn push_error(&mut self, e: String) {
+        self.errors.push(e);
+        self.error_times.push(Instant::now());
+    }
+
+    /// Removes the errors shown before `t`.
+    fn clear_errors_before(&mut self, t: Instant) {
+        self.error_times.resize(self.errors.len(), t);
+        let mut k = 0;
+        self.errors.retain(|_| {
+            let keep = self.error_times[k] >= t;
+            k += 1;
+            keep
+        });
+        self.error_times.retain(|&at| at >= t);
     }
 
     fn close_tab(&mut self, i: usize) {
@@ -231,7 +280,7 @@ impl GoTraceApp {
                             Some(ctx),
                         );
                     }
-                    Err(e) => self.errors.push(format!("{}: {e}", path.display())),
+                    Err(e) => self.push_error(format!("{}: {e}", path.display())),
                 }
             }
         }
@@ -256,6 +305,12 @@ impl GoTraceApp {
             }
         }
         self.handle_global_input(&ctx);
+        let mut actions = self.live.poll(&ctx);
+        if self.live.open {
+            let captures = self.dirs.captures.clone();
+            actions.extend(self.live.window_ui(&ctx, &captures));
+        }
+        self.live_actions(actions, &ctx);
         if self.tabs.iter().any(|t| matches!(t, Tab::Loading(_))) || self.dialog.is_some() {
             ctx.request_repaint_after(Duration::from_millis(50));
         }
@@ -268,12 +323,37 @@ impl GoTraceApp {
         drop_hint(&ctx);
     }
 
+    /// Does what the capture window and the folder watch asked.
+    fn live_actions(&mut self, actions: Vec<LiveAction>, ctx: &egui::Context) {
+        for a in actions {
+            match a {
+                LiveAction::Open(p) => self.open(Source::Path(p), Some(ctx)),
+                LiveAction::Retire(p) => {
+                    let name = p.display().to_string();
+                    if let Some(i) = self.tabs.iter().position(|t| t.source_name() == name) {
+                        self.close_tab(i);
+                    }
+                    let _ = std::fs::remove_file(&p);
+                }
+                LiveAction::Notice(n) => self.notice = Some(n),
+                LiveAction::Error(e) => self.push_error(e),
+            }
+        }
+    }
+
     fn tab_bar_ui(&mut self, ui: &mut Ui) {
         ui.horizontal(|ui| {
             ui.label(RichText::new("gotraceview").strong());
             if ui.button("Open trace…").on_hover_text("Ctrl+O").clicked() {
                 let ctx = ui.ctx().clone();
                 self.open_dialog(&ctx);
+            }
+            if ui
+                .button("Capture…")
+                .on_hover_text("Capture a trace from a running program, or watch a folder")
+                .clicked()
+            {
+                self.live.open = !self.live.open;
             }
             ui.separator();
             if ui
@@ -295,6 +375,11 @@ impl GoTraceApp {
             if let Some(i) = close {
                 self.close_tab(i);
             }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if let Some(v) = self.active_view() {
+                    v.loop_buttons_ui(ui);
+                }
+            });
         });
     }
 
@@ -310,6 +395,9 @@ impl GoTraceApp {
         }
         if let Some(i) = dismiss {
             self.errors.remove(i);
+            if i < self.error_times.len() {
+                self.error_times.remove(i);
+            }
         }
         let mut clear_notice = false;
         if let Some(n) = &self.notice {
@@ -326,9 +414,15 @@ impl GoTraceApp {
     fn content_ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         let Some(a) = self.active.filter(|&a| a < self.tabs.len()) else {
-            let items = self.recent.items.clone();
+            let items: Vec<_> = self
+                .recent
+                .items
+                .iter()
+                .map(|e| (e.clone(), RecentFiles::is_missing(e)))
+                .collect();
             match start_ui(ui, &items, &mut self.location) {
                 Some(StartAction::OpenDialog) => self.open_dialog(&ctx),
+                Some(StartAction::Capture) => self.live.open = true,
                 Some(StartAction::Open(s)) => self.open(Source::from_arg(&s), Some(&ctx)),
                 Some(StartAction::Forget(s)) => self.recent.remove(&s),
                 None => {}
@@ -358,8 +452,13 @@ impl GoTraceApp {
             t.cancel();
         }
         let snapshot = v.snapshot();
-        let mut job = LoadJob::start(Source::Path(path), self.load_options, Some(ctx.clone()));
-        job.restore = Some(snapshot);
+        let mut job = LoadJob::start(
+            Source::Path(path),
+            self.load_options,
+            Some(ctx.clone()),
+            self.dirs.captures.clone(),
+        );
+        job.restore = Some(Box::new(snapshot));
         self.tabs[a] = Tab::Loading(job);
     }
 }

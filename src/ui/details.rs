@@ -7,6 +7,7 @@
 use super::derived::TraceData;
 use super::format;
 use super::palette;
+use super::source;
 use super::timeline::{SelectedSpan, Timeline};
 use crate::model::{FlowKind, GIdx, GoLaneState, StackId, NO_G};
 use crate::trace::Time;
@@ -83,12 +84,31 @@ fn stack_ui(ui: &mut Ui, data: &TraceData, stack: StackId, title: &str, id: &str
     egui::ScrollArea::vertical()
         .id_salt(id)
         .max_height(220.0)
-        .show(ui, |ui| {
-            ui.add(
-                egui::Label::new(RichText::new(text.trim_end()).monospace().size(11.5))
-                    .selectable(true),
+        .show(ui, |ui| frames_ui(ui, data, stack));
+}
+
+/// The frames of a stack: function, then file:line as a link that shows
+/// the source.
+fn frames_ui(ui: &mut Ui, data: &TraceData, stack: StackId) {
+    let tr = data.trace();
+    ui.spacing_mut().item_spacing.y = 1.0;
+    for f in tr.stacks.frames_of(stack) {
+        let (func, file) = (tr.str(f.func), tr.str(f.file));
+        ui.add(egui::Label::new(RichText::new(func).monospace().size(11.5)).selectable(true));
+        let loc = RichText::new(format!("    {file}:{}", f.line))
+            .monospace()
+            .size(11.5);
+        if ui.link(loc).on_hover_text("Show the source").clicked() {
+            source::request(
+                ui.ctx(),
+                source::FrameRef {
+                    func: func.to_string(),
+                    file: file.to_string(),
+                    line: f.line,
+                },
             );
-        });
+        }
+    }
 }
 
 fn link(ui: &mut Ui, text: String, nav: Nav, out: &mut Option<Nav>) {

@@ -49,9 +49,25 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// A count and a noun, singular for one: "1 goroutine", "10,000 goroutines".
+pub fn count_of(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{} {noun}s", count(n))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_singular_for_one() {
+        assert_eq!(count_of(1, "goroutine"), "1 goroutine");
+        assert_eq!(count_of(0, "goroutine"), "0 goroutines");
+        assert_eq!(count_of(10_000, "goroutine"), "10,000 goroutines");
+    }
 
     #[test]
     fn formats() {

@@ -26,6 +26,11 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ),
     ("Esc", "clear the selection and the range"),
     (
+        "Alt + Left / Alt + Right",
+        "back / forward through jumps (also the mouse's side buttons)",
+    ),
+    ("M", "bookmark the selection or the view, with a note"),
+    (
         "Ctrl + F",
         "find a goroutine (G123), filter lanes by function, state or blocked time",
     ),

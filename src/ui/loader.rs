@@ -1,14 +1,16 @@
 //! Loading off the UI thread: a named thread per trace reads a file, a
-//! dropped file's bytes or a URL (fetched with progress), runs the engine's
-//! loader with its progress and cancel flag, builds the UI indexes, and
-//! hands back the result; the window keeps repainting meanwhile.
+//! dropped file's bytes or a URL (streamed to a file in the captures
+//! folder with progress), runs the engine's loader with its progress and
+//! cancel flag, builds the UI indexes, and hands back the result; then it
+//! hashes the content (the key of the trace's bookmarks). The window keeps
+//! repainting meanwhile.
 
 use super::derived::TraceData;
 use crate::load::{load_bytes, load_path_with, LoadError, LoadOptions, Progress};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Where a trace comes from.
@@ -34,6 +36,22 @@ impl Source {
             Source::Url(arg.to_string())
         } else {
             Source::Path(PathBuf::from(arg))
+        }
+    }
+
+    /// What the recent-files list keeps: an absolute path (so that it opens
+    /// from any directory) or the URL; None for dropped bytes.
+    pub fn recent_entry(&self) -> Option<String> {
+        match self {
+            Source::Path(p) => Some(
+                std::fs::canonicalize(p)
+                    .or_else(|_| std::path::absolute(p))
+                    .unwrap_or_else(|_| p.clone())
+                    .display()
+                    .to_string(),
+            ),
+            Source::Url(u) => Some(u.clone()),
+            Source::Bytes { .. } => None,
         }
     }
 
@@ -74,29 +92,56 @@ pub struct LoadJob {
     pub fetch: Option<Arc<FetchProgress>>,
     /// When it began.
     pub started: Instant,
+    /// The entry for the recent-files list (see [`Source::recent_entry`]).
+    pub recent_entry: Option<String>,
+    /// The content hash of the trace, set after it loaded (see [`content_key`]).
+    pub content_key: Arc<OnceLock<String>>,
     cancel: Arc<AtomicBool>,
     rx: mpsc::Receiver<Result<TraceData, LoadError>>,
     /// Where the view was, when this load reads a trace again.
-    pub restore: Option<super::reload::ViewSnapshot>,
+    pub restore: Option<Box<super::reload::ViewSnapshot>>,
 }
 
 impl LoadJob {
     /// Starts loading on a new thread with `options` (see
-    /// [`LoadOptions`]); `ctx` is asked to repaint when done.
-    pub fn start(source: Source, options: LoadOptions, ctx: Option<egui::Context>) -> LoadJob {
+    /// [`LoadOptions`]); `ctx` is asked to repaint when done; URLs are
+    /// downloaded into `captures`.
+    pub fn start(
+        source: Source,
+        options: LoadOptions,
+        ctx: Option<egui::Context>,
+        captures: PathBuf,
+    ) -> LoadJob {
         let progress = Arc::new(Progress::default());
         let cancel = Arc::new(AtomicBool::new(false));
         let fetch = matches!(source, Source::Url(_)).then(|| Arc::new(FetchProgress::default()));
         let (tx, rx) = mpsc::channel();
         let name = source.name();
-        let (p, c, f) = (progress.clone(), cancel.clone(), fetch.clone());
+        let recent_entry = source.recent_entry();
+        let content_key = Arc::new(OnceLock::new());
+        let (p, c, f, k) = (
+            progress.clone(),
+            cancel.clone(),
+            fetch.clone(),
+            content_key.clone(),
+        );
         let spawned = std::thread::Builder::new()
             .name("trace-loader".into())
             .spawn(move || {
-                let res = run(source, options, &p, &c, f.as_deref()).map(TraceData::new);
+                let (res, hash_of) = match run(source, options, &p, &c, f.as_deref(), &captures) {
+                    Ok((l, h)) => (Ok(TraceData::new(l)), Some(h)),
+                    Err(e) => (Err(e), None),
+                };
                 let _ = tx.send(res);
-                if let Some(ctx) = ctx {
+                if let Some(ctx) = &ctx {
                     ctx.request_repaint();
+                }
+                // Off the critical path: the view shows before its bookmarks.
+                if let Some(key) = hash_of.and_then(|h| h.key()) {
+                    let _ = k.set(key);
+                    if let Some(ctx) = &ctx {
+                        ctx.request_repaint();
+                    }
                 }
             });
         let (rx, fail) = match spawned {
@@ -108,6 +153,8 @@ impl LoadJob {
             progress,
             fetch,
             started: Instant::now(),
+            recent_entry,
+            content_key,
             cancel,
             rx,
             restore: None,
@@ -152,19 +199,133 @@ impl LoadJob {
     }
 }
 
+/// What to hash for the content key: the file, or bytes in memory.
+enum HashOf {
+    File(PathBuf),
+    Bytes(Arc<[u8]>),
+}
+
+impl HashOf {
+    fn key(&self) -> Option<String> {
+        match self {
+            HashOf::File(p) => file_content_key(p).ok(),
+            HashOf::Bytes(b) => Some(content_key(b)),
+        }
+    }
+}
+
 fn run(
     source: Source,
     options: LoadOptions,
     p: &Progress,
     cancel: &AtomicBool,
     fetch: Option<&FetchProgress>,
-) -> Result<crate::load::LoadedTrace, LoadError> {
+    captures: &Path,
+) -> Result<(crate::load::LoadedTrace, HashOf), LoadError> {
     match source {
-        Source::Path(path) => load_path_with(&path, options, p, cancel),
-        Source::Bytes { name, data } => load_bytes(&name, &data, p, cancel),
-        Source::Url(url) => {
-            let data = super::fetch::fetch(&url, fetch, cancel)?;
-            load_bytes(&url, &data, p, cancel)
+        Source::Path(path) => {
+            load_path_with(&path, options, p, cancel).map(|l| (l, HashOf::File(path)))
         }
+        Source::Bytes { name, data } => {
+            load_bytes(&name, &data, p, cancel).map(|l| (l, HashOf::Bytes(data)))
+        }
+        Source::Url(url) => {
+            let path = super::fetch::fetch_to_file(&url, captures, fetch, cancel)?;
+            let mut l = load_path_with(&path, options, p, cancel).map_err(|e| LoadError {
+                file: url.clone(),
+                message: e.message,
+            })?;
+            l.name = url;
+            Ok((l, HashOf::File(path)))
+        }
+    }
+}
+
+/// A 64-bit hash of the whole content and its length, in hex: the same
+/// trace file gets the same key wherever it lives.
+pub fn content_key(data: &[u8]) -> String {
+    let mut h = ContentHasher::default();
+    h.update(data);
+    h.finish()
+}
+
+/// [`content_key`] of a file, read in 1 MiB blocks.
+pub fn file_content_key(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut h = ContentHasher::default();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finish())
+}
+
+/// FNV-style mixing of 8-byte words (fast; not cryptographic). Blocks are
+/// fed in any sizes: a partial word is carried to the next block.
+#[derive(Default)]
+struct ContentHasher {
+    h: u64,
+    len: u64,
+    carry: Vec<u8>,
+}
+
+impl ContentHasher {
+    fn update(&mut self, mut data: &[u8]) {
+        self.len += data.len() as u64;
+        if !self.carry.is_empty() {
+            let take = (8 - self.carry.len()).min(data.len());
+            self.carry.extend_from_slice(&data[..take]);
+            data = &data[take..];
+            if self.carry.len() == 8 {
+                let w = std::mem::take(&mut self.carry);
+                self.word(&w);
+            }
+        }
+        let mut words = data.chunks_exact(8);
+        for w in &mut words {
+            self.word(w);
+        }
+        self.carry.extend_from_slice(words.remainder());
+    }
+
+    fn word(&mut self, w: &[u8]) {
+        let mut b = [0u8; 8];
+        b[..w.len()].copy_from_slice(w);
+        self.h = (self.h ^ u64::from_le_bytes(b))
+            .wrapping_mul(0x0000_0100_0000_01b3)
+            .rotate_left(29);
+    }
+
+    fn finish(mut self) -> String {
+        let tail = std::mem::take(&mut self.carry);
+        if !tail.is_empty() {
+            self.word(&tail);
+        }
+        format!("{:016x}-{}", self.h, self.len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_content_key_does_not_depend_on_block_sizes() {
+        let data: Vec<u8> = (0..10_007u32).map(|i| (i * 7 % 251) as u8).collect();
+        let whole = content_key(&data);
+        let mut h = ContentHasher::default();
+        for c in data.chunks(13) {
+            h.update(c);
+        }
+        assert_eq!(h.finish(), whole);
+        let mut other = data.clone();
+        other[5000] ^= 1;
+        assert_ne!(content_key(&other), whole);
+        assert!(whole.ends_with("-10007"));
     }
 }

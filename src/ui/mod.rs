@@ -4,26 +4,34 @@
 
 pub mod app;
 pub mod bench;
+pub mod bookmarks;
+pub mod capture;
 pub mod derived;
 pub mod detail;
 pub mod details;
 pub mod dialog;
+pub mod dirs;
+pub mod export;
 pub mod fetch;
 pub mod find;
 pub mod format;
 pub mod help;
+pub mod history;
+pub mod live;
 pub mod loader;
 pub mod palette;
 pub mod preview;
 pub mod range_stats;
 pub mod recent;
 pub mod reload;
+pub mod source;
 pub mod start;
 pub mod ticks;
 pub mod timeline;
 pub mod timemap;
 pub mod view;
 pub mod views;
+pub mod watch;
 pub mod why;
 
 #[cfg(test)]
@@ -79,7 +87,11 @@ pub fn run(files: Vec<String>, tab: Option<String>) -> i32 {
         "gotraceview",
         options,
         Box::new(move |_cc| {
-            let mut app = GoTraceApp::new(&files, recent::RecentFiles::load_default());
+            let mut app = GoTraceApp::with_dirs(
+                &files,
+                recent::RecentFiles::load_default(),
+                dirs::AppDirs::user(),
+            );
             app.initial_tab = tab;
             Ok(Box::new(app))
         }),

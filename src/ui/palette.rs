@@ -52,6 +52,16 @@ pub const RANGE_FILL: Color32 = Color32::from_rgba_premultiplied(40, 70, 110, 70
 pub const RANGE_EDGE: Color32 = Color32::from_rgb(110, 170, 255);
 /// The time origin marker.
 pub const ORIGIN: Color32 = Color32::from_rgb(255, 90, 200);
+/// Bookmark flags on the time axis.
+pub const BOOKMARK: Color32 = Color32::from_rgb(120, 220, 120);
+/// The highlighted line of a source excerpt.
+pub const SOURCE_LINE_BG: Color32 = Color32::from_rgb(70, 64, 30);
+/// Go keywords in source excerpts.
+pub const SOURCE_KEYWORD: Color32 = Color32::from_rgb(200, 140, 230);
+/// String and rune literals in source excerpts.
+pub const SOURCE_STRING: Color32 = Color32::from_rgb(150, 200, 120);
+/// Comments in source excerpts.
+pub const SOURCE_COMMENT: Color32 = Color32::from_rgb(120, 128, 140);
 
 /// Flow arrows by kind.
 pub fn flow(k: FlowKind) -> Color32 {

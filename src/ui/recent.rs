@@ -1,5 +1,6 @@
 //! Recently opened traces, shown on the start screen and kept in
-//! `$XDG_CONFIG_HOME/gotraceview/recent` (one path or URL a line).
+//! `$XDG_CONFIG_HOME/gotraceview/recent` (one absolute path or URL a
+//! line); entries whose file is gone are marked so they can be removed.
 
 use std::path::PathBuf;
 
@@ -18,19 +19,10 @@ pub struct RecentFiles {
 impl RecentFiles {
     /// The user's list (`GOTRACEVIEW_CONFIG_DIR` overrides the directory).
     pub fn load_default() -> RecentFiles {
-        let dir = std::env::var_os("GOTRACEVIEW_CONFIG_DIR")
-            .map(PathBuf::from)
-            .or_else(|| {
-                std::env::var_os("XDG_CONFIG_HOME").map(|d| PathBuf::from(d).join("gotraceview"))
-            })
-            .or_else(|| {
-                std::env::var_os("HOME")
-                    .map(|h| PathBuf::from(h).join(".config").join("gotraceview"))
-            });
-        let Some(dir) = dir else {
-            return RecentFiles::default();
-        };
-        RecentFiles::load(dir.join("recent"))
+        match super::dirs::user_config_dir() {
+            Some(dir) => RecentFiles::load(dir.join("recent")),
+            None => RecentFiles::default(),
+        }
     }
 
     /// Reads the list at `path` (empty if missing).
@@ -62,6 +54,11 @@ impl RecentFiles {
     pub fn remove(&mut self, entry: &str) {
         self.items.retain(|e| e != entry);
         self.save();
+    }
+
+    /// True for an entry that is a path to nothing (a URL never is).
+    pub fn is_missing(entry: &str) -> bool {
+        !super::loader::is_url(entry) && !std::path::Path::new(entry).exists()
     }
 
     fn save(&self) {

@@ -3,13 +3,17 @@
 //! range panel and the timeline canvas; links from the analyses move the
 //! timeline.
 
+use super::bookmarks::Bookmarks;
 use super::derived::TraceData;
 use super::detail::DetailState;
 use super::details::{self, Nav};
+use super::export::ExportWindow;
 use super::find::{self, FindState};
 use super::format;
+use super::history::{self, History, Place};
 use super::palette;
 use super::range_stats::{self, RangeStatsCache};
+use super::source::{self, SourcePanel};
 use super::timeline::{input, Timeline};
 use super::views::{Link, Views};
 use super::why::{paint_path, why_ui, WhyView};
@@ -119,6 +123,16 @@ pub struct TraceView {
     pub reload_requested: bool,
     /// The critical path shown ("Why?").
     pub why: WhyView,
+    /// Where the user was before each jump (Alt+Left / Alt+Right).
+    pub history: History,
+    /// Bookmarks (`M`), kept per trace.
+    pub bookmarks: Bookmarks,
+    /// The source of the frame clicked last.
+    pub source: SourcePanel,
+    /// "Export to Perfetto…".
+    pub export: ExportWindow,
+    /// Where exports of a trace without a folder (a URL) go.
+    pub export_dir: std::path::PathBuf,
 }
 
 impl TraceView {
@@ -135,7 +149,57 @@ impl TraceView {
             detail: DetailState::default(),
             reload_requested: false,
             why: WhyView::default(),
+            history: History::default(),
+            bookmarks: Bookmarks::default(),
+            source: SourcePanel::default(),
+            export: ExportWindow::default(),
+            export_dir: std::env::temp_dir(),
         }
+    }
+
+    /// Keeps bookmarks and source roots in `config`; `key` is the trace's
+    /// content hash, set by the loader once known.
+    pub fn attach(
+        &mut self,
+        config: Option<std::path::PathBuf>,
+        key: Arc<std::sync::OnceLock<String>>,
+    ) {
+        let t = self.data.trace();
+        self.source = SourcePanel::new(&self.data.loaded.name, &t.meta.version, config.as_deref());
+        self.bookmarks.attach(config, key);
+    }
+
+    /// The place shown now (for the history).
+    pub fn place(&self) -> Place {
+        Place::capture(self.tab, &self.timeline, &self.find)
+    }
+
+    /// Records the current place before a jump.
+    pub fn record_jump(&mut self) {
+        let here = self.place();
+        self.history.record(here);
+    }
+
+    /// Goes back or forward in the history; false if there was nowhere to go.
+    pub fn step(&mut self, step: history::Step) -> bool {
+        let here = self.place();
+        match self.history.step(step, here) {
+            Some(p) => {
+                self.tab = p.restore(&self.data, &mut self.timeline, &mut self.find);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Shows bookmark `i` (a jump: recorded in the history).
+    pub fn show_bookmark(&mut self, i: usize) {
+        let Some(b) = self.bookmarks.items.get(i).cloned() else {
+            return;
+        };
+        self.record_jump();
+        self.tab = ViewTab::Timeline;
+        b.show(&self.data, &mut self.timeline);
     }
 
     /// Opens the find bar and focuses it.
@@ -148,6 +212,7 @@ impl TraceView {
     /// Follows a link from an analysis view: switches to the timeline and
     /// selects, filters or zooms there.
     pub fn follow(&mut self, link: Link) {
+        self.record_jump();
         let data = &self.data;
         let tl = &mut self.timeline;
         self.tab = ViewTab::Timeline;
@@ -212,8 +277,42 @@ impl TraceView {
         }
     }
 
+    /// The history and bookmark keys and windows, and recording a view
+    /// switch with a selection as a jump (`tab_before`: the view shown
+    /// before this frame's switch).
+    fn loop_ui(&mut self, ui: &mut Ui, tab_before: ViewTab) {
+        let ctx = ui.ctx().clone();
+        if self.tab != tab_before
+            && (self.timeline.selected.is_some() || self.timeline.range.is_some())
+        {
+            let mut before = self.place();
+            before.tab = tab_before;
+            self.history.record(before);
+        }
+        if let Some(step) = history::step_input(&ctx) {
+            if self.step(step) {
+                ctx.request_repaint();
+            }
+        }
+        self.bookmarks.poll_key();
+        if self.tab == ViewTab::Timeline {
+            self.bookmarks.key_ui(ui, &self.data, &self.timeline);
+        }
+        self.bookmarks.note_ui(&ctx, self.timeline.origin_ns);
+        if self.export.open {
+            self.export.window_ui(&ctx, &self.data, self.timeline.range);
+        }
+        if self.bookmarks.list_open {
+            if let Some(i) = self.bookmarks.list_ui(&ctx, self.timeline.origin_ns) {
+                self.show_bookmark(i);
+                ctx.request_repaint();
+            }
+        }
+    }
+
     /// Shows the view.
     pub fn ui(&mut self, ui: &mut Ui, help_open: &mut bool) {
+        let tab_before = self.tab;
         self.tab_keys(ui);
         self.detail
             .update(ui.ctx(), &mut self.data, &mut self.timeline);
@@ -233,6 +332,7 @@ impl TraceView {
                 }
             });
         }
+        self.loop_ui(ui, tab_before);
         if let Some(loss) = &self.data.whole().meta.loss {
             let m = &self.data.whole().meta;
             ui.colored_label(
@@ -264,6 +364,16 @@ impl TraceView {
                             nav = Some(n);
                         }
                     });
+                if let Some(f) = source::take_request(ui.ctx()) {
+                    self.source.show(f);
+                }
+                if self.source.frame.is_some() {
+                    egui::Panel::bottom("source")
+                        .resizable(true)
+                        .default_size(300.0)
+                        .min_size(240.0)
+                        .show(ui, |ui| self.source.panel_ui(ui));
+                }
                 self.range_stats.update(data, &self.timeline);
                 if let Some(st) = self.range_stats.stats.clone() {
                     egui::Panel::bottom("range").show(ui, |ui| {
@@ -274,15 +384,27 @@ impl TraceView {
                         ui.add_space(3.0);
                     });
                 }
-                egui::CentralPanel::default().show(ui, |ui| {
-                    input::canvas_ui(ui, data, &mut self.timeline);
-                    if let Some(a) = self.timeline.last_areas {
-                        self.detail.paint(ui.painter(), data, &self.timeline, &a);
-                    }
-                    if let Some(pv) = &self.why.path {
-                        paint_path(ui.painter(), &self.timeline, pv);
-                    }
-                });
+                let fit_key = !ui.ctx().egui_wants_keyboard_input()
+                    && ui.input(|i| i.key_pressed(egui::Key::F) && !i.modifiers.command);
+                if fit_key {
+                    self.history
+                        .record(Place::capture(self.tab, &self.timeline, &self.find));
+                }
+                let flag = egui::CentralPanel::default()
+                    .show(ui, |ui| {
+                        input::canvas_ui(ui, data, &mut self.timeline);
+                        if let Some(a) = self.timeline.last_areas {
+                            self.detail.paint(ui.painter(), data, &self.timeline, &a);
+                        }
+                        if let Some(pv) = &self.why.path {
+                            paint_path(ui.painter(), &self.timeline, pv);
+                        }
+                        self.bookmarks.flags_ui(ui, &self.timeline)
+                    })
+                    .inner;
+                if let Some(i) = flag {
+                    self.show_bookmark(i);
+                }
             }
             tab => {
                 let range = self.timeline.range;
@@ -307,6 +429,9 @@ impl TraceView {
             }
         }
         if let Some(n) = nav {
+            if !matches!(n, Nav::Origin(_)) {
+                self.record_jump();
+            }
             details::apply(&self.data, &mut self.timeline, n);
             ui.ctx().request_repaint();
         }
@@ -318,6 +443,7 @@ impl TraceView {
             .on_hover_text("Fit the selection; again: the whole trace (F)")
             .clicked()
         {
+            self.record_jump();
             self.timeline.fit_selection(&self.data);
         }
         if ui
@@ -330,6 +456,34 @@ impl TraceView {
             } else {
                 self.open_find();
             }
+        }
+    }
+
+    /// Back, forward, "Export to Perfetto…" and the bookmarks list, drawn
+    /// right to left at the end of the app's tab bar.
+    pub fn loop_buttons_ui(&mut self, ui: &mut Ui) {
+        if ui
+            .button(format!("Bookmarks ({})", self.bookmarks.items.len()))
+            .on_hover_text("M keeps the selection or the view; this lists them")
+            .clicked()
+        {
+            self.bookmarks.list_open = !self.bookmarks.list_open;
+        }
+        if ui
+            .button("Export to Perfetto…")
+            .on_hover_text("Write the whole trace or the selected range for ui.perfetto.dev")
+            .clicked()
+        {
+            let has_range = self.timeline.range.is_some();
+            self.export.show(&self.data, &self.export_dir, has_range);
+        }
+        let fwd = ui.add_enabled(self.history.forward_len() > 0, egui::Button::new("»"));
+        if fwd.on_hover_text("Forward (Alt+Right)").clicked() {
+            self.step(history::Step::Forward);
+        }
+        let back = ui.add_enabled(self.history.back_len() > 0, egui::Button::new("«"));
+        if back.on_hover_text("Back (Alt+Left)").clicked() {
+            self.step(history::Step::Back);
         }
     }
 

@@ -1,8 +1,13 @@
 //! UI tests: egui_kittest drives the real app on committed traces, one
 //! file per panel, each test named after the story it checks.
 
+mod bookmarks;
+mod capture;
 mod detail;
+mod export;
+mod history;
 mod opening;
+mod source;
 mod timeline;
 mod views;
 mod why;
@@ -41,4 +46,67 @@ pub fn open_trace(name: &str) -> Harness<'static, GoTraceApp> {
         h.state().errors
     );
     h
+}
+
+/// A fresh temporary directory for one test.
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("gtv-ui-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+/// A loopback HTTP server answering up to `requests` requests with `body`
+/// (after `delay`); returns its address and the request lines it saw.
+pub fn serve(
+    body: Vec<u8>,
+    requests: usize,
+    delay: Duration,
+) -> (
+    std::net::SocketAddr,
+    std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let addr = listener.local_addr().expect("addr");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for _ in 0..requests {
+            let Ok((mut s, _)) = listener.accept() else {
+                return;
+            };
+            let mut req = [0u8; 4096];
+            let n = s.read(&mut req).unwrap_or(0);
+            let line = String::from_utf8_lossy(&req[..n])
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string();
+            log.lock().expect("log").push(line);
+            std::thread::sleep(delay);
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            let _ = s.write_all(head.as_bytes());
+            let _ = s.write_all(&body);
+        }
+    });
+    (addr, seen)
+}
+
+/// Runs frames until `done` holds (at most `timeout`).
+pub fn run_until(
+    h: &mut Harness<'static, GoTraceApp>,
+    timeout: Duration,
+    done: impl Fn(&GoTraceApp) -> bool,
+) -> bool {
+    let deadline = std::time::Instant::now() + timeout;
+    while std::time::Instant::now() < deadline {
+        h.state_mut().poll_loads();
+        h.run_steps(1);
+        if done(h.state()) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
 }

@@ -1,13 +1,14 @@
 //! Opening traces: start screen, dropped files, errors, URLs, help.
 
-use super::{harness, settle, trace_path};
+use super::{harness, serve, settle, temp_dir, trace_path};
 use crate::ui::app::{GoTraceApp, Tab};
+use crate::ui::dirs::AppDirs;
 use crate::ui::loader::Source;
 use crate::ui::recent::RecentFiles;
 use egui_kittest::kittest::Queryable;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 #[derive(Debug)]
 struct TestDrop(PathBuf);
@@ -74,30 +75,40 @@ fn a_broken_file_shows_the_one_line_error_and_the_app_stays_usable() {
 }
 
 #[test]
-fn opening_a_url_fetches_the_trace_over_http() {
+fn opening_a_url_streams_the_trace_to_the_captures_folder() {
     let body = std::fs::read(trace_path("stall_go125.trace")).expect("test trace");
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let addr = listener.local_addr().expect("addr");
-    let server = std::thread::spawn(move || {
-        // Serve exactly one request, then stop.
-        if let Ok((mut s, _)) = listener.accept() {
-            let mut req = [0u8; 4096];
-            let _ = s.read(&mut req);
-            let head = format!("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
-            let _ = s.write_all(head.as_bytes());
-            let _ = s.write_all(&body);
-        }
-    });
+    let (addr, seen) = serve(body.clone(), 1, Duration::ZERO);
     let url = format!("http://{addr}/debug/pprof/trace?seconds=1");
-    let mut h = harness(GoTraceApp::new(
+    let dir = temp_dir("url");
+    let mut h = harness(GoTraceApp::with_dirs(
         std::slice::from_ref(&url),
         RecentFiles::default(),
+        AppDirs::under(&dir),
     ));
     settle(&mut h);
-    let _ = server.join();
     assert!(h.state().errors.is_empty(), "{:?}", h.state().errors);
     assert!(matches!(h.state().tabs[0], Tab::Ready(_)));
+    assert_eq!(h.state().tabs[0].source_name(), url);
     h.get_by_role_and_label(egui::Role::Button, "GC");
+    assert_eq!(seen.lock().expect("log").len(), 1);
+    // On disk, complete, named by host and time; nothing left half-written.
+    let files: Vec<_> = std::fs::read_dir(dir.join("captures"))
+        .expect("captures folder")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let name = files[0]
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    assert!(
+        name.starts_with(&format!("127.0.0.1_{}-", addr.port())) && name.ends_with(".trace"),
+        "{name}"
+    );
+    assert_eq!(std::fs::read(&files[0]).expect("capture"), body);
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -127,4 +138,70 @@ fn pressing_question_mark_shows_every_shortcut() {
     h.key_press(egui::Key::Escape);
     h.run();
     assert!(!h.state().help_open);
+}
+
+#[test]
+fn recent_files_keep_absolute_paths_and_say_when_a_file_is_gone() {
+    let dir = temp_dir("recent");
+    let gone = dir.join("gone.trace");
+    std::fs::copy(trace_path("gc_go125.trace"), &gone).expect("copy");
+    // Opened as typed, relative to the current directory (the crate root).
+    let rel = "testdata/traces/gc_go125.trace".to_string();
+    let recent = RecentFiles::load(dir.join("recent"));
+    let mut h = harness(GoTraceApp::new(
+        &[rel.clone(), gone.display().to_string()],
+        recent,
+    ));
+    settle(&mut h);
+    let abs = std::fs::canonicalize(&rel)
+        .expect("abs")
+        .display()
+        .to_string();
+    assert!(
+        h.state().recent.items.contains(&abs),
+        "{:?}",
+        h.state().recent.items
+    );
+    assert!(h
+        .state()
+        .recent
+        .items
+        .iter()
+        .all(|e| Path::new(e).is_absolute()));
+    // The copy goes away; the start screen says so and can forget it.
+    std::fs::remove_file(&gone).expect("rm");
+    h.state_mut().active = None;
+    h.run();
+    h.get_by_label("no longer exists");
+    h.get_by_label("Remove").click();
+    h.run();
+    let kept = RecentFiles::load(dir.join("recent")).items;
+    assert_eq!(
+        kept,
+        vec![abs],
+        "the missing entry is forgotten on disk too"
+    );
+    assert!(h.query_by_label("no longer exists").is_none());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_error_of_a_failed_open_goes_once_a_trace_opens() {
+    let bad = format!("{}/Cargo.toml", env!("CARGO_MANIFEST_DIR"));
+    let mut h = harness(GoTraceApp::new(
+        std::slice::from_ref(&bad),
+        RecentFiles::default(),
+    ));
+    settle(&mut h);
+    assert_eq!(h.state().errors.len(), 1);
+    h.get_by_label_contains("Cargo.toml: ");
+    // Typed into the start screen's box, as a user would.
+    h.get_by_label("Open path / URL");
+    h.state_mut().location = trace_path("gc_go125.trace");
+    h.get_by_label("Open path / URL").click();
+    h.run();
+    settle(&mut h);
+    assert!(matches!(h.state().tabs[0], Tab::Ready(_)));
+    assert!(h.state().errors.is_empty(), "{:?}", h.state().errors);
+    assert!(h.query_by_label_contains("Cargo.toml: ").is_none());
 }

@@ -19,7 +19,7 @@ pub(super) fn view<'a>(h: &'a Harness<'static, GoTraceApp>) -> &'a TraceView {
 
 /// A goroutine of the largest group with a wait of at least 500 ms in
 /// `select` (the stall), and the arena index of that span.
-fn stalled(v: &TraceView) -> (u32, u32) {
+pub(super) fn stalled(v: &TraceView) -> (u32, u32) {
     let t = v.data.trace();
     for &g in &t.groups[0].members {
         let lane = t.lane(g);
@@ -36,7 +36,7 @@ fn stalled(v: &TraceView) -> (u32, u32) {
     panic!("no stalled goroutine in the largest group");
 }
 
-fn click_at(h: &mut Harness<'static, GoTraceApp>, p: Pos2, modifiers: Modifiers) {
+pub(super) fn click_at(h: &mut Harness<'static, GoTraceApp>, p: Pos2, modifiers: Modifiers) {
     h.event(Event::PointerMoved(p));
     h.run_steps(1);
     for pressed in [true, false] {
@@ -52,7 +52,12 @@ fn click_at(h: &mut Harness<'static, GoTraceApp>, p: Pos2, modifiers: Modifiers)
 
 /// Presses the primary button at `from`, moves to `to` in six steps and
 /// releases it there.
-fn drag(h: &mut Harness<'static, GoTraceApp>, from: Pos2, to: Pos2, modifiers: Modifiers) {
+pub(super) fn drag(
+    h: &mut Harness<'static, GoTraceApp>,
+    from: Pos2,
+    to: Pos2,
+    modifiers: Modifiers,
+) {
     let button = |pos, pressed| Event::PointerButton {
         pos,
         button: PointerButton::Primary,
@@ -69,6 +74,25 @@ fn drag(h: &mut Harness<'static, GoTraceApp>, from: Pos2, to: Pos2, modifiers: M
     }
     h.event(button(to, false));
     h.run_steps(1);
+}
+
+/// Clicks span `idx` of goroutine `g` (its lane in view).
+pub(super) fn click_span(h: &mut Harness<'static, GoTraceApp>, g: u32, idx: u32) {
+    let p = view(h)
+        .timeline
+        .span_screen_pos(&view(h).data, g, idx)
+        .expect("span in view");
+    click_at(h, p, Modifiers::NONE);
+    h.run();
+}
+
+/// Finds the stalled goroutine of [`stalled`] with the find bar; returns
+/// its index, the stalled span and its ID.
+pub(super) fn find_stalled(h: &mut Harness<'static, GoTraceApp>) -> (u32, u32, i64) {
+    let (g, idx) = stalled(view(h));
+    let id = view(h).data.trace().goroutines.id(g as usize);
+    find_goroutine(h, id);
+    (g, idx, id)
 }
 
 /// Jumps to goroutine `id` with the find bar (Ctrl+F, type, Enter).
@@ -101,18 +125,11 @@ fn the_stall_trace_shows_the_gc_lane_and_the_group_of_10000_streams() {
 /// harness, the goroutine and the span's arena index.
 pub(super) fn click_the_stalled_wait() -> (Harness<'static, GoTraceApp>, u32, u32) {
     let mut h = open_trace("stall_go125.trace");
-    let (g, idx) = stalled(view(&h));
-    let id = view(&h).data.trace().goroutines.id(g as usize);
-    find_goroutine(&mut h, id);
+    let (g, idx, _) = find_stalled(&mut h);
     h.key_press(egui::Key::Escape);
     h.run_steps(2);
     assert!(view(&h).timeline.selected.is_none());
-    let p = view(&h)
-        .timeline
-        .span_screen_pos(&view(&h).data, g, idx)
-        .expect("stalled span in view");
-    click_at(&mut h, p, Modifiers::NONE);
-    h.run();
+    click_span(&mut h, g, idx);
     (h, g, idx)
 }
 
@@ -144,9 +161,7 @@ fn clicking_the_long_wait_shows_select_and_its_stack_then_unblocked_by_goes_to_t
 #[test]
 fn shift_drag_measures_a_range_and_shows_totals_per_state() {
     let mut h = open_trace("stall_go125.trace");
-    let (g, _) = stalled(view(&h));
-    let id = view(&h).data.trace().goroutines.id(g as usize);
-    find_goroutine(&mut h, id);
+    let _ = find_stalled(&mut h);
     h.key_press(egui::Key::Escape);
     h.run();
     let a = view(&h).timeline.last_areas.expect("timeline drawn");

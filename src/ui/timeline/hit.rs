@@ -178,8 +178,8 @@ pub fn tooltip(data: &TraceData, tl: &Timeline, hit: &Hit) -> Vec<String> {
             };
             vec![
                 format!(
-                    "{} goroutines started at",
-                    format::count(g.members.len() as u64)
+                    "{} started at",
+                    format::count_of(g.members.len() as u64, "goroutine")
                 ),
                 tr.str(g.name).to_string(),
                 "click to expand or collapse".into(),

@@ -376,6 +376,7 @@ fn tooltip_ui(ui: &mut Ui, trace: &Trace, data: &FlameData, st: &FlameState, n: 
         ui.label(format!("{:.1}% of the zoomed frame", pct(node.total, z)));
     }
     ui.label(format!("self {}", u.format(node.self_weight)));
+    crate::ui::source::tooltip_line_ui(ui, trace, node.func);
     if u == Unit::Nanos {
         ui.label(format!("{} waits", format::count(node.count)));
     }
