@@ -600,14 +600,15 @@ fn export(
             .map_or_else(|| l.name.clone(), |n| n.to_string_lossy().into_owned()),
         from_ns: from.map(|ns| start + ns),
         to_ns: to.map(|ns| start + ns),
+        parts: crate::export::Parts::All,
     };
     let cancel = AtomicBool::new(false);
-    let s = crate::export::export_perfetto_file(&l.trace, &opts, output, &cancel).map_err(
-        |message| LoadError {
+    let s = l
+        .export_perfetto_file(&opts, output, &cancel)
+        .map_err(|message| LoadError {
             file: output.display().to_string(),
             message,
-        },
-    )?;
+        })?;
     eprintln!(
         "{}: {} tracks, {} slices, {} instants, {} flows, {} counter values, {} bytes",
         output.display(),

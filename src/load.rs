@@ -263,6 +263,33 @@ pub struct LoadedTrace {
 }
 
 impl LoadedTrace {
+    /// Writes the trace (or `opts`' range of it) as a Perfetto trace to
+    /// `out`: the whole model, or for a big trace its overview's runtime
+    /// tracks and then one detail tile per generation in the range (never
+    /// more than one in memory). The error is one line.
+    pub fn export_perfetto_file(
+        &self,
+        opts: &crate::export::ExportOptions,
+        out: &Path,
+        cancel: &AtomicBool,
+    ) -> Result<crate::export::ExportStats, String> {
+        let Some(src) = &self.tiles else {
+            return crate::export::export_perfetto_file(&self.trace, opts, out, cancel);
+        };
+        let t = &self.trace;
+        let gens = src.gens_in(
+            opts.from_ns.unwrap_or(t.meta.start),
+            opts.to_ns.unwrap_or(t.meta.end).saturating_add(1),
+        );
+        let mut tiles = gens.map(|k| {
+            let (a, b) = src.time_range(&(k..k + 1));
+            src.build(t, k..k + 1, cancel)
+                .map(|tile| (tile, a, b))
+                .map_err(|e| e.to_string())
+        });
+        crate::export::export_perfetto_tiled_file(t, opts, &mut tiles, out, cancel)
+    }
+
     /// Why the file this trace was read from is not what was read any more
     /// (rewritten by a new `go test -trace` run, deleted), if it is not.
     pub fn changed_on_disk(&self) -> Option<String> {

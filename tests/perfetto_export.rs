@@ -47,6 +47,7 @@ fn decode(bytes: &[u8]) -> Decoded {
         tracks: BTreeMap::new(),
         events: HashMap::new(),
     };
+    let mut cleared_since_start = false;
     for (i, p) in trace.packet.into_iter().enumerate() {
         let TracePacket {
             timestamp,
@@ -58,7 +59,19 @@ fn decode(bytes: &[u8]) -> Decoded {
         } = p;
         assert_eq!(trusted_packet_sequence_id, Some(1));
         let flags = sequence_flags.unwrap_or(0);
-        assert_eq!(flags & proto::SEQ_INCREMENTAL_STATE_CLEARED != 0, i == 0);
+        let cleared = flags & proto::SEQ_INCREMENTAL_STATE_CLEARED != 0;
+        assert!(
+            cleared || i > 0,
+            "the first packet clears the interning state"
+        );
+        cleared_since_start |= cleared && i > 0;
+        if cleared {
+            // A new part of the file (a big trace is written a tile at a
+            // time): the interned names start again.
+            names.clear();
+            arg_names.clear();
+            strings.clear();
+        }
         let interned = track_event.as_ref().is_some_and(|e| {
             e.name_iid.is_some() || e.debug_annotations.iter().any(|a| a.name_iid.is_some())
         });
@@ -89,10 +102,15 @@ fn decode(bytes: &[u8]) -> Decoded {
                     "parent {p:#x} described before its child"
                 );
             }
-            assert!(
-                d.tracks.insert(id, t).is_none(),
-                "track {id:#x} described twice"
-            );
+            // Described again (after a tile's interning state was
+            // cleared) only as it was.
+            if let Some(old) = d.tracks.insert(id, t.clone()) {
+                assert!(
+                    cleared_since_start,
+                    "track {id:#x} described twice in one part"
+                );
+                assert_eq!(old, t, "track {id:#x} described differently");
+            }
         }
         if let Some(e) = track_event {
             let track = e.track_uuid.expect("track");
@@ -133,6 +151,7 @@ fn export(t: &Trace, from: Option<i64>, to: Option<i64>) -> Vec<u8> {
         name: "test".into(),
         from_ns: from,
         to_ns: to,
+        ..ExportOptions::default()
     };
     let stats = export_perfetto(t, &opts, &mut out, &AtomicBool::new(false)).expect("export");
     assert_eq!(stats.bytes, out.len() as u64);
@@ -409,4 +428,74 @@ fn the_cli_writes_the_file_and_names_a_bad_one() {
     assert!(err.contains("x.pftrace: cannot create"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_big_trace_exports_one_tile_at_a_time_with_every_span_of_each_generation() {
+    use gotraceview::load::{load_path_with, LoadOptions};
+    let path = common::testdata().join("traces/gens_go127.trace");
+    let whole = load_path_with(
+        &path,
+        LoadOptions::whole(),
+        &Progress::default(),
+        &AtomicBool::new(false),
+    )
+    .expect("whole");
+    let big = load_path_with(
+        &path,
+        LoadOptions::with_budget(1),
+        &Progress::default(),
+        &AtomicBool::new(false),
+    )
+    .expect("overview");
+    let src = big.tiles.as_ref().expect("an overview with tiles");
+    assert!(src.gens.len() >= 3);
+    let dir = std::env::temp_dir().join(format!("gotraceview-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let out = dir.join("big.pftrace");
+    let opts = ExportOptions {
+        name: "big".into(),
+        ..ExportOptions::default()
+    };
+    let stats = big
+        .export_perfetto_file(&opts, &out, &AtomicBool::new(false))
+        .expect("export");
+    let d = decode(&std::fs::read(&out).expect("written"));
+    assert_eq!(stats.bytes, std::fs::metadata(&out).unwrap().len());
+    // Every span of the whole model that lies inside one generation is a
+    // slice of its goroutine's track, exactly (tiles cut the others at the
+    // generations' edges).
+    let t = &whole.trace;
+    let mut checked = 0;
+    for g in 0..t.goroutines.len() as u32 {
+        let Some(evs) = d.events.get(&uuid(TrackKind::Goroutine, g as u64)) else {
+            continue;
+        };
+        let got: std::collections::HashSet<(i64, i64, String)> = slices(evs)
+            .into_iter()
+            .map(|(a, b, n, _)| (a, b, n))
+            .collect();
+        let lane = t.lane(g);
+        for i in lane.indexes() {
+            let s = t.spans.span(&lane, i);
+            let inside = src
+                .gens
+                .iter()
+                .any(|gen| gen.start_ns < s.start && s.end < gen.end_ns);
+            if inside {
+                let name = state_name(t, s.state, s.reason);
+                assert!(
+                    got.contains(&(s.start, s.end, name.clone())),
+                    "G{}: {s:?} {name}",
+                    t.goroutines.id(g as usize)
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 1000, "spans checked: {checked}");
+    // The runtime tracks come once, from the overview.
+    let gc = d.events.get(&uuid(TrackKind::Gc, 0)).map_or(0, Vec::len);
+    assert!(gc > 0 || t.gc.is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
 }

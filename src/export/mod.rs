@@ -8,6 +8,6 @@ pub mod perfetto;
 pub mod proto;
 pub mod writer;
 
-pub use file::export_perfetto_file;
-pub use perfetto::{export_perfetto, ExportOptions};
+pub use file::{export_perfetto_file, export_perfetto_tiled_file};
+pub use perfetto::{export_perfetto, ExportOptions, Parts};
 pub use writer::ExportStats;

@@ -29,6 +29,20 @@ pub struct ExportOptions {
     pub from_ns: Option<Time>,
     /// Only what happened before this time.
     pub to_ns: Option<Time>,
+    /// Which tracks to write (a big trace is written in parts).
+    pub parts: Parts,
+}
+
+/// Which tracks an export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Parts {
+    /// Everything.
+    #[default]
+    All,
+    /// GC, STW and the counters (from a big trace's overview).
+    Runtime,
+    /// Procs, threads and goroutines (from a detail tile).
+    Lanes,
 }
 
 /// Kinds of track, the low 4 bits of a track's uuid (the rest is an index).
@@ -129,11 +143,15 @@ pub fn export_perfetto<W: Write>(
         cancel,
     };
     e.sections(&opts.name)?;
-    e.runtime()?;
-    e.counters()?;
-    e.lanes(TrackKind::Proc)?;
-    e.lanes(TrackKind::Thread)?;
-    e.goroutines()?;
+    if opts.parts != Parts::Lanes {
+        e.runtime()?;
+        e.counters()?;
+    }
+    if opts.parts != Parts::Runtime {
+        e.lanes(TrackKind::Proc)?;
+        e.lanes(TrackKind::Thread)?;
+        e.goroutines()?;
+    }
     e.w.finish()
 }
 

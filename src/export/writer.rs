@@ -56,6 +56,19 @@ pub struct ExportStats {
     pub bytes: u64,
 }
 
+impl ExportStats {
+    /// Adds the counts of another part of the same export.
+    pub fn add(&mut self, o: &ExportStats) {
+        self.packets += o.packets;
+        self.tracks += o.tracks;
+        self.slices += o.slices;
+        self.instants += o.instants;
+        self.flows += o.flows;
+        self.counter_values += o.counter_values;
+        self.bytes += o.bytes;
+    }
+}
+
 /// Writes packets, interning names and stacks.
 pub struct PacketWriter<'t, W: Write> {
     out: W,

@@ -5,7 +5,7 @@
 use super::derived::TraceData;
 use super::format;
 use super::palette;
-use crate::export::{export_perfetto_file, ExportOptions, ExportStats};
+use crate::export::{ExportOptions, ExportStats};
 use crate::trace::Time;
 use egui::Ui;
 use std::path::PathBuf;
@@ -72,13 +72,16 @@ impl ExportWindow {
                 ),
             from_ns: range.map(|r| r.0),
             to_ns: range.map(|r| r.1),
+            parts: crate::export::Parts::All,
         };
         let (tx, rx) = mpsc::channel();
         let (d, c, ctx) = (data.clone(), self.cancel.clone(), ctx.clone());
         let spawned = std::thread::Builder::new()
             .name("perfetto-export".into())
             .spawn(move || {
-                let res = export_perfetto_file(d.trace(), &opts, &out, &c)
+                let res = d
+                    .loaded
+                    .export_perfetto_file(&opts, &out, &c)
                     .map_err(|m| format!("{}: {m}", out.display()));
                 let _ = tx.send(res);
                 ctx.request_repaint();
