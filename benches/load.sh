@@ -1,10 +1,12 @@
 #!/bin/sh
-# benches/load.sh [TRACE] [RUNS]: the load benchmark of issue 2 ("Speed and
-# memory"). Loads TRACE fully with `gotraceview bench` (parse, order, model,
-# goroutine analysis) RUNS times (default 3), and reads it with Go's own
-# parser (`traceoracle parse`) as many times, printing one line per run:
+# benches/load.sh [TRACE] [RUNS]: the load benchmark of issues 2 and 8
+# ("Speed and memory", "Traces of any size"). Loads TRACE with
+# `gotraceview bench` (parse, order, the model or a big trace's overview,
+# the goroutine analysis as the Goroutines tab shows it) RUNS times
+# (default 3), and reads it with Go's own parser (`traceoracle parse`) as
+# many times, printing one line per run:
 #
-#   gotraceview  load_ms=…  cpu_s=… (user+sys)  peak_rss_mb=… (of the load)
+#   gotraceview  first_frame_ms=… load_ms=… cpu_s=… (user+sys) peak_rss_mb=…
 #   traceoracle  parse_ms=… cpu_s=…             peak_rss_mb=…
 #
 # then the load average (the machine is shared: wall times depend on it,
@@ -52,9 +54,9 @@ while [ "$i" -lt "$runs" ]; do
     json=$(cat "$3"); rm -f "$3"
     field() { echo "$json" | sed "s/.*\"$1\":\([0-9.]*\).*/\1/"; }
     mb() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1048576 }'; }
-    echo "gotraceview  load_ms=$(field load_ms) cpu_s=$1 peak_rss_mb=$(mb "$(field peak_rss_bytes)")" \
-        "events=$(field events) (summary expanded: +$(field summary_expand_ms) ms," \
-        "peak_rss_mb=$(mb "$(field peak_rss_bytes_with_summary)"))"
+    echo "gotraceview  first_frame_ms=$(field first_frame_ms) load_ms=$(field load_ms)" \
+        "cpu_s=$1 peak_rss_mb=$(mb "$(field peak_rss_bytes)") events=$(field events)" \
+        "goroutines=$(field goroutines) overview=$(echo "$json" | grep -q '"overview":true' && echo yes || echo no)"
     set -- $(timed "$oracle" parse "$trace")
     out=$(cat "$3"); rm -f "$3"
     parse_ms=$(echo "$out" | sed 's/.*parse_ns \([0-9]*\).*/\1/' | awk '{printf "%.0f", $1 / 1e6}')

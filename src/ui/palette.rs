@@ -164,7 +164,7 @@ pub fn text_on(c: Color32) -> Color32 {
 }
 
 /// Parent/child task arrows on the timeline.
-pub const HATCH: Color32 = Color32::from_rgba_premultiplied(90, 96, 110, 60);
+pub const HATCH: Color32 = Color32::from_rgba_premultiplied(30, 32, 38, 60);
 /// Task parent/child arrows.
 pub const TASK_ARROW: Color32 = Color32::from_rgb(176, 132, 214);
 
