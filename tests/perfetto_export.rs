@@ -499,3 +499,61 @@ fn a_big_trace_exports_one_tile_at_a_time_with_every_span_of_each_generation() {
     assert!(gc > 0 || t.gc.is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Runs Perfetto's own schema (PyPI `perfetto`, perfetto_trace_pb2) over
+/// `file`; false when that package is not installed outside CI.
+fn perfetto_schema_accepts(file: &std::path::Path) -> bool {
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/perfetto_schema_check.py");
+    let out = Command::new("python3").arg(&script).arg(file).output();
+    let Ok(out) = out else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "python3 is missing (CI installs it)"
+        );
+        return false;
+    };
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    if out.status.code() == Some(2) && std::env::var_os("CI").is_none() {
+        eprintln!("skipped: {text}");
+        return false;
+    }
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("all in Perfetto's schema"), "{text}");
+    true
+}
+
+#[test]
+fn perfettos_own_schema_reads_what_we_write_whole_and_tile_by_tile() {
+    use gotraceview::load::{load_path_with, LoadOptions};
+    let path = common::testdata().join("traces/gens_go127.trace");
+    let dir = std::env::temp_dir().join(format!("gotraceview-schema-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for (name, options) in [
+        ("whole", LoadOptions::whole()),
+        ("tiles", LoadOptions::with_budget(1)),
+    ] {
+        let l = load_path_with(
+            &path,
+            options,
+            &Progress::default(),
+            &AtomicBool::new(false),
+        )
+        .expect("load");
+        let out = dir.join(format!("{name}.pftrace"));
+        let opts = ExportOptions {
+            name: name.into(),
+            ..ExportOptions::default()
+        };
+        l.export_perfetto_file(&opts, &out, &AtomicBool::new(false))
+            .expect("export");
+        if !perfetto_schema_accepts(&out) {
+            break;
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

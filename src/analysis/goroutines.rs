@@ -278,18 +278,44 @@ pub fn group_table(s: &Summary) -> GroupTable {
     }
 }
 
+/// One column of one group being accumulated.
+#[derive(Debug)]
+struct ColumnAcc {
+    col: Column,
+    total: i64,
+    sketch: QuantileSketch,
+    /// Its slowest goroutines: (value, ID) in a min-heap.
+    top: BinaryHeap<Reverse<(i64, i64)>>,
+}
+
 /// One group being accumulated by [`GroupTableBuilder`].
 #[derive(Debug, Default)]
 struct GroupAcc {
     name: String,
     count: u64,
-    totals: FxHashMap<Column, i64>,
-    sketches: FxHashMap<Column, QuantileSketch>,
-    /// Per column, its slowest goroutines: (value, ID) in a min-heap.
-    top: FxHashMap<Column, BinaryHeap<Reverse<(i64, i64)>>>,
+    /// Its columns with a value, in order of first use (a few: searched).
+    cols: Vec<ColumnAcc>,
     /// The stats of the goroutines in some `top` list, by ID, with the
     /// number of lists they are in.
     kept: FxHashMap<i64, (Time, ExecStats, u32)>,
+}
+
+impl GroupAcc {
+    fn col(&mut self, c: Column) -> &mut ColumnAcc {
+        let i = match self.cols.iter().position(|a| a.col == c) {
+            Some(i) => i,
+            None => {
+                self.cols.push(ColumnAcc {
+                    col: c,
+                    total: 0,
+                    sketch: QuantileSketch::default(),
+                    top: BinaryHeap::new(),
+                });
+                self.cols.len() - 1
+            }
+        };
+        &mut self.cols[i]
+    }
 }
 
 /// The goroutine table of a big trace, built as goroutines finish, in
@@ -301,19 +327,28 @@ pub struct GroupTableBuilder {
     groups: Vec<GroupAcc>,
     /// Group of each start function name index.
     by_name: FxHashMap<u32, usize>,
+    /// The group of the last goroutine added (runs of one group are common).
+    last: Option<(u32, usize)>,
 }
 
 impl GroupTableBuilder {
     /// Adds a finished goroutine: `id`, the index and text of its start
     /// function's name, when to show it and its stats.
     pub fn add(&mut self, name_idx: u32, name: &str, id: i64, at: Time, st: &ExecStats) {
-        let gi = *self.by_name.entry(name_idx).or_insert_with(|| {
-            self.groups.push(GroupAcc {
-                name: name.to_string(),
-                ..GroupAcc::default()
-            });
-            self.groups.len() - 1
-        });
+        let gi = match self.last {
+            Some((n, gi)) if n == name_idx => gi,
+            _ => {
+                let gi = *self.by_name.entry(name_idx).or_insert_with(|| {
+                    self.groups.push(GroupAcc {
+                        name: name.to_string(),
+                        ..GroupAcc::default()
+                    });
+                    self.groups.len() - 1
+                });
+                self.last = Some((name_idx, gi));
+                gi
+            }
+        };
         let g = &mut self.groups[gi];
         g.count += 1;
         let cols = [
@@ -333,24 +368,25 @@ impl GroupTableBuilder {
             if v == 0 {
                 continue;
             }
-            let t = g.totals.entry(c).or_default();
-            *t = t.saturating_add(v);
-            g.sketches.entry(c).or_default().add(v);
-            let top = g.top.entry(c).or_default();
-            if top.len() < TOP_MEMBERS {
-                top.push(Reverse((v, id)));
+            let acc = g.col(c);
+            acc.total = acc.total.saturating_add(v);
+            acc.sketch.add(v);
+            let mut out = None;
+            if acc.top.len() < TOP_MEMBERS {
+                acc.top.push(Reverse((v, id)));
                 lists += 1;
-            } else if top.peek().is_some_and(|m| (v, id) > m.0) {
-                if let Some(Reverse((_, out))) = top.pop() {
-                    if let Some(k) = g.kept.get_mut(&out) {
-                        k.2 -= 1;
-                        if k.2 == 0 {
-                            g.kept.remove(&out);
-                        }
+            } else if acc.top.peek().is_some_and(|m| (v, id) > m.0) {
+                out = acc.top.pop().map(|Reverse((_, out))| out);
+                acc.top.push(Reverse((v, id)));
+                lists += 1;
+            }
+            if let Some(out) = out {
+                if let Some(k) = g.kept.get_mut(&out) {
+                    k.2 -= 1;
+                    if k.2 == 0 {
+                        g.kept.remove(&out);
                     }
                 }
-                top.push(Reverse((v, id)));
-                lists += 1;
             }
         }
         if lists > 0 {
@@ -364,10 +400,10 @@ impl GroupTableBuilder {
         let mut block = Vec::new();
         let mut ranges = Vec::new();
         for g in &self.groups {
-            for (&c, &v) in &g.totals {
-                match c {
-                    Column::Block(k) if v != 0 && !block.contains(&k) => block.push(k),
-                    Column::Range(k) if v != 0 && !ranges.contains(&k) => ranges.push(k),
+            for a in &g.cols {
+                match a.col {
+                    Column::Block(k) if a.total != 0 && !block.contains(&k) => block.push(k),
+                    Column::Range(k) if a.total != 0 && !ranges.contains(&k) => ranges.push(k),
                     _ => {}
                 }
             }
@@ -377,14 +413,17 @@ impl GroupTableBuilder {
         let mut groups: Vec<GroupRow> = Vec::with_capacity(self.groups.len());
         for mut g in self.groups {
             goroutines += g.count;
+            let find = |cols: &[ColumnAcc], c: &Column| cols.iter().position(|a| a.col == *c);
             let totals = columns
                 .iter()
-                .map(|c| g.totals.get(c).copied().unwrap_or(0))
+                .map(|c| find(&g.cols, c).map_or(0, |i| g.cols[i].total))
                 .collect();
             let quantiles = columns
                 .iter()
                 .map(|c| {
-                    let mut sk = g.sketches.remove(c).unwrap_or_default();
+                    let mut sk = find(&g.cols, c)
+                        .map(|i| std::mem::take(&mut g.cols[i].sketch))
+                        .unwrap_or_default();
                     sk.add_zeros(g.count - sk.count());
                     [
                         sk.quantile(0.5),
@@ -395,9 +434,9 @@ impl GroupTableBuilder {
                 })
                 .collect();
             let mut ids: Vec<i64> = g
-                .top
-                .values()
-                .flat_map(|h| h.iter().map(|r| r.0 .1))
+                .cols
+                .iter()
+                .flat_map(|a| a.top.iter().map(|r| r.0 .1))
                 .collect();
             ids.sort_unstable();
             ids.dedup();

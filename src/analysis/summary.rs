@@ -186,6 +186,8 @@ pub struct Summarizer {
     groups: Option<GroupTableBuilder>,
     /// Records of goroutines folded into `groups`, for reuse.
     free_records: Vec<u32>,
+    /// A finished goroutine's stats on their way into `groups`.
+    scratch: ExecStats,
 }
 
 impl Default for Summarizer {
@@ -243,6 +245,7 @@ impl Summarizer {
             sync_ts: 0,
             groups: None,
             free_records: Vec::new(),
+            scratch: ExecStats::default(),
         }
     }
 
@@ -345,11 +348,12 @@ impl Summarizer {
             return;
         };
         let g = &self.gs[gi as usize];
-        let st = g.stats.expand(&self.kvs, &self.wide, gi);
+        g.stats
+            .expand_into(&self.kvs, &self.wide, gi, &mut self.scratch);
         let name = self.funcs[g.func as usize].0;
         let start = g.start(&self.wide, gi);
         let at = if start > 0 { start } else { g.creation };
-        groups.add(name, &self.gnames[name as usize], g.id, at, &st);
+        groups.add(name, &self.gnames[name as usize], g.id, at, &self.scratch);
         if release {
             let (id, kv) = (g.id, g.stats.kv);
             self.kvs.free(kv);

@@ -96,6 +96,13 @@ impl Kvs {
     /// The entries of `map` in the list starting at `head`.
     fn entries(&self, head: u32, map: Map) -> Vec<(NameId, i64)> {
         let mut out = Vec::new();
+        self.entries_into(head, map, &mut out);
+        out
+    }
+
+    /// [`Kvs::entries`] into `out` (cleared first).
+    fn entries_into(&self, head: u32, map: Map, out: &mut Vec<(NameId, i64)>) {
+        out.clear();
         let mut cur = head;
         while cur != NIL {
             let kv = &self.items[cur as usize];
@@ -104,7 +111,6 @@ impl Kvs {
             }
             cur = kv.next;
         }
-        out
     }
 }
 
@@ -217,6 +223,17 @@ impl CStats {
     pub(super) fn add(&mut self, wide: &mut Wide, g: u32, w: Dur, d: i64) {
         let v = self.get(wide, g, w).wrapping_add(d);
         self.set(wide, g, w, v);
+    }
+
+    /// [`CStats::expand`] into `out`, reusing its buffers.
+    pub(super) fn expand_into(&self, kvs: &Kvs, wide: &Wide, g: u32, out: &mut ExecStats) {
+        out.exec_ns = self.get(wide, g, Dur::Exec);
+        out.sched_wait_ns = self.get(wide, g, Dur::SchedWait);
+        out.syscall_ns = self.get(wide, g, Dur::Syscall);
+        out.syscall_block_ns = self.get(wide, g, Dur::SyscallBlock);
+        out.total_ns = self.get(wide, g, Dur::Total);
+        kvs.entries_into(self.kv, Map::Block, &mut out.block_ns);
+        kvs.entries_into(self.kv, Map::Range, &mut out.range_ns);
     }
 
     /// The stats of record `g` as an [`ExecStats`].

@@ -276,17 +276,35 @@ impl RowList {
             if !exp.groups.get(gi).copied().unwrap_or(false) {
                 continue;
             }
+            // Members come in index order, as GC work and regions are
+            // sorted: walk them together (no search per lane: a group can
+            // have millions).
+            let first = group.members.first().copied().unwrap_or(0);
+            let mut wi = t.gc_work.partition_point(|w| w.g < first);
+            let mut ri = t.regions.partition_point(|r| r.g < first);
+            let sorted = group.members.is_sorted();
             for &g in &group.members {
                 if filtered && !keep(g) {
                     continue;
                 }
-                let gc_row = !t.gc_work_of(g).is_empty();
-                let depth = t
-                    .regions_of(g)
-                    .iter()
-                    .map(|r| r.depth + 1)
-                    .max()
-                    .unwrap_or(0);
+                let (gc_row, depth) = if sorted {
+                    while wi < t.gc_work.len() && t.gc_work[wi].g < g {
+                        wi += 1;
+                    }
+                    let gc_row = wi < t.gc_work.len() && t.gc_work[wi].g == g;
+                    while ri < t.regions.len() && t.regions[ri].g < g {
+                        ri += 1;
+                    }
+                    let mut depth = 0;
+                    while ri < t.regions.len() && t.regions[ri].g == g {
+                        depth = depth.max(t.regions[ri].depth + 1);
+                        ri += 1;
+                    }
+                    (gc_row, depth)
+                } else {
+                    let depth = t.regions_of(g).iter().map(|r| r.depth + 1).max();
+                    (!t.gc_work_of(g).is_empty(), depth.unwrap_or(0))
+                };
                 let h = height::GOROUTINE
                     + if gc_row { height::GC_ROW } else { 0.0 }
                     + f32::from(depth) * height::REGION
