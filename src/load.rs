@@ -199,11 +199,7 @@ impl LoadedTrace {
     /// (rewritten by a new `go test -trace` run, deleted), if it is not.
     pub fn changed_on_disk(&self) -> Option<String> {
         let (path, was) = self.file.as_ref()?;
-        match FileIdentity::of(path) {
-            Ok(now) if now == *was => None,
-            Ok(_) => Some(format!("{}: the trace changed on disk", path.display())),
-            Err(e) => Some(format!("{}: {}", path.display(), io_message(&e))),
-        }
+        was.changed(path)
     }
 
     /// Go's goroutine analysis. Computed during the load and kept compact

@@ -39,6 +39,16 @@ impl FileIdentity {
             inode,
         })
     }
+
+    /// Why the file at `path` is not the one whose identity was `self`
+    /// any more (rewritten, deleted), if it is not: one line.
+    pub fn changed(&self, path: &Path) -> Option<String> {
+        match FileIdentity::of(path) {
+            Ok(now) if now == *self => None,
+            Ok(_) => Some(format!("{}: the trace changed on disk", path.display())),
+            Err(e) => Some(format!("{}: {e}", path.display())),
+        }
+    }
 }
 
 /// One generation of the trace: where its bytes are and when it was.
@@ -136,14 +146,7 @@ impl TileSource {
 
     /// Why the file is not the one that was loaded any more, if it is not.
     pub fn changed(&self) -> Option<String> {
-        match FileIdentity::of(&self.path) {
-            Ok(id) if id == self.identity => None,
-            Ok(_) => Some(format!(
-                "{}: the trace changed on disk",
-                self.path.display()
-            )),
-            Err(e) => Some(format!("{}: {e}", self.path.display())),
-        }
+        self.identity.changed(&self.path)
     }
 
     /// Reads generations `gens` again and builds their model in the

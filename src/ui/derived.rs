@@ -79,6 +79,8 @@ pub struct TraceData {
     /// The detail tiles of an overview (a big trace).
     pub tiles: Option<Arc<TileCache>>,
     view: Arc<ViewLanes>,
+    /// The loaded model's lanes with their indexes (made once, at load).
+    loaded_view: Arc<ViewLanes>,
     totals: Arc<OnceLock<Vec<StateTotals>>>,
 }
 
@@ -115,6 +117,7 @@ impl TraceData {
             pyramids: pyramids.into(),
             gc_worker_name,
             tiles,
+            loaded_view: Arc::clone(&view),
             view,
             totals: Arc::new(OnceLock::new()),
             loaded: Arc::new(loaded),
@@ -134,6 +137,12 @@ impl TraceData {
     /// trace its overview or the detail tile of the generations in view.
     pub fn trace(&self) -> &Trace {
         &self.view.trace
+    }
+
+    /// The loaded model's lanes with their indexes (to show again after a
+    /// tile, without indexing its lanes again).
+    pub fn loaded_view(&self) -> Arc<ViewLanes> {
+        Arc::clone(&self.loaded_view)
     }
 
     /// The lanes' model with its indexes.

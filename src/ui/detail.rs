@@ -78,11 +78,8 @@ impl DetailState {
         if gens.is_empty() || gens.len() > MAX_TILE_GENS {
             self.detail = Detail::Loaded;
             if data.shows_tile() {
-                swap(
-                    data,
-                    tl,
-                    Arc::new(ViewLanes::new(Arc::clone(&data.loaded.trace))),
-                );
+                let v = data.loaded_view();
+                swap(data, tl, v);
             }
             return;
         }
@@ -102,11 +99,8 @@ impl DetailState {
                     && data.trace().meta.start <= a.max(t0)
                     && b.min(t1) <= data.trace().meta.end;
                 if data.shows_tile() && !covered {
-                    swap(
-                        data,
-                        tl,
-                        Arc::new(ViewLanes::new(Arc::clone(&data.loaded.trace))),
-                    );
+                    let v = data.loaded_view();
+                    swap(data, tl, v);
                 }
             }
             TileStatus::Failed(TileError::Changed(m)) => {

@@ -6,8 +6,9 @@
 use super::derived::TraceData;
 use super::find::FindState;
 use super::timeline::rows::{Expansion, LaneFilter};
-use super::timeline::{SelectedSpan, Timeline};
+use super::timeline::Timeline;
 use super::view::ViewTab;
+use crate::model::GIdx;
 use crate::trace::Time;
 use egui::{Key, Modifiers, PointerButton};
 
@@ -31,15 +32,16 @@ pub struct Place {
     pub filter: LaneFilter,
     /// What the find bar says the lanes are restricted to.
     pub restricted_to: String,
-    /// Selected span.
-    pub selected: Option<SelectedSpan>,
+    /// Selected span: its goroutine and start (an arena index would mean
+    /// nothing once a big trace's lanes come from another tile).
+    pub selected: Option<(GIdx, Time)>,
     /// Selected time range.
     pub range: Option<(Time, Time)>,
 }
 
 impl Place {
     /// The place shown now.
-    pub fn capture(tab: ViewTab, tl: &Timeline, find: &FindState) -> Place {
+    pub fn capture(tab: ViewTab, data: &TraceData, tl: &Timeline, find: &FindState) -> Place {
         Place {
             tab,
             start_ns: tl.map.start_ns,
@@ -48,7 +50,7 @@ impl Place {
             expansion: tl.expansion.clone(),
             filter: tl.filter.clone(),
             restricted_to: find.restricted_to.clone(),
-            selected: tl.selected,
+            selected: tl.selected.map(|s| (s.g, tl.span_of(data, s).start)),
             range: tl.range,
         }
     }
@@ -66,8 +68,9 @@ impl Place {
         }
         find.restricted_to = self.restricted_to.clone();
         tl.scroll_y = self.scroll_y;
+        let now = tl.selected.map(|s| (s.g, tl.span_of(data, s).start));
         match self.selected {
-            Some(s) if tl.selected != Some(s) => tl.select(data, s),
+            Some((g, t)) if now != Some((g, t)) => tl.select_at(data, g, t),
             Some(_) => {}
             None => {
                 tl.selected = None;

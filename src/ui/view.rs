@@ -171,7 +171,7 @@ impl TraceView {
 
     /// The place shown now (for the history).
     pub fn place(&self) -> Place {
-        Place::capture(self.tab, &self.timeline, &self.find)
+        Place::capture(self.tab, &self.data, &self.timeline, &self.find)
     }
 
     /// Records the current place before a jump.
@@ -387,8 +387,12 @@ impl TraceView {
                 let fit_key = !ui.ctx().egui_wants_keyboard_input()
                     && ui.input(|i| i.key_pressed(egui::Key::F) && !i.modifiers.command);
                 if fit_key {
-                    self.history
-                        .record(Place::capture(self.tab, &self.timeline, &self.find));
+                    self.history.record(Place::capture(
+                        self.tab,
+                        &self.data,
+                        &self.timeline,
+                        &self.find,
+                    ));
                 }
                 let flag = egui::CentralPanel::default()
                     .show(ui, |ui| {

@@ -55,7 +55,9 @@ fn capture_writes_a_file_and_opens_a_tab() {
     let (addr, seen) = serve(body.clone(), 1, Duration::from_millis(300));
     let mut h = capture_window(&dir, Some(format!("http://{addr}/debug/pprof/trace")));
     h.get_by_label("Start capture").click();
-    h.run();
+    // Two frames (the click, then the new state), not `run`: the capture
+    // thread asks for repaints until it ends.
+    h.run_steps(2);
     h.get_by_label("Stop");
     assert!(run_until(&mut h, Duration::from_secs(60), |a| ready_tabs(
         a
@@ -86,7 +88,9 @@ fn repeated_captures_keep_the_last_k() {
         (s.repeat, s.every_s, s.keep) = (true, 3, 2);
     }
     h.get_by_label("Start capture").click();
-    h.run();
+    // Two frames (the click, then the new state), not `run`: the capture
+    // thread asks for repaints until it ends.
+    h.run_steps(2);
     // Between captures: a countdown to the next.
     assert!(run_until(&mut h, Duration::from_secs(60), |a| {
         a.live.job.as_ref().is_some_and(|j| j.kept.len() == 1)
@@ -101,7 +105,7 @@ fn repeated_captures_keep_the_last_k() {
         a.live.job.as_ref().is_some_and(|j| j.kept.len() == 2) && ready_tabs(a) == 2
     }));
     h.get_by_label("Stop").click();
-    h.run();
+    h.run_steps(2);
     assert_eq!(
         h.state().live.job.as_ref().map(|j| j.phase()),
         Some(Phase::Finished)
@@ -118,10 +122,12 @@ fn stop_ends_a_capture_in_flight_without_a_tab_or_a_file() {
     let mut h = capture_window(&dir, Some(format!("http://{addr}/debug/pprof/trace")));
     h.state_mut().live.settings.seconds = 5;
     h.get_by_label("Start capture").click();
-    h.run();
+    // Two frames (the click, then the new state), not `run`: the capture
+    // thread asks for repaints until it ends.
+    h.run_steps(2);
     h.get_by_label_contains("capturing:");
     h.get_by_label("Stop").click();
-    h.run();
+    h.run_steps(2);
     h.get_by_label("Start capture");
     std::thread::sleep(Duration::from_secs(4));
     h.run();
@@ -184,7 +190,9 @@ fn capture_from_a_real_go_program() {
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     let mut h = capture_window(&dir, Some(url));
     h.get_by_label("Start capture").click();
-    h.run();
+    // Two frames (the click, then the new state), not `run`: the capture
+    // thread asks for repaints until it ends.
+    h.run_steps(2);
     let opened = run_until(&mut h, Duration::from_secs(120), |a| ready_tabs(a) == 1);
     drop(child.stdin.take());
     let _ = child.wait();
