@@ -559,16 +559,26 @@ fn bench(file: &Path, frames: bool) -> Result<i32, LoadError> {
 }
 
 fn pprof(kind: &str, file: &Path, output: &Path) -> Result<i32, LoadError> {
-    use crate::analysis::profiles::{blocking_profile, ProfileKind, Scope};
-    // N.B. the profiles read every span: the whole model, whatever the size.
-    let l = load_with_progress_using(file, LoadOptions::whole())?;
+    use crate::analysis::profiles::{ProfileKind, ProfileScope};
+    // N.B. a big trace is read as an overview and then again, a
+    // generation at a time, for the profile (see `load/profile.rs`).
+    let l = load_with_progress_using(file, LoadOptions::configured())?;
     if let Some(line) = loss_line(&l) {
         eprintln!("gotraceview: {line}");
     }
     let kind = ProfileKind::parse(kind).unwrap_or(ProfileKind::Sync);
-    let prof = blocking_profile(&l.trace, kind, &Scope::all(&l.trace));
-    let bytes =
-        crate::analysis::pprof::encode_gzipped(&crate::analysis::pprof::to_pprof(&l.trace, &prof));
+    let cancel = AtomicBool::new(false);
+    let p = l
+        .blocking_profile(kind, &ProfileScope::All, &cancel, &|_, _| {})
+        .map_err(|message| LoadError {
+            file: file.display().to_string(),
+            message,
+        })?;
+    let prof = p.profile;
+    let bytes = crate::analysis::pprof::encode_gzipped(&crate::analysis::pprof::to_pprof(
+        &p.stacks_of,
+        &prof,
+    ));
     std::fs::write(output, bytes).map_err(|e| LoadError {
         file: output.display().to_string(),
         message: format!("cannot write profile: {e}"),

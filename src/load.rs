@@ -5,9 +5,11 @@
 
 mod options;
 mod pipeline;
+mod profile;
 pub mod tiles;
 
 pub use options::LoadOptions;
+pub use profile::LoadedProfile;
 
 /// Lanes of the overview hold at most about this many buckets.
 const OVERVIEW_BUCKETS: i64 = 1 << 16;
@@ -401,7 +403,10 @@ fn load_pass(
     } else {
         Summarizer::new()
     };
-    let mut syncs: Vec<crate::trace::Time> = Vec::new();
+    // Each sync event's time, with the time of the last other event
+    // before it (the reader's clock a tile of its generation starts from).
+    let mut syncs: Vec<(crate::trace::Time, crate::trace::Time)> = Vec::new();
+    let mut last_time: crate::trace::Time = 0;
     let out = pipeline::run(builder, summarizer, Some(progress), |sink| {
         let mut chunk = Vec::new();
         let mut n: u64 = 0;
@@ -421,13 +426,14 @@ fn load_pass(
             let got = chunk.len() as u64;
             if let Some(i) = chunk.iter().rposition(|e| e.typ == EventType::SYNC_EVENT) {
                 through_sync = n + i as u64 + 1;
-                if tiled.is_some() {
-                    syncs.extend(
-                        chunk
-                            .iter()
-                            .filter(|e| e.typ == EventType::SYNC_EVENT)
-                            .map(|e| e.time),
-                    );
+            }
+            if tiled.is_some() {
+                for e in &chunk {
+                    if e.typ == EventType::SYNC_EVENT {
+                        syncs.push((e.time, last_time));
+                    } else {
+                        last_time = e.time;
+                    }
                 }
             }
             n += got;
@@ -530,12 +536,12 @@ fn load_pass(
 
 /// The generations read, from their extents (the batches) and the times
 /// of the sync events the reader made for them (the k-th starts the k-th
-/// generation). A generation's bytes end where the next one's begin (Go
-/// before 1.26 finds the end of a generation by reading the next one's
-/// first batch).
+/// generation) with the time of the last event before each. A
+/// generation's bytes end where the next one's begin (Go before 1.26
+/// finds the end of a generation by reading the next one's first batch).
 fn gen_spans(
     extents: &[crate::trace::reader::GenExtent],
-    syncs: &[crate::trace::Time],
+    syncs: &[(crate::trace::Time, crate::trace::Time)],
     generations: usize,
     end: crate::trace::Time,
 ) -> Vec<GenSpan> {
@@ -548,13 +554,13 @@ fn gen_spans(
                     .get(k + 1)
                     .map_or(extents[k].body_range.1, |e| e.body_range.0),
             ),
-            start_ns: syncs[k],
+            start_ns: syncs[k].0,
             end_ns: syncs
                 .get(k + 1)
-                .copied()
-                .unwrap_or(end)
+                .map_or(end, |s| s.0)
                 .min(end)
-                .max(syncs[k]),
+                .max(syncs[k].0),
+            clock_before: syncs[k].1,
         })
         .collect()
 }

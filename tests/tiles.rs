@@ -8,6 +8,7 @@
 
 mod common;
 
+use gotraceview::analysis::profiles::{ProfileKind, ProfileScope};
 use gotraceview::load::{load_path_with, LoadOptions, LoadedTrace, Progress};
 use gotraceview::model::{Flow, GIdx, Span, Trace};
 use std::sync::atomic::AtomicBool;
@@ -331,4 +332,64 @@ fn a_big_trace_keeps_the_goroutine_table_not_every_goroutine() {
             }
         }
     }
+}
+
+/// A profile as text: each record's frames, count and delay, sorted (the
+/// stack IDs of a streamed profile are its own).
+fn profile_text(l: &LoadedTrace, kind: ProfileKind, scope: &ProfileScope) -> Vec<String> {
+    let p = l
+        .blocking_profile(kind, scope, &AtomicBool::new(false), &|_, _| {})
+        .unwrap_or_else(|e| panic!("{e}"));
+    let t = &p.stacks_of;
+    let mut v: Vec<String> = p
+        .profile
+        .records
+        .iter()
+        .map(|r| {
+            let mut frames: Vec<String> = t
+                .stacks
+                .frames_of(r.stack)
+                .map(|f| format!("{}:{}:{:#x}", t.str(f.func), f.line, f.pc))
+                .collect();
+            // Samples are keyed by PCs without trailing zero PCs (as Go
+            // does): which stack of a key is shown may differ.
+            while frames.last().is_some_and(|f| f.ends_with(":0x0")) {
+                frames.pop();
+            }
+            format!("{} {} [{}]", r.count, r.delay_ns, frames.join(";"))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn profiles_streamed_over_the_tiles_equal_the_whole_models() {
+    let mut multi = 0;
+    let mut compared = 0;
+    for (name, whole, tiled) in pairs() {
+        let w = &whole.trace;
+        if tiled.tiles.as_ref().is_some_and(|s| s.gens.len() > 1) {
+            multi += 1;
+        }
+        let (a, b) = (w.meta.start, w.meta.end);
+        let mut scopes = vec![
+            ProfileScope::All,
+            ProfileScope::Range(a + (b - a) / 3, b - (b - a) / 3),
+        ];
+        scopes.extend((0..w.groups.len().min(3) as u32).map(ProfileScope::Group));
+        if let Some(r) = w.regions.first() {
+            scopes.push(ProfileScope::Region(w.str(r.name).to_string()));
+        }
+        for kind in ProfileKind::ALL {
+            for scope in &scopes {
+                let want = profile_text(&whole, kind, scope);
+                let got = profile_text(&tiled, kind, scope);
+                assert_eq!(got, want, "{name}: {kind:?} over {scope:?}");
+                compared += usize::from(!want.is_empty());
+            }
+        }
+    }
+    assert!(multi >= 7, "multi-generation traces: {multi}");
+    assert!(compared >= 100, "non-empty profiles compared: {compared}");
 }

@@ -13,6 +13,7 @@ pub mod histogram;
 pub mod mmu;
 pub mod mud;
 pub mod pprof;
+pub mod profile_stream;
 pub mod profiles;
 pub mod range_stats;
 pub mod sketch;

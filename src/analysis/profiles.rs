@@ -55,7 +55,7 @@ impl ProfileKind {
     }
 
     /// Whether a span that begins in `state` with `reason` starts a sample.
-    fn tracks(self, state: GoLaneState, reason: &str) -> bool {
+    pub(crate) fn tracks(self, state: GoLaneState, reason: &str) -> bool {
         match self {
             ProfileKind::Net => state == GoLaneState::Waiting && reason == "network",
             ProfileKind::Sync => {
@@ -71,7 +71,7 @@ impl ProfileKind {
 
     /// Whether `state` continues a sample begun in `first` (a syscall
     /// stays one sample when it loses its P).
-    fn continues(self, first: GoLaneState, state: GoLaneState) -> bool {
+    pub(crate) fn continues(self, first: GoLaneState, state: GoLaneState) -> bool {
         if self == ProfileKind::Syscall {
             is_syscall(state)
         } else {
@@ -82,6 +82,46 @@ impl ProfileKind {
 
 fn is_syscall(s: GoLaneState) -> bool {
     s == GoLaneState::Syscall || s == GoLaneState::SyscallBlocked
+}
+
+/// Which part of a trace a profile is asked for, independent of how the
+/// trace was loaded (see [`Scope`] for a whole model and
+/// [`super::profile_stream::StreamScope`] for an overview's tiles).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProfileScope {
+    /// The whole trace, as `go tool trace -pprof` sees it.
+    All,
+    /// One goroutine group (an index into `Trace::groups`).
+    Group(u32),
+    /// Goroutines inside regions of this type.
+    Region(String),
+    /// Every goroutine during `[t0, t1]`.
+    Range(Time, Time),
+}
+
+impl ProfileScope {
+    /// The scope over a whole model.
+    pub fn of(&self, trace: &Trace) -> Scope {
+        match self {
+            ProfileScope::All => Scope::all(trace),
+            ProfileScope::Group(g) => Scope::goroutine_group(trace, *g as usize),
+            ProfileScope::Region(name) => Scope::region_type(trace, name),
+            ProfileScope::Range(a, b) => Scope::time_range(trace, *a, *b),
+        }
+    }
+
+    /// The scope over the tiles of an overview.
+    pub fn streamed(&self, overview: &Trace) -> super::profile_stream::StreamScope {
+        use super::profile_stream::StreamScope;
+        match self {
+            ProfileScope::All => StreamScope::Lifetime { group: None },
+            ProfileScope::Group(g) => StreamScope::Lifetime { group: Some(*g) },
+            ProfileScope::Region(name) => {
+                StreamScope::Intervals(Scope::region_type(overview, name))
+            }
+            ProfileScope::Range(a, b) => StreamScope::Range(*a, *b),
+        }
+    }
 }
 
 /// What part of the trace a profile covers.
@@ -162,7 +202,7 @@ impl Scope {
     }
 
     /// Time of a sample `[s, e]` of goroutine `g` inside the scope.
-    fn overlap(&self, g: GIdx, s: Time, e: Time) -> Time {
+    pub(crate) fn overlap(&self, g: GIdx, s: Time, e: Time) -> Time {
         let Some(m) = &self.intervals else {
             return e.saturating_sub(s);
         };
@@ -170,17 +210,45 @@ impl Scope {
             return 0;
         };
         iv.iter()
-            .map(|&(a, b)| {
-                // Go's interval.overlap: touching intervals overlap by 0.
-                if b < s || e < a {
-                    0
-                } else {
-                    b.min(e).saturating_sub(a.max(s))
-                }
-            })
+            .map(|&(a, b)| interval_overlap((a, b), (s, e)))
             .filter(|&o| o > 0)
             .fold(0, |a: Time, o| a.saturating_add(o))
     }
+}
+
+/// Go's `interval.overlap`: touching intervals overlap by 0.
+pub(crate) fn interval_overlap((a, b): (Time, Time), (s, e): (Time, Time)) -> Time {
+    if b < s || e < a {
+        0
+    } else {
+        b.min(e).saturating_sub(a.max(s))
+    }
+}
+
+/// The key Go gives a sample's stack: its PCs (at most 128), trailing
+/// zero PCs dropped.
+pub(crate) fn pcs_key(stacks: &crate::model::StackTable, stack: StackId) -> Vec<u64> {
+    let mut v: Vec<u64> = stacks.frames_of(stack).map(|f| f.pc).take(128).collect();
+    while v.last() == Some(&0) {
+        v.pop();
+    }
+    v
+}
+
+/// Records from samples keyed by PCs (see [`pcs_key`]), sorted by delay.
+pub(crate) fn records_by_delay(
+    by_pcs: FxHashMap<Vec<u64>, (StackId, u64, i64)>,
+) -> Vec<ProfileRecord> {
+    let mut records: Vec<ProfileRecord> = by_pcs
+        .into_values()
+        .map(|(stack, count, delay_ns)| ProfileRecord {
+            stack,
+            count,
+            delay_ns,
+        })
+        .collect();
+    records.sort_by(|a, b| b.delay_ns.cmp(&a.delay_ns).then(a.stack.cmp(&b.stack)));
+    records
 }
 
 /// From first running (0 if never) to exit or blocking forever (or the
@@ -277,18 +345,9 @@ pub fn blocking_profile(trace: &Trace, kind: ProfileKind, scope: &Scope) -> Prof
                 let end = if j < r.end { spans.start(j) } else { lane.end };
                 let d = scope.overlap(g, start, end);
                 if d > 0 {
-                    let key = pcs_of.entry(stack).or_insert_with(|| {
-                        let mut v: Vec<u64> = trace
-                            .stacks
-                            .frames_of(stack)
-                            .map(|f| f.pc)
-                            .take(128)
-                            .collect();
-                        while v.last() == Some(&0) {
-                            v.pop();
-                        }
-                        v
-                    });
+                    let key = pcs_of
+                        .entry(stack)
+                        .or_insert_with(|| pcs_key(&trace.stacks, stack));
                     let e = by_pcs.entry(key.clone()).or_insert((stack, 0, 0));
                     e.0 = stack;
                     e.1 += 1;
@@ -298,14 +357,7 @@ pub fn blocking_profile(trace: &Trace, kind: ProfileKind, scope: &Scope) -> Prof
             i = j;
         }
     }
-    let mut records: Vec<ProfileRecord> = by_pcs
-        .into_values()
-        .map(|(stack, count, delay_ns)| ProfileRecord {
-            stack,
-            count,
-            delay_ns,
-        })
-        .collect();
-    records.sort_by(|a, b| b.delay_ns.cmp(&a.delay_ns).then(a.stack.cmp(&b.stack)));
-    Profile { records }
+    Profile {
+        records: records_by_delay(by_pcs),
+    }
 }

@@ -60,6 +60,10 @@ pub struct GenSpan {
     pub start_ns: Time,
     /// The next generation's start, or the trace's end.
     pub end_ns: Time,
+    /// Time of the last event before it: Go's reader makes event times
+    /// strictly increasing across generations, so a tile starts its clock
+    /// there to give every event the time the whole read gave it.
+    pub clock_before: Time,
 }
 
 /// Where the detail of a big trace comes from: the file and its
@@ -157,6 +161,18 @@ impl TileSource {
         gens: Range<usize>,
         cancel: &AtomicBool,
     ) -> Result<Trace, TileError> {
+        Ok(self.build_local(whole, gens, cancel)?.into_tile_of(whole))
+    }
+
+    /// Reads generations `gens` again and builds their model in indexes of
+    /// its own (its goroutine table says which goroutines ended in these
+    /// generations), its strings and stacks extending `whole`'s.
+    pub fn build_local(
+        &self,
+        whole: &Trace,
+        gens: Range<usize>,
+        cancel: &AtomicBool,
+    ) -> Result<Trace, TileError> {
         if gens.is_empty() || gens.end > self.gens.len() {
             return Err(TileError::Failed(format!("no generations {gens:?}")));
         }
@@ -167,6 +183,7 @@ impl TileSource {
         let to = self.gens[gens.end - 1].body_range.1;
         let bytes = self.read_body(from, to)?;
         let mut reader = V2Reader::new(&bytes, self.version, self.header_len + from);
+        reader.set_clock(self.gens[gens.start].clock_before);
         let mut b = ModelBuilder::tile(&whole.strings, &whole.stacks);
         let mut chunk = Vec::new();
         loop {
@@ -192,8 +209,7 @@ impl TileSource {
                 return Err(TileError::Failed("cancelled".into()));
             }
         }
-        let t = b.finish(whole.meta.version.clone(), 0, gens.len() as u64);
-        Ok(t.into_tile_of(whole))
+        Ok(b.finish(whole.meta.version.clone(), 0, gens.len() as u64))
     }
 
     /// Bytes `from..to` of the trace body, read from the file.

@@ -408,6 +408,13 @@ impl<'a> V2Reader<'a> {
         Ok(self.sync_event(time))
     }
 
+    /// Continues the clock of a read that stopped at an event at `t`
+    /// (event times are made strictly increasing from there): for reading
+    /// from a generation after the first.
+    pub fn set_clock(&mut self, t: Time) {
+        self.last_ts = t;
+    }
+
     /// The trace format version being read.
     pub fn version(&self) -> u32 {
         self.version

@@ -155,3 +155,36 @@ fn a_trace_rewritten_under_the_viewer_says_so_and_reloads_in_place() {
     assert!(v.timeline.map.start_ns >= start.min(before), "view kept");
     let _ = std::fs::remove_dir_all(path.parent().unwrap());
 }
+
+#[test]
+fn the_profiles_of_a_big_trace_read_its_generations_again_and_equal_the_whole_models() {
+    use crate::analysis::profiles::{ProfileKind, ProfileScope};
+    use crate::ui::view::ViewTab;
+    let p = PathBuf::from(trace_path("stall_go127.trace"));
+    let whole = crate::load::load_path_with(
+        &p,
+        LoadOptions::whole(),
+        &crate::load::Progress::default(),
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .expect("load");
+    let want = whole
+        .blocking_profile(
+            ProfileKind::Sync,
+            &ProfileScope::All,
+            &std::sync::atomic::AtomicBool::new(false),
+            &|_, _| {},
+        )
+        .expect("profile")
+        .profile;
+    let mut h = open_as_overview(&p);
+    assert!(view(&mut h).data.tiles.is_some(), "an overview");
+    h.key_press(ViewTab::Profiles.key());
+    h.run();
+    h.get_by_label("Sync").click();
+    frames_until(&mut h, "the profile", |v| {
+        v.views.profiles.total() == Some((want.total_delay_ns(), want.total_count()))
+    });
+    h.get_by_label("main.wait");
+    h.get_by_label("Save as pprof…");
+}

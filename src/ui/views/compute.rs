@@ -97,6 +97,11 @@ impl<K: PartialEq + Clone, T: Send + Sync + 'static> Cached<K, T> {
         }
     }
 
+    /// The value computed last, if any.
+    pub fn value(&self) -> Option<&Arc<T>> {
+        self.value.as_ref()
+    }
+
     fn store(&mut self, key: K, r: Result<T, String>) -> Status<T> {
         self.pending = None;
         self.key = Some(key);

@@ -8,12 +8,13 @@ use super::flame::{flame_and_top_ui, FlameData, FlameState, Unit};
 use super::save::SaveJob;
 use super::Link;
 use crate::analysis::pprof::{encode_gzipped, to_pprof};
-use crate::analysis::profiles::{blocking_profile, Profile, ProfileKind, Scope};
+use crate::analysis::profiles::{Profile, ProfileKind, ProfileScope};
 use crate::model::{GoLaneState, StrId, Trace};
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
 use crate::ui::{format, palette};
 use egui::{Color32, Ui};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 /// What part of the trace a profile covers.
@@ -36,6 +37,16 @@ pub struct ProfileResult {
     pub profile: Profile,
     /// Flame tree and top table.
     pub flame: Arc<FlameData>,
+    /// The model whose stacks the records name (for a big trace, the
+    /// overview's and its tiles' stacks).
+    pub stacks_of: Arc<Trace>,
+}
+
+/// How far the profile of a big trace has read: generations done, of.
+#[derive(Default)]
+struct Reading {
+    done: AtomicUsize,
+    of: AtomicUsize,
 }
 
 type Key = (ProfileKind, ScopeSel, Option<(Time, Time)>);
@@ -50,9 +61,10 @@ pub struct ProfilesView {
     pub flame: FlameState,
     /// The last "Save as pprof…" outcome.
     pub message: Option<String>,
-    cache: Cached<Key, ProfileResult>,
+    cache: Cached<Key, Result<ProfileResult, String>>,
     save: Option<SaveJob>,
     region_names: OnceLock<Vec<StrId>>,
+    reading: Arc<Reading>,
 }
 
 impl Default for ProfilesView {
@@ -65,6 +77,7 @@ impl Default for ProfilesView {
             cache: Cached::default(),
             save: None,
             region_names: OnceLock::new(),
+            reading: Arc::default(),
         }
     }
 }
@@ -168,31 +181,48 @@ fn compute(
     kind: ProfileKind,
     scope: ScopeSel,
     range: Option<(Time, Time)>,
-) -> ProfileResult {
+    reading: &Reading,
+) -> Result<ProfileResult, String> {
     let tr = data.whole();
-    let sc = match (scope, range) {
-        (ScopeSel::All, _) => Scope::all(tr),
-        (ScopeSel::Group(g), _) => Scope::goroutine_group(tr, g as usize),
-        (ScopeSel::Region(r), _) => Scope::region_type(tr, tr.str(r)),
-        (ScopeSel::Range, Some((a, b))) => Scope::time_range(tr, a, b),
-        (ScopeSel::Range, None) => Scope::all(tr),
+    let scope = match (scope, range) {
+        (ScopeSel::Group(g), _) => ProfileScope::Group(g),
+        (ScopeSel::Region(r), _) => ProfileScope::Region(tr.str(r).to_string()),
+        (ScopeSel::Range, Some((a, b))) => ProfileScope::Range(a, b),
+        (ScopeSel::All | ScopeSel::Range, _) => ProfileScope::All,
     };
-    let profile = blocking_profile(tr, kind, &sc);
-    let samples: Vec<_> = profile
+    // N.B. a big trace reads every generation again (on this worker
+    // thread and rayon's); nothing cancels it but closing the tab.
+    reading.done.store(0, Ordering::Relaxed);
+    let p = data
+        .loaded
+        .blocking_profile(kind, &scope, &AtomicBool::new(false), &|d, n| {
+            reading.done.store(d, Ordering::Relaxed);
+            reading.of.store(n, Ordering::Relaxed);
+        })?;
+    let samples: Vec<_> = p
+        .profile
         .records
         .iter()
         .map(|r| (r.stack, r.delay_ns, r.count))
         .collect();
-    ProfileResult {
-        flame: Arc::new(FlameData::new(tr, &samples, Unit::Nanos)),
-        profile,
-    }
+    Ok(ProfileResult {
+        flame: Arc::new(FlameData::new(&p.stacks_of, &samples, Unit::Nanos)),
+        profile: p.profile,
+        stacks_of: p.stacks_of,
+    })
 }
 
 impl ProfilesView {
     /// True while a save is in progress.
     pub fn saving(&self) -> bool {
         self.save.is_some()
+    }
+
+    /// Total delay and waits of the profile shown, once computed.
+    pub fn total(&self) -> Option<(i64, u64)> {
+        let r = self.cache.value()?;
+        let p = &r.as_ref().as_ref().ok()?.profile;
+        Some((p.total_delay_ns(), p.total_count()))
     }
 
     fn poll_save(&mut self) {
@@ -241,10 +271,26 @@ impl ProfilesView {
         let key = (self.kind, self.scope, r);
         let d = Arc::clone(data);
         let (kind, scope) = (self.kind, self.scope);
+        let reading = Arc::clone(&self.reading);
         let status = self.cache.get(&key, !is_big(data), ui.ctx(), move || {
-            compute(&d, kind, scope, r)
+            compute(&d, kind, scope, r, &reading)
         });
-        let res = ready_or_ui(ui, status, "the profile")?;
+        let what = match self.reading.of.load(Ordering::Relaxed) {
+            0 => "the profile".to_string(),
+            n => format!(
+                "the profile (generation {} of {n} read again)",
+                self.reading.done.load(Ordering::Relaxed)
+            ),
+        };
+        let res = ready_or_ui(ui, status, &what)?;
+        let res = match res.as_ref() {
+            Ok(r) => r,
+            Err(e) => {
+                ui.colored_label(palette::ERROR, format!("the profile: {e}"));
+                return None;
+            }
+        };
+        let st = &res.stacks_of;
         ui.horizontal(|ui| {
             ui.strong(format!(
                 "{}: {} in {} waits",
@@ -265,7 +311,7 @@ impl ProfilesView {
                 .on_hover_text("A gzipped pprof profile that `go tool pprof` reads")
                 .clicked()
             {
-                let bytes = encode_gzipped(&to_pprof(tr, &res.profile));
+                let bytes = encode_gzipped(&to_pprof(st, &res.profile));
                 let name = format!("{}.pb.gz", self.kind.name());
                 self.message = None;
                 let dir = std::path::Path::new(&data.loaded.name)
@@ -291,7 +337,7 @@ impl ProfilesView {
         }
         flame_and_top_ui(
             ui,
-            tr,
+            st,
             &res.flame,
             &mut self.flame,
             kind_colour(self.kind),
