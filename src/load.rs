@@ -5,11 +5,11 @@
 
 mod options;
 mod pipeline;
-mod profile;
+mod stream;
 pub mod tiles;
 
 pub use options::LoadOptions;
-pub use profile::LoadedProfile;
+pub use stream::LoadedProfile;
 
 /// Lanes of the overview hold at most about this many buckets.
 const OVERVIEW_BUCKETS: i64 = 1 << 16;

@@ -393,3 +393,74 @@ fn profiles_streamed_over_the_tiles_equal_the_whole_models() {
     assert!(multi >= 7, "multi-generation traces: {multi}");
     assert!(compared >= 100, "non-empty profiles compared: {compared}");
 }
+
+/// A goroutine analysis as text, reasons by name.
+fn summary_text(s: &gotraceview::analysis::summary::Summary) -> Vec<String> {
+    s.goroutines
+        .iter()
+        .map(|g| {
+            let st = &g.stats;
+            let mut reasons: Vec<String> = st
+                .block_ns
+                .iter()
+                .map(|(r, d)| format!("{}={d}", s.names[*r as usize]))
+                .collect();
+            reasons.sort();
+            format!(
+                "{} {} c{} s{} e{} x{} w{} y{} b{} t{} [{}]",
+                g.id,
+                g.name,
+                g.creation,
+                g.start,
+                g.end,
+                st.exec_ns,
+                st.sched_wait_ns,
+                st.syscall_ns,
+                st.syscall_block_ns,
+                st.total_ns,
+                reasons.join(" ")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn range_analyses_streamed_over_the_tiles_equal_the_whole_models() {
+    let mut compared = 0;
+    for (name, whole, tiled) in pairs() {
+        let w = &whole.trace;
+        let (a, b) = (w.meta.start, w.meta.end);
+        let d = b - a;
+        let gens = tiled
+            .tiles
+            .as_ref()
+            .map(|s| s.gens.clone())
+            .unwrap_or_default();
+        let mut ranges = vec![
+            (a, b),
+            (a + d / 3, b - d / 3),
+            (a + d / 2, a + d / 2 + d / 50 + 1),
+        ];
+        // Across a generation boundary, and from just before one.
+        if let Some(g) = gens.get(1) {
+            ranges.push((g.start_ns - d / 20, g.start_ns + d / 20));
+            ranges.push((g.start_ns - 1, g.end_ns));
+        }
+        let no = AtomicBool::new(false);
+        for (t0, t1) in ranges {
+            let want = whole
+                .summary_in_range(t0, t1, &no, &|_, _| {})
+                .expect("whole");
+            let got = tiled
+                .summary_in_range(t0, t1, &no, &|_, _| {})
+                .expect("tiled");
+            assert_eq!(
+                summary_text(&got),
+                summary_text(&want),
+                "{name}: [{t0}, {t1})"
+            );
+            compared += want.goroutines.len();
+        }
+    }
+    assert!(compared > 10_000, "goroutines compared: {compared}");
+}

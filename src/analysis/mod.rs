@@ -16,5 +16,6 @@ pub mod pprof;
 pub mod profile_stream;
 pub mod profiles;
 pub mod range_stats;
+pub mod range_stream;
 pub mod sketch;
 pub mod summary;

@@ -188,3 +188,39 @@ fn the_profiles_of_a_big_trace_read_its_generations_again_and_equal_the_whole_mo
     h.get_by_label("main.wait");
     h.get_by_label("Save as pprof…");
 }
+
+#[test]
+fn the_goroutine_analysis_of_a_range_of_a_big_trace_equals_the_whole_models() {
+    use crate::ui::app::Tab;
+    use crate::ui::view::ViewTab;
+    let p = PathBuf::from(trace_path("stall_go127.trace"));
+    let whole = crate::load::load_path_with(
+        &p,
+        LoadOptions::whole(),
+        &crate::load::Progress::default(),
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .expect("load");
+    let t = &whole.trace;
+    let (a, b) = (
+        t.meta.start + t.duration() / 3,
+        t.meta.start + t.duration() / 2,
+    );
+    let no = std::sync::atomic::AtomicBool::new(false);
+    let want = whole
+        .summary_in_range(a, b, &no, &|_, _| {})
+        .expect("range")
+        .goroutines
+        .len();
+    let mut h = open_as_overview(&p);
+    if let Some(Tab::Ready(v)) = h.state_mut().tabs.first_mut() {
+        v.timeline.range = Some((a, b));
+    }
+    h.key_press(ViewTab::Goroutines.key());
+    h.run();
+    h.get_by_label("selected time range").click();
+    let text = format!("{} goroutines.", crate::ui::format::count(want as u64));
+    frames_until(&mut h, "the range's analysis", |_| true);
+    h.get_by_label_contains(&text);
+    h.get_by_label("main.handleStream");
+}

@@ -5,11 +5,10 @@
 //! Clicking a goroutine selects it on the timeline; clicking a group's
 //! name shows only its lanes. Scoped to the selected time range on demand.
 
-use super::compute::{is_big, ready_or_ui, Cached};
+use super::compute::{is_big, ready_or_ui, Cached, Rereading};
 use super::table::{chip_ui, right_ui, sort_header_ui, stacked_bar_ui, SortBy};
 use super::Link;
 use crate::analysis::goroutines::{group_table, Column, GroupTable, TOP_MEMBERS};
-use crate::analysis::range_stats::summary_in_range;
 use crate::analysis::summary::Summary;
 use crate::model::{GIdx, GoLaneState};
 use crate::trace::Time;
@@ -74,7 +73,8 @@ pub struct GoroutinesView {
     /// Expanded groups, by start function.
     pub expanded: FxHashSet<String>,
     whole: Cached<(), TableData>,
-    ranged: Cached<(Time, Time), TableData>,
+    ranged: Cached<(Time, Time), Result<Arc<TableData>, String>>,
+    reading: Arc<Rereading>,
     rows: Vec<Disp>,
     rows_key: Option<(usize, SortBy, u64)>,
     expanded_gen: u64,
@@ -88,6 +88,7 @@ impl Default for GoroutinesView {
             expanded: FxHashSet::default(),
             whole: Cached::default(),
             ranged: Cached::default(),
+            reading: Arc::default(),
             rows: Vec::new(),
             rows_key: None,
             expanded_gen: 0,
@@ -149,16 +150,29 @@ impl GoroutinesView {
         let ctx = ui.ctx().clone();
         let inline = !is_big(data);
         let d = Arc::clone(data);
-        let status = match range.filter(|_| self.in_range) {
-            Some((a, b)) => self.ranged.get(&(a, b), inline, &ctx, move || {
-                let s = summary_in_range(d.whole(), a, b);
-                TableData::new(&d, Some(s))
-            }),
-            None => self
+        let Some((a, b)) = range.filter(|_| self.in_range) else {
+            let status = self
                 .whole
-                .get(&(), inline, &ctx, move || TableData::new(&d, None)),
+                .get(&(), inline, &ctx, move || TableData::new(&d, None));
+            return ready_or_ui(ui, status, "the goroutine analysis");
         };
-        ready_or_ui(ui, status, "the goroutine analysis")
+        // N.B. a big trace reads its generations up to the range's end again.
+        let reading = Arc::clone(&self.reading);
+        let status = self.ranged.get(&(a, b), inline, &ctx, move || {
+            reading.set(0, 0);
+            let no = std::sync::atomic::AtomicBool::new(false);
+            d.loaded
+                .summary_in_range(a, b, &no, &|k, n| reading.set(k, n))
+                .map(|s| Arc::new(TableData::new(&d, Some(s))))
+        });
+        let what = self.reading.text("the goroutine analysis of the range");
+        match ready_or_ui(ui, status, &what)?.as_ref() {
+            Ok(td) => Some(Arc::clone(td)),
+            Err(e) => {
+                ui.colored_label(palette::ERROR, format!("{what}: {e}"));
+                None
+            }
+        }
     }
 
     fn rebuild_rows(&mut self, td: &Arc<TableData>) {

@@ -3,7 +3,7 @@
 //! trace, a goroutine group, a region type or the selected time range,
 //! shown as a flame graph and a top table, and saved as gzipped pprof.
 
-use super::compute::{is_big, ready_or_ui, Cached};
+use super::compute::{is_big, ready_or_ui, Cached, Rereading};
 use super::flame::{flame_and_top_ui, FlameData, FlameState, Unit};
 use super::save::SaveJob;
 use super::Link;
@@ -14,7 +14,7 @@ use crate::trace::Time;
 use crate::ui::derived::TraceData;
 use crate::ui::{format, palette};
 use egui::{Color32, Ui};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, OnceLock};
 
 /// What part of the trace a profile covers.
@@ -42,13 +42,6 @@ pub struct ProfileResult {
     pub stacks_of: Arc<Trace>,
 }
 
-/// How far the profile of a big trace has read: generations done, of.
-#[derive(Default)]
-struct Reading {
-    done: AtomicUsize,
-    of: AtomicUsize,
-}
-
 type Key = (ProfileKind, ScopeSel, Option<(Time, Time)>);
 
 /// State of the profiles tab.
@@ -64,7 +57,7 @@ pub struct ProfilesView {
     cache: Cached<Key, Result<ProfileResult, String>>,
     save: Option<SaveJob>,
     region_names: OnceLock<Vec<StrId>>,
-    reading: Arc<Reading>,
+    reading: Arc<Rereading>,
 }
 
 impl Default for ProfilesView {
@@ -181,7 +174,7 @@ fn compute(
     kind: ProfileKind,
     scope: ScopeSel,
     range: Option<(Time, Time)>,
-    reading: &Reading,
+    reading: &Rereading,
 ) -> Result<ProfileResult, String> {
     let tr = data.whole();
     let scope = match (scope, range) {
@@ -192,12 +185,11 @@ fn compute(
     };
     // N.B. a big trace reads every generation again (on this worker
     // thread and rayon's); nothing cancels it but closing the tab.
-    reading.done.store(0, Ordering::Relaxed);
+    reading.set(0, 0);
     let p = data
         .loaded
         .blocking_profile(kind, &scope, &AtomicBool::new(false), &|d, n| {
-            reading.done.store(d, Ordering::Relaxed);
-            reading.of.store(n, Ordering::Relaxed);
+            reading.set(d, n)
         })?;
     let samples: Vec<_> = p
         .profile
@@ -275,14 +267,7 @@ impl ProfilesView {
         let status = self.cache.get(&key, !is_big(data), ui.ctx(), move || {
             compute(&d, kind, scope, r, &reading)
         });
-        let what = match self.reading.of.load(Ordering::Relaxed) {
-            0 => "the profile".to_string(),
-            n => format!(
-                "the profile (generation {} of {n} read again)",
-                self.reading.done.load(Ordering::Relaxed)
-            ),
-        };
-        let res = ready_or_ui(ui, status, &what)?;
+        let res = ready_or_ui(ui, status, &self.reading.text("the profile"))?;
         let res = match res.as_ref() {
             Ok(r) => r,
             Err(e) => {
