@@ -158,7 +158,7 @@ pub fn run(data: TraceData) -> FrameStats {
     }
     for i in 0..60 {
         if let Some(v) = d.view() {
-            v.timeline.scroll_y = i as f32 * 180.0;
+            v.timeline.scroll_y = f64::from(i) * 180.0;
         }
         d.hover(
             500.0 + (i % 40) as f32 * 25.0,

@@ -1,7 +1,8 @@
 //! Indexes derived once per loaded trace for the UI (never per frame):
 //! start/end arrays of GC and STW ranges, CPU samples and logs by
-//! goroutine, counter pyramids, the GC worker function, and lazily the
-//! time each goroutine spent in each state (for lane filters).
+//! goroutine, counter pyramids, the GC worker function, whether each
+//! group's members are in order, and lazily the time each goroutine spent
+//! in each state (for lane filters).
 
 use super::timeline::counters::Pyramid;
 use crate::load::tiles::TileCache;
@@ -78,6 +79,9 @@ pub struct TraceData {
     pub gc_worker_name: StrId,
     /// The detail tiles of an overview (a big trace).
     pub tiles: Option<Arc<TileCache>>,
+    /// Whether each group's members are in index order (then the timeline
+    /// finds a lane by binary search; checked here, once, not per expansion).
+    pub groups_sorted: Arc<[bool]>,
     view: Arc<ViewLanes>,
     /// The loaded model's lanes with their indexes (made once, at load).
     loaded_view: Arc<ViewLanes>,
@@ -108,6 +112,7 @@ impl TraceData {
             .as_ref()
             .map(|src| TileCache::new(Arc::clone(src), Arc::clone(&loaded.trace)));
         TraceData {
+            groups_sorted: t.groups.iter().map(|g| g.members.is_sorted()).collect(),
             gc_start: t.gc.iter().map(|r| r.start).collect(),
             gc_end: t.gc.iter().map(|r| r.end).collect(),
             stw_start: t.stw.iter().map(|r| r.start).collect(),

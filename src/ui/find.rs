@@ -83,12 +83,7 @@ impl FindState {
             tl.refresh_rows(data);
         }
         let lanes = tl.goroutine_rows();
-        let groups = tl
-            .rows
-            .rows
-            .iter()
-            .filter(|r| matches!(r.kind, super::timeline::rows::RowKind::Group(_)))
-            .count();
+        let groups = tl.rows.group_headers();
         self.message = if tl.filter.is_empty() {
             String::new()
         } else if !self.restricted_to.is_empty()

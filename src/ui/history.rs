@@ -25,7 +25,7 @@ pub struct Place {
     /// Scale.
     pub ns_per_px: f64,
     /// Lane scroll, in points.
-    pub scroll_y: f32,
+    pub scroll_y: f64,
     /// Open sections and groups.
     pub expansion: Expansion,
     /// Lane filter.

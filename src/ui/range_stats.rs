@@ -55,7 +55,7 @@ pub fn compute(
         ..RangeStats::default()
     };
     for ri in rows {
-        let Some(row) = tl.rows.rows.get(ri) else {
+        let Some(row) = tl.rows.get(ri) else {
             continue;
         };
         let RowKind::Goroutine(g) = row.kind else {
@@ -128,7 +128,7 @@ impl RangeStatsCache {
             r1,
             v.start,
             v.end,
-            tl.rows.rows.len(),
+            tl.rows.len(),
             Arc::as_ptr(data.view()) as usize,
         );
         if self.key != Some(key) {

@@ -12,7 +12,7 @@ use crate::trace::Time;
 #[derive(Debug, Clone)]
 pub struct ViewSnapshot {
     map: TimeMap,
-    scroll_y: f32,
+    scroll_y: f64,
     label_w: f32,
     origin_ns: Time,
     sections: [bool; 4],

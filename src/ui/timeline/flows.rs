@@ -39,7 +39,7 @@ pub fn paint(painter: &Painter, data: &TraceData, tl: &Timeline, a: &Areas, g: G
             return None;
         }
         let r = tl.rows.find_goroutine(g)?;
-        let row = tl.rows.rows[r];
+        let row = tl.rows.row(r);
         Some(a.screen_y(tl, row.y) + row.state_h * 0.5)
     };
     let clamp_y = |y: f32| y.clamp(a.tracks.top() + 4.0, a.tracks.bottom() - 4.0);

@@ -42,7 +42,7 @@ pub fn canvas_ui(ui: &mut Ui, data: &TraceData, tl: &mut Timeline) {
         data.whole().meta.start,
         data.whole().meta.end.max(data.whole().meta.start + 1),
     );
-    let max_scroll = (tl.rows.total_h - areas.tracks.height() * 0.5).max(0.0);
+    let max_scroll = (tl.rows.total_h - f64::from(areas.tracks.height()) * 0.5).max(0.0);
     tl.scroll_y = tl.scroll_y.clamp(0.0, max_scroll);
     // Hit-test after navigation so the tooltip matches what is painted.
     tl.hovered = resp.hover_pos().and_then(|p| hit_at(data, tl, &areas, p));
@@ -108,10 +108,10 @@ const SPLITTER_HALF_W: f32 = 3.0;
 fn label_widgets(ui: &mut Ui, data: &TraceData, tl: &mut Timeline, a: &Areas) {
     let vis = tl
         .rows
-        .visible(tl.scroll_y, tl.scroll_y + a.tracks.height());
+        .visible(tl.scroll_y, tl.scroll_y + f64::from(a.tracks.height()));
     let mut clicked = None;
     for ri in vis {
-        let row = tl.rows.rows[ri];
+        let row = tl.rows.row(ri);
         let y0 = a.screen_y(tl, row.y).max(a.labels.top());
         let y1 = (a.screen_y(tl, row.y) + row.h).min(a.labels.bottom());
         if y1 - y0 < 2.0 {
@@ -150,11 +150,12 @@ pub fn hit_at(data: &TraceData, tl: &Timeline, a: &Areas, p: egui::Pos2) -> Opti
     if p.y < a.tracks.top() || p.y > a.tracks.bottom() {
         return None;
     }
-    let y = p.y - a.tracks.top() + tl.scroll_y;
+    let y = f64::from(p.y - a.tracks.top()) + tl.scroll_y;
     let ri = tl.rows.at(y)?;
-    let row = tl.rows.rows[ri];
+    let row = tl.rows.row(ri);
     let in_labels = a.labels.contains(p);
-    hit::hit_row(data, tl, &row, f64::from(p.x), y - row.y, in_labels)
+    let y_in_row = (y - row.y) as f32;
+    hit::hit_row(data, tl, &row, f64::from(p.x), y_in_row, in_labels)
 }
 
 fn keyboard(ui: &Ui, data: &TraceData, tl: &mut Timeline, a: &Areas, resp: &egui::Response) {
@@ -218,7 +219,7 @@ fn mouse(ui: &Ui, data: &TraceData, tl: &mut Timeline, a: &Areas, resp: &egui::R
             tl.map.zoom_at(x, f64::from(zoom));
         } else {
             if scroll.y != 0.0 {
-                tl.scroll_y -= scroll.y;
+                tl.scroll_y -= f64::from(scroll.y);
             }
             if scroll.x != 0.0 {
                 tl.map.pan_px(f64::from(scroll.x));
@@ -243,7 +244,7 @@ fn mouse(ui: &Ui, data: &TraceData, tl: &mut Timeline, a: &Areas, resp: &egui::R
         match tl.drag {
             Drag::Pan => {
                 tl.map.pan_px(f64::from(d.x));
-                tl.scroll_y -= d.y;
+                tl.scroll_y -= f64::from(d.y);
             }
             Drag::Range { anchor } => {
                 if let Some(p) = resp.interact_pointer_pos() {

@@ -57,8 +57,8 @@ pub struct Overlap {
 pub struct Timeline {
     /// Time ↔ x mapping (screen placement refreshed each frame).
     pub map: TimeMap,
-    /// Vertical scroll of the lanes, in points.
-    pub scroll_y: f32,
+    /// Vertical scroll of the lanes, in points (f64 like all content y).
+    pub scroll_y: f64,
     /// Width of the lane label column (dragged by its right edge).
     pub label_w: f32,
     /// Time shown as 0 on the axis.
@@ -145,7 +145,7 @@ impl Timeline {
         if self.rows_dirty {
             self.rows = RowList::build(data, &self.expansion, &self.filter);
             self.rows_dirty = false;
-            let max = (self.rows.total_h - self.lanes_h * 0.5).max(0.0);
+            let max = (self.rows.total_h - f64::from(self.lanes_h) * 0.5).max(0.0);
             self.scroll_y = self.scroll_y.clamp(0.0, max);
         }
     }
@@ -267,10 +267,11 @@ impl Timeline {
             self.refresh_rows(data);
         }
         if let Some(r) = self.rows.find_goroutine(g) {
-            let row = self.rows.rows[r];
-            let vis = self.scroll_y..self.scroll_y + self.lanes_h - row.h;
+            let row = self.rows.row(r);
+            let lanes_h = f64::from(self.lanes_h);
+            let vis = self.scroll_y..self.scroll_y + lanes_h - f64::from(row.h);
             if !vis.contains(&row.y) {
-                self.scroll_y = (row.y - self.lanes_h * 0.4).max(0.0);
+                self.scroll_y = (row.y - lanes_h * 0.4).max(0.0);
             }
         }
         self.select_at(data, g, t);
@@ -310,7 +311,7 @@ impl Timeline {
     /// goroutine `g`, if its lane is in view (tests and the bench).
     pub fn span_screen_pos(&self, data: &TraceData, g: GIdx, idx: u32) -> Option<egui::Pos2> {
         let a = self.last_areas?;
-        let row = self.rows.rows[self.rows.find_goroutine(g)?];
+        let row = self.rows.row(self.rows.find_goroutine(g)?);
         let y = a.screen_y(self, row.y) + row.state_h * 0.5;
         if y < a.tracks.top() || y > a.tracks.bottom() {
             return None;
@@ -329,11 +330,7 @@ impl Timeline {
 
     /// Number of goroutine lanes currently shown.
     pub fn goroutine_rows(&self) -> usize {
-        self.rows
-            .rows
-            .iter()
-            .filter(|r| matches!(r.kind, RowKind::Goroutine(_)))
-            .count()
+        self.rows.goroutine_lanes()
     }
 }
 

@@ -52,9 +52,10 @@ impl Areas {
         }
     }
 
-    /// Screen y of content y.
-    pub fn screen_y(&self, tl: &Timeline, y: f32) -> f32 {
-        self.tracks.top() + y - tl.scroll_y
+    /// Screen y of content y (subtracted in f64: content y is exact past
+    /// f32's range, the offset on screen is small).
+    pub fn screen_y(&self, tl: &Timeline, y: f64) -> f32 {
+        self.tracks.top() + (y - tl.scroll_y) as f32
     }
 }
 
@@ -116,14 +117,14 @@ pub fn paint(painter: &Painter, data: &TraceData, tl: &mut Timeline, a: &Areas) 
     let ticks = ticks::ticks(&map, tl.origin_ns, 90.0);
     let rows_vis = tl
         .rows
-        .visible(tl.scroll_y, tl.scroll_y + a.tracks.height());
+        .visible(tl.scroll_y, tl.scroll_y + f64::from(a.tracks.height()));
     tl.rows_in_view = rows_vis.clone();
     let mut label_shapes: Vec<(Pos2, String, Color32, f32)> = Vec::new();
     let mut triangles: Vec<(Pos2, bool)> = Vec::new();
     let mut items = std::mem::take(&mut tl.items);
     let mut buckets = std::mem::take(&mut tl.buckets);
     for ri in rows_vis {
-        let row = tl.rows.rows[ri];
+        let row = tl.rows.row(ri);
         let y0 = a.screen_y(tl, row.y);
         let y1 = y0 + row.h;
         let header = matches!(row.kind, RowKind::Section(_) | RowKind::Group(_));

@@ -1,12 +1,17 @@
 //! The vertical layout of the timeline: which lanes exist (sections,
 //! counters, procs, threads, goroutine groups and their goroutines), how
 //! tall each is, and which are in view. Rebuilt only when an expansion or a
-//! filter changes; a frame finds the rows in view by binary search.
+//! filter changes; a frame finds the rows in view by binary search. Content
+//! y is f64: the lanes of a big group are taller than f32 counts exactly.
+
+mod lanes;
 
 use super::counters::{CounterTrack, TRACKS};
-use crate::model::{GIdx, GoLaneState, Trace};
+use crate::model::{GIdx, GcWork, GoLaneState, Goroutines, Region, Trace};
 use crate::trace::Time;
 use crate::ui::derived::{blocked_ns, TraceData};
+use lanes::{LaneBlock, Members};
+use std::sync::Arc;
 
 /// The collapsible sections of the timeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -68,7 +73,7 @@ pub struct Row {
     /// What the row shows.
     pub kind: RowKind,
     /// Top, in points from the top of all rows.
-    pub y: f32,
+    pub y: f64,
     /// Height.
     pub h: f32,
     /// For goroutine rows: height of the state row (the rest holds the GC row and regions).
@@ -160,40 +165,170 @@ impl Expansion {
     }
 }
 
-/// The rows of the timeline, top to bottom.
-#[derive(Debug, Clone, Default)]
+/// One stretch of rows: a single row, or the lanes of an expanded group.
+#[derive(Debug, Clone, Copy)]
+struct Segment {
+    /// Virtual index of its first row.
+    first: usize,
+    /// Content y of its top.
+    y: f64,
+    body: Body,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Body {
+    /// A row that is not a goroutine lane.
+    Single { kind: RowKind, h: f32, shown: u32 },
+    /// A block of goroutine lanes (index into `RowList::blocks`).
+    Lanes(u32),
+}
+
+/// The rows of the timeline, top to bottom. Virtual: the lanes of an
+/// expanded group are one block (see [`lanes::LaneBlock`]), so memory and
+/// build time follow the other rows and the lanes taller than plain, not
+/// the members of the groups (a group can have 19 million).
+#[derive(Clone, Default)]
 pub struct RowList {
-    /// Rows.
-    pub rows: Vec<Row>,
-    /// Total height.
-    pub total_h: f32,
-    /// Row index of each goroutine's lane (`u32::MAX` when not shown).
-    pub row_of_g: Vec<u32>,
+    segs: Vec<Segment>,
+    /// In group order (from the build), so searched by group.
+    blocks: Vec<LaneBlock>,
+    /// The group of each goroutine (for [`RowList::find_goroutine`]).
+    goroutines: Arc<Goroutines>,
+    len: usize,
+    /// Total height (f64: 19M lanes are 361M points, past f32's exact range).
+    pub total_h: f64,
+}
+
+impl std::fmt::Debug for RowList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RowList")
+            .field("len", &self.len)
+            .field("total_h", &self.total_h)
+            .field("segs", &self.segs.len())
+            .field("blocks", &self.blocks)
+            .finish()
+    }
 }
 
 impl RowList {
-    fn push(&mut self, kind: RowKind, h: f32) -> &mut Row {
-        self.rows.push(Row {
-            kind,
-            y: self.total_h,
-            h,
-            state_h: h,
-            region_rows: 0,
-            gc_row: false,
-            shown: 0,
+    /// An empty list whose goroutines' groups come from `goroutines`.
+    fn new(goroutines: Arc<Goroutines>) -> RowList {
+        RowList {
+            goroutines,
+            ..RowList::default()
+        }
+    }
+
+    /// Appends a row that is not a goroutine lane (placed by `finish`).
+    fn push(&mut self, kind: RowKind, h: f32) {
+        self.push_shown(kind, h, 0);
+    }
+
+    fn push_shown(&mut self, kind: RowKind, h: f32, shown: u32) {
+        let body = Body::Single { kind, h, shown };
+        self.segs.push(Segment {
+            first: 0,
+            y: 0.0,
+            body,
         });
-        self.total_h += h;
-        let n = self.rows.len() - 1;
-        &mut self.rows[n]
+    }
+
+    /// Appends the lanes of group `group` (groups in increasing order).
+    fn push_lanes(&mut self, group: u32, members: Members, sorted: bool) {
+        debug_assert!(self.blocks.last().is_none_or(|b| b.group < group));
+        let block = LaneBlock::new(group, members, sorted);
+        if block.len() == 0 {
+            return;
+        }
+        self.segs.push(Segment {
+            first: 0,
+            y: 0.0,
+            body: Body::Lanes(self.blocks.len() as u32),
+        });
+        self.blocks.push(block);
+    }
+
+    /// Finds the taller lanes from the GC work rows and regions (both
+    /// sorted by goroutine), then places every row.
+    fn finish(&mut self, gc_work: &[GcWork], regions: &[Region]) {
+        if !self.blocks.is_empty() {
+            self.find_tall_lanes(gc_work, regions);
+        }
+        let (mut first, mut y) = (0usize, 0.0f64);
+        for s in &mut self.segs {
+            s.first = first;
+            s.y = y;
+            match s.body {
+                Body::Single { h, .. } => {
+                    first += 1;
+                    y += f64::from(h);
+                }
+                Body::Lanes(b) => {
+                    let block = &mut self.blocks[b as usize];
+                    block.first = first;
+                    block.top = y;
+                    first += block.len();
+                    y += block.height();
+                }
+            }
+        }
+        self.len = first;
+        self.total_h = y;
+    }
+
+    /// One walk over the goroutines with GC work or regions (not over the
+    /// members: a group can have millions), marking their lanes if shown.
+    /// Only the goroutine indexes the blocks span are walked.
+    fn find_tall_lanes(&mut self, gc_work: &[GcWork], regions: &[Region]) {
+        let (lo, hi) = self
+            .blocks
+            .iter()
+            .map(LaneBlock::g_range)
+            .fold((GIdx::MAX, 0), |(lo, hi), (a, b)| (lo.min(a), hi.max(b)));
+        let mut wi = gc_work.partition_point(|w| w.g < lo);
+        let mut ri = regions.partition_point(|r| r.g < lo);
+        loop {
+            let g = match (gc_work.get(wi), regions.get(ri)) {
+                (Some(w), Some(r)) => w.g.min(r.g),
+                (Some(w), None) => w.g,
+                (None, Some(r)) => r.g,
+                (None, None) => break,
+            };
+            if g > hi {
+                break;
+            }
+            let gc_row = gc_work.get(wi).is_some_and(|w| w.g == g);
+            while gc_work.get(wi).is_some_and(|w| w.g == g) {
+                wi += 1;
+            }
+            let mut depth: u16 = 0;
+            while let Some(r) = regions.get(ri).filter(|r| r.g == g) {
+                depth = depth.max(r.depth.saturating_add(1));
+                ri += 1;
+            }
+            let Some(b) = self.block_of(g) else {
+                continue;
+            };
+            let block = &mut self.blocks[b];
+            if let Some(pos) = block.position(g) {
+                block.add_tall(pos, gc_row, depth);
+            }
+        }
+        for b in &mut self.blocks {
+            b.finish();
+        }
+    }
+
+    /// The block of goroutine `g`'s group, if expanded.
+    fn block_of(&self, g: GIdx) -> Option<usize> {
+        let group = self.goroutines.group(g as usize)?;
+        self.blocks.binary_search_by_key(&group, |b| b.group).ok()
     }
 
     /// Builds the rows for the current expansion and filter.
     pub fn build(data: &TraceData, exp: &Expansion, filter: &LaneFilter) -> RowList {
         let t = data.whole();
-        let mut out = RowList {
-            row_of_g: vec![u32::MAX; t.goroutines.len()],
-            ..RowList::default()
-        };
+        let mut out = RowList::new(Arc::clone(&t.goroutines));
         for sec in Section::ALL {
             let count = match sec {
                 Section::Runtime => 2 + TRACKS.len(),
@@ -229,6 +364,7 @@ impl RowList {
                 Section::Goroutines => out.goroutine_rows(data, exp, filter),
             }
         }
+        out.finish(&t.gc_work, &t.regions);
         out
     }
 
@@ -264,109 +400,137 @@ impl RowList {
             if filter.group.is_some_and(|only| only != gi as u32) {
                 continue;
             }
-            let shown = if filtered {
-                group.members.iter().filter(|&&g| keep(g)).count() as u32
-            } else {
-                group.members.len() as u32
+            let open = exp.groups.get(gi).copied().unwrap_or(false);
+            // Filtered lanes are listed (a filter looks at every member
+            // anyway); unfiltered ones share the trace's list.
+            let (shown, members) = match (filtered, open) {
+                (false, false) => (group.members.len(), None),
+                (false, true) => {
+                    let groups = Arc::clone(&t.groups);
+                    let m = Members::Group {
+                        groups,
+                        index: gi as u32,
+                    };
+                    (group.members.len(), Some(m))
+                }
+                (true, false) => (group.members.iter().filter(|&&g| keep(g)).count(), None),
+                (true, true) => {
+                    let kept: Vec<GIdx> =
+                        group.members.iter().copied().filter(|&g| keep(g)).collect();
+                    (kept.len(), Some(Members::Kept(kept)))
+                }
             };
             if shown == 0 {
                 continue;
             }
-            self.push(RowKind::Group(gi as u32), height::GROUP).shown = shown;
-            if !exp.groups.get(gi).copied().unwrap_or(false) {
-                continue;
-            }
-            // Members come in index order, as GC work and regions are
-            // sorted: walk them together (no search per lane: a group can
-            // have millions).
-            let first = group.members.first().copied().unwrap_or(0);
-            let mut wi = t.gc_work.partition_point(|w| w.g < first);
-            let mut ri = t.regions.partition_point(|r| r.g < first);
-            let sorted = group.members.is_sorted();
-            for &g in &group.members {
-                if filtered && !keep(g) {
-                    continue;
-                }
-                let (gc_row, depth) = if sorted {
-                    while wi < t.gc_work.len() && t.gc_work[wi].g < g {
-                        wi += 1;
-                    }
-                    let gc_row = wi < t.gc_work.len() && t.gc_work[wi].g == g;
-                    while ri < t.regions.len() && t.regions[ri].g < g {
-                        ri += 1;
-                    }
-                    let mut depth = 0;
-                    while ri < t.regions.len() && t.regions[ri].g == g {
-                        depth = depth.max(t.regions[ri].depth + 1);
-                        ri += 1;
-                    }
-                    (gc_row, depth)
-                } else {
-                    let depth = t.regions_of(g).iter().map(|r| r.depth + 1).max();
-                    (!t.gc_work_of(g).is_empty(), depth.unwrap_or(0))
-                };
-                let h = height::GOROUTINE
-                    + if gc_row { height::GC_ROW } else { 0.0 }
-                    + f32::from(depth) * height::REGION
-                    + height::GAP;
-                if let Some(x) = self.row_of_g.get_mut(g as usize) {
-                    *x = self.rows.len() as u32;
-                }
-                let r = self.push(RowKind::Goroutine(g), h);
-                r.state_h = height::GOROUTINE;
-                r.gc_row = gc_row;
-                r.region_rows = depth;
+            self.push_shown(RowKind::Group(gi as u32), height::GROUP, shown as u32);
+            if let Some(m) = members {
+                // A subsequence of sorted members is sorted too.
+                let sorted = data.groups_sorted.get(gi).copied().unwrap_or(false);
+                self.push_lanes(gi as u32, m, sorted);
             }
         }
     }
 
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Row `i` (below `len()`), computed.
+    pub fn row(&self, i: usize) -> Row {
+        assert!(i < self.len, "row {i} of {}", self.len);
+        let s = &self.segs[self.segs.partition_point(|s| s.first <= i) - 1];
+        match s.body {
+            Body::Single { kind, h, shown } => Row {
+                kind,
+                y: s.y,
+                h,
+                state_h: h,
+                region_rows: 0,
+                gc_row: false,
+                shown,
+            },
+            Body::Lanes(b) => self.blocks[b as usize].row(i - s.first),
+        }
+    }
+
+    /// Row `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<Row> {
+        (i < self.len).then(|| self.row(i))
+    }
+
+    /// Number of goroutine lanes.
+    pub fn goroutine_lanes(&self) -> usize {
+        self.blocks.iter().map(LaneBlock::len).sum()
+    }
+
+    /// Number of group headers.
+    pub fn group_headers(&self) -> usize {
+        let header = |s: &&Segment| {
+            matches!(
+                s.body,
+                Body::Single {
+                    kind: RowKind::Group(_),
+                    ..
+                }
+            )
+        };
+        self.segs.iter().filter(header).count()
+    }
+
+    /// The first row index for which `pred` is false (`pred` true on a
+    /// prefix of the rows): a binary search over the virtual rows.
+    fn partition_point(&self, pred: impl Fn(&Row) -> bool) -> usize {
+        let (mut lo, mut hi) = (0, self.len);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if pred(&self.row(mid)) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
     /// Index range of the rows overlapping content y `[y0, y1)`.
-    pub fn visible(&self, y0: f32, y1: f32) -> std::ops::Range<usize> {
-        let a = self.rows.partition_point(|r| r.y + r.h <= y0);
-        let b = self.rows.partition_point(|r| r.y < y1);
+    pub fn visible(&self, y0: f64, y1: f64) -> std::ops::Range<usize> {
+        let a = self.partition_point(|r| r.y + f64::from(r.h) <= y0);
+        let b = self.partition_point(|r| r.y < y1);
         a..b.max(a)
     }
 
     /// The row at content y.
-    pub fn at(&self, y: f32) -> Option<usize> {
-        let i = self.rows.partition_point(|r| r.y + r.h <= y);
-        (i < self.rows.len() && self.rows[i].y <= y).then_some(i)
+    pub fn at(&self, y: f64) -> Option<usize> {
+        let i = self.partition_point(|r| r.y + f64::from(r.h) <= y);
+        (i < self.len && self.row(i).y <= y).then_some(i)
     }
 
-    /// The row of goroutine `g`, if shown.
+    /// The row of goroutine `g`, if shown: its group's block, then a
+    /// binary search in the block.
     pub fn find_goroutine(&self, g: GIdx) -> Option<usize> {
-        self.row_of_g
-            .get(g as usize)
-            .copied()
-            .filter(|&r| r != u32::MAX)
-            .map(|r| r as usize)
+        let block = &self.blocks[self.block_of(g)?];
+        Some(block.first + block.position(g)?)
     }
 
-    /// The row of a kind, if shown (linear: used on navigation and in tests).
+    /// The row of a kind, if shown (linear in the rows that are not
+    /// goroutine lanes: used on navigation and in tests).
     pub fn find(&self, kind: RowKind) -> Option<usize> {
-        self.rows.iter().position(|r| r.kind == kind)
+        if let RowKind::Goroutine(g) = kind {
+            return self.find_goroutine(g);
+        }
+        self.segs.iter().find_map(|s| match s.body {
+            Body::Single { kind: k, .. } if k == kind => Some(s.first),
+            _ => None,
+        })
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn list(hs: &[f32]) -> RowList {
-        let mut l = RowList::default();
-        for (i, &h) in hs.iter().enumerate() {
-            l.push(RowKind::Proc(i as u32), h);
-        }
-        l
-    }
-
-    #[test]
-    fn visible_rows_by_binary_search() {
-        let l = list(&[10.0, 10.0, 10.0, 10.0]);
-        assert_eq!(l.visible(0.0, 10.0), 0..1);
-        assert_eq!(l.visible(5.0, 25.0), 0..3);
-        assert_eq!(l.visible(40.0, 50.0), 4..4);
-        assert_eq!(l.at(15.0), Some(1));
-        assert_eq!(l.at(45.0), None);
-    }
-}
+mod tests;

@@ -41,7 +41,7 @@ pub fn paint(painter: &Painter, tl: &Timeline, a: &Areas) {
         let shown = (g != NO_G)
             .then(|| tl.rows.find_goroutine(g))
             .flatten()
-            .map(|r| tl.rows.rows[r]);
+            .map(|r| tl.rows.row(r));
         match shown {
             Some(row) => a.screen_y(tl, row.y) + row.state_h * 0.5,
             None if top => a.tracks.top() + 4.0,

@@ -17,14 +17,14 @@ const MAX_DRAWN: usize = 4000;
 
 /// Screen y range of goroutine `g`'s state row, if its lane is shown.
 fn lane_y(tl: &Timeline, a: &Areas, g: GIdx) -> Option<(f32, f32)> {
-    let row = tl.rows.rows[tl.rows.find_goroutine(g)?];
+    let row = tl.rows.row(tl.rows.find_goroutine(g)?);
     let y0 = a.screen_y(tl, row.y);
     Some((y0 + 1.0, y0 + row.state_h - 1.0))
 }
 
 fn veil_off_path(p: &Painter, tl: &Timeline, a: &Areas, pv: &PathView) {
     for ri in tl.rows_in_view.clone() {
-        let Some(row) = tl.rows.rows.get(ri) else {
+        let Some(row) = tl.rows.get(ri) else {
             break;
         };
         if let RowKind::Goroutine(g) = row.kind {
