@@ -16,14 +16,26 @@ pub fn is_big(data: &TraceData) -> bool {
 }
 
 /// How far an analysis of a big trace has read its generations again
-/// (shared by the worker computing it and the view showing its spinner).
+/// (shared by the worker computing it and the view showing its spinner),
+/// and whether the view still wants it.
 #[derive(Debug, Default)]
 pub struct Rereading {
     done: std::sync::atomic::AtomicUsize,
     of: std::sync::atomic::AtomicUsize,
+    /// Set when the view asked for something else meanwhile.
+    pub cancel: std::sync::atomic::AtomicBool,
 }
 
 impl Rereading {
+    /// A fresh one for a computation about to start, cancelling the one
+    /// `slot` had (its result would be dropped anyway).
+    pub fn renew(slot: &mut Arc<Rereading>) -> Arc<Rereading> {
+        slot.cancel
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        *slot = Arc::default();
+        Arc::clone(slot)
+    }
+
     /// Records `done` generations read of `of` (the callback the load
     /// layer's streamed analyses take).
     pub fn set(&self, done: usize, of: usize) {
@@ -125,6 +137,12 @@ impl<K: PartialEq + Clone, T: Send + Sync + 'static> Cached<K, T> {
             }
             Err(e) => self.store(key.clone(), Err(format!("cannot start a thread: {e}"))),
         }
+    }
+
+    /// Whether `key`'s value is computed or being computed (asking for it
+    /// starts nothing).
+    pub fn has(&self, key: &K) -> bool {
+        self.key.as_ref() == Some(key) || self.pending.as_ref().is_some_and(|(k, _)| k == key)
     }
 
     /// The value computed last, if any.

@@ -157,12 +157,14 @@ impl GoroutinesView {
             return ready_or_ui(ui, status, "the goroutine analysis");
         };
         // N.B. a big trace reads its generations up to the range's end again.
-        let reading = Arc::clone(&self.reading);
+        let reading = if self.ranged.has(&(a, b)) {
+            Arc::clone(&self.reading)
+        } else {
+            Rereading::renew(&mut self.reading)
+        };
         let status = self.ranged.get(&(a, b), inline, &ctx, move || {
-            reading.set(0, 0);
-            let no = std::sync::atomic::AtomicBool::new(false);
             d.loaded
-                .summary_in_range(a, b, &no, &|k, n| reading.set(k, n))
+                .summary_in_range(a, b, &reading.cancel, &|k, n| reading.set(k, n))
                 .map(|s| Arc::new(TableData::new(&d, Some(s))))
         });
         let what = self.reading.text("the goroutine analysis of the range");

@@ -14,7 +14,6 @@ use crate::trace::Time;
 use crate::ui::derived::TraceData;
 use crate::ui::{format, palette};
 use egui::{Color32, Ui};
-use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, OnceLock};
 
 /// What part of the trace a profile covers.
@@ -184,13 +183,10 @@ fn compute(
         (ScopeSel::All | ScopeSel::Range, _) => ProfileScope::All,
     };
     // N.B. a big trace reads every generation again (on this worker
-    // thread and rayon's); nothing cancels it but closing the tab.
-    reading.set(0, 0);
+    // thread and rayon's) unless another profile is asked for meanwhile.
     let p = data
         .loaded
-        .blocking_profile(kind, &scope, &AtomicBool::new(false), &|d, n| {
-            reading.set(d, n)
-        })?;
+        .blocking_profile(kind, &scope, &reading.cancel, &|d, n| reading.set(d, n))?;
     let samples: Vec<_> = p
         .profile
         .records
@@ -263,7 +259,11 @@ impl ProfilesView {
         let key = (self.kind, self.scope, r);
         let d = Arc::clone(data);
         let (kind, scope) = (self.kind, self.scope);
-        let reading = Arc::clone(&self.reading);
+        let reading = if self.cache.has(&key) {
+            Arc::clone(&self.reading)
+        } else {
+            Rereading::renew(&mut self.reading)
+        };
         let status = self.cache.get(&key, !is_big(data), ui.ctx(), move || {
             compute(&d, kind, scope, r, &reading)
         });
