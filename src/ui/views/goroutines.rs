@@ -80,6 +80,15 @@ pub struct GoroutinesView {
     expanded_gen: u64,
 }
 
+impl Drop for GoroutinesView {
+    fn drop(&mut self) {
+        // A closed tab stops reading a big trace again for it.
+        self.reading
+            .cancel
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 impl Default for GoroutinesView {
     fn default() -> Self {
         GoroutinesView {

@@ -59,6 +59,15 @@ pub struct ProfilesView {
     reading: Arc<Rereading>,
 }
 
+impl Drop for ProfilesView {
+    fn drop(&mut self) {
+        // A closed tab stops reading a big trace again for it.
+        self.reading
+            .cancel
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 impl Default for ProfilesView {
     fn default() -> Self {
         ProfilesView {
