@@ -196,6 +196,14 @@ pub fn find_ui(
         if before != (st.state, st.min_blocked_ms) {
             st.set_filter(data, tl);
         }
+        let coarse = data.whole().meta.coarse_ns;
+        if coarse > 0 && (st.state.is_some() || st.min_blocked_ms > 0.0) {
+            // N.B. these filters read the overview's lanes of a big trace.
+            ui.weak("≈").on_hover_text(format!(
+                "A big trace: state times from the overview, whose lanes are folded into {} buckets",
+                crate::ui::format::duration(coarse)
+            ));
+        }
         if ui.button("Clear").clicked() {
             st.clear(data, tl);
         }
