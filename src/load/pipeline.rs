@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::thread;
 
 /// Chunks in flight per consumer before the reader waits.
-const QUEUE_CHUNKS: usize = 16;
+const QUEUE_CHUNKS: usize = 4;
 
 /// A run of ordered events of one generation, with its tables.
 struct Chunk {

@@ -154,5 +154,7 @@ pub fn for_each_event(
 }
 
 /// A good number of events to read at a time: enough to amortize the
-/// per-chunk work, few enough to stay in the CPU caches.
-pub const CHUNK_EVENTS: usize = 2048;
+/// per-chunk work and hand-offs between the load's threads (16,384
+/// loaded the 250 MB churn trace ~4% faster than 2,048), few enough (1 MB)
+/// to stay in the CPU caches.
+pub const CHUNK_EVENTS: usize = 16384;
