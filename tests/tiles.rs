@@ -464,3 +464,15 @@ fn range_analyses_streamed_over_the_tiles_equal_the_whole_models() {
     }
     assert!(compared > 10_000, "goroutines compared: {compared}");
 }
+
+#[test]
+fn state_times_streamed_over_the_tiles_equal_the_whole_models() {
+    let no = AtomicBool::new(false);
+    for (name, whole, tiled) in pairs() {
+        let want = whole.state_times(&no, &|_, _| {}).expect("whole");
+        let got = tiled.state_times(&no, &|_, _| {}).expect("tiled");
+        assert!(got == want, "{name}");
+        let blocked = (0..whole.trace.goroutines.len() as GIdx).filter(|&g| want.blocked_ns(g) > 0);
+        assert!(blocked.count() > 0, "{name}: nothing blocked");
+    }
+}

@@ -18,4 +18,5 @@ pub mod profiles;
 pub mod range_stats;
 pub mod range_stream;
 pub mod sketch;
+pub mod state_times;
 pub mod summary;

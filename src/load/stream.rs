@@ -8,6 +8,7 @@ use crate::analysis::profile_stream::ProfileStream;
 use crate::analysis::profiles::{blocking_profile, Profile, ProfileKind, ProfileScope};
 use crate::analysis::range_stats::summary_in_range;
 use crate::analysis::range_stream::RangeSummaryStream;
+use crate::analysis::state_times::{StateTimes, StateTimesStream};
 use crate::analysis::summary::Summary;
 use crate::model::{ModelBuilder, Trace};
 use crate::trace::Time;
@@ -70,6 +71,23 @@ impl LoadedTrace {
         let mut stream = RangeSummaryStream::new(whole, t0, t1);
         let upto = src.gens_in(t0, t1).end;
         fold_tiles(src, whole, upto, cancel, done, |t| stream.tile(t))?;
+        Ok(stream.finish())
+    }
+
+    /// Which states each goroutine spent time in and how long it was
+    /// blocked, over the whole trace (the timeline's lane filters). For a
+    /// big trace every generation is read again.
+    pub fn state_times(
+        &self,
+        cancel: &AtomicBool,
+        done: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<StateTimes, String> {
+        let whole = &self.trace;
+        let Some(src) = &self.tiles else {
+            return Ok(StateTimes::of_model(whole));
+        };
+        let mut stream = StateTimesStream::new(whole);
+        fold_tiles(src, whole, src.gens.len(), cancel, done, |t| stream.tile(t))?;
         Ok(stream.finish())
     }
 }

@@ -5,14 +5,14 @@
 //! in each state (for lane filters).
 
 use super::timeline::counters::Pyramid;
+use super::views::compute::Rereading;
+use crate::analysis::state_times::StateTimes;
 use crate::load::tiles::TileCache;
 use crate::load::LoadedTrace;
-use crate::model::{GIdx, GoLaneState, StrId, Trace};
+use crate::model::{GIdx, StrId, Trace};
 use crate::trace::Time;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
-
-/// Per-goroutine time in each [`GoLaneState`] (index = state as usize).
-pub type StateTotals = [Time; 5];
 
 /// The model the lanes are drawn from (the whole model, the overview of
 /// a big trace, or one of its detail tiles) with its search indexes.
@@ -85,7 +85,23 @@ pub struct TraceData {
     view: Arc<ViewLanes>,
     /// The loaded model's lanes with their indexes (made once, at load).
     loaded_view: Arc<ViewLanes>,
-    totals: Arc<OnceLock<Vec<StateTotals>>>,
+    state_times: Arc<StateTimesJob>,
+}
+
+/// The lane filters' state times of a trace, computed once: at first use
+/// for a whole model, on a worker thread reading the generations again for
+/// a big trace (cancelled when the last view of the trace goes).
+#[derive(Default)]
+struct StateTimesJob {
+    started: AtomicBool,
+    result: Arc<OnceLock<Result<StateTimes, String>>>,
+    reading: Arc<Rereading>,
+}
+
+impl Drop for StateTimesJob {
+    fn drop(&mut self) {
+        self.reading.cancel.store(true, Ordering::Relaxed);
+    }
 }
 
 impl TraceData {
@@ -124,7 +140,7 @@ impl TraceData {
             tiles,
             loaded_view: Arc::clone(&view),
             view,
-            totals: Arc::new(OnceLock::new()),
+            state_times: Arc::default(),
             loaded: Arc::new(loaded),
         }
     }
@@ -197,20 +213,48 @@ impl TraceData {
         self.view.lane_coarse.get(&g).map_or(&[], Vec::as_slice)
     }
 
-    /// Time each goroutine spent in each state over the whole trace
-    /// (computed on first use; from the overview's buckets for a big trace).
-    pub fn state_totals(&self) -> &[StateTotals] {
-        self.totals.get_or_init(|| {
-            let t = &self.loaded.trace;
-            let mut out = vec![[0; 5]; t.goroutines.len()];
-            for (g, lane) in t.lanes.iter() {
-                for i in lane.indexes() {
-                    let s = t.spans.span(&lane, i);
-                    out[g as usize][s.state as usize] += s.end - s.start;
-                }
-            }
-            out
-        })
+    /// Which states each goroutine spent time in and how long it was
+    /// blocked (the lane filters), once known: computed now for a whole
+    /// model; for a big trace started on a worker thread on first call
+    /// (None until it is done, see [`TraceData::state_times_status`]).
+    pub fn state_times(&self) -> Option<&StateTimes> {
+        let job = &self.state_times;
+        if let Some(r) = job.result.get() {
+            return r.as_ref().ok();
+        }
+        let loaded = Arc::clone(&self.loaded);
+        if loaded.tiles.is_none() {
+            let never = AtomicBool::new(false);
+            let r = job
+                .result
+                .get_or_init(|| loaded.state_times(&never, &|_, _| {}));
+            return r.as_ref().ok();
+        }
+        if !job.started.swap(true, Ordering::Relaxed) {
+            let (result, reading) = (Arc::clone(&job.result), Arc::clone(&job.reading));
+            std::thread::Builder::new()
+                .name("state-times".into())
+                .spawn(move || {
+                    let r = loaded.state_times(&reading.cancel, &|k, n| reading.set(k, n));
+                    let _ = result.set(r);
+                })
+                .ok();
+        }
+        None
+    }
+
+    /// While the state times of a big trace are computed, how far; after
+    /// they failed, why.
+    pub fn state_times_status(&self) -> Option<String> {
+        match self.state_times.result.get() {
+            Some(Ok(_)) => None,
+            Some(Err(e)) => Some(format!("state times: {e}")),
+            None => Some(
+                self.state_times
+                    .reading
+                    .text("reading the generations again"),
+            ),
+        }
     }
 
     /// True if goroutine `g` is a GC background mark worker.
@@ -220,9 +264,4 @@ impl TraceData {
             && (g as usize) < gs.len()
             && gs.name(g as usize) == self.gc_worker_name
     }
-}
-
-/// Total blocked time (waiting) of a goroutine's totals.
-pub fn blocked_ns(t: &StateTotals) -> Time {
-    t[GoLaneState::Waiting as usize]
 }

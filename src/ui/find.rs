@@ -26,6 +26,9 @@ pub struct FindState {
     pub focus: bool,
     /// What a view link restricted the lanes to ("group main.worker").
     pub restricted_to: String,
+    /// A state filter is set but the big trace's state times are not
+    /// computed yet (the lanes show unfiltered meanwhile).
+    pub waiting_for_times: bool,
 }
 
 /// A goroutine id typed as "G123", "g123" or "123".
@@ -84,6 +87,7 @@ impl FindState {
         }
         let lanes = tl.goroutine_rows();
         let groups = tl.rows.group_headers();
+        self.waiting_for_times = tl.filter.needs_totals() && data.state_times().is_none();
         self.message = if tl.filter.is_empty() {
             String::new()
         } else if !self.restricted_to.is_empty()
@@ -97,6 +101,25 @@ impl FindState {
         } else {
             format!("{groups} groups match ({lanes} lanes open)")
         };
+    }
+
+    /// Applies a state filter that waited for a big trace's state times
+    /// once they are in (every frame, the bar open or not).
+    pub fn poll(&mut self, ctx: &egui::Context, data: &TraceData, tl: &mut Timeline) {
+        if !self.waiting_for_times {
+            return;
+        }
+        if data.state_times().is_some() {
+            self.waiting_for_times = false;
+            tl.invalidate_rows();
+            tl.refresh_rows(data);
+            self.set_filter(data, tl);
+        } else {
+            if let Some(m) = data.state_times_status() {
+                self.message = format!("state filters wait: {m}");
+            }
+            ctx.request_repaint_after(std::time::Duration::from_millis(200));
+        }
     }
 
     /// Clears every filter.
@@ -196,14 +219,7 @@ pub fn find_ui(
         if before != (st.state, st.min_blocked_ms) {
             st.set_filter(data, tl);
         }
-        let coarse = data.whole().meta.coarse_ns;
-        if coarse > 0 && (st.state.is_some() || st.min_blocked_ms > 0.0) {
-            // N.B. these filters read the overview's lanes of a big trace.
-            ui.weak("≈").on_hover_text(format!(
-                "A big trace: state times from the overview, whose lanes are folded into {} buckets",
-                crate::ui::format::duration(coarse)
-            ));
-        }
+
         if ui.button("Clear").clicked() {
             st.clear(data, tl);
         }

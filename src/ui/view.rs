@@ -347,6 +347,7 @@ impl TraceView {
             );
         }
         let mut nav: Option<Nav> = None;
+        self.find.poll(ui.ctx(), &self.data, &mut self.timeline);
         if self.find.open && self.tab == ViewTab::Timeline {
             nav = find::find_ui(ui, &self.data, &mut self.timeline, &mut self.find);
         }

@@ -12,6 +12,7 @@ use crate::ui::view::TraceView;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A copy of a committed trace in a fresh directory (the tests rewrite it).
@@ -223,4 +224,60 @@ fn the_goroutine_analysis_of_a_range_of_a_big_trace_equals_the_whole_models() {
     frames_until(&mut h, "the range's analysis", |_| true);
     h.get_by_label_contains(&text);
     h.get_by_label("main.handleStream");
+}
+
+/// The goroutine lanes the timeline shows.
+fn lanes_shown(v: &TraceView) -> Vec<crate::model::GIdx> {
+    use crate::ui::timeline::rows::RowKind;
+    (0..v.timeline.rows.len())
+        .filter_map(|i| match v.timeline.rows.row(i).kind {
+            RowKind::Goroutine(g) => Some(g),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn state_filters_on_a_big_trace_wait_for_its_state_times_and_equal_the_whole_models() {
+    use crate::model::GoLaneState;
+    let p = PathBuf::from(trace_path("stall_go127.trace"));
+    let mut whole = {
+        let mut app = GoTraceApp::new(&[], RecentFiles::default());
+        app.load_options = LoadOptions::whole();
+        app.open(Source::Path(p.clone()), None);
+        let mut h = harness(app);
+        settle(&mut h);
+        h
+    };
+    let mut big = open_as_overview(&p);
+    assert!(view(&mut big).data.tiles.is_some(), "an overview");
+    let mut total = 0;
+    for h in [&mut whole, &mut big] {
+        let v = view(h);
+        v.timeline.expansion.groups = vec![true; v.data.whole().groups.len()];
+        v.timeline.invalidate_rows();
+    }
+    let filters = [
+        (Some(GoLaneState::Syscall), 0.0),
+        (Some(GoLaneState::Waiting), 0.0),
+        (None, 500.0),
+        (Some(GoLaneState::Runnable), 2.0),
+    ];
+    for (state, ms) in filters {
+        let mut shown = Vec::new();
+        for h in [&mut whole, &mut big] {
+            let v = view(h);
+            v.find.state = state;
+            v.find.min_blocked_ms = ms;
+            let data = Arc::clone(&v.data);
+            v.find.apply(&data, &mut v.timeline);
+            frames_until(h, "the state times", |v| !v.find.waiting_for_times);
+            h.run();
+            shown.push(lanes_shown(view(h)));
+        }
+        assert_eq!(shown[0], shown[1], "{state:?} {ms}");
+        total += shown[0].len();
+    }
+    let all = view(&mut whole).data.whole().goroutines.len();
+    assert!(total > 0 && total < 4 * all, "{total} lanes shown, of {all}");
 }

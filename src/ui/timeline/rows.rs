@@ -9,7 +9,7 @@ mod lanes;
 use super::counters::{CounterTrack, TRACKS};
 use crate::model::{GIdx, GcWork, GoLaneState, Goroutines, Region, Trace};
 use crate::trace::Time;
-use crate::ui::derived::{blocked_ns, TraceData};
+use crate::ui::derived::TraceData;
 use lanes::{LaneBlock, Members};
 use std::sync::Arc;
 
@@ -135,7 +135,8 @@ impl LaneFilter {
             && self.only.is_none()
     }
 
-    fn needs_totals(&self) -> bool {
+    /// Whether it filters by state times (see `TraceData::state_times`).
+    pub fn needs_totals(&self) -> bool {
         self.state.is_some() || self.min_blocked_ns > 0
     }
 }
@@ -370,8 +371,10 @@ impl RowList {
 
     fn goroutine_rows(&mut self, data: &TraceData, exp: &Expansion, filter: &LaneFilter) {
         let t = data.whole();
+        // N.B. while a big trace's state times are being computed the
+        // state filters wait (the find bar says so) and every lane shows.
         let totals = if filter.needs_totals() {
-            Some(data.state_totals())
+            data.state_times()
         } else {
             None
         };
@@ -383,11 +386,10 @@ impl RowList {
                 return false;
             }
             if let Some(tt) = totals {
-                let tot = &tt[g as usize];
-                if filter.state.is_some_and(|s| tot[s as usize] <= 0) {
+                if filter.state.is_some_and(|s| !tt.was_in(g, s)) {
                     return false;
                 }
-                if filter.min_blocked_ns > 0 && blocked_ns(tot) < filter.min_blocked_ns {
+                if filter.min_blocked_ns > 0 && tt.blocked_ns(g) < filter.min_blocked_ns {
                     return false;
                 }
             }
