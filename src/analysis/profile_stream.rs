@@ -89,13 +89,7 @@ impl<'a> ProfileStream<'a> {
     pub fn tile(&mut self, t: &Trace) {
         let mut stack_map: FxHashMap<StackId, StackId> = FxHashMap::default();
         let spans = &t.spans;
-        for gl in 0..t.goroutines.len() {
-            let Some(lane) = t.lanes.get(gl as GIdx).filter(|l| l.len > 0) else {
-                continue;
-            };
-            let Some(g) = self.whole.goroutines.find(t.goroutines.id(gl)) else {
-                continue;
-            };
+        for (gl, g, lane) in t.lanes_in(self.whole) {
             if let StreamScope::Lifetime { group: Some(grp) } = self.scope {
                 if self.whole.goroutines.group(g as usize) != Some(grp) {
                     continue;

@@ -62,13 +62,7 @@ impl<'a> RangeSummaryStream<'a> {
 
     /// Folds in the next tile (see [`super::profile_stream::ProfileStream::tile`]).
     pub fn tile(&mut self, t: &Trace) {
-        for gl in 0..t.goroutines.len() {
-            let Some(lane) = t.lanes.get(gl as GIdx).filter(|l| l.len > 0) else {
-                continue;
-            };
-            let Some(g) = self.whole.goroutines.find(t.goroutines.id(gl)) else {
-                continue;
-            };
+        for (gl, g, lane) in t.lanes_in(self.whole) {
             let ended = t.goroutines.ended(gl);
             let mut carried = self.carry.remove(&g);
             let last = lane.indexes().end - 1;

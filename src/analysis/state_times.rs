@@ -83,13 +83,7 @@ impl<'a> StateTimesStream<'a> {
 
     /// Folds in the next tile (see [`super::profile_stream::ProfileStream::tile`]).
     pub fn tile(&mut self, t: &Trace) {
-        for gl in 0..t.goroutines.len() {
-            let Some(lane) = t.lanes.get(gl as GIdx).filter(|l| l.len > 0) else {
-                continue;
-            };
-            let Some(g) = self.whole.goroutines.find(t.goroutines.id(gl)) else {
-                continue;
-            };
+        for (gl, g, lane) in t.lanes_in(self.whole) {
             let mut carried = self.carry.remove(&g);
             let last = lane.indexes().end - 1;
             for i in lane.indexes() {

@@ -279,5 +279,8 @@ fn state_filters_on_a_big_trace_wait_for_its_state_times_and_equal_the_whole_mod
         total += shown[0].len();
     }
     let all = view(&mut whole).data.whole().goroutines.len();
-    assert!(total > 0 && total < 4 * all, "{total} lanes shown, of {all}");
+    assert!(
+        total > 0 && total < 4 * all,
+        "{total} lanes shown, of {all}"
+    );
 }
