@@ -243,17 +243,17 @@ impl TraceData {
         None
     }
 
-    /// While the state times of a big trace are computed, how far; after
-    /// they failed, why.
+    /// While the state times of a big trace are computed, how far.
     pub fn state_times_status(&self) -> Option<String> {
+        let job = &self.state_times;
+        (job.result.get().is_none()).then(|| job.reading.text("reading the generations again"))
+    }
+
+    /// Why the state times could not be computed (the file changed), if so.
+    pub fn state_times_error(&self) -> Option<&str> {
         match self.state_times.result.get() {
-            Some(Ok(_)) => None,
-            Some(Err(e)) => Some(format!("state times: {e}")),
-            None => Some(
-                self.state_times
-                    .reading
-                    .text("reading the generations again"),
-            ),
+            Some(Err(e)) => Some(e),
+            _ => None,
         }
     }
 

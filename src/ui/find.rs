@@ -114,6 +114,9 @@ impl FindState {
             tl.invalidate_rows();
             tl.refresh_rows(data);
             self.set_filter(data, tl);
+        } else if let Some(e) = data.state_times_error() {
+            self.waiting_for_times = false;
+            self.message = format!("state filters unavailable: {e}");
         } else {
             if let Some(m) = data.state_times_status() {
                 self.message = format!("state filters wait: {m}");
@@ -219,7 +222,6 @@ pub fn find_ui(
         if before != (st.state, st.min_blocked_ms) {
             st.set_filter(data, tl);
         }
-
         if ui.button("Clear").clicked() {
             st.clear(data, tl);
         }
