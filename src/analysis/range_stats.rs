@@ -49,41 +49,28 @@ pub fn summary_in_range(trace: &Trace, t0: Time, t1: Time) -> Summary {
     let mut name_of: FxHashMap<u16, NameId> = FxHashMap::default();
     let mut goroutines = Vec::new();
     for g in 0..trace.goroutines.len() as GIdx {
-        let lane = &trace.lane(g);
-        if lane.len == 0 || lane.end <= t0 || trace.spans.start(lane.first as usize) >= t1 {
+        if !alive_in(trace, g, t0, t1) {
             continue;
         }
         let totals = state_totals(trace, &[g], t0, t1);
-        let mut stats = ExecStats {
-            exec_ns: totals.by_state[GoLaneState::Running as usize],
-            sched_wait_ns: totals.by_state[GoLaneState::Runnable as usize],
-            syscall_ns: totals.by_state[GoLaneState::Syscall as usize],
-            syscall_block_ns: totals.by_state[GoLaneState::SyscallBlocked as usize],
-            ..ExecStats::default()
-        };
-        for (r, d) in totals.by_reason {
-            let id = *name_of.entry(r).or_insert_with(|| {
-                names.push(trace.reason(r).to_string());
-                (names.len() - 1) as NameId
-            });
-            stats.block_ns.push((id, d));
-        }
-        let start = trace.spans.start(lane.first as usize).max(t0);
-        stats.total_ns = lane.end.min(t1).saturating_sub(start);
-        goroutines.push(GoroutineSummary {
-            id: trace.goroutines.id(g as usize),
-            name: trace.str(trace.goroutines.name(g as usize)).to_string(),
-            pc: 0,
-            creation: trace.goroutines.created(g as usize),
-            start,
-            end: if trace.goroutines.ended(g as usize) {
-                lane.end
-            } else {
-                0
-            },
-            regions: Vec::new(),
-            stats,
-        });
+        let block_ns = totals
+            .by_reason
+            .into_iter()
+            .map(|(r, d)| {
+                let id = *name_of.entry(r).or_insert_with(|| {
+                    names.push(trace.reason(r).to_string());
+                    (names.len() - 1) as NameId
+                });
+                (id, d)
+            })
+            .collect();
+        goroutines.push(ranged_goroutine(
+            trace,
+            g,
+            (t0, t1),
+            &totals.by_state,
+            block_ns,
+        ));
     }
     goroutines.sort_by_key(|g| g.id);
     Summary {
@@ -91,5 +78,44 @@ pub fn summary_in_range(trace: &Trace, t0: Time, t1: Time) -> Summary {
         goroutines,
         regions: Vec::new(),
         tasks: Vec::new(),
+    }
+}
+
+/// Whether goroutine `g`'s lane overlaps `[t0, t1)` (its first span and
+/// its end are exact in an overview too).
+pub(crate) fn alive_in(trace: &Trace, g: GIdx, t0: Time, t1: Time) -> bool {
+    let lane = trace.lane(g);
+    lane.len > 0 && lane.end > t0 && trace.spans.start(lane.first as usize) < t1
+}
+
+/// The analysis of goroutine `g` over `[t0, t1)` from its time in each
+/// state and blocked per reason (IDs into the summary's names) inside it.
+pub(crate) fn ranged_goroutine(
+    trace: &Trace,
+    g: GIdx,
+    (t0, t1): (Time, Time),
+    by_state: &[Time; 5],
+    block_ns: Vec<(NameId, Time)>,
+) -> GoroutineSummary {
+    let lane = trace.lane(g);
+    let start = trace.spans.start(lane.first as usize).max(t0);
+    let gs = &trace.goroutines;
+    GoroutineSummary {
+        id: gs.id(g as usize),
+        name: trace.str(gs.name(g as usize)).to_string(),
+        pc: 0,
+        creation: gs.created(g as usize),
+        start,
+        end: if gs.ended(g as usize) { lane.end } else { 0 },
+        regions: Vec::new(),
+        stats: ExecStats {
+            exec_ns: by_state[GoLaneState::Running as usize],
+            sched_wait_ns: by_state[GoLaneState::Runnable as usize],
+            syscall_ns: by_state[GoLaneState::Syscall as usize],
+            syscall_block_ns: by_state[GoLaneState::SyscallBlocked as usize],
+            block_ns,
+            total_ns: lane.end.min(t1).saturating_sub(start),
+            ..ExecStats::default()
+        },
     }
 }

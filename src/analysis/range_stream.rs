@@ -10,7 +10,8 @@
 //!
 //! [`summary_in_range`]: super::range_stats::summary_in_range
 
-use super::summary::{ExecStats, GoroutineSummary, NameId, Summary};
+use super::range_stats::{alive_in, ranged_goroutine};
+use super::summary::{NameId, Summary};
 use crate::model::{GIdx, GoLaneState, Trace};
 use crate::trace::Time;
 use rustc_hash::FxHashMap;
@@ -110,37 +111,13 @@ impl<'a> RangeSummaryStream<'a> {
         let (w, t0, t1) = (self.whole, self.t0, self.t1);
         let mut goroutines = Vec::new();
         for g in 0..w.goroutines.len() as GIdx {
-            let lane = w.lane(g);
-            if lane.len == 0 || lane.end <= t0 || w.spans.start(lane.first as usize) >= t1 {
+            if !alive_in(w, g, t0, t1) {
                 continue;
             }
             let tot = self.totals.remove(&g).unwrap_or_default();
             let mut by_reason = tot.by_reason;
             by_reason.sort_by_key(|x| std::cmp::Reverse(x.1));
-            let start = w.spans.start(lane.first as usize).max(t0);
-            let stats = ExecStats {
-                exec_ns: tot.by_state[GoLaneState::Running as usize],
-                sched_wait_ns: tot.by_state[GoLaneState::Runnable as usize],
-                syscall_ns: tot.by_state[GoLaneState::Syscall as usize],
-                syscall_block_ns: tot.by_state[GoLaneState::SyscallBlocked as usize],
-                block_ns: by_reason,
-                total_ns: lane.end.min(t1).saturating_sub(start),
-                ..ExecStats::default()
-            };
-            goroutines.push(GoroutineSummary {
-                id: w.goroutines.id(g as usize),
-                name: w.str(w.goroutines.name(g as usize)).to_string(),
-                pc: 0,
-                creation: w.goroutines.created(g as usize),
-                start,
-                end: if w.goroutines.ended(g as usize) {
-                    lane.end
-                } else {
-                    0
-                },
-                regions: Vec::new(),
-                stats,
-            });
+            goroutines.push(ranged_goroutine(w, g, (t0, t1), &tot.by_state, by_reason));
         }
         goroutines.sort_by_key(|g| g.id);
         Summary {

@@ -39,6 +39,17 @@ fn open_as_overview(path: &std::path::Path) -> Harness<'static, GoTraceApp> {
     h
 }
 
+/// The whole model of `path` (what the overview is compared with).
+fn load_whole(path: &std::path::Path) -> crate::load::LoadedTrace {
+    crate::load::load_path_with(
+        path,
+        LoadOptions::whole(),
+        &crate::load::Progress::default(),
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .expect("the whole model")
+}
+
 fn view<'a>(h: &'a mut Harness<'static, GoTraceApp>) -> &'a mut TraceView {
     h.state_mut().active_view().expect("a loaded trace")
 }
@@ -92,13 +103,7 @@ fn zooming_into_a_big_trace_shows_the_detail_of_the_generations_in_view() {
     assert!(v.data.shows_tile());
     assert_eq!(v.data.trace().meta.coarse_ns, 0, "every span");
     // A span picked in the tile has the exact times of the whole model.
-    let whole = crate::load::load_path_with(
-        &path,
-        LoadOptions::whole(),
-        &crate::load::Progress::default(),
-        &std::sync::atomic::AtomicBool::new(false),
-    )
-    .expect("whole");
+    let whole = load_whole(&path);
     let g = whole
         .trace
         .groups
@@ -162,13 +167,7 @@ fn the_profiles_of_a_big_trace_read_its_generations_again_and_equal_the_whole_mo
     use crate::analysis::profiles::{ProfileKind, ProfileScope};
     use crate::ui::view::ViewTab;
     let p = PathBuf::from(trace_path("stall_go127.trace"));
-    let whole = crate::load::load_path_with(
-        &p,
-        LoadOptions::whole(),
-        &crate::load::Progress::default(),
-        &std::sync::atomic::AtomicBool::new(false),
-    )
-    .expect("load");
+    let whole = load_whole(&p);
     let want = whole
         .blocking_profile(
             ProfileKind::Sync,
@@ -195,13 +194,7 @@ fn the_goroutine_analysis_of_a_range_of_a_big_trace_equals_the_whole_models() {
     use crate::ui::app::Tab;
     use crate::ui::view::ViewTab;
     let p = PathBuf::from(trace_path("stall_go127.trace"));
-    let whole = crate::load::load_path_with(
-        &p,
-        LoadOptions::whole(),
-        &crate::load::Progress::default(),
-        &std::sync::atomic::AtomicBool::new(false),
-    )
-    .expect("load");
+    let whole = load_whole(&p);
     let t = &whole.trace;
     let (a, b) = (
         t.meta.start + t.duration() / 3,
