@@ -240,6 +240,47 @@ fn a_tile_of_one_generation_has_its_spans_exactly() {
     assert!(checked > 10_000, "spans checked: {checked}");
 }
 
+/// A goroutine blocked (or running, runnable, in a syscall) across the
+/// first boundary of a tile begins the tile's lane with the span the whole
+/// model has: its start, reason and stack, which the status event at the
+/// tile's start does not say.
+#[test]
+fn a_tile_begins_with_the_spans_open_at_its_start() {
+    let (mut checked, mut with_reason) = (0, 0);
+    for (name, whole, tiled) in pairs() {
+        let src = tiled.tiles.as_ref().expect("tile source");
+        let w = &whole.trace;
+        for k in 1..src.gens.len() {
+            let tile = src
+                .build(&tiled.trace, k..k + 1, &AtomicBool::new(false))
+                .unwrap_or_else(|e| panic!("{name} gen {k}: {e}"));
+            let (t0, t1) = src.time_range(&(k..k + 1));
+            for g in 0..w.goroutines.len() as GIdx {
+                let Some(open) = spans(w, g)
+                    .into_iter()
+                    .find(|s| s.start < t0 && t0 < s.end && s.end < t1)
+                else {
+                    continue;
+                };
+                let want = span_text(w, &open);
+                let got = spans(&tile, g).first().map(|s| span_text(&tile, s));
+                assert_eq!(
+                    got.as_deref(),
+                    Some(want.as_str()),
+                    "{name} gen {k} [{t0}, {t1}): G{}'s first span",
+                    w.goroutines.id(g as usize)
+                );
+                checked += 1;
+                with_reason += usize::from(open.reason != 0);
+            }
+        }
+    }
+    assert!(
+        checked > 200 && with_reason > 100,
+        "spans across a boundary checked: {checked}, with a reason: {with_reason}"
+    );
+}
+
 #[test]
 fn a_tile_of_a_rewritten_file_is_refused() {
     let src = common::testdata().join("traces/gens_go127.trace");

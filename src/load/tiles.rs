@@ -154,23 +154,37 @@ impl TileSource {
     }
 
     /// Reads generations `gens` again and builds their model in the
-    /// indexes of `whole` (the overview the load made).
+    /// indexes of `whole` (the overview the load made), its goroutines'
+    /// lanes beginning with the spans `whole` has open at its start.
     pub fn build(
         &self,
         whole: &Trace,
         gens: Range<usize>,
         cancel: &AtomicBool,
     ) -> Result<Trace, TileError> {
-        Ok(self.build_local(whole, gens, cancel)?.into_tile_of(whole))
+        Ok(self.read(whole, gens, true, cancel)?.into_tile_of(whole))
     }
 
     /// Reads generations `gens` again and builds their model in indexes of
     /// its own (its goroutine table says which goroutines ended in these
-    /// generations), its strings and stacks extending `whole`'s.
+    /// generations), its strings and stacks extending `whole`'s: what Go's
+    /// parser reads from a trace starting at these generations.
     pub fn build_local(
         &self,
         whole: &Trace,
         gens: Range<usize>,
+        cancel: &AtomicBool,
+    ) -> Result<Trace, TileError> {
+        self.read(whole, gens, false, cancel)
+    }
+
+    /// [`TileSource::build_local`], the lanes beginning with the spans
+    /// `whole` has open at the start if `carry`.
+    fn read(
+        &self,
+        whole: &Trace,
+        gens: Range<usize>,
+        carry: bool,
         cancel: &AtomicBool,
     ) -> Result<Trace, TileError> {
         if gens.is_empty() || gens.end > self.gens.len() {
@@ -185,6 +199,9 @@ impl TileSource {
         let mut reader = V2Reader::new(&bytes, self.version, self.header_len + from);
         reader.set_clock(self.gens[gens.start].clock_before);
         let mut b = ModelBuilder::tile(&whole.strings, &whole.stacks);
+        if carry {
+            b.carry_spans_from(whole, self.gens[gens.start].start_ns);
+        }
         let mut chunk = Vec::new();
         loop {
             chunk.clear();

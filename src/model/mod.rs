@@ -20,6 +20,7 @@ pub use lanes::{
     GoLaneState, GoroutineLanes, IntervalKind, IntervalLane, LaneRange, Span, SpanArena, SpanKind,
 };
 pub use strings::{Frame, StackId, StackTable, StrId, StringTable};
+pub use tile::EdgeSpan;
 
 use crate::trace::Time;
 use column::{Codes, TimeColumn};
@@ -503,6 +504,9 @@ pub struct Trace {
     pub counters: Counters,
     /// CPU samples in time order.
     pub cpu_samples: Vec<CpuSample>,
+    /// An overview's goroutine spans that cross a generation boundary, by
+    /// end time (empty in other models; see [`Trace::edge_spans_at`]).
+    pub edge_spans: Vec<EdgeSpan>,
 }
 
 impl Trace {
@@ -575,6 +579,7 @@ impl Trace {
             + self.lanes.heap_bytes()
             + self.flows.heap_bytes()
             + self.regions.capacity() * std::mem::size_of::<Region>()
+            + self.edge_spans.capacity() * std::mem::size_of::<EdgeSpan>()
             + self
                 .procs
                 .iter()

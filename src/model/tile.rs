@@ -4,9 +4,38 @@
 //! indexes, so that the viewer can show it in place of the overview
 //! without its selection, rows or links changing meaning.
 
-use super::{GIdx, GoroutineLanes, IntervalLane, Trace, NO_G};
+use super::{GIdx, GoLaneState, GoroutineLanes, IntervalLane, StackId, StrId, Trace, NO_G};
+use crate::trace::Time;
+
+/// A goroutine span of an overview that began before a generation boundary
+/// and ended after it. A tile read from that generation on learns the
+/// goroutine's state from its status event, but not since when, why
+/// (the block reason) or where (the stack): the tile begins its lane with
+/// this span instead, as the whole model has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EdgeSpan {
+    /// The goroutine (overview index).
+    pub g: GIdx,
+    /// Where the span began and ended.
+    pub start: Time,
+    /// End of the span.
+    pub end: Time,
+    /// Its state.
+    pub state: GoLaneState,
+    /// Its block or stop reason (a string of the overview), 0 if none.
+    pub reason: StrId,
+    /// The stack of the event that began it, 0 if none.
+    pub stack: StackId,
+}
 
 impl Trace {
+    /// The spans of this overview open at `t`: begun before it, ended
+    /// after it.
+    pub fn edge_spans_at(&self, t: Time) -> impl Iterator<Item = &EdgeSpan> {
+        let first = self.edge_spans.partition_point(|e| e.end <= t);
+        self.edge_spans[first..].iter().filter(move |e| e.start < t)
+    }
+
     /// The non-empty goroutine lanes of this model built alone from some
     /// generations (before [`Trace::into_tile_of`]), each with its local
     /// goroutine index and the index of the same goroutine in `whole`

@@ -2,7 +2,7 @@
 //! intervals, creation/unblock flows, goroutine-count counters.
 
 use super::super::lanes::{GoLaneState, IntervalKind, IntervalLane, LaneBuf, LaneRange, SpanKind};
-use super::super::{Flow, FlowKind, GIdx, ProcLane, ThreadLane, NO_G};
+use super::super::{EdgeSpan, Flow, FlowKind, GIdx, ProcLane, ThreadLane, NO_G};
 use super::coarse::{CoarseIntervals, CoarseLane};
 use super::ModelBuilder;
 use crate::trace::event::{Event, Resource};
@@ -26,6 +26,11 @@ pub struct LiveG {
     pub assist: Option<Time>,
     /// The overview's folding of the spans (coarse models only).
     coarse: CoarseLane,
+    /// Start, reason index and stack of the current span (the overview
+    /// keeps the spans that cross a generation boundary; see `EdgeSpan`).
+    since: Time,
+    reason: u16,
+    stack: u32,
 }
 
 impl LiveG {
@@ -40,6 +45,9 @@ impl LiveG {
             pending_flow: None,
             assist: None,
             coarse: CoarseLane::default(),
+            since: 0,
+            reason: 0,
+            stack: 0,
         }
     }
 
@@ -173,10 +181,26 @@ impl ModelBuilder {
 
     /// Starts a new span on a goroutine's lane (closing the previous one).
     fn set_state(&mut self, g: GIdx, time: Time, state: GoLaneState, reason: u16, stack: u32) {
+        self.begin_span(g, time, time, state, reason, stack);
+    }
+
+    /// Starts a new span at `start` (before `time` only for a span a tile
+    /// carries over its first generation boundary), counted from `time`.
+    fn begin_span(
+        &mut self,
+        g: GIdx,
+        start: Time,
+        time: Time,
+        state: GoLaneState,
+        reason: u16,
+        stack: u32,
+    ) {
         let Some(lg) = self.live.get_mut(&g) else {
             return;
         };
         let old = lg.state.replace(state);
+        let ended = (lg.since, lg.reason, lg.stack);
+        (lg.since, lg.reason, lg.stack) = (start, reason, stack);
         if self.coarse_ns > 0 {
             let (spans, buf) = (&mut self.spans, &mut lg.spans);
             lg.coarse.change(time, state, self.coarse_ns, &mut |t, s| {
@@ -188,14 +212,32 @@ impl ModelBuilder {
                 reason,
                 stack,
             });
-            lg.spans.push(time, code);
+            lg.spans.push(start, code);
         }
         if let Some(old) = old {
+            self.note_edge_span(g, old, ended, time);
             self.state_counts[old as usize] -= 1;
             self.count_changed(old, time);
         }
         self.state_counts[state as usize] += 1;
         self.count_changed(state, time);
+    }
+
+    /// Keeps, in an overview, a span ending at `end` that began in an
+    /// earlier generation: a tile of a later generation begins with it.
+    fn note_edge_span(&mut self, g: GIdx, state: GoLaneState, began: (Time, u16, u32), end: Time) {
+        let (start, reason, stack) = began;
+        if self.coarse_ns == 0 || start >= self.sync_time {
+            return;
+        }
+        self.edge_spans.push(EdgeSpan {
+            g,
+            start,
+            end,
+            state,
+            reason: self.reasons.get(reason as usize).copied().unwrap_or(0),
+            stack,
+        });
     }
 
     fn count_changed(&mut self, s: GoLaneState, time: Time) {
@@ -302,8 +344,15 @@ impl ModelBuilder {
                 let g = self.new_goroutine(id, self.sync_time);
                 if let Some(s) = lane_state(to, ev.ctx.p.is_some()) {
                     // The lane starts where the state became known (the
-                    // goroutine analysis counts from the generation start).
-                    self.set_state(g, time, s, 0, stack);
+                    // goroutine analysis counts from the generation start),
+                    // or, in a tile, where the overview saw the span begin.
+                    match self.carried.remove(&id).filter(|c| c.state == s) {
+                        Some(c) => {
+                            let reason = self.reason_index(c.reason);
+                            self.begin_span(g, c.start, time, s, reason, c.stack);
+                        }
+                        None => self.set_state(g, time, s, 0, stack),
+                    }
                     self.after_enter(g, ev, s, time);
                     self.name_from_stack(g, stack);
                     return;
@@ -482,6 +531,7 @@ impl ModelBuilder {
         let lg = self.live.slot_mut(slot);
         let old = lg.state.take();
         let assist = lg.assist.take();
+        let ended = (lg.since, lg.reason, lg.stack);
         if self.coarse_ns > 0 {
             let (spans, buf) = (&mut self.spans, &mut lg.spans);
             lg.coarse.end(time, self.coarse_ns, &mut |t, s| {
@@ -496,6 +546,7 @@ impl ModelBuilder {
             self.regions[r as usize].end = time;
         }
         if let Some(old) = old {
+            self.note_edge_span(g, old, ended, time);
             self.state_counts[old as usize] -= 1;
             self.count_changed(old, time);
         }

@@ -67,6 +67,10 @@ pub struct ModelBuilder {
     have_first: bool,
     /// Bucket of the overview's coarse lanes (0: every span, exactly).
     coarse_ns: Time,
+    /// The overview's spans crossing a generation boundary.
+    edge_spans: Vec<super::EdgeSpan>,
+    /// A tile's: the spans of the overview open at its start, by goroutine ID.
+    carried: FxHashMap<i64, super::EdgeSpan>,
 }
 
 impl ModelBuilder {
@@ -113,6 +117,8 @@ impl ModelBuilder {
             sync_time: 0,
             have_first: false,
             coarse_ns: 0,
+            edge_spans: Vec::new(),
+            carried: FxHashMap::default(),
         }
     }
 
@@ -124,6 +130,17 @@ impl ModelBuilder {
         b.strings = strings.thawed();
         b.stacks = stacks.thawed();
         b
+    }
+
+    /// Makes the goroutines' lanes of a tile beginning at `start` begin
+    /// with the spans of `whole` (its overview) open then, when their
+    /// status events agree: a status says the state, not since when, why
+    /// or where.
+    pub fn carry_spans_from(&mut self, whole: &Trace, start: Time) {
+        self.carried = whole
+            .edge_spans_at(start)
+            .map(|e| (whole.goroutines.id(e.g as usize), *e))
+            .collect();
     }
 
     /// A builder of the overview of a big trace: goroutine lanes and
@@ -208,6 +225,11 @@ impl ModelBuilder {
             _ => 0,
         };
         let id = self.intern_string(t, sid);
+        self.reason_index(id)
+    }
+
+    /// The reason index of interned string `id`, added if new.
+    fn reason_index(&mut self, id: super::StrId) -> u16 {
         if let Some(&r) = self.reason_index.get(id as usize) {
             if r != NO_REASON {
                 return r;
@@ -284,6 +306,7 @@ impl ModelBuilder {
         self.gc_work.shrink_to_fit();
         self.regions.shrink_to_fit();
         self.cpu_samples.shrink_to_fit();
+        self.edge_spans.shrink_to_fit();
         for lane in procs
             .iter_mut()
             .map(|p| &mut p.intervals)
@@ -313,6 +336,7 @@ impl ModelBuilder {
             flows,
             counters: self.counters,
             cpu_samples: self.cpu_samples,
+            edge_spans: self.edge_spans,
         }
     }
 

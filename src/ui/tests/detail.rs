@@ -116,15 +116,59 @@ fn zooming_into_a_big_trace_shows_the_detail_of_the_generations_in_view() {
     let sel = v.timeline.selected.expect("a span of main.waiter");
     let got = v.timeline.span_of(&v.data, sel);
     let want = whole.trace.spans.at(&whole.trace.lane(g), t).expect("span");
-    // A span cut by the tile's edges ends (or starts) there.
+    // A span begun before the tile begins where it began, with its
+    // reason and stack (the overview kept them); one going on past the
+    // tile ends there.
     let (t0, t1) = (v.data.trace().meta.start, v.data.trace().meta.end);
     assert_eq!(got.state, want.state);
-    assert_eq!(got.start.max(t0), want.start.max(t0));
+    assert_eq!(got.start, want.start);
+    assert_eq!(
+        v.data.trace().reason(got.reason),
+        whole.trace.reason(want.reason)
+    );
+    let frames = |t: &crate::model::Trace, id| -> Vec<String> {
+        t.stacks
+            .frames_of(id)
+            .map(|f| t.str(f.func).to_string())
+            .collect()
+    };
+    assert_eq!(
+        frames(v.data.trace(), got.stack),
+        frames(&whole.trace, want.stack)
+    );
     assert_eq!(got.end.min(t1), want.end.min(t1));
     assert!(
         got.start > t0 || got.end < t1,
         "the span of a waiter fits in two generations"
     );
+    // main.sleeper sleeps a second and a half in a select: in the tile of
+    // the generation after the one it began in, its span still begins
+    // there and says why.
+    let sleeper = whole
+        .trace
+        .groups
+        .iter()
+        .find(|g| whole.trace.str(g.name) == "main.sleeper")
+        .and_then(|g| g.members.first().copied())
+        .expect("main.sleeper");
+    zoom_into_generation(v, 2);
+    frames_until(&mut h, "the tile of generation 2", |v| {
+        v.detail.detail == Detail::Tile && v.data.trace().meta.start > t1 - 1
+    });
+    let v = view(&mut h);
+    let t = (v.timeline.map.start_ns + v.timeline.map.end_ns()) / 2;
+    let tile = v.data.trace();
+    let got = tile.spans.at(&tile.lane(sleeper), t).expect("a span");
+    let want = whole
+        .trace
+        .spans
+        .at(&whole.trace.lane(sleeper), t)
+        .expect("span");
+    assert!(want.start < tile.meta.start, "it began before the tile");
+    assert_eq!((got.start, got.state), (want.start, want.state));
+    assert_eq!(tile.reason(got.reason), "select");
+    assert_eq!(frames(tile, got.stack), frames(&whole.trace, want.stack));
+    v.timeline.select_at(&v.data, g, t);
     // Zoomed out again: back to the overview, the selection kept.
     v.timeline.fit_all(&v.data);
     h.run();
