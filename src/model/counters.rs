@@ -23,6 +23,10 @@ pub struct CounterSeries {
     /// End of the last point's bucket when its time is not negative (a
     /// time from the last point's to this is in its bucket), else `Time::MIN`.
     last_bucket_end: Time,
+    /// The last point (time, min, max, last), if any, also kept here:
+    /// [`CounterSeries::set`] runs for most events of a load and reads
+    /// these instead of the ends of four vectors.
+    tail: Option<(Time, f64, f64, f64)>,
 }
 
 impl CounterSeries {
@@ -39,6 +43,7 @@ impl CounterSeries {
             max: Vec::new(),
             last: Vec::new(),
             last_bucket_end: Time::MIN,
+            tail: None,
         }
     }
 
@@ -49,6 +54,7 @@ impl CounterSeries {
         self.min.push(min);
         self.max.push(max);
         self.last.push(last);
+        self.tail = Some((t, min, max, last));
         self.note_bucket_end(t);
     }
 
@@ -65,29 +71,29 @@ impl CounterSeries {
     /// Records that the value became `v` at time `t` (non-decreasing times).
     #[inline]
     pub fn set(&mut self, t: Time, v: f64) {
-        let (Some(&lt), Some(last)) = (self.time.last(), self.last.last_mut()) else {
+        let Some((lt, min, max, last)) = &mut self.tail else {
             self.push_point(t, v, v, v);
             return;
         };
-        let prev = *last;
-        if prev == v {
+        if *last == v {
             return;
         }
+        let lt = *lt;
         let same_bucket =
             (lt <= t && t < self.last_bucket_end) || t / self.bucket_ns == lt / self.bucket_ns;
         if same_bucket {
             // N.B. values are counts, never NaN: plain comparisons are
             // `f64::min` and `f64::max`.
             *last = v;
-            if let Some(m) = self.min.last_mut() {
-                if v < *m {
-                    *m = v;
-                }
+            let n = self.last.len() - 1;
+            self.last[n] = v;
+            if v < *min {
+                *min = v;
+                self.min[n] = v;
             }
-            if let Some(m) = self.max.last_mut() {
-                if v > *m {
-                    *m = v;
-                }
+            if v > *max {
+                *max = v;
+                self.max[n] = v;
             }
             return;
         }
@@ -129,7 +135,9 @@ impl CounterSeries {
         self.min.truncate(w);
         self.max.truncate(w);
         self.last.truncate(w);
+        self.tail = None;
         if let Some(&lt) = self.time.last() {
+            self.tail = Some((lt, self.min[w - 1], self.max[w - 1], self.last[w - 1]));
             self.note_bucket_end(lt);
         }
     }
