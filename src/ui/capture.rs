@@ -194,7 +194,15 @@ fn capture_loop(
             Ok(p) => CaptureEvent::Written(p),
             Err(e) => CaptureEvent::Failed(e.to_string()),
         };
-        if cancel.load(Ordering::Relaxed) || tx.send(ev).is_err() {
+        if cancel.load(Ordering::Relaxed) {
+            // Stopped as this capture finished: it goes like one in
+            // flight, without a tab or a file.
+            if let CaptureEvent::Written(p) = &ev {
+                let _ = std::fs::remove_file(p);
+            }
+            break;
+        }
+        if tx.send(ev).is_err() {
             break;
         }
         ctx.request_repaint();
