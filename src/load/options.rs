@@ -16,6 +16,9 @@ pub struct LoadOptions {
     /// `stats --json` prints) even for a big trace, which otherwise keeps
     /// only the table of groups.
     pub per_goroutine: bool,
+    /// Which threads consume the events (`None`: what suits this
+    /// machine's cores).
+    pub layout: Option<super::Layout>,
 }
 
 /// Bytes of whole model per byte of trace (measured: 4-7).
@@ -28,6 +31,7 @@ impl Default for LoadOptions {
         LoadOptions {
             memory_budget: (total / 8).clamp(512 << 20, 8 << 30),
             per_goroutine: false,
+            layout: None,
         }
     }
 }
@@ -72,6 +76,7 @@ impl LoadOptions {
         LoadOptions {
             memory_budget: u64::MAX,
             per_goroutine: true,
+            layout: None,
         }
     }
 
@@ -80,6 +85,7 @@ impl LoadOptions {
         LoadOptions {
             memory_budget: bytes,
             per_goroutine: false,
+            layout: None,
         }
     }
 

@@ -478,8 +478,26 @@ impl Event {
     }
 }
 
-/// Maps a wire type to its kind.
+/// Maps a wire type to its kind (a table: every consumer asks for every
+/// event).
+#[inline]
 pub fn kind_of(t: EventType) -> EventKind {
+    KINDS[t.0 as usize]
+}
+
+/// [`kind_of`] for each wire type byte.
+static KINDS: [EventKind; 256] = {
+    let mut kinds = [EventKind::Bad; 256];
+    let mut i = 0;
+    while i < 256 {
+        kinds[i] = kind_by_type(EventType(i as u8));
+        i += 1;
+    }
+    kinds
+};
+
+/// The kind of a wire type, as Go's parser says.
+const fn kind_by_type(t: EventType) -> EventKind {
     use EventKind as K;
     match t {
         EventType::SYNC_EVENT => K::Sync,
@@ -522,7 +540,7 @@ pub fn kind_of(t: EventType) -> EventKind {
         EventType::USER_REGION_BEGIN => K::RegionBegin,
         EventType::USER_REGION_END => K::RegionEnd,
         EventType::USER_LOG => K::Log,
-        t if (128..=136).contains(&t.0) => K::Experimental,
+        t if t.0 >= 128 && t.0 <= 136 => K::Experimental,
         _ => K::Bad,
     }
 }
