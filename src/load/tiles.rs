@@ -66,6 +66,17 @@ pub struct GenSpan {
     pub clock_before: Time,
 }
 
+/// What a tile is built for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TileUse {
+    /// The timeline: the whole model of its generations, the goroutines'
+    /// lanes beginning with the overview's spans open at its start.
+    Timeline,
+    /// A streamed analysis: goroutine lanes, regions and the goroutine
+    /// table only, as Go reads a trace starting at its first generation.
+    Analysis,
+}
+
 /// Where the detail of a big trace comes from: the file and its
 /// generations.
 #[derive(Debug, Clone)]
@@ -162,29 +173,32 @@ impl TileSource {
         gens: Range<usize>,
         cancel: &AtomicBool,
     ) -> Result<Trace, TileError> {
-        Ok(self.read(whole, gens, true, cancel)?.into_tile_of(whole))
+        Ok(self
+            .read(whole, gens, TileUse::Timeline, cancel)?
+            .into_tile_of(whole))
     }
 
-    /// Reads generations `gens` again and builds their model in indexes of
-    /// its own (its goroutine table says which goroutines ended in these
-    /// generations), its strings and stacks extending `whole`'s: what Go's
-    /// parser reads from a trace starting at these generations.
+    /// Reads generations `gens` again and builds their goroutine lanes,
+    /// regions and goroutine table (no proc/thread intervals, flows or
+    /// counters) in indexes of their own (the goroutine table says which
+    /// goroutines ended in these generations), the strings and stacks
+    /// extending `whole`'s: what Go's parser reads from a trace starting
+    /// at these generations, for the streamed analyses.
     pub fn build_local(
         &self,
         whole: &Trace,
         gens: Range<usize>,
         cancel: &AtomicBool,
     ) -> Result<Trace, TileError> {
-        self.read(whole, gens, false, cancel)
+        self.read(whole, gens, TileUse::Analysis, cancel)
     }
 
-    /// [`TileSource::build_local`], the lanes beginning with the spans
-    /// `whole` has open at the start if `carry`.
+    /// Reads generations `gens` again and builds them for `what`.
     fn read(
         &self,
         whole: &Trace,
         gens: Range<usize>,
-        carry: bool,
+        what: TileUse,
         cancel: &AtomicBool,
     ) -> Result<Trace, TileError> {
         if gens.is_empty() || gens.end > self.gens.len() {
@@ -198,10 +212,14 @@ impl TileSource {
         let bytes = self.read_body(from, to)?;
         let mut reader = V2Reader::new(&bytes, self.version, self.header_len + from);
         reader.set_clock(self.gens[gens.start].clock_before);
-        let mut b = ModelBuilder::tile(&whole.strings, &whole.stacks);
-        if carry {
-            b.carry_spans_from(whole, self.gens[gens.start].start_ns);
-        }
+        let mut b = match what {
+            TileUse::Timeline => {
+                let mut b = ModelBuilder::tile(&whole.strings, &whole.stacks);
+                b.carry_spans_from(whole, self.gens[gens.start].start_ns);
+                b
+            }
+            TileUse::Analysis => ModelBuilder::tile_lanes(&whole.strings, &whole.stacks),
+        };
         let mut chunk = Vec::new();
         loop {
             chunk.clear();

@@ -72,13 +72,17 @@ pub struct MachineBuild {
     /// Bucket of the overview's coarse intervals (0: exact intervals).
     coarse_ns: Time,
     coarse: CoarseIntervals,
+    /// Keep no intervals (a tile for the streamed analyses).
+    discard: bool,
 }
 
 impl MachineBuild {
-    /// An empty lane; `coarse_ns` > 0 folds its intervals into buckets.
-    pub fn new(coarse_ns: Time) -> MachineBuild {
+    /// An empty lane; `coarse_ns` > 0 folds its intervals into buckets;
+    /// `discard` keeps none.
+    pub fn new(coarse_ns: Time, discard: bool) -> MachineBuild {
         MachineBuild {
             coarse_ns,
+            discard,
             ..MachineBuild::default()
         }
     }
@@ -90,6 +94,9 @@ impl MachineBuild {
 
     fn close(&mut self, t: Time) -> Option<IntervalKind> {
         let (start, g, kind) = self.open.take()?;
+        if self.discard {
+            return Some(kind);
+        }
         if self.coarse_ns > 0 {
             self.coarse
                 .push(&mut self.lane, start, t.max(start), g, kind, self.coarse_ns);
@@ -241,6 +248,9 @@ impl ModelBuilder {
     }
 
     fn count_changed(&mut self, s: GoLaneState, time: Time) {
+        if self.lanes_only {
+            return;
+        }
         let v = self.state_counts[s as usize] as f64;
         let c = &mut self.counters;
         match s {
@@ -274,7 +284,7 @@ impl ModelBuilder {
     }
 
     fn thread_counts(&mut self, old: Option<IntervalKind>, new: Option<IntervalKind>, time: Time) {
-        if old == new {
+        if old == new || self.lanes_only {
             return;
         }
         let (mut running, mut syscall) = (false, false);
@@ -337,7 +347,9 @@ impl ModelBuilder {
                     reason: 0,
                     stack: create_stack,
                 });
-                self.flows.create(g, first, old, flow);
+                if !self.lanes_only {
+                    self.flows.create(g, first, old, flow);
+                }
                 g
             }
             GoState::Undetermined => {
@@ -490,6 +502,9 @@ impl ModelBuilder {
     }
 
     fn unblock_flow(&mut self, g: GIdx, ev: &Event, t: &EvTable) {
+        if self.lanes_only {
+            return;
+        }
         let from = self.goroutines.find(ev.ctx.g.0).unwrap_or(NO_G);
         // The arrow is labelled with what the target was waiting for.
         let reason = self
@@ -510,6 +525,9 @@ impl ModelBuilder {
         reason: u16,
         stack: u32,
     ) {
+        if self.lanes_only {
+            return;
+        }
         let idx = self.flows.flows.push(Flow {
             kind,
             from,

@@ -71,6 +71,10 @@ pub struct ModelBuilder {
     edge_spans: Vec<super::EdgeSpan>,
     /// A tile's: the spans of the overview open at its start, by goroutine ID.
     carried: FxHashMap<i64, super::EdgeSpan>,
+    /// Build only the goroutine lanes, regions and goroutine table (no
+    /// proc/thread intervals, flows or counters): a tile a streamed
+    /// analysis reads.
+    lanes_only: bool,
 }
 
 impl ModelBuilder {
@@ -119,6 +123,7 @@ impl ModelBuilder {
             coarse_ns: 0,
             edge_spans: Vec::new(),
             carried: FxHashMap::default(),
+            lanes_only: false,
         }
     }
 
@@ -129,6 +134,18 @@ impl ModelBuilder {
         let mut b = ModelBuilder::new(1);
         b.strings = strings.thawed();
         b.stacks = stacks.thawed();
+        b
+    }
+
+    /// A builder of a tile for the streamed analyses: as
+    /// [`ModelBuilder::tile`], without the proc and thread intervals, the
+    /// flows and the counters (a third of a tile's memory), which they do
+    /// not read.
+    pub fn tile_lanes(strings: &StringTable, stacks: &StackTable) -> ModelBuilder {
+        let mut b = ModelBuilder::tile(strings, stacks);
+        b.lanes_only = true;
+        b.procs.discard_intervals = true;
+        b.threads.discard_intervals = true;
         b
     }
 
@@ -184,6 +201,9 @@ impl ModelBuilder {
     }
 
     fn metric(&mut self, ev: &Event) {
+        if self.lanes_only {
+            return;
+        }
         let (name, v) = ev.metric();
         let series = match name {
             "/sched/gomaxprocs:threads" => &mut self.counters.gomaxprocs,

@@ -100,6 +100,8 @@ impl LivePool {
 pub struct Machines {
     /// Bucket of the overview's coarse intervals (0: exact intervals).
     pub coarse_ns: Time,
+    /// Keep no intervals (a tile for the streamed analyses).
+    pub discard_intervals: bool,
     index: IdIndex,
     ids: Vec<i64>,
     lanes: Vec<MachineBuild>,
@@ -121,7 +123,8 @@ impl Machines {
             None => {
                 self.index.insert(id, self.lanes.len() as u32);
                 self.ids.push(id);
-                self.lanes.push(MachineBuild::new(self.coarse_ns));
+                self.lanes
+                    .push(MachineBuild::new(self.coarse_ns, self.discard_intervals));
                 self.lanes.len() - 1
             }
         };
