@@ -50,6 +50,15 @@ fn load_whole(path: &std::path::Path) -> crate::load::LoadedTrace {
     .expect("the whole model")
 }
 
+/// The first goroutine of `t` that started at function `name`.
+fn first_started_at(t: &crate::model::Trace, name: &str) -> crate::model::GIdx {
+    t.groups
+        .iter()
+        .find(|g| t.str(g.name) == name)
+        .and_then(|g| g.members.first().copied())
+        .unwrap_or_else(|| panic!("no goroutine started at {name}"))
+}
+
 fn view<'a>(h: &'a mut Harness<'static, GoTraceApp>) -> &'a mut TraceView {
     h.state_mut().active_view().expect("a loaded trace")
 }
@@ -104,13 +113,7 @@ fn zooming_into_a_big_trace_shows_the_detail_of_the_generations_in_view() {
     assert_eq!(v.data.trace().meta.coarse_ns, 0, "every span");
     // A span picked in the tile has the exact times of the whole model.
     let whole = load_whole(&path);
-    let g = whole
-        .trace
-        .groups
-        .iter()
-        .find(|g| whole.trace.str(g.name) == "main.waiter")
-        .and_then(|g| g.members.first().copied())
-        .expect("main.waiter");
+    let g = first_started_at(&whole.trace, "main.waiter");
     let t = (v.timeline.map.start_ns + v.timeline.map.end_ns()) / 2;
     v.timeline.select_at(&v.data, g, t);
     let sel = v.timeline.selected.expect("a span of main.waiter");
@@ -144,13 +147,7 @@ fn zooming_into_a_big_trace_shows_the_detail_of_the_generations_in_view() {
     // main.sleeper sleeps a second and a half in a select: in the tile of
     // the generation after the one it began in, its span still begins
     // there and says why.
-    let sleeper = whole
-        .trace
-        .groups
-        .iter()
-        .find(|g| whole.trace.str(g.name) == "main.sleeper")
-        .and_then(|g| g.members.first().copied())
-        .expect("main.sleeper");
+    let sleeper = first_started_at(&whole.trace, "main.sleeper");
     zoom_into_generation(v, 2);
     frames_until(&mut h, "the tile of generation 2", |v| {
         v.detail.detail == Detail::Tile && v.data.trace().meta.start > t1 - 1
