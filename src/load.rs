@@ -408,107 +408,101 @@ fn load_pass(
     // before it (the reader's clock a tile of its generation starts from).
     let mut syncs: Vec<(crate::trace::Time, crate::trace::Time)> = Vec::new();
     let mut last_time: crate::trace::Time = 0;
-    let out = pipeline::run(
-        origin
-            .and_then(|o| o.options.layout)
-            .unwrap_or_else(Layout::for_this_machine),
-        builder,
-        summarizer,
-        Some(progress),
-        |sink| {
-            let mut chunk = Vec::new();
-            let mut n: u64 = 0;
-            let mut real_events: u64 = 0;
-            let mut failure = None;
-            // Events up to and including the last sync (generation boundary).
-            let mut through_sync: u64 = 0;
-            loop {
-                sink.recycle(&mut chunk);
-                let want = cap.map_or(CHUNK_EVENTS, |c| {
-                    (c.saturating_sub(n) as usize).min(CHUNK_EVENTS)
-                });
-                if want == 0 {
-                    break;
-                }
-                let res = reader.read_chunk(&mut chunk, want);
-                let got = chunk.len() as u64;
-                if let Some(i) = chunk.iter().rposition(|e| e.typ == EventType::SYNC_EVENT) {
-                    through_sync = n + i as u64 + 1;
-                }
-                if tiled.is_some() {
-                    for e in &chunk {
-                        if e.typ == EventType::SYNC_EVENT {
-                            syncs.push((e.time, last_time));
-                        } else {
-                            last_time = e.time;
-                        }
+    let layout = origin
+        .and_then(|o| o.options.layout)
+        .unwrap_or_else(Layout::for_this_machine);
+    let out = pipeline::run(layout, builder, summarizer, Some(progress), |sink| {
+        let mut chunk = Vec::new();
+        let mut n: u64 = 0;
+        let mut real_events: u64 = 0;
+        let mut failure = None;
+        // Events up to and including the last sync (generation boundary).
+        let mut through_sync: u64 = 0;
+        loop {
+            sink.recycle(&mut chunk);
+            let want = cap.map_or(CHUNK_EVENTS, |c| {
+                (c.saturating_sub(n) as usize).min(CHUNK_EVENTS)
+            });
+            if want == 0 {
+                break;
+            }
+            let res = reader.read_chunk(&mut chunk, want);
+            let got = chunk.len() as u64;
+            if let Some(i) = chunk.iter().rposition(|e| e.typ == EventType::SYNC_EVENT) {
+                through_sync = n + i as u64 + 1;
+            }
+            if tiled.is_some() {
+                for e in &chunk {
+                    if e.typ == EventType::SYNC_EVENT {
+                        syncs.push((e.time, last_time));
+                    } else {
+                        last_time = e.time;
                     }
                 }
-                n += got;
-                real_events += chunk
-                    .iter()
-                    .filter(|e| e.typ != EventType::SYNC_EVENT)
-                    .count() as u64;
-                if got > 0 {
-                    sink.send(reader.table(), std::mem::take(&mut chunk));
-                }
-                if let Err(e) = res {
-                    failure = Some(e);
-                    break;
-                }
-                if got == 0 {
-                    break;
-                }
-                if cancel.load(Ordering::Relaxed) {
-                    return Err(err("loading cancelled".into()));
-                }
-                progress.events.store(n, Ordering::Relaxed);
-                progress.bytes_done.store(
-                    (header.len + reader.consumed_bytes()) as u64,
-                    Ordering::Relaxed,
-                );
-                let done = (header.len + reader.completed_bytes()).min(data.len());
-                if done >= released + RELEASE_STEP {
-                    release(released, done);
-                    released = done;
-                }
+            }
+            n += got;
+            real_events += chunk
+                .iter()
+                .filter(|e| e.typ != EventType::SYNC_EVENT)
+                .count() as u64;
+            if got > 0 {
+                sink.send(reader.table(), std::mem::take(&mut chunk));
+            }
+            if let Err(e) = res {
+                failure = Some(e);
+                break;
+            }
+            if got == 0 {
+                break;
+            }
+            if cancel.load(Ordering::Relaxed) {
+                return Err(err("loading cancelled".into()));
             }
             progress.events.store(n, Ordering::Relaxed);
-            if failure.is_none() && real_events == 0 {
-                return Err(err("the trace contains no events".into()));
+            progress.bytes_done.store(
+                (header.len + reader.consumed_bytes()) as u64,
+                Ordering::Relaxed,
+            );
+            let done = (header.len + reader.completed_bytes()).min(data.len());
+            if done >= released + RELEASE_STEP {
+                release(released, done);
+                released = done;
             }
-            if failure.is_none() {
-                if let Some(tail) = reader.unread_tail() {
-                    failure = Some(crate::trace::TraceError::new(format!(
-                        "incomplete generation at the end ({tail} bytes); trace likely truncated"
-                    )));
-                } else if let Some(msg) = reader.truncation() {
-                    failure = Some(crate::trace::TraceError::new(msg));
-                }
+        }
+        progress.events.store(n, Ordering::Relaxed);
+        if failure.is_none() && real_events == 0 {
+            return Err(err("the trace contains no events".into()));
+        }
+        if failure.is_none() {
+            if let Some(tail) = reader.unread_tail() {
+                failure = Some(crate::trace::TraceError::new(format!(
+                    "incomplete generation at the end ({tail} bytes); trace likely truncated"
+                )));
+            } else if let Some(msg) = reader.truncation() {
+                failure = Some(crate::trace::TraceError::new(msg));
             }
-            let mut loss = None;
-            let partial =
-                failure.is_some() && cap.is_none() && n > through_sync && through_sync > 0;
-            if let Some(e) = failure {
-                if real_events == 0 {
-                    return Err(err(e.to_string()));
-                }
-                let kept = header.len + reader.completed_bytes();
-                loss = Some(Loss {
-                    message: first_line(&e.to_string()),
-                    bytes_lost: (data.len() - kept.min(data.len())) as u64,
-                });
+        }
+        let mut loss = None;
+        let partial = failure.is_some() && cap.is_none() && n > through_sync && through_sync > 0;
+        if let Some(e) = failure {
+            if real_events == 0 {
+                return Err(err(e.to_string()));
             }
-            progress.set_phase(LoadPhase::Finishing);
-            recap = partial.then_some(through_sync);
-            Ok(pipeline::End {
-                version: version.clone(),
-                file_bytes: data.len() as u64,
-                generations: reader.generations() - u64::from(partial),
-                loss,
-            })
-        },
-    )?;
+            let kept = header.len + reader.completed_bytes();
+            loss = Some(Loss {
+                message: first_line(&e.to_string()),
+                bytes_lost: (data.len() - kept.min(data.len())) as u64,
+            });
+        }
+        progress.set_phase(LoadPhase::Finishing);
+        recap = partial.then_some(through_sync);
+        Ok(pipeline::End {
+            version: version.clone(),
+            file_bytes: data.len() as u64,
+            generations: reader.generations() - u64::from(partial),
+            loss,
+        })
+    })?;
     progress
         .bytes_done
         .store(data.len() as u64, Ordering::Relaxed);
