@@ -52,6 +52,16 @@ fn span_text(t: &Trace, s: &Span) -> String {
     )
 }
 
+/// The timeline's tile of generation `k` of an overview, with its time range.
+fn generation_tile(name: &str, tiled: &LoadedTrace, k: usize) -> (Trace, i64, i64) {
+    let src = tiled.tiles.as_ref().expect("tile source");
+    let tile = src
+        .build(&tiled.trace, k..k + 1, &AtomicBool::new(false))
+        .unwrap_or_else(|e| panic!("{name} gen {k}: {e}"));
+    let (t0, t1) = src.time_range(&(k..k + 1));
+    (tile, t0, t1)
+}
+
 fn spans(t: &Trace, g: GIdx) -> Vec<Span> {
     let lane = t.lane(g);
     lane.indexes().map(|i| t.spans.span(&lane, i)).collect()
@@ -198,10 +208,7 @@ fn a_tile_of_one_generation_has_its_spans_exactly() {
         }
         let w = &whole.trace;
         for k in 0..src.gens.len() {
-            let tile = src
-                .build(&tiled.trace, k..k + 1, &AtomicBool::new(false))
-                .unwrap_or_else(|e| panic!("{name} gen {k}: {e}"));
-            let (t0, t1) = src.time_range(&(k..k + 1));
+            let (tile, t0, t1) = generation_tile(&name, &tiled, k);
             for g in 0..w.goroutines.len() as GIdx {
                 let inside: Vec<String> = spans(w, g)
                     .iter()
@@ -251,10 +258,7 @@ fn a_tile_begins_with_the_spans_open_at_its_start() {
         let src = tiled.tiles.as_ref().expect("tile source");
         let w = &whole.trace;
         for k in 1..src.gens.len() {
-            let tile = src
-                .build(&tiled.trace, k..k + 1, &AtomicBool::new(false))
-                .unwrap_or_else(|e| panic!("{name} gen {k}: {e}"));
-            let (t0, t1) = src.time_range(&(k..k + 1));
+            let (tile, t0, t1) = generation_tile(&name, &tiled, k);
             for g in 0..w.goroutines.len() as GIdx {
                 let Some(open) = spans(w, g)
                     .into_iter()

@@ -16,7 +16,7 @@ use crate::trace::Time;
 pub struct EdgeSpan {
     /// The goroutine (overview index).
     pub g: GIdx,
-    /// Where the span began and ended.
+    /// Start of the span (before the boundary).
     pub start: Time,
     /// End of the span.
     pub end: Time,
