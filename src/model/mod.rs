@@ -20,7 +20,7 @@ pub use lanes::{
     GoLaneState, GoroutineLanes, IntervalKind, IntervalLane, LaneRange, Span, SpanArena, SpanKind,
 };
 pub use strings::{Frame, StackId, StackTable, StrId, StringTable};
-pub use tile::EdgeSpan;
+pub use tile::{EdgeInterval, EdgeSpan};
 
 use crate::trace::Time;
 use column::{Codes, TimeColumn};
@@ -507,6 +507,9 @@ pub struct Trace {
     /// An overview's goroutine spans that cross a generation boundary, by
     /// end time (empty in other models; see [`Trace::edge_spans_at`]).
     pub edge_spans: Vec<EdgeSpan>,
+    /// An overview's proc and thread intervals that cross a generation
+    /// boundary, by end time (see [`Trace::edge_intervals_at`]).
+    pub edge_intervals: Vec<EdgeInterval>,
 }
 
 impl Trace {
@@ -580,6 +583,7 @@ impl Trace {
             + self.flows.heap_bytes()
             + self.regions.capacity() * std::mem::size_of::<Region>()
             + self.edge_spans.capacity() * std::mem::size_of::<EdgeSpan>()
+            + self.edge_intervals.capacity() * std::mem::size_of::<EdgeInterval>()
             + self
                 .procs
                 .iter()

@@ -4,7 +4,9 @@
 //! indexes, so that the viewer can show it in place of the overview
 //! without its selection, rows or links changing meaning.
 
-use super::{GIdx, GoLaneState, GoroutineLanes, IntervalLane, StackId, StrId, Trace, NO_G};
+use super::{
+    GIdx, GoLaneState, GoroutineLanes, IntervalKind, IntervalLane, StackId, StrId, Trace, NO_G,
+};
 use crate::trace::Time;
 
 /// A goroutine span of an overview that began before a generation boundary
@@ -26,9 +28,41 @@ pub struct EdgeSpan {
     pub reason: StrId,
     /// The stack of the event that began it, 0 if none.
     pub stack: StackId,
+    /// For a runnable span begun by an unblock: who unblocked the goroutine
+    /// ([`NO_G`]: the runtime) and what it had waited for (a string of
+    /// the overview): the arrow into the goroutine when it next runs.
+    pub woken: Option<(GIdx, StrId)>,
+}
+
+/// A proc or thread interval of an overview that began before a
+/// generation boundary and ended after it (the overview keeps its
+/// intervals only folded into buckets): a tile read from that generation
+/// begins the machine's lane with it, not at the status event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EdgeInterval {
+    /// A thread's interval (else a proc's).
+    pub thread: bool,
+    /// The proc or thread ID.
+    pub machine: i64,
+    /// The goroutine (overview index).
+    pub g: GIdx,
+    /// Start of the interval (before the boundary).
+    pub start: Time,
+    /// End of the interval.
+    pub end: Time,
+    /// What the goroutine did there.
+    pub kind: IntervalKind,
 }
 
 impl Trace {
+    /// The proc and thread intervals of this overview open at `t`.
+    pub fn edge_intervals_at(&self, t: Time) -> impl Iterator<Item = &EdgeInterval> {
+        let first = self.edge_intervals.partition_point(|e| e.end <= t);
+        self.edge_intervals[first..]
+            .iter()
+            .filter(move |e| e.start < t)
+    }
+
     /// The spans of this overview open at `t`: begun before it, ended
     /// after it.
     pub fn edge_spans_at(&self, t: Time) -> impl Iterator<Item = &EdgeSpan> {
@@ -115,16 +149,18 @@ impl Trace {
         for r in &mut self.stw {
             r.g = rename(r.g);
         }
-        for w in &mut self.gc_work {
-            w.g = rename(w.g);
-        }
-        self.gc_work.retain(|w| w.g != NO_G);
-        self.gc_work.sort_by_key(|w| (w.g, w.start));
-        for r in &mut self.regions {
-            r.g = rename(r.g);
-        }
-        self.regions.retain(|r| r.g != NO_G);
-        self.regions.sort_by_key(|r| (r.g, r.start));
+        // The overview has every region and GC work row exactly: the tile
+        // takes those that overlap it, with the starts and ends it would
+        // cut (regions and mark assists have no status events).
+        let (t0, t1) = (self.meta.start, self.meta.end);
+        self.gc_work = (whole.gc_work.iter())
+            .filter(|w| w.start <= t1 && w.end >= t0)
+            .copied()
+            .collect();
+        self.regions = (whole.regions.iter())
+            .filter(|r| r.start <= t1 && r.end >= t0)
+            .copied()
+            .collect();
         for t in &mut self.tasks {
             t.start_g = rename(t.start_g);
             t.end_g = rename(t.end_g);

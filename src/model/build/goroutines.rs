@@ -2,7 +2,7 @@
 //! intervals, creation/unblock flows, goroutine-count counters.
 
 use super::super::lanes::{GoLaneState, IntervalKind, IntervalLane, LaneBuf, LaneRange, SpanKind};
-use super::super::{EdgeSpan, Flow, FlowKind, GIdx, ProcLane, ThreadLane, NO_G};
+use super::super::{EdgeInterval, EdgeSpan, Flow, FlowKind, GIdx, ProcLane, ThreadLane, NO_G};
 use super::coarse::{CoarseIntervals, CoarseLane};
 use super::ModelBuilder;
 use crate::trace::event::{Event, Resource};
@@ -31,6 +31,9 @@ pub struct LiveG {
     since: Time,
     reason: u16,
     stack: u32,
+    /// Overviews: the unblocker's goroutine ID (-1: the runtime) and the
+    /// reason index of the wait, when the current span began with an unblock.
+    woken: Option<(i64, u16)>,
 }
 
 impl LiveG {
@@ -48,6 +51,7 @@ impl LiveG {
             since: 0,
             reason: 0,
             stack: 0,
+            woken: None,
         }
     }
 
@@ -60,6 +64,7 @@ impl LiveG {
         self.regions.clear();
         self.pending_flow = None;
         self.assist = None;
+        self.woken = None;
         self.coarse.reset();
     }
 }
@@ -74,6 +79,11 @@ pub struct MachineBuild {
     coarse: CoarseIntervals,
     /// Keep no intervals (a tile for the streamed analyses).
     discard: bool,
+    /// Start of the current generation (overviews only): an interval
+    /// closed after it that began before it crossed a boundary.
+    boundary: Time,
+    /// The intervals that crossed a boundary: start, end, goroutine, kind.
+    edges: Vec<(Time, Time, GIdx, IntervalKind)>,
 }
 
 impl MachineBuild {
@@ -87,9 +97,11 @@ impl MachineBuild {
         }
     }
 
-    fn open(&mut self, t: Time, g: GIdx, kind: IntervalKind) {
+    /// Opens an interval at `t` (closing the open one), begun at `start`
+    /// (before `t` only for one a tile carries over its first boundary).
+    fn open(&mut self, start: Time, t: Time, g: GIdx, kind: IntervalKind) {
         self.close(t);
-        self.open = Some((t, g, kind));
+        self.open = Some((start, g, kind));
     }
 
     fn close(&mut self, t: Time) -> Option<IntervalKind> {
@@ -98,12 +110,34 @@ impl MachineBuild {
             return Some(kind);
         }
         if self.coarse_ns > 0 {
+            if start < self.boundary {
+                self.edges.push((start, t.max(start), g, kind));
+            }
             self.coarse
                 .push(&mut self.lane, start, t.max(start), g, kind, self.coarse_ns);
         } else {
             self.lane.push(start, t.max(start), g, kind);
         }
         Some(kind)
+    }
+
+    /// A generation begins at `t`.
+    pub fn set_boundary(&mut self, t: Time) {
+        self.boundary = t;
+    }
+
+    /// The intervals of machine `id` that crossed a generation boundary.
+    pub fn take_edges(&mut self, thread: bool, id: i64) -> impl Iterator<Item = EdgeInterval> {
+        std::mem::take(&mut self.edges)
+            .into_iter()
+            .map(move |(start, end, g, kind)| EdgeInterval {
+                thread,
+                machine: id,
+                g,
+                start,
+                end,
+                kind,
+            })
     }
 
     /// A copy of the closed intervals.
@@ -129,6 +163,10 @@ impl MachineBuild {
         }
     }
 }
+
+/// What [`ModelBuilder::note_edge_span`] keeps of a span that ended: its
+/// start, reason index, stack and (see `LiveG::woken`) unblock.
+type BegunSpan = (Time, u16, u32, Option<(i64, u16)>);
 
 fn lane_state(s: GoState, has_p: bool) -> Option<GoLaneState> {
     Some(match s {
@@ -206,7 +244,7 @@ impl ModelBuilder {
             return;
         };
         let old = lg.state.replace(state);
-        let ended = (lg.since, lg.reason, lg.stack);
+        let ended = (lg.since, lg.reason, lg.stack, lg.woken.take());
         (lg.since, lg.reason, lg.stack) = (start, reason, stack);
         if self.coarse_ns > 0 {
             let (spans, buf) = (&mut self.spans, &mut lg.spans);
@@ -232,18 +270,24 @@ impl ModelBuilder {
 
     /// Keeps, in an overview, a span ending at `end` that began in an
     /// earlier generation: a tile of a later generation begins with it.
-    fn note_edge_span(&mut self, g: GIdx, state: GoLaneState, began: (Time, u16, u32), end: Time) {
-        let (start, reason, stack) = began;
+    fn note_edge_span(&mut self, g: GIdx, state: GoLaneState, began: BegunSpan, end: Time) {
+        let (start, reason, stack, woken) = began;
         if self.coarse_ns == 0 || start >= self.sync_time {
             return;
         }
+        let reason_str = |r: u16| self.reasons.get(r as usize).copied().unwrap_or(0);
+        let woken = woken.map(|(by, waited)| {
+            let from = self.goroutines.find(by).unwrap_or(NO_G);
+            (from, reason_str(waited))
+        });
         self.edge_spans.push(EdgeSpan {
             g,
             start,
             end,
             state,
-            reason: self.reasons.get(reason as usize).copied().unwrap_or(0),
+            reason: reason_str(reason),
             stack,
+            woken,
         });
     }
 
@@ -270,10 +314,39 @@ impl ModelBuilder {
         if m < 0 {
             return;
         }
+        let start = self.interval_start(true, m, g, kind, time);
         let th = self.threads.get_or_default(m);
         let old = th.open.map(|o| o.2);
-        th.open(time, g, kind);
+        th.open(start, time, g, kind);
         self.thread_counts(old, Some(kind), time);
+    }
+
+    /// Where the first interval a tile opens on a machine at `time` begins:
+    /// where the overview's interval open at the tile's start began, when
+    /// it is this goroutine doing the same (a status says what runs, not
+    /// since when); else at `time`.
+    fn interval_start(
+        &mut self,
+        thread: bool,
+        machine: i64,
+        g: GIdx,
+        kind: IntervalKind,
+        time: Time,
+    ) -> Time {
+        if self.carried_intervals.is_empty() {
+            return time;
+        }
+        match self.carried_intervals.remove(&(thread, machine)) {
+            Some((id, c))
+                if id == self.goroutines.id(g as usize)
+                    && c.kind == kind
+                    && c.start < time
+                    && time <= c.end =>
+            {
+                c.start
+            }
+            _ => time,
+        }
     }
 
     fn thread_close(&mut self, m: i64, time: Time) {
@@ -358,14 +431,18 @@ impl ModelBuilder {
                     // The lane starts where the state became known (the
                     // goroutine analysis counts from the generation start),
                     // or, in a tile, where the overview saw the span begin.
-                    match self.carried.remove(&id).filter(|c| c.state == s) {
-                        Some(c) => {
+                    let carried = self.carried.remove(&id).filter(|c| c.0.state == s);
+                    match carried {
+                        Some((c, _)) => {
                             let reason = self.reason_index(c.reason);
                             self.begin_span(g, c.start, time, s, reason, c.stack);
                         }
                         None => self.set_state(g, time, s, 0, stack),
                     }
                     self.after_enter(g, ev, s, time);
+                    if let Some((c, Some(by))) = carried {
+                        self.carried_unblock(g, &c, by);
+                    }
                     self.name_from_stack(g, stack);
                     return;
                 }
@@ -399,15 +476,36 @@ impl ModelBuilder {
             GoState::NotExist => self.goroutines.create_stack(g as usize),
             _ => self.intern_stack(t, ev.stack_id()),
         };
-        // N.B. the overview keeps no unblock or syscall flows: a tile has them.
-        if s == GoLaneState::Runnable && from == GoState::Waiting && self.coarse_ns == 0 {
+        // N.B. the overview keeps no unblock or syscall flows (a tile has
+        // them), only the unblock of a span that crosses a boundary.
+        let woken = s == GoLaneState::Runnable && from == GoState::Waiting;
+        if woken && self.coarse_ns == 0 {
             self.unblock_flow(g, ev, t);
         }
+        let waited = self.live.get(&g).map_or(0, |lg| lg.reason);
         if s == GoLaneState::Runnable && from == GoState::Syscall && self.coarse_ns == 0 {
             self.pending_flow(g, FlowKind::SyscallExit, g, time, 0, 0);
         }
         self.set_state(g, time, s, reason, span_stack);
+        if woken && self.coarse_ns > 0 {
+            if let Some(lg) = self.live.get_mut(&g) {
+                lg.woken = Some((ev.ctx.g.0, waited));
+            }
+        }
         self.after_enter(g, ev, s, time);
+    }
+
+    /// Adds to a tile the arrow into `g` from the unblock that began the
+    /// overview's span `c`, carried over the tile's start: `by` is the
+    /// unblocker's goroutine ID (-1: the runtime), known to the tile from
+    /// now on if it was not.
+    fn carried_unblock(&mut self, g: GIdx, c: &EdgeSpan, by: i64) {
+        let from = match by {
+            -1 => NO_G,
+            id => self.new_goroutine(id, self.sync_time),
+        };
+        let reason = c.woken.map_or(0, |(_, waited)| self.reason_index(waited));
+        self.pending_flow(g, FlowKind::Unblock, from, c.start, reason, c.stack);
     }
 
     /// Applies Go's naming rule: the outermost frame of the first stack seen.
@@ -463,9 +561,10 @@ impl ModelBuilder {
         match s {
             GoLaneState::Running => {
                 if p >= 0 {
+                    let start = self.interval_start(false, p, g, IntervalKind::Running, time);
                     self.procs
                         .get_or_default(p)
-                        .open(time, g, IntervalKind::Running);
+                        .open(start, time, g, IntervalKind::Running);
                 }
                 self.thread_open(m, time, g, IntervalKind::Running);
                 if let Some(lg) = self.live.get_mut(&g) {
@@ -486,9 +585,10 @@ impl ModelBuilder {
                     m
                 };
                 if s == GoLaneState::Syscall && p >= 0 {
+                    let start = self.interval_start(false, p, g, IntervalKind::Syscall, time);
                     self.procs
                         .get_or_default(p)
-                        .open(time, g, IntervalKind::Syscall);
+                        .open(start, time, g, IntervalKind::Syscall);
                     self.syscalling_p.insert(p, g);
                 }
                 self.thread_open(m, time, g, IntervalKind::Syscall);
@@ -549,7 +649,7 @@ impl ModelBuilder {
         let lg = self.live.slot_mut(slot);
         let old = lg.state.take();
         let assist = lg.assist.take();
-        let ended = (lg.since, lg.reason, lg.stack);
+        let ended = (lg.since, lg.reason, lg.stack, lg.woken.take());
         if self.coarse_ns > 0 {
             let (spans, buf) = (&mut self.spans, &mut lg.spans);
             lg.coarse.end(time, self.coarse_ns, &mut |t, s| {

@@ -69,8 +69,12 @@ pub struct ModelBuilder {
     coarse_ns: Time,
     /// The overview's spans crossing a generation boundary.
     edge_spans: Vec<super::EdgeSpan>,
-    /// A tile's: the spans of the overview open at its start, by goroutine ID.
-    carried: FxHashMap<i64, super::EdgeSpan>,
+    /// A tile's: the spans of the overview open at its start, by goroutine
+    /// ID, with the ID of the goroutine that unblocked it (-1: the runtime).
+    carried: FxHashMap<i64, (super::EdgeSpan, Option<i64>)>,
+    /// A tile's: the intervals of the overview open at its start, by
+    /// (thread?, machine ID), with their goroutine's ID.
+    carried_intervals: FxHashMap<(bool, i64), (i64, super::EdgeInterval)>,
     /// Build only the goroutine lanes, regions and goroutine table (no
     /// proc/thread intervals, flows or counters): a tile a streamed
     /// analysis reads.
@@ -123,6 +127,7 @@ impl ModelBuilder {
             coarse_ns: 0,
             edge_spans: Vec::new(),
             carried: FxHashMap::default(),
+            carried_intervals: FxHashMap::default(),
             lanes_only: false,
         }
     }
@@ -149,14 +154,20 @@ impl ModelBuilder {
         b
     }
 
-    /// Makes the goroutines' lanes of a tile beginning at `start` begin
-    /// with the spans of `whole` (its overview) open then, when their
-    /// status events agree: a status says the state, not since when, why
-    /// or where.
-    pub fn carry_spans_from(&mut self, whole: &Trace, start: Time) {
+    /// Makes the goroutine, proc and thread lanes of a tile beginning at
+    /// `start` begin with the spans and intervals of `whole` (its
+    /// overview) open then, when their status events agree: a status says
+    /// the state, not since when, why or where.
+    pub fn carry_edges_from(&mut self, whole: &Trace, start: Time) {
+        let id = |g: GIdx| whole.goroutines.id(g as usize);
+        let by = |g: GIdx| if g == NO_G { -1 } else { id(g) };
         self.carried = whole
             .edge_spans_at(start)
-            .map(|e| (whole.goroutines.id(e.g as usize), *e))
+            .map(|e| (id(e.g), (*e, e.woken.map(|(from, _)| by(from)))))
+            .collect();
+        self.carried_intervals = whole
+            .edge_intervals_at(start)
+            .map(|e| ((e.thread, e.machine), (id(e.g), *e)))
             .collect();
     }
 
@@ -185,6 +196,10 @@ impl ModelBuilder {
             EventKind::Sync => {
                 self.sync_time = ev.time;
                 self.interner.reset();
+                if self.coarse_ns > 0 {
+                    self.procs.set_boundary(ev.time);
+                    self.threads.set_boundary(ev.time);
+                }
             }
             EventKind::StateTransition => self.transition(ev, t),
             EventKind::RangeBegin | EventKind::RangeActive | EventKind::RangeEnd => {
@@ -307,17 +322,25 @@ impl ModelBuilder {
             .finish(&self.goroutines.creator, &|g| self.goroutines.created(g));
 
         let groups = self.build_groups();
+        let mut edge_intervals = Vec::new();
         let mut procs: Vec<_> = self
             .procs
             .into_lanes()
-            .map(|(id, m)| m.into_proc(id))
+            .map(|(id, mut m)| {
+                edge_intervals.extend(m.take_edges(false, id));
+                m.into_proc(id)
+            })
             .collect();
         procs.sort_by_key(|p| p.id);
         let mut threads: Vec<_> = self
             .threads
             .into_lanes()
-            .map(|(id, m)| m.into_thread(id))
+            .map(|(id, mut m)| {
+                edge_intervals.extend(m.take_edges(true, id));
+                m.into_thread(id)
+            })
             .collect();
+        edge_intervals.sort_by_key(|e: &super::EdgeInterval| e.end);
         threads.sort_by_key(|t| t.id);
         self.tasks.sort_by_key(|t| (t.id, t.start));
         self.spans.finish();
@@ -357,6 +380,7 @@ impl ModelBuilder {
             counters: self.counters,
             cpu_samples: self.cpu_samples,
             edge_spans: self.edge_spans,
+            edge_intervals,
         }
     }
 

@@ -102,6 +102,8 @@ pub struct Machines {
     pub coarse_ns: Time,
     /// Keep no intervals (a tile for the streamed analyses).
     pub discard_intervals: bool,
+    /// Start of the current generation.
+    boundary: Time,
     index: IdIndex,
     ids: Vec<i64>,
     lanes: Vec<MachineBuild>,
@@ -123,12 +125,21 @@ impl Machines {
             None => {
                 self.index.insert(id, self.lanes.len() as u32);
                 self.ids.push(id);
-                self.lanes
-                    .push(MachineBuild::new(self.coarse_ns, self.discard_intervals));
+                let mut m = MachineBuild::new(self.coarse_ns, self.discard_intervals);
+                m.set_boundary(self.boundary);
+                self.lanes.push(m);
                 self.lanes.len() - 1
             }
         };
         &mut self.lanes[i]
+    }
+
+    /// A generation begins at `t`: intervals open now cross a boundary.
+    pub fn set_boundary(&mut self, t: Time) {
+        self.boundary = t;
+        for m in &mut self.lanes {
+            m.set_boundary(t);
+        }
     }
 
     /// Every lane, in order of creation.
