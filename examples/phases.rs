@@ -73,7 +73,7 @@ fn main() {
         }
         let t3 = Instant::now();
         eprintln!(
-            "{phase:8} plan+decode {:>8.1?}  events {:>8.1?} (of which consuming {:>8.1?})  finish {:>8.1?}  n={n}",
+            "{phase:8} plan+decode {:>8.1?}  events {:>8.1?} (of which consuming {:>8.3?})  finish {:>8.1?}  n={n}",
             t1 - t0,
             t2 - t1,
             consume,

@@ -111,7 +111,7 @@ impl MachineBuild {
         }
         if self.coarse_ns > 0 {
             if start < self.boundary {
-                self.edges.push((start, t.max(start), g, kind));
+                self.note_edge(start, t.max(start), g, kind);
             }
             self.coarse
                 .push(&mut self.lane, start, t.max(start), g, kind, self.coarse_ns);
@@ -119,6 +119,14 @@ impl MachineBuild {
             self.lane.push(start, t.max(start), g, kind);
         }
         Some(kind)
+    }
+
+    /// Keeps an interval that crossed a generation boundary (one per
+    /// machine and boundary at most: out of the way of the hot path).
+    #[cold]
+    #[inline(never)]
+    fn note_edge(&mut self, start: Time, end: Time, g: GIdx, kind: IntervalKind) {
+        self.edges.push((start, end, g, kind));
     }
 
     /// A generation begins at `t`.
@@ -226,11 +234,14 @@ impl ModelBuilder {
 
     /// Starts a new span on a goroutine's lane (closing the previous one).
     fn set_state(&mut self, g: GIdx, time: Time, state: GoLaneState, reason: u16, stack: u32) {
-        self.begin_span(g, time, time, state, reason, stack);
+        self.begin_span(g, time, time, state, reason, stack, None);
     }
 
     /// Starts a new span at `start` (before `time` only for a span a tile
-    /// carries over its first generation boundary), counted from `time`.
+    /// carries over its first generation boundary), counted from `time`;
+    /// `woken_by`: an overview's span begun by an unblock, by that
+    /// goroutine's ID (-1: the runtime).
+    #[allow(clippy::too_many_arguments)]
     fn begin_span(
         &mut self,
         g: GIdx,
@@ -239,6 +250,7 @@ impl ModelBuilder {
         state: GoLaneState,
         reason: u16,
         stack: u32,
+        woken_by: Option<i64>,
     ) {
         let Some(lg) = self.live.get_mut(&g) else {
             return;
@@ -246,6 +258,7 @@ impl ModelBuilder {
         let old = lg.state.replace(state);
         let ended = (lg.since, lg.reason, lg.stack, lg.woken.take());
         (lg.since, lg.reason, lg.stack) = (start, reason, stack);
+        lg.woken = woken_by.map(|by| (by, ended.1));
         if self.coarse_ns > 0 {
             let (spans, buf) = (&mut self.spans, &mut lg.spans);
             lg.coarse.change(time, state, self.coarse_ns, &mut |t, s| {
@@ -270,11 +283,18 @@ impl ModelBuilder {
 
     /// Keeps, in an overview, a span ending at `end` that began in an
     /// earlier generation: a tile of a later generation begins with it.
+    #[inline]
     fn note_edge_span(&mut self, g: GIdx, state: GoLaneState, began: BegunSpan, end: Time) {
-        let (start, reason, stack, woken) = began;
-        if self.coarse_ns == 0 || start >= self.sync_time {
-            return;
+        if self.coarse_ns > 0 && began.0 < self.sync_time {
+            self.push_edge_span(g, state, began, end);
         }
+    }
+
+    /// [`ModelBuilder::note_edge_span`]'s rare case.
+    #[cold]
+    #[inline(never)]
+    fn push_edge_span(&mut self, g: GIdx, state: GoLaneState, began: BegunSpan, end: Time) {
+        let (start, reason, stack, woken) = began;
         let reason_str = |r: u16| self.reasons.get(r as usize).copied().unwrap_or(0);
         let woken = woken.map(|(by, waited)| {
             let from = self.goroutines.find(by).unwrap_or(NO_G);
@@ -325,6 +345,7 @@ impl ModelBuilder {
     /// where the overview's interval open at the tile's start began, when
     /// it is this goroutine doing the same (a status says what runs, not
     /// since when); else at `time`.
+    #[inline]
     fn interval_start(
         &mut self,
         thread: bool,
@@ -336,6 +357,20 @@ impl ModelBuilder {
         if self.carried_intervals.is_empty() {
             return time;
         }
+        self.carried_interval_start(thread, machine, g, kind, time)
+    }
+
+    /// [`ModelBuilder::interval_start`] in a tile, at most once per machine.
+    #[cold]
+    #[inline(never)]
+    fn carried_interval_start(
+        &mut self,
+        thread: bool,
+        machine: i64,
+        g: GIdx,
+        kind: IntervalKind,
+        time: Time,
+    ) -> Time {
         match self.carried_intervals.remove(&(thread, machine)) {
             Some((id, c))
                 if id == self.goroutines.id(g as usize)
@@ -435,7 +470,7 @@ impl ModelBuilder {
                     match carried {
                         Some((c, _)) => {
                             let reason = self.reason_index(c.reason);
-                            self.begin_span(g, c.start, time, s, reason, c.stack);
+                            self.begin_span(g, c.start, time, s, reason, c.stack, None);
                         }
                         None => self.set_state(g, time, s, 0, stack),
                     }
@@ -482,16 +517,11 @@ impl ModelBuilder {
         if woken && self.coarse_ns == 0 {
             self.unblock_flow(g, ev, t);
         }
-        let waited = self.live.get(&g).map_or(0, |lg| lg.reason);
         if s == GoLaneState::Runnable && from == GoState::Syscall && self.coarse_ns == 0 {
             self.pending_flow(g, FlowKind::SyscallExit, g, time, 0, 0);
         }
-        self.set_state(g, time, s, reason, span_stack);
-        if woken && self.coarse_ns > 0 {
-            if let Some(lg) = self.live.get_mut(&g) {
-                lg.woken = Some((ev.ctx.g.0, waited));
-            }
-        }
+        let woken_by = (woken && self.coarse_ns > 0).then_some(ev.ctx.g.0);
+        self.begin_span(g, time, time, s, reason, span_stack, woken_by);
         self.after_enter(g, ev, s, time);
     }
 
