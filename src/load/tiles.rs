@@ -215,7 +215,8 @@ impl TileSource {
         let mut b = match what {
             TileUse::Timeline => {
                 let mut b = ModelBuilder::tile(&whole.strings, &whole.stacks);
-                b.carry_edges_from(whole, self.gens[gens.start].start_ns);
+                let end = self.gens.get(gens.end).map(|g| g.start_ns);
+                b.carry_edges_from(whole, self.gens[gens.start].start_ns, end);
                 b
             }
             TileUse::Analysis => ModelBuilder::tile_lanes(&whole.strings, &whole.stacks),

@@ -164,31 +164,18 @@ pub fn details_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Nav> {
                 ui.strong("State");
                 state_chip(ui, span.state);
             });
-            // A tile holds some generations of a big trace: a span that goes
-            // on past them is cut at its edges; the overview's spans are
-            // whole buckets.
+            // A tile's spans are whole (those crossing its edges begin and
+            // end where they do); the overview's are whole buckets.
             let coarse = tr.meta.coarse_ns > 0;
-            let tile = data.shows_tile();
-            let cut_start = tile && span.start <= tr.meta.start;
-            let cut_end = tile && span.end >= tr.meta.end && !tr.goroutines.ended(g);
             egui::Grid::new("span-grid").num_columns(2).show(ui, |ui| {
                 ui.label("start");
-                ui.label(if cut_start {
-                    format!("{} or earlier", rel(span.start))
-                } else {
-                    rel(span.start)
-                });
+                ui.label(rel(span.start));
                 ui.end_row();
                 ui.label("end");
-                ui.label(if cut_end {
-                    format!("{} or later", rel(span.end))
-                } else {
-                    rel(span.end)
-                });
+                ui.label(rel(span.end));
                 ui.end_row();
                 ui.label("duration");
-                let d = format::duration(span.end - span.start);
-                ui.strong(if cut_start || cut_end { format!("≥ {d}") } else { d });
+                ui.strong(format::duration(span.end - span.start));
                 ui.end_row();
                 if span.reason != 0 {
                     ui.label("reason");
@@ -201,8 +188,6 @@ pub fn details_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Nav> {
                     "Overview of a big trace: this is what the goroutine mostly did in {} buckets. Zoom in for its spans, stack and flows.",
                     format::duration(tr.meta.coarse_ns)
                 ));
-            } else if cut_start || cut_end {
-                ui.weak("The span goes on past the generations loaded in detail.");
             }
             ui.horizontal(|ui| {
                 let i = span.idx;
