@@ -228,7 +228,7 @@ impl TileRef {
 }
 
 /// Random access to the tiles of a trace.
-pub trait TileAccess {
+pub trait TileAccess: Send + Sync {
     /// The trace's overview (or its whole model).
     fn overview(&self) -> &Trace;
 

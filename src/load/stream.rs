@@ -6,6 +6,7 @@
 
 use super::tiles::TileSource;
 use super::LoadedTrace;
+use crate::analysis::findings::{Findings, FindingsFold};
 use crate::analysis::fold::{ByLane, LaneFold, Tile, TileAccess, TileFold, TileRef};
 use crate::analysis::profiles::{Profile, ProfileFold, ProfileKind, ProfileScope};
 use crate::analysis::range_stats::RangeSummaryFold;
@@ -116,6 +117,18 @@ impl LoadedTrace {
         Ok(fold.finish())
     }
 
+    /// The findings of the whole trace (one fold over its tiles, then a
+    /// few look-ups in them).
+    pub fn findings(
+        &self,
+        cancel: &AtomicBool,
+        done: FoldProgress<'_>,
+    ) -> Result<Findings, String> {
+        let mut fold = FindingsFold::new(&self.trace);
+        self.fold(&mut fold, cancel, done)?;
+        Ok(fold.finish(&*self.tile_access()))
+    }
+
     /// Random access to the trace's tiles: its whole model, or for a big
     /// trace its generations read again when asked for (a few kept).
     pub fn tile_access(&self) -> Box<dyn TileAccess + Send + Sync> {
@@ -220,7 +233,7 @@ impl TileAccess for TileReader {
         let (from, to) = self.src.own_time(&(k..k + 1));
         let tile = TileRef {
             model: Arc::new(model),
-            from: if k == 0 { Time::MIN } else { from },
+            from,
             to,
         };
         if let Ok(mut kept) = self.kept.lock() {

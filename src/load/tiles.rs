@@ -224,8 +224,13 @@ impl TileSource {
 
     /// The own time of the tile of generations `gens`: from its first
     /// generation's start to the next generation's (`None` after the last).
+    /// (The first tile's begins at `Time::MIN`, as a resident trace's one
+    /// tile does.)
     pub fn own_time(&self, gens: &Range<usize>) -> (Time, Option<Time>) {
-        let from = self.gens.get(gens.start).map_or(0, |g| g.start_ns);
+        let from = match gens.start {
+            0 => Time::MIN,
+            k => self.gens.get(k).map_or(0, |g| g.start_ns),
+        };
         (from, self.gens.get(gens.end).map(|g| g.start_ns))
     }
 

@@ -3,9 +3,9 @@
 //! system calls, contention — each a link that selects its time range and
 //! shows its goroutines on the timeline.
 
-use super::compute::{is_big, ready_or_ui, Cached};
+use super::compute::{is_big, ready_or_ui, Cached, Rereading};
 use super::Link;
-use crate::analysis::findings::{findings, Finding, FindingKind, Findings};
+use crate::analysis::findings::{Finding, FindingKind, Findings};
 use crate::ui::derived::TraceData;
 use crate::ui::format;
 use egui::{RichText, Ui};
@@ -16,8 +16,10 @@ use std::sync::Arc;
 pub struct FindingsView {
     /// Kinds shown (in [`FindingKind::ALL`] order).
     pub shown: [bool; 6],
-    /// Keyed by the model they were computed on (a big trace's detail tile).
-    cache: Cached<usize, Findings>,
+    /// Keyed by the loaded trace they were computed on.
+    cache: Cached<usize, Result<Findings, String>>,
+    /// How far a big trace's generations were read again for them.
+    reading: Arc<Rereading>,
 }
 
 impl Default for FindingsView {
@@ -25,7 +27,17 @@ impl Default for FindingsView {
         FindingsView {
             shown: [true; 6],
             cache: Cached::default(),
+            reading: Arc::default(),
         }
+    }
+}
+
+impl Drop for FindingsView {
+    fn drop(&mut self) {
+        // A closed tab stops reading a big trace again for it.
+        self.reading
+            .cancel
+            .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -51,35 +63,33 @@ pub fn finding_link(f: &Finding) -> Link {
 impl FindingsView {
     /// The findings, once computed.
     pub fn findings(&self) -> Option<Arc<Findings>> {
-        self.cache.peek()
+        let r = self.cache.peek()?;
+        r.as_ref().as_ref().ok().map(|f| Arc::new(f.clone()))
     }
 
     /// The tab; returns a link into the timeline when one was clicked.
     pub fn ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>) -> Option<Link> {
-        // A big trace's overview has no spans to find anything in: the
-        // findings are those of the detail in view (a few generations).
-        if data.trace().meta.coarse_ns > 0 {
-            ui.add_space(8.0);
-            ui.label("This is a big trace: findings are computed on the detail of the generations in view.");
-            ui.weak(
-                "Zoom the timeline in to a few generations (a second or so), then come back here.",
-            );
-            return None;
-        }
-        if data.shows_tile() {
-            let (a, b) = (data.trace().meta.start, data.trace().meta.end);
-            ui.weak(format!(
-                "Findings of the detail in view: {} to {} of the trace.",
-                crate::ui::format::duration(a - data.whole().meta.start),
-                crate::ui::format::duration(b - data.whole().meta.start)
-            ));
-        }
+        // A big trace's findings read its generations again (on a worker
+        // thread and rayon's), once.
+        let key = Arc::as_ptr(&data.loaded) as usize;
+        let reading = if self.cache.has(&key) {
+            Arc::clone(&self.reading)
+        } else {
+            Rereading::renew(&mut self.reading)
+        };
         let d = Arc::clone(data);
-        let key = Arc::as_ptr(data.view()) as usize;
-        let status = self
-            .cache
-            .get(&key, !is_big(data), ui.ctx(), move || findings(d.trace()));
-        let all = ready_or_ui(ui, status, "the findings")?;
+        let status = self.cache.get(&key, !is_big(data), ui.ctx(), move || {
+            d.loaded
+                .findings(&reading.cancel, &|k, n| reading.set(k, n))
+        });
+        let all = ready_or_ui(ui, status, &self.reading.text("the findings"))?;
+        let all = match all.as_ref() {
+            Ok(f) => f,
+            Err(e) => {
+                ui.colored_label(crate::ui::palette::ERROR, format!("the findings: {e}"));
+                return None;
+            }
+        };
         ui.horizontal_wrapped(|ui| {
             ui.strong("Show");
             for (i, k) in FindingKind::ALL.into_iter().enumerate() {
