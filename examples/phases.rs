@@ -28,9 +28,9 @@ fn main() {
         let (_h, mut r) = EventReader::new(&map).expect("header");
         let t1 = Instant::now();
         let mut b = if phase == "overview" {
-            ModelBuilder::coarse(1, 1 << 18)
+            ModelBuilder::overview(1 << 18)
         } else {
-            ModelBuilder::new(1)
+            ModelBuilder::whole()
         };
         let mut s = Summarizer::new();
         let mut g = GcLogBuilder::default();

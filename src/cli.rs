@@ -530,7 +530,7 @@ fn bench(file: &Path, frames: bool) -> Result<i32, LoadError> {
         "events": l.trace.meta.events,
         "peak_rss_bytes": peak_rss_bytes(),
         "peak_rss_bytes_load": peak_load,
-        "overview": l.trace.meta.coarse_ns > 0,
+        "overview": l.trace.meta.bucket_ns.is_some(),
         "generations": l.trace.meta.generations,
         "file_bytes": l.trace.meta.file_bytes,
         "goroutines": l.trace.goroutines.len(),

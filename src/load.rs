@@ -151,7 +151,7 @@ pub struct LoadedTrace {
     /// Display name (file path or URL).
     pub name: String,
     /// The model: every span, or for a big trace the overview
-    /// (`meta.coarse_ns` > 0) whose detail comes from `tiles`.
+    /// (`meta.bucket_ns` is some) whose detail comes from `tiles`.
     pub trace: Arc<Trace>,
     /// Where the detail tiles of an overview come from.
     pub tiles: Option<Arc<TileSource>>,
@@ -392,12 +392,9 @@ fn load_pass(
                 .map(|e| e.last_batch_ns)
                 .max()
                 .unwrap_or(first);
-            ModelBuilder::coarse(
-                1,
-                (last.saturating_sub(first) / OVERVIEW_BUCKETS).max(1 << 10),
-            )
+            ModelBuilder::overview((last.saturating_sub(first) / OVERVIEW_BUCKETS).max(1 << 10))
         }
-        None => ModelBuilder::new(1),
+        None => ModelBuilder::whole(),
     };
     let summarizer = if tiled.is_some_and(|o| !o.options.per_goroutine) {
         Summarizer::grouped()

@@ -115,8 +115,8 @@ fn flow_text(t: &Trace, f: &Flow) -> String {
 fn the_overview_keeps_all_but_the_spans() {
     for (name, whole, tiled) in pairs() {
         let (w, o) = (&whole.trace, &tiled.trace);
-        assert!(o.meta.coarse_ns > 0, "{name}: not an overview");
-        assert_eq!(w.meta.coarse_ns, 0, "{name}");
+        assert!(o.meta.bucket_ns.is_some(), "{name}: not an overview");
+        assert_eq!(w.meta.bucket_ns, None, "{name}");
         assert_eq!(w.meta.events, o.meta.events, "{name}");
         assert_eq!(
             (w.meta.start, w.meta.end),
@@ -165,7 +165,10 @@ fn the_overview_keeps_all_but_the_spans() {
                 );
             }
             for s in os.iter().skip(1).take(os.len().saturating_sub(2)) {
-                assert!(s.end - s.start >= o.meta.coarse_ns, "{name}: G{g} {s:?}");
+                assert!(
+                    Some(s.end - s.start) >= o.meta.bucket_ns,
+                    "{name}: G{g} {s:?}"
+                );
             }
         }
         let src = tiled.tiles.as_ref().expect("tile source");
@@ -183,7 +186,7 @@ fn a_tile_of_every_generation_is_the_whole_model() {
             .build(&tiled.trace, 0..src.gens.len(), &AtomicBool::new(false))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let w = &whole.trace;
-        assert_eq!(tile.meta.coarse_ns, 0);
+        assert_eq!(tile.meta.bucket_ns, None);
         assert!(std::sync::Arc::ptr_eq(
             &tile.goroutines,
             &tiled.trace.goroutines

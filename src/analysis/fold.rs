@@ -15,19 +15,11 @@
 //!   the fold remembers of the goroutine ([`LaneFold::Lane`]) carried from
 //!   one tile to the next by [`ByLane`], the one place where that is done.
 
+pub use crate::model::TileParts;
 use crate::model::{GIdx, GoLaneState, StackId, StrId, Trace};
 use crate::trace::Time;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
-
-/// What the tiles of a fold must hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum TileParts {
-    /// The goroutine lanes, regions and goroutine table.
-    Lanes,
-    /// Everything: also proc and thread intervals, flows and counters.
-    Full,
-}
 
 /// One tile as a fold sees it.
 #[derive(Clone, Copy)]

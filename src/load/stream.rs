@@ -14,9 +14,10 @@ use crate::analysis::state_times::{StateTimes, StateTimesFold};
 use crate::analysis::summary::Summary;
 use crate::model::Trace;
 use crate::trace::Time;
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
 
 /// A profile and the model whose stacks and strings its records name.
 pub struct LoadedProfile {
@@ -140,7 +141,9 @@ impl LoadedTrace {
 }
 
 /// Builds the tiles of generations `gens` of `src`, one generation each,
-/// two at a time, and gives them to `fold` in order.
+/// on as many threads as rayon has, and gives them to `fold` in order on
+/// this thread while the next are built (at most one more than the
+/// builders in memory at a time).
 fn fold_tiles(
     src: &TileSource,
     overview: &Trace,
@@ -150,32 +153,97 @@ fn fold_tiles(
     done: FoldProgress<'_>,
 ) -> Result<(), String> {
     let parts = fold.parts();
-    let n = gens.len();
-    let build = |k: usize| {
-        gens.contains(&k).then(|| {
-            src.build_parts(overview, k..k + 1, parts, cancel)
-                .map_err(|e| e.to_string())
-        })
-    };
-    let mut k = gens.start;
-    while k < gens.end {
-        if cancel.load(Ordering::Relaxed) {
-            return Err("cancelled".into());
+    let builders = rayon::current_num_threads().clamp(1, gens.len().max(1));
+    let ahead = builders + 1;
+    // The next generation to build, and the first not folded yet.
+    let state = Mutex::new((gens.start, gens.start));
+    let turn = Condvar::new();
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = mpsc::channel::<(usize, Result<Trace, String>)>();
+    std::thread::scope(|scope| {
+        for i in 0..builders {
+            let (tx, state, turn, stop) = (tx.clone(), &state, &turn, &stop);
+            let _ = std::thread::Builder::new()
+                .name(format!("tile-builder-{i}"))
+                .spawn_scoped(scope, move || loop {
+                    let k = {
+                        let Ok(mut st) = state.lock() else { return };
+                        while st.0 < gens.end
+                            && st.0 >= st.1 + ahead
+                            && !stop.load(Ordering::Relaxed)
+                        {
+                            st = match turn.wait(st) {
+                                Ok(st) => st,
+                                Err(_) => return,
+                            };
+                        }
+                        if st.0 >= gens.end || stop.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        st.0 += 1;
+                        st.0 - 1
+                    };
+                    let tile = src
+                        .build_parts(overview, k..k + 1, parts, cancel)
+                        .map_err(|e| e.to_string());
+                    if tx.send((k, tile)).is_err() {
+                        return;
+                    }
+                });
         }
-        let (a, b) = rayon::join(|| build(k), || build(k + 1));
-        for (i, tile) in [a, b].into_iter().enumerate() {
-            let Some(tile) = tile else { continue };
-            let tile = tile?;
-            let (from, to) = src.own_time(&(k + i..k + i + 1));
-            fold.tile(&Tile {
-                model: &tile,
-                overview,
-                from,
-                to,
-            });
-        }
-        k += 2;
-        done((k - gens.start).min(n), n);
+        drop(tx);
+        let result = fold_in_order(src, overview, &gens, fold, &rx, cancel, done, &|k| {
+            if let Ok(mut st) = state.lock() {
+                st.1 = k;
+            }
+            turn.notify_all();
+        });
+        stop.store(true, Ordering::Relaxed);
+        turn.notify_all();
+        result
+    })
+}
+
+/// Folds the tiles `rx` brings (in any order) in the order of `gens`;
+/// `folded(k)` after generation `k - 1` is folded.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the parts of one fold, passed down once"
+)]
+fn fold_in_order(
+    src: &TileSource,
+    overview: &Trace,
+    gens: &Range<usize>,
+    fold: &mut dyn TileFold,
+    rx: &mpsc::Receiver<(usize, Result<Trace, String>)>,
+    cancel: &AtomicBool,
+    done: FoldProgress<'_>,
+    folded: &dyn Fn(usize),
+) -> Result<(), String> {
+    let mut waiting: BTreeMap<usize, Result<Trace, String>> = BTreeMap::new();
+    for k in gens.clone() {
+        let tile = loop {
+            if cancel.load(Ordering::Relaxed) {
+                return Err("cancelled".into());
+            }
+            if let Some(t) = waiting.remove(&k) {
+                break t?;
+            }
+            let (i, t) = rx
+                .recv()
+                .map_err(|_| "a tile builder stopped".to_string())?;
+            waiting.insert(i, t);
+        };
+        let (from, to) = src.own_time(&(k..k + 1));
+        fold.tile(&Tile {
+            model: &tile,
+            overview,
+            from,
+            to,
+        });
+        drop(tile);
+        folded(k + 1);
+        done(k + 1 - gens.start, gens.len());
     }
     Ok(())
 }

@@ -7,8 +7,7 @@
 //! indexes. Tiles are built on rayon threads and kept in a cache under a
 //! memory budget, least recently used first out.
 
-use crate::analysis::fold::TileParts;
-use crate::model::{ModelBuilder, Trace};
+use crate::model::{ModelBuilder, TileParts, Trace};
 use crate::trace::reader::V2Reader;
 use crate::trace::Time;
 use std::ops::Range;
@@ -188,12 +187,8 @@ impl TileSource {
         let bytes = self.read_body(from, to)?;
         let mut reader = V2Reader::new(&bytes, self.version, self.header_len + from);
         reader.set_clock(self.gens[gens.start].clock_before);
-        let mut b = match parts {
-            TileParts::Full => ModelBuilder::tile(&whole.strings, &whole.stacks),
-            TileParts::Lanes => ModelBuilder::tile_lanes(&whole.strings, &whole.stacks),
-        };
         let end = self.gens.get(gens.end).map(|g| g.start_ns);
-        b.carry_edges_from(whole, self.gens[gens.start].start_ns, end);
+        let mut b = ModelBuilder::tile(whole, parts, self.gens[gens.start].start_ns, end);
         let mut chunk = Vec::new();
         loop {
             chunk.clear();
@@ -219,7 +214,7 @@ impl TileSource {
             }
         }
         Ok(b.finish(whole.meta.version.clone(), 0, gens.len() as u64)
-            .into_tile_of(whole))
+            .into_tile_of(whole, parts))
     }
 
     /// The own time of the tile of generations `gens`: from its first

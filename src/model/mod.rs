@@ -13,7 +13,7 @@ pub mod preview;
 pub mod strings;
 mod tile;
 
-pub use build::ModelBuilder;
+pub use build::{BuildMode, ModelBuilder, TileParts};
 pub use counters::CounterSeries;
 pub use flows::{Flow, FlowKind, Flows};
 pub use lanes::{
@@ -454,11 +454,11 @@ pub struct TraceMeta {
     pub end: Time,
     /// Set when reading stopped early.
     pub loss: Option<Loss>,
-    /// 0 for a model with every span; for the overview of a big trace, the
-    /// bucket its lanes are folded into (spans and proc/thread intervals
-    /// no narrower than this, in the state that held most of each bucket;
-    /// no unblock flows). Detail tiles have every span.
-    pub coarse_ns: Time,
+    /// For the overview of a big trace, the bucket its lanes are folded
+    /// into (spans and proc/thread intervals no narrower than this, in the
+    /// state that held most of each bucket; no unblock flows). `None` for
+    /// a model with every span (a whole model, a tile).
+    pub bucket_ns: Option<Time>,
 }
 
 /// The whole model of a trace.

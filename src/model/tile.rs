@@ -5,7 +5,8 @@
 //! without its selection, rows or links changing meaning.
 
 use super::{
-    GIdx, GoLaneState, GoroutineLanes, IntervalKind, IntervalLane, StackId, StrId, Trace, NO_G,
+    GIdx, GoLaneState, GoroutineLanes, IntervalKind, IntervalLane, StackId, StrId, TileParts,
+    Trace, NO_G,
 };
 use crate::trace::Time;
 
@@ -75,7 +76,8 @@ impl Trace {
     /// and thread indexes, sharing its goroutine table and groups. Its
     /// strings and stacks must extend `whole`'s (see `ModelBuilder::tile`).
     /// Goroutines `whole` does not know are dropped.
-    pub fn into_tile_of(mut self, whole: &Trace) -> Trace {
+    /// Only a tile of [`TileParts::Full`] keeps its flows.
+    pub fn into_tile_of(mut self, whole: &Trace, parts: TileParts) -> Trace {
         let local = std::mem::take(&mut self.goroutines);
         let map: Vec<GIdx> = (0..local.len())
             .map(|i| whole.goroutines.find(local.id(i)).unwrap_or(NO_G))
@@ -156,7 +158,10 @@ impl Trace {
         for s in &mut self.cpu_samples {
             s.g = rename(s.g);
         }
-        self.flows = self.flows.remapped(&local, &map);
+        self.flows = match parts {
+            TileParts::Full => self.flows.remapped(&local, &map),
+            TileParts::Lanes | TileParts::Machines => super::Flows::default(),
+        };
         self.goroutines = whole.goroutines.clone();
         self.groups = whole.groups.clone();
         self

@@ -114,8 +114,10 @@ impl DetailState {
     /// Paints the hatch over the lanes when the overview is drawn finer
     /// than its buckets (a tile is coming, or failed), with a label.
     pub fn paint(&self, painter: &Painter, data: &TraceData, tl: &Timeline, a: &Areas) {
-        let coarse = data.trace().meta.coarse_ns;
-        if coarse == 0 || tl.map.ns_per_px * 2.0 > coarse as f64 {
+        let Some(bucket) = data.trace().meta.bucket_ns else {
+            return;
+        };
+        if tl.map.ns_per_px * 2.0 > bucket as f64 {
             return;
         }
         let label = match &self.detail {

@@ -166,7 +166,7 @@ pub fn details_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Nav> {
             });
             // A tile's spans are whole (those crossing its edges begin and
             // end where they do); the overview's are whole buckets.
-            let coarse = tr.meta.coarse_ns > 0;
+            let coarse = tr.meta.bucket_ns;
             egui::Grid::new("span-grid").num_columns(2).show(ui, |ui| {
                 ui.label("start");
                 ui.label(rel(span.start));
@@ -183,10 +183,10 @@ pub fn details_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Nav> {
                     ui.end_row();
                 }
             });
-            if coarse {
+            if let Some(bucket) = coarse {
                 ui.weak(format!(
                     "Overview of a big trace: this is what the goroutine mostly did in {} buckets. Zoom in for its spans, stack and flows.",
-                    format::duration(tr.meta.coarse_ns)
+                    format::duration(bucket)
                 ));
             }
             ui.horizontal(|ui| {

@@ -195,7 +195,7 @@ impl FindingsFold {
 
 impl TileFold for FindingsFold {
     fn parts(&self) -> TileParts {
-        TileParts::Full
+        TileParts::Machines
     }
 
     fn tile(&mut self, tile: &Tile<'_>) {
@@ -228,7 +228,7 @@ impl LaneFold for LaneFindings {
     type Lane = FindingsLane;
 
     fn parts(&self) -> TileParts {
-        TileParts::Full
+        TileParts::Machines
     }
 
     fn span(&mut self, g: GIdx, lane: &mut FindingsLane, s: &LaneSpan, t: &Trace) {

@@ -69,16 +69,26 @@ impl LiveG {
     }
 }
 
+/// What a proc or thread lane keeps of its intervals.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Keep {
+    /// Every interval.
+    #[default]
+    Exact,
+    /// Intervals folded into buckets of this width (an overview).
+    Folded(Time),
+    /// None (a tile of goroutine lanes only).
+    Nothing,
+}
+
 /// A proc or thread being built: closed intervals and the open one.
 #[derive(Default)]
 pub struct MachineBuild {
     lane: IntervalLane,
     open: Option<(Time, GIdx, IntervalKind)>,
-    /// Bucket of the overview's coarse intervals (0: exact intervals).
-    coarse_ns: Time,
+    /// What is built of the intervals.
+    keep: Keep,
     coarse: CoarseIntervals,
-    /// Keep no intervals (a tile for the streamed analyses).
-    discard: bool,
     /// Start of the current generation (overviews only): an interval
     /// closed after it that began before it crossed a boundary.
     boundary: Time,
@@ -87,12 +97,10 @@ pub struct MachineBuild {
 }
 
 impl MachineBuild {
-    /// An empty lane; `coarse_ns` > 0 folds its intervals into buckets;
-    /// `discard` keeps none.
-    pub fn new(coarse_ns: Time, discard: bool) -> MachineBuild {
+    /// An empty lane, keeping what `keep` says of its intervals.
+    pub fn new(keep: Keep) -> MachineBuild {
         MachineBuild {
-            coarse_ns,
-            discard,
+            keep,
             ..MachineBuild::default()
         }
     }
@@ -111,17 +119,16 @@ impl MachineBuild {
 
     fn close(&mut self, t: Time) -> Option<IntervalKind> {
         let (start, g, kind) = self.open.take()?;
-        if self.discard {
-            return Some(kind);
-        }
-        if self.coarse_ns > 0 {
-            if start < self.boundary {
-                self.note_edge(start, t.max(start), g, kind);
+        match self.keep {
+            Keep::Nothing => {}
+            Keep::Folded(bucket_ns) => {
+                if start < self.boundary {
+                    self.note_edge(start, t.max(start), g, kind);
+                }
+                self.coarse
+                    .push(&mut self.lane, start, t.max(start), g, kind, bucket_ns);
             }
-            self.coarse
-                .push(&mut self.lane, start, t.max(start), g, kind, self.coarse_ns);
-        } else {
-            self.lane.push(start, t.max(start), g, kind);
+            Keep::Exact => self.lane.push(start, t.max(start), g, kind),
         }
         Some(kind)
     }
@@ -264,9 +271,9 @@ impl ModelBuilder {
         let ended = (lg.since, lg.reason, lg.stack, lg.woken.take());
         (lg.since, lg.reason, lg.stack) = (start, reason, stack);
         lg.woken = woken_by.map(|by| (by, ended.1));
-        if self.coarse_ns > 0 {
+        if let Some(bucket_ns) = self.mode.bucket() {
             let (spans, buf) = (&mut self.spans, &mut lg.spans);
-            lg.coarse.change(time, state, self.coarse_ns, &mut |t, s| {
+            lg.coarse.change(time, state, bucket_ns, &mut |t, s| {
                 buf.push(t, spans.code(SpanKind::plain(s)));
             });
         } else {
@@ -290,7 +297,7 @@ impl ModelBuilder {
     /// earlier generation: a tile of a later generation begins with it.
     #[inline]
     fn note_edge_span(&mut self, g: GIdx, state: GoLaneState, began: BegunSpan, end: Time) {
-        if self.coarse_ns > 0 && began.0 < self.sync_time {
+        if self.mode.bucket().is_some() && began.0 < self.sync_time {
             self.push_edge_span(g, state, began, end);
         }
     }
@@ -317,7 +324,7 @@ impl ModelBuilder {
     }
 
     fn count_changed(&mut self, s: GoLaneState, time: Time) {
-        if self.lanes_only {
+        if !self.mode.full() {
             return;
         }
         let v = self.state_counts[s as usize] as f64;
@@ -397,7 +404,7 @@ impl ModelBuilder {
     }
 
     fn thread_counts(&mut self, old: Option<IntervalKind>, new: Option<IntervalKind>, time: Time) {
-        if old == new || self.lanes_only {
+        if old == new || !self.mode.full() {
             return;
         }
         let (mut running, mut syscall) = (false, false);
@@ -460,7 +467,7 @@ impl ModelBuilder {
                     reason: 0,
                     stack: create_stack,
                 });
-                if !self.lanes_only {
+                if self.mode.full() {
                     self.flows.create(g, first, old, flow);
                 }
                 g
@@ -519,13 +526,13 @@ impl ModelBuilder {
         // N.B. the overview keeps no unblock or syscall flows (a tile has
         // them), only the unblock of a span that crosses a boundary.
         let woken = s == GoLaneState::Runnable && from == GoState::Waiting;
-        if woken && self.coarse_ns == 0 {
+        if woken && self.mode.unblocks() {
             self.unblock_flow(g, ev, t);
         }
-        if s == GoLaneState::Runnable && from == GoState::Syscall && self.coarse_ns == 0 {
+        if s == GoLaneState::Runnable && from == GoState::Syscall && self.mode.unblocks() {
             self.pending_flow(g, FlowKind::SyscallExit, g, time, 0, 0);
         }
-        let woken_by = (woken && self.coarse_ns > 0).then_some(ev.ctx.g.0);
+        let woken_by = (woken && self.mode.bucket().is_some()).then_some(ev.ctx.g.0);
         self.begin_span(g, time, time, s, reason, span_stack, woken_by);
         self.after_enter(g, ev, s, time);
     }
@@ -637,9 +644,6 @@ impl ModelBuilder {
     }
 
     fn unblock_flow(&mut self, g: GIdx, ev: &Event, t: &EvTable) {
-        if self.lanes_only {
-            return;
-        }
         let from = self.goroutines.find(ev.ctx.g.0).unwrap_or(NO_G);
         // The arrow is labelled with what the target was waiting for.
         let reason = self
@@ -660,7 +664,7 @@ impl ModelBuilder {
         reason: u16,
         stack: u32,
     ) {
-        if self.lanes_only {
+        if !self.mode.unblocks() {
             return;
         }
         let idx = self.flows.flows.push(Flow {
@@ -685,9 +689,9 @@ impl ModelBuilder {
         let old = lg.state.take();
         let assist = lg.assist.take();
         let ended = (lg.since, lg.reason, lg.stack, lg.woken.take());
-        if self.coarse_ns > 0 {
+        if let Some(bucket_ns) = self.mode.bucket() {
             let (spans, buf) = (&mut self.spans, &mut lg.spans);
-            lg.coarse.end(time, self.coarse_ns, &mut |t, s| {
+            lg.coarse.end(time, bucket_ns, &mut |t, s| {
                 buf.push(t, spans.code(SpanKind::plain(s)));
             });
         }

@@ -65,8 +65,8 @@ pub struct ModelBuilder {
     meta: TraceMeta,
     sync_time: Time,
     have_first: bool,
-    /// Bucket of the overview's coarse lanes (0: every span, exactly).
-    coarse_ns: Time,
+    /// What is built.
+    mode: BuildMode,
     /// The overview's spans crossing a generation boundary.
     edge_spans: Vec<super::EdgeSpan>,
     /// A tile's: the spans of the overview open at its start, by goroutine
@@ -81,15 +81,77 @@ pub struct ModelBuilder {
     /// A tile's: the start and true end of each interval of the overview
     /// open at its end, by (thread?, machine ID).
     interval_ends: FxHashMap<(bool, i64), (Time, Time)>,
-    /// Build only the goroutine lanes, regions and goroutine table (no
-    /// proc/thread intervals, flows or counters): a tile a streamed
-    /// analysis reads.
-    lanes_only: bool,
+}
+
+/// What a [`ModelBuilder`] builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuildMode {
+    /// Every span, interval, flow and counter of the events fed: the
+    /// whole model of a trace that fits the memory budget.
+    Whole,
+    /// The overview of a big trace: goroutine lanes and proc and thread
+    /// intervals folded into buckets of `bucket_ns` (a power of two), the
+    /// spans and intervals that cross a generation boundary kept whole
+    /// (tiles begin and end with them), no unblock or syscall flows.
+    Overview {
+        /// The bucket.
+        bucket_ns: Time,
+    },
+    /// A tile: some generations of a trace whose overview is known, as a
+    /// window of its whole model (see [`ModelBuilder::tile`]).
+    Tile(TileParts),
+}
+
+/// What a tile holds (each holds what the one before does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TileParts {
+    /// The goroutine lanes, regions and goroutine table.
+    Lanes,
+    /// Also the proc and thread intervals.
+    Machines,
+    /// Everything: also flows and counters (what the timeline draws).
+    Full,
+}
+
+impl BuildMode {
+    /// The overview's bucket, if this builds one.
+    #[inline]
+    fn bucket(self) -> Option<Time> {
+        match self {
+            BuildMode::Overview { bucket_ns } => Some(bucket_ns),
+            _ => None,
+        }
+    }
+
+    /// Whether counters and creation flows are built.
+    #[inline]
+    fn full(self) -> bool {
+        !matches!(self, BuildMode::Tile(p) if p < TileParts::Full)
+    }
+
+    /// Whether unblock and syscall-exit flows are built (an overview has
+    /// none: a tile has them).
+    #[inline]
+    fn unblocks(self) -> bool {
+        matches!(self, BuildMode::Whole | BuildMode::Tile(TileParts::Full))
+    }
 }
 
 impl ModelBuilder {
-    /// A builder; counters keep one point per `bucket_ns` at most.
-    pub fn new(bucket_ns: Time) -> ModelBuilder {
+    /// A builder of the whole model of the events fed.
+    pub fn whole() -> ModelBuilder {
+        ModelBuilder::new(BuildMode::Whole)
+    }
+
+    /// A builder of the overview of a big trace, its lanes folded into
+    /// buckets of at least `bucket_ns` (rounded up to a power of two; see
+    /// `coarse.rs`).
+    pub fn overview(bucket_ns: Time) -> ModelBuilder {
+        let bucket_ns = (bucket_ns.max(1) as u64).next_power_of_two() as Time;
+        ModelBuilder::new(BuildMode::Overview { bucket_ns })
+    }
+
+    fn new(mode: BuildMode) -> ModelBuilder {
         let mut strings = StringTable::default();
         let empty = strings.intern("");
         let mut reason_index = vec![NO_REASON; empty as usize + 1];
@@ -108,8 +170,8 @@ impl ModelBuilder {
             labels: FxHashMap::default(),
             live: LivePool::default(),
             spans: SpanArena::default(),
-            procs: Machines::default(),
-            threads: Machines::default(),
+            procs: Machines::new(mode),
+            threads: Machines::new(mode),
             syscalling_p: FxHashMap::default(),
             gc_open: None,
             gc: Vec::new(),
@@ -122,7 +184,7 @@ impl ModelBuilder {
             task_index: FxHashMap::default(),
             logs: Vec::new(),
             flows: Default::default(),
-            counters: Counters::new(bucket_ns),
+            counters: Counters::new(1),
             state_counts: [0; 5],
             threads_running: 0,
             threads_syscall: 0,
@@ -130,76 +192,53 @@ impl ModelBuilder {
             meta: TraceMeta::default(),
             sync_time: 0,
             have_first: false,
-            coarse_ns: 0,
+            mode,
             edge_spans: Vec::new(),
             carried: FxHashMap::default(),
             carried_intervals: FxHashMap::default(),
             span_ends: FxHashMap::default(),
             interval_ends: FxHashMap::default(),
-            lanes_only: false,
         }
     }
 
-    /// A builder of a detail tile of a trace whose whole model (or overview)
-    /// has `strings` and `stacks`: the tile interns into copies of them,
-    /// so that the IDs of the goroutine table it shares mean the same.
-    pub fn tile(strings: &StringTable, stacks: &StackTable) -> ModelBuilder {
-        let mut b = ModelBuilder::new(1);
-        b.strings = strings.thawed();
-        b.stacks = stacks.thawed();
-        b
-    }
-
-    /// A builder of a tile for the streamed analyses: as
-    /// [`ModelBuilder::tile`], without the proc and thread intervals, the
-    /// flows and the counters (a third of a tile's memory), which they do
-    /// not read.
-    pub fn tile_lanes(strings: &StringTable, stacks: &StackTable) -> ModelBuilder {
-        let mut b = ModelBuilder::tile(strings, stacks);
-        b.lanes_only = true;
-        b.procs.discard_intervals = true;
-        b.threads.discard_intervals = true;
-        b
-    }
-
-    /// Makes the goroutine, proc and thread lanes of a tile of `whole`
-    /// (its overview) from `start` to `end` (None: the trace's end) hold
-    /// the spans and intervals open at either edge whole: begun where
-    /// `whole` saw them begin, when their status events agree (a status
+    /// A builder of a tile of the trace whose overview is `overview`: the
+    /// generations from `start` to `end` (`None`: the trace's end), fed
+    /// from the first, built as a window of the whole model. The tile
+    /// interns into copies of the overview's strings and stacks, so that
+    /// their IDs mean the same; its goroutine, proc and thread lanes hold
+    /// the spans and intervals open at either edge whole: begun where the
+    /// overview saw them begin, when their status events agree (a status
     /// says the state, not since when, why or where), and ended where they
     /// end after the tile (its last event is not their end).
-    pub fn carry_edges_from(&mut self, whole: &Trace, start: Time, end: Option<Time>) {
-        let id = |g: GIdx| whole.goroutines.id(g as usize);
+    pub fn tile(
+        overview: &Trace,
+        parts: TileParts,
+        start: Time,
+        end: Option<Time>,
+    ) -> ModelBuilder {
+        let mut b = ModelBuilder::new(BuildMode::Tile(parts));
+        b.strings = overview.strings.thawed();
+        b.stacks = overview.stacks.thawed();
+        let id = |g: GIdx| overview.goroutines.id(g as usize);
         let by = |g: GIdx| if g == NO_G { -1 } else { id(g) };
-        self.carried = whole
+        b.carried = overview
             .edge_spans_at(start)
             .map(|e| (id(e.g), (*e, e.woken.map(|(from, _)| by(from)))))
             .collect();
-        self.carried_intervals = whole
+        b.carried_intervals = overview
             .edge_intervals_at(start)
             .map(|e| ((e.thread, e.machine), (id(e.g), *e)))
             .collect();
         if let Some(end) = end {
-            self.span_ends = whole
+            b.span_ends = overview
                 .edge_spans_at(end)
                 .map(|e| (id(e.g), (e.start, e.end)))
                 .collect();
-            self.interval_ends = whole
+            b.interval_ends = overview
                 .edge_intervals_at(end)
                 .map(|e| ((e.thread, e.machine), (e.start, e.end)))
                 .collect();
         }
-    }
-
-    /// A builder of the overview of a big trace: goroutine lanes and
-    /// proc/thread intervals folded into buckets of `coarse_ns` (see
-    /// `coarse.rs`; rounded up to a power of two), no unblock flows; the
-    /// rest as [`ModelBuilder::new`].
-    pub fn coarse(bucket_ns: Time, coarse_ns: Time) -> ModelBuilder {
-        let mut b = ModelBuilder::new(bucket_ns);
-        b.coarse_ns = (coarse_ns.max(1) as u64).next_power_of_two() as Time;
-        b.procs.coarse_ns = b.coarse_ns;
-        b.threads.coarse_ns = b.coarse_ns;
         b
     }
 
@@ -216,7 +255,7 @@ impl ModelBuilder {
             EventKind::Sync => {
                 self.sync_time = ev.time;
                 self.interner.reset();
-                if self.coarse_ns > 0 {
+                if self.mode.bucket().is_some() {
                     self.procs.set_boundary(ev.time);
                     self.threads.set_boundary(ev.time);
                 }
@@ -236,7 +275,7 @@ impl ModelBuilder {
     }
 
     fn metric(&mut self, ev: &Event) {
-        if self.lanes_only {
+        if !self.mode.full() {
             return;
         }
         let (name, v) = ev.metric();
@@ -324,7 +363,7 @@ impl ModelBuilder {
         self.finish_goroutines(end);
         self.finish_ranges(end);
         self.meta.version = version;
-        self.meta.coarse_ns = self.coarse_ns;
+        self.meta.bucket_ns = self.mode.bucket();
         self.meta.file_bytes = file_bytes;
         self.meta.generations = generations;
 

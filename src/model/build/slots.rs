@@ -5,7 +5,8 @@
 
 use super::super::index::IdIndex;
 use super::super::GIdx;
-use super::goroutines::{LiveG, MachineBuild};
+use super::goroutines::{Keep, LiveG, MachineBuild};
+use super::{BuildMode, TileParts};
 use crate::trace::Time;
 
 /// [`LivePool::slot_of`] of a goroutine that is not live.
@@ -98,10 +99,8 @@ impl LivePool {
 /// Procs or threads being built, by ID.
 #[derive(Default)]
 pub struct Machines {
-    /// Bucket of the overview's coarse intervals (0: exact intervals).
-    pub coarse_ns: Time,
-    /// Keep no intervals (a tile for the streamed analyses).
-    pub discard_intervals: bool,
+    /// What each lane keeps of its intervals.
+    keep: Keep,
     /// Start of the current generation.
     boundary: Time,
     index: IdIndex,
@@ -110,6 +109,21 @@ pub struct Machines {
 }
 
 impl Machines {
+    /// No machines yet, for a builder of `mode`.
+    pub fn new(mode: BuildMode) -> Machines {
+        let keep = match mode {
+            BuildMode::Whole | BuildMode::Tile(TileParts::Machines | TileParts::Full) => {
+                Keep::Exact
+            }
+            BuildMode::Overview { bucket_ns } => Keep::Folded(bucket_ns),
+            BuildMode::Tile(TileParts::Lanes) => Keep::Nothing,
+        };
+        Machines {
+            keep,
+            ..Machines::default()
+        }
+    }
+
     /// The lane of machine `id`, if it has one.
     #[inline]
     pub fn get_mut(&mut self, id: &i64) -> Option<&mut MachineBuild> {
@@ -125,7 +139,7 @@ impl Machines {
             None => {
                 self.index.insert(id, self.lanes.len() as u32);
                 self.ids.push(id);
-                let mut m = MachineBuild::new(self.coarse_ns, self.discard_intervals);
+                let mut m = MachineBuild::new(self.keep);
                 m.set_boundary(self.boundary);
                 self.lanes.push(m);
                 self.lanes.len() - 1

@@ -94,7 +94,7 @@ fn zooming_into_a_big_trace_shows_the_detail_of_the_generations_in_view() {
     let mut h = open_as_overview(&path);
     {
         let v = view(&mut h);
-        assert!(v.data.whole().meta.coarse_ns > 0, "an overview");
+        assert!(v.data.whole().meta.bucket_ns.is_some(), "an overview");
         assert!(!v.data.shows_tile());
         assert!(v.data.tiles.as_ref().unwrap().source().gens.len() >= 3);
     }
@@ -110,7 +110,7 @@ fn zooming_into_a_big_trace_shows_the_detail_of_the_generations_in_view() {
     frames_until(&mut h, "the tile", |v| v.detail.detail == Detail::Tile);
     let v = view(&mut h);
     assert!(v.data.shows_tile());
-    assert_eq!(v.data.trace().meta.coarse_ns, 0, "every span");
+    assert_eq!(v.data.trace().meta.bucket_ns, None, "every span");
     // A span picked in the tile has the exact times of the whole model.
     let whole = load_whole(&path);
     let g = first_started_at(&whole.trace, "main.waiter");
