@@ -210,7 +210,7 @@ impl TileSource {
         let from = self.gens[gens.start].body_range.0;
         let to = self.gens[gens.end - 1].body_range.1;
         let bytes = self.read_body(from, to)?;
-        let mut reader = V2Reader::new(&bytes, self.version, self.header_len + from);
+        let mut reader = V2Reader::new(&bytes[..], self.version, self.header_len + from);
         reader.set_clock(self.gens[gens.start].clock_before);
         let mut b = match what {
             TileUse::Timeline => {
