@@ -8,6 +8,7 @@
 //! memory budget, least recently used first out.
 
 use crate::model::{ModelBuilder, Trace};
+use crate::trace::bytes::read_file_at;
 use crate::trace::reader::V2Reader;
 use crate::trace::Time;
 use std::ops::Range;
@@ -38,6 +39,11 @@ impl FileIdentity {
             modified: m.modified().ok(),
             inode,
         })
+    }
+
+    /// The file's size in bytes.
+    pub fn size(&self) -> u64 {
+        self.len
     }
 
     /// Why the file at `path` is not the one whose identity was `self`
@@ -258,15 +264,7 @@ impl TileSource {
         let f = std::fs::File::open(&self.path).map_err(changed)?;
         let mut buf = vec![0u8; to - from];
         let at = (self.header_len + from) as u64;
-        #[cfg(unix)]
-        std::os::unix::fs::FileExt::read_exact_at(&f, &mut buf, at).map_err(changed)?;
-        #[cfg(not(unix))]
-        {
-            use std::io::{Read, Seek, SeekFrom};
-            let mut f = f;
-            f.seek(SeekFrom::Start(at)).map_err(changed)?;
-            f.read_exact(&mut buf).map_err(changed)?;
-        }
+        read_file_at(&f, &mut buf, at).map_err(changed)?;
         Ok(buf)
     }
 }
