@@ -4,7 +4,7 @@
 //! cancellation, and turn every failure into one line naming the file.
 
 #[cfg(test)]
-mod cut_under_load;
+pub(crate) mod cut_under_load;
 mod options;
 mod pipeline;
 mod stream;
