@@ -106,10 +106,55 @@ impl<'a> TraceBytes<'a> {
         }
     }
 
+    /// The bytes, if they are in memory.
+    pub fn in_memory(&self) -> Option<&'a [u8]> {
+        match *self {
+            TraceBytes::Memory(d) => Some(d),
+            TraceBytes::File { .. } => None,
+        }
+    }
+
     /// Bytes `range` (within [`TraceBytes::len`]): borrowed from memory,
     /// or read from the file into a buffer of their own. A file shorter
     /// now than when it was opened is an error.
     pub fn read(&self, range: Range<usize>) -> Result<Cow<'a, [u8]>> {
+        self.check(&range)?;
+        match *self {
+            TraceBytes::Memory(d) => Ok(Cow::Borrowed(&d[range])),
+            TraceBytes::File { .. } => {
+                let mut buf = vec![0u8; range.len()];
+                self.read_into(range.start, &mut buf)?;
+                Ok(Cow::Owned(buf))
+            }
+        }
+    }
+
+    /// Fills `out` with the bytes from `start` (within [`TraceBytes::len`]).
+    pub fn read_into(&self, start: usize, out: &mut [u8]) -> Result<()> {
+        let range = start..start.saturating_add(out.len());
+        self.check(&range)?;
+        match *self {
+            TraceBytes::Memory(d) => {
+                out.copy_from_slice(&d[range]);
+                Ok(())
+            }
+            TraceBytes::File { file, start, .. } => {
+                let at = start + range.start as u64;
+                file.read_exact_at(out, at).map_err(|e| {
+                    let why = match e.kind() {
+                        std::io::ErrorKind::UnexpectedEof => {
+                            "the file ended early: it was cut while it was read".to_string()
+                        }
+                        _ => e.to_string(),
+                    };
+                    trace_err!("cannot read {} bytes: {why}", range.len()).at_offset(at)
+                })
+            }
+        }
+    }
+
+    /// An error unless `range` is within the bytes.
+    fn check(&self, range: &Range<usize>) -> Result<()> {
         if range.start > range.end || range.end > self.len() {
             return Err(trace_err!(
                 "internal error: bytes {}..{} of {}",
@@ -118,23 +163,7 @@ impl<'a> TraceBytes<'a> {
                 self.len()
             ));
         }
-        match *self {
-            TraceBytes::Memory(d) => Ok(Cow::Borrowed(&d[range])),
-            TraceBytes::File { file, start, .. } => {
-                let mut buf = vec![0u8; range.len()];
-                let at = start + range.start as u64;
-                file.read_exact_at(&mut buf, at).map_err(|e| {
-                    let why = match e.kind() {
-                        std::io::ErrorKind::UnexpectedEof => {
-                            "the file ended early: it was cut while it was read".to_string()
-                        }
-                        _ => e.to_string(),
-                    };
-                    trace_err!("cannot read {} bytes: {why}", range.len()).at_offset(at)
-                })?;
-                Ok(Cow::Owned(buf))
-            }
-        }
+        Ok(())
     }
 
     /// Up to `n` bytes from `pos` (fewer at the end, none past it).

@@ -10,7 +10,6 @@ use super::spec::{EventType, MAX_EVENT_TRAILER_DATA_SIZE, MAX_FRAMES_PER_STACK};
 use super::table::{EvTable, RawFrame};
 use super::varint::ByteCursor;
 use rustc_hash::FxHashMap;
-use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Go trace format versions (the minor number in the header).
@@ -210,29 +209,74 @@ impl Generation {
 }
 
 /// The bytes of a generation's event batches, read when the generation is
-/// ordered and dropped after it: borrowed from a trace in memory, or read
-/// from the file into a buffer of their own.
+/// ordered: borrowed from a trace in memory, or read from the file into
+/// memory of their own, which the next generation's reuse.
 #[derive(Debug, Default)]
 pub struct EventBytes<'a> {
-    /// Offset in the trace body of `bytes[0]`.
+    /// Offset in the trace body of the first byte.
     base: usize,
-    bytes: Cow<'a, [u8]>,
+    /// How many there are.
+    len: usize,
+    held: Held<'a>,
+}
+
+#[derive(Debug, Default)]
+enum Held<'a> {
+    #[default]
+    Nothing,
+    Borrowed(&'a [u8]),
+    /// Anonymous memory (no file behind it), given back to the system
+    /// when dropped. A heap block of this size may not be: once blocks
+    /// this big were freed, glibc serves them from its heap and keeps
+    /// them (a Vec a generation, or one reused, peaked 30 MB higher on
+    /// the 980 MB churn trace).
+    Owned(memmap2::MmapMut),
 }
 
 impl<'a> EventBytes<'a> {
-    /// Reads the event batches of `g` from `body`, in one read.
-    pub fn read(body: &TraceBytes<'a>, g: &Generation) -> Result<EventBytes<'a>> {
+    /// Reads the event batches of `g` from `body` in one read, in place of
+    /// the ones held (into their memory if it is big enough).
+    pub fn read(&mut self, body: &TraceBytes<'a>, g: &Generation) -> Result<()> {
         let span = g.event_span();
-        Ok(EventBytes {
-            base: span.start,
-            bytes: body.read(span)?,
-        })
+        let n = span.len();
+        self.base = span.start;
+        self.len = n;
+        if let Some(d) = body.in_memory() {
+            let d = d
+                .get(span)
+                .ok_or_else(|| trace_err!("internal error: events past the end"))?;
+            self.held = Held::Borrowed(d);
+            return Ok(());
+        }
+        if n == 0 {
+            self.held = Held::Nothing;
+            return Ok(());
+        }
+        let mut mem = match std::mem::take(&mut self.held) {
+            Held::Owned(m) if m.len() >= n => m,
+            // A quarter more than needed: later generations tend to be bigger.
+            _ => memmap2::MmapMut::map_anon(n + n / 4)
+                .map_err(|e| trace_err!("cannot allocate {n} bytes: {e}"))?,
+        };
+        body.read_into(span.start, &mut mem[..n])?;
+        self.held = Held::Owned(mem);
+        Ok(())
+    }
+
+    /// The bytes held.
+    #[inline]
+    fn bytes(&self) -> &[u8] {
+        match &self.held {
+            Held::Nothing => &[],
+            Held::Borrowed(d) => d,
+            Held::Owned(m) => &m[..self.len],
+        }
     }
 
     /// The payload of `b`, one of the generation's event batches.
     #[inline]
     pub fn of(&self, b: &BatchRef) -> &[u8] {
-        &self.bytes[b.data_start - self.base..][..b.data_len]
+        &self.bytes()[b.data_start - self.base..][..b.data_len]
     }
 }
 

@@ -1,8 +1,9 @@
 //! The v2 event stream (Go's `Reader.ReadEvent` for Go 1.22+ traces):
 //! generations are planned from batch headers and decoded in parallel, then
 //! ordered one after the other, since ordering state carries across them.
-//! A generation's event batches are read when it is ordered, and dropped
-//! when the next one is: one generation's events are in memory at a time.
+//! A generation's event batches are read when it is ordered, into the
+//! memory the one before used: one generation's events are in memory at a
+//! time.
 
 use super::bytes::TraceBytes;
 use super::cursor::{BatchCursor, Frontier, NO_SLOT};
@@ -363,9 +364,10 @@ impl<'a> V2Reader<'a> {
     /// Moves to the next generation, returning its sync event (or the final
     /// one), following Go's control flow for errors around generations.
     fn next_generation(&mut self) -> Result<Event> {
-        // The generation's events are all ordered: drop their bytes before
-        // reading the next one's (or before the load finishes its model).
-        self.events = EventBytes::default();
+        // The generation's events are all ordered: their buffer takes the
+        // next one's, or is freed here at the end (before the load
+        // finishes its model).
+        let mut events = std::mem::take(&mut self.events);
         if self.gen.is_some() {
             // The current generation was read to its end.
             self.completed_bytes = self.consumed_bytes;
@@ -389,11 +391,13 @@ impl<'a> V2Reader<'a> {
             self.consumed_bytes = end;
         }
         let read = res.and_then(|g| {
-            let events = EventBytes::read(&self.body, &g).map_err(|e| e.in_generation(g.gen))?;
-            Ok((g, events))
+            events
+                .read(&self.body, &g)
+                .map_err(|e| e.in_generation(g.gen))?;
+            Ok(g)
         });
         let mut g = match read {
-            Ok((g, events)) => {
+            Ok(g) => {
                 self.events = events;
                 g
             }
