@@ -1,8 +1,10 @@
-//! Loading a trace file into the model: memory-map it, stream its ordered
-//! events into the model builder and the goroutine summarizer, report
-//! progress, honour cancellation, and turn every failure into one line
-//! naming the file.
+//! Loading a trace file into the model: read it with positioned reads as
+//! the reader needs its bytes, stream its ordered events into the model
+//! builder and the goroutine summarizer, report progress, honour
+//! cancellation, and turn every failure into one line naming the file.
 
+#[cfg(test)]
+pub(crate) mod cut_under_load;
 mod options;
 mod pipeline;
 mod stream;
@@ -19,6 +21,7 @@ use crate::analysis::gclog::GcLog;
 use crate::analysis::goroutines::{group_table, GroupTable};
 use crate::analysis::summary::{GoroutineAnalysis, Summarizer, Summary};
 use crate::model::{Loss, ModelBuilder, Trace, TraceMeta};
+use crate::trace::bytes::{ReadAt, TraceBytes};
 use crate::trace::header::Header;
 use crate::trace::source::{EventReader, CHUNK_EVENTS};
 use crate::trace::EventType;
@@ -40,7 +43,7 @@ struct TileOrigin {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub enum LoadPhase {
-    /// Opening and mapping the file.
+    /// Opening the file and reading its header.
     Opening = 0,
     /// Finding and decoding generations.
     Decoding = 1,
@@ -240,7 +243,16 @@ pub fn load_path(
     load_path_with(path, LoadOptions::configured(), progress, cancel)
 }
 
-/// Loads a trace file.
+/// What a load says of a file that was cut or rewritten while it was read
+/// (a new `go test -trace` run): what was read may mix two files or miss
+/// its end, so it is not shown.
+pub const CHANGED_WHILE_READ: &str = "the trace changed on disk while it was read";
+
+/// Loads a trace file. Its bytes are read with positioned reads when the
+/// reader needs them, never through a map: a file cut under the load makes
+/// a read fail (where a map would kill the process with SIGBUS), and a file
+/// that is not at the end of the load what it was at the start is an error
+/// ([`CHANGED_WHILE_READ`]).
 pub fn load_path_with(
     path: &Path,
     options: LoadOptions,
@@ -262,31 +274,36 @@ pub fn load_path_with(
     }
     let identity = FileIdentity::of(path).map_err(|e| err(io_message(&e)))?;
     let file = std::fs::File::open(path).map_err(|e| err(io_message(&e)))?;
-    // SAFETY: the map is read-only; if another process truncates the file
-    // while we read it we may fault, which is the accepted risk of mmap
-    // (the same as every mmap-based reader).
-    let map =
-        unsafe { memmap2::Mmap::map(&file) }.map_err(|e| err(format!("cannot map file: {e}")))?;
-    let _ = map.advise(memmap2::Advice::Sequential);
-    // Pages of the file count in our resident memory until we drop them:
-    // drop each part once it is read (the reader never looks back).
-    let release = |start: usize, end: usize| {
-        // SAFETY: `map` is a read-only, shared mapping of a file. DONTNEED
-        // only drops this process's references to the pages; any later
-        // read of them faults the same bytes back in from the file (or the
-        // page cache), so no data anyone holds changes.
-        let _ = unsafe {
-            map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start)
-        };
-    };
+    let reads = file_reads(path, file);
     let origin = TileOrigin {
         path: path.to_path_buf(),
         identity,
         options,
     };
-    let mut l = load_data(&name, &map, Some(&origin), progress, cancel, &release)?;
+    let data = TraceBytes::file(&*reads, identity.size());
+    let loaded = load_data(&name, data, Some(&origin), progress, cancel);
+    // Whatever the load made of it (a loss, an error, or a trace mixing
+    // two files if it was rewritten at the same size), it is not the file
+    // that is there now.
+    if !cancel.load(Ordering::Relaxed) && identity.changed(path).is_some() {
+        return Err(err(CHANGED_WHILE_READ.into()));
+    }
+    let mut l = loaded?;
     l.file = Some((origin.path, origin.identity));
     Ok(l)
+}
+
+/// What a load reads a file through: the file.
+#[cfg(not(test))]
+fn file_reads(_path: &Path, file: std::fs::File) -> Box<dyn ReadAt> {
+    Box::new(file)
+}
+
+/// What a load reads a file through: the file, or one that a test cuts or
+/// rewrites at a chosen read (see [`cut_under_load`]).
+#[cfg(test)]
+fn file_reads(path: &Path, file: std::fs::File) -> Box<dyn ReadAt> {
+    cut_under_load::reads(path, file)
 }
 
 fn io_message(e: &std::io::Error) -> String {
@@ -308,30 +325,25 @@ pub fn load_bytes(
     progress: &Progress,
     cancel: &AtomicBool,
 ) -> Result<LoadedTrace, LoadError> {
-    load_data(name, data, None, progress, cancel, &|_, _| {})
+    load_data(name, TraceBytes::Memory(data), None, progress, cancel)
 }
 
-/// Bytes of the file read between two calls of the page release callback.
-const RELEASE_STEP: usize = 4 << 20;
-
-/// [`load_bytes`], calling `release(start, end)` for byte ranges of `data`
-/// that will not be read again.
+/// [`load_bytes`] of bytes in memory or in a file.
 fn load_data(
     name: &str,
-    data: &[u8],
+    data: TraceBytes,
     origin: Option<&TileOrigin>,
     progress: &Progress,
     cancel: &AtomicBool,
-    release: &dyn Fn(usize, usize),
 ) -> Result<LoadedTrace, LoadError> {
     let start = Instant::now();
-    let (mut loaded, recap) = load_pass(name, data, origin, progress, cancel, release, None)?;
+    let (mut loaded, recap) = load_pass(name, data, origin, progress, cancel, None)?;
     if let Some(cap) = recap {
         // Reading failed inside a generation. Like go tool trace, the
         // timeline keeps only complete generations: read again up to the
         // last generation boundary (the goroutine analysis, as Go's, keeps
         // every event it saw).
-        let (again, _) = load_pass(name, data, origin, progress, cancel, &|_, _| {}, Some(cap))?;
+        let (again, _) = load_pass(name, data, origin, progress, cancel, Some(cap))?;
         let mut trace = Arc::unwrap_or_clone(again.trace);
         trace.meta = TraceMeta {
             loss: loaded.trace.meta.loss.clone(),
@@ -351,11 +363,10 @@ fn load_data(
 /// the number of events up to that boundary.
 fn load_pass(
     name: &str,
-    data: &[u8],
+    data: TraceBytes,
     origin: Option<&TileOrigin>,
     progress: &Progress,
     cancel: &AtomicBool,
-    release: &dyn Fn(usize, usize),
     cap: Option<u64>,
 ) -> Result<(LoadedTrace, Option<u64>), LoadError> {
     let err = |m: String| LoadError {
@@ -366,12 +377,8 @@ fn load_pass(
         .bytes_total
         .store(data.len() as u64, Ordering::Relaxed);
     progress.set_phase(LoadPhase::Decoding);
-    let (header, mut reader) = EventReader::new(data).map_err(|e| err(e.to_string()))?;
+    let (header, mut reader) = EventReader::open(data).map_err(|e| err(e.to_string()))?;
     progress.set_phase(LoadPhase::Building);
-    // Everything but the event batches is decoded into tables by now; the
-    // event batches are read generation after generation.
-    release(0, data.len());
-    let mut released = header.len;
     let version = version_name(&header);
     let mut recap = None;
     let extents = reader.extents().to_vec();
@@ -460,11 +467,6 @@ fn load_pass(
                 (header.len + reader.consumed_bytes()) as u64,
                 Ordering::Relaxed,
             );
-            let done = (header.len + reader.completed_bytes()).min(data.len());
-            if done >= released + RELEASE_STEP {
-                release(released, done);
-                released = done;
-            }
         }
         progress.events.store(n, Ordering::Relaxed);
         if failure.is_none() && real_events == 0 {

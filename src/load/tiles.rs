@@ -8,6 +8,7 @@
 //! memory budget, least recently used first out.
 
 use crate::model::{ModelBuilder, TileParts, Trace};
+use crate::trace::bytes::read_file_at;
 use crate::trace::reader::V2Reader;
 use crate::trace::Time;
 use std::ops::Range;
@@ -38,6 +39,11 @@ impl FileIdentity {
             modified: m.modified().ok(),
             inode,
         })
+    }
+
+    /// The file's size in bytes.
+    pub fn size(&self) -> u64 {
+        self.len
     }
 
     /// Why the file at `path` is not the one whose identity was `self`
@@ -185,7 +191,7 @@ impl TileSource {
         let from = self.gens[gens.start].body_range.0;
         let to = self.gens[gens.end - 1].body_range.1;
         let bytes = self.read_body(from, to)?;
-        let mut reader = V2Reader::new(&bytes, self.version, self.header_len + from);
+        let mut reader = V2Reader::new(&bytes[..], self.version, self.header_len + from);
         reader.set_clock(self.gens[gens.start].clock_before);
         let end = self.gens.get(gens.end).map(|g| g.start_ns);
         let mut b = ModelBuilder::tile(whole, parts, self.gens[gens.start].start_ns, end);
@@ -240,15 +246,7 @@ impl TileSource {
         let f = std::fs::File::open(&self.path).map_err(changed)?;
         let mut buf = vec![0u8; to - from];
         let at = (self.header_len + from) as u64;
-        #[cfg(unix)]
-        std::os::unix::fs::FileExt::read_exact_at(&f, &mut buf, at).map_err(changed)?;
-        #[cfg(not(unix))]
-        {
-            use std::io::{Read, Seek, SeekFrom};
-            let mut f = f;
-            f.seek(SeekFrom::Start(at)).map_err(changed)?;
-            f.read_exact(&mut buf).map_err(changed)?;
-        }
+        read_file_at(&f, &mut buf, at).map_err(changed)?;
         Ok(buf)
     }
 }

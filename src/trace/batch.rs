@@ -1,9 +1,11 @@
 //! Batch headers: finding every batch of a v2 trace without decoding it.
 
+use super::bytes::TraceBytes;
 use super::error::trace_err;
 use super::ids::ThreadId;
 use super::spec::{EventType, MAX_BATCH_SIZE};
 use super::varint::uvarint;
+use std::ops::Range;
 
 /// One batch, located in the file but not decoded.
 #[derive(Debug, Clone, Copy)]
@@ -18,6 +20,10 @@ pub struct BatchRef {
     pub data_len: usize,
     /// Experiment number (0: a regular batch).
     pub exp: u8,
+    /// Event type of the first payload byte, read with the header so that
+    /// the batch is classified without reading its payload (None for an
+    /// experimental or empty batch).
+    first: Option<EventType>,
     /// Offset of the batch header within the body.
     pub offset: usize,
     /// True for an in-band end-of-generation marker (Go 1.26+).
@@ -25,19 +31,16 @@ pub struct BatchRef {
 }
 
 impl BatchRef {
-    /// The batch payload.
+    /// Where the payload is in the trace body.
     #[inline]
-    pub fn data<'a>(&self, body: &'a [u8]) -> &'a [u8] {
-        &body[self.data_start..self.data_start + self.data_len]
+    pub fn range(&self) -> Range<usize> {
+        self.data_start..self.data_start + self.data_len
     }
 
     /// Event type of the first payload byte, for classifying the batch.
     #[inline]
-    pub fn first_type(&self, body: &[u8]) -> Option<EventType> {
-        if self.exp != 0 || self.data_len == 0 {
-            return None;
-        }
-        Some(EventType(body[self.data_start]))
+    pub fn first_type(&self) -> Option<EventType> {
+        self.first
     }
 }
 
@@ -49,13 +52,24 @@ pub enum BatchRead {
     Batch(BatchRef, u64),
 }
 
-/// Reads the batch header at `pos` (Go's `readBatch`), returning the batch,
-/// its generation, and the offset after it. Errors carry Go's wording.
+/// Bytes read at a batch's offset: enough for the longest header (type,
+/// experiment, four varints of at most 11 bytes each as [`uvarint`] reads
+/// them) and the payload's first byte.
+const HEAD_BYTES: usize = 64;
+
+/// Reads the batch header at `pos` of `body` (Go's `readBatch`), returning
+/// the batch, its generation, and the offset after it, without reading
+/// the payload beyond its first byte. Errors carry Go's wording; a failed
+/// read of the file is an error at `pos`.
 pub fn read_batch(
-    body: &[u8],
+    body: &TraceBytes,
     pos: usize,
 ) -> std::result::Result<(BatchRead, usize), (TraceErrorAt, u64)> {
-    let Some(&typ) = body.get(pos) else {
+    let head = body
+        .head(pos, HEAD_BYTES)
+        .map_err(|e| (TraceErrorAt(pos, e.message), 0))?;
+    let body_len = body.len();
+    let Some(&typ) = head.first() else {
         return Ok((BatchRead::Eof, pos));
     };
     let typ = EventType(typ);
@@ -66,6 +80,7 @@ pub fn read_batch(
             data_start: pos,
             data_len: 1,
             exp: 0,
+            first: Some(typ),
             offset: pos,
             end_of_generation: true,
         };
@@ -80,20 +95,20 @@ pub fn read_batch(
     let mut p = pos + 1;
     let mut exp = 0u8;
     if typ == EventType::EXPERIMENTAL_BATCH {
-        let Some(&e) = body.get(p) else {
+        let Some(&e) = head.get(p - pos) else {
             return Err((TraceErrorAt(p, "unexpected EOF".into()), 0));
         };
         exp = e;
         p += 1;
     }
     let mut field = |what: &str, gen: u64| -> std::result::Result<u64, (TraceErrorAt, u64)> {
-        match uvarint(&body[p.min(body.len())..]) {
+        match uvarint(&head[(p - pos).min(head.len())..]) {
             Some((v, n)) => {
                 p += n;
                 Ok(v)
             }
             None => {
-                let why = if p >= body.len() {
+                let why = if p >= body_len {
                     "EOF"
                 } else {
                     "unexpected EOF"
@@ -119,7 +134,7 @@ pub fn read_batch(
         ));
     }
     let size = size as usize;
-    let avail = body.len() - p;
+    let avail = body_len - p;
     if avail < size {
         return Err((
             TraceErrorAt(
@@ -129,12 +144,18 @@ pub fn read_batch(
             gen,
         ));
     }
+    let first = if exp == 0 && size > 0 {
+        head.get(p - pos).map(|&t| EventType(t))
+    } else {
+        None
+    };
     let b = BatchRef {
         m: ThreadId(m as i64),
         time,
         data_start: p,
         data_len: size,
         exp,
+        first,
         offset: pos,
         end_of_generation: false,
     };

@@ -3,6 +3,7 @@
 
 use super::batch::BatchRef;
 use super::error::{trace_err, Result};
+use super::generation::EventBytes;
 use super::ids::{ThreadId, Time};
 use super::spec::{EventType, NOT_A_TYPE, NOT_TIMED, TIMED_VARINTS};
 use super::table::ClockSync;
@@ -65,7 +66,7 @@ impl BatchCursor {
     pub fn next_event(
         &mut self,
         batches: &[BatchRef],
-        body: &[u8],
+        bytes: &EventBytes,
         freq: &ClockSync,
     ) -> Result<bool> {
         while self.idx < batches.len() && batches[self.idx].data_len == self.data_off {
@@ -80,7 +81,7 @@ impl BatchCursor {
         if self.last_ts == 0 {
             self.last_ts = freq.mul(b.time);
         }
-        let data = &b.data(body)[self.data_off..];
+        let data = &bytes.of(b)[self.data_off..];
         let (n, tsdiff) = read_timed_base_event(data, &mut self.ev)?;
         self.ev.time = freq.mul(tsdiff).wrapping_add(self.last_ts);
         self.last_ts = self.ev.time;

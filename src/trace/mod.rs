@@ -2,6 +2,7 @@
 //! (Go's partial-order rules) and the v1 converter. Knows nothing of the model.
 
 pub mod batch;
+pub mod bytes;
 pub mod cursor;
 pub mod dump;
 pub mod error;

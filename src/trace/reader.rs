@@ -1,12 +1,16 @@
 //! The v2 event stream (Go's `Reader.ReadEvent` for Go 1.22+ traces):
 //! generations are planned from batch headers and decoded in parallel, then
 //! ordered one after the other, since ordering state carries across them.
+//! A generation's event batches are read when it is ordered, into the
+//! memory the one before used: one generation's events are in memory at a
+//! time.
 
+use super::bytes::TraceBytes;
 use super::cursor::{BatchCursor, Frontier, NO_SLOT};
 use super::error::{trace_err, Result, TraceError};
 use super::event::Event;
 use super::generation::{
-    decode_generation, plan_generations, CpuSample, Generation, PlanEnd, GO126,
+    decode_generation, plan_generations, CpuSample, EventBytes, Generation, PlanEnd, GO126,
 };
 use super::ids::Time;
 use super::order::Ordering;
@@ -18,7 +22,9 @@ use std::sync::Arc;
 
 /// Reads the ordered events of a v2 trace body (after the header).
 pub struct V2Reader<'a> {
-    body: &'a [u8],
+    body: TraceBytes<'a>,
+    /// The event batches of the generation being ordered.
+    events: EventBytes<'a>,
     version: u32,
     /// Decoded generations, in file order, with the error (if any) to
     /// report after each.
@@ -69,8 +75,9 @@ const AHEAD: usize = 256;
 impl<'a> V2Reader<'a> {
     /// Plans and decodes the generations of `body` (in parallel) and gets
     /// ready to order them. `header_len` is only used for error offsets.
-    pub fn new(body: &'a [u8], version: u32, header_len: usize) -> V2Reader<'a> {
-        let plans = plan_generations(body, version, header_len);
+    pub fn new(body: impl Into<TraceBytes<'a>>, version: u32, header_len: usize) -> V2Reader<'a> {
+        let body = body.into();
+        let plans = plan_generations(&body, version, header_len);
         let decoded: Vec<(Result<Option<Generation>>, Option<TraceError>)> = plans
             .par_iter()
             .map(|p| {
@@ -78,7 +85,7 @@ impl<'a> V2Reader<'a> {
                     PlanEnd::SpillError(e) => Some(e.clone()),
                     _ => None,
                 };
-                (decode_generation(body, p, version), after)
+                (decode_generation(&body, p, version), after)
             })
             .collect();
         let unread_tail = plans
@@ -107,6 +114,7 @@ impl<'a> V2Reader<'a> {
         }
         V2Reader {
             body,
+            events: EventBytes::default(),
             version,
             pending,
             gen: None,
@@ -343,7 +351,7 @@ impl<'a> V2Reader<'a> {
         }
         let batches = &g.batches[bc.thread as usize];
         if bc
-            .next_event(batches, self.body, &g.table.sync)
+            .next_event(batches, &self.events, &g.table.sync)
             .map_err(|e| e.in_generation(g.gen))?
         {
             self.frontier.update(i);
@@ -356,6 +364,10 @@ impl<'a> V2Reader<'a> {
     /// Moves to the next generation, returning its sync event (or the final
     /// one), following Go's control flow for errors around generations.
     fn next_generation(&mut self) -> Result<Event> {
+        // The generation's events are all ordered: their buffer takes the
+        // next one's, or is freed here at the end (before the load
+        // finishes its model).
+        let mut events = std::mem::take(&mut self.events);
         if self.gen.is_some() {
             // The current generation was read to its end.
             self.completed_bytes = self.consumed_bytes;
@@ -378,8 +390,17 @@ impl<'a> V2Reader<'a> {
         if let Some(end) = self.gen_ends.pop_front() {
             self.consumed_bytes = end;
         }
-        let mut g = match res {
-            Ok(g) => g,
+        let read = res.and_then(|g| {
+            events
+                .read(&self.body, &g)
+                .map_err(|e| e.in_generation(g.gen))?;
+            Ok(g)
+        });
+        let mut g = match read {
+            Ok(g) => {
+                self.events = events;
+                g
+            }
             Err(e) => {
                 self.gen = None;
                 self.queued_err = Some(e);
@@ -397,7 +418,7 @@ impl<'a> V2Reader<'a> {
         for (i, &m) in g.batch_ms.iter().enumerate() {
             let mut bc = BatchCursor::new(m, i as u32);
             if bc
-                .next_event(&g.batches[i], self.body, &g.table.sync)
+                .next_event(&g.batches[i], &self.events, &g.table.sync)
                 .map_err(|e| e.in_generation(g.gen))?
             {
                 self.frontier.insert(bc);

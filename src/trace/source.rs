@@ -1,6 +1,7 @@
 //! One entry point for any trace: reads the header and streams ordered
 //! events from the v1 converter or the v2 reader.
 
+use super::bytes::TraceBytes;
 use super::error::{Result, TraceError};
 use super::event::Event;
 use super::header::{read_header, Header};
@@ -16,15 +17,27 @@ pub enum EventReader<'a> {
     V1(Box<super::v1::V1Reader>),
 }
 
+/// Bytes read for the header: more than the longest one.
+const HEADER_BYTES: usize = 64;
+
 impl<'a> EventReader<'a> {
-    /// Reads the header of `data` (the whole file) and prepares the reader.
+    /// Reads the header of `data` (the whole file, in memory) and prepares
+    /// the reader.
     pub fn new(data: &'a [u8]) -> Result<(Header, EventReader<'a>)> {
-        let h = read_header(data)?;
-        let body = &data[h.len..];
+        EventReader::open(TraceBytes::Memory(data))
+    }
+
+    /// Reads the header of `data` (the whole file, in memory or read as it
+    /// is needed) and prepares the reader. A v2 trace is planned from its
+    /// batch headers; a v1 trace (small in practice) is read whole.
+    pub fn open(data: TraceBytes<'a>) -> Result<(Header, EventReader<'a>)> {
+        let h = read_header(&data.head(0, HEADER_BYTES)?)?;
+        let body = data.skip(h.len);
         let r = if h.is_v2() {
             EventReader::V2(Box::new(V2Reader::new(body, h.version, h.len)))
         } else {
-            EventReader::V1(Box::new(super::v1::V1Reader::new(body, h.version)?))
+            let bytes = body.read(0..body.len())?;
+            EventReader::V1(Box::new(super::v1::V1Reader::new(&bytes, h.version)?))
         };
         Ok((h, r))
     }

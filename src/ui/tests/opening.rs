@@ -75,6 +75,44 @@ fn a_broken_file_shows_the_one_line_error_and_the_app_stays_usable() {
 }
 
 #[test]
+fn a_file_cut_while_it_loads_says_so_in_one_line_and_the_app_stays_usable() {
+    use crate::load::cut_under_load::{plan, Change};
+    let dir = temp_dir("cut-while-loading");
+    let path = dir.join("out.trace");
+    let body = std::fs::read(trace_path("gens_go127.trace")).expect("test trace");
+    std::fs::write(&path, &body).expect("copy");
+    // How many reads a load makes; then the same load, the file cut to
+    // half (`go test -trace` running again) before the read of its third
+    // generation's events, the next to last read.
+    let count = plan(&path, usize::MAX, Change::Truncate(0));
+    crate::load::load_path(
+        &path,
+        &crate::load::Progress::default(),
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .expect("the file loads");
+    let reads = count.reads.load(std::sync::atomic::Ordering::SeqCst);
+    let cut = plan(&path, reads - 2, Change::Truncate(body.len() as u64 / 2));
+    let mut h = harness(GoTraceApp::new(
+        &[path.display().to_string()],
+        RecentFiles::default(),
+    ));
+    settle(&mut h);
+    assert!(cut.changed.load(std::sync::atomic::Ordering::SeqCst));
+    assert!(h.state().tabs.is_empty());
+    let line = format!("{}: {}", path.display(), crate::load::CHANGED_WHILE_READ);
+    assert_eq!(h.state().errors, std::slice::from_ref(&line));
+    h.get_by_label_contains(&line);
+    // Still usable: the file as it is now opens, its loss stated.
+    h.state_mut().open(Source::Path(path.clone()), None);
+    settle(&mut h);
+    assert!(matches!(h.state().tabs[..], [Tab::Ready(_)]));
+    assert!(h.state().errors.is_empty(), "{:?}", h.state().errors);
+    h.get_by_label_contains("Warning: this trace is incomplete");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn opening_a_url_streams_the_trace_to_the_captures_folder() {
     let body = std::fs::read(trace_path("stall_go125.trace")).expect("test trace");
     let (addr, seen) = serve(body.clone(), 1, Duration::ZERO);
