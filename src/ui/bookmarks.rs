@@ -5,11 +5,11 @@
 //! and a copy of the file elsewhere.
 
 use super::derived::TraceData;
-use super::format;
 use super::palette;
 use super::timeline::paint::Areas;
 use super::timeline::Timeline;
 use super::timemap::TimeMap;
+use crate::format;
 use crate::trace::Time;
 use egui::{Key, RichText, Ui};
 use serde::{Deserialize, Serialize};
@@ -78,7 +78,7 @@ impl Bookmark {
         let at = format::duration(self.time_ns - origin_ns);
         match (self.goroutine, self.range_ns) {
             (_, Some((a, b))) => format!("{at} · range {}", format::duration(b - a)),
-            (Some((id, _)), None) => format!("{at} · G{id}"),
+            (Some((id, _)), None) => format!("{at} · {}", format::goroutine(Some(id))),
             (None, None) => format!("{at} · view"),
         }
     }

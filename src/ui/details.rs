@@ -5,10 +5,10 @@
 //! span, and the goroutines that ran while it lasted.
 
 use super::derived::TraceData;
-use super::format;
 use super::palette;
 use super::source;
 use super::timeline::{SelectedSpan, Timeline};
+use crate::format;
 use crate::model::{FlowKind, GIdx, GoLaneState, StackId, NO_G};
 use crate::trace::Time;
 use egui::{RichText, Ui};
@@ -133,7 +133,7 @@ pub fn details_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Nav> {
     egui::ScrollArea::vertical()
         .id_salt("details-scroll")
         .show(ui, |ui| {
-            ui.heading(format!("G{}", tr.goroutines.id(g)));
+            ui.heading(format::goroutine(Some(tr.goroutines.id(g))));
             let name = tr.str(tr.goroutines.name(g));
             ui.add(
                 egui::Label::new(
@@ -307,7 +307,7 @@ pub fn details_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Nav> {
                         format!(
                             "{} — overlap {}",
                             tr.goroutine_label(o.g),
-                            format::micros(o.overlap_ns)
+                            format::duration(o.overlap_ns)
                         ),
                         Nav::Goto {
                             g: o.g,

@@ -6,6 +6,7 @@ use super::derived::TraceData;
 use super::details::Nav;
 use super::timeline::rows::LaneFilter;
 use super::timeline::Timeline;
+use crate::format;
 use crate::model::GoLaneState;
 use egui::Ui;
 
@@ -54,11 +55,13 @@ impl FindState {
                     } else {
                         tr.goroutines.created(g as usize)
                     };
-                    self.message = format!("G{id}: {}", tr.goroutine_label(g));
+                    self.message =
+                        format!("{}: {}", format::goroutine(Some(id)), tr.goroutine_label(g));
                     Some(Nav::Goto { g, t })
                 }
                 None => {
-                    self.message = format!("no goroutine G{id} in this trace");
+                    self.message =
+                        format!("no goroutine {} in this trace", format::goroutine(Some(id)));
                     None
                 }
             };
@@ -96,7 +99,7 @@ impl FindState {
             format!(
                 "showing only {}: {} lanes",
                 self.restricted_to,
-                super::format::count(lanes as u64)
+                format::count(lanes as u64)
             )
         } else {
             format!("{groups} groups match ({lanes} lanes open)")

@@ -14,7 +14,6 @@ pub mod dirs;
 pub mod export;
 pub mod fetch;
 pub mod find;
-pub mod format;
 pub mod help;
 pub mod history;
 pub mod live;

@@ -5,7 +5,8 @@
 //! yet dimmed.
 
 use super::timemap::TimeMap;
-use super::{format, palette, ticks};
+use super::{palette, ticks};
+use crate::format;
 use crate::model::preview::Preview;
 use crate::model::{CounterSeries, GoLaneState, IntervalKind};
 use crate::trace::Time;
@@ -93,7 +94,7 @@ pub fn preview_ui(ui: &mut Ui, (start, end): (Time, Time), preview: Option<&Prev
         counter(&p, series, &map, y, colour, rect.right());
         if let Some(peak) = (series.peak() > 0.0).then(|| series.peak()) {
             let text = if name == "heap" {
-                format::bytes(peak)
+                format::bytes(peak as u64)
             } else {
                 format!("{peak:.0}")
             };

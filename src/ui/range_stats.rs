@@ -4,11 +4,11 @@
 //! never per frame.
 
 use super::derived::TraceData;
-use super::format;
 use super::palette;
 use super::timeline::layout::{visible_range, Intervals, StartEnd};
 use super::timeline::rows::RowKind;
 use super::timeline::Timeline;
+use crate::format;
 use crate::model::GoLaneState;
 use crate::trace::Time;
 use egui::Ui;

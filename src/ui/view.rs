@@ -9,7 +9,6 @@ use super::detail::DetailState;
 use super::details::{self, Nav};
 use super::export::ExportWindow;
 use super::find::{self, FindState};
-use super::format;
 use super::history::{self, History, Place};
 use super::palette;
 use super::range_stats::{self, RangeStatsCache};
@@ -17,6 +16,7 @@ use super::source::{self, SourcePanel};
 use super::timeline::{input, Timeline};
 use super::views::{Link, Views};
 use super::why::{paint_path, why_ui, WhyView};
+use crate::format;
 use crate::model::GoLaneState;
 use egui::{Color32, RichText, Ui};
 use std::sync::Arc;
@@ -341,8 +341,8 @@ impl TraceView {
                     "Warning: this trace is incomplete: {}. Kept {} generations; lost {} of {}.",
                     loss.message,
                     m.generations,
-                    format::bytes(loss.bytes_lost as f64),
-                    format::bytes(m.file_bytes as f64)
+                    format::bytes(loss.bytes_lost),
+                    format::bytes(m.file_bytes)
                 ),
             );
         }
@@ -514,12 +514,12 @@ impl TraceView {
             ui.separator();
             let t = self.data.whole();
             let facts = format!(
-                "Go {} · {} events · {} goroutines · {} · loaded in {:.0} ms",
+                "Go {} · {} events · {} goroutines · {} · loaded in {}",
                 t.meta.version,
                 format::count(t.meta.events),
                 format::count(t.goroutines.len() as u64),
                 format::duration(t.duration()),
-                self.data.loaded.load_ms
+                format::duration((self.data.loaded.load_ms * 1e6) as i64)
             );
             // Truncated: a toolbar wider than the window would push the
             // details panel off its right edge.

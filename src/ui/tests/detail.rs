@@ -254,7 +254,7 @@ fn the_goroutine_analysis_of_a_range_of_a_big_trace_equals_the_whole_models() {
     h.key_press(ViewTab::Goroutines.key());
     h.run();
     h.get_by_label("selected time range").click();
-    let text = format!("{} goroutines.", crate::ui::format::count(want as u64));
+    let text = format!("{} goroutines.", crate::format::count(want as u64));
     frames_until(&mut h, "the range's analysis", |_| true);
     h.get_by_label_contains(&text);
     h.get_by_label("main.handleStream");

@@ -3,9 +3,9 @@
 //! series built once, so a frame draws about one bucket per pixel whatever
 //! the zoom.
 
+use crate::format;
 use crate::model::{CounterSeries, Trace};
 use crate::trace::Time;
-use crate::ui::format;
 use crate::ui::palette;
 use crate::ui::timemap::TimeMap;
 use egui::{Color32, Mesh, Pos2, Rect};
@@ -90,7 +90,8 @@ impl CounterTrack {
     /// Formats a value of this track.
     pub fn value_text(self, v: f64) -> String {
         match self {
-            CounterTrack::Heap => format::bytes(v),
+            // N.B. `as` saturates: a negative or NaN heap size shows as 0 B.
+            CounterTrack::Heap => format::bytes(v as u64),
             _ => format!("{v:.0}"),
         }
     }

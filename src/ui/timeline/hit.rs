@@ -6,10 +6,10 @@ use super::counters::CounterTrack;
 use super::layout::{Intervals, LaneSpans, SortedIntervals, StartEnd};
 use super::rows::{height, Row, RowKind};
 use super::Timeline;
+use crate::format;
 use crate::model::GIdx;
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
-use crate::ui::format;
 
 /// Something under the pointer.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -205,7 +205,7 @@ pub fn tooltip(data: &TraceData, tl: &Timeline, hit: &Hit) -> Vec<String> {
                     if ov > 0 {
                         v.push(format!(
                             "overlaps the selected span by {}",
-                            format::micros(ov)
+                            format::duration(ov)
                         ));
                     }
                 }

@@ -8,11 +8,12 @@ use super::layout::{
 };
 use super::rows::{height, Row, RowKind};
 use super::{Timeline, AXIS_H};
+use crate::format;
 use crate::model::{GoLaneState, IntervalKind, IntervalLane};
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
 use crate::ui::timemap::TimeMap;
-use crate::ui::{format, palette, ticks};
+use crate::ui::{palette, ticks};
 use egui::{Align2, Color32, FontId, Mesh, Painter, Pos2, Rect, Shape, Stroke};
 
 /// Screen areas of the timeline.
@@ -80,13 +81,7 @@ impl Canvas {
         if max_chars < 2 {
             return;
         }
-        let t = if text.chars().count() > max_chars {
-            let mut s: String = text.chars().take(max_chars - 1).collect();
-            s.push('…');
-            s
-        } else {
-            text
-        };
+        let t = format::truncate(&text, max_chars).into_owned();
         let galley = self
             .ctx
             .fonts_mut(|f| f.layout_no_wrap(t, font(size), colour));
@@ -473,7 +468,7 @@ fn paint_intervals(
                     };
                     cv.text(
                         Pos2::new(x0 as f32 + 3.0, y0 + 1.0),
-                        format!("G{id}"),
+                        format::goroutine(Some(id)),
                         10.5,
                         palette::TEXT_ON_SPAN,
                         (x1 - x0) as f32 - 6.0,
@@ -545,7 +540,7 @@ fn paint_goroutine(
                                 Stroke::new(1.5, palette::OVERLAP),
                                 egui::StrokeKind::Inside,
                             ));
-                            label = Some(format!("overlap {}", format::micros(ov)));
+                            label = Some(format!("overlap {}", format::duration(ov)));
                         }
                     } else if s.g == g && s.idx as usize == ai {
                         let r = Rect::from_min_max(

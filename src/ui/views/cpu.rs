@@ -7,10 +7,11 @@ use super::compute::{is_big, ready_or_ui, Cached};
 use super::flame::{flame_and_top_ui, FlameData, FlameState, Unit};
 use super::profiles::{group_label, scope_ui, ScopeSel};
 use super::Link;
+use crate::format;
 use crate::model::{GIdx, GoLaneState, StackId, NO_G};
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
-use crate::ui::{format, palette};
+use crate::ui::palette;
 use egui::Ui;
 use std::sync::Arc;
 

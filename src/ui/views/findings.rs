@@ -6,8 +6,8 @@
 use super::compute::{is_big, ready_or_ui, Cached};
 use super::Link;
 use crate::analysis::findings::{findings, Finding, FindingKind, Findings};
+use crate::format;
 use crate::ui::derived::TraceData;
-use crate::ui::format;
 use egui::{RichText, Ui};
 use egui_extras::{Column as TCol, TableBuilder};
 use std::sync::Arc;
@@ -70,8 +70,8 @@ impl FindingsView {
             let (a, b) = (data.trace().meta.start, data.trace().meta.end);
             ui.weak(format!(
                 "Findings of the detail in view: {} to {} of the trace.",
-                crate::ui::format::duration(a - data.whole().meta.start),
-                crate::ui::format::duration(b - data.whole().meta.start)
+                crate::format::duration(a - data.whole().meta.start),
+                crate::format::duration(b - data.whole().meta.start)
             ));
         }
         let d = Arc::clone(data);

@@ -6,8 +6,9 @@
 
 use super::table::{right_ui, sort_header_ui, SortBy};
 use crate::analysis::flame::{top_table, FlameTree, TopRow};
+use crate::format;
 use crate::model::{StackId, StrId, Trace};
-use crate::ui::{format, palette};
+use crate::ui::palette;
 use egui::{Color32, Rect, Sense, Ui};
 use egui_extras::{Column as TCol, TableBuilder};
 use std::sync::Arc;

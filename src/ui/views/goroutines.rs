@@ -10,10 +10,11 @@ use super::table::{chip_ui, right_ui, sort_header_ui, stacked_bar_ui, SortBy};
 use super::Link;
 use crate::analysis::goroutines::{group_table, Column, GroupTable, TOP_MEMBERS};
 use crate::analysis::summary::Summary;
+use crate::format;
 use crate::model::{GIdx, GoLaneState};
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
-use crate::ui::{format, palette};
+use crate::ui::palette;
 use egui::{Color32, RichText, Ui};
 use egui_extras::{Column as TCol, TableBuilder};
 use rustc_hash::FxHashSet;
@@ -347,7 +348,7 @@ impl GoroutinesView {
                                     bar_ui(ui, t, &colours, &g.totals);
                                 });
                                 for v in &g.totals {
-                                    row.col(|ui| right_ui(ui, dur(*v)));
+                                    row.col(|ui| right_ui(ui, format::duration(*v)));
                                 }
                             }
                             Disp::Quantile(gi, q) => {
@@ -362,7 +363,7 @@ impl GoroutinesView {
                                 let approx = t.approximate && (q as usize) < QUANTILES.len() - 1;
                                 for qs in &g.quantiles {
                                     let v = qs[q as usize];
-                                    let text = if approx && v != 0 { format!("≈{}", dur(v)) } else { dur(v) };
+                                    let text = if approx && v != 0 { format!("≈{}", format::duration(v)) } else { format::duration(v) };
                                     row.col(|ui| right_ui(ui, RichText::new(text).color(palette::TEXT_DIM)));
                                 }
                             }
@@ -373,7 +374,7 @@ impl GoroutinesView {
                                 row.col(|ui| {
                                     ui.add_space(28.0);
                                     if ui
-                                        .link(format!("G{}", gs.id))
+                                        .link(format::goroutine(Some(gs.id)))
                                         .on_hover_text("Select it on the timeline")
                                         .clicked()
                                     {
@@ -385,7 +386,7 @@ impl GoroutinesView {
                                     bar_ui(ui, t, &colours, &gs.values);
                                 });
                                 for &v in &gs.values {
-                                    row.col(|ui| right_ui(ui, dur(v)));
+                                    row.col(|ui| right_ui(ui, format::duration(v)));
                                 }
                             }
                             Disp::More(gi) => {
@@ -407,14 +408,6 @@ impl GoroutinesView {
             self.toggle(&n);
         }
         link
-    }
-}
-
-fn dur(ns: i64) -> String {
-    if ns == 0 {
-        "0".into()
-    } else {
-        format::duration(ns)
     }
 }
 

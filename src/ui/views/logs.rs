@@ -4,12 +4,12 @@
 
 use super::compute::{is_big, ready_or_ui, Cached};
 use super::table::right_ui;
-use super::tasks::{is_task, truncate};
+use super::tasks::is_task;
 use super::Link;
 use crate::analysis::annotations::search_logs;
+use crate::format;
 use crate::model::NO_G;
 use crate::ui::derived::TraceData;
-use crate::ui::format;
 use egui::Ui;
 use egui_extras::{Column as TCol, TableBuilder};
 use std::sync::Arc;
@@ -97,7 +97,7 @@ impl LogSearch {
                     });
                     row.col(|ui| {
                         let m = tr.str(l.message);
-                        ui.label(truncate(m, 160)).on_hover_text(m);
+                        ui.label(format::truncate(m, 160)).on_hover_text(m);
                     });
                 });
             });

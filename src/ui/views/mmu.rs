@@ -9,9 +9,10 @@
 use super::compute::{is_big, ready_or_ui, Cached};
 use super::Link;
 use crate::analysis::mmu::{mutator_utilization, MmuCurve, UtilFlags, UtilWindow};
+use crate::format;
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
-use crate::ui::{format, palette};
+use crate::ui::palette;
 use egui::{RichText, Ui};
 use egui_plot::{GridInput, GridMark, Line, LineStyle, Plot, Points, VLine};
 use std::sync::Arc;
@@ -93,21 +94,6 @@ pub fn round_window(ns: f64) -> i64 {
     }
     let mag = 10f64.powf(ns.log10().floor() - 1.0);
     ((ns / mag).round() * mag) as i64
-}
-
-/// A duration for axis labels ("10 µs", "1 s").
-pub fn short_duration(ns: f64) -> String {
-    let (v, unit) = if ns >= 1e9 {
-        (ns / 1e9, "s")
-    } else if ns >= 1e6 {
-        (ns / 1e6, "ms")
-    } else if ns >= 1e3 {
-        (ns / 1e3, "µs")
-    } else {
-        (ns, "ns")
-    };
-    let v = (v * 100.0).round() / 100.0;
-    format!("{v} {unit}")
 }
 
 type WorstKey = (UtilFlags, i64);
@@ -210,7 +196,7 @@ impl MmuView {
             .x_grid_spacer(log_marks)
             .x_axis_formatter(|m, _| {
                 if (m.value - m.value.round()).abs() < 1e-9 {
-                    short_duration(10f64.powf(m.value))
+                    format::axis_duration(10f64.powf(m.value))
                 } else {
                     String::new()
                 }
@@ -235,7 +221,7 @@ impl MmuView {
                     } else {
                         format!("{name}\n")
                     },
-                    short_duration(10f64.powf(p.x)),
+                    format::axis_duration(10f64.powf(p.x)),
                     p.y * 100.0
                 ))
             })
@@ -283,7 +269,7 @@ impl MmuView {
         ui.horizontal_wrapped(|ui| {
             let mut w = MIN_WINDOW_NS;
             while w <= md.max_window_ns {
-                let label = short_duration(w as f64);
+                let label = format::axis_duration(w as f64);
                 if ui
                     .selectable_label(self.window_ns == Some(w), label)
                     .clicked()
@@ -412,7 +398,5 @@ mod tests {
     fn clicked_windows_round_to_two_digits() {
         assert_eq!(round_window(1_234_567.0), 1_200_000);
         assert_eq!(round_window(9_960.0), 10_000);
-        assert_eq!(short_duration(1e7), "10 ms");
-        assert_eq!(short_duration(1e3), "1 µs");
     }
 }

@@ -87,9 +87,9 @@ pub fn range_text(range: Option<(Time, Time)>, origin: Time) -> String {
     match range {
         Some((a, b)) => format!(
             "selected range {} – {} ({})",
-            super::format::duration(a - origin),
-            super::format::duration(b - origin),
-            super::format::duration(b - a)
+            crate::format::duration(a - origin),
+            crate::format::duration(b - origin),
+            crate::format::duration(b - a)
         ),
         None => "no time range selected (Shift+drag on the timeline)".to_string(),
     }

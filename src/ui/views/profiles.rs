@@ -9,10 +9,11 @@ use super::save::SaveJob;
 use super::Link;
 use crate::analysis::pprof::{encode_gzipped, to_pprof};
 use crate::analysis::profiles::{Profile, ProfileKind, ProfileScope};
+use crate::format;
 use crate::model::{GoLaneState, StrId, Trace};
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
-use crate::ui::{format, palette};
+use crate::ui::palette;
 use egui::{Color32, Ui};
 use std::sync::{Arc, OnceLock};
 

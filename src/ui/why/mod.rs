@@ -11,11 +11,11 @@ pub use paint::paint_path;
 pub use panel::{breakdown_bar_ui, why_ui};
 
 use crate::analysis::critical_path::{critical_path, Cause, CriticalPath, Target, TargetKind};
+use crate::format;
 use crate::model::{GIdx, Trace};
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
 use crate::ui::find::FindState;
-use crate::ui::format;
 use crate::ui::timeline::Timeline;
 use std::sync::Arc;
 
@@ -33,7 +33,7 @@ pub struct PathView {
     /// Time by goroutine, largest first.
     pub by_goroutine: Vec<(GIdx, Time)>,
     /// How long computing it took.
-    pub compute_ms: f64,
+    pub compute: std::time::Duration,
 }
 
 impl PathView {
@@ -41,7 +41,7 @@ impl PathView {
     pub fn compute(tr: &Trace, target: Target) -> PathView {
         let t0 = std::time::Instant::now();
         let path = critical_path(tr, target);
-        let compute_ms = t0.elapsed().as_secs_f64() * 1e3;
+        let compute = t0.elapsed();
         let by_goroutine = path.by_goroutine_ns();
         let mut on_path: Vec<GIdx> = by_goroutine.iter().map(|g| g.0).collect();
         on_path.sort_unstable();
@@ -51,7 +51,7 @@ impl PathView {
             by_goroutine,
             on_path,
             path,
-            compute_ms,
+            compute,
         }
     }
 

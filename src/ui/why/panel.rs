@@ -5,13 +5,14 @@
 
 use super::{PathView, WhyView};
 use crate::analysis::critical_path::{Cause, Target};
+use crate::format;
 use crate::model::{GIdx, Trace};
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
 use crate::ui::find::FindState;
+use crate::ui::palette;
 use crate::ui::timeline::Timeline;
 use crate::ui::views::table::{chip_ui, stacked_bar_ui};
-use crate::ui::{format, palette};
 use egui::{RichText, Ui};
 
 /// Most causes and goroutines listed (the rest are summed in the bar).
@@ -114,7 +115,7 @@ fn path_ui(ui: &mut Ui, tr: &Trace, pv: &PathView, only_path_lanes: bool) -> Opt
         "{} segments, {} hops between goroutines, computed in {}",
         format::count(pv.path.segments.len() as u64),
         format::count(pv.path.hops.len() as u64),
-        format::duration((pv.compute_ms * 1e6) as Time)
+        format::duration_of(pv.compute)
     ));
     breakdown_bar_ui(ui, tr, &pv.by_cause, ui.available_width().min(420.0));
     for &(c, d) in pv.by_cause.iter().take(MAX_ROWS) {

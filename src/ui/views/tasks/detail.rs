@@ -2,11 +2,11 @@
 //! goroutines and parent as links, and the link that shows it on the
 //! timeline with arrows from its parent and to its children.
 
-use super::{duration_text, is_task, truncate, TasksView};
+use super::{duration_text, is_task, TasksView};
 use crate::analysis::annotations::{task_timeline, TaskItem};
 use crate::analysis::critical_path::Target;
+use crate::format;
 use crate::model::{Trace, NO_G};
-use crate::ui::format;
 use crate::ui::timeline::task_arrows::{TaskArrow, MAX_TASK_ARROWS};
 use crate::ui::views::Link;
 use egui::{RichText, Ui};
@@ -186,7 +186,7 @@ impl TasksView {
                                             tr.str(l.message)
                                         );
                                         if ui
-                                            .link(truncate(&text, 90))
+                                            .link(format::truncate(&text, 90))
                                             .on_hover_text(text)
                                             .clicked()
                                             && l.g != NO_G

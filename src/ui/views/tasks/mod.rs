@@ -18,11 +18,11 @@ use super::Link;
 use crate::analysis::annotations::{region_types, task_timeline, TaskTimeline, TypeStats};
 use crate::analysis::critical_path::Target;
 use crate::analysis::histogram::{bucket_of, quantile};
+use crate::format;
 use crate::model::{Trace, NO_G};
 use crate::trace::ids::TaskId;
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
-use crate::ui::format;
 use egui::{RichText, Ui};
 use egui_extras::{Column as TCol, TableBuilder};
 use std::sync::Arc;
@@ -482,14 +482,5 @@ pub(super) fn duration_text(s: Option<Time>, e: Option<Time>) -> String {
         (Some(_), None) => "not ended".into(),
         (None, Some(_)) => "began before the trace".into(),
         (None, None) => "-".into(),
-    }
-}
-
-pub(super) fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let t: String = s.chars().take(n.saturating_sub(1)).collect();
-        format!("{t}…")
     }
 }
