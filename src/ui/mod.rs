@@ -2,6 +2,9 @@
 //! start screen, timeline, details, find, range statistics, help, and the
 //! headless frame benchmark. Reads the model; never parses bytes.
 
+// A panic in the window loses the user's place: handle the `None`.
+#![warn(clippy::unwrap_used)]
+
 pub mod app;
 pub mod bench;
 pub mod bookmarks;
