@@ -349,22 +349,14 @@ fn clicking_a_frame_zooms_into_it_and_the_breadcrumb_climbs_back() {
 
 #[test]
 fn save_as_pprof_writes_the_profile_go_tool_pprof_reads() {
-    if crate::ui::dialog::dialog_tools_present() {
-        eprintln!("a file dialog would open here: skipped");
-        return;
-    }
-    // Without a dialog the profile goes next to the trace: use a copy.
+    // Saved straight into a folder of our own, dialog or not.
     let dir = std::env::temp_dir().join(format!("gotraceview-save-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let trace = dir.join("blocking.trace");
-    std::fs::copy(super::trace_path("blocking_go127.trace"), &trace).expect("copy");
-    let app = GoTraceApp::new(
-        &[trace.display().to_string()],
-        crate::ui::recent::RecentFiles::default(),
-    );
-    let mut h = super::harness(app);
-    super::settle(&mut h);
+    let mut h = open_trace("blocking_go127.trace");
     open_tab(&mut h, ViewTab::Profiles);
+    if let Some(Tab::Ready(v)) = h.state_mut().tabs.first_mut() {
+        v.views.profiles.save_to = crate::ui::views::save::SaveTo::Folder(dir.clone());
+    }
     h.get_by_label("Save as pprof…").click();
     // A spinner turns while the file is written: step, do not settle.
     h.run_steps(2);

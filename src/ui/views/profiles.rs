@@ -5,7 +5,7 @@
 
 use super::compute::{is_big, ready_or_ui, Cached, Rereading};
 use super::flame::{flame_and_top_ui, FlameData, FlameState, Unit};
-use super::save::SaveJob;
+use super::save::{SaveJob, SaveTo};
 use super::Link;
 use crate::analysis::pprof::{encode_gzipped, to_pprof};
 use crate::analysis::profiles::{Profile, ProfileKind, ProfileScope};
@@ -54,6 +54,8 @@ pub struct ProfilesView {
     pub flame: FlameState,
     /// The last "Save as pprof…" outcome.
     pub message: Option<String>,
+    /// Where "Save as pprof…" writes.
+    pub save_to: SaveTo,
     cache: Cached<Key, Result<ProfileResult, String>>,
     save: Option<SaveJob>,
     region_names: OnceLock<Vec<StrId>>,
@@ -76,6 +78,7 @@ impl Default for ProfilesView {
             scope: ScopeSel::All,
             flame: FlameState::default(),
             message: None,
+            save_to: SaveTo::default(),
             cache: Cached::default(),
             save: None,
             region_names: OnceLock::new(),
@@ -313,7 +316,13 @@ impl ProfilesView {
                     .parent()
                     .filter(|d| d.is_dir())
                     .map(std::path::Path::to_path_buf);
-                self.save = Some(SaveJob::start(ui.ctx().clone(), dir, name, bytes));
+                self.save = Some(SaveJob::start(
+                    ui.ctx().clone(),
+                    self.save_to.clone(),
+                    dir,
+                    name,
+                    bytes,
+                ));
             }
             if saving {
                 ui.spinner();
