@@ -5,9 +5,9 @@
 
 use super::derived::TraceData;
 use super::find::FindState;
+use super::tab::ViewTab;
 use super::timeline::rows::{Expansion, LaneFilter};
 use super::timeline::Timeline;
-use super::view::ViewTab;
 use crate::model::GIdx;
 use crate::trace::Time;
 use egui::{Key, Modifiers, PointerButton};

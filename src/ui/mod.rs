@@ -26,8 +26,10 @@ pub mod preview;
 pub mod range_stats;
 pub mod recent;
 pub mod reload;
+pub mod rereading;
 pub mod source;
 pub mod start;
+pub mod tab;
 pub mod ticks;
 pub mod timeline;
 pub mod timemap;
@@ -74,7 +76,7 @@ pub fn icon() -> egui::IconData {
 /// Opens the window on `files` (paths or URLs), showing view `tab`
 /// ("goroutines", "mmu"…) once loaded; returns the exit code.
 pub fn run(files: Vec<String>, tab: Option<String>) -> i32 {
-    let tab = tab.as_deref().and_then(view::ViewTab::parse);
+    let tab = tab.as_deref().and_then(tab::ViewTab::parse);
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("gotraceview")

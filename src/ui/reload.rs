@@ -4,8 +4,9 @@
 //! time range, scroll, open sections and groups (by start function), the
 //! selected goroutine and time, the range, the view tab.
 
+use super::tab::ViewTab;
 use super::timemap::TimeMap;
-use super::view::{TraceView, ViewTab};
+use super::view::TraceView;
 use crate::trace::Time;
 
 /// Where the user was in a trace.

@@ -220,7 +220,7 @@ fn a_trace_rewritten_under_the_viewer_says_so_and_reloads_in_place() {
 #[test]
 fn the_profiles_of_a_big_trace_read_its_generations_again_and_equal_the_whole_models() {
     use crate::analysis::profiles::{ProfileKind, ProfileScope};
-    use crate::ui::view::ViewTab;
+    use crate::ui::tab::ViewTab;
     let p = PathBuf::from(trace_path("stall_go127.trace"));
     let whole = load_whole(&p);
     let want = whole
@@ -247,7 +247,7 @@ fn the_profiles_of_a_big_trace_read_its_generations_again_and_equal_the_whole_mo
 #[test]
 fn the_goroutine_analysis_of_a_range_of_a_big_trace_equals_the_whole_models() {
     use crate::ui::app::Tab;
-    use crate::ui::view::ViewTab;
+    use crate::ui::tab::ViewTab;
     let p = PathBuf::from(trace_path("stall_go127.trace"));
     let whole = load_whole(&p);
     let t = &whole.trace;

@@ -69,13 +69,13 @@ fn a_view_switch_with_a_selection_is_a_step_back() {
     assert!(view(&h).timeline.selected.is_some());
     h.key_press(Key::Num2);
     h.run();
-    assert_eq!(view(&h).tab, crate::ui::view::ViewTab::Goroutines);
+    assert_eq!(view(&h).tab, crate::ui::tab::ViewTab::Goroutines);
     h.key_press_modifiers(Modifiers::ALT, Key::ArrowLeft);
     h.run();
-    assert_eq!(view(&h).tab, crate::ui::view::ViewTab::Timeline);
+    assert_eq!(view(&h).tab, crate::ui::tab::ViewTab::Timeline);
     assert_eq!(view(&h).timeline.selected.map(|s| s.g), Some(g));
     // The toolbar's Forward goes forward again.
     h.get_by_label("»").click();
     h.run();
-    assert_eq!(view(&h).tab, crate::ui::view::ViewTab::Goroutines);
+    assert_eq!(view(&h).tab, crate::ui::tab::ViewTab::Goroutines);
 }

@@ -6,7 +6,8 @@ use super::open_trace;
 use super::timeline::view;
 use crate::analysis::annotations::TaskItem;
 use crate::ui::app::{GoTraceApp, Tab};
-use crate::ui::view::{TraceView, ViewTab};
+use crate::ui::tab::ViewTab;
+use crate::ui::view::TraceView;
 use egui_kittest::kittest::{By, NodeT, Queryable};
 use egui_kittest::Harness;
 

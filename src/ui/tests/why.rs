@@ -8,7 +8,7 @@ use super::timeline::{click_the_stalled_wait, view};
 use super::views::open_tab;
 use crate::analysis::critical_path::{PathState, TargetKind};
 use crate::analysis::findings::FindingKind;
-use crate::ui::view::ViewTab;
+use crate::ui::tab::ViewTab;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 

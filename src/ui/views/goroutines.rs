@@ -5,7 +5,7 @@
 //! Clicking a goroutine selects it on the timeline; clicking a group's
 //! name shows only its lanes. Scoped to the selected time range on demand.
 
-use super::compute::{is_big, ready_or_ui, Cached, Rereading};
+use super::compute::{is_big, ready_or_ui, Cached};
 use super::table::{chip_ui, right_ui, sort_header_ui, stacked_bar_ui, SortBy};
 use super::Link;
 use crate::analysis::goroutines::{group_table, Column, GroupTable, TOP_MEMBERS};
@@ -15,6 +15,7 @@ use crate::model::{GIdx, GoLaneState};
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
 use crate::ui::palette;
+use crate::ui::rereading::ReadingSlot;
 use egui::{Color32, RichText, Ui};
 use egui_extras::{Column as TCol, TableBuilder};
 use rustc_hash::FxHashSet;
@@ -75,19 +76,10 @@ pub struct GoroutinesView {
     pub expanded: FxHashSet<String>,
     whole: Cached<(), TableData>,
     ranged: Cached<(Time, Time), Result<Arc<TableData>, String>>,
-    reading: Arc<Rereading>,
+    reading: ReadingSlot,
     rows: Vec<Disp>,
     rows_key: Option<(usize, SortBy, u64)>,
     expanded_gen: u64,
-}
-
-impl Drop for GoroutinesView {
-    fn drop(&mut self) {
-        // A closed tab stops reading a big trace again for it.
-        self.reading
-            .cancel
-            .store(true, std::sync::atomic::Ordering::Relaxed);
-    }
 }
 
 impl Default for GoroutinesView {
@@ -98,7 +90,7 @@ impl Default for GoroutinesView {
             expanded: FxHashSet::default(),
             whole: Cached::default(),
             ranged: Cached::default(),
-            reading: Arc::default(),
+            reading: ReadingSlot::default(),
             rows: Vec::new(),
             rows_key: None,
             expanded_gen: 0,
@@ -168,9 +160,9 @@ impl GoroutinesView {
         };
         // N.B. a big trace reads its generations up to the range's end again.
         let reading = if self.ranged.has(&(a, b)) {
-            Arc::clone(&self.reading)
+            self.reading.current()
         } else {
-            Rereading::renew(&mut self.reading)
+            self.reading.renew()
         };
         let status = self.ranged.get(&(a, b), inline, &ctx, move || {
             d.loaded

@@ -4,11 +4,11 @@
 
 use super::compute::{is_big, ready_or_ui, Cached};
 use super::table::right_ui;
-use super::tasks::is_task;
 use super::Link;
 use crate::analysis::annotations::search_logs;
 use crate::format;
 use crate::model::NO_G;
+use crate::trace::TaskId;
 use crate::ui::derived::TraceData;
 use egui::Ui;
 use egui_extras::{Column as TCol, TableBuilder};
@@ -84,7 +84,9 @@ impl LogSearch {
                         }
                     });
                     row.col(|ui| {
-                        if is_task(l.task) && ui.link(format!("task {}", l.task)).clicked() {
+                        if TaskId(l.task).is_user_task()
+                            && ui.link(format!("task {}", l.task)).clicked()
+                        {
                             pick_task = tr
                                 .tasks
                                 .iter()

@@ -3,7 +3,7 @@
 //! trace, a goroutine group, a region type or the selected time range,
 //! shown as a flame graph and a top table, and saved as gzipped pprof.
 
-use super::compute::{is_big, ready_or_ui, Cached, Rereading};
+use super::compute::{is_big, ready_or_ui, Cached};
 use super::flame::{flame_and_top_ui, FlameData, FlameState, Unit};
 use super::save::{SaveJob, SaveTo};
 use super::Link;
@@ -14,6 +14,7 @@ use crate::model::{GoLaneState, StrId, Trace};
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
 use crate::ui::palette;
+use crate::ui::rereading::{ReadingSlot, Rereading};
 use egui::{Color32, Ui};
 use std::sync::{Arc, OnceLock};
 
@@ -59,16 +60,7 @@ pub struct ProfilesView {
     cache: Cached<Key, Result<ProfileResult, String>>,
     save: Option<SaveJob>,
     region_names: OnceLock<Vec<StrId>>,
-    reading: Arc<Rereading>,
-}
-
-impl Drop for ProfilesView {
-    fn drop(&mut self) {
-        // A closed tab stops reading a big trace again for it.
-        self.reading
-            .cancel
-            .store(true, std::sync::atomic::Ordering::Relaxed);
-    }
+    reading: ReadingSlot,
 }
 
 impl Default for ProfilesView {
@@ -82,7 +74,7 @@ impl Default for ProfilesView {
             cache: Cached::default(),
             save: None,
             region_names: OnceLock::new(),
-            reading: Arc::default(),
+            reading: ReadingSlot::default(),
         }
     }
 }
@@ -273,9 +265,9 @@ impl ProfilesView {
         let d = Arc::clone(data);
         let (kind, scope) = (self.kind, self.scope);
         let reading = if self.cache.has(&key) {
-            Arc::clone(&self.reading)
+            self.reading.current()
         } else {
-            Rereading::renew(&mut self.reading)
+            self.reading.renew()
         };
         let status = self.cache.get(&key, !is_big(data), ui.ctx(), move || {
             compute(&d, kind, scope, r, &reading)

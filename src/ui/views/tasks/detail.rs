@@ -2,11 +2,12 @@
 //! goroutines and parent as links, and the link that shows it on the
 //! timeline with arrows from its parent and to its children.
 
-use super::{duration_text, is_task, TasksView};
+use super::{duration_text, TasksView};
 use crate::analysis::annotations::{task_timeline, TaskItem};
 use crate::analysis::critical_path::Target;
 use crate::format;
 use crate::model::{Trace, NO_G};
+use crate::trace::TaskId;
 use crate::ui::timeline::task_arrows::{TaskArrow, MAX_TASK_ARROWS};
 use crate::ui::views::Link;
 use egui::{RichText, Ui};
@@ -99,7 +100,7 @@ impl TasksView {
                 }
             }
         });
-        if is_task(task.parent) {
+        if TaskId(task.parent).is_user_task() {
             if let Some(pi) = self.task.as_ref().and_then(|t| t.2).map(|p| p as usize) {
                 ui.horizontal(|ui| {
                     ui.label("parent:");

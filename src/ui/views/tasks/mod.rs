@@ -158,7 +158,7 @@ impl TasksView {
             let parent = tr
                 .tasks
                 .get(i as usize)
-                .filter(|t| is_task(t.parent))
+                .filter(|t| TaskId(t.parent).is_user_task())
                 .and_then(|t| tr.tasks.iter().position(|p| p.id == t.parent))
                 .map(|p| p as u32);
             self.task = Some((i, task_timeline(tr, i as usize), parent));
@@ -405,7 +405,7 @@ impl TasksView {
                             row.col(|ui| {
                                 right_ui(
                                     ui,
-                                    if !is_task(task.parent) {
+                                    if !TaskId(task.parent).is_user_task() {
                                         "-".to_string()
                                     } else {
                                         format!("task {}", task.parent)
@@ -449,7 +449,7 @@ impl TasksView {
                             row.col(|ui| {
                                 right_ui(
                                     ui,
-                                    if !is_task(r.task) {
+                                    if !TaskId(r.task).is_user_task() {
                                         "-".to_string()
                                     } else {
                                         format!("task {}", r.task)
@@ -469,11 +469,6 @@ impl TasksView {
         }
         link
     }
-}
-
-/// Whether a task id names a task (not "none" nor the background task).
-pub(super) fn is_task(id: u64) -> bool {
-    id != TaskId::NONE.0 && id != TaskId::BACKGROUND.0
 }
 
 pub(super) fn duration_text(s: Option<Time>, e: Option<Time>) -> String {
