@@ -158,7 +158,7 @@ pub fn run(data: TraceData) -> FrameStats {
     }
     for i in 0..60 {
         if let Some(v) = d.view() {
-            v.timeline.scroll_y = f64::from(i) * 180.0;
+            v.timeline.set_scroll_y(f64::from(i) * 180.0);
         }
         d.hover(
             500.0 + (i % 40) as f32 * 25.0,
@@ -187,7 +187,7 @@ pub fn run(data: TraceData) -> FrameStats {
     // Pan at 1 µs.
     for i in 0..60 {
         if let Some(v) = d.view() {
-            v.timeline.map.pan_px(-40.0);
+            v.timeline.pan_px(-40.0);
         }
         d.hover(600.0 + (i % 30) as f32 * 30.0, 350.0);
     }
@@ -195,11 +195,11 @@ pub fn run(data: TraceData) -> FrameStats {
     // 1 ms window, panning and hovering across goroutine lanes.
     if let Some(v) = d.view() {
         v.timeline.zoom_to(mid - 500_000, mid + 500_000);
-        v.timeline.scroll_y = 0.0;
+        v.timeline.set_scroll_y(0.0);
     }
     for i in 0..80 {
         if let Some(v) = d.view() {
-            v.timeline.map.pan_px(-25.0);
+            v.timeline.pan_px(-25.0);
         }
         d.hover(
             400.0 + (i % 40) as f32 * 28.0,

@@ -73,7 +73,7 @@ impl DetailState {
             tiles.set_notify(Arc::new(move || c.request_repaint()));
             self.notify_set = true;
         }
-        let (t0, t1) = (tl.map.start_ns, tl.map.end_ns());
+        let (t0, t1) = (tl.map().start_ns, tl.map().end_ns());
         let gens = tiles.source().gens_in(t0, t1);
         if gens.is_empty() || gens.len() > MAX_TILE_GENS {
             self.detail = Detail::Loaded;
@@ -115,7 +115,7 @@ impl DetailState {
     /// than its buckets (a tile is coming, or failed), with a label.
     pub fn paint(&self, painter: &Painter, data: &TraceData, tl: &Timeline, a: &Areas) {
         let coarse = data.trace().meta.coarse_ns;
-        if coarse == 0 || tl.map.ns_per_px * 2.0 > coarse as f64 {
+        if coarse == 0 || tl.map().ns_per_px * 2.0 > coarse as f64 {
             return;
         }
         let label = match &self.detail {
@@ -152,12 +152,11 @@ impl DetailState {
 /// its goroutine and start in the new model).
 fn swap(data: &mut Arc<TraceData>, tl: &mut Timeline, view: Arc<ViewLanes>) {
     let sel = tl
-        .selected
+        .selected()
         .map(|s| (s.g, tl.span_of(data, s)))
-        .map(|(g, s)| (g, s.start.max(tl.map.start_ns.min(s.end - 1))));
+        .map(|(g, s)| (g, s.start.max(tl.map().start_ns.min(s.end - 1))));
     *data = Arc::new(data.with_view(view));
-    tl.hovered = None;
-    tl.selected = None;
+    tl.deselect();
     if let Some((g, t)) = sel {
         tl.select_at(data, g, t);
     }

@@ -37,7 +37,7 @@ pub fn apply(data: &TraceData, tl: &mut Timeline, nav: Nav) {
             let span = tl.span_of(data, s);
             tl.go_to(data, s.g, span.start + (span.end - span.start) / 2);
         }
-        Nav::Origin(t) => tl.origin_ns = t,
+        Nav::Origin(t) => tl.set_origin(t),
     }
 }
 
@@ -120,7 +120,7 @@ fn link(ui: &mut Ui, text: String, nav: Nav, out: &mut Option<Nav>) {
 /// Shows the details of the selection; returns a navigation if a link was clicked.
 pub fn details_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Nav> {
     let mut nav = None;
-    let Some(sel) = tl.selected else {
+    let Some(sel) = tl.selected() else {
         ui.weak("Click a span to see its goroutine, state, stack and who unblocked it.");
         ui.weak("Shift+drag on the timeline to measure a time range.");
         return None;
@@ -129,7 +129,7 @@ pub fn details_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Nav> {
     let g = sel.g as usize;
     let span = tl.span_of(data, sel);
     let lane = tr.lane(g as u32);
-    let rel = |t: Time| format::duration(t - tl.origin_ns);
+    let rel = |t: Time| format::duration(t - tl.origin_ns());
     egui::ScrollArea::vertical()
         .id_salt("details-scroll")
         .show(ui, |ui| {
@@ -297,11 +297,11 @@ pub fn details_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Nav> {
                     stack_ui(ui, data, cs, "Created at", "create-stack")
                 });
             }
-            if !tl.overlaps.is_empty() {
+            if !tl.overlaps().is_empty() {
                 ui.separator();
-                ui.strong(format!("Ran at the same time ({})", tl.overlaps.len()));
+                ui.strong(format!("Ran at the same time ({})", tl.overlaps().len()));
                 ui.weak("Goroutines running on other Ps during this span, by overlap:");
-                for o in tl.overlaps.iter().take(30) {
+                for o in tl.overlaps().iter().take(30) {
                     link(
                         ui,
                         format!(

@@ -22,6 +22,7 @@ pub mod history;
 pub mod live;
 pub mod loader;
 pub mod palette;
+pub mod place;
 pub mod preview;
 pub mod range_stats;
 pub mod recent;

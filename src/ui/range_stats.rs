@@ -55,7 +55,7 @@ pub fn compute(
         ..RangeStats::default()
     };
     for ri in rows {
-        let Some(row) = tl.rows.get(ri) else {
+        let Some(row) = tl.rows().get(ri) else {
             continue;
         };
         let RowKind::Goroutine(g) = row.kind else {
@@ -117,18 +117,18 @@ pub struct RangeStatsCache {
 impl RangeStatsCache {
     /// Recomputes only when the range or the lanes in view changed.
     pub fn update(&mut self, data: &TraceData, tl: &Timeline) {
-        let Some((r0, r1)) = tl.range else {
+        let Some((r0, r1)) = tl.range() else {
             self.key = None;
             self.stats = None;
             return;
         };
-        let v = tl.rows_in_view.clone();
+        let v = tl.last_frame().rows_in_view.clone();
         let key = (
             r0,
             r1,
             v.start,
             v.end,
-            tl.rows.len(),
+            tl.rows().len(),
             Arc::as_ptr(data.view()) as usize,
         );
         if self.key != Some(key) {

@@ -9,9 +9,10 @@ use super::detail::DetailState;
 use super::details::{self, Nav};
 use super::export::ExportWindow;
 use super::find::{self, FindState};
-use super::history::{self, History, Place};
+use super::history::{self, History, Visit};
 use super::palette;
 use super::range_stats::{self, RangeStatsCache};
+use super::reload::ViewSnapshot;
 use super::source::{self, SourcePanel};
 use super::tab::ViewTab;
 use super::timeline::{input, Timeline};
@@ -88,20 +89,30 @@ impl TraceView {
         self.bookmarks.attach(config, key);
     }
 
-    /// The place shown now (for the history).
-    pub fn place(&self) -> Place {
-        Place::capture(self.tab, &self.data, &self.timeline, &self.find)
+    /// What the view shows now, to show again after a reload.
+    pub fn snapshot(&self) -> ViewSnapshot {
+        ViewSnapshot::of(self.tab, &self.data, &self.timeline)
+    }
+
+    /// Shows what `s` showed, as far as this load has it.
+    pub fn restore(&mut self, s: &ViewSnapshot) {
+        self.tab = s.restore(&self.data, &mut self.timeline);
+    }
+
+    /// What is shown now (for the history).
+    pub fn visit(&self) -> Visit {
+        Visit::capture(self.tab, &self.data, &self.timeline, &self.find)
     }
 
     /// Records the current place before a jump.
     pub fn record_jump(&mut self) {
-        let here = self.place();
+        let here = self.visit();
         self.history.record(here);
     }
 
     /// Goes back or forward in the history; false if there was nowhere to go.
     pub fn step(&mut self, step: history::Step) -> bool {
-        let here = self.place();
+        let here = self.visit();
         match self.history.step(step, here) {
             Some(p) => {
                 self.tab = p.restore(&self.data, &mut self.timeline, &mut self.find);
@@ -142,7 +153,7 @@ impl TraceView {
                 let tr = data.whole();
                 if let Some(lane) = tr.lanes.get(g).filter(|l| l.len > 0) {
                     let (a, b) = (tr.spans.start(lane.first as usize), lane.end);
-                    let (v0, v1) = (tl.map.start_ns, tl.map.end_ns());
+                    let (v0, v1) = (tl.map().start_ns, tl.map().end_ns());
                     if a < v0 || b > v1 || (b - a) < (v1 - v0) / 20 {
                         tl.zoom_to(a, b);
                     }
@@ -158,11 +169,11 @@ impl TraceView {
             }
             Link::GoroutineRange { g, t0, t1 } => {
                 details::apply(data, tl, details::Nav::Goto { g, t: t0 });
-                tl.range = Some((t0, t1.max(t0 + 1)));
+                tl.set_range(Some((t0, t1.max(t0 + 1))));
                 tl.zoom_to(t0, t1.max(t0 + 1));
             }
             Link::Range { t0, t1 } => {
-                tl.range = Some((t0, t1.max(t0 + 1)));
+                tl.set_range(Some((t0, t1.max(t0 + 1))));
                 tl.zoom_to(t0, t1.max(t0 + 1));
             }
             Link::Why(target) => self.why.show(data, tl, target),
@@ -174,8 +185,8 @@ impl TraceView {
                 arrows,
             } => {
                 self.find.restrict(data, tl, None, Some(goroutines), label);
-                tl.task_arrows = arrows;
-                tl.range = Some((t0, t1.max(t0 + 1)));
+                tl.set_task_arrows(arrows);
+                tl.set_range(Some((t0, t1.max(t0 + 1))));
                 tl.zoom_to(t0, t1.max(t0 + 1));
             }
         }
@@ -202,9 +213,9 @@ impl TraceView {
     fn loop_ui(&mut self, ui: &mut Ui, tab_before: ViewTab) {
         let ctx = ui.ctx().clone();
         if self.tab != tab_before
-            && (self.timeline.selected.is_some() || self.timeline.range.is_some())
+            && (self.timeline.selected().is_some() || self.timeline.range().is_some())
         {
-            let mut before = self.place();
+            let mut before = self.visit();
             before.tab = tab_before;
             self.history.record(before);
         }
@@ -217,12 +228,13 @@ impl TraceView {
         if self.tab == ViewTab::Timeline {
             self.bookmarks.key_ui(ui, &self.data, &self.timeline);
         }
-        self.bookmarks.note_ui(&ctx, self.timeline.origin_ns);
+        self.bookmarks.note_ui(&ctx, self.timeline.origin_ns());
         if self.export.open {
-            self.export.window_ui(&ctx, &self.data, self.timeline.range);
+            self.export
+                .window_ui(&ctx, &self.data, self.timeline.range());
         }
         if self.bookmarks.list_open {
-            if let Some(i) = self.bookmarks.list_ui(&ctx, self.timeline.origin_ns) {
+            if let Some(i) = self.bookmarks.list_ui(&ctx, self.timeline.origin_ns()) {
                 self.show_bookmark(i);
                 ctx.request_repaint();
             }
@@ -298,8 +310,8 @@ impl TraceView {
                 if let Some(st) = self.range_stats.stats.clone() {
                     egui::Panel::bottom("range").show(ui, |ui| {
                         ui.add_space(3.0);
-                        if range_stats::range_ui(ui, &st, self.timeline.origin_ns) {
-                            self.timeline.range = None;
+                        if range_stats::range_ui(ui, &st, self.timeline.origin_ns()) {
+                            self.timeline.set_range(None);
                         }
                         ui.add_space(3.0);
                     });
@@ -307,7 +319,7 @@ impl TraceView {
                 let fit_key = !ui.ctx().egui_wants_keyboard_input()
                     && ui.input(|i| i.key_pressed(egui::Key::F) && !i.modifiers.command);
                 if fit_key {
-                    self.history.record(Place::capture(
+                    self.history.record(Visit::capture(
                         self.tab,
                         &self.data,
                         &self.timeline,
@@ -317,7 +329,7 @@ impl TraceView {
                 let flag = egui::CentralPanel::default()
                     .show(ui, |ui| {
                         input::canvas_ui(ui, data, &mut self.timeline);
-                        if let Some(a) = self.timeline.last_areas {
+                        if let Some(a) = self.timeline.last_frame().areas {
                             self.detail.paint(ui.painter(), data, &self.timeline, &a);
                         }
                         if let Some(pv) = &self.why.path {
@@ -331,8 +343,8 @@ impl TraceView {
                 }
             }
             tab => {
-                let range = self.timeline.range;
-                let selected = self.timeline.selected.map(|s| s.g);
+                let range = self.timeline.range();
+                let selected = self.timeline.selected().map(|s| s.g);
                 let data = &self.data;
                 let v = &mut self.views;
                 let link = egui::CentralPanel::default()
@@ -398,7 +410,7 @@ impl TraceView {
             .on_hover_text("Write the whole trace or the selected range for ui.perfetto.dev")
             .clicked()
         {
-            let has_range = self.timeline.range.is_some();
+            let has_range = self.timeline.range().is_some();
             self.export.show(&self.data, &self.export_dir, has_range);
         }
         let fwd = ui.add_enabled(self.history.forward_len() > 0, egui::Button::new("»"));

@@ -97,6 +97,21 @@ impl CounterTrack {
     }
 }
 
+/// What a counter did over about one pixel of the view.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bucket {
+    /// Screen x where it starts.
+    pub x0: f64,
+    /// Screen x where it ends.
+    pub x1: f64,
+    /// Lowest value in it.
+    pub min: f64,
+    /// Highest value in it.
+    pub max: f64,
+    /// Value at its end.
+    pub last: f64,
+}
+
 /// One level of a pyramid: buckets of 2^level points.
 #[derive(Debug, Clone, Default)]
 struct Level {
@@ -162,8 +177,8 @@ impl Pyramid {
         }
     }
 
-    /// Buckets visible in `map` at about one per pixel: (x0, x1, min, max, last).
-    pub fn buckets(&self, map: &TimeMap, end_ns: Time, out: &mut Vec<(f64, f64, f64, f64, f64)>) {
+    /// Buckets visible in `map` at about one per pixel.
+    pub fn buckets(&self, map: &TimeMap, end_ns: Time, out: &mut Vec<Bucket>) {
         out.clear();
         let Some(l0) = self.levels.first() else {
             return;
@@ -183,7 +198,13 @@ impl Pyramid {
             let x0 = map.x_from_time(l.time[k]);
             let next = l.time.get(k + 1).copied().unwrap_or(end_ns);
             let x1 = map.x_from_time(next);
-            out.push((x0, x1, l.min[k], l.max[k], l.last[k]));
+            out.push(Bucket {
+                x0,
+                x1,
+                min: l.min[k],
+                max: l.max[k],
+                last: l.last[k],
+            });
         }
     }
 }
@@ -201,7 +222,7 @@ pub fn paint_track(
     rect: Rect,
     mesh: &mut Mesh,
     lines: &mut Vec<egui::Shape>,
-    scratch: &mut Vec<(f64, f64, f64, f64, f64)>,
+    scratch: &mut Vec<Bucket>,
 ) {
     let parts = track.parts();
     let peak = parts
@@ -217,7 +238,14 @@ pub fn paint_track(
         let Some(p) = pyramids.get(idx) else { continue };
         p.buckets(map, end_ns, scratch);
         let mut pts: Vec<Pos2> = Vec::new();
-        for &(x0, x1, min, max, last) in scratch.iter() {
+        for &Bucket {
+            x0,
+            x1,
+            min,
+            max,
+            last,
+        } in scratch.iter()
+        {
             let x0c = x0.clamp(left, right) as f32;
             let x1c = x1.clamp(left, right) as f32;
             if area {

@@ -113,11 +113,11 @@ pub fn paint(painter: &Painter, data: &TraceData, tl: &mut Timeline, a: &Areas) 
     let rows_vis = tl
         .rows
         .visible(tl.scroll_y, tl.scroll_y + f64::from(a.tracks.height()));
-    tl.rows_in_view = rows_vis.clone();
+    tl.frame.rows_in_view = rows_vis.clone();
     let mut label_shapes: Vec<(Pos2, String, Color32, f32)> = Vec::new();
     let mut triangles: Vec<(Pos2, bool)> = Vec::new();
-    let mut items = std::mem::take(&mut tl.items);
-    let mut buckets = std::mem::take(&mut tl.buckets);
+    let mut items = std::mem::take(&mut tl.frame.items);
+    let mut buckets = std::mem::take(&mut tl.frame.buckets);
     for ri in rows_vis {
         let row = tl.rows.row(ri);
         let y0 = a.screen_y(tl, row.y);
@@ -233,8 +233,8 @@ pub fn paint(painter: &Painter, data: &TraceData, tl: &mut Timeline, a: &Areas) 
             RowKind::Section(_) | RowKind::Group(_) => {}
         }
     }
-    tl.items = items;
-    tl.buckets = buckets;
+    tl.frame.items = items;
+    tl.frame.buckets = buckets;
     // Grid lines under the text, over the lane backgrounds.
     let mut grid = Vec::new();
     for t in &ticks {

@@ -96,15 +96,11 @@ impl WhyView {
     pub fn show(&mut self, data: &TraceData, tl: &mut Timeline, target: Target) {
         let tr = data.trace();
         let pv = PathView::compute(tr, target);
-        let sections = &mut tl.expansion.sections;
-        sections[crate::ui::timeline::rows::Section::Goroutines as usize] = true;
-        for &g in &pv.on_path {
-            let group = tr.goroutines.group(g as usize);
-            if let Some(open) = group.and_then(|k| tl.expansion.groups.get_mut(k as usize)) {
-                *open = true;
-            }
-        }
-        tl.invalidate_rows();
+        tl.open_groups(
+            pv.on_path
+                .iter()
+                .filter_map(|&g| tr.goroutines.group(g as usize)),
+        );
         self.path = Some(Arc::new(pv));
         self.cursor = None;
         self.only_path_lanes = false;
@@ -137,7 +133,7 @@ impl WhyView {
         self.cursor = Some(i);
         let s = segs[i];
         tl.go_to(data, s.g, s.start_ns + (s.end_ns - s.start_ns) / 2);
-        tl.range = Some((s.start_ns, s.end_ns.max(s.start_ns + 1)));
+        tl.set_range(Some((s.start_ns, s.end_ns.max(s.start_ns + 1))));
         tl.zoom_to(s.start_ns, s.end_ns.max(s.start_ns + 1));
     }
 

@@ -29,7 +29,7 @@ fn region_at(tr: &Trace, g: GIdx, t: Time) -> Option<(u32, &str)> {
 
 /// The buttons that ask "why?" about the selection; the target asked.
 fn ask_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Target> {
-    let sel = tl.selected?;
+    let sel = tl.selected()?;
     let tr = data.trace();
     if tr.meta.coarse_ns > 0 {
         // The overview of a big trace has no unblock flows to follow.
