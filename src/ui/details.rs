@@ -5,41 +5,14 @@
 //! span, and the goroutines that ran while it lasted.
 
 use super::derived::TraceData;
+use super::nav::Nav;
 use super::palette;
 use super::source;
 use super::timeline::{SelectedSpan, Timeline};
 use crate::format;
-use crate::model::{FlowKind, GIdx, GoLaneState, StackId, NO_G};
+use crate::model::{FlowKind, GoLaneState, StackId, NO_G};
 use crate::trace::Time;
 use egui::{RichText, Ui};
-
-/// A navigation asked for by a link.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Nav {
-    /// Show goroutine `g` at time `t` and select its span there.
-    Goto {
-        /// Goroutine.
-        g: GIdx,
-        /// Time.
-        t: Time,
-    },
-    /// Select another span of the same lane (and keep it in view).
-    Select(SelectedSpan),
-    /// Move the time origin.
-    Origin(Time),
-}
-
-/// Applies a navigation to the timeline.
-pub fn apply(data: &TraceData, tl: &mut Timeline, nav: Nav) {
-    match nav {
-        Nav::Goto { g, t } => tl.go_to(data, g, t),
-        Nav::Select(s) => {
-            let span = tl.span_of(data, s);
-            tl.go_to(data, s.g, span.start + (span.end - span.start) / 2);
-        }
-        Nav::Origin(t) => tl.set_origin(t),
-    }
-}
 
 /// A colour chip and name of a state.
 pub fn state_chip(ui: &mut Ui, s: GoLaneState) {

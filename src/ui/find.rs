@@ -3,7 +3,7 @@
 //! state they spent time in or by a minimum time blocked.
 
 use super::derived::TraceData;
-use super::details::Nav;
+use super::nav::Nav;
 use super::timeline::rows::LaneFilter;
 use super::timeline::Timeline;
 use crate::format;

@@ -21,6 +21,7 @@ pub mod help;
 pub mod history;
 pub mod live;
 pub mod loader;
+pub mod nav;
 pub mod palette;
 pub mod place;
 pub mod preview;

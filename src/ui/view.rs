@@ -6,20 +6,22 @@
 use super::bookmarks::Bookmarks;
 use super::derived::TraceData;
 use super::detail::DetailState;
-use super::details::{self, Nav};
+use super::details;
 use super::export::ExportWindow;
 use super::find::{self, FindState};
 use super::history::{self, History, Visit};
+use super::nav::Nav;
 use super::palette;
 use super::range_stats::{self, RangeStatsCache};
 use super::reload::ViewSnapshot;
 use super::source::{self, SourcePanel};
 use super::tab::ViewTab;
 use super::timeline::{input, Timeline};
-use super::views::{Link, Views};
+use super::views::Views;
 use super::why::{paint_path, why_ui, WhyView};
 use crate::format;
 use crate::model::GoLaneState;
+use crate::trace::Time;
 use egui::{Color32, RichText, Ui};
 use std::sync::Arc;
 
@@ -139,16 +141,19 @@ impl TraceView {
         self.find.focus = true;
     }
 
-    /// Follows a link from an analysis view: switches to the timeline and
-    /// selects, filters or zooms there.
-    pub fn follow(&mut self, link: Link) {
-        self.record_jump();
-        let data = &self.data;
-        let tl = &mut self.timeline;
+    /// Goes where a link or button asked: on the timeline, recording the
+    /// place left in the history when it is a jump.
+    pub fn go(&mut self, nav: Nav) {
+        if nav.is_jump() {
+            self.record_jump();
+        }
         self.tab = ViewTab::Timeline;
-        match link {
-            Link::Goroutine { g, t } => {
-                details::apply(data, tl, details::Nav::Goto { g, t });
+        let (data, tl) = (&self.data, &mut self.timeline);
+        let whole_range = |t0: Time, t1: Time| (t0, t1.max(t0 + 1));
+        match nav {
+            Nav::Goto { g, t } => tl.go_to(data, g, t),
+            Nav::Goroutine { g, t } => {
+                tl.go_to(data, g, t);
                 // Show its whole life when it is out of view or a speck in it.
                 let tr = data.whole();
                 if let Some(lane) = tr.lanes.get(g).filter(|l| l.len > 0) {
@@ -159,7 +164,12 @@ impl TraceView {
                     }
                 }
             }
-            Link::Group(gi) => {
+            Nav::Select(s) => {
+                let span = tl.span_of(data, s);
+                tl.go_to(data, s.g, span.start + (span.end - span.start) / 2);
+            }
+            Nav::Origin(t) => tl.set_origin(t),
+            Nav::Group(gi) => {
                 let tr = data.whole();
                 let Some(group) = tr.groups.get(gi as usize) else {
                     return;
@@ -167,17 +177,18 @@ impl TraceView {
                 let label = format!("group {}", tr.str(group.name));
                 self.find.restrict(data, tl, Some(gi), None, label);
             }
-            Link::GoroutineRange { g, t0, t1 } => {
-                details::apply(data, tl, details::Nav::Goto { g, t: t0 });
-                tl.set_range(Some((t0, t1.max(t0 + 1))));
-                tl.zoom_to(t0, t1.max(t0 + 1));
+            Nav::GoroutineRange { g, t0, t1 } => {
+                tl.go_to(data, g, t0);
+                let (a, b) = whole_range(t0, t1);
+                tl.set_range(Some((a, b)));
+                tl.zoom_to(a, b);
             }
-            Link::Range { t0, t1 } => {
-                tl.set_range(Some((t0, t1.max(t0 + 1))));
-                tl.zoom_to(t0, t1.max(t0 + 1));
+            Nav::Range { t0, t1 } => {
+                let (a, b) = whole_range(t0, t1);
+                tl.set_range(Some((a, b)));
+                tl.zoom_to(a, b);
             }
-            Link::Why(target) => self.why.show(data, tl, target),
-            Link::Lanes {
+            Nav::Lanes {
                 goroutines,
                 t0,
                 t1,
@@ -186,9 +197,15 @@ impl TraceView {
             } => {
                 self.find.restrict(data, tl, None, Some(goroutines), label);
                 tl.set_task_arrows(arrows);
-                tl.set_range(Some((t0, t1.max(t0 + 1))));
-                tl.zoom_to(t0, t1.max(t0 + 1));
+                let (a, b) = whole_range(t0, t1);
+                tl.set_range(Some((a, b)));
+                tl.zoom_to(a, b);
             }
+            Nav::Why(target) => self.why.show(data, tl, target),
+            Nav::PathSegment(cause) => self.why.next_segment(data, tl, cause),
+            Nav::PathGoroutine(g) => self.why.show_goroutine(data, tl, g),
+            Nav::PathLanes => self.why.toggle_lanes(data, tl, &mut self.find),
+            Nav::ClearPath => self.why.clear(data, tl, &mut self.find),
         }
     }
 
@@ -291,7 +308,9 @@ impl TraceView {
                     .min_size(220.0)
                     .show(ui, |ui| {
                         ui.add_space(4.0);
-                        why_ui(ui, data, &mut self.timeline, &mut self.why, &mut self.find);
+                        if let Some(n) = why_ui(ui, data, &self.timeline, &self.why) {
+                            nav = Some(n);
+                        }
                         if let Some(n) = details::details_ui(ui, data, &self.timeline) {
                             nav = Some(n);
                         }
@@ -358,17 +377,13 @@ impl TraceView {
                         ViewTab::Timeline => None,
                     })
                     .inner;
-                if let Some(l) = link {
-                    self.follow(l);
-                    ui.ctx().request_repaint();
+                if let Some(n) = link {
+                    nav = Some(n);
                 }
             }
         }
         if let Some(n) = nav {
-            if !matches!(n, Nav::Origin(_)) {
-                self.record_jump();
-            }
-            details::apply(&self.data, &mut self.timeline, n);
+            self.go(n);
             ui.ctx().request_repaint();
         }
     }

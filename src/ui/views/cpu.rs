@@ -6,11 +6,11 @@
 use super::compute::{is_big, ready_or_ui, Cached};
 use super::flame::{flame_and_top_ui, FlameData, FlameState, Unit};
 use super::profiles::{group_label, scope_ui, ScopeSel};
-use super::Link;
 use crate::format;
 use crate::model::{GIdx, GoLaneState, StackId, NO_G};
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
+use crate::ui::nav::Nav;
 use crate::ui::palette;
 use egui::Ui;
 use std::sync::Arc;
@@ -72,7 +72,7 @@ impl CpuView {
         data: &Arc<TraceData>,
         range: Option<(Time, Time)>,
         selected: Option<GIdx>,
-    ) -> Option<Link> {
+    ) -> Option<Nav> {
         let tr = data.whole();
         if tr.cpu_samples.is_empty() {
             ui.add_space(30.0);

@@ -4,10 +4,10 @@
 //! shows its goroutines on the timeline.
 
 use super::compute::{is_big, ready_or_ui, Cached};
-use super::Link;
 use crate::analysis::findings::{findings, Finding, FindingKind, Findings};
 use crate::format;
 use crate::ui::derived::TraceData;
+use crate::ui::nav::Nav;
 use egui::{RichText, Ui};
 use egui_extras::{Column as TCol, TableBuilder};
 use std::sync::Arc;
@@ -30,16 +30,16 @@ impl Default for FindingsView {
 }
 
 /// The link of a finding: its goroutines' lanes (if any) and its range.
-pub fn finding_link(f: &Finding) -> Link {
+pub fn finding_link(f: &Finding) -> Nav {
     if f.goroutines.is_empty() {
-        return Link::Range {
+        return Nav::Range {
             t0: f.start_ns,
             t1: f.end_ns,
         };
     }
     let mut gs = f.goroutines.clone();
     gs.sort_unstable();
-    Link::Lanes {
+    Nav::Lanes {
         goroutines: gs.into(),
         t0: f.start_ns,
         t1: f.end_ns,
@@ -55,7 +55,7 @@ impl FindingsView {
     }
 
     /// The tab; returns a link into the timeline when one was clicked.
-    pub fn ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>) -> Option<Link> {
+    pub fn ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>) -> Option<Nav> {
         // A big trace's overview has no spans to find anything in: the
         // findings are those of the detail in view (a few generations).
         if data.trace().meta.coarse_ns > 0 {

@@ -7,13 +7,13 @@
 
 use super::compute::{is_big, ready_or_ui, Cached};
 use super::table::{chip_ui, right_ui, sort_header_ui, stacked_bar_ui, SortBy};
-use super::Link;
 use crate::analysis::goroutines::{group_table, Column, GroupTable, TOP_MEMBERS};
 use crate::analysis::summary::Summary;
 use crate::format;
 use crate::model::{GIdx, GoLaneState};
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
+use crate::ui::nav::Nav;
 use crate::ui::palette;
 use crate::ui::rereading::ReadingSlot;
 use egui::{Color32, RichText, Ui};
@@ -239,7 +239,7 @@ impl GoroutinesView {
         ui: &mut Ui,
         data: &Arc<TraceData>,
         range: Option<(Time, Time)>,
-    ) -> Option<Link> {
+    ) -> Option<Nav> {
         let origin = data.whole().meta.start;
         ui.horizontal(|ui| {
             ui.label("Scope:");
@@ -331,7 +331,7 @@ impl GoroutinesView {
                                     let r = ui.link(RichText::new(name).monospace());
                                     if r.on_hover_text("Show only this group's lanes on the timeline").clicked() {
                                         if let Some(tg) = td.trace_group[gi as usize] {
-                                            link = Some(Link::Group(tg));
+                                            link = Some(Nav::Group(tg));
                                         }
                                     }
                                 });
@@ -404,7 +404,7 @@ impl GoroutinesView {
 }
 
 /// The link that selects goroutine `id` on the timeline near time `t`.
-fn goroutine_link(data: &TraceData, id: i64, t: Time, range: Option<(Time, Time)>) -> Option<Link> {
+fn goroutine_link(data: &TraceData, id: i64, t: Time, range: Option<(Time, Time)>) -> Option<Nav> {
     let tr = data.whole();
     let g: GIdx = tr.goroutines.find(id)?;
     let lane = tr.lanes.get(g)?;
@@ -417,7 +417,7 @@ fn goroutine_link(data: &TraceData, id: i64, t: Time, range: Option<(Time, Time)
     if let Some((a, b)) = range {
         at = at.clamp(a, b);
     }
-    Some(Link::Goroutine { g, t: at })
+    Some(Nav::Goroutine { g, t: at })
 }
 
 fn bar_ui(ui: &mut Ui, t: &GroupTable, colours: &[Option<Color32>], vals: &[i64]) {

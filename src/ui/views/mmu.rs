@@ -7,11 +7,11 @@
 //! option set (on a worker thread for big traces), never per frame.
 
 use super::compute::{is_big, ready_or_ui, Cached};
-use super::Link;
 use crate::analysis::mmu::{mutator_utilization, MmuCurve, UtilFlags, UtilWindow};
 use crate::format;
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
+use crate::ui::nav::Nav;
 use crate::ui::palette;
 use egui::{RichText, Ui};
 use egui_plot::{GridInput, GridMark, Line, LineStyle, Plot, Points, VLine};
@@ -141,7 +141,7 @@ fn options_ui(ui: &mut Ui, flags: &mut UtilFlags, percentiles: &mut bool) {
 
 impl MmuView {
     /// The tab; returns a link when a worst window was clicked.
-    pub fn ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>) -> Option<Link> {
+    pub fn ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>) -> Option<Nav> {
         options_ui(ui, &mut self.flags, &mut self.percentiles);
         let (flags, pct) = (self.flags, self.percentiles);
         let d = Arc::clone(data);
@@ -262,7 +262,7 @@ impl MmuView {
         }
     }
 
-    fn worst_ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>, md: &Arc<MmuData>) -> Option<Link> {
+    fn worst_ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>, md: &Arc<MmuData>) -> Option<Nav> {
         ui.add_space(4.0);
         ui.strong("Worst windows");
         ui.weak("Click the chart or pick a window size:");
@@ -339,7 +339,7 @@ impl MmuView {
                                 .on_hover_text("Show this window on the timeline")
                                 .clicked()
                             {
-                                link = Some(Link::Range { t0, t1 });
+                                link = Some(Nav::Range { t0, t1 });
                             }
                             ui.end_row();
                         }

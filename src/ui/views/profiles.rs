@@ -6,13 +6,13 @@
 use super::compute::{is_big, ready_or_ui, Cached};
 use super::flame::{flame_and_top_ui, FlameData, FlameState, Unit};
 use super::save::{SaveJob, SaveTo};
-use super::Link;
 use crate::analysis::pprof::{encode_gzipped, to_pprof};
 use crate::analysis::profiles::{Profile, ProfileKind, ProfileScope};
 use crate::format;
 use crate::model::{GoLaneState, StrId, Trace};
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
+use crate::ui::nav::Nav;
 use crate::ui::palette;
 use crate::ui::rereading::{ReadingSlot, Rereading};
 use egui::{Color32, Ui};
@@ -237,7 +237,7 @@ impl ProfilesView {
         ui: &mut Ui,
         data: &Arc<TraceData>,
         range: Option<(Time, Time)>,
-    ) -> Option<Link> {
+    ) -> Option<Nav> {
         self.poll_save();
         let tr = data.whole();
         let regions = self.region_names.get_or_init(|| region_names(tr)).clone();

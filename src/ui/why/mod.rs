@@ -118,7 +118,7 @@ impl WhyView {
 
     /// Shows the next segment charged to `cause`: selects its goroutine
     /// there, makes the segment the time range and zooms to it.
-    fn next_segment(&mut self, data: &TraceData, tl: &mut Timeline, cause: Cause) {
+    pub fn next_segment(&mut self, data: &TraceData, tl: &mut Timeline, cause: Cause) {
         let Some(pv) = &self.path else { return };
         let segs = &pv.path.segments;
         let after = self
@@ -137,8 +137,16 @@ impl WhyView {
         tl.zoom_to(s.start_ns, s.end_ns.max(s.start_ns + 1));
     }
 
+    /// Selects goroutine `g` at its first segment on the path.
+    pub fn show_goroutine(&self, data: &TraceData, tl: &mut Timeline, g: GIdx) {
+        let Some(pv) = &self.path else { return };
+        if let Some(s) = pv.path.segments.iter().find(|s| s.g == g) {
+            tl.go_to(data, g, s.start_ns + (s.end_ns - s.start_ns) / 2);
+        }
+    }
+
     /// Shows only the lanes on the path, or every lane again.
-    fn toggle_lanes(&mut self, data: &TraceData, tl: &mut Timeline, find: &mut FindState) {
+    pub fn toggle_lanes(&mut self, data: &TraceData, tl: &mut Timeline, find: &mut FindState) {
         let Some(pv) = &self.path else { return };
         if self.only_path_lanes {
             find.clear(data, tl);

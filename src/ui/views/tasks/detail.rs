@@ -8,14 +8,14 @@ use crate::analysis::critical_path::Target;
 use crate::format;
 use crate::model::{Trace, NO_G};
 use crate::trace::TaskId;
+use crate::ui::nav::Nav;
 use crate::ui::timeline::task_arrows::{TaskArrow, MAX_TASK_ARROWS};
-use crate::ui::views::Link;
 use egui::{RichText, Ui};
 
 impl TasksView {
     /// The link that shows task `i` on the timeline: its goroutines, its
     /// span, and arrows from its parent and to its children.
-    pub fn task_link(&self, tr: &Trace, i: u32) -> Option<Link> {
+    pub fn task_link(&self, tr: &Trace, i: u32) -> Option<Nav> {
         let t = tr.tasks.get(i as usize)?;
         let computed;
         let (ttl, parent) = match &self.task {
@@ -60,7 +60,7 @@ impl TasksView {
         goroutines.retain(|&g| g != NO_G);
         goroutines.sort_unstable();
         goroutines.dedup();
-        Some(Link::Lanes {
+        Some(Nav::Lanes {
             goroutines: goroutines.into(),
             t0: start,
             t1: t.end.unwrap_or(tr.meta.end),
@@ -69,7 +69,7 @@ impl TasksView {
         })
     }
 
-    pub(super) fn task_ui(&mut self, ui: &mut Ui, tr: &Trace) -> Option<Link> {
+    pub(super) fn task_ui(&mut self, ui: &mut Ui, tr: &Trace) -> Option<Nav> {
         let Some(i) = self.selected_task else {
             ui.add_space(12.0);
             ui.weak(
@@ -96,7 +96,7 @@ impl TasksView {
                     .on_hover_text("The critical path of this task: what it waited on")
                     .clicked()
                 {
-                    link = Some(Link::Why(target));
+                    link = Some(Nav::Why(target));
                 }
             }
         });
@@ -127,7 +127,7 @@ impl TasksView {
             for &g in ttl.goroutines.iter().take(40) {
                 if ui.link(tr.goroutine_label(g)).clicked() {
                     let t = task.start.unwrap_or(tr.meta.start);
-                    link = Some(Link::Goroutine { g, t });
+                    link = Some(Nav::Goroutine { g, t });
                 }
             }
         });
@@ -171,7 +171,7 @@ impl TasksView {
                                             )
                                         );
                                         if ui.link(text).clicked() {
-                                            link = Some(Link::GoroutineRange {
+                                            link = Some(Nav::GoroutineRange {
                                                 g: r.g,
                                                 t0: r.start,
                                                 t1: r.end,
@@ -192,7 +192,7 @@ impl TasksView {
                                             .clicked()
                                             && l.g != NO_G
                                         {
-                                            link = Some(Link::Goroutine { g: l.g, t: l.time });
+                                            link = Some(Nav::Goroutine { g: l.g, t: l.time });
                                         }
                                     }
                                 }

@@ -14,7 +14,6 @@ use super::compute::{is_big, ready_or_ui, Cached};
 use super::histogram::{histogram_ui, labelled_histogram_ui};
 use super::logs::LogSearch;
 use super::table::{right_ui, sort_header_ui, SortBy};
-use super::Link;
 use crate::analysis::annotations::{region_types, task_timeline, TaskTimeline, TypeStats};
 use crate::analysis::critical_path::Target;
 use crate::analysis::histogram::{bucket_of, quantile};
@@ -23,6 +22,7 @@ use crate::model::{Trace, NO_G};
 use crate::trace::ids::TaskId;
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
+use crate::ui::nav::Nav;
 use egui::{RichText, Ui};
 use egui_extras::{Column as TCol, TableBuilder};
 use std::sync::Arc;
@@ -171,7 +171,7 @@ impl TasksView {
     }
 
     /// The tab; returns a link into the timeline when one was clicked.
-    pub fn ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>) -> Option<Link> {
+    pub fn ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>) -> Option<Nav> {
         let tr = data.whole();
         if tr.tasks.is_empty() && tr.regions.is_empty() && tr.logs.is_empty() {
             ui.add_space(30.0);
@@ -304,7 +304,7 @@ impl TasksView {
         ui: &mut Ui,
         data: &Arc<TraceData>,
         types: &TypeTables,
-    ) -> Option<Link> {
+    ) -> Option<Nav> {
         let tr = data.trace();
         let Some((k, ti)) = self.selected_type else {
             ui.add_space(12.0);
@@ -430,14 +430,14 @@ impl TasksView {
                                     .on_hover_text("The critical path of this region")
                                     .clicked()
                                 {
-                                    link = Target::region(tr, i).map(Link::Why);
+                                    link = Target::region(tr, i).map(Nav::Why);
                                 }
                                 if ui
                                     .link(tr.goroutine_label(r.g))
                                     .on_hover_text("Show on the timeline")
                                     .clicked()
                                 {
-                                    link = Some(Link::GoroutineRange {
+                                    link = Some(Nav::GoroutineRange {
                                         g: r.g,
                                         t0: r.start,
                                         t1: r.end,
