@@ -4,6 +4,7 @@
 //! content hash of the trace file, so they survive a restart, a reload
 //! and a copy of the file elsewhere.
 
+use super::chip::chip_ui;
 use super::derived::TraceData;
 use super::palette;
 use super::place::Place;
@@ -205,9 +206,7 @@ impl Bookmarks {
                 }
                 for (i, b) in self.items.iter_mut().enumerate() {
                     ui.horizontal(|ui| {
-                        let (r, _) =
-                            ui.allocate_exact_size(egui::vec2(8.0, 12.0), egui::Sense::hover());
-                        ui.painter().rect_filled(r, 1.0, palette::BOOKMARK);
+                        chip_ui(ui, palette::BOOKMARK);
                         if ui
                             .link(b.title(origin_ns))
                             .on_hover_text("Show this place")

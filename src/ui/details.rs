@@ -4,6 +4,7 @@
 //! timeline: unblocked by, unblocked others, created by, previous/next
 //! span, and the goroutines that ran while it lasted.
 
+use super::chip::labelled_chip_ui;
 use super::derived::TraceData;
 use super::nav::Nav;
 use super::palette;
@@ -13,15 +14,6 @@ use crate::format;
 use crate::model::{FlowKind, GoLaneState, StackId, NO_G};
 use crate::trace::Time;
 use egui::{RichText, Ui};
-
-/// A colour chip and name of a state.
-pub fn state_chip(ui: &mut Ui, s: GoLaneState) {
-    ui.horizontal(|ui| {
-        let (r, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
-        ui.painter().rect_filled(r, 2.0, palette::state(s));
-        ui.label(s.name());
-    });
-}
 
 /// The stack as text, one frame per two lines (function, then file:line).
 pub fn stack_text(data: &TraceData, stack: StackId) -> String {
@@ -135,7 +127,7 @@ pub fn details_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Nav> {
             ui.separator();
             ui.horizontal(|ui| {
                 ui.strong("State");
-                state_chip(ui, span.state);
+                labelled_chip_ui(ui, palette::state(span.state), span.state.name());
             });
             // A tile holds some generations of a big trace: a span that goes
             // on past them is cut at its edges; the overview's spans are

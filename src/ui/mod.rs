@@ -9,6 +9,7 @@ pub mod app;
 pub mod bench;
 pub mod bookmarks;
 pub mod capture;
+pub mod chip;
 pub mod derived;
 pub mod detail;
 pub mod details;

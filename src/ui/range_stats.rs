@@ -3,6 +3,7 @@
 //! and GC/STW time. Computed when the range or the lanes in view change,
 //! never per frame.
 
+use super::chip::labelled_chip_ui;
 use super::derived::TraceData;
 use super::palette;
 use super::timeline::layout::{visible_range, Intervals, StartEnd};
@@ -156,13 +157,15 @@ pub fn range_ui(ui: &mut Ui, st: &RangeStats, origin: Time) -> bool {
     ui.horizontal_wrapped(|ui| {
         ui.label(format!("{} goroutine lanes in view:", st.lanes));
         for s in GoLaneState::ALL {
-            let (r, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
-            ui.painter().rect_filled(r, 2.0, palette::state(s));
-            ui.label(format!(
-                "{} {}",
-                s.name(),
-                format::duration(st.per_state[s as usize])
-            ));
+            labelled_chip_ui(
+                ui,
+                palette::state(s),
+                format!(
+                    "{} {}",
+                    s.name(),
+                    format::duration(st.per_state[s as usize])
+                ),
+            );
         }
     });
     ui.horizontal_wrapped(|ui| {

@@ -4,6 +4,7 @@
 //! timeline.
 
 use super::bookmarks::Bookmarks;
+use super::chip::labelled_chip_ui;
 use super::derived::TraceData;
 use super::detail::DetailState;
 use super::details;
@@ -474,19 +475,15 @@ impl TraceView {
     }
 }
 
-fn chip(ui: &mut Ui, c: Color32, text: &str) {
-    let (r, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
-    ui.painter().rect_filled(r, 2.0, c);
-    ui.label(RichText::new(text).size(12.0));
-}
-
 /// The colour legend: goroutine states, GC, STW, assist, sweep.
 pub fn legend_ui(ui: &mut Ui) {
+    let mut entry =
+        |c: Color32, text: &str| labelled_chip_ui(ui, c, RichText::new(text).size(12.0));
     for s in GoLaneState::ALL {
-        chip(ui, palette::state(s), s.name());
+        entry(palette::state(s), s.name());
     }
-    chip(ui, palette::GC, "GC");
-    chip(ui, palette::STW, "STW");
-    chip(ui, palette::MARK_ASSIST, "assist");
-    chip(ui, palette::SWEEP, "sweep");
+    entry(palette::GC, "GC");
+    entry(palette::STW, "STW");
+    entry(palette::MARK_ASSIST, "assist");
+    entry(palette::SWEEP, "sweep");
 }

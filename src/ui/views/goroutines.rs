@@ -6,12 +6,13 @@
 //! name shows only its lanes. Scoped to the selected time range on demand.
 
 use super::compute::{is_big, ready_or_ui, Cached};
-use super::table::{chip_ui, right_ui, sort_header_ui, stacked_bar_ui, SortBy};
+use super::table::{right_ui, sort_header_ui, stacked_bar_ui, SortBy};
 use crate::analysis::goroutines::{group_table, Column, GroupTable, TOP_MEMBERS};
 use crate::analysis::summary::Summary;
 use crate::format;
 use crate::model::{GIdx, GoLaneState};
 use crate::trace::Time;
+use crate::ui::chip::chip_ui;
 use crate::ui::derived::TraceData;
 use crate::ui::nav::Nav;
 use crate::ui::palette;

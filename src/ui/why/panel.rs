@@ -8,11 +8,12 @@ use crate::analysis::critical_path::{Cause, Target};
 use crate::format;
 use crate::model::{GIdx, Trace};
 use crate::trace::Time;
+use crate::ui::chip::chip_ui;
 use crate::ui::derived::TraceData;
 use crate::ui::nav::Nav;
 use crate::ui::palette;
 use crate::ui::timeline::Timeline;
-use crate::ui::views::table::{chip_ui, stacked_bar_ui};
+use crate::ui::views::table::stacked_bar_ui;
 use egui::{RichText, Ui};
 
 /// Most causes and goroutines listed (the rest are summed in the bar).
