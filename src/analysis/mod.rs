@@ -17,6 +17,7 @@ pub mod profile_stream;
 pub mod profiles;
 pub mod range_stats;
 pub mod range_stream;
+pub mod report;
 pub mod sketch;
 pub mod state_times;
 pub mod summary;

@@ -174,7 +174,7 @@ impl<W: Write> Exporter<'_, W> {
         } else {
             "unblocked"
         };
-        let target = self.t.goroutines.try_id(f.to as usize).unwrap_or(-1);
+        let target = crate::analysis::report::go_id(self.t, f.to);
         let name = self.w.name_iid(verb);
         let mut args = vec![PacketWriter::<W>::int_arg(Arg::Goroutine, target)];
         args.extend(self.w.stack_arg(f.stack));

@@ -17,7 +17,7 @@ pub fn at_text(trace: &Trace, t: Time) -> String {
 /// `{"findings": [...], "notes": [...]}`: the JSON, plus a note
 /// for each kind with nothing to report.
 pub fn findings_json(trace: &Trace, f: &Findings) -> Value {
-    let gid = |g: u32| trace.goroutines.try_id(g as usize).unwrap_or(-1);
+    let gid = |g: u32| crate::analysis::report::go_id(trace, g);
     let findings: Vec<Value> = f
         .findings
         .iter()
