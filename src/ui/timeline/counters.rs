@@ -209,21 +209,32 @@ impl Pyramid {
     }
 }
 
-/// Draws one counter track into `mesh` (areas) and `lines` (line series).
-#[expect(
-    clippy::too_many_arguments,
-    reason = "painting context passed flat to avoid a struct per frame"
-)]
+/// Where a counter track is painted: areas into the mesh of every box,
+/// line series over it, with the bucket buffer reused series after series.
+pub struct TrackCanvas<'a> {
+    /// Areas.
+    pub mesh: &'a mut Mesh,
+    /// Line series.
+    pub lines: &'a mut Vec<egui::Shape>,
+    /// Buckets of the series being painted.
+    pub buckets: &'a mut Vec<Bucket>,
+}
+
+/// Draws one counter track of the series in `pyramids` (the last value
+/// lasting until `end_ns`) as `map` shows it, in `rect`.
 pub fn paint_track(
     track: CounterTrack,
     pyramids: &[Pyramid],
-    map: &TimeMap,
     end_ns: Time,
+    map: &TimeMap,
     rect: Rect,
-    mesh: &mut Mesh,
-    lines: &mut Vec<egui::Shape>,
-    scratch: &mut Vec<Bucket>,
+    out: TrackCanvas<'_>,
 ) {
+    let TrackCanvas {
+        mesh,
+        lines,
+        buckets: scratch,
+    } = out;
     let parts = track.parts();
     let peak = parts
         .iter()

@@ -7,6 +7,7 @@ pub mod counters;
 pub mod flows;
 pub mod hit;
 pub mod input;
+pub mod lanes;
 pub mod layout;
 pub mod paint;
 pub mod rows;
