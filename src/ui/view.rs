@@ -266,24 +266,48 @@ impl TraceView {
         self.detail
             .update(ui.ctx(), &mut self.data, &mut self.timeline);
         self.toolbar_ui(ui, help_open);
-        if let Some(m) = &self.detail.changed {
-            ui.horizontal(|ui| {
-                ui.colored_label(
-                    palette::WARNING,
-                    format!("{m} — what is drawn is what was loaded."),
-                );
-                if ui
-                    .button("Reload")
-                    .on_hover_text("Read the file again, keeping the view")
-                    .clicked()
-                {
-                    self.reload_requested = true;
-                }
-            });
-        }
+        self.file_changed_ui(ui);
         self.loop_ui(ui, tab_before);
-        if let Some(loss) = &self.data.whole().meta.loss {
-            let m = &self.data.whole().meta;
+        self.loss_ui(ui);
+        let mut nav: Option<Nav> = None;
+        self.find.poll(ui.ctx(), &self.data, &mut self.timeline);
+        if self.find.open && self.tab == ViewTab::Timeline {
+            nav = find::find_ui(ui, &self.data, &mut self.timeline, &mut self.find);
+        }
+        let clicked = match self.tab {
+            ViewTab::Timeline => self.timeline_tab_ui(ui),
+            tab => self.analysis_tab_ui(ui, tab),
+        };
+        if let Some(n) = clicked.or(nav) {
+            self.go(n);
+            ui.ctx().request_repaint();
+        }
+    }
+
+    /// "The file changed on disk", with Reload.
+    fn file_changed_ui(&mut self, ui: &mut Ui) {
+        let Some(m) = &self.detail.changed else {
+            return;
+        };
+        ui.horizontal(|ui| {
+            ui.colored_label(
+                palette::WARNING,
+                format!("{m} — what is drawn is what was loaded."),
+            );
+            if ui
+                .button("Reload")
+                .on_hover_text("Read the file again, keeping the view")
+                .clicked()
+            {
+                self.reload_requested = true;
+            }
+        });
+    }
+
+    /// How much of a truncated trace was lost.
+    fn loss_ui(&self, ui: &mut Ui) {
+        let m = &self.data.whole().meta;
+        if let Some(loss) = &m.loss {
             ui.colored_label(
                 palette::WARNING,
                 format!(
@@ -295,98 +319,98 @@ impl TraceView {
                 ),
             );
         }
-        let mut nav: Option<Nav> = None;
-        self.find.poll(ui.ctx(), &self.data, &mut self.timeline);
-        if self.find.open && self.tab == ViewTab::Timeline {
-            nav = find::find_ui(ui, &self.data, &mut self.timeline, &mut self.find);
-        }
-        match self.tab {
-            ViewTab::Timeline => {
-                let data = &self.data;
-                egui::Panel::right("details")
-                    .resizable(true)
-                    .default_size(360.0)
-                    .min_size(220.0)
-                    .show(ui, |ui| {
-                        ui.add_space(4.0);
-                        if let Some(n) = why_ui(ui, data, &self.timeline, &self.why) {
-                            nav = Some(n);
-                        }
-                        if let Some(n) = details::details_ui(ui, data, &self.timeline) {
-                            nav = Some(n);
-                        }
-                    });
-                if let Some(f) = source::take_request(ui.ctx()) {
-                    self.source.show(f);
-                }
-                if self.source.frame.is_some() {
-                    egui::Panel::bottom("source")
-                        .resizable(true)
-                        .default_size(300.0)
-                        .min_size(240.0)
-                        .show(ui, |ui| self.source.panel_ui(ui));
-                }
-                self.range_stats.update(data, &self.timeline);
-                if let Some(st) = self.range_stats.stats.clone() {
-                    egui::Panel::bottom("range").show(ui, |ui| {
-                        ui.add_space(3.0);
-                        if range_stats::range_ui(ui, &st, self.timeline.origin_ns()) {
-                            self.timeline.set_range(None);
-                        }
-                        ui.add_space(3.0);
-                    });
-                }
-                let fit_key = !ui.ctx().egui_wants_keyboard_input()
-                    && ui.input(|i| i.key_pressed(egui::Key::F) && !i.modifiers.command);
-                if fit_key {
-                    self.history.record(Visit::capture(
-                        self.tab,
-                        &self.data,
-                        &self.timeline,
-                        &self.find,
-                    ));
-                }
-                let flag = egui::CentralPanel::default()
-                    .show(ui, |ui| {
-                        input::canvas_ui(ui, data, &mut self.timeline);
-                        if let Some(a) = self.timeline.last_frame().areas {
-                            self.detail.paint(ui.painter(), data, &self.timeline, &a);
-                        }
-                        if let Some(pv) = &self.why.path {
-                            paint_path(ui.painter(), &self.timeline, pv);
-                        }
-                        self.bookmarks.flags_ui(ui, &self.timeline)
-                    })
-                    .inner;
-                if let Some(i) = flag {
-                    self.show_bookmark(i);
-                }
-            }
-            tab => {
-                let range = self.timeline.range();
-                let selected = self.timeline.selected().map(|s| s.g);
-                let data = &self.data;
-                let v = &mut self.views;
-                let link = egui::CentralPanel::default()
-                    .show(ui, |ui| match tab {
-                        ViewTab::Goroutines => v.goroutines.ui(ui, data, range),
-                        ViewTab::Profiles => v.profiles.ui(ui, data, range),
-                        ViewTab::Mmu => v.mmu.ui(ui, data),
-                        ViewTab::Tasks => v.tasks.ui(ui, data),
-                        ViewTab::Cpu => v.cpu.ui(ui, data, range, selected),
-                        ViewTab::Findings => v.findings.ui(ui, data),
-                        ViewTab::Timeline => None,
-                    })
-                    .inner;
-                if let Some(n) = link {
+    }
+
+    /// The timeline with its panels: details and Why? on the right, the
+    /// source and the range's statistics below; the navigation a link asked for.
+    fn timeline_tab_ui(&mut self, ui: &mut Ui) -> Option<Nav> {
+        let mut nav = None;
+        let data = &self.data;
+        egui::Panel::right("details")
+            .resizable(true)
+            .default_size(360.0)
+            .min_size(220.0)
+            .show(ui, |ui| {
+                ui.add_space(4.0);
+                if let Some(n) = why_ui(ui, data, &self.timeline, &self.why) {
                     nav = Some(n);
                 }
-            }
+                if let Some(n) = details::details_ui(ui, data, &self.timeline) {
+                    nav = Some(n);
+                }
+            });
+        if let Some(f) = source::take_request(ui.ctx()) {
+            self.source.show(f);
         }
-        if let Some(n) = nav {
-            self.go(n);
-            ui.ctx().request_repaint();
+        if self.source.frame.is_some() {
+            egui::Panel::bottom("source")
+                .resizable(true)
+                .default_size(300.0)
+                .min_size(240.0)
+                .show(ui, |ui| self.source.panel_ui(ui));
         }
+        self.range_panel_ui(ui);
+        let fit_key = !ui.ctx().egui_wants_keyboard_input()
+            && ui.input(|i| i.key_pressed(egui::Key::F) && !i.modifiers.command);
+        if fit_key {
+            self.record_jump();
+        }
+        self.canvas_ui(ui);
+        nav
+    }
+
+    /// The statistics of the selected time range, below the timeline.
+    fn range_panel_ui(&mut self, ui: &mut Ui) {
+        self.range_stats.update(&self.data, &self.timeline);
+        if let Some(st) = self.range_stats.stats.clone() {
+            egui::Panel::bottom("range").show(ui, |ui| {
+                ui.add_space(3.0);
+                if range_stats::range_ui(ui, &st, self.timeline.origin_ns()) {
+                    self.timeline.set_range(None);
+                }
+                ui.add_space(3.0);
+            });
+        }
+    }
+
+    /// The timeline canvas, with what is drawn over it: the detail tile's
+    /// state, the critical path, the bookmark flags.
+    fn canvas_ui(&mut self, ui: &mut Ui) {
+        let data = &self.data;
+        let flag = egui::CentralPanel::default()
+            .show(ui, |ui| {
+                input::canvas_ui(ui, data, &mut self.timeline);
+                if let Some(a) = self.timeline.last_frame().areas {
+                    self.detail.paint(ui.painter(), data, &self.timeline, &a);
+                }
+                if let Some(pv) = &self.why.path {
+                    paint_path(ui.painter(), &self.timeline, pv);
+                }
+                self.bookmarks.flags_ui(ui, &self.timeline)
+            })
+            .inner;
+        if let Some(i) = flag {
+            self.show_bookmark(i);
+        }
+    }
+
+    /// An analysis view; the navigation a link asked for.
+    fn analysis_tab_ui(&mut self, ui: &mut Ui, tab: ViewTab) -> Option<Nav> {
+        let range = self.timeline.range();
+        let selected = self.timeline.selected().map(|s| s.g);
+        let data = &self.data;
+        let v = &mut self.views;
+        egui::CentralPanel::default()
+            .show(ui, |ui| match tab {
+                ViewTab::Goroutines => v.goroutines.ui(ui, data, range),
+                ViewTab::Profiles => v.profiles.ui(ui, data, range),
+                ViewTab::Mmu => v.mmu.ui(ui, data),
+                ViewTab::Tasks => v.tasks.ui(ui, data),
+                ViewTab::Cpu => v.cpu.ui(ui, data, range, selected),
+                ViewTab::Findings => v.findings.ui(ui, data),
+                ViewTab::Timeline => None,
+            })
+            .inner
     }
 
     fn timeline_buttons_ui(&mut self, ui: &mut Ui) {
