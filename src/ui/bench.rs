@@ -146,8 +146,28 @@ pub fn run(data: TraceData) -> FrameStats {
     for i in 0..60 {
         d.hover(300.0 + i as f32 * 20.0, 120.0 + (i % 30) as f32 * 20.0);
     }
+    open_and_scroll(&mut d);
+    let (mid, full) = match d.view() {
+        Some(v) => {
+            let t = v.data.whole();
+            ((t.meta.start + t.meta.end) / 2, t.duration().max(1))
+        }
+        None => (0, 1),
+    };
+    zoom_and_pan(&mut d, mid, full);
+    select_zoomed_out(&mut d, mid);
+    jump_into_undecoded_generations(&mut d);
+    if std::env::var_os("GOTRACEVIEW_BENCH_VERBOSE").is_some() {
+        for (ms, phase, n) in d.slow_frames() {
+            eprintln!("slow frame {n}: {ms:.2} ms ({phase})");
+        }
+    }
+    d.stats()
+}
+
+/// Opens threads and the largest goroutine groups; scrolls through the lanes.
+fn open_and_scroll(d: &mut Driver) {
     d.phase = "open groups, scroll";
-    // Open threads and the largest goroutine groups; scroll through the lanes.
     if let Some(v) = d.view() {
         v.timeline
             .toggle(RowKind::Section(super::timeline::rows::Section::Threads));
@@ -165,14 +185,11 @@ pub fn run(data: TraceData) -> FrameStats {
             300.0 + (i % 20) as f32 * 25.0,
         );
     }
-    // Zoom in to 1 µs around the middle, in steps.
-    let (mid, full) = match d.view() {
-        Some(v) => {
-            let t = v.data.whole();
-            ((t.meta.start + t.meta.end) / 2, t.duration().max(1))
-        }
-        None => (0, 1),
-    };
+}
+
+/// Zooms in to 1 µs around `mid` in steps (from `full`, the trace's
+/// length), pans there, then pans a 1 ms window across goroutine lanes.
+fn zoom_and_pan(d: &mut Driver, mid: crate::trace::Time, full: crate::trace::Time) {
     d.phase = "zoom to 1 µs";
     let steps = 80;
     for i in 0..=steps {
@@ -184,7 +201,6 @@ pub fn run(data: TraceData) -> FrameStats {
         d.hover(800.0, 400.0 + (i % 10) as f32 * 30.0);
     }
     d.phase = "pan at 1 µs";
-    // Pan at 1 µs.
     for i in 0..60 {
         if let Some(v) = d.view() {
             v.timeline.pan_px(-40.0);
@@ -192,7 +208,6 @@ pub fn run(data: TraceData) -> FrameStats {
         d.hover(600.0 + (i % 30) as f32 * 30.0, 350.0);
     }
     d.phase = "pan at 1 ms";
-    // 1 ms window, panning and hovering across goroutine lanes.
     if let Some(v) = d.view() {
         v.timeline.zoom_to(mid - 500_000, mid + 500_000);
         v.timeline.set_scroll_y(0.0);
@@ -206,8 +221,11 @@ pub fn run(data: TraceData) -> FrameStats {
             100.0 + (i % 35) as f32 * 24.0,
         );
     }
+}
+
+/// Zoomed out again with a selected span: flows and overlaps drawn.
+fn select_zoomed_out(d: &mut Driver, mid: crate::trace::Time) {
     d.phase = "select, zoomed out";
-    // Zoomed out again with a selected span: flows and overlaps drawn.
     if let Some(v) = d.view() {
         let tl = &mut v.timeline;
         tl.fit_all(&v.data);
@@ -224,9 +242,12 @@ pub fn run(data: TraceData) -> FrameStats {
     for i in 0..60 {
         d.hover(300.0 + i as f32 * 20.0, 200.0 + (i % 25) as f32 * 28.0);
     }
-    // A big trace: jump at 1 ms into generations whose detail is not read
-    // yet (the frames draw the overview, hatched, and swap in each tile
-    // when it is built).
+}
+
+/// A big trace: jumps at 1 ms into generations whose detail is not read
+/// yet (the frames draw the overview, hatched, and swap in each tile when
+/// it is built).
+fn jump_into_undecoded_generations(d: &mut Driver) {
     let gens: Vec<(crate::trace::Time, crate::trace::Time)> = d
         .view()
         .and_then(|v| v.data.tiles.clone())
@@ -254,10 +275,4 @@ pub fn run(data: TraceData) -> FrameStats {
             }
         }
     }
-    if std::env::var_os("GOTRACEVIEW_BENCH_VERBOSE").is_some() {
-        for (ms, phase, n) in d.slow_frames() {
-            eprintln!("slow frame {n}: {ms:.2} ms ({phase})");
-        }
-    }
-    d.stats()
 }

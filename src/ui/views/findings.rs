@@ -56,23 +56,8 @@ impl FindingsView {
 
     /// The tab; returns a link into the timeline when one was clicked.
     pub fn ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>) -> Option<Nav> {
-        // A big trace's overview has no spans to find anything in: the
-        // findings are those of the detail in view (a few generations).
-        if data.trace().meta.coarse_ns > 0 {
-            ui.add_space(8.0);
-            ui.label("This is a big trace: findings are computed on the detail of the generations in view.");
-            ui.weak(
-                "Zoom the timeline in to a few generations (a second or so), then come back here.",
-            );
+        if !scope_ui(ui, data) {
             return None;
-        }
-        if data.shows_tile() {
-            let (a, b) = (data.trace().meta.start, data.trace().meta.end);
-            ui.weak(format!(
-                "Findings of the detail in view: {} to {} of the trace.",
-                crate::format::duration(a - data.whole().meta.start),
-                crate::format::duration(b - data.whole().meta.start)
-            ));
         }
         let d = Arc::clone(data);
         let key = Arc::as_ptr(data.view()) as usize;
@@ -103,48 +88,77 @@ impl FindingsView {
                 self.shown[i]
             })
             .collect();
-        let mut link = None;
-        TableBuilder::new(ui)
-            .id_salt("findings")
-            .striped(true)
-            .resizable(true)
-            .auto_shrink([false, false])
-            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .column(TCol::initial(100.0).at_least(60.0))
-            .columns(TCol::initial(90.0).at_least(50.0), 2)
-            .column(TCol::initial(200.0).at_least(80.0).clip(true))
-            .column(TCol::remainder().clip(true))
-            .header(20.0, |mut h| {
-                for t in ["Kind", "Duration", "Count", "Function", "What"] {
-                    h.col(|ui| {
-                        ui.strong(t);
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(20.0, rows.len(), |mut row| {
-                    let Some(f) = rows.get(row.index()) else {
-                        return;
-                    };
-                    row.col(|ui| {
-                        ui.label(f.kind.name());
-                    });
-                    row.col(|ui| super::table::right_ui(ui, format::duration(f.duration_ns)));
-                    row.col(|ui| super::table::right_ui(ui, format::count(f.count)));
-                    row.col(|ui| {
-                        ui.label(RichText::new(&f.function).monospace());
-                    });
-                    row.col(|ui| {
-                        if ui
-                            .link(&f.text)
-                            .on_hover_text("Select its time range and show its goroutines")
-                            .clicked()
-                        {
-                            link = Some(finding_link(f));
-                        }
-                    });
+        table_ui(ui, &rows)
+    }
+}
+
+/// What the findings are of; false when there is nothing to find in (a
+/// big trace's overview: its spans are buckets).
+fn scope_ui(ui: &mut Ui, data: &TraceData) -> bool {
+    // A big trace's overview has no spans to find anything in: the
+    // findings are those of the detail in view (a few generations).
+    if data.trace().meta.coarse_ns > 0 {
+        ui.add_space(8.0);
+        ui.label(
+            "This is a big trace: findings are computed on the detail of the generations in view.",
+        );
+        ui.weak("Zoom the timeline in to a few generations (a second or so), then come back here.");
+        return false;
+    }
+    if data.shows_tile() {
+        let (a, b) = (data.trace().meta.start, data.trace().meta.end);
+        ui.weak(format!(
+            "Findings of the detail in view: {} to {} of the trace.",
+            format::duration(a - data.whole().meta.start),
+            format::duration(b - data.whole().meta.start)
+        ));
+    }
+    true
+}
+
+/// The findings shown, one per row; the link of the one clicked.
+fn table_ui(ui: &mut Ui, rows: &[&Finding]) -> Option<Nav> {
+    let mut link = None;
+    TableBuilder::new(ui)
+        .id_salt("findings")
+        .striped(true)
+        .resizable(true)
+        .auto_shrink([false, false])
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(TCol::initial(100.0).at_least(60.0))
+        .columns(TCol::initial(90.0).at_least(50.0), 2)
+        .column(TCol::initial(200.0).at_least(80.0).clip(true))
+        .column(TCol::remainder().clip(true))
+        .header(20.0, |mut h| {
+            for t in ["Kind", "Duration", "Count", "Function", "What"] {
+                h.col(|ui| {
+                    ui.strong(t);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(20.0, rows.len(), |mut row| {
+                let Some(f) = rows.get(row.index()) else {
+                    return;
+                };
+                row.col(|ui| {
+                    ui.label(f.kind.name());
+                });
+                row.col(|ui| super::table::right_ui(ui, format::duration(f.duration_ns)));
+                row.col(|ui| super::table::right_ui(ui, format::count(f.count)));
+                row.col(|ui| {
+                    ui.label(RichText::new(&f.function).monospace());
+                });
+                row.col(|ui| {
+                    if ui
+                        .link(&f.text)
+                        .on_hover_text("Select its time range and show its goroutines")
+                        .clicked()
+                    {
+                        link = Some(finding_link(f));
+                    }
                 });
             });
-        link
-    }
+        });
+    link
 }

@@ -180,52 +180,7 @@ impl MmuView {
     }
 
     fn plot_ui(&mut self, ui: &mut Ui, md: &MmuData) {
-        let max_x = (md.max_window_ns as f64).log10();
-        let plot = Plot::new("mmu-plot")
-            .allow_scroll(false)
-            .allow_zoom(false)
-            .allow_drag(false)
-            .allow_boxed_zoom(false)
-            .allow_double_click_reset(false)
-            .include_x(3.0)
-            .include_x(max_x)
-            .include_y(0.0)
-            .include_y(1.0)
-            .x_axis_label("window size")
-            .y_axis_label("minimum mutator utilization")
-            .x_grid_spacer(log_marks)
-            .x_axis_formatter(|m, _| {
-                if (m.value - m.value.round()).abs() < 1e-9 {
-                    format::axis_duration(10f64.powf(m.value))
-                } else {
-                    String::new()
-                }
-            })
-            .y_axis_formatter(|m, _| format!("{:.0}%", m.value * 100.0))
-            .label_formatter(|h| {
-                let (name, p) = match h {
-                    egui_plot::HoverPosition::NearDataPoint {
-                        plot_name,
-                        position,
-                        ..
-                    } => (*plot_name, *position),
-                    egui_plot::HoverPosition::Elsewhere { position } => {
-                        let x = position.x;
-                        ("MMU", egui_plot::PlotPoint::new(x, nearest(&md.points, x)))
-                    }
-                };
-                Some(format!(
-                    "{}window {}: {:.1}%\nclick to list the worst windows",
-                    if name.is_empty() {
-                        String::new()
-                    } else {
-                        format!("{name}\n")
-                    },
-                    format::axis_duration(10f64.powf(p.x)),
-                    p.y * 100.0
-                ))
-            })
-            .legend(egui_plot::Legend::default().position(egui_plot::Corner::LeftTop));
+        let plot = mmu_plot(md);
         let window = self.window_ns;
         let resp = plot.show(ui, |pui| {
             pui.line(
@@ -314,45 +269,102 @@ impl MmuView {
             ));
         }
         ui.weak("Each jumps to the timeline with the window selected:");
-        let origin = data.whole().meta.start;
-        let mut link = None;
-        egui::ScrollArea::vertical()
-            .id_salt("mmu-worst-list")
-            .show(ui, |ui| {
-                egui::Grid::new("mmu-worst-grid")
-                    .striped(true)
-                    .num_columns(3)
-                    .show(ui, |ui| {
-                        ui.strong("utilization");
-                        ui.strong("window");
-                        ui.end_row();
-                        for ex in worst.iter() {
-                            ui.label(format!("{:.1}%", ex.util * 100.0));
-                            let t0: Time = ex.time;
-                            let t1 = t0.saturating_add(w);
-                            if ui
-                                .link(format!(
-                                    "{} – {}",
-                                    format::duration(t0 - origin),
-                                    format::duration(t1 - origin)
-                                ))
-                                .on_hover_text("Show this window on the timeline")
-                                .clicked()
-                            {
-                                link = Some(Nav::Range { t0, t1 });
-                            }
-                            ui.end_row();
-                        }
-                    });
-                if worst.is_empty() {
-                    ui.weak("No window of this size.");
-                }
-            });
-        link
+        worst_list_ui(ui, worst, w, data.whole().meta.start)
     }
 }
 
 /// The curve's value at the sampled point nearest to `x`.
+/// The worst windows of `w` ns, each a link to it on the timeline (times
+/// from `origin`).
+fn worst_list_ui(ui: &mut Ui, worst: &[UtilWindow], w: Time, origin: Time) -> Option<Nav> {
+    let mut link = None;
+    egui::ScrollArea::vertical()
+        .id_salt("mmu-worst-list")
+        .show(ui, |ui| {
+            egui::Grid::new("mmu-worst-grid")
+                .striped(true)
+                .num_columns(3)
+                .show(ui, |ui| {
+                    ui.strong("utilization");
+                    ui.strong("window");
+                    ui.end_row();
+                    for ex in worst {
+                        ui.label(format!("{:.1}%", ex.util * 100.0));
+                        let t0: Time = ex.time;
+                        let t1 = t0.saturating_add(w);
+                        let text = format!(
+                            "{} – {}",
+                            format::duration(t0 - origin),
+                            format::duration(t1 - origin)
+                        );
+                        if ui
+                            .link(text)
+                            .on_hover_text("Show this window on the timeline")
+                            .clicked()
+                        {
+                            link = Some(Nav::Range { t0, t1 });
+                        }
+                        ui.end_row();
+                    }
+                });
+            if worst.is_empty() {
+                ui.weak("No window of this size.");
+            }
+        });
+    link
+}
+
+/// The plot of the MMU curve: windows on a log axis from 1 µs, labels
+/// as durations and percents, hover text.
+fn mmu_plot(md: &MmuData) -> Plot<'_> {
+    let max_x = (md.max_window_ns as f64).log10();
+    Plot::new("mmu-plot")
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .include_x(3.0)
+        .include_x(max_x)
+        .include_y(0.0)
+        .include_y(1.0)
+        .x_axis_label("window size")
+        .y_axis_label("minimum mutator utilization")
+        .x_grid_spacer(log_marks)
+        .x_axis_formatter(|m, _| {
+            if (m.value - m.value.round()).abs() < 1e-9 {
+                format::axis_duration(10f64.powf(m.value))
+            } else {
+                String::new()
+            }
+        })
+        .y_axis_formatter(|m, _| format!("{:.0}%", m.value * 100.0))
+        .label_formatter(|h| {
+            let (name, p) = match h {
+                egui_plot::HoverPosition::NearDataPoint {
+                    plot_name,
+                    position,
+                    ..
+                } => (*plot_name, *position),
+                egui_plot::HoverPosition::Elsewhere { position } => {
+                    let x = position.x;
+                    ("MMU", egui_plot::PlotPoint::new(x, nearest(&md.points, x)))
+                }
+            };
+            Some(format!(
+                "{}window {}: {:.1}%\nclick to list the worst windows",
+                if name.is_empty() {
+                    String::new()
+                } else {
+                    format!("{name}\n")
+                },
+                format::axis_duration(10f64.powf(p.x)),
+                p.y * 100.0
+            ))
+        })
+        .legend(egui_plot::Legend::default().position(egui_plot::Corner::LeftTop))
+}
+
 fn nearest(points: &[[f64; 2]], x: f64) -> f64 {
     points
         .iter()

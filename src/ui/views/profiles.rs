@@ -239,7 +239,37 @@ impl ProfilesView {
         range: Option<(Time, Time)>,
     ) -> Option<Nav> {
         self.poll_save();
-        let tr = data.whole();
+        self.picker_ui(ui, data.whole(), range);
+        let res = self.profile_or_spinner_ui(ui, data, range)?;
+        let res = match res.as_ref() {
+            Ok(r) => r,
+            Err(e) => {
+                ui.colored_label(palette::ERROR, format!("the profile: {e}"));
+                return None;
+            }
+        };
+        self.summary_ui(ui, data, res);
+        if res.profile.records.is_empty() {
+            ui.add_space(20.0);
+            ui.label(format!(
+                "No {} in this scope.",
+                self.kind.title().to_lowercase()
+            ));
+            return None;
+        }
+        flame_and_top_ui(
+            ui,
+            &res.stacks_of,
+            &res.flame,
+            &mut self.flame,
+            kind_colour(self.kind),
+            "profiles",
+        );
+        None
+    }
+
+    /// Which profile, of which part of the trace.
+    fn picker_ui(&mut self, ui: &mut Ui, tr: &Trace, range: Option<(Time, Time)>) {
         let regions = self.region_names.get_or_init(|| region_names(tr)).clone();
         ui.horizontal(|ui| {
             ui.label("Profile:");
@@ -260,6 +290,16 @@ impl ProfilesView {
                 ui.weak(super::range_text(range, tr.meta.start));
             }
         });
+    }
+
+    /// The profile picked, computed once (a big trace's on a worker, with
+    /// a spinner meanwhile).
+    fn profile_or_spinner_ui(
+        &mut self,
+        ui: &mut Ui,
+        data: &Arc<TraceData>,
+        range: Option<(Time, Time)>,
+    ) -> Option<Arc<Result<ProfileResult, String>>> {
         let r = range.filter(|_| self.scope == ScopeSel::Range);
         let key = (self.kind, self.scope, r);
         let d = Arc::clone(data);
@@ -272,15 +312,11 @@ impl ProfilesView {
         let status = self.cache.get(&key, !is_big(data), ui.ctx(), move || {
             compute(&d, kind, scope, r, &reading)
         });
-        let res = ready_or_ui(ui, status, &self.reading.text("the profile"))?;
-        let res = match res.as_ref() {
-            Ok(r) => r,
-            Err(e) => {
-                ui.colored_label(palette::ERROR, format!("the profile: {e}"));
-                return None;
-            }
-        };
-        let st = &res.stacks_of;
+        ready_or_ui(ui, status, &self.reading.text("the profile"))
+    }
+
+    /// Its totals, and "Save as pprof…" with what became of the last save.
+    fn summary_ui(&mut self, ui: &mut Ui, data: &TraceData, res: &ProfileResult) {
         ui.horizontal(|ui| {
             ui.strong(format!(
                 "{}: {} in {} waits",
@@ -301,20 +337,7 @@ impl ProfilesView {
                 .on_hover_text("A gzipped pprof profile that `go tool pprof` reads")
                 .clicked()
             {
-                let bytes = encode_gzipped(&to_pprof(st, &res.profile));
-                let name = format!("{}.pb.gz", self.kind.name());
-                self.message = None;
-                let dir = std::path::Path::new(&data.loaded.name)
-                    .parent()
-                    .filter(|d| d.is_dir())
-                    .map(std::path::Path::to_path_buf);
-                self.save = Some(SaveJob::start(
-                    ui.ctx().clone(),
-                    self.save_to.clone(),
-                    dir,
-                    name,
-                    bytes,
-                ));
+                self.start_save(ui.ctx(), data, res);
             }
             if saving {
                 ui.spinner();
@@ -323,22 +346,23 @@ impl ProfilesView {
                 ui.weak(m);
             }
         });
-        if res.profile.records.is_empty() {
-            ui.add_space(20.0);
-            ui.label(format!(
-                "No {} in this scope.",
-                self.kind.title().to_lowercase()
-            ));
-            return None;
-        }
-        flame_and_top_ui(
-            ui,
-            st,
-            &res.flame,
-            &mut self.flame,
-            kind_colour(self.kind),
-            "profiles",
-        );
-        None
+    }
+
+    /// Encodes the profile and saves it where [`Self::save_to`] says.
+    fn start_save(&mut self, ctx: &egui::Context, data: &TraceData, res: &ProfileResult) {
+        let bytes = encode_gzipped(&to_pprof(&res.stacks_of, &res.profile));
+        let name = format!("{}.pb.gz", self.kind.name());
+        self.message = None;
+        let dir = std::path::Path::new(&data.loaded.name)
+            .parent()
+            .filter(|d| d.is_dir())
+            .map(std::path::Path::to_path_buf);
+        self.save = Some(SaveJob::start(
+            ctx.clone(),
+            self.save_to.clone(),
+            dir,
+            name,
+            bytes,
+        ));
     }
 }
