@@ -1,4 +1,4 @@
-//! Detail tiles in the viewer (story 5): which generations the view
+//! Detail tiles in the viewer (big traces): which generations the view
 //! needs, asking the tile cache for them without ever waiting, showing a
 //! tile in place of the overview once it is built (the selection follows),
 //! a hatch while the overview is all there is at a finer zoom, and the

@@ -14,7 +14,7 @@ pub fn at_text(trace: &Trace, t: Time) -> String {
     format!("{} into the trace", duration_text(t - trace.meta.start))
 }
 
-/// `{"findings": [...], "notes": [...]}`: the JSON, plus a note
+/// `{"findings": [...], "notes": [...]}`: the findings as JSON, plus a note
 /// for each kind with nothing to report.
 pub fn findings_json(trace: &Trace, f: &Findings) -> Value {
     let gid = |g: u32| crate::analysis::report::go_id(trace, g);

@@ -1,4 +1,4 @@
-//! Story 5 in small: a trace loaded as an overview (a tiny memory budget
+//! A big trace in small: a trace loaded as an overview (a tiny memory budget
 //! forces it) shows the detail of the generations in view once their tile
 //! is built, never waiting for it, and survives its file being rewritten.
 

@@ -13,7 +13,7 @@ fn alt_left_after_following_unblocked_by_returns_to_the_wait() {
     let (g, idx, _) = find_stalled(&mut h);
     h.key_press(Key::Escape); // closes the find bar's focus
     h.run();
-    // Select the stalled wait itself (a click, as in story 1).
+    // Select the stalled wait itself (a click, as a user would).
     click_span(&mut h, g, idx);
     assert_eq!(
         view(&h).timeline.selected().map(|s| (s.g, s.idx)),

@@ -1,4 +1,4 @@
-//! Story 1 on the timeline with the mouse: the GC lane and the group of
+//! The one-second stall on the timeline with the mouse: the GC lane and the group of
 //! 10,000 streams, the one-second wait in `select` with its stack,
 //! following "unblocked by", measuring a range.
 
@@ -120,7 +120,7 @@ fn the_stall_trace_shows_the_gc_lane_and_the_group_of_10000_streams() {
     assert!(view(&h).timeline.goroutine_rows() >= 10_000);
 }
 
-/// Story 1 with the mouse: opens the stall trace, finds a stalled stream
+/// The stall with the mouse: opens the stall trace, finds a stalled stream
 /// (Ctrl+F), clears the selection and clicks its long wait; returns the
 /// harness, the goroutine and the span's arena index.
 pub(super) fn click_the_stalled_wait() -> (Harness<'static, GoTraceApp>, u32, u32) {

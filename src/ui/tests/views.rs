@@ -1,6 +1,7 @@
-//! Stories 1 to 4 through the analysis tabs: the goroutine analysis of the
-//! stall, the sync profile, the MMU's worst windows, the tasks' latency
-//! histograms, the CPU flame graph, and every link back into the timeline.
+//! The stall, GC latency, blocking and annotations through the analysis
+//! tabs: the goroutine analysis of the stall, the sync profile, the MMU's
+//! worst windows, the tasks' latency histograms, the CPU flame graph, and
+//! every link back into the timeline.
 
 use super::open_trace;
 use super::timeline::view;

@@ -1,4 +1,4 @@
-//! Story 6, "why was it slow?": "Why?" on the stalled stream of story 1
+//! "Why was it slow?": "Why?" on the stalled stream of the stall trace
 //! names the goroutine that held it up and draws the path; "Why?" on a
 //! region instance and over a region type's instances; the Findings tab's
 //! links select their range and lanes.
