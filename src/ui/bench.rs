@@ -159,7 +159,8 @@ pub fn run(data: TraceData) -> FrameStats {
     jump_into_undecoded_generations(&mut d);
     if std::env::var_os("GOTRACEVIEW_BENCH_VERBOSE").is_some() {
         for (ms, phase, n) in d.slow_frames() {
-            eprintln!("slow frame {n}: {ms:.2} ms ({phase})");
+            let took = crate::format::duration((ms * 1e6) as i64);
+            eprintln!("slow frame {n}: {took} ({phase})");
         }
     }
     d.stats()
