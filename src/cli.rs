@@ -2,7 +2,7 @@
 //! bench, critical-path, findings (and the window when no subcommand is
 //! given).
 
-mod why;
+pub mod why;
 
 use crate::analysis::summary::Summary;
 use crate::format;
@@ -552,26 +552,18 @@ fn bench(file: &Path, frames: bool) -> Result<i32, LoadError> {
 }
 
 fn pprof(kind: &str, file: &Path, output: &Path) -> Result<i32, LoadError> {
-    use crate::analysis::profiles::{ProfileKind, ProfileScope};
+    use crate::analysis::profiles::ProfileKind;
     // N.B. a big trace is read as an overview and then again, a
-    // generation at a time, for the profile (see `load/profile.rs`).
+    // generation at a time, for the profile (see `load/stream.rs`).
     let l = load_with_progress_using(file, LoadOptions::configured())?;
     if let Some(line) = loss_line(&l) {
         eprintln!("gotraceview: {line}");
     }
     let kind = ProfileKind::parse(kind).unwrap_or(ProfileKind::Sync);
-    let cancel = AtomicBool::new(false);
-    let p = l
-        .blocking_profile(kind, &ProfileScope::All, &cancel, &|_, _| {})
-        .map_err(|message| LoadError {
-            file: file.display().to_string(),
-            message,
-        })?;
-    let prof = p.profile;
-    let bytes = crate::analysis::pprof::encode_gzipped(&crate::analysis::pprof::to_pprof(
-        &p.stacks_of,
-        &prof,
-    ));
+    let (bytes, prof) = pprof_bytes(&l, kind).map_err(|message| LoadError {
+        file: file.display().to_string(),
+        message,
+    })?;
     std::fs::write(output, bytes).map_err(|e| LoadError {
         file: output.display().to_string(),
         message: format!("cannot write profile: {e}"),
@@ -584,6 +576,22 @@ fn pprof(kind: &str, file: &Path, output: &Path) -> Result<i32, LoadError> {
         format::duration(prof.total_delay_ns())
     );
     Ok(0)
+}
+
+/// What `pprof` writes for a loaded trace: the gzipped pprof profile of
+/// `kind` over the whole trace, and the profile.
+pub fn pprof_bytes(
+    l: &LoadedTrace,
+    kind: crate::analysis::profiles::ProfileKind,
+) -> Result<(Vec<u8>, crate::analysis::profiles::Profile), String> {
+    let cancel = AtomicBool::new(false);
+    let all = crate::analysis::profiles::ProfileScope::All;
+    let p = l.blocking_profile(kind, &all, &cancel, &|_, _| {})?;
+    let bytes = crate::analysis::pprof::encode_gzipped(&crate::analysis::pprof::to_pprof(
+        &p.stacks_of,
+        &p.profile,
+    ));
+    Ok((bytes, p.profile))
 }
 
 fn export(
@@ -631,12 +639,28 @@ fn mmu(
     percentiles: &[f64],
     worst: usize,
 ) -> Result<i32, LoadError> {
-    use crate::analysis::mmu::{mutator_utilization, MmuCurve};
-    use serde_json::json;
     let l = load_with_progress(file)?;
     if let Some(line) = loss_line(&l) {
         eprintln!("gotraceview: {line}");
     }
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&mmu_json(&l, flags, percentiles, worst)).unwrap_or_default()
+    );
+    Ok(0)
+}
+
+/// What `mmu --json` prints for a loaded trace: the MMU (and the
+/// percentile curves and worst windows asked for) at windows of 1 µs,
+/// 10 µs … 10 s.
+pub fn mmu_json(
+    l: &LoadedTrace,
+    flags: crate::analysis::mmu::UtilFlags,
+    percentiles: &[f64],
+    worst: usize,
+) -> serde_json::Value {
+    use crate::analysis::mmu::{mutator_utilization, MmuCurve};
+    use serde_json::json;
     let curve = MmuCurve::new(mutator_utilization(&l.gc_log, flags));
     let quantiles: Vec<f64> = percentiles.iter().map(|p| 1.0 - p / 100.0).collect();
     let mut points = Vec::new();
@@ -659,11 +683,7 @@ fn mmu(
         points.push(p);
         w *= 10;
     }
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&json!({ "mmu": points })).unwrap_or_default()
-    );
-    Ok(0)
+    json!({ "mmu": points })
 }
 
 #[cfg(feature = "gui")]

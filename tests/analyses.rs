@@ -8,7 +8,7 @@ use gotraceview::analysis::annotations::{
 };
 use gotraceview::analysis::flame::{cpu_samples, top_table, FlameTree};
 use gotraceview::analysis::goroutines::{group_table, Column};
-use gotraceview::analysis::range_stats::{state_totals, summary_in_range};
+use gotraceview::analysis::range_stats::state_totals;
 use gotraceview::load::{load_bytes, LoadedTrace, Progress};
 use std::sync::atomic::AtomicBool;
 
@@ -62,7 +62,9 @@ fn range_summary_covers_the_range() {
     let l = load("stall_go127.trace");
     let t = &l.trace;
     let (t0, t1) = (t.meta.start, t.meta.end);
-    let s = summary_in_range(t, t0, t1);
+    let s = l
+        .summary_in_range(t0, t1, &AtomicBool::new(false), &|_, _| {})
+        .expect("range");
     // Over the whole trace, lane-based times agree with the goroutine
     // analysis (which counts from generation starts) to within a few µs per goroutine.
     let ours: i64 = s.goroutines.iter().map(|g| g.stats.exec_ns).sum();

@@ -71,7 +71,7 @@ fn the_request_waits_on_the_workers_sleep_and_compute_then_the_holders_compute()
         let t = &l.trace;
         let regions = region_targets(t, &regions_named(t, "request"));
         assert_eq!(regions.len(), 1, "{name}: one request region");
-        let p = critical_path(t, regions[0]);
+        let p = critical_path(&*l.tile_access(), regions[0]);
         check_contiguous(&p, &name);
         assert_eq!(function(t, p.target.g), "main.handle", "{name}");
         let sleep_ns: i64 = p
@@ -121,7 +121,7 @@ fn the_request_waits_on_the_workers_sleep_and_compute_then_the_holders_compute()
         // The task of the same request ends on the same goroutine: its path
         // is the region's, plus the little before and after the region.
         let tasks = task_targets(t, &tasks_named(t, "request"));
-        let tp = critical_path(t, slowest(&tasks).expect("a request task"));
+        let tp = critical_path(&*l.tile_access(), slowest(&tasks).expect("a request task"));
         check_contiguous(&tp, &name);
         assert!(matches!(tp.target.kind, TargetKind::Task(_)));
         let task_holder = not_blocked(time_on(t, &tp, "main.holder"));
@@ -140,7 +140,7 @@ fn a_token_through_2500_relays_is_a_path_of_2500_hops() {
         let t = &l.trace;
         let chain = region_targets(t, &regions_named(t, "chain"));
         assert_eq!(chain.len(), 1, "{name}");
-        let p = critical_path(t, chain[0]);
+        let p = critical_path(&*l.tile_access(), chain[0]);
         check_contiguous(&p, &name);
         let relays = p
             .by_goroutine_ns()
@@ -179,7 +179,7 @@ fn the_victims_of_the_hog_wait_runnable_for_its_time_slice() {
         let t = &l.trace;
         let victims = region_targets(t, &regions_named(t, "victim"));
         assert_eq!(victims.len(), 3, "{name}");
-        let a = aggregate(t, &victims);
+        let a = aggregate(&*l.tile_access(), &victims);
         assert_eq!(a.instances, 3);
         assert_eq!(a.totals_ns.iter().sum::<i64>(), a.duration_ns, "{name}");
         let sum: i64 = victims.iter().map(Target::duration_ns).sum();
@@ -187,7 +187,7 @@ fn the_victims_of_the_hog_wait_runnable_for_its_time_slice() {
         // Woken by the hog as it began its time slice, each victim is
         // runnable until Go preempts the hog, 10 ms into its slice.
         for v in &victims {
-            let p = critical_path(t, *v);
+            let p = critical_path(&*l.tile_access(), *v);
             check_contiguous(&p, &name);
             let runnable = time_on(t, &p, "main.victim")[PathState::Runnable as usize];
             assert!(runnable >= 5 * MS, "{name}: victim runnable {runnable} ns");
@@ -218,7 +218,7 @@ fn goroutine_targets_clip_to_the_lane_and_whole_lives_cover_it() {
         let lane = t.lane(g);
         assert_eq!(tg.start_ns, t.spans.start(lane.first as usize));
         assert_eq!(tg.end_ns, lane.end);
-        check_contiguous(&critical_path(t, tg), &format!("G{g}"));
+        check_contiguous(&critical_path(&*l.tile_access(), tg), &format!("G{g}"));
     }
     assert!(Target::goroutine(t, 0, Some(t.meta.end + 10), None).is_none());
 }
@@ -248,7 +248,10 @@ fn the_stalled_streams_second_is_a_select_the_context_timer_ended() {
         let l = common::load(&path);
         let t = &l.trace;
         let (g, start, end) = stalled(t);
-        let p = critical_path(t, Target::goroutine(t, g, Some(start), Some(end)).unwrap());
+        let p = critical_path(
+            &*l.tile_access(),
+            Target::goroutine(t, g, Some(start), Some(end)).unwrap(),
+        );
         check_contiguous(&p, v);
         let unblocker = t
             .unblocked_by(g, end)
@@ -389,7 +392,6 @@ fn critical_path_json_has_the_issue_schema_on_the_clock_of_dump() {
 
 #[test]
 fn paths_and_findings_of_a_truncated_trace_stop_cleanly() {
-    use gotraceview::analysis::findings::findings;
     use gotraceview::load::{load_bytes, Progress};
     let mut checked = 0;
     for file in [
@@ -414,14 +416,16 @@ fn paths_and_findings_of_a_truncated_trace_stop_cleanly() {
                 &(0..t.regions.len() as u32).collect::<Vec<_>>(),
             ));
             for tg in targets {
-                let p = critical_path(t, tg);
+                let p = critical_path(&*l.tile_access(), tg);
                 check_contiguous(&p, &what);
                 assert!(
                     p.segments.iter().all(|s| s.start_ns >= t.meta.start),
                     "{what}"
                 );
             }
-            let f = findings(t);
+            let f = l
+                .findings(&AtomicBool::new(false), &|_, _| {})
+                .expect("findings");
             assert!(f.findings.iter().all(|x| x.end_ns <= t.meta.end), "{what}");
             assert!(t.meta.loss.is_some(), "{what}");
             checked += 1;

@@ -6,7 +6,15 @@
 
 mod common;
 
-use gotraceview::analysis::findings::{findings, findings_json, FindingKind, MAX_GOROUTINES};
+use gotraceview::analysis::findings::{findings_json, FindingKind, Findings, MAX_GOROUTINES};
+use gotraceview::load::LoadedTrace;
+use std::sync::atomic::AtomicBool;
+
+/// The findings of a loaded trace.
+fn findings(l: &LoadedTrace) -> Findings {
+    l.findings(&AtomicBool::new(false), &|_, _| {})
+        .expect("findings")
+}
 use std::collections::BTreeSet;
 
 const MS: i64 = 1_000_000;
@@ -17,7 +25,7 @@ fn whyslow_findings_name_the_leaks_the_starved_victims_the_syscall_and_the_relay
         let name = common::name(&path);
         let l = common::load(&path);
         let t = &l.trace;
-        let f = findings(t);
+        let f = findings(&l);
         // Never silently empty: every kind has findings or a note.
         for k in FindingKind::ALL {
             assert!(
@@ -90,7 +98,7 @@ fn findings_json_has_the_issue_schema() {
     let path = common::testdata().join("traces/whyslow_go127.trace");
     let l = common::load(&path);
     let t = &l.trace;
-    let v = findings_json(t, &findings(t));
+    let v = findings_json(t, &findings(&l));
     let list = v["findings"].as_array().expect("findings");
     assert!(!list.is_empty());
     let kinds: BTreeSet<&str> = list.iter().filter_map(|x| x["kind"].as_str()).collect();
@@ -121,7 +129,7 @@ fn every_committed_trace_gets_findings_without_failing() {
     assert!(all.len() >= 60, "committed traces found: {}", all.len());
     for path in all {
         let l = common::load(&path);
-        let f = findings(&l.trace);
+        let f = findings(&l);
         assert!(
             !f.findings.is_empty() || f.notes.len() == FindingKind::ALL.len(),
             "{}",

@@ -6,9 +6,24 @@ mod common;
 
 use common::{name, sibling, traces};
 use gotraceview::analysis::pprof::{decode, encode_gzipped, to_pprof};
-use gotraceview::analysis::profiles::{blocking_profile, ProfileKind, Scope};
+use gotraceview::analysis::profiles::{ProfileKind, ProfileScope};
 use gotraceview::load::{load_bytes, Progress};
 use std::sync::atomic::AtomicBool;
+
+/// The profile of `kind` over the whole trace.
+fn profile(
+    l: &gotraceview::load::LoadedTrace,
+    kind: ProfileKind,
+) -> gotraceview::analysis::profiles::Profile {
+    l.blocking_profile(
+        kind,
+        &ProfileScope::All,
+        &AtomicBool::new(false),
+        &|_, _| {},
+    )
+    .expect("profile")
+    .profile
+}
 
 #[test]
 fn blocking_profiles_match_go_tool_trace() {
@@ -34,7 +49,7 @@ fn blocking_profiles_match_go_tool_trace() {
                 continue;
             }
             let kind = ProfileKind::parse(v["type"].as_str().unwrap_or("")).expect("type");
-            let p = blocking_profile(&l.trace, kind, &Scope::all(&l.trace));
+            let p = profile(&l, kind);
             let (count, delay) = (
                 v["contentions/count"].as_u64().unwrap_or(0),
                 v["delay/nanoseconds"].as_i64().unwrap_or(0),
@@ -74,7 +89,7 @@ fn written_pprof_decodes_to_the_same_profile() {
         &AtomicBool::new(false),
     )
     .expect("load");
-    let p = blocking_profile(&l.trace, ProfileKind::Sync, &Scope::all(&l.trace));
+    let p = profile(&l, ProfileKind::Sync);
     assert!(p.total_count() > 0);
     let bytes = encode_gzipped(&to_pprof(&l.trace, &p));
     assert_eq!(&bytes[..2], &[0x1f, 0x8b], "gzipped");

@@ -231,53 +231,74 @@ fn a_tile_of_every_generation_is_the_whole_model() {
     }
 }
 
+/// A tile of one generation is a window of the whole model: every span
+/// and every proc and thread interval that overlaps its time, whole (those
+/// crossing its edges begin and end where the whole model has them).
 #[test]
-fn a_tile_of_one_generation_has_its_spans_exactly() {
-    let mut checked = 0;
+fn a_tile_of_one_generation_is_a_window_of_the_whole_model() {
+    let (mut checked, mut across) = (0, 0);
     for (name, whole, tiled) in pairs() {
         let src = tiled.tiles.as_ref().expect("tile source");
-        if src.gens.len() < 2 {
-            continue;
-        }
         let w = &whole.trace;
         for k in 0..src.gens.len() {
             let (tile, t0, t1) = generation_tile(&name, &tiled, k);
+            let t1 = if k + 1 == src.gens.len() {
+                i64::MAX
+            } else {
+                t1
+            };
             for g in 0..w.goroutines.len() as GIdx {
-                let inside: Vec<String> = spans(w, g)
+                let want: Vec<String> = spans(w, g)
                     .iter()
-                    .filter(|s| s.start > t0 && s.end < t1)
+                    .filter(|s| s.start < t1 && s.end > t0)
                     .map(|s| span_text(w, s))
                     .collect();
-                // A goroutine already there when the generation began
-                // starts its tile lane with a span from its status event,
-                // which the whole model's lane has begun earlier.
-                let whole_starts: Vec<i64> = spans(w, g).iter().map(|s| s.start).collect();
-                let tile_spans = spans(&tile, g);
-                let skip = tile_spans
-                    .first()
-                    .is_some_and(|s| whole_starts.binary_search(&s.start).is_err());
-                let got: Vec<String> = tile_spans
+                let got: Vec<String> = spans(&tile, g)
                     .iter()
-                    .skip(usize::from(skip))
-                    .filter(|s| s.start > t0 && s.end < t1)
                     .map(|s| span_text(&tile, s))
                     .collect();
-                if inside != got {
-                    let i = inside.iter().zip(&got).take_while(|(a, b)| a == b).count();
+                if want != got {
+                    let i = want.iter().zip(&got).take_while(|(a, b)| a == b).count();
                     panic!(
-                        "{name} gen {k} [{t0}, {t1}): G{}: {} spans inside, tile has {}; first difference at {i}: {:?} vs {:?}",
+                        "{name} gen {k} [{t0}, {t1}): G{}: {} spans in the window, tile has {}; first difference at {i}: {:?} vs {:?}",
                         w.goroutines.id(g as usize),
-                        inside.len(),
+                        want.len(),
                         got.len(),
-                        inside.get(i),
+                        want.get(i),
                         got.get(i)
                     );
                 }
-                checked += inside.len();
+                checked += want.len();
+                across += spans(w, g)
+                    .iter()
+                    .filter(|s| s.start < t1 && s.end > t1)
+                    .count();
+            }
+            let lanes = (w.procs.iter().map(|p| (format!("P{}", p.id), &p.intervals))).chain(
+                w.threads
+                    .iter()
+                    .map(|m| (format!("M{}", m.id), &m.intervals)),
+            );
+            let tile_lanes = (tile.procs.iter().map(|p| &p.intervals))
+                .chain(tile.threads.iter().map(|m| &m.intervals));
+            for ((lane_name, whole_lane), tile_lane) in lanes.zip(tile_lanes) {
+                let want: Vec<_> = intervals(whole_lane)
+                    .into_iter()
+                    .filter(|&(s, e, ..)| s < t1 && e > t0)
+                    .collect();
+                assert_eq!(
+                    intervals(tile_lane),
+                    want,
+                    "{name} gen {k} [{t0}, {t1}): {lane_name}"
+                );
+                checked += want.len();
             }
         }
     }
-    assert!(checked > 10_000, "spans checked: {checked}");
+    assert!(
+        checked > 100_000 && across > 200,
+        "spans and intervals checked: {checked}, across an end: {across}"
+    );
 }
 
 /// A goroutine blocked (or running, runnable, in a syscall) across the

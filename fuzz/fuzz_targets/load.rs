@@ -10,10 +10,11 @@ use std::sync::atomic::AtomicBool;
 fuzz_target!(|data: &[u8]| {
     if let Ok(l) = load_bytes("fuzz", data, &Progress::default(), &AtomicBool::new(false)) {
         // Exercise the analyses over whatever loaded.
-        let t = &l.trace;
         let _ = l.group_table();
+        let no = AtomicBool::new(false);
         for k in gotraceview::analysis::profiles::ProfileKind::ALL {
-            let _ = gotraceview::analysis::profiles::blocking_profile(t, k, &gotraceview::analysis::profiles::Scope::all(t));
+            let all = gotraceview::analysis::profiles::ProfileScope::All;
+            let _ = l.blocking_profile(k, &all, &no, &|_, _| {});
         }
         let curve = gotraceview::analysis::mmu::MmuCurve::new(gotraceview::analysis::mmu::mutator_utilization(
             &l.gc_log,

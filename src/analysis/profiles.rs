@@ -1,8 +1,15 @@
 //! Blocking profiles (where goroutines wait: network, sync, syscall,
 //! scheduler latency), defined as `go tool trace -pprof=TYPE` defines them
-//! (`cmd/trace/pprof.go`), computed from the goroutine lanes and scoped to
-//! goroutines, regions or a time range.
+//! (`cmd/trace/pprof.go`), folded over the goroutine lanes (see
+//! [`super::fold`]) and scoped to goroutines, regions or a time range.
+//!
+//! A sample is a wait: a run of spans in the profile's state (a syscall
+//! stays one sample when it loses its P) that ended within the trace. Over
+//! a goroutine's lifetime (the whole trace, a group), as `go tool trace`
+//! counts it, a wait before the goroutine first ran does not count unless
+//! it never runs.
 
+use super::fold::{LaneFold, LaneSpan};
 use crate::model::{GIdx, GoLaneState, StackId, Trace};
 use crate::trace::Time;
 use rustc_hash::FxHashMap;
@@ -84,9 +91,7 @@ fn is_syscall(s: GoLaneState) -> bool {
     s == GoLaneState::Syscall || s == GoLaneState::SyscallBlocked
 }
 
-/// Which part of a trace a profile is asked for, independent of how the
-/// trace was loaded (see [`Scope`] for a whole model and
-/// [`super::profile_stream::StreamScope`] for an overview's tiles).
+/// Which part of a trace a profile is asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProfileScope {
     /// The whole trace, as `go tool trace -pprof` sees it.
@@ -99,120 +104,195 @@ pub enum ProfileScope {
     Range(Time, Time),
 }
 
-impl ProfileScope {
-    /// The scope over a whole model.
-    pub fn of(&self, trace: &Trace) -> Scope {
-        match self {
-            ProfileScope::All => Scope::all(trace),
-            ProfileScope::Group(g) => Scope::goroutine_group(trace, *g as usize),
-            ProfileScope::Region(name) => Scope::region_type(trace, name),
-            ProfileScope::Range(a, b) => Scope::time_range(trace, *a, *b),
-        }
-    }
-
-    /// The scope over the tiles of an overview.
-    pub fn streamed(&self, overview: &Trace) -> super::profile_stream::StreamScope {
-        use super::profile_stream::StreamScope;
-        match self {
-            ProfileScope::All => StreamScope::Lifetime { group: None },
-            ProfileScope::Group(g) => StreamScope::Lifetime { group: Some(*g) },
-            ProfileScope::Region(name) => {
-                StreamScope::Intervals(Scope::region_type(overview, name))
-            }
-            ProfileScope::Range(a, b) => StreamScope::Range(*a, *b),
-        }
-    }
-}
-
-/// What part of the trace a profile covers.
-#[derive(Debug, Clone, Default)]
-pub struct Scope {
-    /// Only these goroutines, each during these intervals (sorted, disjoint);
-    /// `None` means every goroutine, all the time.
-    pub intervals: Option<FxHashMap<GIdx, Vec<(Time, Time)>>>,
-}
-
-impl Scope {
-    /// Everything, unfiltered.
-    pub fn unfiltered() -> Scope {
-        Scope::default()
-    }
-
-    /// The whole trace as `go tool trace -pprof` sees it: every goroutine,
-    /// from the first time it ran to its exit (waits before a goroutine
-    /// first runs do not count).
-    pub fn all(trace: &Trace) -> Scope {
-        let m = (0..trace.goroutines.len() as GIdx)
-            .map(|g| (g, vec![goroutine_lifetime(trace, g)]))
-            .collect();
-        Scope { intervals: Some(m) }
-    }
-
-    /// Goroutines whose start function is `name`, over their lifetime
-    /// (from first running to exit, as go tool trace does).
-    pub fn goroutine_group(trace: &Trace, group: usize) -> Scope {
-        let mut m = FxHashMap::default();
-        if let Some(grp) = trace.groups.get(group) {
-            for &g in &grp.members {
-                m.insert(g, vec![goroutine_lifetime(trace, g)]);
-            }
-        }
-        Scope { intervals: Some(m) }
-    }
-
+/// A scope resolved against a trace's overview.
+#[derive(Debug, Clone)]
+enum Within {
+    /// Every goroutine (or one group's) over its lifetime.
+    Lifetime(Option<u32>),
     /// Every goroutine during `[t0, t1]`.
-    pub fn time_range(trace: &Trace, t0: Time, t1: Time) -> Scope {
-        let m = (0..trace.goroutines.len() as GIdx)
-            .map(|g| (g, vec![(t0, t1)]))
-            .collect();
-        Scope { intervals: Some(m) }
+    Range(Time, Time),
+    /// Goroutines during intervals of their own (sorted, disjoint).
+    Intervals(FxHashMap<GIdx, Vec<(Time, Time)>>),
+}
+
+/// The intervals goroutines spent inside regions of type `name`
+/// (overlapping regions of one goroutine count once, as in go tool trace).
+fn region_intervals(trace: &Trace, name: &str) -> FxHashMap<GIdx, Vec<(Time, Time)>> {
+    // A loaded trace has dropped its string index (`StringTable::freeze`):
+    // find the name among the regions then.
+    let id = trace.strings.lookup(name).or_else(|| {
+        trace
+            .regions
+            .iter()
+            .map(|r| r.name)
+            .find(|&n| trace.str(n) == name)
+    });
+    let mut m: FxHashMap<GIdx, Vec<(Time, Time)>> = FxHashMap::default();
+    for r in &trace.regions {
+        if Some(r.name) == id {
+            m.entry(r.g).or_default().push((r.start, r.end));
+        }
+    }
+    for v in m.values_mut() {
+        v.sort_unstable();
+        let mut last = Time::MIN;
+        v.retain(|&(s, e)| {
+            if last <= s {
+                last = e;
+                true
+            } else {
+                false
+            }
+        });
+    }
+    m
+}
+
+/// The wait in progress on a goroutine's lane.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    state: GoLaneState,
+    start: Time,
+    stack: StackId,
+}
+
+/// What a profile remembers of a goroutine between its spans.
+#[derive(Debug, Default)]
+pub struct ProfileLane {
+    run: Option<Run>,
+    /// It has run (its lifetime has begun).
+    ran: bool,
+    /// Its waits before it first ran: (stack, delay).
+    before_run: Vec<(StackId, Time)>,
+}
+
+/// Folds goroutine lanes into one blocking profile (see [`super::fold`]).
+pub struct ProfileFold {
+    kind: ProfileKind,
+    within: Within,
+    /// Samples by the PCs of their stack: (stack, count, delay).
+    by_pcs: FxHashMap<Vec<u64>, (StackId, u64, i64)>,
+    pcs_of: FxHashMap<StackId, Vec<u64>>,
+}
+
+impl ProfileFold {
+    /// A profile of `kind` over `scope` of the trace whose overview is
+    /// `overview`.
+    pub fn new(overview: &Trace, kind: ProfileKind, scope: &ProfileScope) -> ProfileFold {
+        let within = match scope {
+            ProfileScope::All => Within::Lifetime(None),
+            ProfileScope::Group(g) => Within::Lifetime(Some(*g)),
+            ProfileScope::Region(name) => Within::Intervals(region_intervals(overview, name)),
+            ProfileScope::Range(a, b) => Within::Range(*a, *b),
+        };
+        ProfileFold {
+            kind,
+            within,
+            by_pcs: FxHashMap::default(),
+            pcs_of: FxHashMap::default(),
+        }
     }
 
-    /// Goroutines while inside regions of type `name` (overlapping regions
-    /// of one goroutine count once, as in go tool trace).
-    pub fn region_type(trace: &Trace, name: &str) -> Scope {
-        // A loaded trace has dropped its string index (`StringTable::freeze`):
-        // find the name among the regions then.
-        let id = trace.strings.lookup(name).or_else(|| {
-            trace
-                .regions
-                .iter()
-                .map(|r| r.name)
-                .find(|&n| trace.str(n) == name)
-        });
-        let mut m: FxHashMap<GIdx, Vec<(Time, Time)>> = FxHashMap::default();
-        for r in &trace.regions {
-            if Some(r.name) == id {
-                m.entry(r.g).or_default().push((r.start, r.end));
+    /// The profile; its stacks are the overview's.
+    pub fn finish(self) -> Profile {
+        Profile {
+            records: records_by_delay(self.by_pcs),
+        }
+    }
+
+    /// A wait of `g` from `s` to `e` at `stack`.
+    fn sample(
+        &mut self,
+        overview: &Trace,
+        g: GIdx,
+        lane: &mut ProfileLane,
+        stack: StackId,
+        s: Time,
+        e: Time,
+    ) {
+        let d = match &self.within {
+            Within::Lifetime(_) if !lane.ran => {
+                lane.before_run.push((stack, e.saturating_sub(s)));
+                return;
+            }
+            Within::Lifetime(_) => e.saturating_sub(s),
+            Within::Range(t0, t1) => interval_overlap((*t0, *t1), (s, e)),
+            Within::Intervals(m) => m.get(&g).map_or(0, |iv| {
+                iv.iter()
+                    .map(|&(a, b)| interval_overlap((a, b), (s, e)))
+                    .filter(|&o| o > 0)
+                    .fold(0, |a: Time, o| a.saturating_add(o))
+            }),
+        };
+        self.record(overview, stack, d);
+    }
+
+    fn record(&mut self, overview: &Trace, stack: StackId, d: Time) {
+        if d <= 0 {
+            return;
+        }
+        let key = self
+            .pcs_of
+            .entry(stack)
+            .or_insert_with(|| pcs_key(&overview.stacks, stack));
+        let e = self.by_pcs.entry(key.clone()).or_insert((stack, 0, 0));
+        // Stacks with the same PCs are one sample; the one shown is the
+        // first interned, whatever the order the waits come in.
+        e.0 = e.0.min(stack);
+        e.1 += 1;
+        e.2 = e.2.saturating_add(d);
+    }
+}
+
+impl LaneFold for ProfileFold {
+    type Lane = ProfileLane;
+
+    fn span(&mut self, g: GIdx, lane: &mut ProfileLane, s: &LaneSpan, overview: &Trace) {
+        if let Within::Lifetime(Some(grp)) = self.within {
+            if overview.goroutines.group(g as usize) != Some(grp) {
+                return;
             }
         }
-        for v in m.values_mut() {
-            v.sort_unstable();
-            let mut last = Time::MIN;
-            v.retain(|&(s, e)| {
-                if last <= s {
-                    last = e;
-                    true
-                } else {
-                    false
+        // A wait still going on when the goroutine's lane ends without a
+        // transition (the trace's end) is not a sample.
+        let ended = overview.goroutines.ended(g as usize);
+        if let Some(run) = lane.run {
+            if self.kind.continues(run.state, s.state) {
+                if s.last {
+                    lane.run = None;
+                    if ended {
+                        self.sample(overview, g, lane, run.stack, run.start, s.end);
+                    }
                 }
-            });
+                return;
+            }
+            lane.run = None;
+            self.sample(overview, g, lane, run.stack, run.start, s.start);
         }
-        Scope { intervals: Some(m) }
+        if s.state == GoLaneState::Running {
+            // Its waits so far ended before its lifetime began.
+            lane.ran = true;
+            lane.before_run.clear();
+        }
+        if !self.kind.tracks(s.state, overview.str(s.reason)) {
+            return;
+        }
+        if !s.last {
+            lane.run = Some(Run {
+                state: s.state,
+                start: s.start,
+                stack: s.stack,
+            });
+        } else if ended {
+            self.sample(overview, g, lane, s.stack, s.start, s.end);
+        }
     }
 
-    /// Time of a sample `[s, e]` of goroutine `g` inside the scope.
-    pub(crate) fn overlap(&self, g: GIdx, s: Time, e: Time) -> Time {
-        let Some(m) = &self.intervals else {
-            return e.saturating_sub(s);
-        };
-        let Some(iv) = m.get(&g) else {
-            return 0;
-        };
-        iv.iter()
-            .map(|&(a, b)| interval_overlap((a, b), (s, e)))
-            .filter(|&o| o > 0)
-            .fold(0, |a: Time, o| a.saturating_add(o))
+    fn end(&mut self, _g: GIdx, lane: ProfileLane, overview: &Trace) {
+        // A goroutine that never ran: its lifetime is from 0, every wait counts.
+        for (stack, d) in lane.before_run {
+            self.record(overview, stack, d);
+        }
     }
 }
 
@@ -251,26 +331,6 @@ pub(crate) fn records_by_delay(
     records
 }
 
-/// From first running (0 if never) to exit or blocking forever (or the
-/// end of the trace): Go's goroutine StartTime and EndTime.
-fn goroutine_lifetime(trace: &Trace, g: GIdx) -> (Time, Time) {
-    let lane = &trace.lane(g);
-    let spans = &trace.spans;
-    let start = lane
-        .indexes()
-        .find(|&i| spans.state(i) == GoLaneState::Running)
-        .map_or(0, |i| spans.start(i));
-    let end = if trace.goroutines.ended(g as usize) {
-        lane.end
-    } else {
-        let forever = lane.indexes().last().filter(|&i| {
-            spans.state(i) == GoLaneState::Waiting && trace.reason(spans.reason(i)) == "forever"
-        });
-        forever.map_or(trace.meta.end, |i| spans.start(i))
-    };
-    (start, end)
-}
-
 /// One stack's total in a profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProfileRecord {
@@ -300,64 +360,5 @@ impl Profile {
         self.records
             .iter()
             .fold(0i64, |a, r| a.saturating_add(r.delay_ns))
-    }
-}
-
-/// Computes a blocking profile over the goroutine lanes.
-pub fn blocking_profile(trace: &Trace, kind: ProfileKind, scope: &Scope) -> Profile {
-    // Go keys samples by the stack's PCs (trailing zero PCs ignored), and a
-    // sample keeps the stack seen last with those PCs.
-    let mut by_pcs: FxHashMap<Vec<u64>, (StackId, u64, i64)> = FxHashMap::default();
-    let mut pcs_of: FxHashMap<StackId, Vec<u64>> = FxHashMap::default();
-    let spans = &trace.spans;
-    let gs = &trace.goroutines;
-    let goroutines: Box<dyn Iterator<Item = GIdx>> = match &scope.intervals {
-        Some(m) => {
-            let mut v: Vec<GIdx> = m.keys().copied().collect();
-            v.sort_unstable();
-            Box::new(v.into_iter())
-        }
-        None => Box::new(0..gs.len() as GIdx),
-    };
-    for g in goroutines {
-        let Some(lane) = trace.lanes.get(g) else {
-            continue;
-        };
-        let r = lane.indexes();
-        let mut i = r.start;
-        while i < r.end {
-            let sk = spans.kind(i);
-            let state = sk.state;
-            if !kind.tracks(state, trace.reason(sk.reason)) {
-                i += 1;
-                continue;
-            }
-            let start = spans.start(i);
-            let stack = sk.stack;
-            let mut j = i + 1;
-            while j < r.end && kind.continues(state, spans.state(j)) {
-                j += 1;
-            }
-            // A wait still going on when the trace (or the goroutine's
-            // lane) ends without a transition is not a sample.
-            let ended = j < r.end || gs.ended(g as usize);
-            if ended {
-                let end = if j < r.end { spans.start(j) } else { lane.end };
-                let d = scope.overlap(g, start, end);
-                if d > 0 {
-                    let key = pcs_of
-                        .entry(stack)
-                        .or_insert_with(|| pcs_key(&trace.stacks, stack));
-                    let e = by_pcs.entry(key.clone()).or_insert((stack, 0, 0));
-                    e.0 = stack;
-                    e.1 += 1;
-                    e.2 = e.2.saturating_add(d);
-                }
-            }
-            i = j;
-        }
-    }
-    Profile {
-        records: records_by_delay(by_pcs),
     }
 }

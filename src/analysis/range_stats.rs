@@ -2,8 +2,9 @@
 //! per state for any set of lanes, and a goroutine analysis scoped to the
 //! range (same shape as the whole-trace [`Summary`]).
 
+use super::fold::{Tile, TileFold};
 use super::summary::{ExecStats, GoroutineSummary, NameId, Summary};
-use crate::model::{GIdx, GoLaneState, Trace};
+use crate::model::{GIdx, GoLaneState, StrId, Trace};
 use crate::trace::Time;
 use rustc_hash::FxHashMap;
 
@@ -42,55 +43,122 @@ pub fn state_totals(trace: &Trace, lanes: &[GIdx], t0: Time, t1: Time) -> StateT
     out
 }
 
-/// The goroutine analysis restricted to `[t0, t1)`, from the lanes: every
-/// goroutine alive in the range with its time per state inside it.
-pub fn summary_in_range(trace: &Trace, t0: Time, t1: Time) -> Summary {
-    let mut names: Vec<String> = Vec::new();
-    let mut name_of: FxHashMap<u16, NameId> = FxHashMap::default();
-    let mut goroutines = Vec::new();
-    for g in 0..trace.goroutines.len() as GIdx {
-        if !alive_in(trace, g, t0, t1) {
-            continue;
+/// Time in each state and per reason (a name of the summary) inside the range.
+#[derive(Debug, Clone, Default)]
+struct Totals {
+    by_state: [Time; 5],
+    by_reason: Vec<(NameId, Time)>,
+}
+
+/// Folds the tiles of a trace into the goroutine analysis of `[t0, t1)`:
+/// every goroutine alive in the range with its time per state and per
+/// block reason inside it (see [`super::fold`]).
+pub struct RangeSummaryFold {
+    t0: Time,
+    t1: Time,
+    names: Vec<String>,
+    name_of: FxHashMap<StrId, NameId>,
+    totals: FxHashMap<GIdx, Totals>,
+}
+
+impl RangeSummaryFold {
+    /// The analysis of `[t0, t1)`.
+    pub fn new(t0: Time, t1: Time) -> RangeSummaryFold {
+        RangeSummaryFold {
+            t0,
+            t1,
+            names: Vec::new(),
+            name_of: FxHashMap::default(),
+            totals: FxHashMap::default(),
         }
-        let totals = state_totals(trace, &[g], t0, t1);
-        let block_ns = totals
-            .by_reason
-            .into_iter()
-            .map(|(r, d)| {
-                let id = *name_of.entry(r).or_insert_with(|| {
-                    names.push(trace.reason(r).to_string());
-                    (names.len() - 1) as NameId
-                });
-                (id, d)
-            })
-            .collect();
-        goroutines.push(ranged_goroutine(
-            trace,
-            g,
-            (t0, t1),
-            &totals.by_state,
-            block_ns,
-        ));
     }
-    goroutines.sort_by_key(|g| g.id);
-    Summary {
-        names,
-        goroutines,
-        regions: Vec::new(),
-        tasks: Vec::new(),
+
+    /// Whether a tile from `from` to `to` (exclusive, `None`: the end)
+    /// holds anything of the range.
+    pub fn wants(&self, from: Time, to: Option<Time>) -> bool {
+        from < self.t1 && to.is_none_or(|to| to > self.t0)
+    }
+
+    /// The analysis: every goroutine alive in the range (as the overview
+    /// says), by ID.
+    pub fn finish(mut self, overview: &Trace) -> Summary {
+        let (t0, t1) = (self.t0, self.t1);
+        let mut goroutines = Vec::new();
+        for g in 0..overview.goroutines.len() as GIdx {
+            if !alive_in(overview, g, t0, t1) {
+                continue;
+            }
+            let tot = self.totals.remove(&g).unwrap_or_default();
+            let mut by_reason = tot.by_reason;
+            by_reason.sort_by_key(|x| std::cmp::Reverse(x.1));
+            goroutines.push(ranged_goroutine(
+                overview,
+                g,
+                (t0, t1),
+                &tot.by_state,
+                by_reason,
+            ));
+        }
+        goroutines.sort_by_key(|g| g.id);
+        Summary {
+            names: self.names,
+            goroutines,
+            regions: Vec::new(),
+            tasks: Vec::new(),
+        }
+    }
+
+    fn name(&mut self, t: &Trace, reason: StrId) -> NameId {
+        if let Some(&id) = self.name_of.get(&reason) {
+            return id;
+        }
+        let id = self.names.len() as NameId;
+        self.names.push(t.str(reason).to_string());
+        self.name_of.insert(reason, id);
+        id
+    }
+}
+
+impl TileFold for RangeSummaryFold {
+    fn tile(&mut self, tile: &Tile<'_>) {
+        let t = tile.model;
+        // The range, within the tile's own time.
+        let Some((a, b)) = tile.clip(self.t0, self.t1) else {
+            return;
+        };
+        for (g, lane) in t.lanes.iter() {
+            for i in t.spans.visible(&lane, a, b) {
+                let s = t.spans.span(&lane, i);
+                let d = s.end.min(b).saturating_sub(s.start.max(a));
+                if d <= 0 {
+                    continue;
+                }
+                let reason = (s.state == GoLaneState::Waiting)
+                    .then(|| t.reasons.get(s.reason as usize).copied().unwrap_or(0));
+                let name = reason.map(|r| self.name(t, r));
+                let tot = self.totals.entry(g).or_default();
+                tot.by_state[s.state as usize] = tot.by_state[s.state as usize].saturating_add(d);
+                if let Some(name) = name {
+                    match tot.by_reason.iter_mut().find(|x| x.0 == name) {
+                        Some(x) => x.1 = x.1.saturating_add(d),
+                        None => tot.by_reason.push((name, d)),
+                    }
+                }
+            }
+        }
     }
 }
 
 /// Whether goroutine `g`'s lane overlaps `[t0, t1)` (its first span and
 /// its end are exact in an overview too).
-pub(crate) fn alive_in(trace: &Trace, g: GIdx, t0: Time, t1: Time) -> bool {
+fn alive_in(trace: &Trace, g: GIdx, t0: Time, t1: Time) -> bool {
     let lane = trace.lane(g);
     lane.len > 0 && lane.end > t0 && trace.spans.start(lane.first as usize) < t1
 }
 
 /// The analysis of goroutine `g` over `[t0, t1)` from its time in each
 /// state and blocked per reason (IDs into the summary's names) inside it.
-pub(crate) fn ranged_goroutine(
+fn ranged_goroutine(
     trace: &Trace,
     g: GIdx,
     (t0, t1): (Time, Time),

@@ -6,9 +6,9 @@ use crate::analysis::critical_path::{
     aggregate, aggregate_json, critical_path, path_json, region_targets, regions_named, slowest,
     task_targets, tasks_named, CriticalPath, PathState, Target,
 };
-use crate::analysis::findings::{findings, findings_json};
+use crate::analysis::findings::findings_json;
 use crate::format;
-use crate::load::LoadError;
+use crate::load::{LoadError, LoadedTrace};
 use crate::model::Trace;
 use crate::trace::Time;
 use serde_json::{json, Value};
@@ -73,14 +73,23 @@ pub fn critical_path_cmd(file: &Path, q: &PathQuery) -> Result<i32, LoadError> {
     if let Some(line) = loss_line(&l) {
         eprintln!("gotraceview: {line}");
     }
-    let t = &l.trace;
-    let mut out = String::new();
-    let (targets, what) = targets(t, q).map_err(|message| LoadError {
+    let out = critical_path_output(&l, q).map_err(|message| LoadError {
         file: file.display().to_string(),
         message,
     })?;
+    write_stdout(&out);
+    Ok(0)
+}
+
+/// What `critical-path` prints for a loaded trace (the text, or with
+/// `--json` the JSON); the error is one line.
+pub fn critical_path_output(l: &LoadedTrace, q: &PathQuery) -> Result<String, String> {
+    let t = &l.trace;
+    let mut out = String::new();
+    let (targets, what) = targets(t, q)?;
+    let tiles = l.tile_access();
     if q.all && (q.region.is_some() || q.task.is_some()) {
-        let a = aggregate(t, &targets);
+        let a = aggregate(&*tiles, &targets);
         if q.json {
             let _ = writeln!(out, "{}", pretty(&aggregate_json(t, what, &a)));
         } else {
@@ -96,19 +105,17 @@ pub fn critical_path_cmd(file: &Path, q: &PathQuery) -> Result<i32, LoadError> {
                 let _ = writeln!(out, "  {:<40} {:>14}", c.label(t), format::duration(d));
             }
         }
-        write_stdout(&out);
-        return Ok(0);
+        return Ok(out);
     }
     let started = std::time::Instant::now();
-    let p = critical_path(t, targets[0]);
+    let p = critical_path(&*tiles, targets[0]);
     let compute = started.elapsed();
     if q.json {
         let _ = writeln!(out, "{}", pretty(&path_json(t, &p)));
     } else {
         print_path(&mut out, t, &p, compute);
     }
-    write_stdout(&out);
-    Ok(0)
+    Ok(out)
 }
 
 /// Writes `s` to stdout; a closed pipe (`| head`) is not an error.
@@ -188,13 +195,24 @@ pub fn findings_cmd(file: &Path, json_out: bool) -> Result<i32, LoadError> {
     if let Some(line) = loss_line(&l) {
         eprintln!("gotraceview: {line}");
     }
+    let out = findings_output(&l, json_out).map_err(|message| LoadError {
+        file: file.display().to_string(),
+        message,
+    })?;
+    write_stdout(&out);
+    Ok(0)
+}
+
+/// What `findings` prints for a loaded trace (the text, or with `--json`
+/// the JSON); the error is one line.
+pub fn findings_output(l: &LoadedTrace, json_out: bool) -> Result<String, String> {
     let t = &l.trace;
-    let f = findings(t);
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let f = l.findings(&never, &|_, _| {})?;
     let mut out = String::new();
     if json_out {
         let _ = writeln!(out, "{}", pretty(&findings_json(t, &f)));
-        write_stdout(&out);
-        return Ok(0);
+        return Ok(out);
     }
     for x in &f.findings {
         let _ = writeln!(
@@ -208,6 +226,5 @@ pub fn findings_cmd(file: &Path, json_out: bool) -> Result<i32, LoadError> {
     for n in &f.notes {
         let _ = writeln!(out, "{:<14} {:>12}  {}", n.0.name(), "-", n.1);
     }
-    write_stdout(&out);
-    Ok(0)
+    Ok(out)
 }

@@ -1,125 +1,247 @@
-//! Analyses that read every span, of a loaded trace: from the whole model,
-//! or for a big trace streamed over its detail tiles (two built at a time
-//! on rayon threads, folded in order, each dropped once folded).
+//! Folds over the tiles of a loaded trace (see [`crate::analysis::fold`]):
+//! a resident trace is one tile, its whole model; a big one is read again,
+//! one generation a tile, two built at a time on rayon threads, folded in
+//! time order and dropped. Also random access to the tiles, for the
+//! analyses that walk a trace out of time order.
 
 use super::tiles::TileSource;
 use super::LoadedTrace;
-use crate::analysis::profile_stream::ProfileStream;
-use crate::analysis::profiles::{blocking_profile, Profile, ProfileKind, ProfileScope};
-use crate::analysis::range_stats::summary_in_range;
-use crate::analysis::range_stream::RangeSummaryStream;
-use crate::analysis::state_times::{StateTimes, StateTimesStream};
+use crate::analysis::findings::{Findings, FindingsFold};
+use crate::analysis::fold::{ByLane, LaneFold, Tile, TileAccess, TileFold, TileRef};
+use crate::analysis::profiles::{Profile, ProfileFold, ProfileKind, ProfileScope};
+use crate::analysis::range_stats::RangeSummaryFold;
+use crate::analysis::state_times::{StateTimes, StateTimesFold};
 use crate::analysis::summary::Summary;
-use crate::model::{ModelBuilder, Trace};
+use crate::model::Trace;
 use crate::trace::Time;
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// A profile and the model whose stacks and strings its records name.
 pub struct LoadedProfile {
     /// The profile.
     pub profile: Profile,
-    /// The loaded model, or for a big trace a model holding only the
-    /// stacks and strings of the overview and its tiles.
+    /// The loaded model (or overview), whose stacks the records name.
     pub stacks_of: Arc<Trace>,
 }
 
+/// Progress of a fold: `done(tiles folded, of)`.
+pub type FoldProgress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
 impl LoadedTrace {
-    /// The blocking profile of `kind` over `scope`. For a big trace every
-    /// generation is read again (`done(generations done, of)` after each);
-    /// the error is one line (the file changed, reading failed, cancelled).
+    /// Folds every tile of the trace into `fold`, in time order. For a big
+    /// trace every generation is read again (`done` after each); the error
+    /// is one line (the file changed, reading failed, cancelled).
+    pub fn fold(
+        &self,
+        fold: &mut dyn TileFold,
+        cancel: &AtomicBool,
+        done: FoldProgress<'_>,
+    ) -> Result<(), String> {
+        self.fold_within(fold, None, cancel, done)
+    }
+
+    /// [`LoadedTrace::fold`] over the tiles that overlap `[t0, t1)` only.
+    pub fn fold_within(
+        &self,
+        fold: &mut dyn TileFold,
+        range: Option<(Time, Time)>,
+        cancel: &AtomicBool,
+        done: FoldProgress<'_>,
+    ) -> Result<(), String> {
+        let overview = &self.trace;
+        let Some(src) = &self.tiles else {
+            fold.tile(&Tile::whole(overview));
+            done(1, 1);
+            return Ok(());
+        };
+        let gens = match range {
+            Some((t0, t1)) => src.gens_in(t0, t1),
+            None => 0..src.gens.len(),
+        };
+        fold_tiles(src, overview, gens, fold, cancel, done)
+    }
+
+    /// Folds the goroutine lanes of the trace into `fold` (see [`ByLane`]).
+    pub fn fold_lanes<F: LaneFold>(
+        &self,
+        fold: F,
+        cancel: &AtomicBool,
+        done: FoldProgress<'_>,
+    ) -> Result<F, String> {
+        let mut by_lane = ByLane::new(fold);
+        self.fold(&mut by_lane, cancel, done)?;
+        Ok(by_lane.finish(&self.trace))
+    }
+
+    /// The blocking profile of `kind` over `scope`.
     pub fn blocking_profile(
         &self,
         kind: ProfileKind,
         scope: &ProfileScope,
         cancel: &AtomicBool,
-        done: &(dyn Fn(usize, usize) + Sync),
+        done: FoldProgress<'_>,
     ) -> Result<LoadedProfile, String> {
-        let whole = &self.trace;
-        let Some(src) = &self.tiles else {
-            return Ok(LoadedProfile {
-                profile: blocking_profile(whole, kind, &scope.of(whole)),
-                stacks_of: Arc::clone(whole),
-            });
-        };
-        let mut stream = ProfileStream::new(whole, kind, scope.streamed(whole));
-        fold_tiles(src, whole, src.gens.len(), cancel, done, |t| stream.tile(t))?;
-        let (profile, strings, stacks) = stream.finish();
-        let mut t = ModelBuilder::new(1).finish(whole.meta.version.clone(), 0, 0);
-        t.strings = strings;
-        t.stacks = stacks;
+        let fold = ProfileFold::new(&self.trace, kind, scope);
+        let profile = self.fold_lanes(fold, cancel, done)?.finish();
         Ok(LoadedProfile {
             profile,
-            stacks_of: Arc::new(t),
+            stacks_of: Arc::clone(&self.trace),
         })
     }
 
-    /// Go's goroutine analysis restricted to `[t0, t1)` (see
-    /// [`summary_in_range`]). For a big trace the generations up to `t1`
-    /// are read again (`done` as for [`LoadedTrace::blocking_profile`]).
+    /// Go's goroutine analysis restricted to `[t0, t1)`: the tiles up to
+    /// `t1` are folded.
     pub fn summary_in_range(
         &self,
         t0: Time,
         t1: Time,
         cancel: &AtomicBool,
-        done: &(dyn Fn(usize, usize) + Sync),
+        done: FoldProgress<'_>,
     ) -> Result<Summary, String> {
-        let whole = &self.trace;
-        let Some(src) = &self.tiles else {
-            return Ok(summary_in_range(whole, t0, t1));
-        };
-        let mut stream = RangeSummaryStream::new(whole, t0, t1);
-        let upto = src.gens_in(t0, t1).end;
-        fold_tiles(src, whole, upto, cancel, done, |t| stream.tile(t))?;
-        Ok(stream.finish())
+        let mut fold = RangeSummaryFold::new(t0, t1);
+        self.fold_within(&mut fold, Some((t0, t1)), cancel, done)?;
+        Ok(fold.finish(&self.trace))
     }
 
     /// Which states each goroutine spent time in and how long it was
-    /// blocked, over the whole trace (the timeline's lane filters). For a
-    /// big trace every generation is read again.
+    /// blocked, over the whole trace (the timeline's lane filters).
     pub fn state_times(
         &self,
         cancel: &AtomicBool,
-        done: &(dyn Fn(usize, usize) + Sync),
+        done: FoldProgress<'_>,
     ) -> Result<StateTimes, String> {
-        let whole = &self.trace;
-        let Some(src) = &self.tiles else {
-            return Ok(StateTimes::of_model(whole));
-        };
-        let mut stream = StateTimesStream::new(whole);
-        fold_tiles(src, whole, src.gens.len(), cancel, done, |t| stream.tile(t))?;
-        Ok(stream.finish())
+        let mut fold = StateTimesFold::new(&self.trace);
+        self.fold(&mut fold, cancel, done)?;
+        Ok(fold.finish())
+    }
+
+    /// The findings of the whole trace (one fold over its tiles, then a
+    /// few look-ups in them).
+    pub fn findings(
+        &self,
+        cancel: &AtomicBool,
+        done: FoldProgress<'_>,
+    ) -> Result<Findings, String> {
+        let mut fold = FindingsFold::new(&self.trace);
+        self.fold(&mut fold, cancel, done)?;
+        Ok(fold.finish(&*self.tile_access()))
+    }
+
+    /// Random access to the trace's tiles: its whole model, or for a big
+    /// trace its generations read again when asked for (a few kept).
+    pub fn tile_access(&self) -> Box<dyn TileAccess + Send + Sync> {
+        match &self.tiles {
+            None => Box::new(crate::analysis::fold::Resident(Arc::clone(&self.trace))),
+            Some(src) => Box::new(TileReader::new(Arc::clone(src), Arc::clone(&self.trace))),
+        }
     }
 }
 
-/// Builds the tiles of generations `0..upto` of `src`, one generation
-/// each, two at a time, and gives them to `fold` in order.
+/// Builds the tiles of generations `gens` of `src`, one generation each,
+/// two at a time, and gives them to `fold` in order.
 fn fold_tiles(
     src: &TileSource,
-    whole: &Trace,
-    upto: usize,
+    overview: &Trace,
+    gens: Range<usize>,
+    fold: &mut dyn TileFold,
     cancel: &AtomicBool,
-    done: &(dyn Fn(usize, usize) + Sync),
-    mut fold: impl FnMut(&Trace),
+    done: FoldProgress<'_>,
 ) -> Result<(), String> {
-    let n = upto.min(src.gens.len());
+    let parts = fold.parts();
+    let n = gens.len();
     let build = |k: usize| {
-        (k < n).then(|| {
-            src.build_local(whole, k..k + 1, cancel)
+        gens.contains(&k).then(|| {
+            src.build_parts(overview, k..k + 1, parts, cancel)
                 .map_err(|e| e.to_string())
         })
     };
-    let mut k = 0;
-    while k < n {
+    let mut k = gens.start;
+    while k < gens.end {
         if cancel.load(Ordering::Relaxed) {
             return Err("cancelled".into());
         }
         let (a, b) = rayon::join(|| build(k), || build(k + 1));
-        for tile in [a, b].into_iter().flatten() {
-            fold(&tile?);
+        for (i, tile) in [a, b].into_iter().enumerate() {
+            let Some(tile) = tile else { continue };
+            let tile = tile?;
+            let (from, to) = src.own_time(&(k + i..k + i + 1));
+            fold.tile(&Tile {
+                model: &tile,
+                overview,
+                from,
+                to,
+            });
         }
         k += 2;
-        done(k.min(n), n);
+        done((k - gens.start).min(n), n);
     }
     Ok(())
+}
+
+/// Most tiles a [`TileReader`] keeps.
+const READER_TILES: usize = 4;
+
+/// Random access to the generations of a big trace, one generation a
+/// tile, the few most recently used kept.
+pub struct TileReader {
+    src: Arc<TileSource>,
+    overview: Arc<Trace>,
+    /// (generation, tile), most recently used last.
+    kept: Mutex<Vec<(usize, TileRef)>>,
+    cancel: AtomicBool,
+}
+
+impl TileReader {
+    /// Reads the tiles of `src`, whose overview is `overview`.
+    pub fn new(src: Arc<TileSource>, overview: Arc<Trace>) -> TileReader {
+        TileReader {
+            src,
+            overview,
+            kept: Mutex::new(Vec::new()),
+            cancel: AtomicBool::new(false),
+        }
+    }
+}
+
+impl TileAccess for TileReader {
+    fn overview(&self) -> &Trace {
+        &self.overview
+    }
+
+    fn tile_at(&self, t: Time) -> Result<TileRef, String> {
+        let n = self.src.gens.len();
+        let k = self
+            .src
+            .gens
+            .partition_point(|g| g.start_ns <= t)
+            .saturating_sub(1)
+            .min(n.saturating_sub(1));
+        if let Ok(mut kept) = self.kept.lock() {
+            if let Some(i) = kept.iter().position(|e| e.0 == k) {
+                let e = kept.remove(i);
+                let tile = e.1.clone();
+                kept.push(e);
+                return Ok(tile);
+            }
+        }
+        let model = self
+            .src
+            .build(&self.overview, k..k + 1, &self.cancel)
+            .map_err(|e| e.to_string())?;
+        let (from, to) = self.src.own_time(&(k..k + 1));
+        let tile = TileRef {
+            model: Arc::new(model),
+            from,
+            to,
+        };
+        if let Ok(mut kept) = self.kept.lock() {
+            if kept.len() >= READER_TILES {
+                kept.remove(0);
+            }
+            kept.push((k, tile.clone()));
+        }
+        Ok(tile)
+    }
 }

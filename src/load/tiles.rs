@@ -7,6 +7,7 @@
 //! indexes. Tiles are built on rayon threads and kept in a cache under a
 //! memory budget, least recently used first out.
 
+use crate::analysis::fold::TileParts;
 use crate::model::{ModelBuilder, Trace};
 use crate::trace::reader::V2Reader;
 use crate::trace::Time;
@@ -64,17 +65,6 @@ pub struct GenSpan {
     /// strictly increasing across generations, so a tile starts its clock
     /// there to give every event the time the whole read gave it.
     pub clock_before: Time,
-}
-
-/// What a tile is built for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TileUse {
-    /// The timeline: the whole model of its generations, the goroutines'
-    /// lanes beginning with the overview's spans open at its start.
-    Timeline,
-    /// A streamed analysis: goroutine lanes, regions and the goroutine
-    /// table only, as Go reads a trace starting at its first generation.
-    Analysis,
 }
 
 /// Where the detail of a big trace comes from: the file and its
@@ -164,41 +154,27 @@ impl TileSource {
         self.identity.changed(&self.path)
     }
 
-    /// Reads generations `gens` again and builds their model in the
-    /// indexes of `whole` (the overview the load made), its goroutines'
-    /// lanes beginning with the spans `whole` has open at its start.
+    /// Reads generations `gens` again and builds their whole model (every
+    /// span, interval, flow and counter) in the indexes of `whole` (the
+    /// overview the load made): a window of the trace's whole model, the
+    /// spans and intervals open at its edges whole.
     pub fn build(
         &self,
         whole: &Trace,
         gens: Range<usize>,
         cancel: &AtomicBool,
     ) -> Result<Trace, TileError> {
-        Ok(self
-            .read(whole, gens, TileUse::Timeline, cancel)?
-            .into_tile_of(whole))
+        self.build_parts(whole, gens, TileParts::Full, cancel)
     }
 
-    /// Reads generations `gens` again and builds their goroutine lanes,
-    /// regions and goroutine table (no proc/thread intervals, flows or
-    /// counters) in indexes of their own (the goroutine table says which
-    /// goroutines ended in these generations), the strings and stacks
-    /// extending `whole`'s: what Go's parser reads from a trace starting
-    /// at these generations, for the streamed analyses.
-    pub fn build_local(
+    /// [`TileSource::build`], with only `parts` of the model (a fold that
+    /// reads only goroutine lanes gets tiles without proc and thread
+    /// intervals, flows and counters: a third of the memory).
+    pub fn build_parts(
         &self,
         whole: &Trace,
         gens: Range<usize>,
-        cancel: &AtomicBool,
-    ) -> Result<Trace, TileError> {
-        self.read(whole, gens, TileUse::Analysis, cancel)
-    }
-
-    /// Reads generations `gens` again and builds them for `what`.
-    fn read(
-        &self,
-        whole: &Trace,
-        gens: Range<usize>,
-        what: TileUse,
+        parts: TileParts,
         cancel: &AtomicBool,
     ) -> Result<Trace, TileError> {
         if gens.is_empty() || gens.end > self.gens.len() {
@@ -212,14 +188,12 @@ impl TileSource {
         let bytes = self.read_body(from, to)?;
         let mut reader = V2Reader::new(&bytes, self.version, self.header_len + from);
         reader.set_clock(self.gens[gens.start].clock_before);
-        let mut b = match what {
-            TileUse::Timeline => {
-                let mut b = ModelBuilder::tile(&whole.strings, &whole.stacks);
-                b.carry_edges_from(whole, self.gens[gens.start].start_ns);
-                b
-            }
-            TileUse::Analysis => ModelBuilder::tile_lanes(&whole.strings, &whole.stacks),
+        let mut b = match parts {
+            TileParts::Full => ModelBuilder::tile(&whole.strings, &whole.stacks),
+            TileParts::Lanes => ModelBuilder::tile_lanes(&whole.strings, &whole.stacks),
         };
+        let end = self.gens.get(gens.end).map(|g| g.start_ns);
+        b.carry_edges_from(whole, self.gens[gens.start].start_ns, end);
         let mut chunk = Vec::new();
         loop {
             chunk.clear();
@@ -244,7 +218,20 @@ impl TileSource {
                 return Err(TileError::Failed("cancelled".into()));
             }
         }
-        Ok(b.finish(whole.meta.version.clone(), 0, gens.len() as u64))
+        Ok(b.finish(whole.meta.version.clone(), 0, gens.len() as u64)
+            .into_tile_of(whole))
+    }
+
+    /// The own time of the tile of generations `gens`: from its first
+    /// generation's start to the next generation's (`None` after the last).
+    /// (The first tile's begins at `Time::MIN`, as a resident trace's one
+    /// tile does.)
+    pub fn own_time(&self, gens: &Range<usize>) -> (Time, Option<Time>) {
+        let from = match gens.start {
+            0 => Time::MIN,
+            k => self.gens.get(k).map_or(0, |g| g.start_ns),
+        };
+        (from, self.gens.get(gens.end).map(|g| g.start_ns))
     }
 
     /// Bytes `from..to` of the trace body, read from the file.

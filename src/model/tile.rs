@@ -70,21 +70,6 @@ impl Trace {
         self.edge_spans[first..].iter().filter(move |e| e.start < t)
     }
 
-    /// The non-empty goroutine lanes of this model built alone from some
-    /// generations (before [`Trace::into_tile_of`]), each with its local
-    /// goroutine index and the index of the same goroutine in `whole`
-    /// (goroutines `whole` does not know are skipped).
-    pub fn lanes_in<'a>(
-        &'a self,
-        whole: &'a Trace,
-    ) -> impl Iterator<Item = (usize, GIdx, super::LaneRange)> + 'a {
-        (0..self.goroutines.len()).filter_map(move |gl| {
-            let lane = self.lanes.get(gl as GIdx).filter(|l| l.len > 0)?;
-            let g = whole.goroutines.find(self.goroutines.id(gl))?;
-            Some((gl, g, lane))
-        })
-    }
-
     /// This model, built alone from some generations of the trace whose
     /// overview (or whole model) is `whole`, in `whole`'s goroutine, proc
     /// and thread indexes, sharing its goroutine table and groups. Its

@@ -153,41 +153,25 @@ impl Shown<'_> {
         }
     }
 
-    /// The span: state, start, end, duration, reason, and whether it is
-    /// cut by the edges of a tile or is an overview's bucket.
+    /// The span: state, start, end, duration, reason (an overview's span
+    /// is a bucket, and says so).
     fn span_ui(&self, ui: &mut Ui) {
         let (tr, span) = (self.data.trace(), &self.span);
         ui.horizontal(|ui| {
             ui.strong("State");
             labelled_chip_ui(ui, palette::state(span.state), span.state.name());
         });
-        // A tile holds some generations of a big trace: a span that goes
-        // on past them is cut at its edges; the overview's spans are
-        // whole buckets.
-        let tile = self.data.shows_tile();
-        let cut_start = tile && span.start <= tr.meta.start;
-        let cut_end = tile && span.end >= tr.meta.end && !tr.goroutines.ended(self.sel.g as usize);
-        let or = |cut: bool, t: Time, more: &str| {
-            if cut {
-                format!("{} or {more}", self.rel(t))
-            } else {
-                self.rel(t)
-            }
-        };
+        // A tile's spans are whole (those crossing its edges begin and
+        // end where they do); the overview's are whole buckets.
         egui::Grid::new("span-grid").num_columns(2).show(ui, |ui| {
             ui.label("start");
-            ui.label(or(cut_start, span.start, "earlier"));
+            ui.label(self.rel(span.start));
             ui.end_row();
             ui.label("end");
-            ui.label(or(cut_end, span.end, "later"));
+            ui.label(self.rel(span.end));
             ui.end_row();
             ui.label("duration");
-            let d = format::duration(span.end - span.start);
-            ui.strong(if cut_start || cut_end {
-                format!("≥ {d}")
-            } else {
-                d
-            });
+            ui.strong(format::duration(span.end - span.start));
             ui.end_row();
             if span.reason != 0 {
                 ui.label("reason");
@@ -200,8 +184,6 @@ impl Shown<'_> {
                 "Overview of a big trace: this is what the goroutine mostly did in {} buckets. Zoom in for its spans, stack and flows.",
                 format::duration(tr.meta.coarse_ns)
             ));
-        } else if cut_start || cut_end {
-            ui.weak("The span goes on past the generations loaded in detail.");
         }
     }
 

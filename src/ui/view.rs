@@ -265,6 +265,10 @@ impl TraceView {
         self.tab_keys(ui);
         self.detail
             .update(ui.ctx(), &mut self.data, &mut self.timeline);
+        if self.why.poll(&self.data, &mut self.timeline) {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(50));
+        }
         self.toolbar_ui(ui, help_open);
         self.file_changed_ui(ui);
         self.loop_ui(ui, tab_before);

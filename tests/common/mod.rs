@@ -55,13 +55,13 @@ pub fn name(p: &Path) -> String {
 /// Runs every analysis over a loaded trace (what the fuzz target does).
 pub fn run_analyses(l: &gotraceview::load::LoadedTrace) {
     use gotraceview::analysis::{goroutines, mmu, profiles};
-    let t = &l.trace;
     if let Some(s) = l.summary() {
         let _ = goroutines::group_table(s);
     }
     let _ = l.group_table();
     for k in profiles::ProfileKind::ALL {
-        let _ = profiles::blocking_profile(t, k, &profiles::Scope::all(t));
+        let no = std::sync::atomic::AtomicBool::new(false);
+        let _ = l.blocking_profile(k, &profiles::ProfileScope::All, &no, &|_, _| {});
     }
     let curve = mmu::MmuCurve::new(mmu::mutator_utilization(&l.gc_log, mmu::UtilFlags::DEFAULT));
     if !curve.is_empty() {

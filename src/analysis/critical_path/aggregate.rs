@@ -2,7 +2,8 @@
 //! those of a histogram bucket) summed: what the instances wait on.
 
 use super::{critical_path, sum_by, Cause, PathState, Target};
-use crate::model::{StrId, Trace};
+use crate::analysis::fold::TileAccess;
+use crate::model::StrId;
 use crate::trace::Time;
 use rayon::prelude::*;
 
@@ -41,11 +42,12 @@ struct PerPath {
 }
 
 /// Computes the critical path of every target (in parallel) and sums them.
-pub fn aggregate(trace: &Trace, targets: &[Target]) -> Aggregate {
+pub fn aggregate(tiles: &dyn TileAccess, targets: &[Target]) -> Aggregate {
+    let trace = tiles.overview();
     let per: Vec<PerPath> = targets
         .par_iter()
         .map(|&t| {
-            let p = critical_path(trace, t);
+            let p = critical_path(tiles, t);
             let by_function_ns = sum_by(
                 p.segments
                     .iter()

@@ -5,22 +5,35 @@
 
 use super::charge::{charge_rev, push_rev};
 use super::{Cause, CriticalPath, Hop, HopKind, Segment, Target, Untraced};
-use crate::model::{FlowKind, GIdx, GoLaneState, Span, StackId, Trace, NO_G};
+use crate::analysis::fold::{TileAccess, TileRef};
+use crate::model::{FlowKind, GIdx, GoLaneState, Span, StackId, StrId, Trace, NO_G};
 use crate::trace::Time;
 use rustc_hash::FxHashMap;
 
-/// The critical path of `target` (see [`super`]).
-pub fn critical_path(trace: &Trace, target: Target) -> CriticalPath {
-    Walker::new(trace).walk(target)
+/// The critical path of `target` (see [`super`]), reading the tiles it
+/// goes through.
+pub fn critical_path(tiles: &dyn TileAccess, target: Target) -> CriticalPath {
+    Walker::new(tiles).walk(target)
 }
 
 /// An unblock into a goroutine: `(time, unblocker, reason)`.
 type Unblock = (Time, GIdx, u16);
 
+/// A span of the path's goroutine, found in the tile that holds a time.
+struct Found {
+    span: Span,
+    /// The tile, and the span's index in it.
+    tile: TileRef,
+}
+
 struct Walker<'a> {
-    trace: &'a Trace,
-    /// The unblocks into each goroutine visited, by time.
-    unblocks: FxHashMap<GIdx, Vec<Unblock>>,
+    tiles: &'a dyn TileAccess,
+    /// The tile looked at last (the walk mostly stays in one).
+    tile: Option<TileRef>,
+    /// The unblocks into each goroutine visited, by tile start and goroutine.
+    unblocks: FxHashMap<(Time, GIdx), Vec<Unblock>>,
+    /// The overview's reason index of each reason string.
+    reason_of: FxHashMap<StrId, u16>,
     scratch: Vec<(Time, Time, Cause)>,
     /// Segments, latest first.
     rev: Vec<Segment>,
@@ -29,21 +42,60 @@ struct Walker<'a> {
 }
 
 impl<'a> Walker<'a> {
-    fn new(trace: &'a Trace) -> Walker<'a> {
+    fn new(tiles: &'a dyn TileAccess) -> Walker<'a> {
+        let ov = tiles.overview();
+        let reason_of = (ov.reasons.iter().enumerate())
+            .map(|(i, &s)| (s, i as u16))
+            .collect();
         Walker {
-            trace,
+            tiles,
+            tile: None,
             unblocks: FxHashMap::default(),
+            reason_of,
             scratch: Vec::new(),
             rev: Vec::new(),
             hops_rev: Vec::new(),
         }
     }
 
+    fn overview(&self) -> &'a Trace {
+        self.tiles.overview()
+    }
+
+    /// The tile whose own time holds `t` (None if it cannot be read).
+    fn tile_at(&mut self, t: Time) -> Option<TileRef> {
+        if let Some(tile) = &self.tile {
+            if t >= tile.from && tile.to.is_none_or(|to| t < to) {
+                return Some(tile.clone());
+            }
+        }
+        let tile = self.tiles.tile_at(t).ok()?;
+        self.tile = Some(tile.clone());
+        Some(tile)
+    }
+
+    /// Goroutine `g`'s span at time `t`.
+    fn span_at(&mut self, g: GIdx, t: Time) -> Option<Found> {
+        let tile = self.tile_at(t)?;
+        let span = tile.model.spans.at(&tile.model.lane(g), t)?;
+        Some(Found { span, tile })
+    }
+
+    /// The overview's reason index of a tile's reason index.
+    fn reason(&self, tile: &Trace, r: u16) -> u16 {
+        if std::ptr::eq(tile, self.overview()) {
+            return r;
+        }
+        let s = tile.reasons.get(r as usize).copied().unwrap_or(0);
+        self.reason_of.get(&s).copied().unwrap_or(0)
+    }
+
     /// The goroutine that unblocked `g` at `t` (not the runtime), and the
     /// reason `g` waited for.
     fn unblocker(&mut self, g: GIdx, t: Time) -> Option<(GIdx, u16)> {
-        let tr = self.trace;
-        let v = self.unblocks.entry(g).or_insert_with(|| {
+        let tile = self.tile_at(t)?;
+        let tr: &Trace = &tile.model;
+        let v = self.unblocks.entry((tile.from, g)).or_insert_with(|| {
             let mut v: Vec<Unblock> = tr
                 .flows_into(g)
                 .filter(|f| f.kind == FlowKind::Unblock)
@@ -53,9 +105,11 @@ impl<'a> Walker<'a> {
             v
         });
         let i = v.partition_point(|u| u.0 < t);
-        v.get(i)
+        let (from, reason) = v
+            .get(i)
             .filter(|u| u.0 == t && u.1 != NO_G && u.1 != g)
-            .map(|u| (u.1, u.2))
+            .map(|u| (u.1, u.2))?;
+        Some((from, self.reason(tr, reason)))
     }
 
     /// Charges `[a, b)` of `g` to `base` (split by GC) in reverse order.
@@ -67,35 +121,56 @@ impl<'a> Walker<'a> {
             cause,
             stack,
         };
-        charge_rev(self.trace, piece, &mut self.scratch, &mut self.rev);
+        charge_rev(self.overview(), piece, &mut self.scratch, &mut self.rev);
     }
 
-    /// Where a segment of span `s` of `g` ran or blocked (see [`Segment::stack`]).
-    fn stack_of(&self, g: GIdx, s: &Span) -> StackId {
-        let spans = &self.trace.spans;
-        let lane = self.trace.lane(g);
+    /// Where a segment of span `f` of `g` ran or blocked (see [`Segment::stack`]).
+    fn stack_of(&mut self, g: GIdx, f: &Found) -> StackId {
+        let (s, tr) = (&f.span, &f.tile.model);
+        let lane = tr.lane(g);
         let i = s.idx as usize;
         match s.state {
             // Where it stopped running: the stack that begins the next span.
-            GoLaneState::Running if i + 1 < lane.indexes().end => spans.stack(i + 1),
+            GoLaneState::Running if i + 1 < lane.indexes().end => tr.spans.stack(i + 1),
+            GoLaneState::Running if f.tile.to.is_some_and(|to| s.end >= to) => {
+                // The next span is in a later tile.
+                self.span_at(g, s.end).map_or(0, |n| n.span.stack)
+            }
             GoLaneState::Running => 0,
             // Where it had blocked, if it was woken; else where it was preempted.
-            GoLaneState::Runnable
-                if i > lane.first as usize && spans.state(i - 1) == GoLaneState::Waiting =>
-            {
-                spans.stack(i - 1)
-            }
+            GoLaneState::Runnable => match self.previous(g, f) {
+                Some(p) if p.state == GoLaneState::Waiting => p.stack,
+                _ => s.stack,
+            },
             _ => s.stack,
         }
     }
 
+    /// The span of `g` before span `f`, if it has one.
+    fn previous(&mut self, g: GIdx, f: &Found) -> Option<Span> {
+        let (s, tr) = (&f.span, &f.tile.model);
+        let lane = tr.lane(g);
+        if s.idx > lane.first {
+            return Some(tr.spans.span(&lane, s.idx as usize - 1));
+        }
+        let (first, _) = self.lane_bounds(g)?;
+        (s.start > first)
+            .then(|| self.span_at(g, s.start - 1).map(|p| p.span))
+            .flatten()
+    }
+
+    /// Where `g`'s whole lane begins and ends, if it has spans.
+    fn lane_bounds(&self, g: GIdx) -> Option<(Time, Time)> {
+        let ov = self.overview();
+        let lane = ov.lane(g);
+        (lane.len > 0).then(|| (ov.spans.start(lane.first as usize), lane.end))
+    }
+
     /// Why nothing is known of `g` before `t`.
     fn untraced(&self, g: GIdx, t: Time) -> Untraced {
-        let tr = self.trace;
-        let lane = tr.lane(g);
-        if t <= tr.meta.start {
+        if t <= self.overview().meta.start {
             Untraced::TraceStart
-        } else if lane.len > 0 && t == tr.spans.start(lane.first as usize) {
+        } else if self.lane_bounds(g).is_some_and(|(first, _)| t == first) {
             Untraced::Creation
         } else {
             Untraced::Lost
@@ -103,7 +178,7 @@ impl<'a> Walker<'a> {
     }
 
     fn walk(mut self, target: Target) -> CriticalPath {
-        let tr = self.trace;
+        let ov = self.overview();
         let start = target.start_ns;
         let mut t = target.end_ns;
         let mut g = target.g;
@@ -117,17 +192,17 @@ impl<'a> Walker<'a> {
                 here.clear();
                 here.push(g);
             }
-            let lane = tr.lane(g);
-            let Some(s) = tr.spans.at(&lane, t - 1) else {
-                let first = (lane.len > 0).then(|| tr.spans.start(lane.first as usize));
-                if lane.len > 0 && t > lane.end {
+            let Some(found) = self.span_at(g, t - 1) else {
+                let bounds = self.lane_bounds(g);
+                if let Some((_, end)) = bounds.filter(|&(_, end)| t > end) {
                     // After its end (a lost part): nothing known until then.
-                    let a = lane.end.max(start);
+                    let a = end.max(start);
                     push_rev(&mut self.rev, untraced(g, a, t, Untraced::Lost));
                     t = a;
                     continue;
                 }
-                let creator = tr.goroutines.creator[g as usize];
+                let creator = ov.goroutines.creator[g as usize];
+                let first = bounds.map(|b| b.0);
                 if creator != NO_G && first == Some(t) && !here.contains(&creator) {
                     self.hops_rev.push(Hop {
                         from: creator,
@@ -147,8 +222,9 @@ impl<'a> Walker<'a> {
                 push_rev(&mut self.rev, untraced(g, start, t, why));
                 break;
             };
+            let s = found.span;
             let a = s.start.max(start);
-            let stack = self.stack_of(g, &s);
+            let stack = self.stack_of(g, &found);
             match s.state {
                 GoLaneState::Running => self.charge(g, Cause::Running, a, t, stack),
                 GoLaneState::Runnable => self.charge(g, Cause::Runnable, a, t, stack),
@@ -173,7 +249,8 @@ impl<'a> Walker<'a> {
                         here.push(g);
                         continue;
                     }
-                    self.charge(g, Cause::Blocked(s.reason), a, t, stack);
+                    let reason = self.reason(&found.tile.model, s.reason);
+                    self.charge(g, Cause::Blocked(reason), a, t, stack);
                 }
             }
             t = a;

@@ -17,6 +17,7 @@ mod syscalls;
 
 pub use report::findings_json;
 
+use super::fold::{ByLane, LaneFold, LaneSpan, Tile, TileAccess, TileFold, TileParts};
 use crate::model::{GIdx, Trace};
 use crate::trace::Time;
 
@@ -107,100 +108,194 @@ impl Findings {
     }
 }
 
-/// Computes every finding of the trace.
-pub fn findings(trace: &Trace) -> Findings {
-    let parts: [(FindingKind, Vec<Finding>, &str); 6] = [
-        (
-            FindingKind::Leak,
-            leaks::leaks(trace),
-            "no goroutine of the program is blocked at the end of the trace",
-        ),
-        (
-            FindingKind::SchedLatency,
-            sched::sched_latency(trace),
-            "no goroutine was ever runnable",
-        ),
-        (
-            FindingKind::Stw,
-            gc::stw_pauses(trace),
-            "no stop-the-world pause in the trace",
-        ),
-        (
-            FindingKind::Gc,
-            gc::assists(trace),
-            "no goroutine was charged mark assist",
-        ),
-        (
-            FindingKind::Syscall,
-            syscalls::syscalls(trace),
-            "no system call that ended in the trace",
-        ),
-        (
-            FindingKind::Contention,
-            contention::contention(trace),
-            "no goroutine blocked on a channel, mutex or select",
-        ),
-    ];
-    let mut out = Findings::default();
-    for (kind, found, none) in parts {
-        if found.is_empty() {
-            out.notes.push((kind, none.to_string()));
+/// Folds the tiles of a trace into its findings (see [`super::fold`]):
+/// one pass over every goroutine span, the procs' intervals and the
+/// overview, then a few look-ups in the tiles.
+pub struct FindingsFold {
+    lanes: ByLane<LaneFindings>,
+    idle: sched::IdleSweep,
+}
+
+impl FindingsFold {
+    /// An empty fold for the trace whose overview is `overview`.
+    pub fn new(overview: &Trace) -> FindingsFold {
+        let program = overview
+            .groups
+            .iter()
+            .map(|g| !crate::analysis::frames::is_runtime_function(overview.str(g.name)))
+            .collect();
+        FindingsFold {
+            lanes: ByLane::new(LaneFindings {
+                program,
+                leaks: leaks::Leaks::default(),
+                contention: contention::Contention::new(overview),
+                waits: sched::RunnableWaits::default(),
+                calls: syscalls::Syscalls::new(),
+                assists: gc::Assists::new(overview),
+            }),
+            idle: sched::IdleSweep::new(overview),
         }
-        out.findings.extend(found);
     }
-    out.findings.sort_by(|a, b| {
-        b.impact_ns
-            .cmp(&a.impact_ns)
-            .then(a.kind.cmp(&b.kind))
-            .then(a.start_ns.cmp(&b.start_ns))
-    });
-    out
+
+    /// Every finding, worst first, and one note per kind that has none;
+    /// `tiles` gives the detail a few of them look up.
+    pub fn finish(self, tiles: &dyn TileAccess) -> Findings {
+        let t = tiles.overview();
+        let lanes = self.lanes.finish(t);
+        let mut sched = lanes.waits.finish(t);
+        sched.extend(self.idle.finish(t));
+        let parts: [(FindingKind, Vec<Finding>, &str); 6] = [
+            (
+                FindingKind::Leak,
+                lanes.leaks.finish(t),
+                "no goroutine of the program is blocked at the end of the trace",
+            ),
+            (
+                FindingKind::SchedLatency,
+                sched,
+                "no goroutine was ever runnable",
+            ),
+            (
+                FindingKind::Stw,
+                gc::stw_pauses(t),
+                "no stop-the-world pause in the trace",
+            ),
+            (
+                FindingKind::Gc,
+                lanes.assists.finish(t),
+                "no goroutine was charged mark assist",
+            ),
+            (
+                FindingKind::Syscall,
+                lanes.calls.finish(tiles),
+                "no system call that ended in the trace",
+            ),
+            (
+                FindingKind::Contention,
+                lanes.contention.finish(t),
+                "no goroutine blocked on a channel, mutex or select",
+            ),
+        ];
+        let mut out = Findings::default();
+        for (kind, found, none) in parts {
+            if found.is_empty() {
+                out.notes.push((kind, none.to_string()));
+            }
+            out.findings.extend(found);
+        }
+        out.findings.sort_by(|a, b| {
+            b.impact_ns
+                .cmp(&a.impact_ns)
+                .then(a.kind.cmp(&b.kind))
+                .then(a.start_ns.cmp(&b.start_ns))
+        });
+        out
+    }
 }
 
-/// Keeps the `n` items with the largest keys (ties: the first seen);
+impl TileFold for FindingsFold {
+    fn parts(&self) -> TileParts {
+        TileParts::Full
+    }
+
+    fn tile(&mut self, tile: &Tile<'_>) {
+        self.lanes.tile(tile);
+        self.idle.tile(tile);
+    }
+}
+
+/// The findings made of each goroutine's spans.
+struct LaneFindings {
+    /// Per goroutine group: whether it is the program's (not the runtime's).
+    program: Vec<bool>,
+    leaks: leaks::Leaks,
+    contention: contention::Contention,
+    waits: sched::RunnableWaits,
+    calls: syscalls::Syscalls,
+    assists: gc::Assists,
+}
+
+/// What the findings remember of a goroutine between its spans.
+#[derive(Default)]
+struct FindingsLane {
+    /// Its longest runnable-to-running wait so far.
+    longest_wait: Time,
+    /// The system call it is in.
+    call: Option<syscalls::Call>,
+}
+
+impl LaneFold for LaneFindings {
+    type Lane = FindingsLane;
+
+    fn parts(&self) -> TileParts {
+        TileParts::Full
+    }
+
+    fn span(&mut self, g: GIdx, lane: &mut FindingsLane, s: &LaneSpan, t: &Trace) {
+        self.assists.span(g, s, t);
+        if !self.is_program(t, g) {
+            return;
+        }
+        self.leaks.span(g, s, t);
+        self.contention.span(g, s);
+        self.waits.span(g, &mut lane.longest_wait, s, t);
+        self.calls.span(g, &mut lane.call, s, t);
+    }
+
+    fn end(&mut self, g: GIdx, lane: FindingsLane, t: &Trace) {
+        if self.is_program(t, g) {
+            self.waits.end(g, lane.longest_wait, t);
+        }
+    }
+}
+
+impl LaneFindings {
+    /// Whether goroutine `g` is the program's (its start function is not the runtime's).
+    fn is_program(&self, t: &Trace, g: GIdx) -> bool {
+        let grp = t.goroutines.group(g as usize).unwrap_or(u32::MAX);
+        self.program.get(grp as usize).copied().unwrap_or(true)
+    }
+}
+
+/// Keeps the `n` items with the largest keys (a key holds its own tie
+/// breaks, so that the result does not depend on the order items come in);
 /// `n` is small, so a plain vector does.
-pub(crate) struct TopN<T> {
+pub(crate) struct TopN<K, T> {
     n: usize,
-    /// `(key, sequence number, item)`.
-    items: Vec<(Time, usize, T)>,
-    seq: usize,
+    items: Vec<(K, T)>,
 }
 
-impl<T> TopN<T> {
+impl<K: Ord, T> TopN<K, T> {
     /// Keeps the top `n`.
-    pub fn new(n: usize) -> TopN<T> {
+    pub fn new(n: usize) -> TopN<K, T> {
         TopN {
             n,
-            items: Vec::with_capacity(n),
-            seq: 0,
+            items: Vec::with_capacity(n + 1),
         }
     }
 
     /// Offers an item with its key.
-    pub fn push(&mut self, key: Time, item: T) {
-        self.seq += 1;
-        if self.items.len() < self.n {
-            self.items.push((key, self.seq, item));
-            return;
+    pub fn push(&mut self, key: K, item: T) {
+        if self.items.len() == self.n {
+            match self.items.iter().map(|x| &x.0).min() {
+                Some(weakest) if &key > weakest => {}
+                _ => return,
+            }
         }
-        // The weakest: smallest key, latest seen among equals.
-        let weakest = self
-            .items
-            .iter()
-            .enumerate()
-            .min_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1)))
-            .map(|(i, x)| (i, x.0));
-        if let Some((i, k)) = weakest {
-            if key > k {
-                self.items[i] = (key, self.seq, item);
+        self.items.push((key, item));
+        if self.items.len() > self.n {
+            if let Some(i) =
+                (0..self.items.len()).min_by(|&a, &b| self.items[a].0.cmp(&self.items[b].0))
+            {
+                self.items.swap_remove(i);
             }
         }
     }
 
     /// The items, largest key first.
-    pub fn into_sorted(mut self) -> Vec<(Time, T)> {
-        self.items.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        self.items.into_iter().map(|(k, _, x)| (k, x)).collect()
+    pub fn into_sorted(mut self) -> Vec<(K, T)> {
+        self.items.sort_by(|a, b| b.0.cmp(&a.0));
+        self.items
     }
 }
 
@@ -221,22 +316,21 @@ pub(crate) fn plural(n: u64, what: &str) -> String {
     }
 }
 
-/// Whether goroutine `g` is part of the runtime (its start function is).
-pub(crate) fn is_runtime_goroutine(trace: &Trace, g: GIdx) -> bool {
-    let name = trace.str(trace.goroutines.name(g as usize));
-    crate::analysis::frames::is_runtime_function(name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::TopN;
 
     #[test]
-    fn top_n_keeps_the_largest_first_seen_on_ties() {
-        let mut t = TopN::new(3);
-        for (k, x) in [(5, 'a'), (1, 'b'), (9, 'c'), (5, 'd'), (7, 'e'), (9, 'f')] {
-            t.push(k, x);
-        }
-        assert_eq!(t.into_sorted(), vec![(9, 'c'), (9, 'f'), (7, 'e')]);
+    fn top_n_keeps_the_largest_whatever_the_order() {
+        let items = [(5, 'a'), (1, 'b'), (9, 'c'), (5, 'd'), (7, 'e'), (9, 'f')];
+        let top = |order: &mut dyn Iterator<Item = &(i32, char)>| {
+            let mut t = TopN::new(3);
+            for &(k, x) in order {
+                t.push((k, std::cmp::Reverse(x)), x);
+            }
+            t.into_sorted().into_iter().map(|e| e.1).collect::<Vec<_>>()
+        };
+        assert_eq!(top(&mut items.iter()), vec!['c', 'f', 'e']);
+        assert_eq!(top(&mut items.iter().rev()), vec!['c', 'f', 'e']);
     }
 }

@@ -104,6 +104,11 @@ impl MachineBuild {
         self.open = Some((start, g, kind));
     }
 
+    /// Where the open interval began, if one is open.
+    fn open_start(&self) -> Option<Time> {
+        self.open.map(|o| o.0)
+    }
+
     fn close(&mut self, t: Time) -> Option<IntervalKind> {
         let (start, g, kind) = self.open.take()?;
         if self.discard {
@@ -719,26 +724,44 @@ impl ModelBuilder {
         Some(slot)
     }
 
-    /// Ends every live goroutine at the end of the trace.
+    /// Ends every live goroutine at the end of the trace (a tile's span
+    /// that goes on after the tile, where it ends).
     pub(super) fn finish_goroutines(&mut self, end: Time) {
         let live: Vec<GIdx> = self.live.keys().collect();
         for g in live {
             // Open regions of live goroutines stay open (ended by the trace).
-            if let Some(lg) = self.live.get_mut(&g) {
-                lg.regions.clear();
-            }
-            if let Some(slot) = self.end_goroutine(g, end) {
+            let Some(lg) = self.live.get_mut(&g) else {
+                continue;
+            };
+            lg.regions.clear();
+            let since = lg.since;
+            let id = self.goroutines.id(g as usize);
+            let end_g = match self.span_ends.get(&id) {
+                Some(&(start, true_end)) if start == since => true_end.max(end),
+                _ => end,
+            };
+            if let Some(slot) = self.end_goroutine(g, end_g) {
                 // Free as we go: the arena grows while the buffers go.
                 self.live.slot_mut(slot).spans.free();
             }
             self.goroutines.set_ended(g as usize, false);
         }
-        for m in self.procs.values_mut() {
-            m.close(end);
+        let ends = std::mem::take(&mut self.interval_ends);
+        let end_of = |thread: bool, id: i64, open: Option<Time>| match ends.get(&(thread, id)) {
+            Some(&(start, true_end)) if Some(start) == open => true_end.max(end),
+            _ => end,
+        };
+        let ps: Vec<i64> = self.procs.keys().copied().collect();
+        for p in ps {
+            if let Some(m) = self.procs.get_mut(&p) {
+                let t = end_of(false, p, m.open_start());
+                m.close(t);
+            }
         }
         let ms: Vec<i64> = self.threads.keys().copied().collect();
         for m in ms {
-            self.thread_close(m, end);
+            let open = self.threads.get_mut(&m).and_then(|th| th.open_start());
+            self.thread_close(m, end_of(true, m, open));
         }
     }
 }

@@ -75,6 +75,12 @@ pub struct ModelBuilder {
     /// A tile's: the intervals of the overview open at its start, by
     /// (thread?, machine ID), with their goroutine's ID.
     carried_intervals: FxHashMap<(bool, i64), (i64, super::EdgeInterval)>,
+    /// A tile's: the start and true end of each span of the overview open
+    /// at its end, by goroutine ID (the tile's last event is not its end).
+    span_ends: FxHashMap<i64, (Time, Time)>,
+    /// A tile's: the start and true end of each interval of the overview
+    /// open at its end, by (thread?, machine ID).
+    interval_ends: FxHashMap<(bool, i64), (Time, Time)>,
     /// Build only the goroutine lanes, regions and goroutine table (no
     /// proc/thread intervals, flows or counters): a tile a streamed
     /// analysis reads.
@@ -128,6 +134,8 @@ impl ModelBuilder {
             edge_spans: Vec::new(),
             carried: FxHashMap::default(),
             carried_intervals: FxHashMap::default(),
+            span_ends: FxHashMap::default(),
+            interval_ends: FxHashMap::default(),
             lanes_only: false,
         }
     }
@@ -154,11 +162,13 @@ impl ModelBuilder {
         b
     }
 
-    /// Makes the goroutine, proc and thread lanes of a tile beginning at
-    /// `start` begin with the spans and intervals of `whole` (its
-    /// overview) open then, when their status events agree: a status says
-    /// the state, not since when, why or where.
-    pub fn carry_edges_from(&mut self, whole: &Trace, start: Time) {
+    /// Makes the goroutine, proc and thread lanes of a tile of `whole`
+    /// (its overview) from `start` to `end` (None: the trace's end) hold
+    /// the spans and intervals open at either edge whole: begun where
+    /// `whole` saw them begin, when their status events agree (a status
+    /// says the state, not since when, why or where), and ended where they
+    /// end after the tile (its last event is not their end).
+    pub fn carry_edges_from(&mut self, whole: &Trace, start: Time, end: Option<Time>) {
         let id = |g: GIdx| whole.goroutines.id(g as usize);
         let by = |g: GIdx| if g == NO_G { -1 } else { id(g) };
         self.carried = whole
@@ -169,6 +179,16 @@ impl ModelBuilder {
             .edge_intervals_at(start)
             .map(|e| ((e.thread, e.machine), (id(e.g), *e)))
             .collect();
+        if let Some(end) = end {
+            self.span_ends = whole
+                .edge_spans_at(end)
+                .map(|e| (id(e.g), (e.start, e.end)))
+                .collect();
+            self.interval_ends = whole
+                .edge_intervals_at(end)
+                .map(|e| ((e.thread, e.machine), (e.start, e.end)))
+                .collect();
+        }
     }
 
     /// A builder of the overview of a big trace: goroutine lanes and

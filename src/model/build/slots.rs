@@ -142,11 +142,6 @@ impl Machines {
         }
     }
 
-    /// Every lane, in order of creation.
-    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut MachineBuild> {
-        self.lanes.iter_mut()
-    }
-
     /// Every machine ID, in order of creation.
     pub fn keys(&self) -> impl Iterator<Item = &i64> {
         self.ids.iter()

@@ -381,16 +381,18 @@ fn save_as_pprof_writes_the_profile_go_tool_pprof_reads() {
         .iter()
         .map(|s| s.value.get(1).copied().unwrap_or(0))
         .sum();
-    let expect = {
-        let tr = view(&h).data.trace();
-        let scope = crate::analysis::profiles::Scope::all(tr);
-        crate::analysis::profiles::blocking_profile(
-            tr,
+    let expect = view(&h)
+        .data
+        .loaded
+        .blocking_profile(
             crate::analysis::profiles::ProfileKind::Sync,
-            &scope,
+            &crate::analysis::profiles::ProfileScope::All,
+            &std::sync::atomic::AtomicBool::new(false),
+            &|_, _| {},
         )
-        .total_delay_ns()
-    };
+        .expect("profile")
+        .profile
+        .total_delay_ns();
     assert_eq!(delay, expect);
     let _ = std::fs::remove_dir_all(&dir);
 }

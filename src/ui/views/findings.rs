@@ -4,10 +4,11 @@
 //! shows its goroutines on the timeline.
 
 use super::compute::{is_big, ready_or_ui, Cached};
-use crate::analysis::findings::{findings, Finding, FindingKind, Findings};
+use crate::analysis::findings::{Finding, FindingKind, Findings};
 use crate::format;
 use crate::ui::derived::TraceData;
 use crate::ui::nav::Nav;
+use crate::ui::rereading::ReadingSlot;
 use egui::{RichText, Ui};
 use egui_extras::{Column as TCol, TableBuilder};
 use std::sync::Arc;
@@ -16,8 +17,10 @@ use std::sync::Arc;
 pub struct FindingsView {
     /// Kinds shown (in [`FindingKind::ALL`] order).
     pub shown: [bool; 6],
-    /// Keyed by the model they were computed on (a big trace's detail tile).
-    cache: Cached<usize, Findings>,
+    /// Keyed by the loaded trace they were computed on.
+    cache: Cached<usize, Result<Findings, String>>,
+    /// How far a big trace's generations were read again for them.
+    reading: ReadingSlot,
 }
 
 impl Default for FindingsView {
@@ -25,6 +28,7 @@ impl Default for FindingsView {
         FindingsView {
             shown: [true; 6],
             cache: Cached::default(),
+            reading: ReadingSlot::default(),
         }
     }
 }
@@ -51,20 +55,33 @@ pub fn finding_link(f: &Finding) -> Nav {
 impl FindingsView {
     /// The findings, once computed.
     pub fn findings(&self) -> Option<Arc<Findings>> {
-        self.cache.peek()
+        let r = self.cache.peek()?;
+        r.as_ref().as_ref().ok().map(|f| Arc::new(f.clone()))
     }
 
     /// The tab; returns a link into the timeline when one was clicked.
     pub fn ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>) -> Option<Nav> {
-        if !scope_ui(ui, data) {
-            return None;
-        }
+        // A big trace's findings read its generations again (on a worker
+        // thread and rayon's), once.
+        let key = Arc::as_ptr(&data.loaded) as usize;
+        let reading = if self.cache.has(&key) {
+            self.reading.current()
+        } else {
+            self.reading.renew()
+        };
         let d = Arc::clone(data);
-        let key = Arc::as_ptr(data.view()) as usize;
-        let status = self
-            .cache
-            .get(&key, !is_big(data), ui.ctx(), move || findings(d.trace()));
-        let all = ready_or_ui(ui, status, "the findings")?;
+        let status = self.cache.get(&key, !is_big(data), ui.ctx(), move || {
+            d.loaded
+                .findings(&reading.cancel, &|k, n| reading.set(k, n))
+        });
+        let all = ready_or_ui(ui, status, &self.reading.text("the findings"))?;
+        let all = match all.as_ref() {
+            Ok(f) => f,
+            Err(e) => {
+                ui.colored_label(crate::ui::palette::ERROR, format!("the findings: {e}"));
+                return None;
+            }
+        };
         ui.horizontal_wrapped(|ui| {
             ui.strong("Show");
             for (i, k) in FindingKind::ALL.into_iter().enumerate() {
@@ -90,30 +107,6 @@ impl FindingsView {
             .collect();
         table_ui(ui, &rows)
     }
-}
-
-/// What the findings are of; false when there is nothing to find in (a
-/// big trace's overview: its spans are buckets).
-fn scope_ui(ui: &mut Ui, data: &TraceData) -> bool {
-    // A big trace's overview has no spans to find anything in: the
-    // findings are those of the detail in view (a few generations).
-    if data.trace().meta.coarse_ns > 0 {
-        ui.add_space(8.0);
-        ui.label(
-            "This is a big trace: findings are computed on the detail of the generations in view.",
-        );
-        ui.weak("Zoom the timeline in to a few generations (a second or so), then come back here.");
-        return false;
-    }
-    if data.shows_tile() {
-        let (a, b) = (data.trace().meta.start, data.trace().meta.end);
-        ui.weak(format!(
-            "Findings of the detail in view: {} to {} of the trace.",
-            format::duration(a - data.whole().meta.start),
-            format::duration(b - data.whole().meta.start)
-        ));
-    }
-    true
 }
 
 /// The findings shown, one per row; the link of the one clicked.

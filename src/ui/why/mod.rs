@@ -11,6 +11,7 @@ pub use paint::paint_path;
 pub use panel::{breakdown_bar_ui, why_ui};
 
 use crate::analysis::critical_path::{critical_path, Cause, CriticalPath, Target, TargetKind};
+use crate::analysis::fold::{Resident, TileAccess};
 use crate::format;
 use crate::model::{GIdx, Trace};
 use crate::trace::Time;
@@ -37,10 +38,11 @@ pub struct PathView {
 }
 
 impl PathView {
-    /// Computes the path of `target`.
-    pub fn compute(tr: &Trace, target: Target) -> PathView {
+    /// Computes the path of `target`, reading the tiles it goes through.
+    pub fn compute(tiles: &dyn TileAccess, target: Target) -> PathView {
+        let tr = tiles.overview();
         let t0 = std::time::Instant::now();
-        let path = critical_path(tr, target);
+        let path = critical_path(tiles, target);
         let compute = t0.elapsed();
         let by_goroutine = path.by_goroutine_ns();
         let mut on_path: Vec<GIdx> = by_goroutine.iter().map(|g| g.0).collect();
@@ -83,6 +85,9 @@ fn title(tr: &Trace, t: &Target) -> String {
 pub struct WhyView {
     /// The path shown, if any.
     pub path: Option<Arc<PathView>>,
+    /// A big trace's path being computed on a worker thread (it reads the
+    /// generations it goes through).
+    pending: Option<std::sync::mpsc::Receiver<PathView>>,
     /// The segment last shown by a cause link (clicking again shows the next).
     cursor: Option<usize>,
     /// Only the lanes on the path are shown (through the find bar's filter).
@@ -92,10 +97,53 @@ pub struct WhyView {
 impl WhyView {
     /// Computes and shows the path of `target`: opens the groups of the
     /// goroutines on it, selects its goroutine at the end and brings the
-    /// interval into view.
+    /// interval into view. A big trace's path is computed on a worker
+    /// thread and shown when [`WhyView::poll`] finds it done.
     pub fn show(&mut self, data: &TraceData, tl: &mut Timeline, target: Target) {
-        let tr = data.trace();
-        let pv = PathView::compute(tr, target);
+        if data.loaded.tiles.is_none() {
+            let pv = PathView::compute(&Resident(Arc::clone(&data.loaded.trace)), target);
+            self.apply(data, tl, pv);
+            return;
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let loaded = Arc::clone(&data.loaded);
+        let spawned = std::thread::Builder::new()
+            .name("critical-path".into())
+            .spawn(move || {
+                let tiles = loaded.tile_access();
+                let _ = tx.send(PathView::compute(&*tiles, target));
+            });
+        self.pending = spawned.is_ok().then_some(rx);
+    }
+
+    /// Shows the path computed on a worker thread once it is done; true
+    /// while one is being computed.
+    pub fn poll(&mut self, data: &TraceData, tl: &mut Timeline) -> bool {
+        let Some(rx) = &self.pending else {
+            return false;
+        };
+        match rx.try_recv() {
+            Ok(pv) => {
+                self.pending = None;
+                self.apply(data, tl, pv);
+                false
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => true,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.pending = None;
+                false
+            }
+        }
+    }
+
+    /// Whether a path is being computed.
+    pub fn computing(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    fn apply(&mut self, data: &TraceData, tl: &mut Timeline, pv: PathView) {
+        let tr = data.whole();
+        let target = pv.path.target;
         tl.open_groups(
             pv.on_path
                 .iter()

@@ -31,19 +31,18 @@ fn region_at(tr: &Trace, g: GIdx, t: Time) -> Option<(u32, &str)> {
 /// The buttons that ask "why?" about the selection; the target asked.
 fn ask_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Target> {
     let sel = tl.selected()?;
-    let tr = data.trace();
-    if tr.meta.coarse_ns > 0 {
-        // The overview of a big trace has no unblock flows to follow.
-        ui.weak("Why? needs the detail: zoom in to this span (a big trace's overview is drawn in buckets).");
-        return None;
-    }
+    // Targets are the whole trace's (a tile's lanes are a window of it).
+    let tr = data.whole();
+    // The overview of a big trace draws buckets, not spans.
+    let coarse = data.trace().meta.coarse_ns > 0;
     let span = tl.span_of(data, sel);
     let mut target = None;
     ui.horizontal_wrapped(|ui| {
-        if ui
-            .button("Why?")
-            .on_hover_text("The critical path of this span: what it waited on, and on whom")
-            .clicked()
+        if !coarse
+            && ui
+                .button("Why?")
+                .on_hover_text("The critical path of this span: what it waited on, and on whom")
+                .clicked()
         {
             target = Target::goroutine(tr, sel.g, Some(span.start), Some(span.end));
         }
@@ -151,11 +150,17 @@ fn path_ui(ui: &mut Ui, tr: &Trace, pv: &PathView, only_path_lanes: bool) -> Opt
 /// cause and goroutine links; the navigation asked for.
 pub fn why_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline, why: &WhyView) -> Option<Nav> {
     let asked = ask_ui(ui, data, tl).map(Nav::Why);
+    if why.computing() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.weak("Computing the critical path (reading the generations it goes through)…");
+        });
+    }
     let Some(pv) = why.path.as_ref() else {
         return asked;
     };
     ui.separator();
-    let act = path_ui(ui, data.trace(), pv, why.only_path_lanes);
+    let act = path_ui(ui, data.whole(), pv, why.only_path_lanes);
     ui.separator();
     asked.or(act)
 }

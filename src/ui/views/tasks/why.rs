@@ -6,6 +6,7 @@
 use super::{duration_of, Kind};
 use crate::analysis::annotations::TypeStats;
 use crate::analysis::critical_path::{aggregate, region_targets, task_targets, Aggregate, Cause};
+use crate::analysis::fold::TileAccess;
 use crate::analysis::histogram::{bucket_min, bucket_of};
 use crate::format;
 use crate::model::Trace;
@@ -35,7 +36,13 @@ pub struct TypeWhy {
 
 /// The summed critical paths of the complete instances of `members` in
 /// `bucket` (all if None).
-fn aggregate_of(tr: &Trace, k: Kind, members: &[u32], bucket: Option<usize>) -> Aggregate {
+fn aggregate_of(
+    tiles: &dyn TileAccess,
+    k: Kind,
+    members: &[u32],
+    bucket: Option<usize>,
+) -> Aggregate {
+    let tr = tiles.overview();
     let idx: Vec<u32> = members
         .iter()
         .copied()
@@ -47,7 +54,7 @@ fn aggregate_of(tr: &Trace, k: Kind, members: &[u32], bucket: Option<usize>) -> 
         Kind::Region => region_targets(tr, &idx),
         Kind::Task => task_targets(tr, &idx),
     };
-    aggregate(tr, &targets)
+    aggregate(tiles, &targets)
 }
 
 impl TypeWhy {
@@ -60,7 +67,7 @@ impl TypeWhy {
     ) -> Status<Aggregate> {
         let (d, m) = (Arc::clone(data), Arc::clone(members));
         cache.get(&key, false, ui.ctx(), move || {
-            aggregate_of(d.trace(), key.0, &m, key.2)
+            aggregate_of(&*d.loaded.tile_access(), key.0, &m, key.2)
         })
     }
 
@@ -116,7 +123,7 @@ impl TypeWhy {
             }
             None => None,
         };
-        compare_ui(ui, data.trace(), &sel, all.as_deref());
+        compare_ui(ui, data.whole(), &sel, all.as_deref());
     }
 }
 
