@@ -5,6 +5,7 @@
 pub mod why;
 
 use crate::analysis::summary::Summary;
+use crate::format;
 use crate::load::{load_path_with, LoadError, LoadOptions, LoadedTrace, Progress};
 use crate::trace::dump::event_string;
 use clap::{Parser, Subcommand};
@@ -284,45 +285,37 @@ pub fn load_with_progress_using(
     res
 }
 
-fn fmt_duration(ns: i64) -> String {
-    let a = ns.unsigned_abs() as f64;
-    if a >= 1e9 {
-        format!("{:.3}s", ns as f64 / 1e9)
-    } else if a >= 1e6 {
-        format!("{:.3}ms", ns as f64 / 1e6)
-    } else if a >= 1e3 {
-        format!("{:.3}µs", ns as f64 / 1e3)
-    } else {
-        format!("{ns}ns")
-    }
-}
-
 fn loss_line(l: &LoadedTrace) -> Option<String> {
     l.trace.meta.loss.as_ref().map(|loss| {
         format!(
-            "{}: trace is incomplete: {}; kept {} generations, lost {} of {} bytes",
+            "{}: trace is incomplete: {}; kept {} generations, lost {} of {}",
             l.name,
             loss.message,
             l.trace.meta.generations,
-            loss.bytes_lost,
-            l.trace.meta.file_bytes
+            format::bytes(loss.bytes_lost),
+            format::bytes(l.trace.meta.file_bytes)
         )
     })
 }
 
-fn check(file: &Path) -> Result<i32, LoadError> {
-    let l = load_with_progress(file)?;
+/// The line `check` prints about a trace that loaded.
+fn check_line(l: &LoadedTrace) -> String {
     let t = &l.trace;
-    println!(
+    format!(
         "go {} trace: {} generations, {} events, {} goroutines, {} procs, {} threads, duration {}",
         t.meta.version,
         t.meta.generations,
-        t.meta.events,
-        t.goroutines.len(),
+        format::count(t.meta.events),
+        format::count(t.goroutines.len() as u64),
         t.procs.len(),
         t.threads.len(),
-        fmt_duration(t.duration())
-    );
+        format::duration(t.duration())
+    )
+}
+
+fn check(file: &Path) -> Result<i32, LoadError> {
+    let l = load_with_progress(file)?;
+    println!("{}", check_line(&l));
     if let Some(line) = loss_line(&l) {
         eprintln!("gotraceview: {line}");
         return Ok(1);
@@ -580,7 +573,7 @@ fn pprof(kind: &str, file: &Path, output: &Path) -> Result<i32, LoadError> {
         kind.title(),
         prof.records.len(),
         prof.total_count(),
-        fmt_duration(prof.total_delay_ns())
+        format::duration(prof.total_delay_ns())
     );
     Ok(0)
 }

@@ -331,7 +331,7 @@ pub fn load_bytes(
 /// [`load_bytes`] of bytes in memory or in a file.
 fn load_data(
     name: &str,
-    data: TraceBytes,
+    data: TraceBytes<'_>,
     origin: Option<&TileOrigin>,
     progress: &Progress,
     cancel: &AtomicBool,
@@ -363,7 +363,7 @@ fn load_data(
 /// the number of events up to that boundary.
 fn load_pass(
     name: &str,
-    data: TraceBytes,
+    data: TraceBytes<'_>,
     origin: Option<&TileOrigin>,
     progress: &Progress,
     cancel: &AtomicBool,

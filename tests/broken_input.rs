@@ -106,10 +106,9 @@ fn truncated_traces_keep_a_prefix_and_never_panic() {
 
 #[test]
 fn fuzz_regressions_do_not_panic() {
-    for dir in ["fuzzseeds", "fuzz-regressions"] {
-        let Ok(rd) = std::fs::read_dir(common::testdata().join(dir)) else {
-            continue;
-        };
+    for (dir, at_least) in [("fuzzseeds", 17), ("fuzz-regressions", 4)] {
+        let rd = std::fs::read_dir(common::testdata().join(dir)).expect(dir);
+        let mut checked = 0;
         for e in rd.flatten() {
             let data = std::fs::read(e.path()).expect("read");
             if let Ok(l) = load("seed", &data) {
@@ -117,13 +116,16 @@ fn fuzz_regressions_do_not_panic() {
             }
             // The same bytes as a big trace: overview and every tile.
             tiled_does_not_panic(&e.path());
+            checked += 1;
         }
+        assert!(checked >= at_least, "{dir}: {checked} inputs checked");
     }
 }
 
 /// Loads `path` as an overview with detail tiles (a tiny memory budget)
-/// and builds the tile of every generation and of all of them.
-fn tiled_does_not_panic(path: &std::path::Path) {
+/// and builds the tile of every generation and of all of them; false if
+/// it did not load.
+fn tiled_does_not_panic(path: &std::path::Path) -> bool {
     use gotraceview::load::{load_path_with, LoadOptions};
     let Ok(l) = load_path_with(
         path,
@@ -131,7 +133,7 @@ fn tiled_does_not_panic(path: &std::path::Path) {
         &Progress::default(),
         &AtomicBool::new(false),
     ) else {
-        return;
+        return false;
     };
     common::run_analyses(&l);
     if let Some(src) = &l.tiles {
@@ -140,23 +142,33 @@ fn tiled_does_not_panic(path: &std::path::Path) {
             let _ = src.build(&l.trace, g, &AtomicBool::new(false));
         }
     }
+    true
 }
 
 #[test]
 fn truncated_traces_load_as_overviews_too() {
     let dir = std::env::temp_dir().join(format!("gotraceview-cut-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
+    let (mut cut_files, mut loaded) = (0, 0);
     for path in traces(&["traces"]) {
         let data = std::fs::read(&path).expect("read");
         for i in 1..=6 {
             let cut = data.len() * i / 7;
             let p = dir.join(format!("{}-{cut}", name(&path)));
             std::fs::write(&p, &data[..cut]).expect("write");
-            tiled_does_not_panic(&p);
+            // The overview path loads a cut trace where the whole model does.
+            let whole = load(&name(&p), &data[..cut]).is_ok();
+            assert_eq!(tiled_does_not_panic(&p), whole, "{}", name(&p));
+            loaded += usize::from(whole);
+            cut_files += 1;
             let _ = std::fs::remove_file(&p);
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
+    assert!(cut_files >= 6 * 60, "cut traces checked: {cut_files}");
+    // Most traces are one generation: a cut one is not a trace. The
+    // traces of several generations keep their complete ones.
+    assert!(loaded >= 30, "{loaded} of {cut_files} cut traces loaded");
 }
 
 fn binary() -> Command {

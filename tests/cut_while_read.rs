@@ -45,7 +45,7 @@ impl ReadAt for CutAtRead<'_> {
 }
 
 /// Every event of `data` read with `reads`, and the error that ended them.
-fn read_all(data: TraceBytes) -> (Vec<Event>, Option<String>) {
+fn read_all(data: TraceBytes<'_>) -> (Vec<Event>, Option<String>) {
     let mut events = Vec::new();
     let mut r = match EventReader::open(data) {
         Ok((_, r)) => r,

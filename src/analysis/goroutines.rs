@@ -3,6 +3,7 @@
 
 use super::sketch::QuantileSketch;
 use super::summary::{ExecStats, NameId, Summary};
+use crate::format;
 use crate::trace::Time;
 use rustc_hash::FxHashMap;
 use std::cmp::Reverse;
@@ -471,24 +472,20 @@ impl GroupTableBuilder {
     }
 }
 
-fn ms(ns: i64) -> String {
-    format!("{:.3}", ns as f64 / 1e6)
-}
-
-/// The group table as text (durations in milliseconds).
+/// The group table as text.
 pub fn group_table_text(s: &Summary) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<48} {:>7} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}",
+        "{:<48} {:>7} {:>13} {:>13} {:>13} {:>13} {:>13} {:>13}",
         "Start function",
         "Count",
-        "Exec ms",
-        "Sched ms",
-        "Block ms",
-        "Syscall ms",
-        "Sys-blk ms",
-        "Unknown ms"
+        "Exec",
+        "Sched wait",
+        "Block",
+        "Syscall",
+        "Syscall block",
+        "Unknown"
     );
     for g in groups(s) {
         let name = if g.name.is_empty() {
@@ -498,35 +495,26 @@ pub fn group_table_text(s: &Summary) -> String {
         };
         let _ = writeln!(
             out,
-            "{:<48} {:>7} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}",
-            truncate(name, 48),
+            "{:<48} {:>7} {:>13} {:>13} {:>13} {:>13} {:>13} {:>13}",
+            format::truncate(name, 48),
             g.goroutines.len(),
-            ms(g.total.exec_ns),
-            ms(g.total.sched_wait_ns),
-            ms(g.total.block_total_ns()),
-            ms(g.total.syscall_ns),
-            ms(g.total.syscall_block_ns),
-            ms(g.total.unknown_ns()),
+            format::duration(g.total.exec_ns),
+            format::duration(g.total.sched_wait_ns),
+            format::duration(g.total.block_total_ns()),
+            format::duration(g.total.syscall_ns),
+            format::duration(g.total.syscall_block_ns),
+            format::duration(g.total.unknown_ns()),
         );
         let mut reasons = g.total.block_ns.clone();
         reasons.sort_by_key(|x| std::cmp::Reverse(x.1));
         for (k, v) in reasons.iter().filter(|x| x.1 > 0) {
             let _ = writeln!(
                 out,
-                "    blocked on {:<36} {:>12}",
-                truncate(s.name(*k), 36),
-                ms(*v)
+                "    blocked on {:<36} {:>13}",
+                format::truncate(s.name(*k), 36),
+                format::duration(*v)
             );
         }
     }
     out
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let t: String = s.chars().take(n - 1).collect();
-        format!("{t}…")
-    }
 }

@@ -16,6 +16,7 @@ pub mod mud;
 pub mod pprof;
 pub mod profiles;
 pub mod range_stats;
+pub mod report;
 pub mod sketch;
 pub mod state_times;
 pub mod summary;

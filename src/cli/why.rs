@@ -1,12 +1,13 @@
 //! `gotraceview critical-path` and `gotraceview findings`: why was it
-//! slow, on the command line (text, or the JSON of issue 9 with `--json`).
+//! slow, on the command line (text, or JSON with `--json`).
 
-use super::{fmt_duration, load_with_progress, loss_line};
+use super::{load_with_progress, loss_line};
 use crate::analysis::critical_path::{
     aggregate, aggregate_json, critical_path, path_json, region_targets, regions_named, slowest,
     task_targets, tasks_named, CriticalPath, PathState, Target,
 };
 use crate::analysis::findings::findings_json;
+use crate::format;
 use crate::load::{LoadError, LoadedTrace};
 use crate::model::Trace;
 use crate::trace::Time;
@@ -96,23 +97,23 @@ pub fn critical_path_output(l: &LoadedTrace, q: &PathQuery) -> Result<String, St
                 out,
                 "{} instances, {} in all, {} hops",
                 a.instances,
-                fmt_duration(a.duration_ns),
+                format::duration(a.duration_ns),
                 a.hops
             );
             print_totals(&mut out, &a.totals_ns, a.duration_ns);
             for &(c, d) in &a.by_cause_ns {
-                let _ = writeln!(out, "  {:<40} {:>14}", c.label(t), fmt_duration(d));
+                let _ = writeln!(out, "  {:<40} {:>14}", c.label(t), format::duration(d));
             }
         }
         return Ok(out);
     }
     let started = std::time::Instant::now();
     let p = critical_path(&*tiles, targets[0]);
-    let compute_ms = started.elapsed().as_secs_f64() * 1e3;
+    let compute = started.elapsed();
     if q.json {
         let _ = writeln!(out, "{}", pretty(&path_json(t, &p)));
     } else {
-        print_path(&mut out, t, &p, compute_ms);
+        print_path(&mut out, t, &p, compute);
     }
     Ok(out)
 }
@@ -135,21 +136,27 @@ fn print_totals(out: &mut String, totals: &[Time; 5], all: Time) {
         } else {
             0.0
         };
-        let _ = writeln!(out, "{:<10} {:>14} {pct:5.1}%", s.name(), fmt_duration(d));
+        let _ = writeln!(
+            out,
+            "{:<10} {:>14} {pct:5.1}%",
+            s.name(),
+            format::duration(d)
+        );
     }
 }
 
-fn print_path(out: &mut String, t: &Trace, p: &CriticalPath, compute_ms: f64) {
+fn print_path(out: &mut String, t: &Trace, p: &CriticalPath, compute: std::time::Duration) {
     let tg = &p.target;
     let _ = writeln!(
-            out,
-        "critical path of {} from {} to {} ({}): {} segments, {} hops, computed in {compute_ms:.2} ms",
+        out,
+        "critical path of {} from {} to {} ({}): {} segments, {} hops, computed in {}",
         t.goroutine_label(tg.g),
         tg.start_ns,
         tg.end_ns,
-        fmt_duration(tg.duration_ns()),
+        format::duration(tg.duration_ns()),
         p.segments.len(),
-        p.hops.len()
+        p.hops.len(),
+        format::duration_of(compute)
     );
     print_totals(out, &p.totals_ns(), tg.duration_ns());
     let _ = writeln!(out, "by goroutine:");
@@ -158,17 +165,17 @@ fn print_path(out: &mut String, t: &Trace, p: &CriticalPath, compute_ms: f64) {
             out,
             "  {:<50} {:>14}",
             t.goroutine_label(g),
-            fmt_duration(d)
+            format::duration(d)
         );
     }
     let _ = writeln!(out, "segments:");
     for s in p.segments.iter().take(MAX_TEXT_SEGMENTS) {
         let _ = writeln!(
             out,
-            "  {:>20} {:>12}  G{:<8} {:<28} {}",
+            "  {:>20} {:>12}  {:<9} {:<28} {}",
             s.start_ns,
-            fmt_duration(s.duration_ns()),
-            t.goroutines.id(s.g as usize),
+            format::duration(s.duration_ns()),
+            format::goroutine(Some(t.goroutines.id(s.g as usize))),
             s.cause.label(t),
             crate::analysis::frames::user_frame_text(t, s.stack)
         );
@@ -212,7 +219,7 @@ pub fn findings_output(l: &LoadedTrace, json_out: bool) -> Result<String, String
             out,
             "{:<14} {:>12}  {}",
             x.kind.name(),
-            fmt_duration(x.duration_ns),
+            format::duration(x.duration_ns),
             x.text
         );
     }

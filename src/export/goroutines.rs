@@ -7,6 +7,7 @@
 use super::perfetto::{exported_flow, flow_id, named, state_name, uuid, Exporter, TrackKind};
 use super::proto::{TrackEvent, TYPE_INSTANT};
 use super::writer::{Arg, PacketWriter};
+use crate::format;
 use crate::model::{Flow, FlowKind, GIdx, LogEntry};
 use crate::trace::Time;
 use std::io::{self, Write};
@@ -60,8 +61,11 @@ impl<W: Write> Exporter<'_, W> {
         let t = self.t;
         let i = g as usize;
         let track = uuid(TrackKind::Goroutine, u64::from(g));
-        self.w
-            .track(named(track, parent, format!("G{}", t.goroutines.id(i))))?;
+        self.w.track(named(
+            track,
+            parent,
+            format::goroutine(Some(t.goroutines.id(i))),
+        ))?;
         let (w0, w1) = (self.w0, self.w1);
         let in_window = move |x: Time| x >= w0 && x <= w1;
         // Flows ending here (by target time) and starting here (by source time).
@@ -170,7 +174,7 @@ impl<W: Write> Exporter<'_, W> {
         } else {
             "unblocked"
         };
-        let target = self.t.goroutines.try_id(f.to as usize).unwrap_or(-1);
+        let target = crate::analysis::report::go_id(self.t, f.to);
         let name = self.w.name_iid(verb);
         let mut args = vec![PacketWriter::<W>::int_arg(Arg::Goroutine, target)];
         args.extend(self.w.stack_arg(f.stack));
@@ -205,7 +209,10 @@ impl<W: Write> Exporter<'_, W> {
                 continue;
             };
             if !described {
-                let name = format!("G{} regions", t.goroutines.id(g as usize));
+                let name = format!(
+                    "{} regions",
+                    format::goroutine(Some(t.goroutines.id(g as usize)))
+                );
                 self.w.track(named(track, parent, name))?;
                 described = true;
             }

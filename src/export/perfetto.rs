@@ -13,6 +13,7 @@ use super::proto::{
     TYPE_SLICE_BEGIN, TYPE_SLICE_END, UNIT_COUNT, UNIT_SIZE_BYTES,
 };
 use super::writer::{Arg, ExportStats, PacketWriter};
+use crate::format;
 use crate::model::{
     CounterSeries, Flow, FlowKind, GoLaneState, IntervalKind, IntervalLane, Trace, NO_G,
 };
@@ -340,9 +341,9 @@ impl<W: Write> Exporter<'_, W> {
             let g = lane.g(i);
             let gid = self.t.goroutines.try_id(g as usize);
             let name = match (lane.kind(i), gid) {
-                (IntervalKind::Syscall, Some(id)) => format!("syscall G{id}"),
+                (IntervalKind::Syscall, Some(_)) => format!("syscall {}", format::goroutine(gid)),
                 (IntervalKind::Syscall, None) => "syscall".to_string(),
-                (_, Some(id)) => format!("G{id}"),
+                (_, Some(_)) => format::goroutine(gid),
                 (_, None) => "running".to_string(),
             };
             let mut args = Vec::new();

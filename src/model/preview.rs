@@ -1,5 +1,5 @@
 //! What a load has built so far, for the window to draw while the rest is
-//! read (story 5: the whole time axis within a second, filling in as
+//! read (a big trace: the whole time axis within a second, filling in as
 //! generations finish): GC and STW ranges, the heap and goroutine
 //! counters, and what ran on each proc, up to some time.
 

@@ -62,7 +62,7 @@ const HEAD_BYTES: usize = 64;
 /// the payload beyond its first byte. Errors carry Go's wording; a failed
 /// read of the file is an error at `pos`.
 pub fn read_batch(
-    body: &TraceBytes,
+    body: &TraceBytes<'_>,
     pos: usize,
 ) -> std::result::Result<(BatchRead, usize), (TraceErrorAt, u64)> {
     let head = body

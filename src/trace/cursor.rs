@@ -66,7 +66,7 @@ impl BatchCursor {
     pub fn next_event(
         &mut self,
         batches: &[BatchRef],
-        bytes: &EventBytes,
+        bytes: &EventBytes<'_>,
         freq: &ClockSync,
     ) -> Result<bool> {
         while self.idx < batches.len() && batches[self.idx].data_len == self.data_off {

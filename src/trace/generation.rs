@@ -50,7 +50,11 @@ pub struct GenerationPlan {
 
 /// Splits a v2 trace body into generations following exactly the batch
 /// reading logic of Go's parser for `version`, reading batch headers only.
-pub fn plan_generations(body: &TraceBytes, version: u32, header_len: usize) -> Vec<GenerationPlan> {
+pub fn plan_generations(
+    body: &TraceBytes<'_>,
+    version: u32,
+    header_len: usize,
+) -> Vec<GenerationPlan> {
     let mut plans = Vec::new();
     let mut pos = 0usize;
     let mut spill: Option<(BatchRef, u64)> = None;
@@ -284,7 +288,7 @@ impl<'a> EventBytes<'a> {
 /// are found): reads and processes its structural batches, checks
 /// invariants. Ok(None) when the plan is the clean end of the trace.
 pub fn decode_generation(
-    body: &TraceBytes,
+    body: &TraceBytes<'_>,
     plan: &GenerationPlan,
     version: u32,
 ) -> Result<Option<Generation>> {
@@ -339,7 +343,7 @@ fn process_batch(
     threads: &mut FxHashMap<ThreadId, usize>,
     table: &mut EvTable,
     b: &BatchRef,
-    body: &TraceBytes,
+    body: &TraceBytes<'_>,
     version: u32,
 ) -> Result<()> {
     // Only the structural batches are read here; the event batches are

@@ -58,6 +58,12 @@ impl TaskId {
     pub const NONE: TaskId = TaskId(u64::MAX);
     /// The background task every region without a task belongs to.
     pub const BACKGROUND: TaskId = TaskId(0);
+
+    /// Whether the ID names a task the program made (neither "no task" nor
+    /// the background task).
+    pub fn is_user_task(self) -> bool {
+        self != TaskId::NONE && self != TaskId::BACKGROUND
+    }
 }
 
 impl fmt::Display for TaskId {

@@ -167,85 +167,101 @@ pub const MAX_EVENT_TRAILER_DATA_SIZE: u64 = 1 << 10;
 /// The spec table, indexed by event type byte.
 pub static SPECS: [EventSpec; NUM_SPECS] = SPEC_TABLE;
 
-/// The spec table as a constant, so that derived tables can be computed at
-/// compile time.
-const SPEC_TABLE: [EventSpec; NUM_SPECS] = {
-    let mut t = [UNUSED; NUM_SPECS];
-    t[1] = spec("EventBatch", &["gen", "m", "time", "size"]);
-    t[2] = spec("Stacks", &[]);
-    t[3] = {
+/// Declares the spec table keyed by event type, as Go's `specs` (in
+/// `internal/trace/tracev2/events.go`) is: `GO_START => timed(…)` is the
+/// spec of `EventType::GO_START`.
+macro_rules! spec_table {
+    ($($ty:ident => $spec:expr,)*) => {
+        /// The spec table as a constant, so that derived tables can be
+        /// computed at compile time.
+        const SPEC_TABLE: [EventSpec; NUM_SPECS] = {
+            let mut t = [UNUSED; NUM_SPECS];
+            $(t[EventType::$ty.0 as usize] = $spec;)*
+            t
+        };
+
+        /// The names the table is keyed by, with their types (for tests).
+        #[cfg(test)]
+        const SPEC_KEYS: &[(&str, EventType)] = &[$((stringify!($ty), EventType::$ty)),*];
+    };
+}
+
+spec_table! {
+    EVENT_BATCH => spec("EventBatch", &["gen", "m", "time", "size"]),
+    STACKS => spec("Stacks", &[]),
+    STACK => {
         let mut s = spec("Stack", &["id", "nframes"]);
         s.is_stack = true;
         s
-    };
-    t[4] = spec("Strings", &[]);
-    t[5] = {
+    },
+    STRINGS => spec("Strings", &[]),
+    STRING => {
         let mut s = spec("String", &["id"]);
         s.has_data = true;
         s
-    };
-    t[6] = spec("CPUSamples", &[]);
-    t[7] = with_stacks(spec("CPUSample", &["time", "m", "p", "g", "stack"]), &[4]);
-    t[8] = spec("Frequency", &["freq"]);
-    t[9] = with_stacks(timed("ProcsChange", &["dt", "procs_value", "stack"]), &[2]);
-    t[10] = timed("ProcStart", &["dt", "p", "p_seq"]);
-    t[11] = timed("ProcStop", &["dt"]);
-    t[12] = timed("ProcSteal", &["dt", "p", "p_seq", "m"]);
-    t[13] = timed("ProcStatus", &["dt", "p", "pstatus"]);
-    t[14] = with_stacks(
+    },
+    CPU_SAMPLES => spec("CPUSamples", &[]),
+    CPU_SAMPLE => with_stacks(spec("CPUSample", &["time", "m", "p", "g", "stack"]), &[4]),
+    FREQUENCY => spec("Frequency", &["freq"]),
+    PROCS_CHANGE => with_stacks(timed("ProcsChange", &["dt", "procs_value", "stack"]), &[2]),
+    PROC_START => timed("ProcStart", &["dt", "p", "p_seq"]),
+    PROC_STOP => timed("ProcStop", &["dt"]),
+    PROC_STEAL => timed("ProcSteal", &["dt", "p", "p_seq", "m"]),
+    PROC_STATUS => timed("ProcStatus", &["dt", "p", "pstatus"]),
+    GO_CREATE => with_stacks(
         timed("GoCreate", &["dt", "new_g", "new_stack", "stack"]),
         &[3, 2],
-    );
-    t[15] = timed("GoCreateSyscall", &["dt", "new_g"]);
-    t[16] = timed("GoStart", &["dt", "g", "g_seq"]);
-    t[17] = timed("GoDestroy", &["dt"]);
-    t[18] = timed("GoDestroySyscall", &["dt"]);
-    t[19] = with_strings(
+    ),
+    GO_CREATE_SYSCALL => timed("GoCreateSyscall", &["dt", "new_g"]),
+    GO_START => timed("GoStart", &["dt", "g", "g_seq"]),
+    GO_DESTROY => timed("GoDestroy", &["dt"]),
+    GO_DESTROY_SYSCALL => timed("GoDestroySyscall", &["dt"]),
+    GO_STOP => with_strings(
         with_stacks(timed("GoStop", &["dt", "reason_string", "stack"]), &[2]),
         &[1],
-    );
-    t[20] = with_strings(
+    ),
+    GO_BLOCK => with_strings(
         with_stacks(timed("GoBlock", &["dt", "reason_string", "stack"]), &[2]),
         &[1],
-    );
-    t[21] = with_stacks(timed("GoUnblock", &["dt", "g", "g_seq", "stack"]), &[3]);
-    t[22] = with_stacks(timed("GoSyscallBegin", &["dt", "p_seq", "stack"]), &[2]);
-    t[23] = ends(timed("GoSyscallEnd", &["dt"]), EventType::GO_SYSCALL_BEGIN);
-    t[24] = ends(
+    ),
+    GO_UNBLOCK => with_stacks(timed("GoUnblock", &["dt", "g", "g_seq", "stack"]), &[3]),
+    GO_SYSCALL_BEGIN => with_stacks(timed("GoSyscallBegin", &["dt", "p_seq", "stack"]), &[2]),
+    GO_SYSCALL_END => ends(timed("GoSyscallEnd", &["dt"]), EventType::GO_SYSCALL_BEGIN),
+    GO_SYSCALL_END_BLOCKED => ends(
         timed("GoSyscallEndBlocked", &["dt"]),
         EventType::GO_SYSCALL_BEGIN,
-    );
-    t[25] = timed("GoStatus", &["dt", "g", "m", "gstatus"]);
-    t[26] = with_strings(
+    ),
+    GO_STATUS => timed("GoStatus", &["dt", "g", "m", "gstatus"]),
+    STW_BEGIN => with_strings(
         with_stacks(timed("STWBegin", &["dt", "kind_string", "stack"]), &[2]),
         &[1],
-    );
-    t[27] = ends(timed("STWEnd", &["dt"]), EventType::STW_BEGIN);
-    t[28] = ends(timed("GCActive", &["dt", "gc_seq"]), EventType::GC_BEGIN);
-    t[29] = with_stacks(timed("GCBegin", &["dt", "gc_seq", "stack"]), &[2]);
-    t[30] = ends(timed("GCEnd", &["dt", "gc_seq"]), EventType::GC_BEGIN);
-    t[31] = ends(
+    ),
+    STW_END => ends(timed("STWEnd", &["dt"]), EventType::STW_BEGIN),
+    GC_ACTIVE => ends(timed("GCActive", &["dt", "gc_seq"]), EventType::GC_BEGIN),
+    GC_BEGIN => with_stacks(timed("GCBegin", &["dt", "gc_seq", "stack"]), &[2]),
+    GC_END => ends(timed("GCEnd", &["dt", "gc_seq"]), EventType::GC_BEGIN),
+    GC_SWEEP_ACTIVE => ends(
         timed("GCSweepActive", &["dt", "p"]),
         EventType::GC_SWEEP_BEGIN,
-    );
-    t[32] = with_stacks(timed("GCSweepBegin", &["dt", "stack"]), &[1]);
-    t[33] = ends(
+    ),
+    GC_SWEEP_BEGIN => with_stacks(timed("GCSweepBegin", &["dt", "stack"]), &[1]),
+    GC_SWEEP_END => ends(
         timed("GCSweepEnd", &["dt", "swept_value", "reclaimed_value"]),
         EventType::GC_SWEEP_BEGIN,
-    );
-    t[34] = ends(
+    ),
+    GC_MARK_ASSIST_ACTIVE => ends(
         timed("GCMarkAssistActive", &["dt", "g"]),
         EventType::GC_MARK_ASSIST_BEGIN,
-    );
-    t[35] = with_stacks(timed("GCMarkAssistBegin", &["dt", "stack"]), &[1]);
-    t[36] = ends(
+    ),
+    GC_MARK_ASSIST_BEGIN => with_stacks(timed("GCMarkAssistBegin", &["dt", "stack"]), &[1]),
+    GC_MARK_ASSIST_END => ends(
         timed("GCMarkAssistEnd", &["dt"]),
         EventType::GC_MARK_ASSIST_BEGIN,
-    );
-    t[37] = timed("HeapAlloc", &["dt", "heapalloc_value"]);
-    t[38] = timed("HeapGoal", &["dt", "heapgoal_value"]);
-    t[39] = with_strings(timed("GoLabel", &["dt", "label_string"]), &[1]);
-    t[40] = with_strings(
+    ),
+    HEAP_ALLOC => timed("HeapAlloc", &["dt", "heapalloc_value"]),
+    HEAP_GOAL => timed("HeapGoal", &["dt", "heapgoal_value"]),
+    GO_LABEL => with_strings(timed("GoLabel", &["dt", "label_string"]), &[1]),
+    USER_TASK_BEGIN => with_strings(
         with_stacks(
             timed(
                 "UserTaskBegin",
@@ -254,16 +270,16 @@ const SPEC_TABLE: [EventSpec; NUM_SPECS] = {
             &[4],
         ),
         &[3],
-    );
-    t[41] = with_stacks(timed("UserTaskEnd", &["dt", "task", "stack"]), &[2]);
-    t[42] = with_strings(
+    ),
+    USER_TASK_END => with_stacks(timed("UserTaskEnd", &["dt", "task", "stack"]), &[2]),
+    USER_REGION_BEGIN => with_strings(
         with_stacks(
             timed("UserRegionBegin", &["dt", "task", "name_string", "stack"]),
             &[3],
         ),
         &[2],
-    );
-    t[43] = ends(
+    ),
+    USER_REGION_END => ends(
         with_strings(
             with_stacks(
                 timed("UserRegionEnd", &["dt", "task", "name_string", "stack"]),
@@ -272,8 +288,8 @@ const SPEC_TABLE: [EventSpec; NUM_SPECS] = {
             &[2],
         ),
         EventType::USER_REGION_BEGIN,
-    );
-    t[44] = with_strings(
+    ),
+    USER_LOG => with_strings(
         with_stacks(
             timed(
                 "UserLog",
@@ -282,36 +298,35 @@ const SPEC_TABLE: [EventSpec; NUM_SPECS] = {
             &[4],
         ),
         &[2, 3],
-    );
-    t[45] = timed("GoSwitch", &["dt", "g", "g_seq"]);
-    t[46] = timed("GoSwitchDestroy", &["dt", "g", "g_seq"]);
-    t[47] = with_stacks(
+    ),
+    GO_SWITCH => timed("GoSwitch", &["dt", "g", "g_seq"]),
+    GO_SWITCH_DESTROY => timed("GoSwitchDestroy", &["dt", "g", "g_seq"]),
+    GO_CREATE_BLOCKED => with_stacks(
         timed("GoCreateBlocked", &["dt", "new_g", "new_stack", "stack"]),
         &[3, 2],
-    );
-    t[48] = with_stacks(
+    ),
+    GO_STATUS_STACK => with_stacks(
         timed("GoStatusStack", &["dt", "g", "m", "gstatus", "stack"]),
         &[4],
-    );
-    t[49] = {
+    ),
+    EXPERIMENTAL_BATCH => {
         let mut s = spec("ExperimentalBatch", &["exp", "gen", "m", "time"]);
         s.has_data = true;
         s
-    };
-    t[50] = spec("Sync", &[]);
-    t[51] = timed("ClockSnapshot", &["dt", "mono", "sec", "nsec"]);
-    t[52] = spec("EndOfGeneration", &[]);
-    t[128] = experimental("Span", &["dt", "id", "npages_value", "kindclass"]);
-    t[129] = experimental("SpanAlloc", &["dt", "id", "npages_value", "kindclass"]);
-    t[130] = experimental("SpanFree", &["dt", "id"]);
-    t[131] = experimental("HeapObject", &["dt", "id", "type"]);
-    t[132] = experimental("HeapObjectAlloc", &["dt", "id", "type"]);
-    t[133] = experimental("HeapObjectFree", &["dt", "id"]);
-    t[134] = experimental("GoroutineStack", &["dt", "id", "order"]);
-    t[135] = experimental("GoroutineStackAlloc", &["dt", "id", "order"]);
-    t[136] = experimental("GoroutineStackFree", &["dt", "id"]);
-    t
-};
+    },
+    SYNC => spec("Sync", &[]),
+    CLOCK_SNAPSHOT => timed("ClockSnapshot", &["dt", "mono", "sec", "nsec"]),
+    END_OF_GENERATION => spec("EndOfGeneration", &[]),
+    SPAN => experimental("Span", &["dt", "id", "npages_value", "kindclass"]),
+    SPAN_ALLOC => experimental("SpanAlloc", &["dt", "id", "npages_value", "kindclass"]),
+    SPAN_FREE => experimental("SpanFree", &["dt", "id"]),
+    HEAP_OBJECT => experimental("HeapObject", &["dt", "id", "type"]),
+    HEAP_OBJECT_ALLOC => experimental("HeapObjectAlloc", &["dt", "id", "type"]),
+    HEAP_OBJECT_FREE => experimental("HeapObjectFree", &["dt", "id"]),
+    GOROUTINE_STACK => experimental("GoroutineStack", &["dt", "id", "order"]),
+    GOROUTINE_STACK_ALLOC => experimental("GoroutineStackAlloc", &["dt", "id", "order"]),
+    GOROUTINE_STACK_FREE => experimental("GoroutineStackFree", &["dt", "id"]),
+}
 
 /// What the byte of a timed event's type says about its layout, for the
 /// batch decoder: [`NOT_A_TYPE`], [`NOT_TIMED`], or the number of varints
@@ -433,5 +448,39 @@ mod tests {
         );
         assert_eq!(EventType(200).spec().map(|s| s.name), None);
         assert_eq!(EventType(3).name(), "Stack");
+    }
+
+    /// Go's name of an event type in the style of our constants:
+    /// "GCMarkAssistBegin" -> "GC_MARK_ASSIST_BEGIN", "STWEnd" -> "STW_END".
+    fn screaming_snake(name: &str) -> String {
+        let c: Vec<char> = name.chars().collect();
+        let mut out = String::new();
+        for (i, &ch) in c.iter().enumerate() {
+            let starts_word = i > 0
+                && ch.is_uppercase()
+                && (c[i - 1].is_lowercase()
+                    || c.get(i + 1).is_some_and(|n| n.is_lowercase()) && c[i - 1].is_uppercase());
+            if starts_word {
+                out.push('_');
+            }
+            out.push(ch.to_ascii_uppercase());
+        }
+        out
+    }
+
+    #[test]
+    fn each_spec_is_keyed_by_its_own_event_type_once() {
+        let mut seen = std::collections::BTreeSet::new();
+        for &(key, ty) in SPEC_KEYS {
+            let spec = ty.spec().unwrap_or_else(|| panic!("{key} has no spec"));
+            assert_eq!(screaming_snake(spec.name), key, "{key} holds {}", spec.name);
+            assert!(seen.insert(ty.0), "{key} is keyed twice");
+        }
+        let named = SPECS.iter().filter(|s| !s.name.is_empty()).count();
+        assert_eq!(seen.len(), named, "every spec is keyed");
+        assert_eq!(
+            named, 61,
+            "the event types of Go 1.27's tracev2, experiments included"
+        );
     }
 }

@@ -9,8 +9,10 @@ use super::live::{LiveAction, LiveState};
 use super::loader::{LoadJob, Source};
 use super::recent::RecentFiles;
 use super::start::{start_ui, StartAction};
-use super::view::{TraceView, ViewTab};
-use super::{format, help, palette};
+use super::tab::ViewTab;
+use super::view::TraceView;
+use super::{help, palette};
+use crate::format;
 use egui::{Key, Modifiers, RichText, Ui};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -493,9 +495,9 @@ fn loading_ui(ui: &mut Ui, job: &LoadJob) {
                         .animate(total == 0)
                         .text(format!(
                             "downloading: {}{}",
-                            format::bytes(got as f64),
+                            format::bytes(got),
                             if total > 0 {
-                                format!(" of {}", format::bytes(total as f64))
+                                format!(" of {}", format::bytes(total))
                             } else {
                                 String::new()
                             }
@@ -524,7 +526,7 @@ fn load_progress_ui(ui: &mut Ui, job: &LoadJob) {
                 format::count(p.events.load(Ordering::Relaxed))
             )),
     );
-    ui.weak(format!("{:.1} s", job.started.elapsed().as_secs_f32()));
+    ui.weak(format::elapsed(job.started.elapsed()));
     ui.add_space(8.0);
     if ui.button("Cancel").clicked() {
         job.cancel();

@@ -149,8 +149,29 @@ pub fn run(data: TraceData) -> FrameStats {
     for i in 0..60 {
         d.hover(300.0 + i as f32 * 20.0, 120.0 + (i % 30) as f32 * 20.0);
     }
+    open_and_scroll(&mut d);
+    let (mid, full) = match d.view() {
+        Some(v) => {
+            let t = v.data.whole();
+            ((t.meta.start + t.meta.end) / 2, t.duration().max(1))
+        }
+        None => (0, 1),
+    };
+    zoom_and_pan(&mut d, mid, full);
+    select_zoomed_out(&mut d, mid);
+    jump_into_undecoded_generations(&mut d);
+    if std::env::var_os("GOTRACEVIEW_BENCH_VERBOSE").is_some() {
+        for (ms, phase, n) in d.slow_frames() {
+            let took = crate::format::duration((ms * 1e6) as i64);
+            eprintln!("slow frame {n}: {took} ({phase})");
+        }
+    }
+    d.stats()
+}
+
+/// Opens threads and the largest goroutine groups; scrolls through the lanes.
+fn open_and_scroll(d: &mut Driver) {
     d.phase = "open groups, scroll";
-    // Open threads and the largest goroutine groups; scroll through the lanes.
     if let Some(v) = d.view() {
         v.timeline
             .toggle(RowKind::Section(super::timeline::rows::Section::Threads));
@@ -161,21 +182,18 @@ pub fn run(data: TraceData) -> FrameStats {
     }
     for i in 0..60 {
         if let Some(v) = d.view() {
-            v.timeline.scroll_y = f64::from(i) * 180.0;
+            v.timeline.set_scroll_y(f64::from(i) * 180.0);
         }
         d.hover(
             500.0 + (i % 40) as f32 * 25.0,
             300.0 + (i % 20) as f32 * 25.0,
         );
     }
-    // Zoom in to 1 µs around the middle, in steps.
-    let (mid, full) = match d.view() {
-        Some(v) => {
-            let t = v.data.whole();
-            ((t.meta.start + t.meta.end) / 2, t.duration().max(1))
-        }
-        None => (0, 1),
-    };
+}
+
+/// Zooms in to 1 µs around `mid` in steps (from `full`, the trace's
+/// length), pans there, then pans a 1 ms window across goroutine lanes.
+fn zoom_and_pan(d: &mut Driver, mid: crate::trace::Time, full: crate::trace::Time) {
     d.phase = "zoom to 1 µs";
     let steps = 80;
     for i in 0..=steps {
@@ -187,30 +205,31 @@ pub fn run(data: TraceData) -> FrameStats {
         d.hover(800.0, 400.0 + (i % 10) as f32 * 30.0);
     }
     d.phase = "pan at 1 µs";
-    // Pan at 1 µs.
     for i in 0..60 {
         if let Some(v) = d.view() {
-            v.timeline.map.pan_px(-40.0);
+            v.timeline.pan_px(-40.0);
         }
         d.hover(600.0 + (i % 30) as f32 * 30.0, 350.0);
     }
     d.phase = "pan at 1 ms";
-    // 1 ms window, panning and hovering across goroutine lanes.
     if let Some(v) = d.view() {
         v.timeline.zoom_to(mid - 500_000, mid + 500_000);
-        v.timeline.scroll_y = 0.0;
+        v.timeline.set_scroll_y(0.0);
     }
     for i in 0..80 {
         if let Some(v) = d.view() {
-            v.timeline.map.pan_px(-25.0);
+            v.timeline.pan_px(-25.0);
         }
         d.hover(
             400.0 + (i % 40) as f32 * 28.0,
             100.0 + (i % 35) as f32 * 24.0,
         );
     }
+}
+
+/// Zoomed out again with a selected span: flows and overlaps drawn.
+fn select_zoomed_out(d: &mut Driver, mid: crate::trace::Time) {
     d.phase = "select, zoomed out";
-    // Zoomed out again with a selected span: flows and overlaps drawn.
     if let Some(v) = d.view() {
         let tl = &mut v.timeline;
         tl.fit_all(&v.data);
@@ -227,9 +246,12 @@ pub fn run(data: TraceData) -> FrameStats {
     for i in 0..60 {
         d.hover(300.0 + i as f32 * 20.0, 200.0 + (i % 25) as f32 * 28.0);
     }
-    // A big trace: jump at 1 ms into generations whose detail is not read
-    // yet (the frames draw the overview, hatched, and swap in each tile
-    // when it is built).
+}
+
+/// A big trace: jumps at 1 ms into generations whose detail is not read
+/// yet (the frames draw the overview, hatched, and swap in each tile when
+/// it is built).
+fn jump_into_undecoded_generations(d: &mut Driver) {
     let gens: Vec<(crate::trace::Time, crate::trace::Time)> = d
         .view()
         .and_then(|v| v.data.tiles.clone())
@@ -257,10 +279,4 @@ pub fn run(data: TraceData) -> FrameStats {
             }
         }
     }
-    if std::env::var_os("GOTRACEVIEW_BENCH_VERBOSE").is_some() {
-        for (ms, phase, n) in d.slow_frames() {
-            eprintln!("slow frame {n}: {ms:.2} ms ({phase})");
-        }
-    }
-    d.stats()
 }

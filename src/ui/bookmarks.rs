@@ -4,12 +4,13 @@
 //! content hash of the trace file, so they survive a restart, a reload
 //! and a copy of the file elsewhere.
 
+use super::chip::chip_ui;
 use super::derived::TraceData;
-use super::format;
 use super::palette;
+use super::place::Place;
 use super::timeline::paint::Areas;
 use super::timeline::Timeline;
-use super::timemap::TimeMap;
+use crate::format;
 use crate::trace::Time;
 use egui::{Key, RichText, Ui};
 use serde::{Deserialize, Serialize};
@@ -19,14 +20,12 @@ use std::sync::{Arc, OnceLock};
 /// A kept place in the trace (times on the trace's clock).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Bookmark {
-    /// Where the flag stands: the selection's start, else the view's centre.
+    /// Where the flag stands: the range's start, else the selection's
+    /// start, else the view's centre.
     pub time_ns: Time,
-    /// The view (left edge, right edge).
-    pub view_ns: (Time, Time),
-    /// Goroutine ID of the selected span, and a time inside it.
-    pub goroutine: Option<(i64, Time)>,
-    /// The selected time range.
-    pub range_ns: Option<(Time, Time)>,
+    /// Time shown, selection and range.
+    #[serde(flatten)]
+    pub place: Place,
     /// The user's note.
     pub note: String,
 }
@@ -34,51 +33,35 @@ pub struct Bookmark {
 impl Bookmark {
     /// The bookmark of what the timeline shows and has selected now.
     pub fn of(data: &TraceData, tl: &Timeline) -> Bookmark {
-        let tr = data.trace();
-        let view_ns = (tl.map.start_ns, tl.map.end_ns());
-        let goroutine = tl.selected.map(|s| {
-            let span = tl.span_of(data, s);
-            (
-                tr.goroutines.id(s.g as usize),
-                span.start + (span.end - span.start) / 2,
-            )
-        });
-        let time_ns = match (tl.range, tl.selected) {
+        let place = Place::of(data, tl);
+        let (v0, v1) = place.view_ns;
+        let time_ns = match (tl.range(), tl.selected()) {
             (Some((a, _)), _) => a,
             (None, Some(s)) => tl.span_of(data, s).start,
-            (None, None) => view_ns.0 + (view_ns.1 - view_ns.0) / 2,
+            (None, None) => v0 + (v1 - v0) / 2,
         };
         Bookmark {
             time_ns,
-            view_ns,
-            goroutine,
-            range_ns: tl.range,
+            place,
             note: String::new(),
         }
     }
 
-    /// Shows it again: its view, selection and range.
+    /// Shows it again: its view, selection (its lane scrolled to) and range.
     pub fn show(&self, data: &TraceData, tl: &mut Timeline) {
-        let tr = data.trace();
-        let (left, width) = (tl.map.left_px, tl.map.width_px);
         tl.clear();
-        if let Some(g) = self
-            .goroutine
-            .and_then(|(id, t)| tr.goroutines.find(id).map(|g| (g, t)))
-        {
-            tl.go_to(data, g.0, g.1);
+        if let Some((g, t)) = self.place.selected_in(data) {
+            tl.go_to(data, g, t);
         }
-        tl.untouched = false;
-        tl.map = TimeMap::fit(self.view_ns.0, self.view_ns.1, left, width);
-        tl.range = self.range_ns;
+        self.place.show_view(tl);
     }
 
     /// One line for the list: time from the origin, what is selected.
     pub fn title(&self, origin_ns: Time) -> String {
         let at = format::duration(self.time_ns - origin_ns);
-        match (self.goroutine, self.range_ns) {
+        match (self.place.selected, self.place.range) {
             (_, Some((a, b))) => format!("{at} · range {}", format::duration(b - a)),
-            (Some((id, _)), None) => format!("{at} · G{id}"),
+            (Some(s), None) => format!("{at} · {}", format::goroutine(Some(s.goroutine))),
             (None, None) => format!("{at} · view"),
         }
     }
@@ -223,9 +206,7 @@ impl Bookmarks {
                 }
                 for (i, b) in self.items.iter_mut().enumerate() {
                     ui.horizontal(|ui| {
-                        let (r, _) =
-                            ui.allocate_exact_size(egui::vec2(8.0, 12.0), egui::Sense::hover());
-                        ui.painter().rect_filled(r, 1.0, palette::BOOKMARK);
+                        chip_ui(ui, palette::BOOKMARK);
                         if ui
                             .link(b.title(origin_ns))
                             .on_hover_text("Show this place")
@@ -263,10 +244,10 @@ impl Bookmarks {
     /// Flags on the time axis (hover: the note; click: show it); returns the
     /// bookmark clicked.
     pub fn flags_ui(&self, ui: &mut Ui, tl: &Timeline) -> Option<usize> {
-        let a: Areas = tl.last_areas?;
+        let a: Areas = tl.last_frame().areas?;
         let mut clicked = None;
         for (i, b) in self.items.iter().enumerate() {
-            let x = tl.map.x_from_time(b.time_ns) as f32;
+            let x = tl.map().x_from_time(b.time_ns) as f32;
             if x < a.axis.left() || x > a.axis.right() {
                 continue;
             }
@@ -291,9 +272,9 @@ impl Bookmarks {
                     egui::Sense::click(),
                 )
                 .on_hover_text(if b.note.is_empty() {
-                    RichText::new(b.title(tl.origin_ns))
+                    RichText::new(b.title(tl.origin_ns()))
                 } else {
-                    RichText::new(format!("{}\n{}", b.note, b.title(tl.origin_ns)))
+                    RichText::new(format!("{}\n{}", b.note, b.title(tl.origin_ns())))
                 });
             if r.clicked() {
                 clicked = Some(i);

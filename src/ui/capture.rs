@@ -4,7 +4,7 @@
 //! tab. A thread does the fetching; the window shows a countdown and Stop.
 
 use super::fetch::fetch_to_file;
-use super::loader::FetchProgress;
+use super::fetch::FetchProgress;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};

@@ -4,8 +4,8 @@
 //! group's members are in order, and lazily the time each goroutine spent
 //! in each state (for lane filters).
 
+use super::rereading::Rereading;
 use super::timeline::counters::Pyramid;
-use super::views::compute::Rereading;
 use crate::analysis::state_times::StateTimes;
 use crate::load::tiles::TileCache;
 use crate::load::LoadedTrace;

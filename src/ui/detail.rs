@@ -1,4 +1,4 @@
-//! Detail tiles in the viewer (story 5): which generations the view
+//! Detail tiles in the viewer (big traces): which generations the view
 //! needs, asking the tile cache for them without ever waiting, showing a
 //! tile in place of the overview once it is built (the selection follows),
 //! a hatch while the overview is all there is at a finer zoom, and the
@@ -73,7 +73,7 @@ impl DetailState {
             tiles.set_notify(Arc::new(move || c.request_repaint()));
             self.notify_set = true;
         }
-        let (t0, t1) = (tl.map.start_ns, tl.map.end_ns());
+        let (t0, t1) = (tl.map().start_ns, tl.map().end_ns());
         let gens = tiles.source().gens_in(t0, t1);
         if gens.is_empty() || gens.len() > MAX_TILE_GENS {
             self.detail = Detail::Loaded;
@@ -117,7 +117,7 @@ impl DetailState {
         let Some(bucket) = data.trace().meta.bucket_ns else {
             return;
         };
-        if tl.map.ns_per_px * 2.0 > bucket as f64 {
+        if tl.map().ns_per_px * 2.0 > bucket as f64 {
             return;
         }
         let label = match &self.detail {
@@ -154,12 +154,11 @@ impl DetailState {
 /// its goroutine and start in the new model).
 fn swap(data: &mut Arc<TraceData>, tl: &mut Timeline, view: Arc<ViewLanes>) {
     let sel = tl
-        .selected
+        .selected()
         .map(|s| (s.g, tl.span_of(data, s)))
-        .map(|(g, s)| (g, s.start.max(tl.map.start_ns.min(s.end - 1))));
+        .map(|(g, s)| (g, s.start.max(tl.map().start_ns.min(s.end - 1))));
     *data = Arc::new(data.with_view(view));
-    tl.hovered = None;
-    tl.selected = None;
+    tl.deselect();
     if let Some((g, t)) = sel {
         tl.select_at(data, g, t);
     }

@@ -4,51 +4,16 @@
 //! timeline: unblocked by, unblocked others, created by, previous/next
 //! span, and the goroutines that ran while it lasted.
 
+use super::chip::labelled_chip_ui;
 use super::derived::TraceData;
-use super::format;
+use super::nav::Nav;
 use super::palette;
 use super::source;
 use super::timeline::{SelectedSpan, Timeline};
-use crate::model::{FlowKind, GIdx, GoLaneState, StackId, NO_G};
+use crate::format;
+use crate::model::{FlowKind, GoLaneState, Span, StackId, NO_G};
 use crate::trace::Time;
 use egui::{RichText, Ui};
-
-/// A navigation asked for by a link.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Nav {
-    /// Show goroutine `g` at time `t` and select its span there.
-    Goto {
-        /// Goroutine.
-        g: GIdx,
-        /// Time.
-        t: Time,
-    },
-    /// Select another span of the same lane (and keep it in view).
-    Select(SelectedSpan),
-    /// Move the time origin.
-    Origin(Time),
-}
-
-/// Applies a navigation to the timeline.
-pub fn apply(data: &TraceData, tl: &mut Timeline, nav: Nav) {
-    match nav {
-        Nav::Goto { g, t } => tl.go_to(data, g, t),
-        Nav::Select(s) => {
-            let span = tl.span_of(data, s);
-            tl.go_to(data, s.g, span.start + (span.end - span.start) / 2);
-        }
-        Nav::Origin(t) => tl.origin_ns = t,
-    }
-}
-
-/// A colour chip and name of a state.
-pub fn state_chip(ui: &mut Ui, s: GoLaneState) {
-    ui.horizontal(|ui| {
-        let (r, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
-        ui.painter().rect_filled(r, 2.0, palette::state(s));
-        ui.label(s.name());
-    });
-}
 
 /// The stack as text, one frame per two lines (function, then file:line).
 pub fn stack_text(data: &TraceData, stack: StackId) -> String {
@@ -119,189 +84,251 @@ fn link(ui: &mut Ui, text: String, nav: Nav, out: &mut Option<Nav>) {
 
 /// Shows the details of the selection; returns a navigation if a link was clicked.
 pub fn details_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Nav> {
-    let mut nav = None;
-    let Some(sel) = tl.selected else {
+    let Some(sel) = tl.selected() else {
         ui.weak("Click a span to see its goroutine, state, stack and who unblocked it.");
         ui.weak("Shift+drag on the timeline to measure a time range.");
         return None;
     };
-    let tr = data.trace();
-    let g = sel.g as usize;
-    let span = tl.span_of(data, sel);
-    let lane = tr.lane(g as u32);
-    let rel = |t: Time| format::duration(t - tl.origin_ns);
+    let s = Shown {
+        data,
+        tl,
+        sel,
+        span: tl.span_of(data, sel),
+    };
+    let mut nav = None;
     egui::ScrollArea::vertical()
         .id_salt("details-scroll")
         .show(ui, |ui| {
-            ui.heading(format!("G{}", tr.goroutines.id(g)));
-            let name = tr.str(tr.goroutines.name(g));
-            ui.add(
-                egui::Label::new(
-                    RichText::new(if name.is_empty() {
-                        "(unknown start function)"
-                    } else {
-                        name
-                    })
-                    .monospace(),
-                )
-                .selectable(true),
-            );
-            ui.label(format!("created at {}", rel(tr.goroutines.created(g))));
-            let creator = tr.goroutines.creator[g];
-            if creator != NO_G {
-                link(
-                    ui,
-                    format!("created by {}", tr.goroutine_label(creator)),
-                    Nav::Goto {
-                        g: creator,
-                        t: tr.goroutines.created(g),
-                    },
-                    &mut nav,
-                );
-            }
+            s.goroutine_ui(ui, &mut nav);
             ui.separator();
-            ui.horizontal(|ui| {
-                ui.strong("State");
-                state_chip(ui, span.state);
-            });
-            // A tile's spans are whole (those crossing its edges begin and
-            // end where they do); the overview's are whole buckets.
-            let coarse = tr.meta.bucket_ns;
-            egui::Grid::new("span-grid").num_columns(2).show(ui, |ui| {
-                ui.label("start");
-                ui.label(rel(span.start));
-                ui.end_row();
-                ui.label("end");
-                ui.label(rel(span.end));
-                ui.end_row();
-                ui.label("duration");
-                ui.strong(format::duration(span.end - span.start));
-                ui.end_row();
-                if span.reason != 0 {
-                    ui.label("reason");
-                    ui.strong(tr.reason(span.reason));
-                    ui.end_row();
-                }
-            });
-            if let Some(bucket) = coarse {
-                ui.weak(format!(
-                    "Overview of a big trace: this is what the goroutine mostly did in {} buckets. Zoom in for its spans, stack and flows.",
-                    format::duration(bucket)
-                ));
-            }
-            ui.horizontal(|ui| {
-                let i = span.idx;
-                if i > lane.first && ui.button("« previous span").clicked() {
-                    nav = Some(Nav::Select(SelectedSpan {
-                        g: sel.g,
-                        idx: i - 1,
-                    }));
-                }
-                if i + 1 < lane.first + lane.len && ui.button("next span »").clicked() {
-                    nav = Some(Nav::Select(SelectedSpan {
-                        g: sel.g,
-                        idx: i + 1,
-                    }));
-                }
-            });
-            ui.horizontal(|ui| {
-                if ui
-                    .button("Show lane")
-                    .on_hover_text("Scroll to this goroutine's lane")
-                    .clicked()
-                {
-                    nav = Some(Nav::Select(sel));
-                }
-                if ui.button("Set time origin here").clicked() {
-                    nav = Some(Nav::Origin(span.start));
-                }
-            });
-            // Who made it runnable: the unblock at the end of a wait, or at the start of a runnable span.
-            let wake_t = if span.state == GoLaneState::Waiting {
-                span.end
-            } else {
-                span.start
-            };
-            if let Some(f) = tr
-                .unblocked_by(sel.g, wake_t)
-                .filter(|_| matches!(span.state, GoLaneState::Waiting | GoLaneState::Runnable))
-            {
-                ui.separator();
-                if f.from == NO_G {
-                    ui.label(format!("unblocked by the runtime at {}", rel(f.from_time)));
-                } else {
-                    link(
-                        ui,
-                        format!(
-                            "unblocked by {} at {}",
-                            tr.goroutine_label(f.from),
-                            rel(f.from_time)
-                        ),
-                        Nav::Goto {
-                            g: f.from,
-                            t: f.from_time,
-                        },
-                        &mut nav,
-                    );
-                }
-                if f.stack != 0 {
-                    stack_ui(ui, data, f.stack, "Unblocking stack", "unblock-stack");
-                }
-            }
-            let woken: Vec<_> = tr
-                .flows_from(sel.g)
-                .filter(|f| {
-                    f.kind == FlowKind::Unblock
-                        && f.from_time >= span.start
-                        && f.from_time <= span.end
-                        && f.to != sel.g
-                })
-                .take(20)
-                .collect();
-            if !woken.is_empty() {
-                ui.separator();
-                ui.strong("Unblocked during this span");
-                for f in woken {
-                    let r = tr.reason(f.reason);
-                    link(
-                        ui,
-                        format!("{} ({r}) at {}", tr.goroutine_label(f.to), rel(f.from_time)),
-                        Nav::Goto {
-                            g: f.to,
-                            t: f.to_time,
-                        },
-                        &mut nav,
-                    );
-                }
-            }
+            s.span_ui(ui);
+            s.buttons_ui(ui, &mut nav);
+            s.unblocked_by_ui(ui, &mut nav);
+            s.unblocked_others_ui(ui, &mut nav);
             ui.separator();
-            stack_ui(ui, data, span.stack, "Stack", "span-stack");
-            let cs = tr.goroutines.create_stack(g);
-            if cs != 0 {
-                ui.collapsing("Creation stack", |ui| {
-                    stack_ui(ui, data, cs, "Created at", "create-stack")
-                });
-            }
-            if !tl.overlaps.is_empty() {
-                ui.separator();
-                ui.strong(format!("Ran at the same time ({})", tl.overlaps.len()));
-                ui.weak("Goroutines running on other Ps during this span, by overlap:");
-                for o in tl.overlaps.iter().take(30) {
-                    link(
-                        ui,
-                        format!(
-                            "{} — overlap {}",
-                            tr.goroutine_label(o.g),
-                            format::micros(o.overlap_ns)
-                        ),
-                        Nav::Goto {
-                            g: o.g,
-                            t: o.first_ns,
-                        },
-                        &mut nav,
-                    );
-                }
-            }
+            s.stacks_ui(ui);
+            s.overlaps_ui(ui, &mut nav);
         });
     nav
+}
+
+/// The selected span and what the sections of the panel read.
+struct Shown<'a> {
+    data: &'a TraceData,
+    tl: &'a Timeline,
+    sel: SelectedSpan,
+    span: Span,
+}
+
+impl Shown<'_> {
+    /// A time as the axis shows it (from the origin).
+    fn rel(&self, t: Time) -> String {
+        format::duration(t - self.tl.origin_ns())
+    }
+
+    /// Its goroutine: ID, start function, creation and creator.
+    fn goroutine_ui(&self, ui: &mut Ui, nav: &mut Option<Nav>) {
+        let tr = self.data.trace();
+        let g = self.sel.g as usize;
+        ui.heading(format::goroutine(Some(tr.goroutines.id(g))));
+        let name = tr.str(tr.goroutines.name(g));
+        let name = if name.is_empty() {
+            "(unknown start function)"
+        } else {
+            name
+        };
+        ui.add(egui::Label::new(RichText::new(name).monospace()).selectable(true));
+        ui.label(format!("created at {}", self.rel(tr.goroutines.created(g))));
+        let creator = tr.goroutines.creator[g];
+        if creator != NO_G {
+            link(
+                ui,
+                format!("created by {}", tr.goroutine_label(creator)),
+                Nav::Goto {
+                    g: creator,
+                    t: tr.goroutines.created(g),
+                },
+                nav,
+            );
+        }
+    }
+
+    /// The span: state, start, end, duration, reason (an overview's span
+    /// is a bucket, and says so).
+    fn span_ui(&self, ui: &mut Ui) {
+        let (tr, span) = (self.data.trace(), &self.span);
+        ui.horizontal(|ui| {
+            ui.strong("State");
+            labelled_chip_ui(ui, palette::state(span.state), span.state.name());
+        });
+        // A tile's spans are whole (those crossing its edges begin and
+        // end where they do); the overview's are whole buckets.
+        egui::Grid::new("span-grid").num_columns(2).show(ui, |ui| {
+            ui.label("start");
+            ui.label(self.rel(span.start));
+            ui.end_row();
+            ui.label("end");
+            ui.label(self.rel(span.end));
+            ui.end_row();
+            ui.label("duration");
+            ui.strong(format::duration(span.end - span.start));
+            ui.end_row();
+            if span.reason != 0 {
+                ui.label("reason");
+                ui.strong(tr.reason(span.reason));
+                ui.end_row();
+            }
+        });
+        if let Some(bucket) = tr.meta.bucket_ns {
+            ui.weak(format!(
+                "Overview of a big trace: this is what the goroutine mostly did in {} buckets. Zoom in for its spans, stack and flows.",
+                format::duration(bucket)
+            ));
+        }
+    }
+
+    /// Previous and next span, show its lane, set the time origin.
+    fn buttons_ui(&self, ui: &mut Ui, nav: &mut Option<Nav>) {
+        let lane = self.data.trace().lane(self.sel.g);
+        let (g, i) = (self.sel.g, self.span.idx);
+        ui.horizontal(|ui| {
+            if i > lane.first && ui.button("« previous span").clicked() {
+                *nav = Some(Nav::Select(SelectedSpan { g, idx: i - 1 }));
+            }
+            if i + 1 < lane.first + lane.len && ui.button("next span »").clicked() {
+                *nav = Some(Nav::Select(SelectedSpan { g, idx: i + 1 }));
+            }
+        });
+        ui.horizontal(|ui| {
+            if ui
+                .button("Show lane")
+                .on_hover_text("Scroll to this goroutine's lane")
+                .clicked()
+            {
+                *nav = Some(Nav::Select(self.sel));
+            }
+            if ui.button("Set time origin here").clicked() {
+                *nav = Some(Nav::Origin(self.span.start));
+            }
+        });
+    }
+
+    /// Who made it runnable: the unblock at the end of a wait, or at the
+    /// start of a runnable span, and the unblocking stack.
+    fn unblocked_by_ui(&self, ui: &mut Ui, nav: &mut Option<Nav>) {
+        let (tr, span) = (self.data.trace(), &self.span);
+        let wake_t = if span.state == GoLaneState::Waiting {
+            span.end
+        } else {
+            span.start
+        };
+        let Some(f) = tr
+            .unblocked_by(self.sel.g, wake_t)
+            .filter(|_| matches!(span.state, GoLaneState::Waiting | GoLaneState::Runnable))
+        else {
+            return;
+        };
+        ui.separator();
+        if f.from == NO_G {
+            ui.label(format!(
+                "unblocked by the runtime at {}",
+                self.rel(f.from_time)
+            ));
+        } else {
+            link(
+                ui,
+                format!(
+                    "unblocked by {} at {}",
+                    tr.goroutine_label(f.from),
+                    self.rel(f.from_time)
+                ),
+                Nav::Goto {
+                    g: f.from,
+                    t: f.from_time,
+                },
+                nav,
+            );
+        }
+        if f.stack != 0 {
+            stack_ui(ui, self.data, f.stack, "Unblocking stack", "unblock-stack");
+        }
+    }
+
+    /// The goroutines it unblocked while the span lasted.
+    fn unblocked_others_ui(&self, ui: &mut Ui, nav: &mut Option<Nav>) {
+        let (tr, span, g) = (self.data.trace(), &self.span, self.sel.g);
+        let woken: Vec<_> = tr
+            .flows_from(g)
+            .filter(|f| {
+                f.kind == FlowKind::Unblock
+                    && f.from_time >= span.start
+                    && f.from_time <= span.end
+                    && f.to != g
+            })
+            .take(20)
+            .collect();
+        if woken.is_empty() {
+            return;
+        }
+        ui.separator();
+        ui.strong("Unblocked during this span");
+        for f in woken {
+            let r = tr.reason(f.reason);
+            link(
+                ui,
+                format!(
+                    "{} ({r}) at {}",
+                    tr.goroutine_label(f.to),
+                    self.rel(f.from_time)
+                ),
+                Nav::Goto {
+                    g: f.to,
+                    t: f.to_time,
+                },
+                nav,
+            );
+        }
+    }
+
+    /// The span's stack, and its goroutine's creation stack.
+    fn stacks_ui(&self, ui: &mut Ui) {
+        stack_ui(ui, self.data, self.span.stack, "Stack", "span-stack");
+        let cs = self
+            .data
+            .trace()
+            .goroutines
+            .create_stack(self.sel.g as usize);
+        if cs != 0 {
+            ui.collapsing("Creation stack", |ui| {
+                stack_ui(ui, self.data, cs, "Created at", "create-stack")
+            });
+        }
+    }
+
+    /// The goroutines that ran on other Ps while the span lasted.
+    fn overlaps_ui(&self, ui: &mut Ui, nav: &mut Option<Nav>) {
+        let overlaps = self.tl.overlaps();
+        if overlaps.is_empty() {
+            return;
+        }
+        let tr = self.data.trace();
+        ui.separator();
+        ui.strong(format!("Ran at the same time ({})", overlaps.len()));
+        ui.weak("Goroutines running on other Ps during this span, by overlap:");
+        for o in overlaps.iter().take(30) {
+            link(
+                ui,
+                format!(
+                    "{} — overlap {}",
+                    tr.goroutine_label(o.g),
+                    format::duration(o.overlap_ns)
+                ),
+                Nav::Goto {
+                    g: o.g,
+                    t: o.first_ns,
+                },
+                nav,
+            );
+        }
+    }
 }

@@ -3,9 +3,9 @@
 //! window); says where it went or why it failed.
 
 use super::derived::TraceData;
-use super::format;
 use super::palette;
 use crate::export::{ExportOptions, ExportStats};
+use crate::format;
 use crate::trace::Time;
 use egui::Ui;
 use std::path::PathBuf;
@@ -108,7 +108,7 @@ impl ExportWindow {
                 format!(
                     "Wrote {} ({}): {} tracks, {} slices, {} flows. Open it at ui.perfetto.dev or with trace_processor.",
                     self.path.trim(),
-                    format::bytes(s.bytes as f64),
+                    format::bytes(s.bytes),
                     format::count(s.tracks),
                     format::count(s.slices),
                     format::count(s.flows)

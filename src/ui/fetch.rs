@@ -3,11 +3,21 @@
 //! progress and cancellation. The file is written as `NAME.part` and
 //! renamed once complete.
 
-use super::loader::FetchProgress;
 use crate::load::LoadError;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+/// Download progress of a URL.
+#[derive(Debug, Default)]
+pub struct FetchProgress {
+    /// Bytes received.
+    pub bytes: AtomicU64,
+    /// Content-Length (0 if unknown).
+    pub total: AtomicU64,
+    /// Set once the download is complete.
+    pub done: AtomicBool,
+}
 
 /// Downloads `url` into a new file in `dir` named after the host and the
 /// time (`localhost_6060-20261130-231500.trace`); returns its path.

@@ -3,9 +3,10 @@
 //! state they spent time in or by a minimum time blocked.
 
 use super::derived::TraceData;
-use super::details::Nav;
+use super::nav::Nav;
 use super::timeline::rows::LaneFilter;
 use super::timeline::Timeline;
+use crate::format;
 use crate::model::GoLaneState;
 use egui::Ui;
 
@@ -54,11 +55,13 @@ impl FindState {
                     } else {
                         tr.goroutines.created(g as usize)
                     };
-                    self.message = format!("G{id}: {}", tr.goroutine_label(g));
+                    self.message =
+                        format!("{}: {}", format::goroutine(Some(id)), tr.goroutine_label(g));
                     Some(Nav::Goto { g, t })
                 }
                 None => {
-                    self.message = format!("no goroutine G{id} in this trace");
+                    self.message =
+                        format!("no goroutine {} in this trace", format::goroutine(Some(id)));
                     None
                 }
             };
@@ -72,31 +75,30 @@ impl FindState {
             name: self.query.trim().to_string(),
             state: self.state,
             min_blocked_ns: (self.min_blocked_ms * 1e6) as i64,
-            group: tl.filter.group,
-            only: tl.filter.only.clone(),
+            group: tl.filter().group,
+            only: tl.filter().only.clone(),
         };
-        if f != tl.filter {
+        if f != *tl.filter() {
             // Open the matching groups so the filtered lanes show.
             let open_groups = !f.name.is_empty() || f.state.is_some() || f.min_blocked_ns > 0;
-            tl.filter = f;
+            tl.set_filter(f);
             if open_groups {
-                tl.expansion.sections[super::timeline::rows::Section::Goroutines as usize] = true;
+                tl.open_groups([]);
             }
-            tl.invalidate_rows();
             tl.refresh_rows(data);
         }
         let lanes = tl.goroutine_rows();
-        let groups = tl.rows.group_headers();
-        self.waiting_for_times = tl.filter.needs_totals() && data.state_times().is_none();
-        self.message = if tl.filter.is_empty() {
+        let groups = tl.rows().group_headers();
+        self.waiting_for_times = tl.filter().needs_totals() && data.state_times().is_none();
+        self.message = if tl.filter().is_empty() {
             String::new()
         } else if !self.restricted_to.is_empty()
-            && (tl.filter.group.is_some() || tl.filter.only.is_some())
+            && (tl.filter().group.is_some() || tl.filter().only.is_some())
         {
             format!(
                 "showing only {}: {} lanes",
                 self.restricted_to,
-                super::format::count(lanes as u64)
+                format::count(lanes as u64)
             )
         } else {
             format!("{groups} groups match ({lanes} lanes open)")
@@ -131,11 +133,13 @@ impl FindState {
         self.state = None;
         self.min_blocked_ms = 0.0;
         self.restricted_to.clear();
-        tl.filter.group = None;
-        tl.filter.only = None;
-        tl.task_arrows.clear();
+        tl.set_filter(LaneFilter {
+            group: None,
+            only: None,
+            ..tl.filter().clone()
+        });
+        tl.set_task_arrows(Vec::new());
         // The filter changed above, which set_filter cannot see: rebuild.
-        tl.invalidate_rows();
         tl.refresh_rows(data);
         self.set_filter(data, tl);
     }
@@ -163,16 +167,13 @@ impl FindState {
             open_groups.sort_unstable();
             open_groups.dedup();
         }
-        for gi in open_groups {
-            if let Some(e) = tl.expansion.groups.get_mut(gi as usize) {
-                *e = true;
-            }
-        }
-        tl.expansion.sections[super::timeline::rows::Section::Goroutines as usize] = true;
-        tl.filter.group = group;
-        tl.filter.only = only;
-        tl.scroll_y = 0.0;
-        tl.invalidate_rows();
+        tl.open_groups(open_groups);
+        tl.set_filter(LaneFilter {
+            group,
+            only,
+            ..tl.filter().clone()
+        });
+        tl.set_scroll_y(0.0);
         tl.refresh_rows(data);
         self.set_filter(data, tl);
     }

@@ -5,25 +5,23 @@
 
 use super::derived::TraceData;
 use super::find::FindState;
+use super::place::Place;
+use super::tab::ViewTab;
 use super::timeline::rows::{Expansion, LaneFilter};
 use super::timeline::Timeline;
-use super::view::ViewTab;
-use crate::model::GIdx;
-use crate::trace::Time;
 use egui::{Key, Modifiers, PointerButton};
 
 /// Most places kept each way.
 pub const MAX_PLACES: usize = 100;
 
-/// Where the user was.
+/// A step of the history: the view, the [`Place`], and the lanes as
+/// they were (this load's groups and filter: the history lasts a load).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Place {
+pub struct Visit {
     /// The view.
     pub tab: ViewTab,
-    /// Time at the left edge of the tracks.
-    pub start_ns: Time,
-    /// Scale.
-    pub ns_per_px: f64,
+    /// Time shown, selection and range.
+    pub place: Place,
     /// Lane scroll, in points.
     pub scroll_y: f64,
     /// Open sections and groups.
@@ -32,52 +30,27 @@ pub struct Place {
     pub filter: LaneFilter,
     /// What the find bar says the lanes are restricted to.
     pub restricted_to: String,
-    /// Selected span: its goroutine and start (an arena index would mean
-    /// nothing once a big trace's lanes come from another tile).
-    pub selected: Option<(GIdx, Time)>,
-    /// Selected time range.
-    pub range: Option<(Time, Time)>,
 }
 
-impl Place {
-    /// The place shown now.
-    pub fn capture(tab: ViewTab, data: &TraceData, tl: &Timeline, find: &FindState) -> Place {
-        Place {
+impl Visit {
+    /// What is shown now.
+    pub fn capture(tab: ViewTab, data: &TraceData, tl: &Timeline, find: &FindState) -> Visit {
+        Visit {
             tab,
-            start_ns: tl.map.start_ns,
-            ns_per_px: tl.map.ns_per_px,
-            scroll_y: tl.scroll_y,
-            expansion: tl.expansion.clone(),
-            filter: tl.filter.clone(),
+            place: Place::of(data, tl),
+            scroll_y: tl.scroll_y(),
+            expansion: tl.expansion().clone(),
+            filter: tl.filter().clone(),
             restricted_to: find.restricted_to.clone(),
-            selected: tl.selected.map(|s| (s.g, tl.span_of(data, s).start)),
-            range: tl.range,
         }
     }
 
-    /// Shows this place again; returns its view.
+    /// Shows it again; returns its view.
     pub fn restore(&self, data: &TraceData, tl: &mut Timeline, find: &mut FindState) -> ViewTab {
-        tl.untouched = false;
-        tl.map.start_ns = self.start_ns;
-        tl.map.ns_per_px = self.ns_per_px;
-        if tl.expansion != self.expansion || tl.filter != self.filter {
-            tl.expansion = self.expansion.clone();
-            tl.filter = self.filter.clone();
-            tl.invalidate_rows();
-            tl.refresh_rows(data);
-        }
+        tl.restore_lanes(data, &self.expansion, &self.filter, self.scroll_y);
         find.restricted_to = self.restricted_to.clone();
-        tl.scroll_y = self.scroll_y;
-        let now = tl.selected.map(|s| (s.g, tl.span_of(data, s).start));
-        match self.selected {
-            Some((g, t)) if now != Some((g, t)) => tl.select_at(data, g, t),
-            Some(_) => {}
-            None => {
-                tl.selected = None;
-                tl.overlaps.clear();
-            }
-        }
-        tl.range = self.range;
+        self.place.select(data, tl);
+        self.place.show_view(tl);
         self.tab
     }
 }
@@ -85,8 +58,8 @@ impl Place {
 /// The places behind and ahead of the current one.
 #[derive(Debug, Default)]
 pub struct History {
-    back: Vec<Place>,
-    forward: Vec<Place>,
+    back: Vec<Visit>,
+    forward: Vec<Visit>,
 }
 
 /// A move through the history asked for by the user.
@@ -100,7 +73,7 @@ pub enum Step {
 
 impl History {
     /// Records `here` before a jump (the forward list is dropped).
-    pub fn record(&mut self, here: Place) {
+    pub fn record(&mut self, here: Visit) {
         if self.back.last() != Some(&here) {
             self.back.push(here);
             if self.back.len() > MAX_PLACES {
@@ -111,7 +84,7 @@ impl History {
     }
 
     /// Goes one step: returns the place to show, keeping `here` to come back to.
-    pub fn step(&mut self, step: Step, here: Place) -> Option<Place> {
+    pub fn step(&mut self, step: Step, here: Visit) -> Option<Visit> {
         let (from, to) = match step {
             Step::Back => (&mut self.back, &mut self.forward),
             Step::Forward => (&mut self.forward, &mut self.back),
@@ -153,11 +126,14 @@ pub fn step_input(ctx: &egui::Context) -> Option<Step> {
 mod tests {
     use super::*;
 
-    fn place(start_ns: Time) -> Place {
-        Place {
+    fn place(start_ns: crate::trace::Time) -> Visit {
+        Visit {
             tab: ViewTab::Timeline,
-            start_ns,
-            ns_per_px: 1.0,
+            place: Place {
+                view_ns: (start_ns, start_ns + 1000),
+                selected: None,
+                range: None,
+            },
             scroll_y: 0.0,
             expansion: Expansion {
                 sections: [true; 4],
@@ -165,8 +141,6 @@ mod tests {
             },
             filter: LaneFilter::default(),
             restricted_to: String::new(),
-            selected: None,
-            range: None,
         }
     }
 
@@ -175,11 +149,23 @@ mod tests {
         let mut h = History::default();
         h.record(place(1));
         h.record(place(2));
-        assert_eq!(h.step(Step::Back, place(3)).map(|p| p.start_ns), Some(2));
-        assert_eq!(h.step(Step::Back, place(2)).map(|p| p.start_ns), Some(1));
+        assert_eq!(
+            h.step(Step::Back, place(3)).map(|p| p.place.view_ns.0),
+            Some(2)
+        );
+        assert_eq!(
+            h.step(Step::Back, place(2)).map(|p| p.place.view_ns.0),
+            Some(1)
+        );
         assert_eq!(h.step(Step::Back, place(1)), None);
-        assert_eq!(h.step(Step::Forward, place(1)).map(|p| p.start_ns), Some(2));
-        assert_eq!(h.step(Step::Forward, place(2)).map(|p| p.start_ns), Some(3));
+        assert_eq!(
+            h.step(Step::Forward, place(1)).map(|p| p.place.view_ns.0),
+            Some(2)
+        );
+        assert_eq!(
+            h.step(Step::Forward, place(2)).map(|p| p.place.view_ns.0),
+            Some(3)
+        );
         assert_eq!(h.forward_len(), 0);
         // A new jump drops what was ahead.
         h.step(Step::Back, place(3));

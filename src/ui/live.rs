@@ -4,8 +4,8 @@
 //! as [`LiveAction`]s.
 
 use super::capture::{CaptureEvent, CaptureJob, CaptureSettings, Phase};
-use super::format;
 use super::watch::FolderWatch;
+use crate::format;
 use egui::{RichText, Ui};
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -155,15 +155,15 @@ impl LiveState {
                     egui::ProgressBar::new(1.0 - left.as_secs_f32() / total)
                         .desired_width(420.0)
                         .text(if left.is_zero() {
-                            format!("receiving… {}", format::bytes(got as f64))
+                            format!("receiving… {}", format::bytes(got))
                         } else {
-                            format!("capturing: {:.0} s left", left.as_secs_f32().ceil())
+                            format!("capturing: {} left", format::elapsed(left))
                         }),
                 );
             }
             Some((Phase::Waiting { until }, _)) => {
-                let left = until.saturating_duration_since(now).as_secs_f32().ceil();
-                ui.label(format!("next capture in {left:.0} s"));
+                let left = until.saturating_duration_since(now);
+                ui.label(format!("next capture in {}", format::elapsed(left)));
             }
             _ => {}
         }

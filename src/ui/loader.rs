@@ -8,7 +8,7 @@
 use super::derived::TraceData;
 use crate::load::{load_bytes, load_path_with, LoadError, LoadOptions, Progress};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -71,16 +71,8 @@ pub fn is_url(s: &str) -> bool {
     l.starts_with("http://") || l.starts_with("https://")
 }
 
-/// Download progress of a URL.
-#[derive(Debug, Default)]
-pub struct FetchProgress {
-    /// Bytes received.
-    pub bytes: AtomicU64,
-    /// Content-Length (0 if unknown).
-    pub total: AtomicU64,
-    /// Set once the download is complete.
-    pub done: AtomicBool,
-}
+/// Download progress of a URL (kept with the download).
+pub use super::fetch::FetchProgress;
 
 /// A load in progress.
 pub struct LoadJob {

@@ -2,10 +2,14 @@
 //! start screen, timeline, details, find, range statistics, help, and the
 //! headless frame benchmark. Reads the model; never parses bytes.
 
+// A panic in the window loses the user's place: handle the `None`.
+#![warn(clippy::unwrap_used)]
+
 pub mod app;
 pub mod bench;
 pub mod bookmarks;
 pub mod capture;
+pub mod chip;
 pub mod derived;
 pub mod detail;
 pub mod details;
@@ -14,18 +18,21 @@ pub mod dirs;
 pub mod export;
 pub mod fetch;
 pub mod find;
-pub mod format;
 pub mod help;
 pub mod history;
 pub mod live;
 pub mod loader;
+pub mod nav;
 pub mod palette;
+pub mod place;
 pub mod preview;
 pub mod range_stats;
 pub mod recent;
 pub mod reload;
+pub mod rereading;
 pub mod source;
 pub mod start;
+pub mod tab;
 pub mod ticks;
 pub mod timeline;
 pub mod timemap;
@@ -72,7 +79,7 @@ pub fn icon() -> egui::IconData {
 /// Opens the window on `files` (paths or URLs), showing view `tab`
 /// ("goroutines", "mmu"…) once loaded; returns the exit code.
 pub fn run(files: Vec<String>, tab: Option<String>) -> i32 {
-    let tab = tab.as_deref().and_then(view::ViewTab::parse);
+    let tab = tab.as_deref().and_then(tab::ViewTab::parse);
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("gotraceview")

@@ -1,11 +1,12 @@
-//! The timeline while a trace loads (story 5): the whole time axis, known
+//! The timeline while a big trace loads: the whole time axis, known
 //! from the batch headers before any event is read, and what the model
 //! holds so far — GC and STW, the heap and runnable goroutines, what ran
 //! on each proc — filling in generation by generation, the part not read
 //! yet dimmed.
 
 use super::timemap::TimeMap;
-use super::{format, palette, ticks};
+use super::{palette, ticks};
+use crate::format;
 use crate::model::preview::Preview;
 use crate::model::{CounterSeries, GoLaneState, IntervalKind};
 use crate::trace::Time;
@@ -24,115 +25,152 @@ pub fn preview_ui(ui: &mut Ui, (start, end): (Time, Time), preview: Option<&Prev
     let procs = preview.map_or(0, |p| p.procs.len());
     let h = 26.0 + 2.0 * ROW_H + 2.0 * COUNTER_H + procs as f32 * ROW_H + 8.0;
     let (rect, _) = ui.allocate_exact_size(egui::vec2(ui.available_width(), h), Sense::hover());
-    let p = ui.painter_at(rect);
-    p.rect_filled(rect, 2.0, palette::LANE_BG[0]);
     let left = rect.left() + LABEL_W;
-    let map = TimeMap::fit(
-        start,
-        end.max(start + 1),
-        f64::from(left),
-        f64::from(rect.right() - left),
-    );
-    let font = FontId::proportional(11.0);
-    for t in ticks::ticks(&map, start, 90.0) {
-        let x = t.x as f32;
-        p.line_segment(
-            [Pos2::new(x, rect.top() + 18.0), Pos2::new(x, rect.bottom())],
-            egui::Stroke::new(1.0, palette::GRID),
-        );
-        p.text(
-            Pos2::new(x + 3.0, rect.top() + 3.0),
-            Align2::LEFT_TOP,
-            t.label,
-            font.clone(),
-            palette::TEXT_DIM,
-        );
-    }
-    let mut y = rect.top() + 24.0;
-    let label = |y: f32, text: &str| {
-        p.text(
-            Pos2::new(rect.left() + 6.0, y + 2.0),
-            Align2::LEFT_TOP,
-            text,
-            font.clone(),
-            palette::TEXT_DIM,
-        );
+    let pp = PreviewPainter {
+        p: ui.painter_at(rect),
+        map: TimeMap::fit(
+            start,
+            end.max(start + 1),
+            f64::from(left),
+            f64::from(rect.right() - left),
+        ),
+        rect,
+        left,
+        font: FontId::proportional(11.0),
     };
-    let x_of = |t: Time| (map.x_from_time(t) as f32).clamp(left, rect.right());
-    let bar = |y: f32, h: f32, a: Time, b: Time, c: Color32| {
-        let (x0, x1) = (x_of(a), x_of(b));
-        p.rect_filled(
-            Rect::from_min_max(Pos2::new(x0, y), Pos2::new(x1.max(x0 + 1.0), y + h)),
-            0.0,
-            c,
-        );
-    };
+    pp.p.rect_filled(rect, 2.0, palette::LANE_BG[0]);
+    pp.axis(start);
+    let y = rect.top() + 24.0;
     let Some(pv) = preview else {
-        label(y, "reading generations…");
+        pp.label(y, "reading generations…");
         return;
     };
-    label(y, "GC");
-    for &(a, b) in &pv.gc {
-        bar(y + 2.0, ROW_H - 4.0, a, b, palette::GC);
-    }
-    y += ROW_H;
-    label(y, "STW");
-    for &(a, b) in &pv.stw {
-        bar(y + 2.0, ROW_H - 4.0, a, b, palette::STW);
-    }
-    y += ROW_H;
-    for (name, series, colour) in [
-        ("heap", &pv.heap, palette::HEAP),
-        (
-            "runnable",
-            &pv.runnable,
-            palette::state(GoLaneState::Runnable),
-        ),
-    ] {
-        label(y, name);
-        counter(&p, series, &map, y, colour, rect.right());
-        if let Some(peak) = (series.peak() > 0.0).then(|| series.peak()) {
-            let text = if name == "heap" {
-                format::bytes(peak)
-            } else {
-                format!("{peak:.0}")
-            };
-            p.text(
-                Pos2::new(rect.left() + 6.0, y + 16.0),
-                Align2::LEFT_TOP,
-                text,
-                font.clone(),
-                palette::TEXT_DIM,
-            );
-        }
-        y += COUNTER_H;
-    }
-    for (id, lane) in &pv.procs {
-        label(y, &format!("P{id}"));
-        // One box per pixel at most: the first interval starting in it.
-        let mut last_x = f32::NEG_INFINITY;
-        for i in 0..lane.len() {
-            let x = x_of(lane.start(i));
-            if x < last_x + 1.0 {
-                continue;
-            }
-            last_x = x;
-            let c = match lane.kind(i) {
-                IntervalKind::Syscall => palette::state(GoLaneState::Syscall),
-                _ => palette::state(GoLaneState::Running),
-            };
-            bar(y + 2.0, ROW_H - 4.0, lane.start(i), lane.end(i), c);
-        }
-        y += ROW_H;
-    }
+    let y = pp.ranges(y, pv);
+    let y = pp.counters(y, pv);
+    pp.procs(y, pv);
     // What is not read yet.
-    let x = x_of(pv.built_to);
+    let x = pp.x_of(pv.built_to);
     if x < rect.right() {
-        p.rect_filled(
+        pp.p.rect_filled(
             Rect::from_min_max(Pos2::new(x, rect.top() + 20.0), rect.right_bottom()),
             0.0,
             palette::HATCH,
         );
+    }
+}
+
+/// Where and how the preview is drawn.
+struct PreviewPainter {
+    p: egui::Painter,
+    map: TimeMap,
+    rect: Rect,
+    /// Left edge of the tracks (right of the labels).
+    left: f32,
+    font: FontId,
+}
+
+impl PreviewPainter {
+    /// Screen x of `t`, kept within the tracks.
+    fn x_of(&self, t: Time) -> f32 {
+        (self.map.x_from_time(t) as f32).clamp(self.left, self.rect.right())
+    }
+
+    /// A row label at `y`.
+    fn label(&self, y: f32, text: &str) {
+        self.text(Pos2::new(self.rect.left() + 6.0, y + 2.0), text.to_string());
+    }
+
+    fn text(&self, pos: Pos2, text: String) {
+        self.p.text(
+            pos,
+            Align2::LEFT_TOP,
+            text,
+            self.font.clone(),
+            palette::TEXT_DIM,
+        );
+    }
+
+    /// A box from `a` to `b`, `h` high at `y`.
+    fn bar(&self, y: f32, h: f32, a: Time, b: Time, c: Color32) {
+        let (x0, x1) = (self.x_of(a), self.x_of(b));
+        self.p.rect_filled(
+            Rect::from_min_max(Pos2::new(x0, y), Pos2::new(x1.max(x0 + 1.0), y + h)),
+            0.0,
+            c,
+        );
+    }
+
+    /// Ticks and grid lines, labelled from `start`.
+    fn axis(&self, start: Time) {
+        for t in ticks::ticks(&self.map, start, 90.0) {
+            let x = t.x as f32;
+            self.p.line_segment(
+                [
+                    Pos2::new(x, self.rect.top() + 18.0),
+                    Pos2::new(x, self.rect.bottom()),
+                ],
+                egui::Stroke::new(1.0, palette::GRID),
+            );
+            self.text(Pos2::new(x + 3.0, self.rect.top() + 3.0), t.label);
+        }
+    }
+
+    /// The GC and STW rows from `y`; returns the y below them.
+    fn ranges(&self, mut y: f32, pv: &Preview) -> f32 {
+        for (name, ranges, colour) in [("GC", &pv.gc, palette::GC), ("STW", &pv.stw, palette::STW)]
+        {
+            self.label(y, name);
+            for &(a, b) in ranges {
+                self.bar(y + 2.0, ROW_H - 4.0, a, b, colour);
+            }
+            y += ROW_H;
+        }
+        y
+    }
+
+    /// The heap and runnable goroutines, with their peaks, from `y`;
+    /// returns the y below them.
+    fn counters(&self, mut y: f32, pv: &Preview) -> f32 {
+        let runnable = palette::state(GoLaneState::Runnable);
+        for (name, series, colour) in [
+            ("heap", &pv.heap, palette::HEAP),
+            ("runnable", &pv.runnable, runnable),
+        ] {
+            self.label(y, name);
+            counter(&self.p, series, &self.map, y, colour, self.rect.right());
+            if let Some(peak) = (series.peak() > 0.0).then(|| series.peak()) {
+                let text = if name == "heap" {
+                    format::bytes(peak as u64)
+                } else {
+                    format!("{peak:.0}")
+                };
+                self.text(Pos2::new(self.rect.left() + 6.0, y + 16.0), text);
+            }
+            y += COUNTER_H;
+        }
+        y
+    }
+
+    /// What ran on each proc, one box per pixel at most (the first
+    /// interval starting in it), from `y`.
+    fn procs(&self, mut y: f32, pv: &Preview) {
+        for (id, lane) in &pv.procs {
+            self.label(y, &format!("P{id}"));
+            let mut last_x = f32::NEG_INFINITY;
+            for i in 0..lane.len() {
+                let x = self.x_of(lane.start(i));
+                if x < last_x + 1.0 {
+                    continue;
+                }
+                last_x = x;
+                let c = match lane.kind(i) {
+                    IntervalKind::Syscall => palette::state(GoLaneState::Syscall),
+                    _ => palette::state(GoLaneState::Running),
+                };
+                self.bar(y + 2.0, ROW_H - 4.0, lane.start(i), lane.end(i), c);
+            }
+            y += ROW_H;
+        }
     }
 }
 

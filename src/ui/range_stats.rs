@@ -3,12 +3,13 @@
 //! and GC/STW time. Computed when the range or the lanes in view change,
 //! never per frame.
 
+use super::chip::labelled_chip_ui;
 use super::derived::TraceData;
-use super::format;
 use super::palette;
 use super::timeline::layout::{visible_range, Intervals, StartEnd};
 use super::timeline::rows::RowKind;
 use super::timeline::Timeline;
+use crate::format;
 use crate::model::GoLaneState;
 use crate::trace::Time;
 use egui::Ui;
@@ -55,7 +56,7 @@ pub fn compute(
         ..RangeStats::default()
     };
     for ri in rows {
-        let Some(row) = tl.rows.get(ri) else {
+        let Some(row) = tl.rows().get(ri) else {
             continue;
         };
         let RowKind::Goroutine(g) = row.kind else {
@@ -117,18 +118,18 @@ pub struct RangeStatsCache {
 impl RangeStatsCache {
     /// Recomputes only when the range or the lanes in view changed.
     pub fn update(&mut self, data: &TraceData, tl: &Timeline) {
-        let Some((r0, r1)) = tl.range else {
+        let Some((r0, r1)) = tl.range() else {
             self.key = None;
             self.stats = None;
             return;
         };
-        let v = tl.rows_in_view.clone();
+        let v = tl.last_frame().rows_in_view.clone();
         let key = (
             r0,
             r1,
             v.start,
             v.end,
-            tl.rows.len(),
+            tl.rows().len(),
             Arc::as_ptr(data.view()) as usize,
         );
         if self.key != Some(key) {
@@ -156,13 +157,15 @@ pub fn range_ui(ui: &mut Ui, st: &RangeStats, origin: Time) -> bool {
     ui.horizontal_wrapped(|ui| {
         ui.label(format!("{} goroutine lanes in view:", st.lanes));
         for s in GoLaneState::ALL {
-            let (r, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
-            ui.painter().rect_filled(r, 2.0, palette::state(s));
-            ui.label(format!(
-                "{} {}",
-                s.name(),
-                format::duration(st.per_state[s as usize])
-            ));
+            labelled_chip_ui(
+                ui,
+                palette::state(s),
+                format!(
+                    "{} {}",
+                    s.name(),
+                    format::duration(st.per_state[s as usize])
+                ),
+            );
         }
     });
     ui.horizontal_wrapped(|ui| {

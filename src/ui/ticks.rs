@@ -3,6 +3,7 @@
 //! with labels relative to a movable origin.
 
 use super::timemap::TimeMap;
+use crate::format;
 use crate::trace::Time;
 
 /// One tick on the axis.
@@ -34,28 +35,6 @@ pub fn tick_step_ns(ns_per_px: f64, min_px: f64) -> Time {
     }
 }
 
-/// A time offset as an axis label with a unit fitting `step`.
-pub fn label(offset_ns: Time, step_ns: Time) -> String {
-    let (div, unit) = if step_ns >= 1_000_000_000 {
-        (1e9, "s")
-    } else if step_ns >= 1_000_000 {
-        (1e6, "ms")
-    } else if step_ns >= 1_000 {
-        (1e3, "µs")
-    } else {
-        (1.0, "ns")
-    };
-    let v = offset_ns as f64 / div;
-    // Enough decimals to tell neighbouring ticks apart.
-    let step_units = step_ns as f64 / div;
-    let decimals = if step_units >= 1.0 {
-        0
-    } else {
-        (-step_units.log10()).ceil() as usize
-    };
-    format!("{v:.decimals$} {unit}")
-}
-
 /// The ticks visible in `map`, labelled relative to `origin_ns`.
 pub fn ticks(map: &TimeMap, origin_ns: Time, min_px: f64) -> Vec<Tick> {
     let step = tick_step_ns(map.ns_per_px, min_px);
@@ -74,7 +53,7 @@ pub fn ticks(map: &TimeMap, origin_ns: Time, min_px: f64) -> Vec<Tick> {
             out.push(Tick {
                 time_ns: t,
                 x: map.x_from_time(t),
-                label: label(t - origin_ns, step),
+                label: format::tick_label(t - origin_ns, step),
             });
         }
         k += 1;
@@ -105,13 +84,5 @@ mod tests {
         assert_eq!(t[1].label, "100 µs");
         let t = ticks(&m, 1_500_000, 80.0);
         assert_eq!(t[0].label, "-500 µs");
-    }
-
-    #[test]
-    fn labels_keep_decimals_for_small_steps() {
-        assert_eq!(label(1_500, 500), "1500 ns");
-        assert_eq!(label(1_500_000, 500_000), "1500 µs");
-        assert_eq!(label(2_500_000_000, 500_000_000), "2500 ms");
-        assert_eq!(label(3_000_000_000, 1_000_000_000), "3 s");
     }
 }

@@ -4,104 +4,27 @@
 //! timeline.
 
 use super::bookmarks::Bookmarks;
+use super::chip::labelled_chip_ui;
 use super::derived::TraceData;
 use super::detail::DetailState;
-use super::details::{self, Nav};
+use super::details;
 use super::export::ExportWindow;
 use super::find::{self, FindState};
-use super::format;
-use super::history::{self, History, Place};
+use super::history::{self, History, Visit};
+use super::nav::Nav;
 use super::palette;
 use super::range_stats::{self, RangeStatsCache};
+use super::reload::ViewSnapshot;
 use super::source::{self, SourcePanel};
+use super::tab::ViewTab;
 use super::timeline::{input, Timeline};
-use super::views::{Link, Views};
+use super::views::Views;
 use super::why::{paint_path, why_ui, WhyView};
+use crate::format;
 use crate::model::GoLaneState;
+use crate::trace::Time;
 use egui::{Color32, RichText, Ui};
 use std::sync::Arc;
-
-/// The views of a trace: the timeline and the analyses beside it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ViewTab {
-    /// The timeline.
-    Timeline,
-    /// Goroutine analysis.
-    Goroutines,
-    /// Blocking profiles.
-    Profiles,
-    /// Minimum mutator utilization.
-    Mmu,
-    /// Tasks, regions and logs.
-    Tasks,
-    /// CPU samples.
-    Cpu,
-    /// Findings: leaks, latency, pauses, syscalls, contention.
-    Findings,
-}
-
-impl ViewTab {
-    /// All views, in tab order (keys 1 to 7).
-    pub const ALL: [ViewTab; 7] = [
-        ViewTab::Timeline,
-        ViewTab::Goroutines,
-        ViewTab::Profiles,
-        ViewTab::Mmu,
-        ViewTab::Tasks,
-        ViewTab::Cpu,
-        ViewTab::Findings,
-    ];
-
-    /// Tab title.
-    pub fn title(self) -> &'static str {
-        match self {
-            ViewTab::Timeline => "Timeline",
-            ViewTab::Goroutines => "Goroutines",
-            ViewTab::Profiles => "Profiles",
-            ViewTab::Mmu => "MMU",
-            ViewTab::Tasks => "Tasks & regions",
-            ViewTab::Cpu => "CPU",
-            ViewTab::Findings => "Findings",
-        }
-    }
-
-    /// The name on the command line (`--tab NAME`).
-    pub fn cli_name(self) -> &'static str {
-        match self {
-            ViewTab::Timeline => "timeline",
-            ViewTab::Goroutines => "goroutines",
-            ViewTab::Profiles => "profiles",
-            ViewTab::Mmu => "mmu",
-            ViewTab::Tasks => "tasks",
-            ViewTab::Cpu => "cpu",
-            ViewTab::Findings => "findings",
-        }
-    }
-
-    /// Parses a `--tab` name (case-insensitive; "regions" is "tasks").
-    pub fn parse(s: &str) -> Option<ViewTab> {
-        let s = s.trim().to_ascii_lowercase();
-        if s == "regions" {
-            return Some(ViewTab::Tasks);
-        }
-        ViewTab::ALL.into_iter().find(|t| t.cli_name() == s)
-    }
-
-    /// The key that opens it (1 to 7).
-    pub fn key(self) -> egui::Key {
-        const KEYS: [egui::Key; 7] = [
-            egui::Key::Num1,
-            egui::Key::Num2,
-            egui::Key::Num3,
-            egui::Key::Num4,
-            egui::Key::Num5,
-            egui::Key::Num6,
-            egui::Key::Num7,
-        ];
-        let i = ViewTab::ALL.iter().position(|&t| t == self).unwrap_or(0);
-        KEYS[i]
-    }
-}
 
 /// A loaded trace and the state of its views.
 pub struct TraceView {
@@ -169,20 +92,30 @@ impl TraceView {
         self.bookmarks.attach(config, key);
     }
 
-    /// The place shown now (for the history).
-    pub fn place(&self) -> Place {
-        Place::capture(self.tab, &self.data, &self.timeline, &self.find)
+    /// What the view shows now, to show again after a reload.
+    pub fn snapshot(&self) -> ViewSnapshot {
+        ViewSnapshot::of(self.tab, &self.data, &self.timeline)
+    }
+
+    /// Shows what `s` showed, as far as this load has it.
+    pub fn restore(&mut self, s: &ViewSnapshot) {
+        self.tab = s.restore(&self.data, &mut self.timeline);
+    }
+
+    /// What is shown now (for the history).
+    pub fn visit(&self) -> Visit {
+        Visit::capture(self.tab, &self.data, &self.timeline, &self.find)
     }
 
     /// Records the current place before a jump.
     pub fn record_jump(&mut self) {
-        let here = self.place();
+        let here = self.visit();
         self.history.record(here);
     }
 
     /// Goes back or forward in the history; false if there was nowhere to go.
     pub fn step(&mut self, step: history::Step) -> bool {
-        let here = self.place();
+        let here = self.visit();
         match self.history.step(step, here) {
             Some(p) => {
                 self.tab = p.restore(&self.data, &mut self.timeline, &mut self.find);
@@ -209,27 +142,35 @@ impl TraceView {
         self.find.focus = true;
     }
 
-    /// Follows a link from an analysis view: switches to the timeline and
-    /// selects, filters or zooms there.
-    pub fn follow(&mut self, link: Link) {
-        self.record_jump();
-        let data = &self.data;
-        let tl = &mut self.timeline;
+    /// Goes where a link or button asked: on the timeline, recording the
+    /// place left in the history when it is a jump.
+    pub fn go(&mut self, nav: Nav) {
+        if nav.is_jump() {
+            self.record_jump();
+        }
         self.tab = ViewTab::Timeline;
-        match link {
-            Link::Goroutine { g, t } => {
-                details::apply(data, tl, details::Nav::Goto { g, t });
+        let (data, tl) = (&self.data, &mut self.timeline);
+        let whole_range = |t0: Time, t1: Time| (t0, t1.max(t0 + 1));
+        match nav {
+            Nav::Goto { g, t } => tl.go_to(data, g, t),
+            Nav::Goroutine { g, t } => {
+                tl.go_to(data, g, t);
                 // Show its whole life when it is out of view or a speck in it.
                 let tr = data.whole();
                 if let Some(lane) = tr.lanes.get(g).filter(|l| l.len > 0) {
                     let (a, b) = (tr.spans.start(lane.first as usize), lane.end);
-                    let (v0, v1) = (tl.map.start_ns, tl.map.end_ns());
+                    let (v0, v1) = (tl.map().start_ns, tl.map().end_ns());
                     if a < v0 || b > v1 || (b - a) < (v1 - v0) / 20 {
                         tl.zoom_to(a, b);
                     }
                 }
             }
-            Link::Group(gi) => {
+            Nav::Select(s) => {
+                let span = tl.span_of(data, s);
+                tl.go_to(data, s.g, span.start + (span.end - span.start) / 2);
+            }
+            Nav::Origin(t) => tl.set_origin(t),
+            Nav::Group(gi) => {
                 let tr = data.whole();
                 let Some(group) = tr.groups.get(gi as usize) else {
                     return;
@@ -237,17 +178,18 @@ impl TraceView {
                 let label = format!("group {}", tr.str(group.name));
                 self.find.restrict(data, tl, Some(gi), None, label);
             }
-            Link::GoroutineRange { g, t0, t1 } => {
-                details::apply(data, tl, details::Nav::Goto { g, t: t0 });
-                tl.range = Some((t0, t1.max(t0 + 1)));
-                tl.zoom_to(t0, t1.max(t0 + 1));
+            Nav::GoroutineRange { g, t0, t1 } => {
+                tl.go_to(data, g, t0);
+                let (a, b) = whole_range(t0, t1);
+                tl.set_range(Some((a, b)));
+                tl.zoom_to(a, b);
             }
-            Link::Range { t0, t1 } => {
-                tl.range = Some((t0, t1.max(t0 + 1)));
-                tl.zoom_to(t0, t1.max(t0 + 1));
+            Nav::Range { t0, t1 } => {
+                let (a, b) = whole_range(t0, t1);
+                tl.set_range(Some((a, b)));
+                tl.zoom_to(a, b);
             }
-            Link::Why(target) => self.why.show(data, tl, target),
-            Link::Lanes {
+            Nav::Lanes {
                 goroutines,
                 t0,
                 t1,
@@ -255,10 +197,16 @@ impl TraceView {
                 arrows,
             } => {
                 self.find.restrict(data, tl, None, Some(goroutines), label);
-                tl.task_arrows = arrows;
-                tl.range = Some((t0, t1.max(t0 + 1)));
-                tl.zoom_to(t0, t1.max(t0 + 1));
+                tl.set_task_arrows(arrows);
+                let (a, b) = whole_range(t0, t1);
+                tl.set_range(Some((a, b)));
+                tl.zoom_to(a, b);
             }
+            Nav::Why(target) => self.why.show(data, tl, target),
+            Nav::PathSegment(cause) => self.why.next_segment(data, tl, cause),
+            Nav::PathGoroutine(g) => self.why.show_goroutine(data, tl, g),
+            Nav::PathLanes => self.why.toggle_lanes(data, tl, &mut self.find),
+            Nav::ClearPath => self.why.clear(data, tl, &mut self.find),
         }
     }
 
@@ -283,9 +231,9 @@ impl TraceView {
     fn loop_ui(&mut self, ui: &mut Ui, tab_before: ViewTab) {
         let ctx = ui.ctx().clone();
         if self.tab != tab_before
-            && (self.timeline.selected.is_some() || self.timeline.range.is_some())
+            && (self.timeline.selected().is_some() || self.timeline.range().is_some())
         {
-            let mut before = self.place();
+            let mut before = self.visit();
             before.tab = tab_before;
             self.history.record(before);
         }
@@ -298,12 +246,13 @@ impl TraceView {
         if self.tab == ViewTab::Timeline {
             self.bookmarks.key_ui(ui, &self.data, &self.timeline);
         }
-        self.bookmarks.note_ui(&ctx, self.timeline.origin_ns);
+        self.bookmarks.note_ui(&ctx, self.timeline.origin_ns());
         if self.export.open {
-            self.export.window_ui(&ctx, &self.data, self.timeline.range);
+            self.export
+                .window_ui(&ctx, &self.data, self.timeline.range());
         }
         if self.bookmarks.list_open {
-            if let Some(i) = self.bookmarks.list_ui(&ctx, self.timeline.origin_ns) {
+            if let Some(i) = self.bookmarks.list_ui(&ctx, self.timeline.origin_ns()) {
                 self.show_bookmark(i);
                 ctx.request_repaint();
             }
@@ -321,129 +270,151 @@ impl TraceView {
                 .request_repaint_after(std::time::Duration::from_millis(50));
         }
         self.toolbar_ui(ui, help_open);
-        if let Some(m) = &self.detail.changed {
-            ui.horizontal(|ui| {
-                ui.colored_label(
-                    palette::WARNING,
-                    format!("{m} — what is drawn is what was loaded."),
-                );
-                if ui
-                    .button("Reload")
-                    .on_hover_text("Read the file again, keeping the view")
-                    .clicked()
-                {
-                    self.reload_requested = true;
-                }
-            });
-        }
+        self.file_changed_ui(ui);
         self.loop_ui(ui, tab_before);
-        if let Some(loss) = &self.data.whole().meta.loss {
-            let m = &self.data.whole().meta;
+        self.loss_ui(ui);
+        let mut nav: Option<Nav> = None;
+        self.find.poll(ui.ctx(), &self.data, &mut self.timeline);
+        if self.find.open && self.tab == ViewTab::Timeline {
+            nav = find::find_ui(ui, &self.data, &mut self.timeline, &mut self.find);
+        }
+        let clicked = match self.tab {
+            ViewTab::Timeline => self.timeline_tab_ui(ui),
+            tab => self.analysis_tab_ui(ui, tab),
+        };
+        if let Some(n) = clicked.or(nav) {
+            self.go(n);
+            ui.ctx().request_repaint();
+        }
+    }
+
+    /// "The file changed on disk", with Reload.
+    fn file_changed_ui(&mut self, ui: &mut Ui) {
+        let Some(m) = &self.detail.changed else {
+            return;
+        };
+        ui.horizontal(|ui| {
+            ui.colored_label(
+                palette::WARNING,
+                format!("{m} — what is drawn is what was loaded."),
+            );
+            if ui
+                .button("Reload")
+                .on_hover_text("Read the file again, keeping the view")
+                .clicked()
+            {
+                self.reload_requested = true;
+            }
+        });
+    }
+
+    /// How much of a truncated trace was lost.
+    fn loss_ui(&self, ui: &mut Ui) {
+        let m = &self.data.whole().meta;
+        if let Some(loss) = &m.loss {
             ui.colored_label(
                 palette::WARNING,
                 format!(
                     "Warning: this trace is incomplete: {}. Kept {} generations; lost {} of {}.",
                     loss.message,
                     m.generations,
-                    format::bytes(loss.bytes_lost as f64),
-                    format::bytes(m.file_bytes as f64)
+                    format::bytes(loss.bytes_lost),
+                    format::bytes(m.file_bytes)
                 ),
             );
         }
-        let mut nav: Option<Nav> = None;
-        self.find.poll(ui.ctx(), &self.data, &mut self.timeline);
-        if self.find.open && self.tab == ViewTab::Timeline {
-            nav = find::find_ui(ui, &self.data, &mut self.timeline, &mut self.find);
+    }
+
+    /// The timeline with its panels: details and Why? on the right, the
+    /// source and the range's statistics below; the navigation a link asked for.
+    fn timeline_tab_ui(&mut self, ui: &mut Ui) -> Option<Nav> {
+        let mut nav = None;
+        let data = &self.data;
+        egui::Panel::right("details")
+            .resizable(true)
+            .default_size(360.0)
+            .min_size(220.0)
+            .show(ui, |ui| {
+                ui.add_space(4.0);
+                if let Some(n) = why_ui(ui, data, &self.timeline, &self.why) {
+                    nav = Some(n);
+                }
+                if let Some(n) = details::details_ui(ui, data, &self.timeline) {
+                    nav = Some(n);
+                }
+            });
+        if let Some(f) = source::take_request(ui.ctx()) {
+            self.source.show(f);
         }
-        match self.tab {
-            ViewTab::Timeline => {
-                let data = &self.data;
-                egui::Panel::right("details")
-                    .resizable(true)
-                    .default_size(360.0)
-                    .min_size(220.0)
-                    .show(ui, |ui| {
-                        ui.add_space(4.0);
-                        why_ui(ui, data, &mut self.timeline, &mut self.why, &mut self.find);
-                        if let Some(n) = details::details_ui(ui, data, &self.timeline) {
-                            nav = Some(n);
-                        }
-                    });
-                if let Some(f) = source::take_request(ui.ctx()) {
-                    self.source.show(f);
-                }
-                if self.source.frame.is_some() {
-                    egui::Panel::bottom("source")
-                        .resizable(true)
-                        .default_size(300.0)
-                        .min_size(240.0)
-                        .show(ui, |ui| self.source.panel_ui(ui));
-                }
-                self.range_stats.update(data, &self.timeline);
-                if let Some(st) = self.range_stats.stats.clone() {
-                    egui::Panel::bottom("range").show(ui, |ui| {
-                        ui.add_space(3.0);
-                        if range_stats::range_ui(ui, &st, self.timeline.origin_ns) {
-                            self.timeline.range = None;
-                        }
-                        ui.add_space(3.0);
-                    });
-                }
-                let fit_key = !ui.ctx().egui_wants_keyboard_input()
-                    && ui.input(|i| i.key_pressed(egui::Key::F) && !i.modifiers.command);
-                if fit_key {
-                    self.history.record(Place::capture(
-                        self.tab,
-                        &self.data,
-                        &self.timeline,
-                        &self.find,
-                    ));
-                }
-                let flag = egui::CentralPanel::default()
-                    .show(ui, |ui| {
-                        input::canvas_ui(ui, data, &mut self.timeline);
-                        if let Some(a) = self.timeline.last_areas {
-                            self.detail.paint(ui.painter(), data, &self.timeline, &a);
-                        }
-                        if let Some(pv) = &self.why.path {
-                            paint_path(ui.painter(), &self.timeline, pv);
-                        }
-                        self.bookmarks.flags_ui(ui, &self.timeline)
-                    })
-                    .inner;
-                if let Some(i) = flag {
-                    self.show_bookmark(i);
-                }
-            }
-            tab => {
-                let range = self.timeline.range;
-                let selected = self.timeline.selected.map(|s| s.g);
-                let data = &self.data;
-                let v = &mut self.views;
-                let link = egui::CentralPanel::default()
-                    .show(ui, |ui| match tab {
-                        ViewTab::Goroutines => v.goroutines.ui(ui, data, range),
-                        ViewTab::Profiles => v.profiles.ui(ui, data, range),
-                        ViewTab::Mmu => v.mmu.ui(ui, data),
-                        ViewTab::Tasks => v.tasks.ui(ui, data),
-                        ViewTab::Cpu => v.cpu.ui(ui, data, range, selected),
-                        ViewTab::Findings => v.findings.ui(ui, data),
-                        ViewTab::Timeline => None,
-                    })
-                    .inner;
-                if let Some(l) = link {
-                    self.follow(l);
-                    ui.ctx().request_repaint();
-                }
-            }
+        if self.source.frame.is_some() {
+            egui::Panel::bottom("source")
+                .resizable(true)
+                .default_size(300.0)
+                .min_size(240.0)
+                .show(ui, |ui| self.source.panel_ui(ui));
         }
-        if let Some(n) = nav {
-            if !matches!(n, Nav::Origin(_)) {
-                self.record_jump();
-            }
-            details::apply(&self.data, &mut self.timeline, n);
-            ui.ctx().request_repaint();
+        self.range_panel_ui(ui);
+        let fit_key = !ui.ctx().egui_wants_keyboard_input()
+            && ui.input(|i| i.key_pressed(egui::Key::F) && !i.modifiers.command);
+        if fit_key {
+            self.record_jump();
         }
+        self.canvas_ui(ui);
+        nav
+    }
+
+    /// The statistics of the selected time range, below the timeline.
+    fn range_panel_ui(&mut self, ui: &mut Ui) {
+        self.range_stats.update(&self.data, &self.timeline);
+        if let Some(st) = self.range_stats.stats.clone() {
+            egui::Panel::bottom("range").show(ui, |ui| {
+                ui.add_space(3.0);
+                if range_stats::range_ui(ui, &st, self.timeline.origin_ns()) {
+                    self.timeline.set_range(None);
+                }
+                ui.add_space(3.0);
+            });
+        }
+    }
+
+    /// The timeline canvas, with what is drawn over it: the detail tile's
+    /// state, the critical path, the bookmark flags.
+    fn canvas_ui(&mut self, ui: &mut Ui) {
+        let data = &self.data;
+        let flag = egui::CentralPanel::default()
+            .show(ui, |ui| {
+                input::canvas_ui(ui, data, &mut self.timeline);
+                if let Some(a) = self.timeline.last_frame().areas {
+                    self.detail.paint(ui.painter(), data, &self.timeline, &a);
+                }
+                if let Some(pv) = &self.why.path {
+                    paint_path(ui.painter(), &self.timeline, pv);
+                }
+                self.bookmarks.flags_ui(ui, &self.timeline)
+            })
+            .inner;
+        if let Some(i) = flag {
+            self.show_bookmark(i);
+        }
+    }
+
+    /// An analysis view; the navigation a link asked for.
+    fn analysis_tab_ui(&mut self, ui: &mut Ui, tab: ViewTab) -> Option<Nav> {
+        let range = self.timeline.range();
+        let selected = self.timeline.selected().map(|s| s.g);
+        let data = &self.data;
+        let v = &mut self.views;
+        egui::CentralPanel::default()
+            .show(ui, |ui| match tab {
+                ViewTab::Goroutines => v.goroutines.ui(ui, data, range),
+                ViewTab::Profiles => v.profiles.ui(ui, data, range),
+                ViewTab::Mmu => v.mmu.ui(ui, data),
+                ViewTab::Tasks => v.tasks.ui(ui, data),
+                ViewTab::Cpu => v.cpu.ui(ui, data, range, selected),
+                ViewTab::Findings => v.findings.ui(ui, data),
+                ViewTab::Timeline => None,
+            })
+            .inner
     }
 
     fn timeline_buttons_ui(&mut self, ui: &mut Ui) {
@@ -483,7 +454,7 @@ impl TraceView {
             .on_hover_text("Write the whole trace or the selected range for ui.perfetto.dev")
             .clicked()
         {
-            let has_range = self.timeline.range.is_some();
+            let has_range = self.timeline.range().is_some();
             self.export.show(&self.data, &self.export_dir, has_range);
         }
         let fwd = ui.add_enabled(self.history.forward_len() > 0, egui::Button::new("»"));
@@ -518,12 +489,12 @@ impl TraceView {
             ui.separator();
             let t = self.data.whole();
             let facts = format!(
-                "Go {} · {} events · {} goroutines · {} · loaded in {:.0} ms",
+                "Go {} · {} events · {} goroutines · {} · loaded in {}",
                 t.meta.version,
                 format::count(t.meta.events),
                 format::count(t.goroutines.len() as u64),
                 format::duration(t.duration()),
-                self.data.loaded.load_ms
+                format::duration((self.data.loaded.load_ms * 1e6) as i64)
             );
             // Truncated: a toolbar wider than the window would push the
             // details panel off its right edge.
@@ -532,19 +503,15 @@ impl TraceView {
     }
 }
 
-fn chip(ui: &mut Ui, c: Color32, text: &str) {
-    let (r, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
-    ui.painter().rect_filled(r, 2.0, c);
-    ui.label(RichText::new(text).size(12.0));
-}
-
 /// The colour legend: goroutine states, GC, STW, assist, sweep.
 pub fn legend_ui(ui: &mut Ui) {
+    let mut entry =
+        |c: Color32, text: &str| labelled_chip_ui(ui, c, RichText::new(text).size(12.0));
     for s in GoLaneState::ALL {
-        chip(ui, palette::state(s), s.name());
+        entry(palette::state(s), s.name());
     }
-    chip(ui, palette::GC, "GC");
-    chip(ui, palette::STW, "STW");
-    chip(ui, palette::MARK_ASSIST, "assist");
-    chip(ui, palette::SWEEP, "sweep");
+    entry(palette::GC, "GC");
+    entry(palette::STW, "STW");
+    entry(palette::MARK_ASSIST, "assist");
+    entry(palette::SWEEP, "sweep");
 }

@@ -1,7 +1,7 @@
 //! Shared helpers for the integration tests: finding committed traces and
 //! reading the expected figures Go's own tools wrote next to them.
 
-#![allow(dead_code)]
+#![expect(dead_code, reason = "each test binary uses some of these helpers")]
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

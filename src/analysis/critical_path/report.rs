@@ -39,9 +39,9 @@ fn target_json(trace: &Trace, p: &CriticalPath) -> Value {
     v
 }
 
-/// The whole path as the JSON (plus `frame` per segment and the hops).
+/// The whole path as JSON (plus `frame` per segment and the hops).
 pub fn path_json(trace: &Trace, p: &CriticalPath) -> Value {
-    let gid = |g: u32| trace.goroutines.try_id(g as usize).unwrap_or(-1);
+    let gid = |g: u32| crate::analysis::report::go_id(trace, g);
     let segments: Vec<Value> = p
         .segments
         .iter()

@@ -253,7 +253,7 @@ impl ModelBuilder {
     /// carries over its first generation boundary), counted from `time`;
     /// `woken_by`: an overview's span begun by an unblock, by that
     /// goroutine's ID (-1: the runtime).
-    #[allow(clippy::too_many_arguments)]
+    #[expect(clippy::too_many_arguments, reason = "hot path: fields passed flat")]
     fn begin_span(
         &mut self,
         g: GIdx,

@@ -9,6 +9,8 @@ mod goroutines;
 mod procs;
 mod ranges;
 mod state;
+#[cfg(test)]
+mod tests;
 
 use super::cursor::BaseEvent;
 use super::error::{trace_err, Result};

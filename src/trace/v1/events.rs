@@ -64,6 +64,25 @@ pub(crate) mod ev {
     pub const CPU_SAMPLE: u8 = 49;
     /// Number of event types.
     pub const COUNT: u8 = 50;
+
+    /// Whether the event blocks the running goroutine until something
+    /// unblocks it: a channel, select, lock, condition, the network, a
+    /// sleep or a GC assist (one list for the parser, the ordering and
+    /// the conversion; a blocking syscall is not in it).
+    pub const fn blocks_goroutine(typ: u8) -> bool {
+        matches!(
+            typ,
+            GO_BLOCK
+                | GO_BLOCK_SEND
+                | GO_BLOCK_RECV
+                | GO_BLOCK_SELECT
+                | GO_BLOCK_SYNC
+                | GO_BLOCK_COND
+                | GO_BLOCK_NET
+                | GO_SLEEP
+                | GO_BLOCK_GC
+        )
+    }
 }
 
 /// How a v1 event type is laid out (Go's `EventDescriptions`).

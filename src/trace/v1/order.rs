@@ -46,16 +46,9 @@ fn state_transition(e: &RawEv) -> (u64, SeqStatus, SeqStatus) {
             (e.g, (a[1], RUNNABLE), (a[1].wrapping_add(1), RUNNING))
         }
         ev::GO_START_LOCAL => (e.g, (NOSEQ, RUNNABLE), (SEQINC, RUNNING)),
-        ev::GO_BLOCK
-        | ev::GO_BLOCK_SEND
-        | ev::GO_BLOCK_RECV
-        | ev::GO_BLOCK_SELECT
-        | ev::GO_BLOCK_SYNC
-        | ev::GO_BLOCK_COND
-        | ev::GO_BLOCK_NET
-        | ev::GO_SLEEP
-        | ev::GO_SYS_BLOCK
-        | ev::GO_BLOCK_GC => (e.g, (NOSEQ, RUNNING), (NOSEQ, WAITING)),
+        t if ev::blocks_goroutine(t) || t == ev::GO_SYS_BLOCK => {
+            (e.g, (NOSEQ, RUNNING), (NOSEQ, WAITING))
+        }
         ev::GO_SCHED | ev::GO_PREEMPT => (e.g, (NOSEQ, RUNNING), (NOSEQ, RUNNABLE)),
         ev::GO_UNBLOCK | ev::GO_SYS_EXIT => {
             (a[0], (a[1], WAITING), (a[1].wrapping_add(1), RUNNABLE))

@@ -489,20 +489,10 @@ impl<'a> Parser<'a> {
                 self.last_g = e.args[0];
                 e.g = self.last_g;
             }
-            ev::GO_END
-            | ev::GO_STOP
-            | ev::GO_SCHED
-            | ev::GO_PREEMPT
-            | ev::GO_SLEEP
-            | ev::GO_BLOCK
-            | ev::GO_BLOCK_SEND
-            | ev::GO_BLOCK_RECV
-            | ev::GO_BLOCK_SELECT
-            | ev::GO_BLOCK_SYNC
-            | ev::GO_BLOCK_COND
-            | ev::GO_BLOCK_NET
-            | ev::GO_SYS_BLOCK
-            | ev::GO_BLOCK_GC => self.last_g = 0,
+            ev::GO_END | ev::GO_STOP | ev::GO_SCHED | ev::GO_PREEMPT | ev::GO_SYS_BLOCK => {
+                self.last_g = 0
+            }
+            t if ev::blocks_goroutine(t) => self.last_g = 0,
             ev::GO_SYS_EXIT | ev::GO_WAITING | ev::GO_IN_SYSCALL => e.g = e.args[0],
             ev::USER_LOG => e.args[3] = self.inline_string(),
             _ => {}

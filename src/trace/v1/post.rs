@@ -289,15 +289,7 @@ impl Checker {
                 }
                 self.set_g(g, RUNNABLE, false);
             }
-            ev::GO_SLEEP
-            | ev::GO_BLOCK
-            | ev::GO_BLOCK_SEND
-            | ev::GO_BLOCK_RECV
-            | ev::GO_BLOCK_SELECT
-            | ev::GO_BLOCK_SYNC
-            | ev::GO_BLOCK_COND
-            | ev::GO_BLOCK_NET
-            | ev::GO_BLOCK_GC => {
+            t if ev::blocks_goroutine(t) => {
                 self.check_running(c, false)?;
                 self.stop_running(c, WAITING, Some(c.typ == ev::GO_BLOCK_NET));
             }

@@ -32,10 +32,10 @@ fn m_then_a_note_keeps_the_place_and_the_list_jumps_back_after_a_restart() {
     let dir = temp_dir("bookmarks");
     let mut h = open_with(&dir);
     let (_, _, id) = find_stalled(&mut h);
-    let selected = view(&h).timeline.selected;
+    let selected = view(&h).timeline.selected();
     let shown = (
-        view(&h).timeline.map.start_ns,
-        view(&h).timeline.map.end_ns(),
+        view(&h).timeline.map().start_ns,
+        view(&h).timeline.map().end_ns(),
     );
     h.key_press(Key::M);
     h.run_steps(2);
@@ -55,7 +55,7 @@ fn m_then_a_note_keeps_the_place_and_the_list_jumps_back_after_a_restart() {
         .cloned()
         .expect("a bookmark");
     assert_eq!(b.note, "the one-second stall");
-    assert_eq!(b.goroutine.map(|x| x.0), Some(id));
+    assert_eq!(b.place.selected.map(|x| x.goroutine), Some(id));
     // A flag stands on the axis where it was taken.
     let path = view(&h).bookmarks.path.clone().expect("kept on disk");
     assert!(path.starts_with(dir.join("config").join("bookmarks")));
@@ -63,7 +63,7 @@ fn m_then_a_note_keeps_the_place_and_the_list_jumps_back_after_a_restart() {
     h.key_press(Key::Escape);
     h.key_press(Key::F);
     h.run();
-    assert!(view(&h).timeline.selected.is_none());
+    assert!(view(&h).timeline.selected().is_none());
     drop(h);
 
     // A new instance: the bookmark is there and the list jumps to it.
@@ -73,21 +73,21 @@ fn m_then_a_note_keeps_the_place_and_the_list_jumps_back_after_a_restart() {
     h.run();
     h.get_by_label("Bookmarks (1)").click();
     h.run();
-    let title = b.title(view(&h).timeline.origin_ns);
+    let title = b.title(view(&h).timeline.origin_ns());
     assert!(title.contains(&format!("G{id}")), "{title}");
     h.get_by_label(&title).click();
     h.run();
     let tl = &view(&h).timeline;
-    assert_eq!(tl.selected.map(|s| s.g), selected.map(|s| s.g));
-    assert_eq!(tl.map.start_ns, shown.0);
+    assert_eq!(tl.selected().map(|s| s.g), selected.map(|s| s.g));
+    assert_eq!(tl.map().start_ns, shown.0);
     assert!(
-        (tl.map.end_ns() - shown.1).abs() <= tl.map.ns_per_px.ceil() as i64,
+        (tl.map().end_ns() - shown.1).abs() <= tl.map().ns_per_px.ceil() as i64,
         "the same view, to a pixel"
     );
     // The jump is a step in the history: Alt+Left leaves it.
     h.key_press_modifiers(egui::Modifiers::ALT, Key::ArrowLeft);
     h.run();
-    assert!(view(&h).timeline.selected.is_none());
+    assert!(view(&h).timeline.selected().is_none());
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -105,14 +105,14 @@ fn clicking_a_flag_on_the_axis_shows_its_bookmark() {
     h.run();
     let v = view(&h);
     let b = &v.bookmarks.items[0];
-    let a = v.timeline.last_areas.expect("drawn");
-    let x = v.timeline.map.x_from_time(b.time_ns) as f32;
+    let a = v.timeline.last_frame().areas.expect("drawn");
+    let x = v.timeline.map().x_from_time(b.time_ns) as f32;
     super::timeline::click_at(
         &mut h,
         egui::pos2(x + 3.0, a.axis.top() + 5.0),
         egui::Modifiers::NONE,
     );
     h.run();
-    assert_eq!(view(&h).timeline.selected.map(|s| s.g), Some(g));
+    assert_eq!(view(&h).timeline.selected().map(|s| s.g), Some(g));
     let _ = std::fs::remove_dir_all(dir);
 }

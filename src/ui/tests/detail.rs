@@ -1,4 +1,4 @@
-//! Story 5 in small: a trace loaded as an overview (a tiny memory budget
+//! A big trace in small: a trace loaded as an overview (a tiny memory budget
 //! forces it) shows the detail of the generations in view once their tile
 //! is built, never waiting for it, and survives its file being rewritten.
 
@@ -80,6 +80,20 @@ fn frames_until(
     }
 }
 
+/// Runs frames until a label containing `text` shows (the views compute
+/// on other threads).
+fn frames_until_shown(h: &mut Harness<'static, GoTraceApp>, text: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        h.run();
+        if h.query_by_label_contains(text).is_some() {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {text:?}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// Zooms to 2 ms in the middle of generation `k`.
 fn zoom_into_generation(v: &mut TraceView, k: usize) {
     let src = v.data.tiles.as_ref().expect("tiles").source().clone();
@@ -114,9 +128,9 @@ fn zooming_into_a_big_trace_shows_the_detail_of_the_generations_in_view() {
     // A span picked in the tile has the exact times of the whole model.
     let whole = load_whole(&path);
     let g = first_started_at(&whole.trace, "main.waiter");
-    let t = (v.timeline.map.start_ns + v.timeline.map.end_ns()) / 2;
+    let t = (v.timeline.map().start_ns + v.timeline.map().end_ns()) / 2;
     v.timeline.select_at(&v.data, g, t);
-    let sel = v.timeline.selected.expect("a span of main.waiter");
+    let sel = v.timeline.selected().expect("a span of main.waiter");
     let got = v.timeline.span_of(&v.data, sel);
     let want = whole.trace.spans.at(&whole.trace.lane(g), t).expect("span");
     // A span begun before the tile begins where it began, with its
@@ -153,7 +167,7 @@ fn zooming_into_a_big_trace_shows_the_detail_of_the_generations_in_view() {
         v.detail.detail == Detail::Tile && v.data.trace().meta.start > t1 - 1
     });
     let v = view(&mut h);
-    let t = (v.timeline.map.start_ns + v.timeline.map.end_ns()) / 2;
+    let t = (v.timeline.map().start_ns + v.timeline.map().end_ns()) / 2;
     let tile = v.data.trace();
     let got = tile.spans.at(&tile.lane(sleeper), t).expect("a span");
     let want = whole
@@ -171,7 +185,7 @@ fn zooming_into_a_big_trace_shows_the_detail_of_the_generations_in_view() {
     h.run();
     let v = view(&mut h);
     assert!(!v.data.shows_tile());
-    assert_eq!(v.timeline.selected.map(|s| s.g), Some(g));
+    assert_eq!(v.timeline.selected().map(|s| s.g), Some(g));
 }
 
 #[test]
@@ -180,7 +194,7 @@ fn a_trace_rewritten_under_the_viewer_says_so_and_reloads_in_place() {
     let mut h = open_as_overview(&path);
     zoom_into_generation(view(&mut h), 2);
     frames_until(&mut h, "the tile", |v| v.detail.detail == Detail::Tile);
-    let before = view(&mut h).timeline.map.start_ns;
+    let before = view(&mut h).timeline.map().start_ns;
     // A new `go test -trace` run truncates the file and writes another trace.
     let other = std::fs::read(trace_path("gens_go126.trace")).expect("trace");
     std::fs::write(&path, &other[..other.len() / 2]).expect("truncate");
@@ -199,14 +213,14 @@ fn a_trace_rewritten_under_the_viewer_says_so_and_reloads_in_place() {
     assert_eq!(v.data.whole().meta.version, "1.26");
     let start = v.data.whole().meta.start;
     // The view is where it was (clamped to the new trace).
-    assert!(v.timeline.map.start_ns >= start.min(before), "view kept");
+    assert!(v.timeline.map().start_ns >= start.min(before), "view kept");
     let _ = std::fs::remove_dir_all(path.parent().unwrap());
 }
 
 #[test]
 fn the_profiles_of_a_big_trace_read_its_generations_again_and_equal_the_whole_models() {
     use crate::analysis::profiles::{ProfileKind, ProfileScope};
-    use crate::ui::view::ViewTab;
+    use crate::ui::tab::ViewTab;
     let p = PathBuf::from(trace_path("stall_go127.trace"));
     let whole = load_whole(&p);
     let want = whole
@@ -233,7 +247,7 @@ fn the_profiles_of_a_big_trace_read_its_generations_again_and_equal_the_whole_mo
 #[test]
 fn the_goroutine_analysis_of_a_range_of_a_big_trace_equals_the_whole_models() {
     use crate::ui::app::Tab;
-    use crate::ui::view::ViewTab;
+    use crate::ui::tab::ViewTab;
     let p = PathBuf::from(trace_path("stall_go127.trace"));
     let whole = load_whole(&p);
     let t = &whole.trace;
@@ -249,22 +263,21 @@ fn the_goroutine_analysis_of_a_range_of_a_big_trace_equals_the_whole_models() {
         .len();
     let mut h = open_as_overview(&p);
     if let Some(Tab::Ready(v)) = h.state_mut().tabs.first_mut() {
-        v.timeline.range = Some((a, b));
+        v.timeline.set_range(Some((a, b)));
     }
     h.key_press(ViewTab::Goroutines.key());
     h.run();
     h.get_by_label("selected time range").click();
-    let text = format!("{} goroutines.", crate::ui::format::count(want as u64));
-    frames_until(&mut h, "the range's analysis", |_| true);
-    h.get_by_label_contains(&text);
+    let text = format!("{} goroutines.", crate::format::count(want as u64));
+    frames_until_shown(&mut h, &text);
     h.get_by_label("main.handleStream");
 }
 
 /// The goroutine lanes the timeline shows.
 fn lanes_shown(v: &TraceView) -> Vec<crate::model::GIdx> {
     use crate::ui::timeline::rows::RowKind;
-    (0..v.timeline.rows.len())
-        .filter_map(|i| match v.timeline.rows.row(i).kind {
+    (0..v.timeline.rows().len())
+        .filter_map(|i| match v.timeline.rows().row(i).kind {
             RowKind::Goroutine(g) => Some(g),
             _ => None,
         })
@@ -288,8 +301,8 @@ fn state_filters_on_a_big_trace_wait_for_its_state_times_and_equal_the_whole_mod
     let mut total = 0;
     for h in [&mut whole, &mut big] {
         let v = view(h);
-        v.timeline.expansion.groups = vec![true; v.data.whole().groups.len()];
-        v.timeline.invalidate_rows();
+        let groups = v.data.whole().groups.len() as u32;
+        v.timeline.open_groups(0..groups);
     }
     let filters = [
         (Some(GoLaneState::Syscall), 0.0),

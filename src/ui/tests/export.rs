@@ -54,14 +54,14 @@ fn export_to_perfetto_writes_the_whole_trace_or_the_selected_range() {
     // Close it, select a range with Shift+drag, export again: only the range.
     h.get_by_label("Close window").click();
     h.run();
-    let a = view(&h).timeline.last_areas.expect("drawn");
+    let a = view(&h).timeline.last_frame().areas.expect("drawn");
     let y = a.tracks.top() + 40.0;
     let (x0, x1) = (a.tracks.left() + 200.0, a.tracks.left() + 400.0);
     h.event(Event::ModifiersChanged(Modifiers::SHIFT));
     drag(&mut h, Pos2::new(x0, y), Pos2::new(x1, y), Modifiers::SHIFT);
     h.event(Event::ModifiersChanged(Modifiers::NONE));
     h.run();
-    let (r0, r1) = view(&h).timeline.range.expect("a range");
+    let (r0, r1) = view(&h).timeline.range().expect("a range");
     h.get_by_label("Export to Perfetto…").click();
     h.run();
     let part = dir.join("range.pftrace");

@@ -1,5 +1,5 @@
 //! UI tests: egui_kittest drives the real app on committed traces, one
-//! file per panel, each test named after the story it checks.
+//! file per panel, each test named after what the user does and sees.
 
 mod bookmarks;
 mod capture;

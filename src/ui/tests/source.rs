@@ -38,7 +38,7 @@ fn clicking_a_frame_shows_its_source_and_opens_the_editor_at_the_line() {
         let t = v.data.trace();
         let span = v
             .timeline
-            .span_of(&v.data, v.timeline.selected.expect("selected"));
+            .span_of(&v.data, v.timeline.selected().expect("selected"));
         let f = t
             .stacks
             .frames_of(span.stack)

@@ -1,4 +1,4 @@
-//! Story 1 on the timeline with the mouse: the GC lane and the group of
+//! The one-second stall on the timeline with the mouse: the GC lane and the group of
 //! 10,000 streams, the one-second wait in `select` with its stack,
 //! following "unblocked by", measuring a range.
 
@@ -120,7 +120,7 @@ fn the_stall_trace_shows_the_gc_lane_and_the_group_of_10000_streams() {
     assert!(view(&h).timeline.goroutine_rows() >= 10_000);
 }
 
-/// Story 1 with the mouse: opens the stall trace, finds a stalled stream
+/// The stall with the mouse: opens the stall trace, finds a stalled stream
 /// (Ctrl+F), clears the selection and clicks its long wait; returns the
 /// harness, the goroutine and the span's arena index.
 pub(super) fn click_the_stalled_wait() -> (Harness<'static, GoTraceApp>, u32, u32) {
@@ -128,7 +128,7 @@ pub(super) fn click_the_stalled_wait() -> (Harness<'static, GoTraceApp>, u32, u3
     let (g, idx, _) = find_stalled(&mut h);
     h.key_press(egui::Key::Escape);
     h.run_steps(2);
-    assert!(view(&h).timeline.selected.is_none());
+    assert!(view(&h).timeline.selected().is_none());
     click_span(&mut h, g, idx);
     (h, g, idx)
 }
@@ -136,7 +136,7 @@ pub(super) fn click_the_stalled_wait() -> (Harness<'static, GoTraceApp>, u32, u3
 #[test]
 fn clicking_the_long_wait_shows_select_and_its_stack_then_unblocked_by_goes_to_the_waker() {
     let (mut h, g, idx) = click_the_stalled_wait();
-    let sel = view(&h).timeline.selected.expect("a span is selected");
+    let sel = view(&h).timeline.selected().expect("a span is selected");
     assert_eq!((sel.g, sel.idx), (g, idx));
     h.get_by_label("select");
     h.get_by_label_contains("main.wait");
@@ -154,8 +154,8 @@ fn clicking_the_long_wait_shows_select_and_its_stack_then_unblocked_by_goes_to_t
         .expect("an unblock");
     h.get_by_label_contains("unblocked by G").click();
     h.run();
-    assert_eq!(view(&h).timeline.selected.map(|s| s.g), Some(waker));
-    assert!(view(&h).timeline.rows.find_goroutine(waker).is_some());
+    assert_eq!(view(&h).timeline.selected().map(|s| s.g), Some(waker));
+    assert!(view(&h).timeline.rows().find_goroutine(waker).is_some());
 }
 
 #[test]
@@ -164,7 +164,11 @@ fn shift_drag_measures_a_range_and_shows_totals_per_state() {
     let _ = find_stalled(&mut h);
     h.key_press(egui::Key::Escape);
     h.run();
-    let a = view(&h).timeline.last_areas.expect("timeline drawn");
+    let a = view(&h)
+        .timeline
+        .last_frame()
+        .areas
+        .expect("timeline drawn");
     let y = a.tracks.top() + 60.0;
     let (x0, x1) = (a.tracks.left() + 10.0, a.tracks.right() - 10.0);
     h.event(Event::ModifiersChanged(Modifiers::SHIFT));
@@ -173,8 +177,8 @@ fn shift_drag_measures_a_range_and_shows_totals_per_state() {
     h.event(Event::ModifiersChanged(Modifiers::NONE));
     h.run();
     let tl = &view(&h).timeline;
-    let (r0, r1) = tl.range.expect("a range is selected");
-    let expect = (f64::from(x1 - x0) * tl.map.ns_per_px) as i64;
+    let (r0, r1) = tl.range().expect("a range is selected");
+    let expect = (f64::from(x1 - x0) * tl.map().ns_per_px) as i64;
     assert!(
         (r1 - r0 - expect).abs() <= expect / 50 + 2,
         "{} vs {expect}",
@@ -188,7 +192,7 @@ fn shift_drag_measures_a_range_and_shows_totals_per_state() {
     assert!(
         st.per_state.iter().sum::<i64>() > 0,
         "{st:?} {:?}",
-        view(&h).timeline.rows_in_view
+        view(&h).timeline.last_frame().rows_in_view
     );
 }
 
@@ -199,10 +203,14 @@ fn dragging_the_label_column_edge_widens_it_and_keeps_the_time_scale() {
     // Zoomed in: an untouched view would refit the whole trace instead.
     h.key_press(egui::Key::W);
     h.run();
-    assert!(!view(&h).timeline.untouched);
-    let before = view(&h).timeline.last_areas.expect("timeline drawn");
+    assert!(!view(&h).timeline.is_untouched());
+    let before = view(&h)
+        .timeline
+        .last_frame()
+        .areas
+        .expect("timeline drawn");
     let (start, scale) = {
-        let m = &view(&h).timeline.map;
+        let m = &view(&h).timeline.map();
         (m.start_ns, m.ns_per_px)
     };
     let y = before.labels.top() + 40.0;
@@ -215,11 +223,11 @@ fn dragging_the_label_column_edge_widens_it_and_keeps_the_time_scale() {
     );
     h.run();
     let tl = &view(&h).timeline;
-    let after = tl.last_areas.expect("timeline drawn");
+    let after = tl.last_frame().areas.expect("timeline drawn");
     let grown = after.labels.width() - before.labels.width();
     assert!((grown - 150.0).abs() < 2.0, "label column grew by {grown}");
     assert_eq!(after.tracks.left(), after.labels.right());
     // Resizing is not panning or zooming, nor a range selection.
-    assert_eq!((tl.map.start_ns, tl.map.ns_per_px), (start, scale));
-    assert!(tl.range.is_none());
+    assert_eq!((tl.map().start_ns, tl.map().ns_per_px), (start, scale));
+    assert!(tl.range().is_none());
 }

@@ -1,12 +1,14 @@
-//! Stories 1 to 4 through the analysis tabs: the goroutine analysis of the
-//! stall, the sync profile, the MMU's worst windows, the tasks' latency
-//! histograms, the CPU flame graph, and every link back into the timeline.
+//! The stall, GC latency, blocking and annotations through the analysis
+//! tabs: the goroutine analysis of the stall, the sync profile, the MMU's
+//! worst windows, the tasks' latency histograms, the CPU flame graph, and
+//! every link back into the timeline.
 
 use super::open_trace;
 use super::timeline::view;
 use crate::analysis::annotations::TaskItem;
 use crate::ui::app::{GoTraceApp, Tab};
-use crate::ui::view::{TraceView, ViewTab};
+use crate::ui::tab::ViewTab;
+use crate::ui::view::TraceView;
 use egui_kittest::kittest::{By, NodeT, Queryable};
 use egui_kittest::Harness;
 
@@ -67,15 +69,15 @@ fn clicking_a_goroutine_of_the_group_selects_it_on_the_timeline() {
         .goroutines
         .find(id)
         .expect("goroutine in the trace");
-    assert_eq!(v.timeline.selected.map(|s| s.g), Some(g));
+    assert_eq!(v.timeline.selected().map(|s| s.g), Some(g));
     assert!(
-        v.timeline.rows.find_goroutine(g).is_some(),
+        v.timeline.rows().find_goroutine(g).is_some(),
         "its lane is shown"
     );
     // Zoomed to its life: the selected span is in view.
-    let sel = v.timeline.selected.expect("selected");
+    let sel = v.timeline.selected().expect("selected");
     let span = v.timeline.span_of(&v.data, sel);
-    let m = &v.timeline.map;
+    let m = &v.timeline.map();
     assert!(span.end > m.start_ns && span.start < m.end_ns());
     let lane = v.data.trace().lane(g);
     let life = lane.end - v.data.trace().spans.start(lane.first as usize);
@@ -91,7 +93,7 @@ fn clicking_a_group_shows_only_its_lanes_on_the_timeline() {
     let v = view(&h);
     assert_eq!(v.tab, ViewTab::Timeline);
     let tr = v.data.trace();
-    let gi = v.timeline.filter.group.expect("a group filter") as usize;
+    let gi = v.timeline.filter().group.expect("a group filter") as usize;
     assert_eq!(tr.str(tr.groups[gi].name), "main.handleStream");
     assert_eq!(v.timeline.goroutine_rows(), 10_000);
     h.get_by_label_contains("showing only group main.handleStream");
@@ -105,7 +107,7 @@ fn the_goroutine_analysis_scopes_to_the_selected_range() {
         (t.meta.start, t.meta.start + t.duration() / 20)
     };
     if let Some(Tab::Ready(v)) = h.state_mut().tabs.first_mut() {
-        v.timeline.range = Some((a, b));
+        v.timeline.set_range(Some((a, b)));
     }
     open_tab(&mut h, ViewTab::Goroutines);
     h.get_by_label("selected time range").click();
@@ -160,7 +162,7 @@ fn the_mmu_tab_draws_a_curve_and_a_worst_window_selects_its_range_on_the_timelin
     let v = view(&h);
     assert_eq!(v.tab, ViewTab::Timeline);
     assert_eq!(
-        v.timeline.range,
+        v.timeline.range(),
         Some((worst[0].time, worst[0].time + 10_000_000))
     );
 }
@@ -246,29 +248,34 @@ fn a_task_lists_its_regions_and_shows_its_goroutines_on_the_timeline() {
     h.run();
     let v = view(&h);
     assert_eq!(v.tab, ViewTab::Timeline);
-    let only = v.timeline.filter.only.clone().expect("only its goroutines");
+    let only = v
+        .timeline
+        .filter()
+        .only
+        .clone()
+        .expect("only its goroutines");
     assert!(only.len() >= 2, "a request spans several goroutines");
     assert_eq!(v.timeline.goroutine_rows(), only.len());
-    let (r0, r1) = v.timeline.range.expect("the task's span");
+    let (r0, r1) = v.timeline.range().expect("the task's span");
     assert!(r1 > r0);
     assert_task_in_view(v, r0, r1);
     assert!(
         v.timeline
-            .task_arrows
+            .task_arrows()
             .iter()
             .any(|a| a.label.starts_with("child task ") && a.label.ends_with("backend")),
         "an arrow to its child backend task: {:?}",
-        v.timeline.task_arrows
+        v.timeline.task_arrows()
     );
     // Esc clears the range and the arrows.
     h.key_press(egui::Key::Escape);
     h.run();
-    assert!(view(&h).timeline.task_arrows.is_empty());
+    assert!(view(&h).timeline.task_arrows().is_empty());
 }
 
 /// The view shows `[r0, r1)` and not much more (the zoom of a link).
 fn assert_task_in_view(v: &TraceView, r0: i64, r1: i64) {
-    let m = &v.timeline.map;
+    let m = &v.timeline.map();
     assert!(
         m.start_ns <= r0 && m.end_ns() >= r1,
         "view {}..{} misses {r0}..{r1}",
@@ -301,7 +308,7 @@ fn a_task_shown_before_the_timeline_was_ever_drawn_is_zoomed_to() {
     h.get_by_label("Show on timeline").click();
     h.run();
     let v = view(&h);
-    let (r0, r1) = v.timeline.range.expect("the task's span");
+    let (r0, r1) = v.timeline.range().expect("the task's span");
     assert_task_in_view(v, r0, r1);
 }
 
@@ -349,22 +356,14 @@ fn clicking_a_frame_zooms_into_it_and_the_breadcrumb_climbs_back() {
 
 #[test]
 fn save_as_pprof_writes_the_profile_go_tool_pprof_reads() {
-    if crate::ui::dialog::dialog_tools_present() {
-        eprintln!("a file dialog would open here: skipped");
-        return;
-    }
-    // Without a dialog the profile goes next to the trace: use a copy.
+    // Saved straight into a folder of our own, dialog or not.
     let dir = std::env::temp_dir().join(format!("gotraceview-save-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let trace = dir.join("blocking.trace");
-    std::fs::copy(super::trace_path("blocking_go127.trace"), &trace).expect("copy");
-    let app = GoTraceApp::new(
-        &[trace.display().to_string()],
-        crate::ui::recent::RecentFiles::default(),
-    );
-    let mut h = super::harness(app);
-    super::settle(&mut h);
+    let mut h = open_trace("blocking_go127.trace");
     open_tab(&mut h, ViewTab::Profiles);
+    if let Some(Tab::Ready(v)) = h.state_mut().tabs.first_mut() {
+        v.views.profiles.save_to = crate::ui::views::save::SaveTo::Folder(dir.clone());
+    }
     h.get_by_label("Save as pprof…").click();
     // A spinner turns while the file is written: step, do not settle.
     h.run_steps(2);
@@ -414,7 +413,7 @@ fn profiles_scope_to_a_group_a_region_type_and_the_range() {
     open_tab(&mut h, ViewTab::Profiles);
     for scope in [ScopeSel::Group(gi), ScopeSel::Range] {
         if let Some(Tab::Ready(v)) = h.state_mut().tabs.first_mut() {
-            v.timeline.range = Some(range);
+            v.timeline.set_range(Some(range));
             v.views.profiles.scope = scope;
         }
         h.run();
@@ -493,6 +492,6 @@ fn a_region_type_lists_its_regions_and_one_jumps_to_its_goroutine() {
     h.run();
     let v = view(&h);
     assert_eq!(v.tab, ViewTab::Timeline);
-    assert_eq!(v.timeline.selected.map(|s| s.g), Some(r.g));
-    assert_eq!(v.timeline.range, Some((r.start, r.end)));
+    assert_eq!(v.timeline.selected().map(|s| s.g), Some(r.g));
+    assert_eq!(v.timeline.range(), Some((r.start, r.end)));
 }

@@ -1,4 +1,4 @@
-//! Story 6, "why was it slow?": "Why?" on the stalled stream of story 1
+//! "Why was it slow?": "Why?" on the stalled stream of the stall trace
 //! names the goroutine that held it up and draws the path; "Why?" on a
 //! region instance and over a region type's instances; the Findings tab's
 //! links select their range and lanes.
@@ -8,7 +8,7 @@ use super::timeline::{click_the_stalled_wait, view};
 use super::views::open_tab;
 use crate::analysis::critical_path::{PathState, TargetKind};
 use crate::analysis::findings::FindingKind;
-use crate::ui::view::ViewTab;
+use crate::ui::tab::ViewTab;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
@@ -37,7 +37,7 @@ fn why_on_the_stalled_stream_names_the_goroutine_that_held_it_up() {
     let tr = v.data.trace();
     let span = v
         .timeline
-        .span_of(&v.data, v.timeline.selected.expect("selected"));
+        .span_of(&v.data, v.timeline.selected().expect("selected"));
     let waker = tr.unblocked_by(g, span.end).expect("an unblocker").from;
     let pv = v.why.path.clone().expect("a path is shown");
     assert_eq!(pv.path.target.g, g);
@@ -56,7 +56,7 @@ fn why_on_the_stalled_stream_names_the_goroutine_that_held_it_up() {
         .iter()
         .find(|s| matches!(s.cause, crate::analysis::critical_path::Cause::Blocked(_)))
         .expect("a blocked segment");
-    assert_eq!(view(&h).timeline.range, Some((s.start_ns, s.end_ns)));
+    assert_eq!(view(&h).timeline.range(), Some((s.start_ns, s.end_ns)));
     // Only the path's lanes, on demand.
     h.get_by_label("Only path lanes").click();
     h.run();
@@ -125,9 +125,9 @@ fn a_finding_link_selects_its_range_and_lanes() {
     h.run();
     let v = view(&h);
     assert_eq!(v.tab, ViewTab::Timeline);
-    assert_eq!(v.timeline.range, Some((leak.start_ns, leak.end_ns)));
+    assert_eq!(v.timeline.range(), Some((leak.start_ns, leak.end_ns)));
     let mut gs = leak.goroutines.clone();
     gs.sort_unstable();
-    assert_eq!(v.timeline.filter.only.as_deref(), Some(&gs[..]));
+    assert_eq!(v.timeline.filter().only.as_deref(), Some(&gs[..]));
     assert_eq!(v.timeline.goroutine_rows(), 20, "the 20 goroutines listed");
 }

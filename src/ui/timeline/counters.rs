@@ -3,9 +3,9 @@
 //! series built once, so a frame draws about one bucket per pixel whatever
 //! the zoom.
 
+use crate::format;
 use crate::model::{CounterSeries, Trace};
 use crate::trace::Time;
-use crate::ui::format;
 use crate::ui::palette;
 use crate::ui::timemap::TimeMap;
 use egui::{Color32, Mesh, Pos2, Rect};
@@ -90,10 +90,26 @@ impl CounterTrack {
     /// Formats a value of this track.
     pub fn value_text(self, v: f64) -> String {
         match self {
-            CounterTrack::Heap => format::bytes(v),
+            // N.B. `as` saturates: a negative or NaN heap size shows as 0 B.
+            CounterTrack::Heap => format::bytes(v as u64),
             _ => format!("{v:.0}"),
         }
     }
+}
+
+/// What a counter did over about one pixel of the view.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bucket {
+    /// Screen x where it starts.
+    pub x0: f64,
+    /// Screen x where it ends.
+    pub x1: f64,
+    /// Lowest value in it.
+    pub min: f64,
+    /// Highest value in it.
+    pub max: f64,
+    /// Value at its end.
+    pub last: f64,
 }
 
 /// One level of a pyramid: buckets of 2^level points.
@@ -161,8 +177,8 @@ impl Pyramid {
         }
     }
 
-    /// Buckets visible in `map` at about one per pixel: (x0, x1, min, max, last).
-    pub fn buckets(&self, map: &TimeMap, end_ns: Time, out: &mut Vec<(f64, f64, f64, f64, f64)>) {
+    /// Buckets visible in `map` at about one per pixel.
+    pub fn buckets(&self, map: &TimeMap, end_ns: Time, out: &mut Vec<Bucket>) {
         out.clear();
         let Some(l0) = self.levels.first() else {
             return;
@@ -182,26 +198,43 @@ impl Pyramid {
             let x0 = map.x_from_time(l.time[k]);
             let next = l.time.get(k + 1).copied().unwrap_or(end_ns);
             let x1 = map.x_from_time(next);
-            out.push((x0, x1, l.min[k], l.max[k], l.last[k]));
+            out.push(Bucket {
+                x0,
+                x1,
+                min: l.min[k],
+                max: l.max[k],
+                last: l.last[k],
+            });
         }
     }
 }
 
-/// Draws one counter track into `mesh` (areas) and `lines` (line series).
-#[expect(
-    clippy::too_many_arguments,
-    reason = "painting context passed flat to avoid a struct per frame"
-)]
+/// Where a counter track is painted: areas into the mesh of every box,
+/// line series over it, with the bucket buffer reused series after series.
+pub struct TrackCanvas<'a> {
+    /// Areas.
+    pub mesh: &'a mut Mesh,
+    /// Line series.
+    pub lines: &'a mut Vec<egui::Shape>,
+    /// Buckets of the series being painted.
+    pub buckets: &'a mut Vec<Bucket>,
+}
+
+/// Draws one counter track of the series in `pyramids` (the last value
+/// lasting until `end_ns`) as `map` shows it, in `rect`.
 pub fn paint_track(
     track: CounterTrack,
     pyramids: &[Pyramid],
-    map: &TimeMap,
     end_ns: Time,
+    map: &TimeMap,
     rect: Rect,
-    mesh: &mut Mesh,
-    lines: &mut Vec<egui::Shape>,
-    scratch: &mut Vec<(f64, f64, f64, f64, f64)>,
+    out: TrackCanvas<'_>,
 ) {
+    let TrackCanvas {
+        mesh,
+        lines,
+        buckets: scratch,
+    } = out;
     let parts = track.parts();
     let peak = parts
         .iter()
@@ -216,7 +249,14 @@ pub fn paint_track(
         let Some(p) = pyramids.get(idx) else { continue };
         p.buckets(map, end_ns, scratch);
         let mut pts: Vec<Pos2> = Vec::new();
-        for &(x0, x1, min, max, last) in scratch.iter() {
+        for &Bucket {
+            x0,
+            x1,
+            min,
+            max,
+            last,
+        } in scratch.iter()
+        {
             let x0c = x0.clamp(left, right) as f32;
             let x1c = x1.clamp(left, right) as f32;
             if area {

@@ -60,7 +60,7 @@ pub fn paint(painter: &Painter, data: &TraceData, tl: &Timeline, a: &Areas, g: G
                 let above = tl
                     .rows
                     .find_goroutine(f.from)
-                    .is_none_or(|r| r < tl.rows_in_view.start);
+                    .is_none_or(|r| r < tl.frame.rows_in_view.start);
                 let y = if above {
                     a.tracks.top() + 4.0
                 } else {

@@ -6,10 +6,10 @@ use super::counters::CounterTrack;
 use super::layout::{Intervals, LaneSpans, SortedIntervals, StartEnd};
 use super::rows::{height, Row, RowKind};
 use super::Timeline;
+use crate::format;
 use crate::model::GIdx;
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
-use crate::ui::format;
 
 /// Something under the pointer.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -170,77 +170,14 @@ pub fn hit_row(
 /// Tooltip lines for a hit.
 pub fn tooltip(data: &TraceData, tl: &Timeline, hit: &Hit) -> Vec<String> {
     let tr = data.trace();
-    let rel = |t: Time| format!("{} (from origin)", format::duration(t - tl.origin_ns));
+    let tip = Tip { data, tl };
     match *hit {
-        Hit::Header(RowKind::Group(gi)) => {
-            let Some(g) = tr.groups.get(gi as usize) else {
-                return vec![];
-            };
-            vec![
-                format!(
-                    "{} started at",
-                    format::count_of(g.members.len() as u64, "goroutine")
-                ),
-                tr.str(g.name).to_string(),
-                "click to expand or collapse".into(),
-            ]
-        }
+        Hit::Header(RowKind::Group(gi)) => tip.group(gi),
         Hit::Header(_) => vec!["click to expand or collapse".into()],
         Hit::GoLabel(g) => vec![tr.goroutine_label(g)],
-        Hit::Span { g, idx } => {
-            let lane = &tr.lane(g);
-            let s = tr.spans.span(lane, idx as usize);
-            let mut v = vec![
-                format!("{} — {}", s.state.name(), format::duration(s.end - s.start)),
-                format!("start {}", rel(s.start)),
-                tr.goroutine_label(g),
-            ];
-            if s.reason != 0 {
-                v.push(format!("reason: {}", tr.reason(s.reason)));
-            }
-            if let Some(sel) = tl.selected {
-                if sel.g != g {
-                    let ss = tl.span_of(data, sel);
-                    let ov = s.end.min(ss.end) - s.start.max(ss.start);
-                    if ov > 0 {
-                        v.push(format!(
-                            "overlaps the selected span by {}",
-                            format::micros(ov)
-                        ));
-                    }
-                }
-            }
-            v
-        }
-        Hit::GcWork { g, idx } => {
-            let Some(w) = tr.gc_work.get(idx as usize) else {
-                return vec![];
-            };
-            let what = if w.kind == crate::model::IntervalKind::Sweep {
-                "sweep"
-            } else {
-                "GC mark assist"
-            };
-            vec![
-                format!("{what} — {}", format::duration(w.end - w.start)),
-                format!("start {}", rel(w.start)),
-                tr.goroutine_label(g),
-            ]
-        }
-        Hit::Region { idx } => {
-            let Some(r) = tr.regions.get(idx as usize) else {
-                return vec![];
-            };
-            vec![
-                format!(
-                    "region {} — {}",
-                    tr.str(r.name),
-                    format::duration(r.end - r.start)
-                ),
-                format!("start {}", rel(r.start)),
-                format!("task {}", r.task),
-            ]
-        }
+        Hit::Span { g, idx } => tip.span(g, idx),
+        Hit::GcWork { g, idx } => tip.gc_work(g, idx),
+        Hit::Region { idx } => tip.region(idx),
         Hit::Proc { p, idx } => interval_tip(
             data,
             tl,
@@ -259,39 +196,135 @@ pub fn tooltip(data: &TraceData, tl: &Timeline, hit: &Hit) -> Vec<String> {
             let r = data.whole().gc[i as usize];
             vec![
                 format!("GC mark phase — {}", format::duration(r.end - r.start)),
-                format!("start {}", rel(r.start)),
+                format!("start {}", tip.rel(r.start)),
             ]
         }
-        Hit::Stw(i) => {
-            let tr = data.whole();
-            let r = tr.stw[i as usize];
-            let mut v = vec![
-                format!("stop-the-world — {}", format::duration(r.end - r.start)),
-                format!("reason: {}", tr.str(r.reason)),
-                format!("start {}", rel(r.start)),
-            ];
-            if r.g != crate::model::NO_G {
-                v.push(format!("by {}", tr.goroutine_label(r.g)));
-            }
-            v
+        Hit::Stw(i) => tip.stw(i),
+        Hit::Counter(c, t) => tip.counter(c, t),
+    }
+}
+
+/// What the tooltips read: the trace and the timeline (its origin and
+/// selection).
+struct Tip<'a> {
+    data: &'a TraceData,
+    tl: &'a Timeline,
+}
+
+impl Tip<'_> {
+    /// A time from the origin, saying so.
+    fn rel(&self, t: Time) -> String {
+        format!("{} (from origin)", format::duration(t - self.tl.origin_ns))
+    }
+
+    /// A goroutine group's header: how many goroutines started where.
+    fn group(&self, gi: u32) -> Vec<String> {
+        let tr = self.data.trace();
+        let Some(g) = tr.groups.get(gi as usize) else {
+            return vec![];
+        };
+        vec![
+            format!(
+                "{} started at",
+                format::count_of(g.members.len() as u64, "goroutine")
+            ),
+            tr.str(g.name).to_string(),
+            "click to expand or collapse".into(),
+        ]
+    }
+
+    /// A goroutine's span: state, length, start, reason, and how long it
+    /// ran at the same time as the selected span.
+    fn span(&self, g: u32, idx: u32) -> Vec<String> {
+        let tr = self.data.trace();
+        let s = tr.spans.span(&tr.lane(g), idx as usize);
+        let mut v = vec![
+            format!("{} — {}", s.state.name(), format::duration(s.end - s.start)),
+            format!("start {}", self.rel(s.start)),
+            tr.goroutine_label(g),
+        ];
+        if s.reason != 0 {
+            v.push(format!("reason: {}", tr.reason(s.reason)));
         }
-        Hit::Counter(c, t) => {
-            let parts = c.parts();
-            let mut v = vec![format!(
-                "{} at {}",
-                c.label(),
-                format::duration(t - tl.origin_ns)
-            )];
-            for (i, _, _) in parts {
-                if let (Some(p), Some(s)) = (
-                    data.pyramids.get(i),
-                    super::counters::series(data.whole()).get(i),
-                ) {
-                    v.push(format!("{}: {}", s.name, c.value_text(p.value_at(t))));
-                }
+        if let Some(sel) = self.tl.selected.filter(|sel| sel.g != g) {
+            let ss = self.tl.span_of(self.data, sel);
+            let ov = s.end.min(ss.end) - s.start.max(ss.start);
+            if ov > 0 {
+                v.push(format!(
+                    "overlaps the selected span by {}",
+                    format::duration(ov)
+                ));
             }
-            v
         }
+        v
+    }
+
+    /// A mark assist or a sweep a goroutine did.
+    fn gc_work(&self, g: u32, idx: u32) -> Vec<String> {
+        let tr = self.data.trace();
+        let Some(w) = tr.gc_work.get(idx as usize) else {
+            return vec![];
+        };
+        let what = if w.kind == crate::model::IntervalKind::Sweep {
+            "sweep"
+        } else {
+            "GC mark assist"
+        };
+        vec![
+            format!("{what} — {}", format::duration(w.end - w.start)),
+            format!("start {}", self.rel(w.start)),
+            tr.goroutine_label(g),
+        ]
+    }
+
+    /// A region: name, length, start, task.
+    fn region(&self, idx: u32) -> Vec<String> {
+        let tr = self.data.trace();
+        let Some(r) = tr.regions.get(idx as usize) else {
+            return vec![];
+        };
+        vec![
+            format!(
+                "region {} — {}",
+                tr.str(r.name),
+                format::duration(r.end - r.start)
+            ),
+            format!("start {}", self.rel(r.start)),
+            format!("task {}", r.task),
+        ]
+    }
+
+    /// A stop-the-world pause: length, reason, start, who stopped it.
+    fn stw(&self, i: u32) -> Vec<String> {
+        let tr = self.data.whole();
+        let r = tr.stw[i as usize];
+        let mut v = vec![
+            format!("stop-the-world — {}", format::duration(r.end - r.start)),
+            format!("reason: {}", tr.str(r.reason)),
+            format!("start {}", self.rel(r.start)),
+        ];
+        if r.g != crate::model::NO_G {
+            v.push(format!("by {}", tr.goroutine_label(r.g)));
+        }
+        v
+    }
+
+    /// A counter track at time `t`: each series' value.
+    fn counter(&self, c: CounterTrack, t: Time) -> Vec<String> {
+        let mut v = vec![format!(
+            "{} at {}",
+            c.label(),
+            format::duration(t - self.tl.origin_ns)
+        )];
+        for (i, _, _) in c.parts() {
+            if let (Some(p), Some(s)) = (
+                self.data.pyramids.get(i),
+                super::counters::series(self.data.whole()).get(i),
+            ) {
+                v.push(format!("{}: {}", s.name, c.value_text(p.value_at(t))));
+            }
+        }
+        v
     }
 }
 

@@ -23,8 +23,8 @@ pub fn canvas_ui(ui: &mut Ui, data: &TraceData, tl: &mut Timeline) {
     // Interacted after the canvas, so it wins the drag at the column edge.
     let splitter = label_splitter(ui, full, tl);
     let areas = Areas::new(full, tl.label_w);
-    tl.lanes_h = areas.tracks.height();
-    tl.last_areas = Some(areas);
+    tl.frame.lanes_h = areas.tracks.height();
+    tl.frame.areas = Some(areas);
     tl.prepare(
         data,
         f64::from(areas.tracks.left()),
@@ -45,9 +45,9 @@ pub fn canvas_ui(ui: &mut Ui, data: &TraceData, tl: &mut Timeline) {
     let max_scroll = (tl.rows.total_h - f64::from(areas.tracks.height()) * 0.5).max(0.0);
     tl.scroll_y = tl.scroll_y.clamp(0.0, max_scroll);
     // Hit-test after navigation so the tooltip matches what is painted.
-    tl.hovered = resp.hover_pos().and_then(|p| hit_at(data, tl, &areas, p));
+    tl.frame.hovered = resp.hover_pos().and_then(|p| hit_at(data, tl, &areas, p));
     paint::paint(ui.painter(), data, tl, &areas);
-    let flow_g = match tl.hovered {
+    let flow_g = match tl.frame.hovered {
         Some(Hit::Span { g, .. } | Hit::GoLabel(g) | Hit::GcWork { g, .. }) => Some(g),
         _ => tl.selected.map(|s| s.g),
     };
@@ -63,7 +63,7 @@ pub fn canvas_ui(ui: &mut Ui, data: &TraceData, tl: &mut Timeline) {
             egui::Stroke::new(2.0, ui.visuals().selection.stroke.color),
         );
     }
-    if let Some(h) = tl.hovered {
+    if let Some(h) = tl.frame.hovered {
         if tl.drag == Drag::None {
             let lines = hit::tooltip(data, tl, &h);
             if !lines.is_empty() {

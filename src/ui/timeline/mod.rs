@@ -7,6 +7,7 @@ pub mod counters;
 pub mod flows;
 pub mod hit;
 pub mod input;
+pub mod lanes;
 pub mod layout;
 pub mod paint;
 pub mod rows;
@@ -53,47 +54,75 @@ pub struct Overlap {
     pub first_ns: Time,
 }
 
-/// State of the timeline of one trace.
+/// Where the user is on the timeline of one trace (the view, the lanes,
+/// the selection) and what the last frame measured. Changed through its
+/// methods; the timeline's own modules (input, paint, hit) reach the
+/// fields.
 pub struct Timeline {
     /// Time ↔ x mapping (screen placement refreshed each frame).
-    pub map: TimeMap,
+    map: TimeMap,
     /// Vertical scroll of the lanes, in points (f64 like all content y).
-    pub scroll_y: f64,
+    scroll_y: f64,
     /// Width of the lane label column (dragged by its right edge).
-    pub label_w: f32,
+    label_w: f32,
     /// Time shown as 0 on the axis.
-    pub origin_ns: Time,
+    origin_ns: Time,
     /// Open sections and groups.
-    pub expansion: Expansion,
+    expansion: Expansion,
     /// Goroutine lane filters.
-    pub filter: LaneFilter,
+    filter: LaneFilter,
     /// Rows for the current expansion and filter.
-    pub rows: RowList,
+    rows: RowList,
     rows_dirty: bool,
     /// Selected span.
-    pub selected: Option<SelectedSpan>,
+    selected: Option<SelectedSpan>,
     /// Goroutines running while the selected span lasted (computed on select).
-    pub overlaps: Vec<Overlap>,
+    overlaps: Vec<Overlap>,
     /// Selected time range.
-    pub range: Option<(Time, Time)>,
+    range: Option<(Time, Time)>,
     /// Parent/child arrows of the task shown from the tasks view.
-    pub task_arrows: Vec<task_arrows::TaskArrow>,
-    /// What the pointer was over in the last frame.
-    pub hovered: Option<hit::Hit>,
-    /// Rows in view in the last frame.
-    pub rows_in_view: std::ops::Range<usize>,
-    /// Height of the lane area in the last frame.
-    pub lanes_h: f32,
-    /// Screen areas of the last frame (tests and the bench aim with them).
-    pub last_areas: Option<paint::Areas>,
+    task_arrows: Vec<task_arrows::TaskArrow>,
+    /// The drag under way.
     drag: Drag,
+    /// Where the context menu was opened.
+    context_time: Time,
+    /// Fitted on the real width once.
     initialized: bool,
     /// True until the user moves the view (the first frames refit on resize).
-    pub untouched: bool,
+    untouched: bool,
     fitted_width: f64,
-    context_time: Time,
+    /// What the last frame measured, and its buffers.
+    frame: LastFrame,
+}
+
+/// What the last frame of a timeline measured and the buffers it drew
+/// with: refreshed every frame, never part of where the user is.
+pub struct LastFrame {
+    /// What the pointer was over.
+    pub hovered: Option<hit::Hit>,
+    /// Rows in view.
+    pub rows_in_view: std::ops::Range<usize>,
+    /// Height of the lane area.
+    pub lanes_h: f32,
+    /// Screen areas (tests and the bench aim with them).
+    pub areas: Option<paint::Areas>,
+    /// Layout of one lane, reused lane after lane.
     items: Vec<layout::RenderItem>,
-    buckets: Vec<(f64, f64, f64, f64, f64)>,
+    /// Counter buckets of one series, reused series after series.
+    buckets: Vec<counters::Bucket>,
+}
+
+impl Default for LastFrame {
+    fn default() -> Self {
+        LastFrame {
+            hovered: None,
+            rows_in_view: 0..0,
+            lanes_h: 600.0,
+            areas: None,
+            items: Vec::new(),
+            buckets: Vec::new(),
+        }
+    }
 }
 
 impl Timeline {
@@ -121,18 +150,161 @@ impl Timeline {
             overlaps: Vec::new(),
             range: None,
             task_arrows: Vec::new(),
-            hovered: None,
-            rows_in_view: 0..0,
-            lanes_h: 600.0,
-            last_areas: None,
             drag: Drag::None,
+            context_time: 0,
             initialized: false,
             untouched: true,
             fitted_width: 0.0,
-            context_time: 0,
-            items: Vec::new(),
-            buckets: Vec::new(),
+            frame: LastFrame::default(),
         }
+    }
+
+    /// The time ↔ x mapping.
+    pub fn map(&self) -> &TimeMap {
+        &self.map
+    }
+
+    /// Vertical scroll of the lanes, in points.
+    pub fn scroll_y(&self) -> f64 {
+        self.scroll_y
+    }
+
+    /// Width of the lane label column.
+    pub fn label_w(&self) -> f32 {
+        self.label_w
+    }
+
+    /// Time shown as 0 on the axis.
+    pub fn origin_ns(&self) -> Time {
+        self.origin_ns
+    }
+
+    /// Open sections and groups.
+    pub fn expansion(&self) -> &Expansion {
+        &self.expansion
+    }
+
+    /// Goroutine lane filters.
+    pub fn filter(&self) -> &LaneFilter {
+        &self.filter
+    }
+
+    /// The rows shown.
+    pub fn rows(&self) -> &RowList {
+        &self.rows
+    }
+
+    /// The selected span.
+    pub fn selected(&self) -> Option<SelectedSpan> {
+        self.selected
+    }
+
+    /// Goroutines that ran while the selected span lasted, longest first.
+    pub fn overlaps(&self) -> &[Overlap] {
+        &self.overlaps
+    }
+
+    /// The selected time range.
+    pub fn range(&self) -> Option<(Time, Time)> {
+        self.range
+    }
+
+    /// Parent/child arrows of the task shown.
+    pub fn task_arrows(&self) -> &[task_arrows::TaskArrow] {
+        &self.task_arrows
+    }
+
+    /// True until the user (or a link) moved the view.
+    pub fn is_untouched(&self) -> bool {
+        self.untouched
+    }
+
+    /// What the last frame measured.
+    pub fn last_frame(&self) -> &LastFrame {
+        &self.frame
+    }
+
+    /// Selects `[t0, t1)` as the time range (`None` clears it).
+    pub fn set_range(&mut self, range: Option<(Time, Time)>) {
+        self.range = range;
+    }
+
+    /// Moves the time origin (0 on the axis) to `t`.
+    pub fn set_origin(&mut self, t: Time) {
+        self.origin_ns = t;
+    }
+
+    /// Draws these parent/child task arrows (none: no arrows).
+    pub fn set_task_arrows(&mut self, arrows: Vec<task_arrows::TaskArrow>) {
+        self.task_arrows = arrows;
+    }
+
+    /// Pans by `dx` points (positive: earlier time comes into view).
+    pub fn pan_px(&mut self, dx: f64) {
+        self.map.pan_px(dx);
+    }
+
+    /// Makes the lane label column `w` points wide.
+    pub fn set_label_w(&mut self, w: f32) {
+        self.label_w = w;
+    }
+
+    /// Scrolls the lanes to `y` points from the top.
+    pub fn set_scroll_y(&mut self, y: f64) {
+        self.scroll_y = y;
+    }
+
+    /// Shows the lanes `filter` lets through (rows rebuilt on the next
+    /// refresh).
+    pub fn set_filter(&mut self, filter: LaneFilter) {
+        self.filter = filter;
+        self.invalidate_rows();
+    }
+
+    /// Opens the goroutines section and the goroutine groups `groups`
+    /// (rows rebuilt on the next refresh).
+    pub fn open_groups(&mut self, groups: impl IntoIterator<Item = u32>) {
+        self.expansion.sections[Section::Goroutines as usize] = true;
+        for gi in groups {
+            if let Some(e) = self.expansion.groups.get_mut(gi as usize) {
+                *e = true;
+            }
+        }
+        self.invalidate_rows();
+    }
+
+    /// Shows the lanes as `expansion` and `filter` say, scrolled to
+    /// `scroll_y` (a place the user was).
+    pub fn restore_lanes(
+        &mut self,
+        data: &TraceData,
+        expansion: &Expansion,
+        filter: &LaneFilter,
+        scroll_y: f64,
+    ) {
+        if self.expansion != *expansion || self.filter != *filter {
+            self.expansion = expansion.clone();
+            self.filter = filter.clone();
+            self.invalidate_rows();
+            self.refresh_rows(data);
+        }
+        self.scroll_y = scroll_y;
+    }
+
+    /// Shows `[t0, t1)` across the tracks exactly (no margin): a place
+    /// the user was.
+    pub fn show_interval(&mut self, t0: Time, t1: Time) {
+        self.untouched = false;
+        let (left, width) = (self.map.left_px, self.map.width_px);
+        self.map = TimeMap::fit(t0, t1, left, width);
+    }
+
+    /// Drops the selection and what the pointer was over (the lanes
+    /// changed under them).
+    pub fn deselect(&mut self) {
+        self.selected = None;
+        self.overlaps.clear();
+        self.frame.hovered = None;
     }
 
     /// Marks the rows for a rebuild (after an expansion or filter change).
@@ -145,7 +317,7 @@ impl Timeline {
         if self.rows_dirty {
             self.rows = RowList::build(data, &self.expansion, &self.filter);
             self.rows_dirty = false;
-            let max = (self.rows.total_h - f64::from(self.lanes_h) * 0.5).max(0.0);
+            let max = (self.rows.total_h - f64::from(self.frame.lanes_h) * 0.5).max(0.0);
             self.scroll_y = self.scroll_y.clamp(0.0, max);
         }
     }
@@ -233,7 +405,7 @@ impl Timeline {
         self.overlaps = overlaps(data, s.g, span.start, span.end);
     }
 
-    /// Clears selection, range and hover (Esc).
+    /// Clears selection, range and task arrows (Esc).
     pub fn clear(&mut self) {
         self.selected = None;
         self.overlaps.clear();
@@ -268,7 +440,7 @@ impl Timeline {
         }
         if let Some(r) = self.rows.find_goroutine(g) {
             let row = self.rows.row(r);
-            let lanes_h = f64::from(self.lanes_h);
+            let lanes_h = f64::from(self.frame.lanes_h);
             let vis = self.scroll_y..self.scroll_y + lanes_h - f64::from(row.h);
             if !vis.contains(&row.y) {
                 self.scroll_y = (row.y - lanes_h * 0.4).max(0.0);
@@ -310,7 +482,7 @@ impl Timeline {
     /// Screen point at the middle of the visible part of span `idx` of
     /// goroutine `g`, if its lane is in view (tests and the bench).
     pub fn span_screen_pos(&self, data: &TraceData, g: GIdx, idx: u32) -> Option<egui::Pos2> {
-        let a = self.last_areas?;
+        let a = self.frame.areas?;
         let row = self.rows.row(self.rows.find_goroutine(g)?);
         let y = a.screen_y(self, row.y) + row.state_h * 0.5;
         if y < a.tracks.top() || y > a.tracks.bottom() {

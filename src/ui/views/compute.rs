@@ -15,48 +15,6 @@ pub fn is_big(data: &TraceData) -> bool {
     data.whole().meta.events >= BIG_TRACE_EVENTS
 }
 
-/// How far an analysis of a big trace has read its generations again
-/// (shared by the worker computing it and the view showing its spinner),
-/// and whether the view still wants it.
-#[derive(Debug, Default)]
-pub struct Rereading {
-    done: std::sync::atomic::AtomicUsize,
-    of: std::sync::atomic::AtomicUsize,
-    /// Set when the view asked for something else meanwhile.
-    pub cancel: std::sync::atomic::AtomicBool,
-}
-
-impl Rereading {
-    /// A fresh one for a computation about to start, cancelling the one
-    /// `slot` had (its result would be dropped anyway).
-    pub fn renew(slot: &mut Arc<Rereading>) -> Arc<Rereading> {
-        slot.cancel
-            .store(true, std::sync::atomic::Ordering::Relaxed);
-        *slot = Arc::default();
-        Arc::clone(slot)
-    }
-
-    /// Records `done` generations read of `of` (the callback the load
-    /// layer's streamed analyses take).
-    pub fn set(&self, done: usize, of: usize) {
-        use std::sync::atomic::Ordering::Relaxed;
-        self.done.store(done, Relaxed);
-        self.of.store(of, Relaxed);
-    }
-
-    /// "`what`", with how far the generations were read when they are.
-    pub fn text(&self, what: &str) -> String {
-        use std::sync::atomic::Ordering::Relaxed;
-        match self.of.load(Relaxed) {
-            0 => what.to_string(),
-            n => format!(
-                "{what} (generation {} of {n} read again)",
-                self.done.load(Relaxed)
-            ),
-        }
-    }
-}
-
 /// What a cache has for the key asked.
 pub enum Status<T> {
     /// The result.

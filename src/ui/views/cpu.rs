@@ -6,11 +6,12 @@
 use super::compute::{is_big, ready_or_ui, Cached};
 use super::flame::{flame_and_top_ui, FlameData, FlameState, Unit};
 use super::profiles::{group_label, scope_ui, ScopeSel};
-use super::Link;
-use crate::model::{GIdx, GoLaneState, StackId, NO_G};
+use crate::format;
+use crate::model::{GIdx, GoLaneState, StackId, Trace, NO_G};
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
-use crate::ui::{format, palette};
+use crate::ui::nav::Nav;
+use crate::ui::palette;
 use egui::Ui;
 use std::sync::Arc;
 
@@ -71,7 +72,7 @@ impl CpuView {
         data: &Arc<TraceData>,
         range: Option<(Time, Time)>,
         selected: Option<GIdx>,
-    ) -> Option<Link> {
+    ) -> Option<Nav> {
         let tr = data.whole();
         if tr.cpu_samples.is_empty() {
             ui.add_space(30.0);
@@ -84,37 +85,7 @@ impl CpuView {
             });
             return None;
         }
-        ui.horizontal(|ui| {
-            ui.label("Scope:");
-            if ui
-                .selectable_label(!self.scope.selected_goroutine, "trace / group / range")
-                .clicked()
-            {
-                self.scope.selected_goroutine = false;
-            }
-            let sel_text = match selected {
-                Some(g) => format!("selected goroutine ({})", tr.goroutine_label(g)),
-                None => "selected goroutine (none selected)".to_string(),
-            };
-            if ui
-                .add_enabled(
-                    selected.is_some(),
-                    egui::Button::selectable(self.scope.selected_goroutine, sel_text),
-                )
-                .on_disabled_hover_text("Click a goroutine span on the timeline first")
-                .clicked()
-            {
-                self.scope.selected_goroutine = true;
-            }
-            if !self.scope.selected_goroutine {
-                scope_ui(ui, tr, &mut self.scope.scope, None, range, "cpu-scope");
-            }
-            if let ScopeSel::Group(g) = self.scope.scope {
-                if !self.scope.selected_goroutine {
-                    ui.weak(group_label(tr, g));
-                }
-            }
-        });
+        self.scope_picker_ui(ui, tr, range, selected);
         if self.scope.selected_goroutine && selected.is_none() {
             self.scope.selected_goroutine = false;
         }
@@ -153,5 +124,47 @@ impl CpuView {
             "cpu",
         );
         None
+    }
+
+    /// The trace, a group or the range, or the goroutine selected on the
+    /// timeline.
+    fn scope_picker_ui(
+        &mut self,
+        ui: &mut Ui,
+        tr: &Trace,
+        range: Option<(Time, Time)>,
+        selected: Option<GIdx>,
+    ) {
+        ui.horizontal(|ui| {
+            ui.label("Scope:");
+            if ui
+                .selectable_label(!self.scope.selected_goroutine, "trace / group / range")
+                .clicked()
+            {
+                self.scope.selected_goroutine = false;
+            }
+            let sel_text = match selected {
+                Some(g) => format!("selected goroutine ({})", tr.goroutine_label(g)),
+                None => "selected goroutine (none selected)".to_string(),
+            };
+            if ui
+                .add_enabled(
+                    selected.is_some(),
+                    egui::Button::selectable(self.scope.selected_goroutine, sel_text),
+                )
+                .on_disabled_hover_text("Click a goroutine span on the timeline first")
+                .clicked()
+            {
+                self.scope.selected_goroutine = true;
+            }
+            if !self.scope.selected_goroutine {
+                scope_ui(ui, tr, &mut self.scope.scope, None, range, "cpu-scope");
+            }
+            if let ScopeSel::Group(g) = self.scope.scope {
+                if !self.scope.selected_goroutine {
+                    ui.weak(group_label(tr, g));
+                }
+            }
+        });
     }
 }

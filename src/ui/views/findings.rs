@@ -3,11 +3,12 @@
 //! system calls, contention — each a link that selects its time range and
 //! shows its goroutines on the timeline.
 
-use super::compute::{is_big, ready_or_ui, Cached, Rereading};
-use super::Link;
+use super::compute::{is_big, ready_or_ui, Cached};
 use crate::analysis::findings::{Finding, FindingKind, Findings};
+use crate::format;
 use crate::ui::derived::TraceData;
-use crate::ui::format;
+use crate::ui::nav::Nav;
+use crate::ui::rereading::ReadingSlot;
 use egui::{RichText, Ui};
 use egui_extras::{Column as TCol, TableBuilder};
 use std::sync::Arc;
@@ -19,7 +20,7 @@ pub struct FindingsView {
     /// Keyed by the loaded trace they were computed on.
     cache: Cached<usize, Result<Findings, String>>,
     /// How far a big trace's generations were read again for them.
-    reading: Arc<Rereading>,
+    reading: ReadingSlot,
 }
 
 impl Default for FindingsView {
@@ -27,31 +28,22 @@ impl Default for FindingsView {
         FindingsView {
             shown: [true; 6],
             cache: Cached::default(),
-            reading: Arc::default(),
+            reading: ReadingSlot::default(),
         }
     }
 }
 
-impl Drop for FindingsView {
-    fn drop(&mut self) {
-        // A closed tab stops reading a big trace again for it.
-        self.reading
-            .cancel
-            .store(true, std::sync::atomic::Ordering::Relaxed);
-    }
-}
-
 /// The link of a finding: its goroutines' lanes (if any) and its range.
-pub fn finding_link(f: &Finding) -> Link {
+pub fn finding_link(f: &Finding) -> Nav {
     if f.goroutines.is_empty() {
-        return Link::Range {
+        return Nav::Range {
             t0: f.start_ns,
             t1: f.end_ns,
         };
     }
     let mut gs = f.goroutines.clone();
     gs.sort_unstable();
-    Link::Lanes {
+    Nav::Lanes {
         goroutines: gs.into(),
         t0: f.start_ns,
         t1: f.end_ns,
@@ -68,14 +60,14 @@ impl FindingsView {
     }
 
     /// The tab; returns a link into the timeline when one was clicked.
-    pub fn ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>) -> Option<Link> {
+    pub fn ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>) -> Option<Nav> {
         // A big trace's findings read its generations again (on a worker
         // thread and rayon's), once.
         let key = Arc::as_ptr(&data.loaded) as usize;
         let reading = if self.cache.has(&key) {
-            Arc::clone(&self.reading)
+            self.reading.current()
         } else {
-            Rereading::renew(&mut self.reading)
+            self.reading.renew()
         };
         let d = Arc::clone(data);
         let status = self.cache.get(&key, !is_big(data), ui.ctx(), move || {
@@ -113,48 +105,53 @@ impl FindingsView {
                 self.shown[i]
             })
             .collect();
-        let mut link = None;
-        TableBuilder::new(ui)
-            .id_salt("findings")
-            .striped(true)
-            .resizable(true)
-            .auto_shrink([false, false])
-            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .column(TCol::initial(100.0).at_least(60.0))
-            .columns(TCol::initial(90.0).at_least(50.0), 2)
-            .column(TCol::initial(200.0).at_least(80.0).clip(true))
-            .column(TCol::remainder().clip(true))
-            .header(20.0, |mut h| {
-                for t in ["Kind", "Duration", "Count", "Function", "What"] {
-                    h.col(|ui| {
-                        ui.strong(t);
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(20.0, rows.len(), |mut row| {
-                    let Some(f) = rows.get(row.index()) else {
-                        return;
-                    };
-                    row.col(|ui| {
-                        ui.label(f.kind.name());
-                    });
-                    row.col(|ui| super::table::right_ui(ui, format::duration(f.duration_ns)));
-                    row.col(|ui| super::table::right_ui(ui, format::count(f.count)));
-                    row.col(|ui| {
-                        ui.label(RichText::new(&f.function).monospace());
-                    });
-                    row.col(|ui| {
-                        if ui
-                            .link(&f.text)
-                            .on_hover_text("Select its time range and show its goroutines")
-                            .clicked()
-                        {
-                            link = Some(finding_link(f));
-                        }
-                    });
+        table_ui(ui, &rows)
+    }
+}
+
+/// The findings shown, one per row; the link of the one clicked.
+fn table_ui(ui: &mut Ui, rows: &[&Finding]) -> Option<Nav> {
+    let mut link = None;
+    TableBuilder::new(ui)
+        .id_salt("findings")
+        .striped(true)
+        .resizable(true)
+        .auto_shrink([false, false])
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(TCol::initial(100.0).at_least(60.0))
+        .columns(TCol::initial(90.0).at_least(50.0), 2)
+        .column(TCol::initial(200.0).at_least(80.0).clip(true))
+        .column(TCol::remainder().clip(true))
+        .header(20.0, |mut h| {
+            for t in ["Kind", "Duration", "Count", "Function", "What"] {
+                h.col(|ui| {
+                    ui.strong(t);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(20.0, rows.len(), |mut row| {
+                let Some(f) = rows.get(row.index()) else {
+                    return;
+                };
+                row.col(|ui| {
+                    ui.label(f.kind.name());
+                });
+                row.col(|ui| super::table::right_ui(ui, format::duration(f.duration_ns)));
+                row.col(|ui| super::table::right_ui(ui, format::count(f.count)));
+                row.col(|ui| {
+                    ui.label(RichText::new(&f.function).monospace());
+                });
+                row.col(|ui| {
+                    if ui
+                        .link(&f.text)
+                        .on_hover_text("Select its time range and show its goroutines")
+                        .clicked()
+                    {
+                        link = Some(finding_link(f));
+                    }
                 });
             });
-        link
-    }
+        });
+    link
 }

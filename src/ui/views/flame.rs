@@ -6,8 +6,9 @@
 
 use super::table::{right_ui, sort_header_ui, SortBy};
 use crate::analysis::flame::{top_table, FlameTree, TopRow};
+use crate::format;
 use crate::model::{StackId, StrId, Trace};
-use crate::ui::{format, palette};
+use crate::ui::palette;
 use egui::{Color32, Rect, Sense, Ui};
 use egui_extras::{Column as TCol, TableBuilder};
 use std::sync::Arc;
@@ -189,9 +190,13 @@ pub fn flame_ui(
             let w = ui.available_width();
             let (rect, resp) = ui.allocate_exact_size(egui::vec2(w, total_h), Sense::click());
             let clip = ui.clip_rect().intersect(rect);
-            let hover = resp.hover_pos();
-            let mut hovered = None;
-            paint(ui, trace, data, st, base, rect, clip, hover, &mut hovered);
+            let graph = FlameGraph {
+                trace,
+                data,
+                st,
+                base,
+            };
+            let hovered = graph.paint(ui, rect, clip, resp.hover_pos());
             if let Some(n) = hovered {
                 if resp.clicked() {
                     st.zoom = n;
@@ -279,71 +284,74 @@ pub fn layout(
     out
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one painting pass over the frames"
-)]
-fn paint(
-    ui: &Ui,
-    trace: &Trace,
-    data: &FlameData,
-    st: &FlameState,
+/// What painting a flame graph needs: the frames, their names and how
+/// the user looks at them.
+struct FlameGraph<'a> {
+    trace: &'a Trace,
+    data: &'a FlameData,
+    st: &'a FlameState,
+    /// The colour the frames' colours derive from.
     base: Color32,
-    rect: Rect,
-    clip: Rect,
-    hover: Option<egui::Pos2>,
-    hovered: &mut Option<u32>,
-) {
-    let p = ui.painter().with_clip_rect(clip);
-    let font = egui::FontId::proportional(11.5);
-    let row = |y: f32| {
-        ((y - rect.top()) / ROW_H)
-            .floor()
-            .clamp(0.0, f32::from(u16::MAX)) as u16
-    };
-    let rows = row(clip.top())..row(clip.bottom()).saturating_add(1);
-    for it in layout(data, st.zoom, rect.width(), rows) {
-        let Some(node) = data.tree.nodes.get(it.node as usize) else {
-            continue;
+}
+
+impl FlameGraph<'_> {
+    /// Paints the frames of the rows visible in `clip` of a graph laid out
+    /// in `rect`; returns the frame under `hover`.
+    fn paint(&self, ui: &Ui, rect: Rect, clip: Rect, hover: Option<egui::Pos2>) -> Option<u32> {
+        let (trace, data, st, base) = (self.trace, self.data, self.st, self.base);
+        let mut hovered = None;
+        let p = ui.painter().with_clip_rect(clip);
+        let font = egui::FontId::proportional(11.5);
+        let row = |y: f32| {
+            ((y - rect.top()) / ROW_H)
+                .floor()
+                .clamp(0.0, f32::from(u16::MAX)) as u16
         };
-        let r = Rect::from_min_size(
-            egui::pos2(rect.left() + it.x, rect.top() + f32::from(it.depth) * ROW_H),
-            egui::vec2(it.w, ROW_H - 1.0),
-        );
-        let mut c = palette::flame_frame(base, hash_func(node.func));
-        if st.highlight.is_some_and(|h| h != node.func || it.node == 0) {
-            c = palette::darken(c, 0.45);
-        }
-        let inner = if it.w > 3.0 {
-            r.shrink2(egui::vec2(0.5, 0.0))
-        } else {
-            r
-        };
-        p.rect_filled(inner, 1.5, c);
-        if hover.is_some_and(|h| r.contains(h)) {
-            *hovered = Some(it.node);
-            p.rect_stroke(
-                inner,
-                1.5,
-                egui::Stroke::new(1.0, palette::SELECTED),
-                egui::StrokeKind::Inside,
+        let rows = row(clip.top())..row(clip.bottom()).saturating_add(1);
+        for it in layout(data, st.zoom, rect.width(), rows) {
+            let Some(node) = data.tree.nodes.get(it.node as usize) else {
+                continue;
+            };
+            let r = Rect::from_min_size(
+                egui::pos2(rect.left() + it.x, rect.top() + f32::from(it.depth) * ROW_H),
+                egui::vec2(it.w, ROW_H - 1.0),
             );
+            let mut c = palette::flame_frame(base, hash_func(node.func));
+            if st.highlight.is_some_and(|h| h != node.func || it.node == 0) {
+                c = palette::darken(c, 0.45);
+            }
+            let inner = if it.w > 3.0 {
+                r.shrink2(egui::vec2(0.5, 0.0))
+            } else {
+                r
+            };
+            p.rect_filled(inner, 1.5, c);
+            if hover.is_some_and(|h| r.contains(h)) {
+                hovered = Some(it.node);
+                p.rect_stroke(
+                    inner,
+                    1.5,
+                    egui::Stroke::new(1.0, palette::SELECTED),
+                    egui::StrokeKind::Inside,
+                );
+            }
+            if it.label {
+                let name = data.name(trace, it.node);
+                let mut job = egui::text::LayoutJob::simple_singleline(
+                    name.to_string(),
+                    font.clone(),
+                    palette::text_on(c),
+                );
+                job.wrap = egui::text::TextWrapping::truncate_at_width(it.w - 6.0);
+                let galley = p.layout_job(job);
+                p.galley(
+                    egui::pos2(r.left() + 3.0, r.center().y - galley.size().y / 2.0),
+                    galley,
+                    palette::text_on(c),
+                );
+            }
         }
-        if it.label {
-            let name = data.name(trace, it.node);
-            let mut job = egui::text::LayoutJob::simple_singleline(
-                name.to_string(),
-                font.clone(),
-                palette::text_on(c),
-            );
-            job.wrap = egui::text::TextWrapping::truncate_at_width(it.w - 6.0);
-            let galley = p.layout_job(job);
-            p.galley(
-                egui::pos2(r.left() + 3.0, r.center().y - galley.size().y / 2.0),
-                galley,
-                palette::text_on(c),
-            );
-        }
+        hovered
     }
 }
 

@@ -5,17 +5,20 @@
 //! Clicking a goroutine selects it on the timeline; clicking a group's
 //! name shows only its lanes. Scoped to the selected time range on demand.
 
-use super::compute::{is_big, ready_or_ui, Cached, Rereading};
-use super::table::{chip_ui, right_ui, sort_header_ui, stacked_bar_ui, SortBy};
-use super::Link;
+use super::compute::{is_big, ready_or_ui, Cached};
+use super::table::{right_ui, sort_header_ui, stacked_bar_ui, SortBy};
 use crate::analysis::goroutines::{group_table, Column, GroupTable, TOP_MEMBERS};
 use crate::analysis::summary::Summary;
+use crate::format;
 use crate::model::{GIdx, GoLaneState};
 use crate::trace::Time;
+use crate::ui::chip::chip_ui;
 use crate::ui::derived::TraceData;
-use crate::ui::{format, palette};
+use crate::ui::nav::Nav;
+use crate::ui::palette;
+use crate::ui::rereading::ReadingSlot;
 use egui::{Color32, RichText, Ui};
-use egui_extras::{Column as TCol, TableBuilder};
+use egui_extras::{Column as TCol, TableBuilder, TableRow};
 use rustc_hash::FxHashSet;
 use std::sync::Arc;
 
@@ -74,19 +77,10 @@ pub struct GoroutinesView {
     pub expanded: FxHashSet<String>,
     whole: Cached<(), TableData>,
     ranged: Cached<(Time, Time), Result<Arc<TableData>, String>>,
-    reading: Arc<Rereading>,
+    reading: ReadingSlot,
     rows: Vec<Disp>,
     rows_key: Option<(usize, SortBy, u64)>,
     expanded_gen: u64,
-}
-
-impl Drop for GoroutinesView {
-    fn drop(&mut self) {
-        // A closed tab stops reading a big trace again for it.
-        self.reading
-            .cancel
-            .store(true, std::sync::atomic::Ordering::Relaxed);
-    }
 }
 
 impl Default for GoroutinesView {
@@ -97,7 +91,7 @@ impl Default for GoroutinesView {
             expanded: FxHashSet::default(),
             whole: Cached::default(),
             ranged: Cached::default(),
-            reading: Arc::default(),
+            reading: ReadingSlot::default(),
             rows: Vec::new(),
             rows_key: None,
             expanded_gen: 0,
@@ -167,9 +161,9 @@ impl GoroutinesView {
         };
         // N.B. a big trace reads its generations up to the range's end again.
         let reading = if self.ranged.has(&(a, b)) {
-            Arc::clone(&self.reading)
+            self.reading.current()
         } else {
-            Rereading::renew(&mut self.reading)
+            self.reading.renew()
         };
         let status = self.ranged.get(&(a, b), inline, &ctx, move || {
             d.loaded
@@ -246,7 +240,61 @@ impl GoroutinesView {
         ui: &mut Ui,
         data: &Arc<TraceData>,
         range: Option<(Time, Time)>,
-    ) -> Option<Link> {
+    ) -> Option<Nav> {
+        self.scope_ui(ui, data, range);
+        let td = self.table_or_spinner_ui(ui, data, range)?;
+        self.rebuild_rows(&td);
+        let colours = colours(&td.table);
+        legend_ui(ui, &td.table, &colours);
+        ui.separator();
+        let cx = Rows {
+            data,
+            td: &td,
+            colours: &colours,
+            range: range.filter(|_| self.in_range),
+        };
+        let (mut link, mut toggle) = (None, None);
+        let mut sort = self.sort;
+        egui::ScrollArea::horizontal()
+            .id_salt("goroutines-h")
+            .show(ui, |ui| {
+                table_builder(ui, td.table.columns.len())
+                    .header(22.0, |mut h| {
+                        header_cells(&mut h, &td.table, &colours, &mut sort)
+                    })
+                    .body(|body| {
+                        body.rows(20.0, self.rows.len(), |mut row| {
+                            let Some(&d) = self.rows.get(row.index()) else {
+                                return;
+                            };
+                            match d {
+                                Disp::Group(gi) => {
+                                    let open =
+                                        self.expanded.contains(&td.table.groups[gi as usize].name);
+                                    let (l, t) = cx.group_row(&mut row, gi, open);
+                                    link = l.or(link.take());
+                                    toggle = t.or(toggle.take());
+                                }
+                                Disp::Quantile(gi, q) => cx.quantile_row(&mut row, gi, q),
+                                Disp::Goroutine(gi, m) => {
+                                    if let Some(l) = cx.member_row(&mut row, gi, m) {
+                                        link = Some(l);
+                                    }
+                                }
+                                Disp::More(gi) => cx.more_row(&mut row, gi),
+                            }
+                        });
+                    });
+            });
+        self.sort = sort;
+        if let Some(n) = toggle {
+            self.toggle(&n);
+        }
+        link
+    }
+
+    /// Whole trace or the selected time range.
+    fn scope_ui(&mut self, ui: &mut Ui, data: &TraceData, range: Option<(Time, Time)>) {
         let origin = data.whole().meta.start;
         ui.horizontal(|ui| {
             ui.label("Scope:");
@@ -257,169 +305,196 @@ impl GoroutinesView {
             });
             ui.weak(super::range_text(range, origin));
         });
-        let td = self.table_or_spinner_ui(ui, data, range)?;
-        self.rebuild_rows(&td);
-        let colours = colours(&td.table);
-        ui.horizontal_wrapped(|ui| {
-            ui.weak(format!(
-                "{} groups, {} goroutines. Click a group to show only its lanes on the timeline, + to list its goroutines, a goroutine to select it.",
-                format::count(td.table.groups.len() as u64),
-                format::count(td.table.goroutines)
-            ));
-            if td.table.approximate {
-                ui.weak("Percentiles (≈) are within 0.8%; a big group lists its slowest goroutines by each column.");
-            }
-        });
-        ui.horizontal_wrapped(|ui| {
-            for (c, col) in td.table.columns.iter().zip(&colours) {
-                if let Some(col) = col {
-                    chip_ui(ui, *col);
-                    ui.label(RichText::new(column_title(*c, &td.table)).size(12.0));
-                }
-            }
-        });
-        ui.separator();
-        let mut link = None;
-        let mut toggle = None;
-        let mut sort = self.sort;
-        let ncols = td.table.columns.len();
-        egui::ScrollArea::horizontal().id_salt("goroutines-h").show(ui, |ui| {
-            TableBuilder::new(ui)
-                .id_salt("goroutine-table")
-                .striped(true)
-                .resizable(true)
-                .auto_shrink([false, false])
-                .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-                .column(TCol::initial(300.0).at_least(120.0).clip(true))
-                .column(TCol::initial(64.0).at_least(40.0))
-                .column(TCol::initial(180.0).at_least(60.0))
-                .columns(TCol::initial(96.0).at_least(50.0).clip(true), ncols)
-                .header(22.0, |mut h| {
-                    h.col(|ui| {
-                        sort_header_ui(ui, "Start function", 0, &mut sort);
-                    });
-                    h.col(|ui| {
-                        sort_header_ui(ui, "Count", 1, &mut sort);
-                    });
-                    h.col(|ui| {
-                        ui.strong("Breakdown").on_hover_text(
-                            "Execution, sched wait, syscall, syscall blocked, block per reason and unknown, as parts of the total",
-                        );
-                    });
-                    for (i, c) in td.table.columns.iter().enumerate() {
-                        h.col(|ui| {
-                            if let Some(col) = colours[i] {
-                                chip_ui(ui, col);
-                            }
-                            sort_header_ui(ui, &column_title(*c, &td.table), FIXED_COLUMNS + i, &mut sort);
-                        });
-                    }
-                })
-                .body(|body| {
-                    body.rows(20.0, self.rows.len(), |mut row| {
-                        let Some(&d) = self.rows.get(row.index()) else {
-                            return;
-                        };
-                        let t = &td.table;
-                        match d {
-                            Disp::Group(gi) => {
-                                let g = &t.groups[gi as usize];
-                                let open = self.expanded.contains(&g.name);
-                                row.col(|ui| {
-                                    let arrow = if open { "-" } else { "+" };
-                                    if ui
-                                        .small_button(arrow)
-                                        .on_hover_text("List the goroutines of this group")
-                                        .clicked()
-                                    {
-                                        toggle = Some(g.name.clone());
-                                    }
-                                    let name = if g.name.is_empty() { "(no start function)" } else { g.name.as_str() };
-                                    let r = ui.link(RichText::new(name).monospace());
-                                    if r.on_hover_text("Show only this group's lanes on the timeline").clicked() {
-                                        if let Some(tg) = td.trace_group[gi as usize] {
-                                            link = Some(Link::Group(tg));
-                                        }
-                                    }
-                                });
-                                row.col(|ui| right_ui(ui, format::count(g.count)));
-                                row.col(|ui| {
-                                    bar_ui(ui, t, &colours, &g.totals);
-                                });
-                                for v in &g.totals {
-                                    row.col(|ui| right_ui(ui, dur(*v)));
-                                }
-                            }
-                            Disp::Quantile(gi, q) => {
-                                let g = &t.groups[gi as usize];
-                                row.col(|ui| {
-                                    ui.add_space(28.0);
-                                    ui.label(RichText::new(QUANTILES[q as usize]).italics().color(palette::TEXT_DIM));
-                                });
-                                row.col(|_| {});
-                                row.col(|_| {});
-                                // The maximum is exact; sketched percentiles are not.
-                                let approx = t.approximate && (q as usize) < QUANTILES.len() - 1;
-                                for qs in &g.quantiles {
-                                    let v = qs[q as usize];
-                                    let text = if approx && v != 0 { format!("≈{}", dur(v)) } else { dur(v) };
-                                    row.col(|ui| right_ui(ui, RichText::new(text).color(palette::TEXT_DIM)));
-                                }
-                            }
-                            Disp::Goroutine(gi, m) => {
-                                let Some(gs) = t.groups[gi as usize].members.get(m as usize) else {
-                                    return;
-                                };
-                                row.col(|ui| {
-                                    ui.add_space(28.0);
-                                    if ui
-                                        .link(format!("G{}", gs.id))
-                                        .on_hover_text("Select it on the timeline")
-                                        .clicked()
-                                    {
-                                        link = goroutine_link(data, gs.id, gs.at, range.filter(|_| self.in_range));
-                                    }
-                                });
-                                row.col(|_| {});
-                                row.col(|ui| {
-                                    bar_ui(ui, t, &colours, &gs.values);
-                                });
-                                for &v in &gs.values {
-                                    row.col(|ui| right_ui(ui, dur(v)));
-                                }
-                            }
-                            Disp::More(gi) => {
-                                let g = &t.groups[gi as usize];
-                                row.col(|ui| {
-                                    ui.add_space(28.0);
-                                    ui.weak(format!(
-                                        "… {} more (the {TOP_MEMBERS} slowest by each column are kept)",
-                                        format::count(g.count.saturating_sub(TOP_MEMBERS as u64))
-                                    ));
-                                });
-                            }
-                        }
-                    });
-                });
-        });
-        self.sort = sort;
-        if let Some(n) = toggle {
-            self.toggle(&n);
-        }
-        link
     }
 }
 
-fn dur(ns: i64) -> String {
-    if ns == 0 {
-        "0".into()
-    } else {
-        format::duration(ns)
+/// How many groups and goroutines, what clicking does, and the colours
+/// of the breakdown's columns.
+fn legend_ui(ui: &mut Ui, t: &GroupTable, colours: &[Option<Color32>]) {
+    ui.horizontal_wrapped(|ui| {
+        ui.weak(format!(
+            "{} groups, {} goroutines. Click a group to show only its lanes on the timeline, + to list its goroutines, a goroutine to select it.",
+            format::count(t.groups.len() as u64),
+            format::count(t.goroutines)
+        ));
+        if t.approximate {
+            ui.weak("Percentiles (≈) are within 0.8%; a big group lists its slowest goroutines by each column.");
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        for (c, col) in t.columns.iter().zip(colours) {
+            if let Some(col) = col {
+                chip_ui(ui, *col);
+                ui.label(RichText::new(column_title(*c, t)).size(12.0));
+            }
+        }
+    });
+}
+
+/// The table: start function, count, breakdown bar, then `ncols`
+/// analysis columns.
+fn table_builder(ui: &mut Ui, ncols: usize) -> TableBuilder<'_> {
+    TableBuilder::new(ui)
+        .id_salt("goroutine-table")
+        .striped(true)
+        .resizable(true)
+        .auto_shrink([false, false])
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(TCol::initial(300.0).at_least(120.0).clip(true))
+        .column(TCol::initial(64.0).at_least(40.0))
+        .column(TCol::initial(180.0).at_least(60.0))
+        .columns(TCol::initial(96.0).at_least(50.0).clip(true), ncols)
+}
+
+/// The header row; clicking a sortable title sorts by it.
+fn header_cells(
+    h: &mut TableRow<'_, '_>,
+    t: &GroupTable,
+    colours: &[Option<Color32>],
+    sort: &mut SortBy,
+) {
+    h.col(|ui| {
+        sort_header_ui(ui, "Start function", 0, sort);
+    });
+    h.col(|ui| {
+        sort_header_ui(ui, "Count", 1, sort);
+    });
+    h.col(|ui| {
+        ui.strong("Breakdown").on_hover_text(
+            "Execution, sched wait, syscall, syscall blocked, block per reason and unknown, as parts of the total",
+        );
+    });
+    for (i, c) in t.columns.iter().enumerate() {
+        h.col(|ui| {
+            if let Some(col) = colours[i] {
+                chip_ui(ui, col);
+            }
+            sort_header_ui(ui, &column_title(*c, t), FIXED_COLUMNS + i, sort);
+        });
+    }
+}
+
+/// What the table's rows show.
+struct Rows<'a> {
+    data: &'a TraceData,
+    td: &'a TableData,
+    colours: &'a [Option<Color32>],
+    /// The range the table is scoped to, if any.
+    range: Option<(Time, Time)>,
+}
+
+impl Rows<'_> {
+    /// A group: +/- to list its goroutines, its name (a link to its lanes),
+    /// count, breakdown and totals. Returns the link and the group to
+    /// open or close, if clicked.
+    fn group_row(
+        &self,
+        row: &mut TableRow<'_, '_>,
+        gi: u32,
+        open: bool,
+    ) -> (Option<Nav>, Option<String>) {
+        let g = &self.td.table.groups[gi as usize];
+        let (mut link, mut toggle) = (None, None);
+        row.col(|ui| {
+            let arrow = if open { "-" } else { "+" };
+            if ui
+                .small_button(arrow)
+                .on_hover_text("List the goroutines of this group")
+                .clicked()
+            {
+                toggle = Some(g.name.clone());
+            }
+            let name = if g.name.is_empty() {
+                "(no start function)"
+            } else {
+                g.name.as_str()
+            };
+            let r = ui.link(RichText::new(name).monospace());
+            if r.on_hover_text("Show only this group's lanes on the timeline")
+                .clicked()
+            {
+                if let Some(tg) = self.td.trace_group[gi as usize] {
+                    link = Some(Nav::Group(tg));
+                }
+            }
+        });
+        row.col(|ui| right_ui(ui, format::count(g.count)));
+        row.col(|ui| {
+            bar_ui(ui, &self.td.table, self.colours, &g.totals);
+        });
+        for v in &g.totals {
+            row.col(|ui| right_ui(ui, format::duration(*v)));
+        }
+        (link, toggle)
+    }
+
+    /// A percentile of an open group.
+    fn quantile_row(&self, row: &mut TableRow<'_, '_>, gi: u32, q: u8) {
+        let t = &self.td.table;
+        let g = &t.groups[gi as usize];
+        row.col(|ui| {
+            ui.add_space(28.0);
+            ui.label(
+                RichText::new(QUANTILES[q as usize])
+                    .italics()
+                    .color(palette::TEXT_DIM),
+            );
+        });
+        row.col(|_| {});
+        row.col(|_| {});
+        // The maximum is exact; sketched percentiles are not.
+        let approx = t.approximate && (q as usize) < QUANTILES.len() - 1;
+        for qs in &g.quantiles {
+            let v = qs[q as usize];
+            let text = if approx && v != 0 {
+                format!("≈{}", format::duration(v))
+            } else {
+                format::duration(v)
+            };
+            row.col(|ui| right_ui(ui, RichText::new(text).color(palette::TEXT_DIM)));
+        }
+    }
+
+    /// A goroutine of an open group (a link that selects it).
+    fn member_row(&self, row: &mut TableRow<'_, '_>, gi: u32, m: u32) -> Option<Nav> {
+        let t = &self.td.table;
+        let gs = t.groups[gi as usize].members.get(m as usize)?;
+        let mut link = None;
+        row.col(|ui| {
+            ui.add_space(28.0);
+            if ui
+                .link(format::goroutine(Some(gs.id)))
+                .on_hover_text("Select it on the timeline")
+                .clicked()
+            {
+                link = goroutine_link(self.data, gs.id, gs.at, self.range);
+            }
+        });
+        row.col(|_| {});
+        row.col(|ui| {
+            bar_ui(ui, t, self.colours, &gs.values);
+        });
+        for &v in &gs.values {
+            row.col(|ui| right_ui(ui, format::duration(v)));
+        }
+        link
+    }
+
+    /// The goroutines of a big group that are not listed.
+    fn more_row(&self, row: &mut TableRow<'_, '_>, gi: u32) {
+        let g = &self.td.table.groups[gi as usize];
+        row.col(|ui| {
+            ui.add_space(28.0);
+            ui.weak(format!(
+                "… {} more (the {TOP_MEMBERS} slowest by each column are kept)",
+                format::count(g.count.saturating_sub(TOP_MEMBERS as u64))
+            ));
+        });
     }
 }
 
 /// The link that selects goroutine `id` on the timeline near time `t`.
-fn goroutine_link(data: &TraceData, id: i64, t: Time, range: Option<(Time, Time)>) -> Option<Link> {
+fn goroutine_link(data: &TraceData, id: i64, t: Time, range: Option<(Time, Time)>) -> Option<Nav> {
     let tr = data.whole();
     let g: GIdx = tr.goroutines.find(id)?;
     let lane = tr.lanes.get(g)?;
@@ -432,7 +507,7 @@ fn goroutine_link(data: &TraceData, id: i64, t: Time, range: Option<(Time, Time)
     if let Some((a, b)) = range {
         at = at.clamp(a, b);
     }
-    Some(Link::Goroutine { g, t: at })
+    Some(Nav::Goroutine { g, t: at })
 }
 
 fn bar_ui(ui: &mut Ui, t: &GroupTable, colours: &[Option<Color32>], vals: &[i64]) {

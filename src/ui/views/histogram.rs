@@ -3,7 +3,8 @@
 //! that picks it as a filter.
 
 use crate::analysis::histogram::{bucket_min, TimeHistogram};
-use crate::ui::{format, palette};
+use crate::format;
+use crate::ui::palette;
 use egui::{Rect, Sense, Ui};
 
 /// The text of a bucket: its bounds and count.

@@ -4,12 +4,12 @@
 
 use super::compute::{is_big, ready_or_ui, Cached};
 use super::table::right_ui;
-use super::tasks::{is_task, truncate};
-use super::Link;
 use crate::analysis::annotations::search_logs;
+use crate::format;
 use crate::model::NO_G;
+use crate::trace::TaskId;
 use crate::ui::derived::TraceData;
-use crate::ui::format;
+use crate::ui::nav::Nav;
 use egui::Ui;
 use egui_extras::{Column as TCol, TableBuilder};
 use std::sync::Arc;
@@ -25,7 +25,7 @@ pub struct LogSearch {
 impl LogSearch {
     /// The search box and its results; returns a link into the timeline,
     /// or a task (index into `Trace::tasks`) to show in the tasks tab.
-    pub fn ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>) -> (Option<Link>, Option<u32>) {
+    pub fn ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>) -> (Option<Nav>, Option<u32>) {
         let tr = data.whole();
         ui.add_space(4.0);
         ui.horizontal(|ui| {
@@ -80,11 +80,13 @@ impl LogSearch {
                     row.col(|ui| right_ui(ui, format::duration(l.time - origin)));
                     row.col(|ui| {
                         if l.g != NO_G && ui.link(tr.goroutine_label(l.g)).clicked() {
-                            link = Some(Link::Goroutine { g: l.g, t: l.time });
+                            link = Some(Nav::Goroutine { g: l.g, t: l.time });
                         }
                     });
                     row.col(|ui| {
-                        if is_task(l.task) && ui.link(format!("task {}", l.task)).clicked() {
+                        if TaskId(l.task).is_user_task()
+                            && ui.link(format!("task {}", l.task)).clicked()
+                        {
                             pick_task = tr
                                 .tasks
                                 .iter()
@@ -97,7 +99,7 @@ impl LogSearch {
                     });
                     row.col(|ui| {
                         let m = tr.str(l.message);
-                        ui.label(truncate(m, 160)).on_hover_text(m);
+                        ui.label(format::truncate(m, 160)).on_hover_text(m);
                     });
                 });
             });

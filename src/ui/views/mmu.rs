@@ -7,11 +7,12 @@
 //! option set (on a worker thread for big traces), never per frame.
 
 use super::compute::{is_big, ready_or_ui, Cached};
-use super::Link;
 use crate::analysis::mmu::{mutator_utilization, MmuCurve, UtilFlags, UtilWindow};
+use crate::format;
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
-use crate::ui::{format, palette};
+use crate::ui::nav::Nav;
+use crate::ui::palette;
 use egui::{RichText, Ui};
 use egui_plot::{GridInput, GridMark, Line, LineStyle, Plot, Points, VLine};
 use std::sync::Arc;
@@ -95,21 +96,6 @@ pub fn round_window(ns: f64) -> i64 {
     ((ns / mag).round() * mag) as i64
 }
 
-/// A duration for axis labels ("10 µs", "1 s").
-pub fn short_duration(ns: f64) -> String {
-    let (v, unit) = if ns >= 1e9 {
-        (ns / 1e9, "s")
-    } else if ns >= 1e6 {
-        (ns / 1e6, "ms")
-    } else if ns >= 1e3 {
-        (ns / 1e3, "µs")
-    } else {
-        (ns, "ns")
-    };
-    let v = (v * 100.0).round() / 100.0;
-    format!("{v} {unit}")
-}
-
 type WorstKey = (UtilFlags, i64);
 
 /// State of the MMU tab.
@@ -155,7 +141,7 @@ fn options_ui(ui: &mut Ui, flags: &mut UtilFlags, percentiles: &mut bool) {
 
 impl MmuView {
     /// The tab; returns a link when a worst window was clicked.
-    pub fn ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>) -> Option<Link> {
+    pub fn ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>) -> Option<Nav> {
         options_ui(ui, &mut self.flags, &mut self.percentiles);
         let (flags, pct) = (self.flags, self.percentiles);
         let d = Arc::clone(data);
@@ -194,52 +180,7 @@ impl MmuView {
     }
 
     fn plot_ui(&mut self, ui: &mut Ui, md: &MmuData) {
-        let max_x = (md.max_window_ns as f64).log10();
-        let plot = Plot::new("mmu-plot")
-            .allow_scroll(false)
-            .allow_zoom(false)
-            .allow_drag(false)
-            .allow_boxed_zoom(false)
-            .allow_double_click_reset(false)
-            .include_x(3.0)
-            .include_x(max_x)
-            .include_y(0.0)
-            .include_y(1.0)
-            .x_axis_label("window size")
-            .y_axis_label("minimum mutator utilization")
-            .x_grid_spacer(log_marks)
-            .x_axis_formatter(|m, _| {
-                if (m.value - m.value.round()).abs() < 1e-9 {
-                    short_duration(10f64.powf(m.value))
-                } else {
-                    String::new()
-                }
-            })
-            .y_axis_formatter(|m, _| format!("{:.0}%", m.value * 100.0))
-            .label_formatter(|h| {
-                let (name, p) = match h {
-                    egui_plot::HoverPosition::NearDataPoint {
-                        plot_name,
-                        position,
-                        ..
-                    } => (*plot_name, *position),
-                    egui_plot::HoverPosition::Elsewhere { position } => {
-                        let x = position.x;
-                        ("MMU", egui_plot::PlotPoint::new(x, nearest(&md.points, x)))
-                    }
-                };
-                Some(format!(
-                    "{}window {}: {:.1}%\nclick to list the worst windows",
-                    if name.is_empty() {
-                        String::new()
-                    } else {
-                        format!("{name}\n")
-                    },
-                    short_duration(10f64.powf(p.x)),
-                    p.y * 100.0
-                ))
-            })
-            .legend(egui_plot::Legend::default().position(egui_plot::Corner::LeftTop));
+        let plot = mmu_plot(md);
         let window = self.window_ns;
         let resp = plot.show(ui, |pui| {
             pui.line(
@@ -276,14 +217,14 @@ impl MmuView {
         }
     }
 
-    fn worst_ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>, md: &Arc<MmuData>) -> Option<Link> {
+    fn worst_ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>, md: &Arc<MmuData>) -> Option<Nav> {
         ui.add_space(4.0);
         ui.strong("Worst windows");
         ui.weak("Click the chart or pick a window size:");
         ui.horizontal_wrapped(|ui| {
             let mut w = MIN_WINDOW_NS;
             while w <= md.max_window_ns {
-                let label = short_duration(w as f64);
+                let label = format::axis_duration(w as f64);
                 if ui
                     .selectable_label(self.window_ns == Some(w), label)
                     .clicked()
@@ -328,45 +269,102 @@ impl MmuView {
             ));
         }
         ui.weak("Each jumps to the timeline with the window selected:");
-        let origin = data.whole().meta.start;
-        let mut link = None;
-        egui::ScrollArea::vertical()
-            .id_salt("mmu-worst-list")
-            .show(ui, |ui| {
-                egui::Grid::new("mmu-worst-grid")
-                    .striped(true)
-                    .num_columns(3)
-                    .show(ui, |ui| {
-                        ui.strong("utilization");
-                        ui.strong("window");
-                        ui.end_row();
-                        for ex in worst.iter() {
-                            ui.label(format!("{:.1}%", ex.util * 100.0));
-                            let t0: Time = ex.time;
-                            let t1 = t0.saturating_add(w);
-                            if ui
-                                .link(format!(
-                                    "{} – {}",
-                                    format::duration(t0 - origin),
-                                    format::duration(t1 - origin)
-                                ))
-                                .on_hover_text("Show this window on the timeline")
-                                .clicked()
-                            {
-                                link = Some(Link::Range { t0, t1 });
-                            }
-                            ui.end_row();
-                        }
-                    });
-                if worst.is_empty() {
-                    ui.weak("No window of this size.");
-                }
-            });
-        link
+        worst_list_ui(ui, worst, w, data.whole().meta.start)
     }
 }
 
 /// The curve's value at the sampled point nearest to `x`.
+/// The worst windows of `w` ns, each a link to it on the timeline (times
+/// from `origin`).
+fn worst_list_ui(ui: &mut Ui, worst: &[UtilWindow], w: Time, origin: Time) -> Option<Nav> {
+    let mut link = None;
+    egui::ScrollArea::vertical()
+        .id_salt("mmu-worst-list")
+        .show(ui, |ui| {
+            egui::Grid::new("mmu-worst-grid")
+                .striped(true)
+                .num_columns(3)
+                .show(ui, |ui| {
+                    ui.strong("utilization");
+                    ui.strong("window");
+                    ui.end_row();
+                    for ex in worst {
+                        ui.label(format!("{:.1}%", ex.util * 100.0));
+                        let t0: Time = ex.time;
+                        let t1 = t0.saturating_add(w);
+                        let text = format!(
+                            "{} – {}",
+                            format::duration(t0 - origin),
+                            format::duration(t1 - origin)
+                        );
+                        if ui
+                            .link(text)
+                            .on_hover_text("Show this window on the timeline")
+                            .clicked()
+                        {
+                            link = Some(Nav::Range { t0, t1 });
+                        }
+                        ui.end_row();
+                    }
+                });
+            if worst.is_empty() {
+                ui.weak("No window of this size.");
+            }
+        });
+    link
+}
+
+/// The plot of the MMU curve: windows on a log axis from 1 µs, labels
+/// as durations and percents, hover text.
+fn mmu_plot(md: &MmuData) -> Plot<'_> {
+    let max_x = (md.max_window_ns as f64).log10();
+    Plot::new("mmu-plot")
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .include_x(3.0)
+        .include_x(max_x)
+        .include_y(0.0)
+        .include_y(1.0)
+        .x_axis_label("window size")
+        .y_axis_label("minimum mutator utilization")
+        .x_grid_spacer(log_marks)
+        .x_axis_formatter(|m, _| {
+            if (m.value - m.value.round()).abs() < 1e-9 {
+                format::axis_duration(10f64.powf(m.value))
+            } else {
+                String::new()
+            }
+        })
+        .y_axis_formatter(|m, _| format!("{:.0}%", m.value * 100.0))
+        .label_formatter(|h| {
+            let (name, p) = match h {
+                egui_plot::HoverPosition::NearDataPoint {
+                    plot_name,
+                    position,
+                    ..
+                } => (*plot_name, *position),
+                egui_plot::HoverPosition::Elsewhere { position } => {
+                    let x = position.x;
+                    ("MMU", egui_plot::PlotPoint::new(x, nearest(&md.points, x)))
+                }
+            };
+            Some(format!(
+                "{}window {}: {:.1}%\nclick to list the worst windows",
+                if name.is_empty() {
+                    String::new()
+                } else {
+                    format!("{name}\n")
+                },
+                format::axis_duration(10f64.powf(p.x)),
+                p.y * 100.0
+            ))
+        })
+        .legend(egui_plot::Legend::default().position(egui_plot::Corner::LeftTop))
+}
+
 fn nearest(points: &[[f64; 2]], x: f64) -> f64 {
     points
         .iter()
@@ -412,7 +410,5 @@ mod tests {
     fn clicked_windows_round_to_two_digits() {
         assert_eq!(round_window(1_234_567.0), 1_200_000);
         assert_eq!(round_window(9_960.0), 10_000);
-        assert_eq!(short_duration(1e7), "10 ms");
-        assert_eq!(short_duration(1e3), "1 µs");
     }
 }

@@ -3,16 +3,18 @@
 //! trace, a goroutine group, a region type or the selected time range,
 //! shown as a flame graph and a top table, and saved as gzipped pprof.
 
-use super::compute::{is_big, ready_or_ui, Cached, Rereading};
+use super::compute::{is_big, ready_or_ui, Cached};
 use super::flame::{flame_and_top_ui, FlameData, FlameState, Unit};
-use super::save::SaveJob;
-use super::Link;
+use super::save::{SaveJob, SaveTo};
 use crate::analysis::pprof::{encode_gzipped, to_pprof};
 use crate::analysis::profiles::{Profile, ProfileKind, ProfileScope};
+use crate::format;
 use crate::model::{GoLaneState, StrId, Trace};
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
-use crate::ui::{format, palette};
+use crate::ui::nav::Nav;
+use crate::ui::palette;
+use crate::ui::rereading::{ReadingSlot, Rereading};
 use egui::{Color32, Ui};
 use std::sync::{Arc, OnceLock};
 
@@ -53,19 +55,12 @@ pub struct ProfilesView {
     pub flame: FlameState,
     /// The last "Save as pprof…" outcome.
     pub message: Option<String>,
+    /// Where "Save as pprof…" writes.
+    pub save_to: SaveTo,
     cache: Cached<Key, Result<ProfileResult, String>>,
     save: Option<SaveJob>,
     region_names: OnceLock<Vec<StrId>>,
-    reading: Arc<Rereading>,
-}
-
-impl Drop for ProfilesView {
-    fn drop(&mut self) {
-        // A closed tab stops reading a big trace again for it.
-        self.reading
-            .cancel
-            .store(true, std::sync::atomic::Ordering::Relaxed);
-    }
+    reading: ReadingSlot,
 }
 
 impl Default for ProfilesView {
@@ -75,10 +70,11 @@ impl Default for ProfilesView {
             scope: ScopeSel::All,
             flame: FlameState::default(),
             message: None,
+            save_to: SaveTo::default(),
             cache: Cached::default(),
             save: None,
             region_names: OnceLock::new(),
-            reading: Arc::default(),
+            reading: ReadingSlot::default(),
         }
     }
 }
@@ -241,9 +237,39 @@ impl ProfilesView {
         ui: &mut Ui,
         data: &Arc<TraceData>,
         range: Option<(Time, Time)>,
-    ) -> Option<Link> {
+    ) -> Option<Nav> {
         self.poll_save();
-        let tr = data.whole();
+        self.picker_ui(ui, data.whole(), range);
+        let res = self.profile_or_spinner_ui(ui, data, range)?;
+        let res = match res.as_ref() {
+            Ok(r) => r,
+            Err(e) => {
+                ui.colored_label(palette::ERROR, format!("the profile: {e}"));
+                return None;
+            }
+        };
+        self.summary_ui(ui, data, res);
+        if res.profile.records.is_empty() {
+            ui.add_space(20.0);
+            ui.label(format!(
+                "No {} in this scope.",
+                self.kind.title().to_lowercase()
+            ));
+            return None;
+        }
+        flame_and_top_ui(
+            ui,
+            &res.stacks_of,
+            &res.flame,
+            &mut self.flame,
+            kind_colour(self.kind),
+            "profiles",
+        );
+        None
+    }
+
+    /// Which profile, of which part of the trace.
+    fn picker_ui(&mut self, ui: &mut Ui, tr: &Trace, range: Option<(Time, Time)>) {
         let regions = self.region_names.get_or_init(|| region_names(tr)).clone();
         ui.horizontal(|ui| {
             ui.label("Profile:");
@@ -264,27 +290,33 @@ impl ProfilesView {
                 ui.weak(super::range_text(range, tr.meta.start));
             }
         });
+    }
+
+    /// The profile picked, computed once (a big trace's on a worker, with
+    /// a spinner meanwhile).
+    fn profile_or_spinner_ui(
+        &mut self,
+        ui: &mut Ui,
+        data: &Arc<TraceData>,
+        range: Option<(Time, Time)>,
+    ) -> Option<Arc<Result<ProfileResult, String>>> {
         let r = range.filter(|_| self.scope == ScopeSel::Range);
         let key = (self.kind, self.scope, r);
         let d = Arc::clone(data);
         let (kind, scope) = (self.kind, self.scope);
         let reading = if self.cache.has(&key) {
-            Arc::clone(&self.reading)
+            self.reading.current()
         } else {
-            Rereading::renew(&mut self.reading)
+            self.reading.renew()
         };
         let status = self.cache.get(&key, !is_big(data), ui.ctx(), move || {
             compute(&d, kind, scope, r, &reading)
         });
-        let res = ready_or_ui(ui, status, &self.reading.text("the profile"))?;
-        let res = match res.as_ref() {
-            Ok(r) => r,
-            Err(e) => {
-                ui.colored_label(palette::ERROR, format!("the profile: {e}"));
-                return None;
-            }
-        };
-        let st = &res.stacks_of;
+        ready_or_ui(ui, status, &self.reading.text("the profile"))
+    }
+
+    /// Its totals, and "Save as pprof…" with what became of the last save.
+    fn summary_ui(&mut self, ui: &mut Ui, data: &TraceData, res: &ProfileResult) {
         ui.horizontal(|ui| {
             ui.strong(format!(
                 "{}: {} in {} waits",
@@ -305,14 +337,7 @@ impl ProfilesView {
                 .on_hover_text("A gzipped pprof profile that `go tool pprof` reads")
                 .clicked()
             {
-                let bytes = encode_gzipped(&to_pprof(st, &res.profile));
-                let name = format!("{}.pb.gz", self.kind.name());
-                self.message = None;
-                let dir = std::path::Path::new(&data.loaded.name)
-                    .parent()
-                    .filter(|d| d.is_dir())
-                    .map(std::path::Path::to_path_buf);
-                self.save = Some(SaveJob::start(ui.ctx().clone(), dir, name, bytes));
+                self.start_save(ui.ctx(), data, res);
             }
             if saving {
                 ui.spinner();
@@ -321,22 +346,23 @@ impl ProfilesView {
                 ui.weak(m);
             }
         });
-        if res.profile.records.is_empty() {
-            ui.add_space(20.0);
-            ui.label(format!(
-                "No {} in this scope.",
-                self.kind.title().to_lowercase()
-            ));
-            return None;
-        }
-        flame_and_top_ui(
-            ui,
-            st,
-            &res.flame,
-            &mut self.flame,
-            kind_colour(self.kind),
-            "profiles",
-        );
-        None
+    }
+
+    /// Encodes the profile and saves it where [`Self::save_to`] says.
+    fn start_save(&mut self, ctx: &egui::Context, data: &TraceData, res: &ProfileResult) {
+        let bytes = encode_gzipped(&to_pprof(&res.stacks_of, &res.profile));
+        let name = format!("{}.pb.gz", self.kind.name());
+        self.message = None;
+        let dir = std::path::Path::new(&data.loaded.name)
+            .parent()
+            .filter(|d| d.is_dir())
+            .map(std::path::Path::to_path_buf);
+        self.save = Some(SaveJob::start(
+            ctx.clone(),
+            self.save_to.clone(),
+            dir,
+            name,
+            bytes,
+        ));
     }
 }

@@ -106,9 +106,3 @@ pub fn stacked_bar_ui(
     }
     resp
 }
-
-/// A small square of colour before a label.
-pub fn chip_ui(ui: &mut Ui, c: Color32) {
-    let (r, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), Sense::hover());
-    ui.painter().rect_filled(r, 2.0, c);
-}

@@ -12,11 +12,11 @@ pub use panel::{breakdown_bar_ui, why_ui};
 
 use crate::analysis::critical_path::{critical_path, Cause, CriticalPath, Target, TargetKind};
 use crate::analysis::fold::{Resident, TileAccess};
+use crate::format;
 use crate::model::{GIdx, Trace};
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
 use crate::ui::find::FindState;
-use crate::ui::format;
 use crate::ui::timeline::Timeline;
 use std::sync::Arc;
 
@@ -34,7 +34,7 @@ pub struct PathView {
     /// Time by goroutine, largest first.
     pub by_goroutine: Vec<(GIdx, Time)>,
     /// How long computing it took.
-    pub compute_ms: f64,
+    pub compute: std::time::Duration,
 }
 
 impl PathView {
@@ -43,7 +43,7 @@ impl PathView {
         let tr = tiles.overview();
         let t0 = std::time::Instant::now();
         let path = critical_path(tiles, target);
-        let compute_ms = t0.elapsed().as_secs_f64() * 1e3;
+        let compute = t0.elapsed();
         let by_goroutine = path.by_goroutine_ns();
         let mut on_path: Vec<GIdx> = by_goroutine.iter().map(|g| g.0).collect();
         on_path.sort_unstable();
@@ -53,7 +53,7 @@ impl PathView {
             by_goroutine,
             on_path,
             path,
-            compute_ms,
+            compute,
         }
     }
 
@@ -144,15 +144,11 @@ impl WhyView {
     fn apply(&mut self, data: &TraceData, tl: &mut Timeline, pv: PathView) {
         let tr = data.whole();
         let target = pv.path.target;
-        let sections = &mut tl.expansion.sections;
-        sections[crate::ui::timeline::rows::Section::Goroutines as usize] = true;
-        for &g in &pv.on_path {
-            let group = tr.goroutines.group(g as usize);
-            if let Some(open) = group.and_then(|k| tl.expansion.groups.get_mut(k as usize)) {
-                *open = true;
-            }
-        }
-        tl.invalidate_rows();
+        tl.open_groups(
+            pv.on_path
+                .iter()
+                .filter_map(|&g| tr.goroutines.group(g as usize)),
+        );
         self.path = Some(Arc::new(pv));
         self.cursor = None;
         self.only_path_lanes = false;
@@ -170,7 +166,7 @@ impl WhyView {
 
     /// Shows the next segment charged to `cause`: selects its goroutine
     /// there, makes the segment the time range and zooms to it.
-    fn next_segment(&mut self, data: &TraceData, tl: &mut Timeline, cause: Cause) {
+    pub fn next_segment(&mut self, data: &TraceData, tl: &mut Timeline, cause: Cause) {
         let Some(pv) = &self.path else { return };
         let segs = &pv.path.segments;
         let after = self
@@ -185,12 +181,20 @@ impl WhyView {
         self.cursor = Some(i);
         let s = segs[i];
         tl.go_to(data, s.g, s.start_ns + (s.end_ns - s.start_ns) / 2);
-        tl.range = Some((s.start_ns, s.end_ns.max(s.start_ns + 1)));
+        tl.set_range(Some((s.start_ns, s.end_ns.max(s.start_ns + 1))));
         tl.zoom_to(s.start_ns, s.end_ns.max(s.start_ns + 1));
     }
 
+    /// Selects goroutine `g` at its first segment on the path.
+    pub fn show_goroutine(&self, data: &TraceData, tl: &mut Timeline, g: GIdx) {
+        let Some(pv) = &self.path else { return };
+        if let Some(s) = pv.path.segments.iter().find(|s| s.g == g) {
+            tl.go_to(data, g, s.start_ns + (s.end_ns - s.start_ns) / 2);
+        }
+    }
+
     /// Shows only the lanes on the path, or every lane again.
-    fn toggle_lanes(&mut self, data: &TraceData, tl: &mut Timeline, find: &mut FindState) {
+    pub fn toggle_lanes(&mut self, data: &TraceData, tl: &mut Timeline, find: &mut FindState) {
         let Some(pv) = &self.path else { return };
         if self.only_path_lanes {
             find.clear(data, tl);

@@ -17,14 +17,14 @@ const MAX_DRAWN: usize = 4000;
 
 /// Screen y range of goroutine `g`'s state row, if its lane is shown.
 fn lane_y(tl: &Timeline, a: &Areas, g: GIdx) -> Option<(f32, f32)> {
-    let row = tl.rows.row(tl.rows.find_goroutine(g)?);
+    let row = tl.rows().row(tl.rows().find_goroutine(g)?);
     let y0 = a.screen_y(tl, row.y);
     Some((y0 + 1.0, y0 + row.state_h - 1.0))
 }
 
 fn veil_off_path(p: &Painter, tl: &Timeline, a: &Areas, pv: &PathView) {
-    for ri in tl.rows_in_view.clone() {
-        let Some(row) = tl.rows.get(ri) else {
+    for ri in tl.last_frame().rows_in_view.clone() {
+        let Some(row) = tl.rows().get(ri) else {
             break;
         };
         if let RowKind::Goroutine(g) = row.kind {
@@ -41,7 +41,7 @@ fn veil_off_path(p: &Painter, tl: &Timeline, a: &Areas, pv: &PathView) {
 }
 
 fn outline_segments(p: &Painter, tl: &Timeline, a: &Areas, pv: &PathView) {
-    let (t0, t1) = (tl.map.start_ns, tl.map.end_ns());
+    let (t0, t1) = (tl.map().start_ns, tl.map().end_ns());
     let segs = &pv.path.segments;
     let first = segs.partition_point(|s| s.end_ns <= t0);
     // The last box drawn per lane: narrower neighbours merge into it.
@@ -57,8 +57,8 @@ fn outline_segments(p: &Painter, tl: &Timeline, a: &Areas, pv: &PathView) {
         if y1 < a.tracks.top() || y0 > a.tracks.bottom() {
             continue;
         }
-        let x0 = (tl.map.x_from_time(s.start_ns) as f32).max(a.tracks.left() - 2.0);
-        let x1 = (tl.map.x_from_time(s.end_ns) as f32).min(a.tracks.right() + 2.0);
+        let x0 = (tl.map().x_from_time(s.start_ns) as f32).max(a.tracks.left() - 2.0);
+        let x1 = (tl.map().x_from_time(s.end_ns) as f32).min(a.tracks.right() + 2.0);
         if last.is_some_and(|(g, x)| g == s.g && x1 <= x + 1.0) {
             continue;
         }
@@ -77,7 +77,7 @@ fn outline_segments(p: &Painter, tl: &Timeline, a: &Areas, pv: &PathView) {
 }
 
 fn hop_arrows(p: &Painter, tl: &Timeline, a: &Areas, pv: &PathView) {
-    let (t0, t1) = (tl.map.start_ns, tl.map.end_ns());
+    let (t0, t1) = (tl.map().start_ns, tl.map().end_ns());
     let hops = &pv.path.hops;
     let first = hops.partition_point(|h| h.time_ns < t0);
     let clamp = |y: f32| y.clamp(a.tracks.top() + 3.0, a.tracks.bottom() - 3.0);
@@ -87,7 +87,7 @@ fn hop_arrows(p: &Painter, tl: &Timeline, a: &Areas, pv: &PathView) {
         .take_while(|h| h.time_ns <= t1)
         .take(MAX_DRAWN)
     {
-        let x = tl.map.x_from_time(h.time_ns) as f32;
+        let x = tl.map().x_from_time(h.time_ns) as f32;
         // Hops closer than 2 px apart would draw one smear: keep the first.
         if x - last_x < 2.0 {
             continue;
@@ -143,7 +143,9 @@ fn hop_arrows(p: &Painter, tl: &Timeline, a: &Areas, pv: &PathView) {
 
 /// Paints the path over the timeline drawn in the last frame.
 pub fn paint_path(painter: &Painter, tl: &Timeline, pv: &PathView) {
-    let Some(a) = tl.last_areas else { return };
+    let Some(a) = tl.last_frame().areas else {
+        return;
+    };
     let p = painter.with_clip_rect(a.tracks);
     veil_off_path(&p, tl, &a, pv);
     outline_segments(&p, tl, &a, pv);

@@ -5,13 +5,15 @@
 
 use super::{PathView, WhyView};
 use crate::analysis::critical_path::{Cause, Target};
+use crate::format;
 use crate::model::{GIdx, Trace};
 use crate::trace::Time;
+use crate::ui::chip::chip_ui;
 use crate::ui::derived::TraceData;
-use crate::ui::find::FindState;
+use crate::ui::nav::Nav;
+use crate::ui::palette;
 use crate::ui::timeline::Timeline;
-use crate::ui::views::table::{chip_ui, stacked_bar_ui};
-use crate::ui::{format, palette};
+use crate::ui::views::table::stacked_bar_ui;
 use egui::{RichText, Ui};
 
 /// Most causes and goroutines listed (the rest are summed in the bar).
@@ -28,7 +30,7 @@ fn region_at(tr: &Trace, g: GIdx, t: Time) -> Option<(u32, &str)> {
 
 /// The buttons that ask "why?" about the selection; the target asked.
 fn ask_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Target> {
-    let sel = tl.selected?;
+    let sel = tl.selected()?;
     // Targets are the whole trace's (a tile's lanes are a window of it).
     let tr = data.whole();
     // The overview of a big trace draws buckets, not spans.
@@ -79,15 +81,7 @@ pub fn breakdown_bar_ui(ui: &mut Ui, tr: &Trace, by_cause: &[(Cause, Time)], wid
     });
 }
 
-/// What the panel asked for.
-enum Action {
-    Segment(Cause),
-    Goroutine(GIdx),
-    ToggleLanes,
-    Clear,
-}
-
-fn path_ui(ui: &mut Ui, tr: &Trace, pv: &PathView, only_path_lanes: bool) -> Option<Action> {
+fn path_ui(ui: &mut Ui, tr: &Trace, pv: &PathView, only_path_lanes: bool) -> Option<Nav> {
     let mut act = None;
     let total = pv.path.target.duration_ns();
     ui.horizontal(|ui| {
@@ -102,10 +96,10 @@ fn path_ui(ui: &mut Ui, tr: &Trace, pv: &PathView, only_path_lanes: bool) -> Opt
             .on_hover_text("Show only the lanes of the goroutines on the path, or every lane")
             .clicked()
         {
-            act = Some(Action::ToggleLanes);
+            act = Some(Nav::PathLanes);
         }
         if ui.small_button("Clear path").clicked() {
-            act = Some(Action::Clear);
+            act = Some(Nav::ClearPath);
         }
     });
     ui.label(&pv.title);
@@ -113,7 +107,7 @@ fn path_ui(ui: &mut Ui, tr: &Trace, pv: &PathView, only_path_lanes: bool) -> Opt
         "{} segments, {} hops between goroutines, computed in {}",
         format::count(pv.path.segments.len() as u64),
         format::count(pv.path.hops.len() as u64),
-        format::duration((pv.compute_ms * 1e6) as Time)
+        format::duration_of(pv.compute)
     ));
     breakdown_bar_ui(ui, tr, &pv.by_cause, ui.available_width().min(420.0));
     for &(c, d) in pv.by_cause.iter().take(MAX_ROWS) {
@@ -130,7 +124,7 @@ fn path_ui(ui: &mut Ui, tr: &Trace, pv: &PathView, only_path_lanes: bool) -> Opt
                 .on_hover_text("Show its segments on the timeline (click again for the next)")
                 .clicked()
             {
-                act = Some(Action::Segment(c));
+                act = Some(Nav::PathSegment(c));
             }
         });
     }
@@ -143,7 +137,7 @@ fn path_ui(ui: &mut Ui, tr: &Trace, pv: &PathView, only_path_lanes: bool) -> Opt
             format::duration(d)
         );
         if ui.link(text).clicked() {
-            act = Some(Action::Goroutine(g));
+            act = Some(Nav::PathGoroutine(g));
         }
     }
     if pv.by_goroutine.len() > MAX_ROWS {
@@ -153,38 +147,20 @@ fn path_ui(ui: &mut Ui, tr: &Trace, pv: &PathView, only_path_lanes: bool) -> Opt
 }
 
 /// "Why?" for the selection and the path shown: buttons, breakdown bar,
-/// cause and goroutine links. Moves the timeline itself.
-pub fn why_ui(
-    ui: &mut Ui,
-    data: &TraceData,
-    tl: &mut Timeline,
-    why: &mut WhyView,
-    find: &mut FindState,
-) {
-    if let Some(t) = ask_ui(ui, data, tl) {
-        why.show(data, tl, t);
-        ui.ctx().request_repaint();
-    }
+/// cause and goroutine links; the navigation asked for.
+pub fn why_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline, why: &WhyView) -> Option<Nav> {
+    let asked = ask_ui(ui, data, tl).map(Nav::Why);
     if why.computing() {
         ui.horizontal(|ui| {
             ui.spinner();
             ui.weak("Computing the critical path (reading the generations it goes through)…");
         });
     }
-    let Some(pv) = why.path.clone() else { return };
+    let Some(pv) = why.path.as_ref() else {
+        return asked;
+    };
     ui.separator();
-    let act = path_ui(ui, data.whole(), &pv, why.only_path_lanes);
+    let act = path_ui(ui, data.whole(), pv, why.only_path_lanes);
     ui.separator();
-    match act {
-        Some(Action::Segment(c)) => why.next_segment(data, tl, c),
-        Some(Action::Goroutine(g)) => {
-            if let Some(s) = pv.path.segments.iter().find(|s| s.g == g) {
-                tl.go_to(data, g, s.start_ns + (s.end_ns - s.start_ns) / 2);
-            }
-        }
-        Some(Action::ToggleLanes) => why.toggle_lanes(data, tl, find),
-        Some(Action::Clear) => why.clear(data, tl, find),
-        None => return,
-    }
-    ui.ctx().request_repaint();
+    asked.or(act)
 }

@@ -2,19 +2,20 @@
 //! goroutines and parent as links, and the link that shows it on the
 //! timeline with arrows from its parent and to its children.
 
-use super::{duration_text, is_task, truncate, TasksView};
-use crate::analysis::annotations::{task_timeline, TaskItem};
+use super::{duration_text, TasksView};
+use crate::analysis::annotations::{task_timeline, TaskItem, TaskTimeline};
 use crate::analysis::critical_path::Target;
-use crate::model::{Trace, NO_G};
-use crate::ui::format;
+use crate::format;
+use crate::model::{Task, Trace, NO_G};
+use crate::trace::TaskId;
+use crate::ui::nav::Nav;
 use crate::ui::timeline::task_arrows::{TaskArrow, MAX_TASK_ARROWS};
-use crate::ui::views::Link;
 use egui::{RichText, Ui};
 
 impl TasksView {
     /// The link that shows task `i` on the timeline: its goroutines, its
     /// span, and arrows from its parent and to its children.
-    pub fn task_link(&self, tr: &Trace, i: u32) -> Option<Link> {
+    pub fn task_link(&self, tr: &Trace, i: u32) -> Option<Nav> {
         let t = tr.tasks.get(i as usize)?;
         let computed;
         let (ttl, parent) = match &self.task {
@@ -59,7 +60,7 @@ impl TasksView {
         goroutines.retain(|&g| g != NO_G);
         goroutines.sort_unstable();
         goroutines.dedup();
-        Some(Link::Lanes {
+        Some(Nav::Lanes {
             goroutines: goroutines.into(),
             t0: start,
             t1: t.end.unwrap_or(tr.meta.end),
@@ -68,7 +69,7 @@ impl TasksView {
         })
     }
 
-    pub(super) fn task_ui(&mut self, ui: &mut Ui, tr: &Trace) -> Option<Link> {
+    pub(super) fn task_ui(&mut self, ui: &mut Ui, tr: &Trace) -> Option<Nav> {
         let Some(i) = self.selected_task else {
             ui.add_space(12.0);
             ui.weak(
@@ -77,8 +78,25 @@ impl TasksView {
             return None;
         };
         let task = tr.tasks.get(i as usize)?;
-        let mut link = None;
-        let mut goto_task = None;
+        let mut clicked = Clicked::default();
+        self.title_ui(ui, tr, i, &mut clicked);
+        self.parent_ui(ui, tr, task, &mut clicked);
+        if let Some((_, ttl, _)) = &self.task {
+            goroutines_ui(ui, tr, task, ttl, &mut clicked);
+            ui.separator();
+            items_ui(ui, tr, task, ttl, &mut clicked);
+        }
+        if let Some(c) = clicked.task {
+            self.select_task(tr, c);
+        }
+        clicked.nav
+    }
+
+    /// The task's name and duration, "Show on timeline" and "Why?".
+    fn title_ui(&self, ui: &mut Ui, tr: &Trace, i: u32, clicked: &mut Clicked) {
+        let Some(task) = tr.tasks.get(i as usize) else {
+            return;
+        };
         ui.heading(format!("Task {} {}", task.id, tr.str(task.name)));
         ui.horizontal_wrapped(|ui| {
             ui.label(duration_text(task.start, task.end));
@@ -87,7 +105,7 @@ impl TasksView {
                 .on_hover_text("Only its goroutines, its span as the time range")
                 .clicked()
             {
-                link = self.task_link(tr, i);
+                clicked.nav = self.task_link(tr, i);
             }
             if let Some(target) = Target::task(tr, i) {
                 if ui
@@ -95,128 +113,122 @@ impl TasksView {
                     .on_hover_text("The critical path of this task: what it waited on")
                     .clicked()
                 {
-                    link = Some(Link::Why(target));
+                    clicked.nav = Some(Nav::Why(target));
                 }
             }
         });
-        if is_task(task.parent) {
-            if let Some(pi) = self.task.as_ref().and_then(|t| t.2).map(|p| p as usize) {
-                ui.horizontal(|ui| {
-                    ui.label("parent:");
-                    if ui
-                        .link(format!(
-                            "task {} {}",
-                            task.parent,
-                            tr.str(tr.tasks[pi].name)
-                        ))
-                        .clicked()
-                    {
-                        goto_task = Some(pi as u32);
+    }
+
+    /// Its parent task: a link to it, or its ID when it is not in the trace.
+    fn parent_ui(&self, ui: &mut Ui, tr: &Trace, task: &Task, clicked: &mut Clicked) {
+        if !TaskId(task.parent).is_user_task() {
+            return;
+        }
+        let Some(pi) = self.task.as_ref().and_then(|t| t.2).map(|p| p as usize) else {
+            ui.label(format!("parent: task {} (not in the trace)", task.parent));
+            return;
+        };
+        ui.horizontal(|ui| {
+            ui.label("parent:");
+            let text = format!("task {} {}", task.parent, tr.str(tr.tasks[pi].name));
+            if ui.link(text).clicked() {
+                clicked.task = Some(pi as u32);
+            }
+        });
+    }
+}
+
+/// What a click in the task's panel asked for: a move of the timeline, or
+/// another task shown here.
+#[derive(Default)]
+struct Clicked {
+    nav: Option<Nav>,
+    task: Option<u32>,
+}
+
+/// The goroutines the task ran on, each a link.
+fn goroutines_ui(ui: &mut Ui, tr: &Trace, task: &Task, ttl: &TaskTimeline, clicked: &mut Clicked) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!("{} goroutines:", ttl.goroutines.len()));
+        for &g in ttl.goroutines.iter().take(40) {
+            if ui.link(tr.goroutine_label(g)).clicked() {
+                let t = task.start.unwrap_or(tr.meta.start);
+                clicked.nav = Some(Nav::Goroutine { g, t });
+            }
+        }
+    });
+}
+
+/// What happened in the task, in time order from its start.
+fn items_ui(ui: &mut Ui, tr: &Trace, task: &Task, ttl: &TaskTimeline, clicked: &mut Clicked) {
+    let origin = task.start.unwrap_or(tr.meta.start);
+    egui::ScrollArea::vertical()
+        .id_salt("task-items")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            egui::Grid::new("task-items-grid")
+                .num_columns(2)
+                .striped(true)
+                .show(ui, |ui| {
+                    for (t, item) in &ttl.items {
+                        let at = format!("+{}", format::duration(t - origin));
+                        ui.label(RichText::new(at).monospace());
+                        item_ui(ui, tr, task, item, clicked);
+                        ui.end_row();
                     }
                 });
-            } else {
-                ui.label(format!("parent: task {} (not in the trace)", task.parent));
+        });
+}
+
+/// One thing that happened in a task: its begin or end, a region, a log,
+/// a child task (links where they lead somewhere).
+fn item_ui(ui: &mut Ui, tr: &Trace, task: &Task, item: &TaskItem, clicked: &mut Clicked) {
+    match item {
+        TaskItem::Begin => {
+            ui.label(format!("begin (on {})", tr.goroutine_label(task.start_g)));
+        }
+        TaskItem::End => {
+            ui.label(format!("end (on {})", tr.goroutine_label(task.end_g)));
+        }
+        TaskItem::Region(r) => {
+            let Some(r) = tr.regions.get(*r as usize) else {
+                return;
+            };
+            let text = format!(
+                "region {} on {} ({})",
+                tr.str(r.name),
+                tr.goroutine_label(r.g),
+                duration_text(r.has_start.then_some(r.start), r.has_end.then_some(r.end))
+            );
+            if ui.link(text).clicked() {
+                clicked.nav = Some(Nav::GoroutineRange {
+                    g: r.g,
+                    t0: r.start,
+                    t1: r.end,
+                });
             }
         }
-        let Some((_, ttl, _)) = &self.task else {
-            return link;
-        };
-        ui.horizontal_wrapped(|ui| {
-            ui.label(format!("{} goroutines:", ttl.goroutines.len()));
-            for &g in ttl.goroutines.iter().take(40) {
-                if ui.link(tr.goroutine_label(g)).clicked() {
-                    let t = task.start.unwrap_or(tr.meta.start);
-                    link = Some(Link::Goroutine { g, t });
+        TaskItem::Log(l) => {
+            let Some(l) = tr.logs.get(*l as usize) else {
+                return;
+            };
+            let text = format!("log {}={}", tr.str(l.category), tr.str(l.message));
+            if ui
+                .link(format::truncate(&text, 90))
+                .on_hover_text(text)
+                .clicked()
+                && l.g != NO_G
+            {
+                clicked.nav = Some(Nav::Goroutine { g: l.g, t: l.time });
+            }
+        }
+        TaskItem::Child(c) => {
+            if let Some(ct) = tr.tasks.get(*c as usize) {
+                let text = format!("child task {} {}", ct.id, tr.str(ct.name));
+                if ui.link(text).clicked() {
+                    clicked.task = Some(*c);
                 }
             }
-        });
-        ui.separator();
-        let origin = task.start.unwrap_or(tr.meta.start);
-        egui::ScrollArea::vertical()
-            .id_salt("task-items")
-            .auto_shrink([false, false])
-            .show(ui, |ui| {
-                egui::Grid::new("task-items-grid")
-                    .num_columns(2)
-                    .striped(true)
-                    .show(ui, |ui| {
-                        for (t, item) in &ttl.items {
-                            ui.label(
-                                RichText::new(format!("+{}", format::duration(t - origin)))
-                                    .monospace(),
-                            );
-                            match item {
-                                TaskItem::Begin => {
-                                    ui.label(format!(
-                                        "begin (on {})",
-                                        tr.goroutine_label(task.start_g)
-                                    ));
-                                }
-                                TaskItem::End => {
-                                    ui.label(format!(
-                                        "end (on {})",
-                                        tr.goroutine_label(task.end_g)
-                                    ));
-                                }
-                                TaskItem::Region(r) => {
-                                    if let Some(r) = tr.regions.get(*r as usize) {
-                                        let text = format!(
-                                            "region {} on {} ({})",
-                                            tr.str(r.name),
-                                            tr.goroutine_label(r.g),
-                                            duration_text(
-                                                r.has_start.then_some(r.start),
-                                                r.has_end.then_some(r.end)
-                                            )
-                                        );
-                                        if ui.link(text).clicked() {
-                                            link = Some(Link::GoroutineRange {
-                                                g: r.g,
-                                                t0: r.start,
-                                                t1: r.end,
-                                            });
-                                        }
-                                    }
-                                }
-                                TaskItem::Log(l) => {
-                                    if let Some(l) = tr.logs.get(*l as usize) {
-                                        let text = format!(
-                                            "log {}={}",
-                                            tr.str(l.category),
-                                            tr.str(l.message)
-                                        );
-                                        if ui
-                                            .link(truncate(&text, 90))
-                                            .on_hover_text(text)
-                                            .clicked()
-                                            && l.g != NO_G
-                                        {
-                                            link = Some(Link::Goroutine { g: l.g, t: l.time });
-                                        }
-                                    }
-                                }
-                                TaskItem::Child(c) => {
-                                    if let Some(ct) = tr.tasks.get(*c as usize) {
-                                        if ui
-                                            .link(format!(
-                                                "child task {} {}",
-                                                ct.id,
-                                                tr.str(ct.name)
-                                            ))
-                                            .clicked()
-                                        {
-                                            goto_task = Some(*c);
-                                        }
-                                    }
-                                }
-                            }
-                            ui.end_row();
-                        }
-                    });
-            });
-        if let Some(c) = goto_task {
-            self.select_task(tr, c);
         }
-        link
     }
 }

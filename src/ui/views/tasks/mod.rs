@@ -14,17 +14,17 @@ use super::compute::{is_big, ready_or_ui, Cached};
 use super::histogram::{histogram_ui, labelled_histogram_ui};
 use super::logs::LogSearch;
 use super::table::{right_ui, sort_header_ui, SortBy};
-use super::Link;
 use crate::analysis::annotations::{region_types, task_timeline, TaskTimeline, TypeStats};
 use crate::analysis::critical_path::Target;
 use crate::analysis::histogram::{bucket_of, quantile};
+use crate::format;
 use crate::model::{Trace, NO_G};
 use crate::trace::ids::TaskId;
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
-use crate::ui::format;
+use crate::ui::nav::Nav;
 use egui::{RichText, Ui};
-use egui_extras::{Column as TCol, TableBuilder};
+use egui_extras::{Column as TCol, TableBuilder, TableRow};
 use std::sync::Arc;
 
 /// Tasks or regions.
@@ -158,7 +158,7 @@ impl TasksView {
             let parent = tr
                 .tasks
                 .get(i as usize)
-                .filter(|t| is_task(t.parent))
+                .filter(|t| TaskId(t.parent).is_user_task())
                 .and_then(|t| tr.tasks.iter().position(|p| p.id == t.parent))
                 .map(|p| p as u32);
             self.task = Some((i, task_timeline(tr, i as usize), parent));
@@ -171,7 +171,7 @@ impl TasksView {
     }
 
     /// The tab; returns a link into the timeline when one was clicked.
-    pub fn ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>) -> Option<Link> {
+    pub fn ui(&mut self, ui: &mut Ui, data: &Arc<TraceData>) -> Option<Nav> {
         let tr = data.whole();
         if tr.tasks.is_empty() && tr.regions.is_empty() && tr.logs.is_empty() {
             ui.add_space(30.0);
@@ -304,19 +304,35 @@ impl TasksView {
         ui: &mut Ui,
         data: &Arc<TraceData>,
         types: &TypeTables,
-    ) -> Option<Link> {
-        let tr = data.trace();
+    ) -> Option<Nav> {
         let Some((k, ti)) = self.selected_type else {
             ui.add_space(12.0);
             ui.weak("Pick a task or region type above (or a bucket of its histogram) to list its instances.");
             return None;
         };
         let t = types.of(k).get(ti)?;
+        self.instances_title_ui(ui, data.trace(), k, t);
+        let w = ui.available_width().min(720.0);
+        if let Some(b) =
+            labelled_histogram_ui(ui, &t.histogram, self.bucket, w, 56.0, ("big", k, ti))
+        {
+            self.bucket = if self.bucket == Some(b) {
+                None
+            } else {
+                Some(b)
+            };
+        }
+        self.why.ui(ui, data, k, ti, t, self.bucket);
+        ui.add_space(4.0);
+        self.instances_table_ui(ui, data.trace(), k)
+    }
+
+    /// "12 tasks of type request", and the duration bucket picked.
+    fn instances_title_ui(&mut self, ui: &mut Ui, tr: &Trace, k: Kind, t: &TypeStats) {
         let what = match k {
             Kind::Task => "task",
             Kind::Region => "region",
         };
-        let mut link = None;
         ui.horizontal(|ui| {
             ui.strong(format!(
                 "{} {what}s of type {}",
@@ -334,21 +350,13 @@ impl TasksView {
                 }
             }
         });
-        let w = ui.available_width().min(720.0);
-        if let Some(b) =
-            labelled_histogram_ui(ui, &t.histogram, self.bucket, w, 56.0, ("big", k, ti))
-        {
-            self.bucket = if self.bucket == Some(b) {
-                None
-            } else {
-                Some(b)
-            };
-        }
-        self.why.ui(ui, data, k, ti, t, self.bucket);
-        ui.add_space(4.0);
-        let origin = tr.meta.start;
+    }
+
+    /// The instances of the type picked, sortable by start and duration;
+    /// picking a task shows it below.
+    fn instances_table_ui(&mut self, ui: &mut Ui, tr: &Trace, k: Kind) -> Option<Nav> {
         let mut sort = self.sort;
-        let mut pick_task = None;
+        let (mut link, mut pick_task) = (None, None);
         let headers: [&str; 5] = match k {
             Kind::Task => ["Task", "Start", "Duration", "Parent", "Started by"],
             Kind::Region => ["Goroutine", "Start", "Duration", "Task", "Nesting"],
@@ -378,87 +386,17 @@ impl TasksView {
                     let Some(&i) = self.instances.get(row.index()) else {
                         return;
                     };
-                    let (s, e) = span_of(tr, k, i);
                     match k {
                         Kind::Task => {
-                            let Some(task) = tr.tasks.get(i as usize) else {
-                                return;
-                            };
-                            row.col(|ui| {
-                                let sel = self.selected_task == Some(i);
-                                if ui
-                                    .selectable_label(sel, format!("task {}", task.id))
-                                    .clicked()
-                                {
-                                    pick_task = Some(i);
-                                }
-                            });
-                            row.col(|ui| {
-                                right_ui(
-                                    ui,
-                                    s.map_or("before the trace".into(), |s| {
-                                        format::duration(s - origin)
-                                    }),
-                                )
-                            });
-                            row.col(|ui| right_ui(ui, duration_text(s, e)));
-                            row.col(|ui| {
-                                right_ui(
-                                    ui,
-                                    if !is_task(task.parent) {
-                                        "-".to_string()
-                                    } else {
-                                        format!("task {}", task.parent)
-                                    },
-                                )
-                            });
-                            row.col(|ui| {
-                                ui.label(if task.start_g == NO_G {
-                                    "-".into()
-                                } else {
-                                    tr.goroutine_label(task.start_g)
-                                });
-                            });
+                            let selected = self.selected_task == Some(i);
+                            if task_row(&mut row, tr, i, selected) {
+                                pick_task = Some(i);
+                            }
                         }
                         Kind::Region => {
-                            let Some(r) = tr.regions.get(i as usize) else {
-                                return;
-                            };
-                            row.col(|ui| {
-                                if ui
-                                    .small_button("Why?")
-                                    .on_hover_text("The critical path of this region")
-                                    .clicked()
-                                {
-                                    link = Target::region(tr, i).map(Link::Why);
-                                }
-                                if ui
-                                    .link(tr.goroutine_label(r.g))
-                                    .on_hover_text("Show on the timeline")
-                                    .clicked()
-                                {
-                                    link = Some(Link::GoroutineRange {
-                                        g: r.g,
-                                        t0: r.start,
-                                        t1: r.end,
-                                    });
-                                }
-                            });
-                            row.col(|ui| right_ui(ui, format::duration(r.start - origin)));
-                            row.col(|ui| right_ui(ui, duration_text(s, e)));
-                            row.col(|ui| {
-                                right_ui(
-                                    ui,
-                                    if !is_task(r.task) {
-                                        "-".to_string()
-                                    } else {
-                                        format!("task {}", r.task)
-                                    },
-                                )
-                            });
-                            row.col(|ui| {
-                                ui.label(format!("depth {}", r.depth));
-                            });
+                            if let Some(l) = region_row(&mut row, tr, i) {
+                                link = Some(l);
+                            }
                         }
                     }
                 });
@@ -471,9 +409,79 @@ impl TasksView {
     }
 }
 
-/// Whether a task id names a task (not "none" nor the background task).
-pub(super) fn is_task(id: u64) -> bool {
-    id != TaskId::NONE.0 && id != TaskId::BACKGROUND.0
+/// "task 12", or "-" for no task (the background task, none).
+fn task_text(id: u64) -> String {
+    if TaskId(id).is_user_task() {
+        format!("task {id}")
+    } else {
+        "-".to_string()
+    }
+}
+
+/// The cells of task `i`'s row; true if it was picked.
+fn task_row(row: &mut TableRow<'_, '_>, tr: &Trace, i: u32, selected: bool) -> bool {
+    let Some(task) = tr.tasks.get(i as usize) else {
+        return false;
+    };
+    let (s, e) = span_of(tr, Kind::Task, i);
+    let mut picked = false;
+    row.col(|ui| {
+        picked = ui
+            .selectable_label(selected, format!("task {}", task.id))
+            .clicked();
+    });
+    row.col(|ui| {
+        right_ui(
+            ui,
+            s.map_or("before the trace".into(), |s| {
+                format::duration(s - tr.meta.start)
+            }),
+        )
+    });
+    row.col(|ui| right_ui(ui, duration_text(s, e)));
+    row.col(|ui| right_ui(ui, task_text(task.parent)));
+    row.col(|ui| {
+        ui.label(if task.start_g == NO_G {
+            "-".into()
+        } else {
+            tr.goroutine_label(task.start_g)
+        });
+    });
+    picked
+}
+
+/// The cells of region `i`'s row; the navigation its links asked for.
+fn region_row(row: &mut TableRow<'_, '_>, tr: &Trace, i: u32) -> Option<Nav> {
+    let r = tr.regions.get(i as usize)?;
+    let (s, e) = span_of(tr, Kind::Region, i);
+    let mut link = None;
+    row.col(|ui| {
+        if ui
+            .small_button("Why?")
+            .on_hover_text("The critical path of this region")
+            .clicked()
+        {
+            link = Target::region(tr, i).map(Nav::Why);
+        }
+        if ui
+            .link(tr.goroutine_label(r.g))
+            .on_hover_text("Show on the timeline")
+            .clicked()
+        {
+            link = Some(Nav::GoroutineRange {
+                g: r.g,
+                t0: r.start,
+                t1: r.end,
+            });
+        }
+    });
+    row.col(|ui| right_ui(ui, format::duration(r.start - tr.meta.start)));
+    row.col(|ui| right_ui(ui, duration_text(s, e)));
+    row.col(|ui| right_ui(ui, task_text(r.task)));
+    row.col(|ui| {
+        ui.label(format!("depth {}", r.depth));
+    });
+    link
 }
 
 pub(super) fn duration_text(s: Option<Time>, e: Option<Time>) -> String {
@@ -482,14 +490,5 @@ pub(super) fn duration_text(s: Option<Time>, e: Option<Time>) -> String {
         (Some(_), None) => "not ended".into(),
         (None, Some(_)) => "began before the trace".into(),
         (None, None) => "-".into(),
-    }
-}
-
-pub(super) fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let t: String = s.chars().take(n.saturating_sub(1)).collect();
-        format!("{t}…")
     }
 }

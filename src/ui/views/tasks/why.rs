@@ -8,13 +8,14 @@ use crate::analysis::annotations::TypeStats;
 use crate::analysis::critical_path::{aggregate, region_targets, task_targets, Aggregate, Cause};
 use crate::analysis::fold::TileAccess;
 use crate::analysis::histogram::{bucket_min, bucket_of};
+use crate::format;
 use crate::model::Trace;
 use crate::trace::Time;
+use crate::ui::chip::chip_ui;
 use crate::ui::derived::TraceData;
+use crate::ui::palette;
 use crate::ui::views::compute::{pending_ui, Cached, Status};
-use crate::ui::views::table::chip_ui;
 use crate::ui::why::breakdown_bar_ui;
-use crate::ui::{format, palette};
 use egui::Ui;
 use std::sync::Arc;
 
