@@ -2,7 +2,7 @@
 //! goroutines blocked) where the most goroutine time was spent blocked.
 
 use super::report::duration_text;
-use super::{plural, top_goroutines, Finding, FindingKind, TopN, TOP};
+use super::{plural, Finding, FindingKind, TopGoroutines, TopN, TOP};
 use crate::analysis::fold::LaneSpan;
 use crate::analysis::frames::user_frame_text;
 use crate::model::{GIdx, GoLaneState, StackId, StrId, Trace};
@@ -24,8 +24,12 @@ struct Site {
     first: Time,
     last: Time,
     reason: StrId,
-    goroutines: FxHashMap<GIdx, Time>,
+    goroutines: TopGoroutines,
 }
+
+/// A goroutine's time blocked at each stack so far (a few stacks).
+#[derive(Default)]
+pub(super) struct Blocked(Vec<(StackId, Time)>);
 
 /// The waits on synchronisation, by stack (waits that ended within the
 /// trace; those still going on are leaks).
@@ -45,8 +49,9 @@ impl Contention {
         }
     }
 
-    /// A span of one of the program's goroutines.
-    pub fn span(&mut self, g: GIdx, s: &LaneSpan) {
+    /// A span of one of the program's goroutines, whose time blocked at
+    /// each stack so far is `blocked`.
+    pub fn span(&mut self, blocked: &mut Blocked, s: &LaneSpan) {
         if s.last
             || s.state != GoLaneState::Waiting
             || !self.sync_reason.get(&s.reason).copied().unwrap_or(false)
@@ -63,7 +68,19 @@ impl Contention {
         site.waits += 1;
         site.first = site.first.min(s.start);
         site.last = site.last.max(s.end);
-        *site.goroutines.entry(g).or_insert(0) += d;
+        match blocked.0.iter_mut().find(|b| b.0 == s.stack) {
+            Some(b) => b.1 += d,
+            None => blocked.0.push((s.stack, d)),
+        }
+    }
+
+    /// Goroutine `g`'s lane has ended: its time at each stack is known.
+    pub fn end(&mut self, g: GIdx, blocked: Blocked) {
+        for (stack, d) in blocked.0 {
+            if let Some(site) = self.sites.get_mut(&stack) {
+                site.goroutines.push(g, d);
+            }
+        }
     }
 
     /// The stacks with the most time blocked on synchronisation.
@@ -75,9 +92,8 @@ impl Contention {
         top.into_sorted()
             .into_iter()
             .map(|((d, _), (stack, site))| {
-                let gs: Vec<(GIdx, Time)> = site.goroutines.into_iter().collect();
-                let n = gs.len();
-                let goroutines = top_goroutines(gs);
+                let n = site.goroutines.count;
+                let goroutines = site.goroutines.into_sorted();
                 let function = goroutines
                     .first()
                     .map(|&g| trace.str(trace.goroutines.name(g as usize)).to_string())
@@ -101,7 +117,7 @@ impl Contention {
                             at
                         },
                         plural(site.waits, "wait"),
-                        plural(n as u64, "goroutine"),
+                        plural(n, "goroutine"),
                     ),
                     impact_ns: d,
                 }

@@ -222,6 +222,8 @@ struct FindingsLane {
     longest_wait: Time,
     /// The system call it is in.
     call: Option<syscalls::Call>,
+    /// Its time blocked at each contended stack so far.
+    contended: contention::Blocked,
 }
 
 impl LaneFold for LaneFindings {
@@ -237,7 +239,7 @@ impl LaneFold for LaneFindings {
             return;
         }
         self.leaks.span(g, s, t);
-        self.contention.span(g, s);
+        self.contention.span(&mut lane.contended, s);
         self.waits.span(g, &mut lane.longest_wait, s, t);
         self.calls.span(g, &mut lane.call, s, t);
     }
@@ -245,6 +247,7 @@ impl LaneFold for LaneFindings {
     fn end(&mut self, g: GIdx, lane: FindingsLane, t: &Trace) {
         if self.is_program(t, g) {
             self.waits.end(g, lane.longest_wait, t);
+            self.contention.end(g, lane.contended);
         }
     }
 }
@@ -296,6 +299,40 @@ impl<K: Ord, T> TopN<K, T> {
     pub fn into_sorted(mut self) -> Vec<(K, T)> {
         self.items.sort_by(|a, b| b.0.cmp(&a.0));
         self.items
+    }
+}
+
+/// The goroutines with the most time, at most [`MAX_GOROUTINES`], each
+/// offered once with its total: a few kept of millions.
+pub(crate) struct TopGoroutines {
+    top: TopN<(Time, std::cmp::Reverse<GIdx>), ()>,
+    /// How many were offered.
+    pub count: u64,
+}
+
+impl Default for TopGoroutines {
+    fn default() -> Self {
+        TopGoroutines {
+            top: TopN::new(MAX_GOROUTINES),
+            count: 0,
+        }
+    }
+}
+
+impl TopGoroutines {
+    /// Offers goroutine `g` with its time.
+    pub fn push(&mut self, g: GIdx, time: Time) {
+        self.count += 1;
+        self.top.push((time, std::cmp::Reverse(g)), ());
+    }
+
+    /// The goroutines with the most time first (ties: the first in the table).
+    pub fn into_sorted(self) -> Vec<GIdx> {
+        self.top
+            .into_sorted()
+            .into_iter()
+            .map(|((_, g), ())| g.0)
+            .collect()
     }
 }
 

@@ -3,7 +3,7 @@
 //! goroutines were runnable.
 
 use super::report::{at_text, duration_text};
-use super::{plural, top_goroutines, Finding, FindingKind, TopN, TOP};
+use super::{plural, top_goroutines, Finding, FindingKind, TopGoroutines, TopN, TOP};
 use crate::analysis::fold::{LaneSpan, Tile};
 use crate::model::{GIdx, GoLaneState, IntervalKind, Trace, NO_G};
 use crate::trace::Time;
@@ -20,8 +20,8 @@ struct GroupWaits {
     /// The longest: duration, goroutine, start, end.
     longest: (Time, GIdx, Time, Time),
     waits: u64,
-    /// Each goroutine's longest wait.
-    goroutines: Vec<(GIdx, Time)>,
+    /// The goroutines whose longest waits are the longest.
+    goroutines: TopGoroutines,
 }
 
 /// The runnable-to-running waits of the program's goroutines, by group.
@@ -53,7 +53,7 @@ impl RunnableWaits {
     pub fn end(&mut self, g: GIdx, longest: Time, t: &Trace) {
         let grp = self.group(t, g);
         if longest > 0 {
-            grp.goroutines.push((g, longest));
+            grp.goroutines.push(g, longest);
         }
     }
 
@@ -91,7 +91,7 @@ impl RunnableWaits {
                         plural(grp.waits, "wait"),
                     ),
                     function,
-                    goroutines: top_goroutines(grp.goroutines),
+                    goroutines: grp.goroutines.into_sorted(),
                     impact_ns: d,
                 }
             })
