@@ -445,27 +445,61 @@ fn since_start_ms() -> f64 {
     (t0.elapsed().as_secs_f64() * 1e4).round() / 10.0
 }
 
-/// Loads as the viewer does (the load on its own thread) and notes when
-/// the first frame with the trace's time axis and data could be drawn:
-/// the load's first preview (a big trace), or its end.
-fn bench_load(file: &Path) -> Result<(LoadedTrace, f64, f64), LoadError> {
+/// What `bench` measures of a load.
+struct BenchLoad {
+    loaded: LoadedTrace,
+    /// From process start until a frame with the time axis and data.
+    first_frame_ms: f64,
+    /// From process start until a click on a goroutine's span selected it
+    /// (on the first generations of a big trace, loaded on their own).
+    first_interactive_ms: Option<f64>,
+    /// Generations behind that first click (None: the whole trace).
+    first_interactive_generations: Option<usize>,
+    /// From process start until the load ended.
+    load_ms: f64,
+}
+
+/// Loads as the viewer does (the load on its own thread and, for a big
+/// trace, its first generations on another) and notes when the first
+/// frame with the trace's time axis and data could be drawn (the load's
+/// first preview, or its end) and when a click could first select a span.
+fn bench_load(file: &Path) -> Result<BenchLoad, LoadError> {
     let progress = Arc::new(Progress::default());
     let cancel = Arc::new(AtomicBool::new(false));
+    let spawn_err = |e: std::io::Error| LoadError {
+        file: file.display().to_string(),
+        message: format!("cannot start the loader thread: {e}"),
+    };
     let (p, c, path) = (progress.clone(), cancel.clone(), file.to_path_buf());
     let job = std::thread::Builder::new()
         .name("trace-loader".into())
         .spawn(move || load_path_with(&path, LoadOptions::configured(), &p, &c))
-        .map_err(|e| LoadError {
-            file: file.display().to_string(),
-            message: format!("cannot start the loader thread: {e}"),
-        })?;
-    let mut first_frame_ms = None;
+        .map_err(spawn_err)?;
+    let (c, path) = (cancel.clone(), file.to_path_buf());
+    let early = std::thread::Builder::new()
+        .name("first-generations".into())
+        .spawn(move || crate::load::load_first_generations(&path, LoadOptions::configured(), &c))
+        .map_err(spawn_err)?;
+    let (mut first_frame_ms, mut first_interactive_ms) = (None, None);
+    let (mut early, mut early_trace) = (Some(early), None);
     while !job.is_finished() {
-        if let (Some(axis), Some(pv)) = (progress.axis(), progress.preview()) {
-            // Draw it as the window would; the frame counts.
-            std::hint::black_box(preview_frame_ms(axis, &pv));
-            first_frame_ms = Some(since_start_ms());
-            break;
+        if first_frame_ms.is_none() {
+            if let (Some(axis), Some(pv)) = (progress.axis(), progress.preview()) {
+                // Draw it as the window would; the frame counts.
+                std::hint::black_box(preview_frame_ms(axis, &pv));
+                first_frame_ms = Some(since_start_ms());
+            }
+        }
+        if early.as_ref().is_some_and(|e| e.is_finished()) {
+            if let Some(Ok(Some(l))) = early.take().map(|e| e.join().ok()).and_then(|r| r) {
+                let generations = l.first_part.map(|p| p.generations);
+                // The window keeps it until the whole trace is loaded.
+                let l = Arc::new(l);
+                if click_a_span(&l).is_ok() {
+                    first_interactive_ms = Some((since_start_ms(), generations));
+                }
+                early_trace = Some(l);
+            }
         }
         std::thread::sleep(Duration::from_millis(1));
     }
@@ -474,7 +508,13 @@ fn bench_load(file: &Path) -> Result<(LoadedTrace, f64, f64), LoadError> {
         Err(p) => std::panic::resume_unwind(p),
     };
     let load_ms = since_start_ms();
-    let first = first_frame_ms.unwrap_or_else(|| {
+    drop(early_trace);
+    // The view of the first generations is a frame with data too.
+    let first_frame_ms = match (first_frame_ms, first_interactive_ms) {
+        (Some(a), Some((b, _))) => Some(a.min(b)),
+        (a, b) => a.or(b.map(|b| b.0)),
+    };
+    let first_frame_ms = first_frame_ms.unwrap_or_else(|| {
         // The whole model: the first frame is the loaded trace's.
         let axis = (l.trace.meta.start, l.trace.meta.end);
         std::hint::black_box(preview_frame_ms(
@@ -483,8 +523,33 @@ fn bench_load(file: &Path) -> Result<(LoadedTrace, f64, f64), LoadError> {
         ));
         since_start_ms()
     });
+    let l = Arc::new(l);
+    let first_interactive =
+        first_interactive_ms.or_else(|| click_a_span(&l).is_ok().then(|| (since_start_ms(), None)));
     drop(cancel);
-    Ok((l, first, load_ms))
+    let loaded = Arc::try_unwrap(l).map_err(|_| LoadError {
+        file: file.display().to_string(),
+        message: "the loaded trace is still shared".into(),
+    })?;
+    Ok(BenchLoad {
+        loaded,
+        first_frame_ms,
+        first_interactive_ms: first_interactive.map(|f| f.0),
+        first_interactive_generations: first_interactive.and_then(|f| f.1),
+        load_ms,
+    })
+}
+
+/// A click on a goroutine's span of `l`, as in the window (see
+/// `ui::bench::click_a_goroutine_span`).
+#[cfg(feature = "gui")]
+fn click_a_span(l: &Arc<LoadedTrace>) -> Result<(), String> {
+    crate::ui::bench::click_a_goroutine_span(crate::ui::derived::TraceData::shared(l.clone()))
+}
+
+#[cfg(not(feature = "gui"))]
+fn click_a_span(_l: &Arc<LoadedTrace>) -> Result<(), String> {
+    Err("built without the window".into())
 }
 
 #[cfg(feature = "gui")]
@@ -504,7 +569,13 @@ fn preview_frame_ms(
 }
 
 fn bench(file: &Path, frames: bool) -> Result<i32, LoadError> {
-    let (l, first_frame_ms, load_ms) = bench_load(file)?;
+    let BenchLoad {
+        loaded: l,
+        first_frame_ms,
+        first_interactive_ms,
+        first_interactive_generations,
+        load_ms,
+    } = bench_load(file)?;
     let peak_load = peak_rss_bytes();
     // The goroutine analysis is computed by the load; making the table the
     // Goroutines tab shows (from every goroutine's figures, for a trace
@@ -516,6 +587,10 @@ fn bench(file: &Path, frames: bool) -> Result<i32, LoadError> {
     let expand_ms = t0.elapsed().as_secs_f64() * 1e3;
     let mut v = serde_json::json!({
         "first_frame_ms": first_frame_ms,
+        "first_interactive_ms": first_interactive_ms,
+        // Generations loaded on their own for that first click (null: the
+        // whole trace).
+        "first_interactive_generations": first_interactive_generations,
         // Until the overview and the goroutine analysis (as the Goroutines
         // tab shows it) are ready, from process start.
         "load_ms": ((load_ms + expand_ms) * 10.0).round() / 10.0,

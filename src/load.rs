@@ -5,11 +5,13 @@
 
 #[cfg(test)]
 pub(crate) mod cut_under_load;
+mod early;
 mod options;
 mod pipeline;
 mod stream;
 pub mod tiles;
 
+pub use early::{load_first_generations, FirstPart};
 pub use options::LoadOptions;
 pub use pipeline::Layout;
 pub use stream::LoadedProfile;
@@ -171,6 +173,9 @@ pub struct LoadedTrace {
     pub gc_log: GcLog,
     /// Wall time of the load.
     pub load_ms: f64,
+    /// For a load of a big trace's first generations only (while the
+    /// whole of it loads), how much of it this holds.
+    pub first_part: Option<FirstPart>,
 }
 
 impl LoadedTrace {
@@ -532,6 +537,7 @@ fn load_pass(
             table: OnceLock::new(),
             gc_log: out.gc_log,
             load_ms: 0.0,
+            first_part: None,
         },
         recap,
     ))

@@ -19,6 +19,9 @@ pub(crate) enum Change {
     /// Overwritten in place from its start with these bytes (a new trace
     /// of the same size).
     Rewrite(Vec<u8>),
+    /// Not changed: the load waits at that read until the flag is set (a
+    /// load held in the middle, to see what the window shows meanwhile).
+    Pause(Arc<AtomicBool>),
 }
 
 impl Change {
@@ -27,10 +30,17 @@ impl Change {
         match self {
             Change::Truncate(n) => format!("cut to {n} bytes"),
             Change::Rewrite(b) => format!("rewritten ({} bytes)", b.len()),
+            Change::Pause(_) => "paused".into(),
         }
     }
 
     fn make(&self, path: &Path) {
+        if let Change::Pause(go_on) = self {
+            while !go_on.load(Ordering::SeqCst) {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            return;
+        }
         let mut f = std::fs::OpenOptions::new()
             .write(true)
             .open(path)
@@ -38,6 +48,7 @@ impl Change {
         match self {
             Change::Truncate(n) => f.set_len(*n),
             Change::Rewrite(bytes) => f.write_all(bytes),
+            Change::Pause(_) => Ok(()),
         }
         .expect("change the file");
     }

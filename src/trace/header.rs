@@ -7,6 +7,9 @@ pub const V1_VERSIONS: [u32; 3] = [11, 19, 21];
 /// v2 format versions (Go 1.22+; Go 1.24 writes 1.23, Go 1.27 writes 1.26).
 pub const V2_VERSIONS: [u32; 4] = [22, 23, 25, 26];
 
+/// Bytes enough to hold any header a reader accepts.
+pub const HEADER_BYTES: usize = 64;
+
 /// What the header says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Header {

@@ -17,9 +17,6 @@ pub enum EventReader<'a> {
     V1(Box<super::v1::V1Reader>),
 }
 
-/// Bytes read for the header: more than the longest one.
-const HEADER_BYTES: usize = 64;
-
 impl<'a> EventReader<'a> {
     /// Reads the header of `data` (the whole file, in memory) and prepares
     /// the reader.
@@ -31,7 +28,7 @@ impl<'a> EventReader<'a> {
     /// is needed) and prepares the reader. A v2 trace is planned from its
     /// batch headers; a v1 trace (small in practice) is read whole.
     pub fn open(data: TraceBytes<'a>) -> Result<(Header, EventReader<'a>)> {
-        let h = read_header(&data.head(0, HEADER_BYTES)?)?;
+        let h = read_header(&data.head(0, super::header::HEADER_BYTES)?)?;
         let body = data.skip(h.len);
         let r = if h.is_v2() {
             EventReader::V2(Box::new(V2Reader::new(body, h.version, h.len)))

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 /// A tab: a trace being loaded or a loaded one.
 pub enum Tab {
     /// Loading in the background.
-    Loading(LoadJob),
+    Loading(Box<LoadJob>),
     /// Ready.
     Ready(Box<TraceView>),
 }
@@ -112,20 +112,21 @@ impl GoTraceApp {
 
     /// Starts loading a trace in a new tab and shows it.
     pub fn open(&mut self, src: Source, ctx: Option<&egui::Context>) {
-        self.tabs.push(Tab::Loading(LoadJob::start(
+        self.tabs.push(Tab::Loading(Box::new(LoadJob::start(
             src,
             self.load_options,
             ctx.cloned(),
             self.dirs.captures.clone(),
-        )));
+        ))));
         self.active = Some(self.tabs.len() - 1);
     }
 
-    /// The active loaded view.
+    /// The active view: of a loaded trace, or of the first generations of
+    /// one still loading.
     pub fn active_view(&mut self) -> Option<&mut TraceView> {
         match self.tabs.get_mut(self.active?)? {
             Tab::Ready(v) => Some(v),
-            Tab::Loading(_) => None,
+            Tab::Loading(job) => job.early_view(),
         }
     }
 
@@ -148,12 +149,13 @@ impl GoTraceApp {
                 Tab::Loading(job) => job.poll().map(|r| {
                     let entry = job.recent_entry.clone();
                     let key = job.content_key.clone();
+                    let restore = job.take_restore();
                     (
                         r,
                         job.cancelled(),
                         job.source_name.clone(),
                         entry,
-                        (job.started, key, job.restore.take()),
+                        (job.started, key, restore),
                     )
                 }),
                 Tab::Ready(_) => None,
@@ -434,7 +436,7 @@ impl GoTraceApp {
         let help = &mut self.help_open;
         match &mut self.tabs[a] {
             Tab::Ready(v) => v.ui(ui, help),
-            Tab::Loading(job) => loading_ui(ui, job),
+            Tab::Loading(job) => loading_ui(ui, job, help),
         }
         self.reload_if_asked(a, &ctx);
     }
@@ -461,11 +463,23 @@ impl GoTraceApp {
             self.dirs.captures.clone(),
         );
         job.restore = Some(Box::new(snapshot));
-        self.tabs[a] = Tab::Loading(job);
+        self.tabs[a] = Tab::Loading(Box::new(job));
     }
 }
 
-fn loading_ui(ui: &mut Ui, job: &LoadJob) {
+fn loading_ui(ui: &mut Ui, job: &mut LoadJob, help: &mut bool) {
+    if job.early_view().is_some() {
+        // The first generations are loaded: show them, with the progress
+        // of the rest above.
+        ui.horizontal(|ui| {
+            ui.strong(format!("Loading {}", job.source_name));
+            load_progress_ui(ui, job);
+        });
+        if let Some(v) = job.early_view() {
+            v.ui(ui, help);
+        }
+        return;
+    }
     if let Some(axis) = job.progress.axis() {
         // The whole time axis is known: draw what is built so far.
         ui.horizontal(|ui| {

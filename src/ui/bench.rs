@@ -280,3 +280,58 @@ fn jump_into_undecoded_generations(d: &mut Driver) {
         }
     }
 }
+
+/// Clicks a goroutine's span on the timeline of `data` as a user would:
+/// the whole trace in view, the lane of the goroutine with the longest
+/// span scrolled into view (its group opened), a click in the middle of
+/// that span. Ok once the click selected it (what `bench`'s
+/// `first_interactive_ms` waits for), else why not.
+pub fn click_a_goroutine_span(data: TraceData) -> Result<(), String> {
+    let (g, idx) = longest_span(data.trace()).ok_or("no goroutine span to click")?;
+    let mut d = Driver::new(data, Vec2::new(1600.0, 1000.0));
+    d.frame(Vec::new(), false);
+    let v = d.view().ok_or("no view")?;
+    let span = v
+        .timeline
+        .span_of(&v.data, super::timeline::SelectedSpan { g, idx });
+    v.timeline.go_to(&v.data, g, span.start);
+    v.timeline.fit_all(&v.data);
+    v.timeline.deselect();
+    d.frame(Vec::new(), false);
+    let v = d.view().ok_or("no view")?;
+    let at = v
+        .timeline
+        .span_screen_pos(&v.data, g, idx)
+        .ok_or("the span's lane is not in view")?;
+    d.frame(vec![Event::PointerMoved(at)], false);
+    for pressed in [true, false] {
+        let click = Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        };
+        d.frame(vec![click], false);
+    }
+    let selected = d.view().and_then(|v| v.timeline.selected());
+    match selected {
+        Some(s) if s.g == g && s.idx == idx => Ok(()),
+        other => Err(format!(
+            "the click selected {other:?}, not span {idx} of G{g}"
+        )),
+    }
+}
+
+/// The goroutine with the longest span, and that span's arena index.
+pub fn longest_span(t: &crate::model::Trace) -> Option<(crate::model::GIdx, u32)> {
+    t.lanes
+        .iter()
+        .filter(|(_, lane)| lane.len > 0)
+        .flat_map(|(g, lane)| lane.indexes().map(move |i| (g, lane, i)))
+        .map(|(g, lane, i)| {
+            let s = t.spans.span(&lane, i);
+            (s.end - s.start, g, s.idx)
+        })
+        .max_by_key(|&(len, g, idx)| (len, std::cmp::Reverse((g, idx))))
+        .map(|(_, g, idx)| (g, idx))
+}

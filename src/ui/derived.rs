@@ -107,6 +107,11 @@ impl Drop for StateTimesJob {
 impl TraceData {
     /// Builds the indexes (once, at load).
     pub fn new(loaded: LoadedTrace) -> TraceData {
+        TraceData::shared(Arc::new(loaded))
+    }
+
+    /// [`TraceData::new`] of a trace shared with others (the bench).
+    pub fn shared(loaded: Arc<LoadedTrace>) -> TraceData {
         let t = &loaded.trace;
         let mut cpu_by_g: Vec<u32> = (0..t.cpu_samples.len() as u32).collect();
         cpu_by_g.sort_by_key(|&i| (t.cpu_samples[i as usize].g, t.cpu_samples[i as usize].time));
@@ -141,7 +146,7 @@ impl TraceData {
             loaded_view: Arc::clone(&view),
             view,
             state_times: Arc::default(),
-            loaded: Arc::new(loaded),
+            loaded,
         }
     }
 

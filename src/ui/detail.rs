@@ -151,12 +151,9 @@ impl DetailState {
 }
 
 /// Shows the lanes from `view`, keeping the selected span (found again by
-/// its goroutine and start in the new model).
+/// its goroutine and the time it was selected at, in the new model).
 fn swap(data: &mut Arc<TraceData>, tl: &mut Timeline, view: Arc<ViewLanes>) {
-    let sel = tl
-        .selected()
-        .map(|s| (s.g, tl.span_of(data, s)))
-        .map(|(g, s)| (g, s.start.max(tl.map().start_ns.min(s.end - 1))));
+    let sel = tl.selected_at();
     *data = Arc::new(data.with_view(view));
     tl.deselect();
     if let Some((g, t)) = sel {

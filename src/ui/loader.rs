@@ -92,6 +92,51 @@ pub struct LoadJob {
     rx: mpsc::Receiver<Result<TraceData, LoadError>>,
     /// Where the view was, when this load reads a trace again.
     pub restore: Option<Box<super::reload::ViewSnapshot>>,
+    /// The first generations of a big trace, loaded on their own.
+    early: EarlyLoad,
+}
+
+/// The first generations of a big trace, loaded on their own thread while
+/// the whole trace loads, and then shown: zoomable and clickable long
+/// before the load ends (see `load::load_first_generations`).
+#[derive(Default)]
+struct EarlyLoad {
+    rx: Option<mpsc::Receiver<TraceData>>,
+    /// Stops it: the whole load ended first, or was cancelled.
+    cancel: Arc<AtomicBool>,
+    /// Its view, once loaded.
+    view: Option<Box<super::view::TraceView>>,
+    /// What its view showed first: if it shows the same at the end, the
+    /// user did not move in it.
+    shown_first: Option<super::reload::ViewSnapshot>,
+}
+
+impl EarlyLoad {
+    /// Loads the first generations of the file at `path`, if it is big
+    /// enough for that to help.
+    fn start(path: PathBuf, options: LoadOptions, ctx: Option<egui::Context>) -> EarlyLoad {
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = mpsc::channel();
+        let c = cancel.clone();
+        let spawned = std::thread::Builder::new()
+            .name("first-generations".into())
+            .spawn(move || {
+                // Failures are the whole load's to report.
+                if let Ok(Some(l)) = crate::load::load_first_generations(&path, options, &c) {
+                    if !c.load(Ordering::Relaxed) && tx.send(TraceData::new(l)).is_ok() {
+                        if let Some(ctx) = &ctx {
+                            ctx.request_repaint();
+                        }
+                    }
+                }
+            });
+        EarlyLoad {
+            rx: spawned.is_ok().then_some(rx),
+            cancel,
+            view: None,
+            shown_first: None,
+        }
+    }
 }
 
 impl LoadJob {
@@ -110,6 +155,11 @@ impl LoadJob {
         let (tx, rx) = mpsc::channel();
         let name = source.name();
         let recent_entry = source.recent_entry();
+        let early = match &source {
+            Source::Path(p) => EarlyLoad::start(p.clone(), options, ctx.clone()),
+            _ => EarlyLoad::default(),
+        };
+        let early_cancel = early.cancel.clone();
         let content_key = Arc::new(OnceLock::new());
         let (p, c, f, k) = (
             progress.clone(),
@@ -124,6 +174,7 @@ impl LoadJob {
                     Ok((l, h)) => (Ok(TraceData::new(l)), Some(h)),
                     Err(e) => (Err(e), None),
                 };
+                early_cancel.store(true, Ordering::Relaxed);
                 let _ = tx.send(res);
                 if let Some(ctx) = &ctx {
                     ctx.request_repaint();
@@ -150,6 +201,7 @@ impl LoadJob {
             cancel,
             rx,
             restore: None,
+            early,
         };
         if let Some(m) = fail {
             // No thread: report through a fresh channel.
@@ -183,6 +235,37 @@ impl LoadJob {
     /// Asks the loader to stop.
     pub fn cancel(&self) {
         self.cancel.store(true, Ordering::Relaxed);
+        self.early.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// The view of the trace's first generations, once they loaded (a big
+    /// trace, while the whole of it loads), where the view was before a
+    /// reload.
+    pub fn early_view(&mut self) -> Option<&mut super::view::TraceView> {
+        if let Some(data) = self.early.rx.as_ref().and_then(|rx| rx.try_recv().ok()) {
+            self.early.rx = None;
+            let mut v = super::view::TraceView::new(data);
+            if let Some(s) = &self.restore {
+                v.restore(s);
+            }
+            self.early.shown_first = Some(v.snapshot());
+            self.early.view = Some(Box::new(v));
+        }
+        self.early.view.as_deref_mut()
+    }
+
+    /// Where the loaded trace's view should open: where the user went in
+    /// the view of the first generations, else where the view was before
+    /// a reload. Ends that view.
+    pub fn take_restore(&mut self) -> Option<Box<super::reload::ViewSnapshot>> {
+        self.early.rx = None;
+        let moved = self
+            .early
+            .view
+            .take()
+            .map(|v| v.snapshot())
+            .filter(|s| self.early.shown_first.as_ref() != Some(s));
+        moved.map(Box::new).or_else(|| self.restore.take())
     }
 
     /// True once cancel was asked.

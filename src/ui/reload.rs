@@ -12,7 +12,7 @@ use super::timeline::Timeline;
 use crate::trace::Time;
 
 /// Where the user was in a trace, to show again in its next load.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ViewSnapshot {
     place: Place,
     scroll_y: f64,

@@ -273,6 +273,7 @@ impl TraceView {
         self.file_changed_ui(ui);
         self.loop_ui(ui, tab_before);
         self.loss_ui(ui);
+        self.first_part_ui(ui);
         let mut nav: Option<Nav> = None;
         self.find.poll(ui.ctx(), &self.data, &mut self.timeline);
         if self.find.open && self.tab == ViewTab::Timeline {
@@ -323,6 +324,30 @@ impl TraceView {
                 ),
             );
         }
+    }
+
+    /// That this shows the first generations of a trace still loading, and
+    /// how much of it they are: every view covers only them.
+    fn first_part_ui(&self, ui: &mut Ui) {
+        let Some(part) = self.data.loaded.first_part else {
+            return;
+        };
+        let shown = self.data.whole().meta.end;
+        ui.colored_label(
+            palette::WARNING,
+            format!(
+                "Partial: the first {} of the trace ({} of {}, up to {}), while the rest loads. \
+                 Every view here covers only them; the whole trace replaces them, in place, when it is loaded.",
+                if part.generations == 1 {
+                    "generation".to_string()
+                } else {
+                    format!("{} generations", part.generations)
+                },
+                format::bytes(part.bytes),
+                format::bytes(part.file_bytes),
+                format::duration(shown - self.data.whole().meta.start),
+            ),
+        );
     }
 
     /// The timeline with its panels: details and Why? on the right, the
@@ -449,9 +474,12 @@ impl TraceView {
         {
             self.bookmarks.list_open = !self.bookmarks.list_open;
         }
+        // Not of the first generations alone, while the whole trace loads.
+        let whole = self.data.loaded.first_part.is_none();
         if ui
-            .button("Export to Perfetto…")
+            .add_enabled(whole, egui::Button::new("Export to Perfetto…"))
             .on_hover_text("Write the whole trace or the selected range for ui.perfetto.dev")
+            .on_disabled_hover_text("When the whole trace is loaded")
             .clicked()
         {
             let has_range = self.timeline.range().is_some();

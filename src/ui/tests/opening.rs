@@ -243,3 +243,79 @@ fn the_error_of_a_failed_open_goes_once_a_trace_opens() {
     assert!(h.state().errors.is_empty(), "{:?}", h.state().errors);
     assert!(h.query_by_label_contains("Cargo.toml: ").is_none());
 }
+
+#[test]
+fn a_big_trace_is_clickable_in_its_first_generation_while_the_rest_loads() {
+    use crate::load::cut_under_load::{plan, Change};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let dir = temp_dir("first-generation");
+    let path = dir.join("out.trace");
+    std::fs::copy(trace_path("gens_go127.trace"), &path).expect("copy");
+    // The whole load waits at its first read until the test lets it go on.
+    let go_on = Arc::new(AtomicBool::new(false));
+    let held = plan(&path, 0, Change::Pause(go_on.clone()));
+    let mut app = GoTraceApp::new(&[], RecentFiles::default());
+    // Too big for its whole model: it loads as an overview and tiles.
+    app.load_options = crate::load::LoadOptions::with_budget(64 << 10);
+    app.open(Source::Path(path.clone()), None);
+    let mut h = harness(app);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while h.state_mut().active_view().is_none() && std::time::Instant::now() < deadline {
+        h.run_steps(1);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(
+        held.reads.load(Ordering::SeqCst) == 1,
+        "the load is not waiting"
+    );
+    assert!(matches!(h.state().tabs[..], [Tab::Loading(_)]));
+    h.run_steps(2);
+    h.get_by_label_contains("Partial: the first generation");
+    h.get_by_label_contains("(loading)");
+    // A click on a goroutine's span selects it, as in a loaded trace.
+    let (g, idx, id) = {
+        let v = h
+            .state_mut()
+            .active_view()
+            .expect("the first generation's view");
+        let (g, idx) = crate::ui::bench::longest_span(v.data.trace()).expect("a span");
+        let span = v
+            .timeline
+            .span_of(&v.data, crate::ui::timeline::SelectedSpan { g, idx });
+        v.timeline.go_to(&v.data, g, span.start);
+        v.timeline.fit_all(&v.data);
+        v.timeline.deselect();
+        (g, idx, v.data.trace().goroutines.id(g as usize))
+    };
+    h.run_steps(2);
+    let at = {
+        let v = h.state_mut().active_view().expect("view");
+        v.timeline
+            .span_screen_pos(&v.data, g, idx)
+            .expect("in view")
+    };
+    super::timeline::click_at(&mut h, at, egui::Modifiers::NONE);
+    let v = h.state_mut().active_view().expect("view");
+    assert_eq!(
+        v.timeline.selected(),
+        Some(crate::ui::timeline::SelectedSpan { g, idx })
+    );
+    let selected_at = v.timeline.span_of(&v.data, v.timeline.selected().unwrap());
+    // The whole trace replaces it in place: the same goroutine selected.
+    go_on.store(true, Ordering::SeqCst);
+    settle(&mut h);
+    assert!(matches!(h.state().tabs[..], [Tab::Ready(_)]));
+    let v = h.state_mut().active_view().expect("the whole trace's view");
+    assert!(v.data.loaded.first_part.is_none());
+    let s = v.timeline.selected().expect("the selection is kept");
+    assert_eq!(v.data.whole().goroutines.id(s.g as usize), id);
+    let span = v.timeline.span_of(&v.data, s);
+    let mid = selected_at.start + (selected_at.end - selected_at.start) / 2;
+    assert!(
+        span.start <= mid && mid < span.end,
+        "{span:?} is not at {mid} ({selected_at:?})"
+    );
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("Partial: the first").is_none());
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -277,7 +277,15 @@ pub fn click(data: &TraceData, tl: &mut Timeline, a: &Areas, p: egui::Pos2) {
     let tr = data.trace();
     match hit_at(data, tl, a, p) {
         Some(Hit::Header(kind)) => tl.toggle(kind),
-        Some(Hit::Span { g, idx }) => tl.select(data, super::SelectedSpan { g, idx }),
+        Some(Hit::Span { g, idx }) => {
+            let s = super::SelectedSpan { g, idx };
+            tl.select(data, s);
+            // Where it was clicked: a coarse span of the overview may
+            // stand for many in the detail that replaces it.
+            let span = tl.span_of(data, s);
+            let at = tl.map.time_from_x(f64::from(p.x));
+            tl.selected_at = at.clamp(span.start, (span.end - 1).max(span.start));
+        }
         Some(Hit::GoLabel(g)) => {
             let t = tl.map.time_from_x(f64::from(a.tracks.center().x));
             tl.select_at(data, g, t);

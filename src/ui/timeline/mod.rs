@@ -76,6 +76,10 @@ pub struct Timeline {
     rows_dirty: bool,
     /// Selected span.
     selected: Option<SelectedSpan>,
+    /// The time the selection was made at (in its span): what finds the
+    /// span again in another model of the same trace, where a coarse
+    /// span of the overview may cover many.
+    selected_at: Time,
     /// Goroutines running while the selected span lasted (computed on select).
     overlaps: Vec<Overlap>,
     /// Selected time range.
@@ -147,6 +151,7 @@ impl Timeline {
             rows,
             rows_dirty: false,
             selected: None,
+            selected_at: 0,
             overlaps: Vec::new(),
             range: None,
             task_arrows: Vec::new(),
@@ -197,6 +202,11 @@ impl Timeline {
     /// The selected span.
     pub fn selected(&self) -> Option<SelectedSpan> {
         self.selected
+    }
+
+    /// The selected span's goroutine and the time it was selected at.
+    pub fn selected_at(&self) -> Option<(GIdx, Time)> {
+        self.selected.map(|s| (s.g, self.selected_at))
     }
 
     /// Goroutines that ran while the selected span lasted, longest first.
@@ -396,12 +406,15 @@ impl Timeline {
             None => lane.first + lane.len - 1,
         };
         self.select(data, SelectedSpan { g, idx });
+        let span = self.span_of(data, SelectedSpan { g, idx });
+        self.selected_at = t.clamp(span.start, (span.end - 1).max(span.start));
     }
 
     /// Selects a span and computes which goroutines ran while it lasted.
     pub fn select(&mut self, data: &TraceData, s: SelectedSpan) {
         self.selected = Some(s);
         let span = self.span_of(data, s);
+        self.selected_at = span.start + (span.end - span.start) / 2;
         self.overlaps = overlaps(data, s.g, span.start, span.end);
     }
 
