@@ -384,8 +384,6 @@ fn load_pass(
     progress.set_phase(LoadPhase::Decoding);
     let (header, mut reader) = EventReader::open(data).map_err(|e| err(e.to_string()))?;
     progress.set_phase(LoadPhase::Building);
-    let version = version_name(&header);
-    let mut recap = None;
     let extents = reader.extents().to_vec();
     if let (Some(f), Some(l)) = (extents.first(), extents.last()) {
         progress.set_axis((
@@ -396,116 +394,26 @@ fn load_pass(
     // A big v2 trace read from a file gets an overview and detail tiles.
     let tiled =
         origin.filter(|o| !extents.is_empty() && !o.options.whole_model_fits(data.len() as u64));
-    let builder = match tiled {
-        Some(_) => {
-            let first = extents.first().map_or(0, |e| e.start_ns);
-            let last = extents
-                .iter()
-                .map(|e| e.last_batch_ns)
-                .max()
-                .unwrap_or(first);
-            ModelBuilder::overview((last.saturating_sub(first) / OVERVIEW_BUCKETS).max(1 << 10))
-        }
-        None => ModelBuilder::whole(),
-    };
     let summarizer = if tiled.is_some_and(|o| !o.options.per_goroutine) {
         Summarizer::grouped()
     } else {
         Summarizer::new()
     };
-    // Each sync event's time, with the time of the last other event
-    // before it (the reader's clock a tile of its generation starts from).
-    let mut syncs: Vec<(crate::trace::Time, crate::trace::Time)> = Vec::new();
-    let mut last_time: crate::trace::Time = 0;
     let layout = origin
         .and_then(|o| o.options.layout)
         .unwrap_or_else(Layout::for_this_machine);
+    let mut feed = Feed {
+        header: &header,
+        version: version_name(&header),
+        file_bytes: data.len(),
+        cap,
+        keep_syncs: tiled.is_some(),
+        syncs: Vec::new(),
+        recap: None,
+    };
+    let builder = model_builder(tiled.is_some(), &extents);
     let out = pipeline::run(layout, builder, summarizer, Some(progress), |sink| {
-        let mut chunk = Vec::new();
-        let mut n: u64 = 0;
-        let mut real_events: u64 = 0;
-        let mut failure = None;
-        // Events up to and including the last sync (generation boundary).
-        let mut through_sync: u64 = 0;
-        loop {
-            sink.recycle(&mut chunk);
-            let want = cap.map_or(CHUNK_EVENTS, |c| {
-                (c.saturating_sub(n) as usize).min(CHUNK_EVENTS)
-            });
-            if want == 0 {
-                break;
-            }
-            let res = reader.read_chunk(&mut chunk, want);
-            let got = chunk.len() as u64;
-            if let Some(i) = chunk.iter().rposition(|e| e.typ == EventType::SYNC_EVENT) {
-                through_sync = n + i as u64 + 1;
-            }
-            if tiled.is_some() {
-                for e in &chunk {
-                    if e.typ == EventType::SYNC_EVENT {
-                        syncs.push((e.time, last_time));
-                    } else {
-                        last_time = e.time;
-                    }
-                }
-            }
-            n += got;
-            real_events += chunk
-                .iter()
-                .filter(|e| e.typ != EventType::SYNC_EVENT)
-                .count() as u64;
-            if got > 0 {
-                sink.send(reader.table(), std::mem::take(&mut chunk));
-            }
-            if let Err(e) = res {
-                failure = Some(e);
-                break;
-            }
-            if got == 0 {
-                break;
-            }
-            if cancel.load(Ordering::Relaxed) {
-                return Err(err("loading cancelled".into()));
-            }
-            progress.events.store(n, Ordering::Relaxed);
-            progress.bytes_done.store(
-                (header.len + reader.consumed_bytes()) as u64,
-                Ordering::Relaxed,
-            );
-        }
-        progress.events.store(n, Ordering::Relaxed);
-        if failure.is_none() && real_events == 0 {
-            return Err(err("the trace contains no events".into()));
-        }
-        if failure.is_none() {
-            if let Some(tail) = reader.unread_tail() {
-                failure = Some(crate::trace::TraceError::new(format!(
-                    "incomplete generation at the end ({tail} bytes); trace likely truncated"
-                )));
-            } else if let Some(msg) = reader.truncation() {
-                failure = Some(crate::trace::TraceError::new(msg));
-            }
-        }
-        let mut loss = None;
-        let partial = failure.is_some() && cap.is_none() && n > through_sync && through_sync > 0;
-        if let Some(e) = failure {
-            if real_events == 0 {
-                return Err(err(e.to_string()));
-            }
-            let kept = header.len + reader.completed_bytes();
-            loss = Some(Loss {
-                message: first_line(&e.to_string()),
-                bytes_lost: (data.len() - kept.min(data.len())) as u64,
-            });
-        }
-        progress.set_phase(LoadPhase::Finishing);
-        recap = partial.then_some(through_sync);
-        Ok(pipeline::End {
-            version: version.clone(),
-            file_bytes: data.len() as u64,
-            generations: reader.generations() - u64::from(partial),
-            loss,
-        })
+        feed.run(&mut reader, sink, progress, cancel).map_err(err)
     })?;
     progress
         .bytes_done
@@ -519,7 +427,7 @@ fn load_pass(
             header.len,
             gen_spans(
                 &extents,
-                &syncs,
+                &feed.syncs,
                 out.trace.meta.generations as usize,
                 out.trace.meta.end,
             ),
@@ -539,8 +447,166 @@ fn load_pass(
             load_ms: 0.0,
             first_part: None,
         },
-        recap,
+        feed.recap,
     ))
+}
+
+/// The model builder of a load: the whole model, or for a big trace
+/// (`tiled`) an overview with about [`OVERVIEW_BUCKETS`] buckets across
+/// the time of its generations.
+fn model_builder(tiled: bool, extents: &[crate::trace::reader::GenExtent]) -> ModelBuilder {
+    if !tiled {
+        return ModelBuilder::whole();
+    }
+    let first = extents.first().map_or(0, |e| e.start_ns);
+    let last = extents
+        .iter()
+        .map(|e| e.last_batch_ns)
+        .max()
+        .unwrap_or(first);
+    ModelBuilder::overview((last.saturating_sub(first) / OVERVIEW_BUCKETS).max(1 << 10))
+}
+
+/// The reading side of a load pass: reads ordered events in chunks and
+/// sends them to the pipeline's consumers, noting progress, generation
+/// boundaries and how the stream ended.
+struct Feed<'h> {
+    header: &'h Header,
+    version: String,
+    file_bytes: usize,
+    /// Stop after this many events (a second pass up to the last whole
+    /// generation).
+    cap: Option<u64>,
+    /// Note each sync event (a tiled trace: where its tiles start).
+    keep_syncs: bool,
+    /// Each sync event's time, with the time of the last other event
+    /// before it (the reader's clock a tile of its generation starts from).
+    syncs: Vec<(crate::trace::Time, crate::trace::Time)>,
+    /// Set when reading failed inside a generation: the events up to the
+    /// last generation boundary, for a second pass.
+    recap: Option<u64>,
+}
+
+/// What a [`Feed`] counted of the events it sent.
+#[derive(Default)]
+struct Sent {
+    events: u64,
+    /// Events other than the reader's sync events.
+    real_events: u64,
+    /// Events up to and including the last sync (generation boundary).
+    through_sync: u64,
+    last_time: crate::trace::Time,
+}
+
+impl Feed<'_> {
+    /// Sends every event (or `cap` of them) to `sink`; how the stream ended.
+    fn run(
+        &mut self,
+        reader: &mut EventReader<'_>,
+        sink: &pipeline::Sink,
+        progress: &Progress,
+        cancel: &AtomicBool,
+    ) -> Result<pipeline::End, String> {
+        let mut chunk = Vec::new();
+        let mut sent = Sent::default();
+        let mut failure = None;
+        loop {
+            sink.recycle(&mut chunk);
+            let want = self.cap.map_or(CHUNK_EVENTS, |c| {
+                (c.saturating_sub(sent.events) as usize).min(CHUNK_EVENTS)
+            });
+            if want == 0 {
+                break;
+            }
+            let res = reader.read_chunk(&mut chunk, want);
+            let got = chunk.len();
+            self.count(&chunk, &mut sent);
+            if got > 0 {
+                sink.send(reader.table(), std::mem::take(&mut chunk));
+            }
+            if let Err(e) = res {
+                failure = Some(e);
+                break;
+            }
+            if got == 0 {
+                break;
+            }
+            if cancel.load(Ordering::Relaxed) {
+                return Err("loading cancelled".into());
+            }
+            progress.events.store(sent.events, Ordering::Relaxed);
+            progress.bytes_done.store(
+                (self.header.len + reader.consumed_bytes()) as u64,
+                Ordering::Relaxed,
+            );
+        }
+        progress.events.store(sent.events, Ordering::Relaxed);
+        progress.set_phase(LoadPhase::Finishing);
+        self.end(reader, &sent, failure)
+    }
+
+    /// Counts a chunk's events and notes its generation boundaries.
+    fn count(&mut self, chunk: &[crate::trace::Event], sent: &mut Sent) {
+        if let Some(i) = chunk.iter().rposition(|e| e.typ == EventType::SYNC_EVENT) {
+            sent.through_sync = sent.events + i as u64 + 1;
+        }
+        for e in chunk {
+            if e.typ == EventType::SYNC_EVENT {
+                if self.keep_syncs {
+                    self.syncs.push((e.time, sent.last_time));
+                }
+            } else {
+                sent.last_time = e.time;
+                sent.real_events += 1;
+            }
+        }
+        sent.events += chunk.len() as u64;
+    }
+
+    /// How the stream ended: the loss if reading failed or the trace was
+    /// cut, and whether a second pass should stop at the last whole
+    /// generation.
+    fn end(
+        &mut self,
+        reader: &EventReader<'_>,
+        sent: &Sent,
+        mut failure: Option<crate::trace::TraceError>,
+    ) -> Result<pipeline::End, String> {
+        if failure.is_none() && sent.real_events == 0 {
+            return Err("the trace contains no events".into());
+        }
+        if failure.is_none() {
+            if let Some(tail) = reader.unread_tail() {
+                failure = Some(crate::trace::TraceError::new(format!(
+                    "incomplete generation at the end ({tail} bytes); trace likely truncated"
+                )));
+            } else if let Some(msg) = reader.truncation() {
+                failure = Some(crate::trace::TraceError::new(msg));
+            }
+        }
+        let partial = failure.is_some()
+            && self.cap.is_none()
+            && sent.events > sent.through_sync
+            && sent.through_sync > 0;
+        let mut loss = None;
+        if let Some(e) = failure {
+            if sent.real_events == 0 {
+                return Err(e.to_string());
+            }
+            let kept = self.header.len + reader.completed_bytes();
+            loss = Some(Loss {
+                message: first_line(&e.to_string()),
+                bytes_lost: (self.file_bytes - kept.min(self.file_bytes)) as u64,
+            });
+        }
+        self.recap = partial.then_some(sent.through_sync);
+        Ok(pipeline::End {
+            version: self.version.clone(),
+            file_bytes: self.file_bytes as u64,
+            generations: reader.generations() - u64::from(partial),
+            loss,
+        })
+    }
 }
 
 /// The generations read, from their extents (the batches) and the times

@@ -155,68 +155,15 @@ pub fn run<E>(
         let model = thread::Builder::new()
             .name("model-builder".into())
             .spawn_scoped(s, move || {
-                let mut b = builder;
                 // The GC log rides with the model on two cores.
-                let mut gc_log = (!three).then(GcLogBuilder::default);
-                for msg in model_rx {
-                    match msg {
-                        Msg::Events(c) => {
-                            // One pass: each event is read from memory once.
-                            match &mut gc_log {
-                                Some(g) => {
-                                    for ev in &c.events {
-                                        b.event(ev, &c.table);
-                                        g.event(ev, &c.table);
-                                    }
-                                }
-                                None => {
-                                    for ev in &c.events {
-                                        b.event(ev, &c.table);
-                                    }
-                                }
-                            }
-                            // Each generation begins with a sync event: show
-                            // the window what the previous ones built.
-                            let boundary = c.events.iter().any(|e| e.typ == EventType::SYNC_EVENT);
-                            release(c, &free_model);
-                            if let (true, Some(p)) = (boundary, progress) {
-                                p.set_preview(b.preview());
-                            }
-                        }
-                        Msg::End(end) => {
-                            if let Some(loss) = &end.loss {
-                                b.set_loss(loss.clone());
-                            }
-                            let trace =
-                                b.finish(end.version.clone(), end.file_bytes, end.generations);
-                            return Some((trace, gc_log.map(GcLogBuilder::finish)));
-                        }
-                    }
-                }
-                None
+                build_model(builder, model_rx, !three, &free_model, progress)
             })
             .expect("spawn the model builder thread");
         let summary = match (summary_rx, summary_there) {
             (Some(rx), Some(sum)) => Some(
                 thread::Builder::new()
                     .name("goroutine-summary".into())
-                    .spawn_scoped(s, move || {
-                        let mut sum = sum;
-                        let mut gc_log = GcLogBuilder::default();
-                        for msg in rx {
-                            match msg {
-                                Msg::Events(c) => {
-                                    for ev in &c.events {
-                                        sum.event(ev, &c.table);
-                                        gc_log.event(ev, &c.table);
-                                    }
-                                    release(c, &free_summary);
-                                }
-                                Msg::End(_) => return Some((finish_summary(sum), gc_log.finish())),
-                            }
-                        }
-                        None
-                    })
+                    .spawn_scoped(s, move || summarize(sum, rx, &free_summary))
                     .expect("spawn the goroutine summary thread"),
             ),
             _ => None,
@@ -264,6 +211,77 @@ pub fn run<E>(
             }
         })
     })
+}
+
+/// The model thread: builds the model (and the GC log, if `with_gc_log`)
+/// from every chunk until the end; publishes a preview at each generation.
+/// None if the reader stopped without an end (an error).
+fn build_model(
+    mut b: ModelBuilder,
+    rx: Receiver<Msg>,
+    with_gc_log: bool,
+    free: &mpsc::Sender<Vec<Event>>,
+    progress: Option<&super::Progress>,
+) -> Option<(Trace, Option<GcLog>)> {
+    let mut gc_log = with_gc_log.then(GcLogBuilder::default);
+    for msg in rx {
+        match msg {
+            Msg::Events(c) => {
+                // One pass: each event is read from memory once.
+                match &mut gc_log {
+                    Some(g) => {
+                        for ev in &c.events {
+                            b.event(ev, &c.table);
+                            g.event(ev, &c.table);
+                        }
+                    }
+                    None => {
+                        for ev in &c.events {
+                            b.event(ev, &c.table);
+                        }
+                    }
+                }
+                // Each generation begins with a sync event: show the
+                // window what the previous ones built.
+                let boundary = c.events.iter().any(|e| e.typ == EventType::SYNC_EVENT);
+                release(c, free);
+                if let (true, Some(p)) = (boundary, progress) {
+                    p.set_preview(b.preview());
+                }
+            }
+            Msg::End(end) => {
+                if let Some(loss) = &end.loss {
+                    b.set_loss(loss.clone());
+                }
+                let trace = b.finish(end.version.clone(), end.file_bytes, end.generations);
+                return Some((trace, gc_log.map(GcLogBuilder::finish)));
+            }
+        }
+    }
+    None
+}
+
+/// The goroutine analysis thread ([`Layout::ThreeThreads`]): the analysis
+/// and the GC log of every chunk until the end.
+fn summarize(
+    mut sum: Summarizer,
+    rx: Receiver<Msg>,
+    free: &mpsc::Sender<Vec<Event>>,
+) -> Option<(GoroutineAnalysis, GcLog)> {
+    let mut gc_log = GcLogBuilder::default();
+    for msg in rx {
+        match msg {
+            Msg::Events(c) => {
+                for ev in &c.events {
+                    sum.event(ev, &c.table);
+                    gc_log.event(ev, &c.table);
+                }
+                release(c, free);
+            }
+            Msg::End(_) => return Some((finish_summary(sum), gc_log.finish())),
+        }
+    }
+    None
 }
 
 /// The goroutine analysis in the form the load keeps.

@@ -34,7 +34,7 @@ pub fn default_output(trace_name: &str, fallback: &std::path::Path) -> PathBuf {
     let stem = p
         .file_stem()
         .map_or_else(|| "trace".into(), |s| s.to_string_lossy().into_owned());
-    let dir = if super::loader::is_url(trace_name) || !p.is_file() {
+    let dir = if super::fetch::is_url(trace_name) || !p.is_file() {
         fallback.to_path_buf()
     } else {
         p.parent()

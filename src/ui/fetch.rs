@@ -8,6 +8,12 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+/// True for http:// and https:// URLs.
+pub fn is_url(s: &str) -> bool {
+    let l = s.trim().to_ascii_lowercase();
+    l.starts_with("http://") || l.starts_with("https://")
+}
+
 /// Download progress of a URL.
 #[derive(Debug, Default)]
 pub struct FetchProgress {

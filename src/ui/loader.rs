@@ -65,11 +65,7 @@ impl Source {
     }
 }
 
-/// True for http:// and https:// URLs.
-pub fn is_url(s: &str) -> bool {
-    let l = s.trim().to_ascii_lowercase();
-    l.starts_with("http://") || l.starts_with("https://")
-}
+pub use super::fetch::is_url;
 
 /// Download progress of a URL (kept with the download).
 pub use super::fetch::FetchProgress;

@@ -58,7 +58,7 @@ impl RecentFiles {
 
     /// True for an entry that is a path to nothing (a URL never is).
     pub fn is_missing(entry: &str) -> bool {
-        !super::loader::is_url(entry) && !std::path::Path::new(entry).exists()
+        !super::fetch::is_url(entry) && !std::path::Path::new(entry).exists()
     }
 
     fn save(&self) {
