@@ -286,7 +286,14 @@ pub fn load_path_with(
         options,
     };
     let data = TraceBytes::file(&*reads, identity.size());
-    let loaded = load_data(&name, data, Some(&origin), progress, cancel);
+    let loaded = load_data(
+        &name,
+        data,
+        Some(&origin),
+        Figures::AsOptions,
+        progress,
+        cancel,
+    );
     // Whatever the load made of it (a loss, an error, or a trace mixing
     // two files if it was rewritten at the same size), it is not the file
     // that is there now.
@@ -330,7 +337,14 @@ pub fn load_bytes(
     progress: &Progress,
     cancel: &AtomicBool,
 ) -> Result<LoadedTrace, LoadError> {
-    load_data(name, TraceBytes::Memory(data), None, progress, cancel)
+    load_data(
+        name,
+        TraceBytes::Memory(data),
+        None,
+        Figures::AsOptions,
+        progress,
+        cancel,
+    )
 }
 
 /// [`load_bytes`] of bytes in memory or in a file.
@@ -338,17 +352,18 @@ fn load_data(
     name: &str,
     data: TraceBytes<'_>,
     origin: Option<&TileOrigin>,
+    figures: Figures,
     progress: &Progress,
     cancel: &AtomicBool,
 ) -> Result<LoadedTrace, LoadError> {
     let start = Instant::now();
-    let (mut loaded, recap) = load_pass(name, data, origin, progress, cancel, None)?;
+    let (mut loaded, recap) = load_pass(name, data, origin, figures, progress, cancel, None)?;
     if let Some(cap) = recap {
         // Reading failed inside a generation. Like go tool trace, the
         // timeline keeps only complete generations: read again up to the
         // last generation boundary (the goroutine analysis, as Go's, keeps
         // every event it saw).
-        let (again, _) = load_pass(name, data, origin, progress, cancel, Some(cap))?;
+        let (again, _) = load_pass(name, data, origin, figures, progress, cancel, Some(cap))?;
         let mut trace = Arc::unwrap_or_clone(again.trace);
         trace.meta = TraceMeta {
             loss: loaded.trace.meta.loss.clone(),
@@ -363,6 +378,16 @@ fn load_data(
     Ok(loaded)
 }
 
+/// Which figures of each goroutine a load's goroutine analysis keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Figures {
+    /// Every goroutine's, except for a big trace whose options say not.
+    AsOptions,
+    /// Only the table of groups (the first generations shown while the
+    /// whole trace loads: the Goroutines tab needs no more).
+    Groups,
+}
+
 /// One pass over the events, stopping after `cap` events if given. Returns
 /// the load and, when reading failed after the last generation boundary,
 /// the number of events up to that boundary.
@@ -370,6 +395,7 @@ fn load_pass(
     name: &str,
     data: TraceBytes<'_>,
     origin: Option<&TileOrigin>,
+    figures: Figures,
     progress: &Progress,
     cancel: &AtomicBool,
     cap: Option<u64>,
@@ -394,7 +420,8 @@ fn load_pass(
     // A big v2 trace read from a file gets an overview and detail tiles.
     let tiled =
         origin.filter(|o| !extents.is_empty() && !o.options.whole_model_fits(data.len() as u64));
-    let summarizer = if tiled.is_some_and(|o| !o.options.per_goroutine) {
+    let groups_only = figures == Figures::Groups;
+    let summarizer = if groups_only || tiled.is_some_and(|o| !o.options.per_goroutine) {
         Summarizer::grouped()
     } else {
         Summarizer::new()

@@ -9,7 +9,7 @@
 //! still blocked) ends there instead of where it does. The view says so:
 //! [`FirstPart`] tells how much it holds.
 
-use super::{load_data, LoadError, LoadOptions, LoadedTrace, Progress};
+use super::{load_data, Figures, LoadError, LoadOptions, LoadedTrace, Progress};
 use crate::trace::bytes::TraceBytes;
 use crate::trace::header::read_header;
 use crate::trace::reader::V2Reader;
@@ -41,7 +41,8 @@ const FIRST_WINDOW: u64 = 32 << 20;
 /// Loads the first generations of the trace at `path` as a trace of their
 /// own, when the whole load will take long enough for that to help: a v2
 /// trace too big for its whole model under `options`, with more than one
-/// generation. `Ok(None)` otherwise. The model is whole (every span);
+/// generation. `Ok(None)` otherwise. The model is whole (every span), the
+/// goroutine analysis its table of groups;
 /// [`LoadedTrace::first_part`] says how much of the file it holds.
 pub fn load_first_generations(
     path: &Path,
@@ -62,7 +63,14 @@ pub fn load_first_generations(
         return Ok(None);
     };
     let data = TraceBytes::file(&file, prefix.bytes);
-    let mut l = load_data(&name, data, None, &Progress::default(), cancel)?;
+    let mut l = load_data(
+        &name,
+        data,
+        None,
+        Figures::Groups,
+        &Progress::default(),
+        cancel,
+    )?;
     l.first_part = Some(prefix);
     Ok(Some(l))
 }
