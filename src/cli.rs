@@ -501,6 +501,10 @@ fn bench_load(file: &Path) -> Result<BenchLoad, LoadError> {
                 early_trace = Some(l);
             }
         }
+        if progress.phase() >= crate::load::LoadPhase::Finishing {
+            // As the window does: the whole trace is nearly there.
+            early_trace = None;
+        }
         std::thread::sleep(Duration::from_millis(1));
     }
     let l = match job.join() {

@@ -42,7 +42,7 @@ struct TileOrigin {
 }
 
 /// Phases of a load, for progress displays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[repr(u8)]
 pub enum LoadPhase {
     /// Opening the file and reading its header.

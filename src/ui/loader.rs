@@ -105,6 +105,9 @@ struct EarlyLoad {
     /// What its view showed first: if it shows the same at the end, the
     /// user did not move in it.
     shown_first: Option<super::reload::ViewSnapshot>,
+    /// What its view showed when it was closed, as the whole load was
+    /// finishing (to keep its memory out of the load's peak).
+    shown_last: Option<super::reload::ViewSnapshot>,
 }
 
 impl EarlyLoad {
@@ -131,6 +134,7 @@ impl EarlyLoad {
             cancel,
             view: None,
             shown_first: None,
+            shown_last: None,
         }
     }
 }
@@ -238,6 +242,15 @@ impl LoadJob {
     /// trace, while the whole of it loads), where the view was before a
     /// reload.
     pub fn early_view(&mut self) -> Option<&mut super::view::TraceView> {
+        if self.progress.phase() >= crate::load::LoadPhase::Finishing {
+            // The whole trace is a moment away, and the load's memory at
+            // its peak: close the view, remembering where it was.
+            self.early.rx = None;
+            if let Some(v) = self.early.view.take() {
+                self.early.shown_last = Some(v.snapshot());
+            }
+            return None;
+        }
         if let Some(data) = self.early.rx.as_ref().and_then(|rx| rx.try_recv().ok()) {
             self.early.rx = None;
             let mut v = super::view::TraceView::new(data);
@@ -255,11 +268,9 @@ impl LoadJob {
     /// a reload. Ends that view.
     pub fn take_restore(&mut self) -> Option<Box<super::reload::ViewSnapshot>> {
         self.early.rx = None;
-        let moved = self
-            .early
-            .view
-            .take()
-            .map(|v| v.snapshot())
+        let last = self.early.view.take().map(|v| v.snapshot());
+        let moved = last
+            .or_else(|| self.early.shown_last.take())
             .filter(|s| self.early.shown_first.as_ref() != Some(s));
         moved.map(Box::new).or_else(|| self.restore.take())
     }
