@@ -22,7 +22,9 @@ fn main() {
         g.heap_bytes(),
     ));
     let iv = |lanes: &mut dyn Iterator<Item = &gotraceview::model::IntervalLane>| {
-        let n = lanes.map(|l| l.heap_bytes()).sum::<usize>();
+        let n = lanes
+            .map(gotraceview::model::IntervalLane::heap_bytes)
+            .sum::<usize>();
         (n, n)
     };
     let (n, c) = iv(&mut t.procs.iter().map(|p| &p.intervals));

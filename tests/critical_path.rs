@@ -11,7 +11,7 @@ use std::sync::atomic::AtomicBool;
 
 use gotraceview::analysis::critical_path::{
     aggregate, critical_path, region_targets, regions_named, slowest, task_targets, tasks_named,
-    Cause, CriticalPath, HopKind, PathState, Target, TargetKind,
+    Cause, CriticalPath, HopKind, PathState, Segment, Target, TargetKind,
 };
 use gotraceview::model::{GIdx, GoLaneState, Trace};
 
@@ -79,7 +79,7 @@ fn the_request_waits_on_the_workers_sleep_and_compute_then_the_holders_compute()
             .iter()
             .filter(|s| function(t, s.g) == "main.worker")
             .filter(|s| matches!(s.cause, Cause::Blocked(r) if t.reason(r) == "sleep"))
-            .map(|s| s.duration_ns())
+            .map(Segment::duration_ns)
             .sum();
         assert!(
             (50 * MS..50 * MS + SLACK_NS).contains(&sleep_ns),
@@ -269,7 +269,7 @@ fn the_stalled_streams_second_is_a_select_the_context_timer_ended() {
             .segments
             .iter()
             .filter(|s| matches!(s.cause, Cause::Blocked(r) if t.reason(r).contains("select")))
-            .map(|s| s.duration_ns())
+            .map(Segment::duration_ns)
             .sum();
         assert!(select >= 900 * MS, "{v}: {select} ns blocked in select");
     }

@@ -132,77 +132,90 @@ impl GcLogBuilder {
                 }
             }
             EventKind::RangeActive | EventKind::RangeBegin | EventKind::RangeEnd => {
-                if kind == EventKind::RangeActive && self.n_sync > 1 {
-                    return;
-                }
-                let r = ev.range(t);
-                let Some(class) = class_of(r.kind, &r.name) else {
-                    return;
-                };
-                let scope_g = match r.scope {
-                    RangeScope::Goroutine(g) => g.0,
-                    _ => -1,
-                };
-                if class == GcRangeClass::Assist {
-                    if kind == EventKind::RangeEnd {
-                        self.assisting.remove(&scope_g);
-                    } else {
-                        self.assisting.insert(scope_g);
-                    }
-                }
-                let executing = self
-                    .executing_slot
-                    .get(ev.ctx.g.0)
-                    .is_some_and(|i| self.executing[i as usize]);
-                self.log.entries.push(GcEntry::Range {
-                    time: ev.time,
-                    kind,
-                    class,
-                    proc: ev.ctx.p.0,
-                    scope_g,
-                    executing,
-                });
+                self.range(ev, t, kind);
             }
-            EventKind::StateTransition => {
-                let st = ev.state_transition(t);
-                let Resource::Goroutine(g) = st.resource else {
-                    return;
-                };
-                let (old, new) = (st.go_from.is_executing(), st.go_to.is_executing());
-                if self.n_sync <= 1 {
-                    match self.executing_slot.get(g.0) {
-                        Some(i) => self.executing[i as usize] = new,
-                        None => {
-                            self.executing_slot.insert(g.0, self.executing.len() as u32);
-                            self.executing.push(new);
-                        }
-                    }
-                }
-                let gc_work = (!self.assisting.is_empty() && self.assisting.contains(&g.0))
-                    || (!self.workers.is_empty() && self.workers.contains(&g.0));
-                if gc_work {
-                    self.log.entries.push(GcEntry::Transition {
-                        time: ev.time,
-                        g: g.0,
-                        proc: ev.ctx.p.0,
-                        old_exec: old,
-                        new_exec: new,
-                    });
-                }
-            }
-            EventKind::Label => {
-                let label = ev.label(t);
-                if label.starts_with("GC ") && label != "GC (idle)" {
-                    self.workers.insert(ev.ctx.g.0);
-                    self.log.entries.push(GcEntry::Worker {
-                        time: ev.time,
-                        g: ev.ctx.g.0,
-                        proc: ev.ctx.p.0,
-                        dedicated: label == "GC (dedicated)",
-                    });
-                }
-            }
+            EventKind::StateTransition => self.transition(ev, t),
+            EventKind::Label => self.label(ev, t),
             _ => {}
+        }
+    }
+
+    /// A GC range (STW, sweep, mark assist) begins, is active or ends.
+    fn range(&mut self, ev: &Event, t: &EvTable, kind: EventKind) {
+        if kind == EventKind::RangeActive && self.n_sync > 1 {
+            return;
+        }
+        let r = ev.range(t);
+        let Some(class) = class_of(r.kind, &r.name) else {
+            return;
+        };
+        let scope_g = match r.scope {
+            RangeScope::Goroutine(g) => g.0,
+            _ => -1,
+        };
+        if class == GcRangeClass::Assist {
+            if kind == EventKind::RangeEnd {
+                self.assisting.remove(&scope_g);
+            } else {
+                self.assisting.insert(scope_g);
+            }
+        }
+        let executing = self
+            .executing_slot
+            .get(ev.ctx.g.0)
+            .is_some_and(|i| self.executing[i as usize]);
+        self.log.entries.push(GcEntry::Range {
+            time: ev.time,
+            kind,
+            class,
+            proc: ev.ctx.p.0,
+            scope_g,
+            executing,
+        });
+    }
+
+    /// A goroutine changes state: whether it executes is kept in the first
+    /// generation; the changes of GC goroutines go to the log.
+    #[inline]
+    fn transition(&mut self, ev: &Event, t: &EvTable) {
+        let st = ev.state_transition(t);
+        let Resource::Goroutine(g) = st.resource else {
+            return;
+        };
+        let (old, new) = (st.go_from.is_executing(), st.go_to.is_executing());
+        if self.n_sync <= 1 {
+            match self.executing_slot.get(g.0) {
+                Some(i) => self.executing[i as usize] = new,
+                None => {
+                    self.executing_slot.insert(g.0, self.executing.len() as u32);
+                    self.executing.push(new);
+                }
+            }
+        }
+        let gc_work = (!self.assisting.is_empty() && self.assisting.contains(&g.0))
+            || (!self.workers.is_empty() && self.workers.contains(&g.0));
+        if gc_work {
+            self.log.entries.push(GcEntry::Transition {
+                time: ev.time,
+                g: g.0,
+                proc: ev.ctx.p.0,
+                old_exec: old,
+                new_exec: new,
+            });
+        }
+    }
+
+    /// A goroutine labelled as a GC mark worker.
+    fn label(&mut self, ev: &Event, t: &EvTable) {
+        let label = ev.label(t);
+        if label.starts_with("GC ") && label != "GC (idle)" {
+            self.workers.insert(ev.ctx.g.0);
+            self.log.entries.push(GcEntry::Worker {
+                time: ev.time,
+                g: ev.ctx.g.0,
+                proc: ev.ctx.p.0,
+                dedicated: label == "GC (dedicated)",
+            });
         }
     }
 

@@ -65,49 +65,41 @@ struct PerP {
     series: usize,
 }
 
+/// The state of the replay of a [`GcLog`] (Go's `MutatorUtilizationV2`).
+struct Replay {
+    flags: UtilFlags,
+    /// The utilization functions (one, or one per P).
+    out: Vec<Vec<MutatorUtil>>,
+    /// Stop-the-world pauses in progress.
+    stw: i32,
+    ps: Vec<PerP>,
+    /// Goroutines in a mark assist.
+    in_gc: FxHashSet<i64>,
+    /// Goroutines that are background mark workers.
+    bg_mark: FxHashSet<i64>,
+    /// Each change of GOMAXPROCS: (time, procs).
+    procs: Vec<(Time, usize)>,
+}
+
 /// Replays the log into utilization functions (one, or one per P).
 pub fn mutator_utilization(log: &GcLog, flags: UtilFlags) -> Vec<Vec<MutatorUtil>> {
-    let mut out: Vec<Vec<MutatorUtil>> = Vec::new();
-    let mut stw = 0i32;
-    let mut ps: Vec<PerP> = Vec::new();
-    let mut in_gc: FxHashSet<i64> = FxHashSet::default();
-    let mut bg_mark: FxHashSet<i64> = FxHashSet::default();
-    let mut procs: Vec<(Time, usize)> = Vec::new();
-    let handles = |c: GcRangeClass| match c {
-        GcRangeClass::GcStw => flags.stw,
-        GcRangeClass::Sweep => flags.sweep,
-        GcRangeClass::Assist => flags.assist,
-    };
-    let pidx = |ps: &Vec<PerP>, p: i64| -> Option<usize> {
-        (p >= 0 && (p as usize) < ps.len()).then_some(p as usize)
+    let mut r = Replay {
+        flags,
+        out: Vec::new(),
+        stw: 0,
+        ps: Vec::new(),
+        in_gc: FxHashSet::default(),
+        bg_mark: FxHashSet::default(),
+        procs: Vec::new(),
     };
     for e in &log.entries {
         let time = match *e {
             GcEntry::Sync(_) => continue,
             GcEntry::Procs { time, n } => {
-                let n = n as usize;
-                if ps.len() > n {
-                    if flags.per_proc {
-                        for p in &ps[n..] {
-                            add_util(&mut out[p.series], MutatorUtil { time, util: 0.0 });
-                        }
-                    }
-                    ps.truncate(n);
-                }
-                while ps.len() < n {
-                    let mut series = 0;
-                    if flags.per_proc || out.is_empty() {
-                        series = out.len();
-                        out.push(vec![MutatorUtil { time, util: 1.0 }]);
-                    }
-                    ps.push(PerP { gc: 0, series });
-                }
-                if procs.last().is_none_or(|&(_, m)| m != n) {
-                    procs.push((time, n));
-                }
+                r.procs_change(time, n as usize);
                 time
             }
-            _ if ps.is_empty() => continue,
+            _ if r.ps.is_empty() => continue,
             GcEntry::Range {
                 time,
                 kind,
@@ -117,51 +109,10 @@ pub fn mutator_utilization(log: &GcLog, flags: UtilFlags) -> Vec<Vec<MutatorUtil
                 executing,
             } => {
                 if kind == EventKind::RangeActive {
-                    // Active since the trace began: take the missed part out of
-                    // the utilization so far (system-wide mode only).
-                    let counts = match class {
-                        GcRangeClass::Assist => flags.assist && executing,
-                        GcRangeClass::Sweep => flags.sweep,
-                        GcRangeClass::GcStw => false,
-                    };
-                    if counts && !flags.per_proc && !out.is_empty() {
-                        let (mut mi, mut pi) = (0, 0);
-                        while mi < out[0].len() {
-                            if pi + 1 < procs.len() && procs[pi + 1].0 < out[0][mi].time {
-                                pi += 1;
-                                continue;
-                            }
-                            out[0][mi].util -= 1.0 / procs[pi].1 as f64;
-                            if out[0][mi].util < 0.0 {
-                                out[0][mi].util = 0.0;
-                            }
-                            mi += 1;
-                        }
-                    }
+                    r.active_since_start(class, executing);
                 }
                 let delta = if kind == EventKind::RangeEnd { -1 } else { 1 };
-                if handles(class) {
-                    match class {
-                        GcRangeClass::GcStw => stw += delta,
-                        GcRangeClass::Sweep => {
-                            if let Some(i) = pidx(&ps, proc) {
-                                ps[i].gc += delta;
-                            }
-                        }
-                        GcRangeClass::Assist => {
-                            if let Some(i) = pidx(&ps, proc) {
-                                ps[i].gc += delta;
-                            }
-                            if scope_g != -1 {
-                                if delta > 0 {
-                                    in_gc.insert(scope_g);
-                                } else {
-                                    in_gc.remove(&scope_g);
-                                }
-                            }
-                        }
-                    }
-                }
+                r.range(class, delta, proc, scope_g);
                 time
             }
             GcEntry::Transition {
@@ -171,15 +122,7 @@ pub fn mutator_utilization(log: &GcLog, flags: UtilFlags) -> Vec<Vec<MutatorUtil
                 old_exec,
                 new_exec,
             } => {
-                if in_gc.contains(&g) || bg_mark.contains(&g) {
-                    if let Some(i) = pidx(&ps, proc) {
-                        if !old_exec && new_exec {
-                            ps[i].gc += 1;
-                        } else if old_exec && !new_exec {
-                            ps[i].gc -= 1;
-                        }
-                    }
-                }
+                r.transition(g, proc, old_exec, new_exec);
                 time
             }
             GcEntry::Worker {
@@ -188,48 +131,156 @@ pub fn mutator_utilization(log: &GcLog, flags: UtilFlags) -> Vec<Vec<MutatorUtil
                 proc,
                 dedicated,
             } => {
-                // Dedicated workers take the whole P; per-P they do not delay
-                // goroutines directly.
-                if flags.background && !(flags.per_proc && dedicated) {
-                    bg_mark.insert(g);
-                    if let Some(i) = pidx(&ps, proc) {
-                        ps[i].gc += 1;
-                    }
-                }
+                r.worker(g, proc, dedicated);
                 time
             }
         };
-        if ps.is_empty() {
-            continue;
-        }
-        if !flags.per_proc {
-            let gc_ps = if stw > 0 {
-                ps.len()
-            } else {
-                ps.iter().filter(|p| p.gc > 0).count()
-            };
-            let util = 1.0 - gc_ps as f64 / ps.len() as f64;
-            add_util(&mut out[0], MutatorUtil { time, util });
-        } else {
-            for p in &ps {
-                let util = if stw > 0 || p.gc > 0 { 0.0 } else { 1.0 };
-                add_util(&mut out[p.series], MutatorUtil { time, util });
-            }
-        }
+        r.record(time);
     }
     let Some(last) = log.last_time else {
         return Vec::new();
     };
-    for p in &ps {
+    for p in &r.ps {
         add_util(
-            &mut out[p.series],
+            &mut r.out[p.series],
             MutatorUtil {
                 time: last,
                 util: 0.0,
             },
         );
     }
-    out
+    r.out
+}
+
+impl Replay {
+    /// The index of proc `p`, if it is one of the current procs.
+    fn pidx(&self, p: i64) -> Option<usize> {
+        (p >= 0 && (p as usize) < self.ps.len()).then_some(p as usize)
+    }
+
+    /// GOMAXPROCS becomes `n`: procs go (to 0 per P) or come (at 1).
+    fn procs_change(&mut self, time: Time, n: usize) {
+        let ps = &mut self.ps;
+        if ps.len() > n {
+            if self.flags.per_proc {
+                for p in &ps[n..] {
+                    add_util(&mut self.out[p.series], MutatorUtil { time, util: 0.0 });
+                }
+            }
+            ps.truncate(n);
+        }
+        while ps.len() < n {
+            let mut series = 0;
+            if self.flags.per_proc || self.out.is_empty() {
+                series = self.out.len();
+                self.out.push(vec![MutatorUtil { time, util: 1.0 }]);
+            }
+            ps.push(PerP { gc: 0, series });
+        }
+        if self.procs.last().is_none_or(|&(_, m)| m != n) {
+            self.procs.push((time, n));
+        }
+    }
+
+    /// A range active since the trace began: take the missed part out of
+    /// the utilization so far (system-wide mode only).
+    fn active_since_start(&mut self, class: GcRangeClass, executing: bool) {
+        let flags = self.flags;
+        let counts = match class {
+            GcRangeClass::Assist => flags.assist && executing,
+            GcRangeClass::Sweep => flags.sweep,
+            GcRangeClass::GcStw => false,
+        };
+        if !counts || flags.per_proc || self.out.is_empty() {
+            return;
+        }
+        let (out, procs) = (&mut self.out[0], &self.procs);
+        let (mut mi, mut pi) = (0, 0);
+        while mi < out.len() {
+            if pi + 1 < procs.len() && procs[pi + 1].0 < out[mi].time {
+                pi += 1;
+                continue;
+            }
+            out[mi].util -= 1.0 / procs[pi].1 as f64;
+            if out[mi].util < 0.0 {
+                out[mi].util = 0.0;
+            }
+            mi += 1;
+        }
+    }
+
+    /// A GC range begins (`delta` 1) or ends (-1), if the flags count its class.
+    fn range(&mut self, class: GcRangeClass, delta: i32, proc: i64, scope_g: i64) {
+        let handles = match class {
+            GcRangeClass::GcStw => self.flags.stw,
+            GcRangeClass::Sweep => self.flags.sweep,
+            GcRangeClass::Assist => self.flags.assist,
+        };
+        if !handles {
+            return;
+        }
+        if class == GcRangeClass::GcStw {
+            self.stw += delta;
+            return;
+        }
+        if let Some(i) = self.pidx(proc) {
+            self.ps[i].gc += delta;
+        }
+        if class == GcRangeClass::Assist && scope_g != -1 {
+            if delta > 0 {
+                self.in_gc.insert(scope_g);
+            } else {
+                self.in_gc.remove(&scope_g);
+            }
+        }
+    }
+
+    /// A GC goroutine starts or stops executing on `proc`.
+    fn transition(&mut self, g: i64, proc: i64, old_exec: bool, new_exec: bool) {
+        if !self.in_gc.contains(&g) && !self.bg_mark.contains(&g) {
+            return;
+        }
+        if let Some(i) = self.pidx(proc) {
+            if !old_exec && new_exec {
+                self.ps[i].gc += 1;
+            } else if old_exec && !new_exec {
+                self.ps[i].gc -= 1;
+            }
+        }
+    }
+
+    /// A background mark worker. Dedicated workers take the whole P; per P
+    /// they do not delay goroutines directly.
+    fn worker(&mut self, g: i64, proc: i64, dedicated: bool) {
+        if self.flags.background && !(self.flags.per_proc && dedicated) {
+            self.bg_mark.insert(g);
+            if let Some(i) = self.pidx(proc) {
+                self.ps[i].gc += 1;
+            }
+        }
+    }
+
+    /// The utilization from `time` on.
+    fn record(&mut self, time: Time) {
+        let ps = &self.ps;
+        if ps.is_empty() {
+            return;
+        }
+        if !self.flags.per_proc {
+            let gc_ps = if self.stw > 0 {
+                ps.len()
+            } else {
+                ps.iter().filter(|p| p.gc > 0).count()
+            };
+            let util = 1.0 - gc_ps as f64 / ps.len() as f64;
+            add_util(&mut self.out[0], MutatorUtil { time, util });
+        } else {
+            for p in ps {
+                let util = if self.stw > 0 || p.gc > 0 { 0.0 } else { 1.0 };
+                add_util(&mut self.out[p.series], MutatorUtil { time, util });
+            }
+        }
+    }
 }
 
 /// Number of bands each series is summarised into.

@@ -10,7 +10,7 @@ mod types;
 
 use crate::analysis::goroutines::{GroupTable, GroupTableBuilder};
 use crate::model::index::IdIndex;
-use crate::trace::event::{Event, EventKind, Resource};
+use crate::trace::event::{Event, EventKind, Resource, StateTransition};
 use crate::trace::ids::{GoState, ProcState};
 use crate::trace::{EvTable, EventType, Time};
 pub use compact::CompactSummary;
@@ -478,181 +478,190 @@ impl Summarizer {
 
     fn transition(&mut self, ev: &Event, t: &EvTable) {
         let st = ev.state_transition(t);
-        let time = ev.time;
         match st.resource {
-            Resource::Goroutine(id) => {
-                let (old, new) = (st.go_from, st.go_to);
-                if old == new {
-                    return;
-                }
-                let id = id.0;
-                let gi = match old {
-                    GoState::Undetermined => {
-                        let gi = self.new_g(id, self.sync_ts);
-                        let dt = time.wrapping_sub(self.sync_ts);
-                        let reason = self.reason_id(ev, t);
-                        let g = &mut self.gs[gi as usize].stats;
-                        let w = &mut self.wide;
-                        match new {
-                            GoState::Running => g.add(w, gi, Dur::Exec, dt),
-                            GoState::Waiting => self.kvs.add(&mut g.kv, Map::Block, reason, dt),
-                            GoState::Runnable => g.add(w, gi, Dur::SchedWait, dt),
-                            GoState::Syscall => {
-                                if ev.ctx.p.is_some() {
-                                    g.add(w, gi, Dur::Syscall, dt);
-                                } else {
-                                    g.add(w, gi, Dur::SyscallBlock, dt);
-                                }
-                            }
-                            _ => {}
-                        }
-                        gi
-                    }
-                    GoState::NotExist => {
-                        let gi = self.new_g(id, time);
-                        // A goroutine created inside a region inherits its task.
-                        let creator_task = self.g_index.get(ev.ctx.g.0).and_then(|c| {
-                            let p = self.pendings[c as usize].as_ref()?;
-                            let &r = p.active_regions.last()?;
-                            Some(self.regions[r as usize].r.task)
-                        });
-                        if let Some(task) = creator_task {
-                            let r = self.regions.len() as u32;
-                            self.regions.push(RegionBuild {
-                                r: RegionSummary {
-                                    task,
-                                    name: String::new(),
-                                    goroutine: id,
-                                    start: Some(time),
-                                    end: None,
-                                    stats: ExecStats::default(),
-                                },
-                            });
-                            let p = pending_of(&mut self.spare, &mut self.pendings[gi as usize]);
-                            p.active_regions.clear();
-                            p.active_regions.push(r);
-                        }
-                        gi
-                    }
-                    _ => {
-                        let Some(gi) = self.g_index.get(id) else {
-                            return; // N.B. Go would crash here; the trace is inconsistent.
-                        };
-                        let was_in_syscall;
-                        {
-                            let g = &mut self.gs[gi as usize];
-                            let p = pending_of(&mut self.spare, &mut self.pendings[gi as usize]);
-                            let s = &mut g.stats;
-                            let w = &mut self.wide;
-                            was_in_syscall = p.last_syscall != 0;
-                            match old {
-                                GoState::Running => {
-                                    s.add(w, gi, Dur::Exec, time.wrapping_sub(p.last_start));
-                                    p.last_start = 0;
-                                }
-                                GoState::Waiting if p.last_block != 0 => {
-                                    self.kvs.add(
-                                        &mut s.kv,
-                                        Map::Block,
-                                        p.last_block_reason,
-                                        time.wrapping_sub(p.last_block),
-                                    );
-                                    p.last_block = 0;
-                                }
-                                GoState::Runnable if p.last_runnable != 0 => {
-                                    s.add(
-                                        w,
-                                        gi,
-                                        Dur::SchedWait,
-                                        time.wrapping_sub(p.last_runnable),
-                                    );
-                                    p.last_runnable = 0;
-                                }
-                                GoState::Syscall if p.last_syscall != 0 => {
-                                    if p.last_syscall_block != 0 {
-                                        s.add(
-                                            w,
-                                            gi,
-                                            Dur::SyscallBlock,
-                                            time.wrapping_sub(p.last_syscall_block),
-                                        );
-                                        s.add(
-                                            w,
-                                            gi,
-                                            Dur::Syscall,
-                                            p.last_syscall_block.wrapping_sub(p.last_syscall),
-                                        );
-                                    } else {
-                                        s.add(
-                                            w,
-                                            gi,
-                                            Dur::Syscall,
-                                            time.wrapping_sub(p.last_syscall),
-                                        );
-                                    }
-                                    p.last_syscall = 0;
-                                    p.last_syscall_block = 0;
-                                }
-                                _ => {}
-                            }
-                        }
-                        if old == GoState::Syscall && was_in_syscall {
-                            if let Some(pid) = self.syscalling_g.remove(&id) {
-                                self.syscalling_p.remove(&pid);
-                            }
-                        }
-                        gi
-                    }
+            Resource::Goroutine(id) if st.go_from != st.go_to => {
+                self.goroutine_transition(ev, t, &st, id.0);
+            }
+            Resource::Goroutine(_) => {}
+            Resource::Proc(id) => self.proc_transition(&st, id.0, ev.time),
+        }
+    }
+
+    /// A goroutine changes state: the time it spent in the old state is
+    /// charged, the start of the new one noted.
+    #[inline]
+    fn goroutine_transition(&mut self, ev: &Event, t: &EvTable, st: &StateTransition<'_>, id: i64) {
+        let gi = match st.go_from {
+            GoState::Undetermined => self.first_seen(ev, t, id, st.go_to),
+            GoState::NotExist => self.created(ev, id),
+            old => {
+                let Some(gi) = self.leave_state(id, old, ev.time) else {
+                    return; // N.B. Go would crash here; the trace is inconsistent.
                 };
-                if self.funcs[self.gs[gi as usize].func as usize].0 == 0 {
-                    if let Some(&pc) = t.stack(st.stack).last() {
-                        let f = t.frame(pc);
-                        let name = self.gname(t, f.func);
-                        let next = self.funcs.len() as u32;
-                        let func = *self.func_ids.entry((name, f.pc)).or_insert(next);
-                        if func == next {
-                            self.funcs.push((name, f.pc));
-                        }
-                        self.gs[gi as usize].func = func;
-                    }
-                }
-                let g = &mut self.gs[gi as usize];
-                match new {
-                    GoState::Running => {
-                        pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_start =
-                            time;
-                        if g.start(&self.wide, gi) == 0 {
-                            g.set_start(&mut self.wide, gi, time);
-                        }
-                    }
-                    GoState::Runnable => {
-                        pending_of(&mut self.spare, &mut self.pendings[gi as usize])
-                            .last_runnable = time;
-                    }
-                    GoState::Waiting if st.reason != "forever" => {
-                        let reason = self.reason_id(ev, t);
-                        let p = pending_of(&mut self.spare, &mut self.pendings[gi as usize]);
-                        p.last_block = time;
-                        p.last_block_reason = reason;
-                    }
-                    GoState::Waiting | GoState::NotExist => self.finalize(gi, time, Some(time)),
-                    GoState::Syscall => {
-                        self.syscalling_p.insert(ev.ctx.p.0, id);
-                        self.syscalling_g.insert(id, ev.ctx.p.0);
-                        pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_syscall =
-                            time;
-                    }
-                    GoState::Undetermined => {}
+                gi
+            }
+        };
+        self.learn_start_func(gi, t, st.stack);
+        self.enter_state(ev, t, st, id, gi);
+    }
+
+    /// A goroutine first seen in this generation already in state `new`:
+    /// the time since the sync event is charged to that state.
+    fn first_seen(&mut self, ev: &Event, t: &EvTable, id: i64, new: GoState) -> u32 {
+        let gi = self.new_g(id, self.sync_ts);
+        let dt = ev.time.wrapping_sub(self.sync_ts);
+        let reason = self.reason_id(ev, t);
+        let g = &mut self.gs[gi as usize].stats;
+        let w = &mut self.wide;
+        match new {
+            GoState::Running => g.add(w, gi, Dur::Exec, dt),
+            GoState::Waiting => self.kvs.add(&mut g.kv, Map::Block, reason, dt),
+            GoState::Runnable => g.add(w, gi, Dur::SchedWait, dt),
+            GoState::Syscall => {
+                if ev.ctx.p.is_some() {
+                    g.add(w, gi, Dur::Syscall, dt);
+                } else {
+                    g.add(w, gi, Dur::SyscallBlock, dt);
                 }
             }
-            Resource::Proc(id) => {
-                if st.proc_from != st.proc_to && st.proc_to == ProcState::Idle {
-                    if let Some(gid) = self.syscalling_p.remove(&id.0) {
-                        if let Some(gi) = self.g_index.get(gid) {
-                            pending_of(&mut self.spare, &mut self.pendings[gi as usize])
-                                .last_syscall_block = time;
-                        }
-                    }
+            _ => {}
+        }
+        gi
+    }
+
+    /// A goroutine created now; one created inside a region inherits the
+    /// region's task.
+    fn created(&mut self, ev: &Event, id: i64) -> u32 {
+        let time = ev.time;
+        let gi = self.new_g(id, time);
+        let creator_task = self.g_index.get(ev.ctx.g.0).and_then(|c| {
+            let p = self.pendings[c as usize].as_ref()?;
+            let &r = p.active_regions.last()?;
+            Some(self.regions[r as usize].r.task)
+        });
+        if let Some(task) = creator_task {
+            let r = self.regions.len() as u32;
+            self.regions.push(RegionBuild {
+                r: RegionSummary {
+                    task,
+                    name: String::new(),
+                    goroutine: id,
+                    start: Some(time),
+                    end: None,
+                    stats: ExecStats::default(),
+                },
+            });
+            let p = pending_of(&mut self.spare, &mut self.pendings[gi as usize]);
+            p.active_regions.clear();
+            p.active_regions.push(r);
+        }
+        gi
+    }
+
+    /// A known goroutine leaves state `old` at `time`: the time it spent in
+    /// it is charged. `None` for a goroutine never seen.
+    #[inline]
+    fn leave_state(&mut self, id: i64, old: GoState, time: Time) -> Option<u32> {
+        let gi = self.g_index.get(id)?;
+        let g = &mut self.gs[gi as usize];
+        let p = pending_of(&mut self.spare, &mut self.pendings[gi as usize]);
+        let s = &mut g.stats;
+        let w = &mut self.wide;
+        let was_in_syscall = p.last_syscall != 0;
+        match old {
+            GoState::Running => {
+                s.add(w, gi, Dur::Exec, time.wrapping_sub(p.last_start));
+                p.last_start = 0;
+            }
+            GoState::Waiting if p.last_block != 0 => {
+                let d = time.wrapping_sub(p.last_block);
+                self.kvs.add(&mut s.kv, Map::Block, p.last_block_reason, d);
+                p.last_block = 0;
+            }
+            GoState::Runnable if p.last_runnable != 0 => {
+                s.add(w, gi, Dur::SchedWait, time.wrapping_sub(p.last_runnable));
+                p.last_runnable = 0;
+            }
+            GoState::Syscall if p.last_syscall != 0 => {
+                if p.last_syscall_block != 0 {
+                    let blocked = time.wrapping_sub(p.last_syscall_block);
+                    s.add(w, gi, Dur::SyscallBlock, blocked);
+                    let before = p.last_syscall_block.wrapping_sub(p.last_syscall);
+                    s.add(w, gi, Dur::Syscall, before);
+                } else {
+                    s.add(w, gi, Dur::Syscall, time.wrapping_sub(p.last_syscall));
+                }
+                p.last_syscall = 0;
+                p.last_syscall_block = 0;
+            }
+            _ => {}
+        }
+        if old == GoState::Syscall && was_in_syscall {
+            if let Some(pid) = self.syscalling_g.remove(&id) {
+                self.syscalling_p.remove(&pid);
+            }
+        }
+        Some(gi)
+    }
+
+    /// The goroutine's start function, from the first stack seen for it.
+    #[inline]
+    fn learn_start_func(&mut self, gi: u32, t: &EvTable, stack: u64) {
+        if self.funcs[self.gs[gi as usize].func as usize].0 != 0 {
+            return;
+        }
+        if let Some(&pc) = t.stack(stack).last() {
+            let f = t.frame(pc);
+            let name = self.gname(t, f.func);
+            let next = self.funcs.len() as u32;
+            let func = *self.func_ids.entry((name, f.pc)).or_insert(next);
+            if func == next {
+                self.funcs.push((name, f.pc));
+            }
+            self.gs[gi as usize].func = func;
+        }
+    }
+
+    /// The goroutine enters the transition's new state: when it did is
+    /// noted, or its record finished.
+    #[inline]
+    fn enter_state(&mut self, ev: &Event, t: &EvTable, st: &StateTransition<'_>, id: i64, gi: u32) {
+        let time = ev.time;
+        let g = &mut self.gs[gi as usize];
+        match st.go_to {
+            GoState::Running => {
+                pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_start = time;
+                if g.start(&self.wide, gi) == 0 {
+                    g.set_start(&mut self.wide, gi, time);
+                }
+            }
+            GoState::Runnable => {
+                pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_runnable = time;
+            }
+            GoState::Waiting if st.reason != "forever" => {
+                let reason = self.reason_id(ev, t);
+                let p = pending_of(&mut self.spare, &mut self.pendings[gi as usize]);
+                p.last_block = time;
+                p.last_block_reason = reason;
+            }
+            GoState::Waiting | GoState::NotExist => self.finalize(gi, time, Some(time)),
+            GoState::Syscall => {
+                self.syscalling_p.insert(ev.ctx.p.0, id);
+                self.syscalling_g.insert(id, ev.ctx.p.0);
+                pending_of(&mut self.spare, &mut self.pendings[gi as usize]).last_syscall = time;
+            }
+            GoState::Undetermined => {}
+        }
+    }
+
+    /// A proc that goes idle ends the blocking part of the syscall that
+    /// was running on it.
+    fn proc_transition(&mut self, st: &StateTransition<'_>, id: i64, time: Time) {
+        if st.proc_from != st.proc_to && st.proc_to == ProcState::Idle {
+            if let Some(gid) = self.syscalling_p.remove(&id) {
+                if let Some(gi) = self.g_index.get(gid) {
+                    pending_of(&mut self.spare, &mut self.pendings[gi as usize])
+                        .last_syscall_block = time;
                 }
             }
         }

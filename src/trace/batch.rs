@@ -57,6 +57,9 @@ pub enum BatchRead {
 /// them) and the payload's first byte.
 const HEAD_BYTES: usize = 64;
 
+/// A failed batch read: the error, and the generation number if it was read.
+type BatchError = (TraceErrorAt, u64);
+
 /// Reads the batch header at `pos` of `body` (Go's `readBatch`), returning
 /// the batch, its generation, and the offset after it, without reading
 /// the payload beyond its first byte. Errors carry Go's wording; a failed
@@ -64,27 +67,16 @@ const HEAD_BYTES: usize = 64;
 pub fn read_batch(
     body: &TraceBytes<'_>,
     pos: usize,
-) -> std::result::Result<(BatchRead, usize), (TraceErrorAt, u64)> {
+) -> std::result::Result<(BatchRead, usize), BatchError> {
     let head = body
         .head(pos, HEAD_BYTES)
         .map_err(|e| (TraceErrorAt(pos, e.message), 0))?;
-    let body_len = body.len();
     let Some(&typ) = head.first() else {
         return Ok((BatchRead::Eof, pos));
     };
     let typ = EventType(typ);
     if typ == EventType::END_OF_GENERATION {
-        let b = BatchRef {
-            m: ThreadId::NONE,
-            time: 0,
-            data_start: pos,
-            data_len: 1,
-            exp: 0,
-            first: Some(typ),
-            offset: pos,
-            end_of_generation: true,
-        };
-        return Ok((BatchRead::Batch(b, 0), pos + 1));
+        return Ok((BatchRead::Batch(end_of_generation(pos), 0), pos + 1));
     }
     if typ != EventType::EVENT_BATCH && typ != EventType::EXPERIMENTAL_BATCH {
         return Err((
@@ -92,58 +84,26 @@ pub fn read_batch(
             0,
         ));
     }
-    let mut p = pos + 1;
+    let mut h = Header {
+        head: &head,
+        pos,
+        p: pos + 1,
+        body_len: body.len(),
+    };
     let mut exp = 0u8;
     if typ == EventType::EXPERIMENTAL_BATCH {
-        let Some(&e) = head.get(p - pos) else {
-            return Err((TraceErrorAt(p, "unexpected EOF".into()), 0));
+        let Some(&e) = h.head.get(1) else {
+            return Err((TraceErrorAt(h.p, "unexpected EOF".into()), 0));
         };
         exp = e;
-        p += 1;
+        h.p += 1;
     }
-    let mut field = |what: &str, gen: u64| -> std::result::Result<u64, (TraceErrorAt, u64)> {
-        match uvarint(&head[(p - pos).min(head.len())..]) {
-            Some((v, n)) => {
-                p += n;
-                Ok(v)
-            }
-            None => {
-                let why = if p >= body_len {
-                    "EOF"
-                } else {
-                    "unexpected EOF"
-                };
-                Err((
-                    TraceErrorAt(p, format!("error reading batch {what}: {why}")),
-                    gen,
-                ))
-            }
-        }
-    };
-    let gen = field("gen", 0)?;
-    let m = field("M ID", gen)?;
-    let time = field("timestamp", gen)?;
-    let size = field("size", gen)?;
-    if size > MAX_BATCH_SIZE {
-        return Err((
-            TraceErrorAt(
-                pos,
-                format!("invalid batch size {size}, maximum is {MAX_BATCH_SIZE}"),
-            ),
-            gen,
-        ));
-    }
-    let size = size as usize;
-    let avail = body_len - p;
-    if avail < size {
-        return Err((
-            TraceErrorAt(
-                pos,
-                format!("failed to read full batch: read {avail} but wanted {size}"),
-            ),
-            gen,
-        ));
-    }
+    let gen = h.field("gen", 0)?;
+    let m = h.field("M ID", gen)?;
+    let time = h.field("timestamp", gen)?;
+    let size = h.field("size", gen)?;
+    let size = h.payload_size(size, gen)?;
+    let p = h.p;
     let first = if exp == 0 && size > 0 {
         head.get(p - pos).map(|&t| EventType(t))
     } else {
@@ -160,6 +120,81 @@ pub fn read_batch(
         end_of_generation: false,
     };
     Ok((BatchRead::Batch(b, gen), p + size))
+}
+
+/// The in-band end-of-generation marker at `pos` (one byte, Go 1.26+).
+fn end_of_generation(pos: usize) -> BatchRef {
+    BatchRef {
+        m: ThreadId::NONE,
+        time: 0,
+        data_start: pos,
+        data_len: 1,
+        exp: 0,
+        first: Some(EventType::END_OF_GENERATION),
+        offset: pos,
+        end_of_generation: true,
+    }
+}
+
+/// The fields of a batch header being read from the bytes at its offset.
+struct Header<'a> {
+    /// The bytes from the batch's offset on.
+    head: &'a [u8],
+    /// The batch's offset in the body.
+    pos: usize,
+    /// The body offset of the next field.
+    p: usize,
+    body_len: usize,
+}
+
+impl Header<'_> {
+    /// The next varint field, `what` naming it in the error.
+    fn field(&mut self, what: &str, gen: u64) -> std::result::Result<u64, BatchError> {
+        let (p, pos) = (self.p, self.pos);
+        match uvarint(&self.head[(p - pos).min(self.head.len())..]) {
+            Some((v, n)) => {
+                self.p += n;
+                Ok(v)
+            }
+            None => {
+                let why = if p >= self.body_len {
+                    "EOF"
+                } else {
+                    "unexpected EOF"
+                };
+                Err((
+                    TraceErrorAt(p, format!("error reading batch {what}: {why}")),
+                    gen,
+                ))
+            }
+        }
+    }
+
+    /// The payload size, checked against Go's limit and the bytes left.
+    fn payload_size(&self, size: u64, gen: u64) -> std::result::Result<usize, BatchError> {
+        let pos = self.pos;
+        if size > MAX_BATCH_SIZE {
+            return Err((
+                TraceErrorAt(
+                    pos,
+                    format!("invalid batch size {size}, maximum is {MAX_BATCH_SIZE}"),
+                ),
+                gen,
+            ));
+        }
+        let size = size as usize;
+        let avail = self.body_len - self.p;
+        if avail < size {
+            return Err((
+                TraceErrorAt(
+                    pos,
+                    format!("failed to read full batch: read {avail} but wanted {size}"),
+                ),
+                gen,
+            ));
+        }
+        Ok(size)
+    }
 }
 
 /// An error message with the body offset where it was found.

@@ -34,24 +34,7 @@ pub fn event_string(ev: &Event, t: &EvTable) -> String {
             );
         }
         EventKind::RangeBegin | EventKind::RangeActive | EventKind::RangeEnd => {
-            let r = ev.range(t);
-            let scope = match r.scope {
-                RangeScope::None => "None".to_string(),
-                RangeScope::Goroutine(g) => format!("Goroutine({})", g.0),
-                RangeScope::Proc(p) => format!("Proc({})", p.0),
-            };
-            let _ = write!(sb, " Name={} Scope={scope}", go_quote(&r.name));
-            if kind == EventKind::RangeEnd {
-                sb.push_str(" Attributes=[");
-                if ev.typ == EventType::GC_SWEEP_END {
-                    let _ = write!(
-                        sb,
-                        "\"bytes swept\"=Value{{Uint64({})}} \"bytes reclaimed\"=Value{{Uint64({})}}",
-                        ev.args[0], ev.args[1]
-                    );
-                }
-                sb.push(']');
-            }
+            write_range(&mut sb, ev, t);
         }
         EventKind::TaskBegin | EventKind::TaskEnd => {
             let task = ev.task(t);
@@ -77,67 +60,9 @@ pub fn event_string(ev: &Event, t: &EvTable) -> String {
                 go_quote(msg)
             );
         }
-        EventKind::StateTransition => {
-            let st = ev.state_transition(t);
-            match st.resource {
-                Resource::Goroutine(g) => {
-                    let _ = write!(
-                        sb,
-                        " GoID={} {}->{}",
-                        g.0,
-                        st.go_from.name(),
-                        st.go_to.name()
-                    );
-                }
-                Resource::Proc(p) => {
-                    let _ = write!(
-                        sb,
-                        " ProcID={} {}->{}",
-                        p.0,
-                        st.proc_from.name(),
-                        st.proc_to.name()
-                    );
-                }
-            }
-            let _ = write!(sb, " Reason={}", go_quote(st.reason));
-            // N.B. Go compares a creation's stack handle, not its ID, with
-            // NoStack, so creations always print the section, even empty.
-            let is_create =
-                ev.typ == EventType::GO_CREATE || ev.typ == EventType::GO_CREATE_BLOCKED;
-            if st.stack != 0 || is_create {
-                sb.push_str("\nTransitionStack=\n");
-                print_stack(&mut sb, t, st.stack);
-            }
-        }
-        EventKind::Experimental => {
-            if let Some(spec) = ev.typ.spec() {
-                let _ = write!(sb, " Name={} Args=[", spec.name);
-                for (i, a) in spec.args.iter().skip(1).enumerate() {
-                    if i != 0 {
-                        sb.push_str(", ");
-                    }
-                    if a.ends_with("string") {
-                        let _ = write!(sb, "{a}={}", t.string(ev.args[i]));
-                    } else {
-                        let _ = write!(sb, "{a}=Value{{Uint64({})}}", ev.args[i]);
-                    }
-                }
-                sb.push(']');
-            }
-        }
-        EventKind::Sync => {
-            let _ = write!(sb, " N={}", ev.args[0]);
-            if t.sync.has_clock_snapshot && ev.args[1] == 0 {
-                let s = &t.sync;
-                let _ = write!(
-                    sb,
-                    " Trace={} Mono={} Wall={}",
-                    s.mul(s.snap_time),
-                    s.snap_mono,
-                    rfc3339_nano_utc(s.snap_wall_sec as i64, s.snap_wall_nsec as i64)
-                );
-            }
-        }
+        EventKind::StateTransition => write_transition(&mut sb, ev, t),
+        EventKind::Experimental => write_experimental(&mut sb, ev, t),
+        EventKind::Sync => write_sync(&mut sb, ev, t),
         EventKind::Bad | EventKind::StackSample => {}
     }
     let stk = ev.stack_id();
@@ -146,6 +71,95 @@ pub fn event_string(ev: &Event, t: &EvTable) -> String {
         print_stack(&mut sb, t, stk);
     }
     sb
+}
+
+/// A range's name and scope, and the attributes of its end.
+fn write_range(sb: &mut String, ev: &Event, t: &EvTable) {
+    let r = ev.range(t);
+    let scope = match r.scope {
+        RangeScope::None => "None".to_string(),
+        RangeScope::Goroutine(g) => format!("Goroutine({})", g.0),
+        RangeScope::Proc(p) => format!("Proc({})", p.0),
+    };
+    let _ = write!(sb, " Name={} Scope={scope}", go_quote(&r.name));
+    if ev.kind() == EventKind::RangeEnd {
+        sb.push_str(" Attributes=[");
+        if ev.typ == EventType::GC_SWEEP_END {
+            let _ = write!(
+                sb,
+                "\"bytes swept\"=Value{{Uint64({})}} \"bytes reclaimed\"=Value{{Uint64({})}}",
+                ev.args[0], ev.args[1]
+            );
+        }
+        sb.push(']');
+    }
+}
+
+/// A state transition: whose, from and to, why, and the transition's stack.
+fn write_transition(sb: &mut String, ev: &Event, t: &EvTable) {
+    let st = ev.state_transition(t);
+    match st.resource {
+        Resource::Goroutine(g) => {
+            let _ = write!(
+                sb,
+                " GoID={} {}->{}",
+                g.0,
+                st.go_from.name(),
+                st.go_to.name()
+            );
+        }
+        Resource::Proc(p) => {
+            let _ = write!(
+                sb,
+                " ProcID={} {}->{}",
+                p.0,
+                st.proc_from.name(),
+                st.proc_to.name()
+            );
+        }
+    }
+    let _ = write!(sb, " Reason={}", go_quote(st.reason));
+    // N.B. Go compares a creation's stack handle, not its ID, with
+    // NoStack, so creations always print the section, even empty.
+    let is_create = ev.typ == EventType::GO_CREATE || ev.typ == EventType::GO_CREATE_BLOCKED;
+    if st.stack != 0 || is_create {
+        sb.push_str("\nTransitionStack=\n");
+        print_stack(sb, t, st.stack);
+    }
+}
+
+/// An experimental event: its name and arguments, by the spec.
+fn write_experimental(sb: &mut String, ev: &Event, t: &EvTable) {
+    let Some(spec) = ev.typ.spec() else {
+        return;
+    };
+    let _ = write!(sb, " Name={} Args=[", spec.name);
+    for (i, a) in spec.args.iter().skip(1).enumerate() {
+        if i != 0 {
+            sb.push_str(", ");
+        }
+        if a.ends_with("string") {
+            let _ = write!(sb, "{a}={}", t.string(ev.args[i]));
+        } else {
+            let _ = write!(sb, "{a}=Value{{Uint64({})}}", ev.args[i]);
+        }
+    }
+    sb.push(']');
+}
+
+/// A sync event: its number, and the clock snapshot when there is one.
+fn write_sync(sb: &mut String, ev: &Event, t: &EvTable) {
+    let _ = write!(sb, " N={}", ev.args[0]);
+    if t.sync.has_clock_snapshot && ev.args[1] == 0 {
+        let s = &t.sync;
+        let _ = write!(
+            sb,
+            " Trace={} Mono={} Wall={}",
+            s.mul(s.snap_time),
+            s.snap_mono,
+            rfc3339_nano_utc(s.snap_wall_sec as i64, s.snap_wall_nsec as i64)
+        );
+    }
 }
 
 fn print_stack(sb: &mut String, t: &EvTable, stack: u64) {

@@ -224,101 +224,85 @@ impl Event {
             reason: "",
             stack: 0,
         };
-        let go = |s: &mut StateTransition<'t>, id: GoId, from: GoState, to: GoState| {
-            s.resource = Resource::Goroutine(id);
-            s.go_from = from;
-            s.go_to = to;
-        };
-        let pr = |s: &mut StateTransition<'t>, id: ProcId, from: ProcState, to: ProcState| {
+        if let Some((id, from, to)) = self.proc_change() {
             s.resource = Resource::Proc(id);
             s.proc_from = from;
             s.proc_to = to;
-        };
+        } else if let Some((id, from, to)) = self.goroutine_change() {
+            s.resource = Resource::Goroutine(id);
+            s.go_from = from;
+            s.go_to = to;
+            match self.typ {
+                EventType::GO_CREATE | EventType::GO_CREATE_BLOCKED => s.stack = self.args[1],
+                EventType::GO_STOP | EventType::GO_BLOCK => {
+                    s.reason = t.string(self.args[0]);
+                    s.stack = self.stack_id();
+                }
+                EventType::GO_SYSCALL_BEGIN | EventType::GO_STATUS | EventType::GO_STATUS_STACK => {
+                    s.stack = self.stack_id()
+                }
+                _ => {}
+            }
+        }
+        s
+    }
+
+    /// The proc whose state this event changes, from and to.
+    #[inline]
+    fn proc_change(&self) -> Option<(ProcId, ProcState, ProcState)> {
         let a = &self.args;
-        match self.typ {
-            EventType::PROC_START => pr(
-                &mut s,
-                ProcId(a[0] as i64),
-                ProcState::Idle,
-                ProcState::Running,
-            ),
-            EventType::PROC_STOP => pr(&mut s, self.ctx.p, ProcState::Running, ProcState::Idle),
+        let arg_p = ProcId(a[0] as i64);
+        Some(match self.typ {
+            EventType::PROC_START => (arg_p, ProcState::Idle, ProcState::Running),
+            EventType::PROC_STOP => (self.ctx.p, ProcState::Running, ProcState::Idle),
             EventType::PROC_STEAL => {
                 let before = if self.extra(0) == u64::from(proc_status::SYSCALL_ABANDONED) {
                     ProcState::Idle
                 } else {
                     ProcState::Running
                 };
-                pr(&mut s, ProcId(a[0] as i64), before, ProcState::Idle);
+                (arg_p, before, ProcState::Idle)
             }
-            EventType::PROC_STATUS => pr(
-                &mut s,
-                ProcId(a[0] as i64),
+            EventType::PROC_STATUS => (
+                arg_p,
                 ProcState::from_u64(self.extra(0)),
                 proc_status::to_state(a[1] as u8),
             ),
-            EventType::GO_CREATE | EventType::GO_CREATE_BLOCKED => {
-                let to = if self.typ == EventType::GO_CREATE_BLOCKED {
-                    GoState::Waiting
-                } else {
-                    GoState::Runnable
-                };
-                go(&mut s, GoId(a[0] as i64), GoState::NotExist, to);
-                s.stack = a[1];
+            _ => return None,
+        })
+    }
+
+    /// The goroutine whose state this event changes, from and to.
+    #[inline]
+    fn goroutine_change(&self) -> Option<(GoId, GoState, GoState)> {
+        let a = &self.args;
+        let arg_g = GoId(a[0] as i64);
+        let own = self.ctx.g;
+        Some(match self.typ {
+            EventType::GO_CREATE => (arg_g, GoState::NotExist, GoState::Runnable),
+            EventType::GO_CREATE_BLOCKED => (arg_g, GoState::NotExist, GoState::Waiting),
+            EventType::GO_CREATE_SYSCALL => (arg_g, GoState::NotExist, GoState::Syscall),
+            EventType::GO_START => (arg_g, GoState::Runnable, GoState::Running),
+            EventType::GO_DESTROY => (own, GoState::Running, GoState::NotExist),
+            EventType::GO_DESTROY_SYSCALL => (own, GoState::Syscall, GoState::NotExist),
+            EventType::GO_STOP => (own, GoState::Running, GoState::Runnable),
+            EventType::GO_BLOCK => (own, GoState::Running, GoState::Waiting),
+            EventType::GO_UNBLOCK | EventType::GO_SWITCH | EventType::GO_SWITCH_DESTROY => {
+                (arg_g, GoState::Waiting, GoState::Runnable)
             }
-            EventType::GO_CREATE_SYSCALL => go(
-                &mut s,
-                GoId(a[0] as i64),
-                GoState::NotExist,
-                GoState::Syscall,
-            ),
-            EventType::GO_START => go(
-                &mut s,
-                GoId(a[0] as i64),
-                GoState::Runnable,
-                GoState::Running,
-            ),
-            EventType::GO_DESTROY => go(&mut s, self.ctx.g, GoState::Running, GoState::NotExist),
-            EventType::GO_DESTROY_SYSCALL => {
-                go(&mut s, self.ctx.g, GoState::Syscall, GoState::NotExist)
-            }
-            EventType::GO_STOP | EventType::GO_BLOCK => {
-                let to = if self.typ == EventType::GO_BLOCK {
-                    GoState::Waiting
-                } else {
-                    GoState::Runnable
-                };
-                go(&mut s, self.ctx.g, GoState::Running, to);
-                s.reason = t.string(a[0]);
-                s.stack = self.stack_id();
-            }
-            EventType::GO_UNBLOCK | EventType::GO_SWITCH | EventType::GO_SWITCH_DESTROY => go(
-                &mut s,
-                GoId(a[0] as i64),
-                GoState::Waiting,
-                GoState::Runnable,
-            ),
-            EventType::GO_SYSCALL_BEGIN => {
-                go(&mut s, self.ctx.g, GoState::Running, GoState::Syscall);
-                s.stack = self.stack_id();
-            }
-            EventType::GO_SYSCALL_END => go(&mut s, self.ctx.g, GoState::Syscall, GoState::Running),
-            EventType::GO_SYSCALL_END_BLOCKED => {
-                go(&mut s, self.ctx.g, GoState::Syscall, GoState::Runnable)
-            }
+            EventType::GO_SYSCALL_BEGIN => (own, GoState::Running, GoState::Syscall),
+            EventType::GO_SYSCALL_END => (own, GoState::Syscall, GoState::Running),
+            EventType::GO_SYSCALL_END_BLOCKED => (own, GoState::Syscall, GoState::Runnable),
             EventType::GO_STATUS | EventType::GO_STATUS_STACK => {
                 let packed = a[2];
-                go(
-                    &mut s,
-                    GoId(a[0] as i64),
+                (
+                    arg_g,
                     GoState::from_u64(packed >> 32),
                     go_status::to_state((packed & 0xffff_ffff) as u8),
-                );
-                s.stack = self.stack_id();
+                )
             }
-            _ => {}
-        }
-        s
+            _ => return None,
+        })
     }
 
     /// The special range this event begins, continues or ends.

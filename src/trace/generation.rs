@@ -59,97 +59,7 @@ pub fn plan_generations(
     let mut pos = 0usize;
     let mut spill: Option<(BatchRef, u64)> = None;
     loop {
-        let start = spill.as_ref().map_or(pos, |(b, _)| b.offset);
-        let mut plan = GenerationPlan {
-            gen: 0,
-            batches: Vec::new(),
-            end: PlanEnd::Complete,
-            byte_range: (start, start),
-        };
-        let mut event_batches = 0usize;
-        if let Some((b, g)) = spill.take() {
-            plan.gen = g;
-            plan.batches.push(b);
-        }
-        let mut stop = false;
-        loop {
-            let (b, gen, next) = match read_batch(body, pos) {
-                Ok((BatchRead::Eof, _)) => {
-                    if version >= GO126 {
-                        if event_batches != 0 {
-                            plan.end = PlanEnd::Fatal(trace_err!(
-                                "incomplete generation found; trace likely truncated"
-                            ));
-                        } else {
-                            plan.end = PlanEnd::EndOfTrace;
-                        }
-                    } else if plan.gen == 0 {
-                        // Nothing read at all: Go still runs its checks and
-                        // fails on the missing frequency.
-                        plan.end = PlanEnd::Complete;
-                    }
-                    stop = true;
-                    break;
-                }
-                Ok((BatchRead::Batch(b, gen), next)) => (b, gen, next),
-                Err((e, _)) => {
-                    let err = e.into_error(header_len);
-                    plan.end = if version < GO126 && plan.gen != 0 {
-                        PlanEnd::SpillError(err)
-                    } else {
-                        PlanEnd::Fatal(err)
-                    };
-                    stop = true;
-                    break;
-                }
-            };
-            if version >= GO126 {
-                if plan.gen == 0 {
-                    plan.gen = gen;
-                }
-                if b.end_of_generation {
-                    pos = next;
-                    break;
-                }
-                if gen == 0 {
-                    plan.end = PlanEnd::Fatal(trace_err!("invalid generation number {gen}"));
-                    stop = true;
-                    break;
-                }
-                if gen != plan.gen {
-                    plan.end = PlanEnd::Fatal(trace_err!(
-                        "broken trace: missing end-of-generation event, or generations are interleaved"
-                    ));
-                    stop = true;
-                    break;
-                }
-            } else {
-                if gen == 0 {
-                    plan.end = PlanEnd::Fatal(trace_err!("invalid generation number {gen}"));
-                    stop = true;
-                    break;
-                }
-                if plan.gen == 0 {
-                    plan.gen = gen;
-                }
-                if gen == plan.gen.wrapping_add(1) {
-                    spill = Some((b, gen));
-                    pos = next;
-                    break;
-                }
-                if gen != plan.gen {
-                    plan.end = PlanEnd::Fatal(trace_err!("generations out of order"));
-                    stop = true;
-                    break;
-                }
-            }
-            if !b.end_of_generation && b.exp == 0 && !is_structural(&b, version) {
-                event_batches += 1;
-            }
-            plan.batches.push(b);
-            pos = next;
-        }
-        plan.byte_range.1 = pos;
+        let (plan, stop) = plan_generation(body, version, header_len, &mut pos, &mut spill);
         let end_of_trace = matches!(plan.end, PlanEnd::EndOfTrace);
         plans.push(plan);
         if stop || end_of_trace || (version < GO126 && spill.is_none()) {
@@ -157,6 +67,146 @@ pub fn plan_generations(
         }
     }
     plans
+}
+
+/// What a batch header means for the generation being planned.
+enum Step {
+    /// The batch belongs to the generation.
+    Take,
+    /// An end-of-generation marker (Go 1.26+): the generation is whole.
+    EndMarker,
+    /// The first batch of the next generation (before Go 1.26).
+    Spill,
+    /// The generation ends here, and so does the reading.
+    Broken(PlanEnd),
+}
+
+/// Plans the generation at `pos` (or at the batch `spill` carried over
+/// from the previous one); `pos` moves past it. True when the reading
+/// stops after it.
+fn plan_generation(
+    body: &TraceBytes<'_>,
+    version: u32,
+    header_len: usize,
+    pos: &mut usize,
+    spill: &mut Option<(BatchRef, u64)>,
+) -> (GenerationPlan, bool) {
+    let start = spill.as_ref().map_or(*pos, |(b, _)| b.offset);
+    let mut plan = GenerationPlan {
+        gen: 0,
+        batches: Vec::new(),
+        end: PlanEnd::Complete,
+        byte_range: (start, start),
+    };
+    let mut event_batches = 0usize;
+    if let Some((b, g)) = spill.take() {
+        plan.gen = g;
+        plan.batches.push(b);
+    }
+    let stop = loop {
+        let (b, gen, next) = match read_batch(body, *pos) {
+            Ok((BatchRead::Eof, _)) => {
+                plan.end = end_at_eof(version, event_batches);
+                break true;
+            }
+            Ok((BatchRead::Batch(b, gen), next)) => (b, gen, next),
+            Err((e, _)) => {
+                let err = e.into_error(header_len);
+                plan.end = if version < GO126 && plan.gen != 0 {
+                    PlanEnd::SpillError(err)
+                } else {
+                    PlanEnd::Fatal(err)
+                };
+                break true;
+            }
+        };
+        let step = if version >= GO126 {
+            step_go126(&mut plan.gen, gen, &b)
+        } else {
+            step_before_go126(&mut plan.gen, gen)
+        };
+        match step {
+            Step::Take => {}
+            Step::EndMarker => {
+                *pos = next;
+                break false;
+            }
+            Step::Spill => {
+                *spill = Some((b, gen));
+                *pos = next;
+                break false;
+            }
+            Step::Broken(end) => {
+                plan.end = end;
+                break true;
+            }
+        }
+        if !b.end_of_generation && b.exp == 0 && !is_structural(&b, version) {
+            event_batches += 1;
+        }
+        plan.batches.push(b);
+        *pos = next;
+    };
+    plan.byte_range.1 = *pos;
+    (plan, stop)
+}
+
+/// How a generation ends at a clean end of input. Before Go 1.26 it is
+/// complete (even when nothing was read: Go still runs its checks and
+/// fails on the missing frequency); from 1.26 on, only an end marker
+/// completes one.
+fn end_at_eof(version: u32, event_batches: usize) -> PlanEnd {
+    if version < GO126 {
+        PlanEnd::Complete
+    } else if event_batches != 0 {
+        PlanEnd::Fatal(trace_err!(
+            "incomplete generation found; trace likely truncated"
+        ))
+    } else {
+        PlanEnd::EndOfTrace
+    }
+}
+
+/// A batch of generation `gen` in a Go 1.26+ trace, whose generations end
+/// with a marker.
+fn step_go126(plan_gen: &mut u64, gen: u64, b: &BatchRef) -> Step {
+    if *plan_gen == 0 {
+        *plan_gen = gen;
+    }
+    if b.end_of_generation {
+        return Step::EndMarker;
+    }
+    if gen == 0 {
+        return Step::Broken(PlanEnd::Fatal(trace_err!(
+            "invalid generation number {gen}"
+        )));
+    }
+    if gen != *plan_gen {
+        return Step::Broken(PlanEnd::Fatal(trace_err!(
+            "broken trace: missing end-of-generation event, or generations are interleaved"
+        )));
+    }
+    Step::Take
+}
+
+/// A batch of generation `gen` before Go 1.26: the first batch of the next
+/// generation ends this one.
+fn step_before_go126(plan_gen: &mut u64, gen: u64) -> Step {
+    if gen == 0 {
+        return Step::Broken(PlanEnd::Fatal(trace_err!(
+            "invalid generation number {gen}"
+        )));
+    }
+    if *plan_gen == 0 {
+        *plan_gen = gen;
+    }
+    if gen == plan_gen.wrapping_add(1) {
+        return Step::Spill;
+    }
+    if gen != *plan_gen {
+        return Step::Broken(PlanEnd::Fatal(trace_err!("generations out of order")));
+    }
+    Step::Take
 }
 
 /// True for strings, stacks, CPU samples and sync batches.

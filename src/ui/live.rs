@@ -110,41 +110,30 @@ impl LiveState {
             .as_ref()
             .is_some_and(|j| j.phase() != Phase::Finished);
         ui.strong("From a running program (net/http/pprof)");
-        ui.add_enabled_ui(!running, |ui| {
-            egui::Grid::new("capture-form")
-                .num_columns(2)
-                .show(ui, |ui| {
-                    let s = &mut self.settings;
-                    let l = ui.label("Endpoint");
-                    ui.add(egui::TextEdit::singleline(&mut s.url).desired_width(380.0))
-                        .labelled_by(l.id);
-                    ui.end_row();
-                    let l = ui.label("Duration");
-                    ui.add(
-                        egui::DragValue::new(&mut s.seconds)
-                            .range(1..=600)
-                            .suffix(" s"),
-                    )
-                    .labelled_by(l.id);
-                    ui.end_row();
-                    ui.label("Repeat");
-                    ui.horizontal(|ui| {
-                        let l = ui.checkbox(&mut s.repeat, "every");
-                        ui.add_enabled(
-                            s.repeat,
-                            egui::DragValue::new(&mut s.every_s)
-                                .range(1..=86_400)
-                                .suffix(" s"),
-                        )
-                        .labelled_by(l.id);
-                        let l = ui.label("keeping the last");
-                        ui.add_enabled(s.repeat, egui::DragValue::new(&mut s.keep).range(1..=50))
-                            .labelled_by(l.id);
-                    });
-                    ui.end_row();
-                });
-        });
+        ui.add_enabled_ui(!running, |ui| capture_form_ui(ui, &mut self.settings));
         ui.weak(format!("Saved in {}", captures.display()));
+        self.capture_progress_ui(ui);
+        ui.horizontal(|ui| {
+            if running {
+                if ui.button(RichText::new("Stop").strong()).clicked() {
+                    if let Some(j) = &self.job {
+                        j.stop();
+                    }
+                }
+            } else if ui.button(RichText::new("Start capture").strong()).clicked() {
+                self.start(captures.to_path_buf(), ui.ctx());
+            }
+            if let Some(j) = &self.job {
+                ui.weak(format!(
+                    "{} kept",
+                    format::count_of(j.kept.len() as u64, "capture")
+                ));
+            }
+        });
+    }
+
+    /// How far the capture is, or when the next one starts.
+    fn capture_progress_ui(&self, ui: &mut Ui) {
         let now = Instant::now();
         match self.job.as_ref().map(|j| (j.phase(), j)) {
             Some((Phase::Capturing { until }, j)) => {
@@ -167,23 +156,6 @@ impl LiveState {
             }
             _ => {}
         }
-        ui.horizontal(|ui| {
-            if running {
-                if ui.button(RichText::new("Stop").strong()).clicked() {
-                    if let Some(j) = &self.job {
-                        j.stop();
-                    }
-                }
-            } else if ui.button(RichText::new("Start capture").strong()).clicked() {
-                self.start(captures.to_path_buf(), ui.ctx());
-            }
-            if let Some(j) = &self.job {
-                ui.weak(format!(
-                    "{} kept",
-                    format::count_of(j.kept.len() as u64, "capture")
-                ));
-            }
-        });
     }
 
     fn watch_ui(&mut self, ui: &mut Ui) -> Vec<LiveAction> {
@@ -222,4 +194,39 @@ impl LiveState {
         });
         out
     }
+}
+
+/// The capture's endpoint, duration and repetition.
+fn capture_form_ui(ui: &mut Ui, s: &mut CaptureSettings) {
+    egui::Grid::new("capture-form")
+        .num_columns(2)
+        .show(ui, |ui| {
+            let l = ui.label("Endpoint");
+            ui.add(egui::TextEdit::singleline(&mut s.url).desired_width(380.0))
+                .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("Duration");
+            ui.add(
+                egui::DragValue::new(&mut s.seconds)
+                    .range(1..=600)
+                    .suffix(" s"),
+            )
+            .labelled_by(l.id);
+            ui.end_row();
+            ui.label("Repeat");
+            ui.horizontal(|ui| {
+                let l = ui.checkbox(&mut s.repeat, "every");
+                ui.add_enabled(
+                    s.repeat,
+                    egui::DragValue::new(&mut s.every_s)
+                        .range(1..=86_400)
+                        .suffix(" s"),
+                )
+                .labelled_by(l.id);
+                let l = ui.label("keeping the last");
+                ui.add_enabled(s.repeat, egui::DragValue::new(&mut s.keep).range(1..=50))
+                    .labelled_by(l.id);
+            });
+            ui.end_row();
+        });
 }

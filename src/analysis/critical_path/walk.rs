@@ -177,6 +177,23 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// The goroutine that woke `g` at `t`, when `g`'s wait ends then and
+    /// the waker is not on the path at this time already; the hop to it
+    /// recorded.
+    fn hop_to_waker(&mut self, g: GIdx, t: Time, wait_end: Time, here: &[GIdx]) -> Option<GIdx> {
+        if t != wait_end {
+            return None;
+        }
+        let (u, reason) = self.unblocker(g, t).filter(|w| !here.contains(&w.0))?;
+        self.hops_rev.push(Hop {
+            from: u,
+            to: g,
+            time_ns: t,
+            kind: HopKind::Unblock(reason),
+        });
+        Some(u)
+    }
+
     fn walk(mut self, target: Target) -> CriticalPath {
         let ov = self.overview();
         let start = target.start_ns;
@@ -232,18 +249,7 @@ impl<'a> Walker<'a> {
                     self.charge(g, Cause::Syscall, a, t, stack);
                 }
                 GoLaneState::Waiting => {
-                    let woken = if t == s.end {
-                        self.unblocker(g, t)
-                    } else {
-                        None
-                    };
-                    if let Some((u, reason)) = woken.filter(|w| !here.contains(&w.0)) {
-                        self.hops_rev.push(Hop {
-                            from: u,
-                            to: g,
-                            time_ns: t,
-                            kind: HopKind::Unblock(reason),
-                        });
+                    if let Some(u) = self.hop_to_waker(g, t, s.end, &here) {
                         waiters.push(g);
                         g = u;
                         here.push(g);

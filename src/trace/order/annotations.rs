@@ -104,11 +104,7 @@ impl Ordering {
         Ok(Some(cur))
     }
 
-    fn region_of(
-        &self,
-        ev: &BaseEvent,
-        evt: &EvTable,
-    ) -> Result<UserRegion, super::super::TraceError> {
+    fn region_of(ev: &BaseEvent, evt: &EvTable) -> Result<UserRegion, super::super::TraceError> {
         let name_id = ev.args[1];
         if !evt.strings.contains(name_id) {
             return Err(trace_err!(
@@ -129,7 +125,7 @@ impl Ordering {
         cur: SchedCtx,
     ) -> Step {
         validate_ctx(cur, USER_GO_REQS)?;
-        let r = self.region_of(ev, evt)?;
+        let r = Self::region_of(ev, evt)?;
         let Some(g) = self.g_states.get_mut(&cur.g) else {
             return Err(trace_err!(
                 "encountered EvUserRegionBegin without known state for current goroutine {}",
@@ -148,7 +144,7 @@ impl Ordering {
         cur: SchedCtx,
     ) -> Step {
         validate_ctx(cur, USER_GO_REQS)?;
-        let r = self.region_of(ev, evt)?;
+        let r = Self::region_of(ev, evt)?;
         let Some(g) = self.g_states.get_mut(&cur.g) else {
             return Err(trace_err!(
                 "encountered EvUserRegionEnd without known state for current goroutine {}",

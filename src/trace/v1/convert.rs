@@ -188,8 +188,15 @@ impl Converter {
         self.bases.builtin + s
     }
 
-    fn thread_or_zero(&self, p: i32) -> ThreadId {
-        ThreadId(self.proc_ms.get(pkey(p)).unwrap_or(0) as i64)
+    /// The context of an event the converter splits in two (Go takes the
+    /// thread from the proc, or 0).
+    #[inline]
+    fn split_ctx(&self, gid: u64, pid: i32) -> SchedCtx {
+        SchedCtx {
+            g: GoId(gid as i64),
+            p: ProcId(i64::from(pid)),
+            m: ThreadId(self.proc_ms.get(pkey(pid)).unwrap_or(0) as i64),
+        }
     }
 
     /// Converts one event: `None` when it maps to nothing (yet); more events
@@ -197,53 +204,14 @@ impl Converter {
     fn convert(&mut self, e: &Ev) -> Result<Option<Event>> {
         let stk = u64::from(e.stk);
         let mut args = self.store.args(e);
-        let (gid, pid, a0, a1) = (self.store.g(e), self.store.p(e), args[0], args[1]);
+        let (gid, pid, a0) = (self.store.g(e), self.store.p(e), args[0]);
         let typ = match e.typ {
-            ev::GOMAXPROCS => {
-                if self.pre_init {
-                    // The first GOMAXPROCS ends the trace's initial dump:
-                    // goroutines created before it and seen neither waiting,
-                    // in a syscall nor running were runnable (or idle). Go
-                    // walks a map here; we go by goroutine ID.
-                    self.pre_init = false;
-                    let mut gs: Vec<u64> = self.created_pre_init.drain().collect();
-                    gs.sort_unstable_by_key(|&g| g as i64);
-                    for g in gs {
-                        self.extra.push_back(Event {
-                            typ: EventType::GO_STATUS,
-                            time: e.ts,
-                            ctx: SchedCtx::NONE,
-                            args: [g, u64::MAX, u64::from(go_status::RUNNABLE), 0],
-                        });
-                    }
-                    return Ok(None);
-                }
-                EventType::PROCS_CHANGE
+            ev::GOMAXPROCS if self.pre_init => {
+                self.end_initial_dump(e.ts);
+                return Ok(None);
             }
-            ev::PROC_START | ev::PROC_STOP => {
-                if e.typ == ev::PROC_START {
-                    self.proc_ms.set(pkey(pid), Some(a0));
-                }
-                let p = pid as i64 as u64;
-                let seen = self.seen_procs.entry(pkey(pid));
-                if *seen {
-                    args = [p, 0, 0, 0];
-                    if e.typ == ev::PROC_START {
-                        EventType::PROC_START
-                    } else {
-                        EventType::PROC_STOP
-                    }
-                } else {
-                    *seen = true;
-                    let status = if e.typ == ev::PROC_START {
-                        proc_status::RUNNING
-                    } else {
-                        proc_status::IDLE
-                    };
-                    args = [p, u64::from(status), 0, 0];
-                    EventType::PROC_STATUS
-                }
-            }
+            ev::GOMAXPROCS => EventType::PROCS_CHANGE,
+            ev::PROC_START | ev::PROC_STOP => self.proc_start_or_stop(e.typ, pid, &mut args),
             ev::GC_START => EventType::GC_BEGIN,
             ev::GC_DONE => EventType::GC_END,
             ev::STW_START => {
@@ -258,119 +226,38 @@ impl Converter {
             }
             ev::GC_SWEEP_START => EventType::GC_SWEEP_BEGIN,
             ev::GC_SWEEP_DONE => EventType::GC_SWEEP_END,
-            ev::GO_CREATE => {
-                if self.pre_init {
-                    self.created_pre_init.insert(a0);
-                    return Ok(None);
-                }
-                EventType::GO_CREATE
-            }
-            ev::GO_START => {
-                if self.pre_init {
-                    self.created_pre_init.remove(&a0);
-                    args = [a0, u64::MAX, u64::from(go_status::RUNNING), 0];
-                    EventType::GO_STATUS
-                } else {
-                    EventType::GO_START
-                }
-            }
-            ev::GO_START_LABEL => {
-                let ctx = SchedCtx {
-                    g: GoId(gid as i64),
-                    p: ProcId(i64::from(pid)),
-                    m: self.thread_or_zero(pid),
-                };
-                self.extra.push_back(Event {
-                    typ: EventType::GO_LABEL,
-                    time: e.ts,
-                    ctx,
-                    args: [args[2], 0, 0, 0],
-                });
-                return Ok(Some(Event {
-                    typ: EventType::GO_START,
-                    time: e.ts,
-                    ctx,
-                    args,
-                }));
-            }
-            ev::GO_END => EventType::GO_DESTROY,
-            ev::GO_STOP => self.block(&mut args, EventType::GO_BLOCK, S_FOREVER, stk),
-            ev::GO_SCHED => self.block(&mut args, EventType::GO_STOP, S_GOSCHED, stk),
-            ev::GO_PREEMPT => self.block(&mut args, EventType::GO_STOP, S_PREEMPTED, stk),
-            ev::GO_SLEEP => self.block(&mut args, EventType::GO_BLOCK, S_SLEEP, stk),
-            ev::GO_BLOCK => self.block(&mut args, EventType::GO_BLOCK, S_EMPTY, stk),
-            ev::GO_BLOCK_SEND => self.block(&mut args, EventType::GO_BLOCK, S_CHAN_SEND, stk),
-            ev::GO_BLOCK_RECV => self.block(&mut args, EventType::GO_BLOCK, S_CHAN_RECV, stk),
-            ev::GO_BLOCK_SELECT => self.block(&mut args, EventType::GO_BLOCK, S_SELECT, stk),
-            ev::GO_BLOCK_SYNC => self.block(&mut args, EventType::GO_BLOCK, S_SYNC, stk),
-            ev::GO_BLOCK_COND => self.block(&mut args, EventType::GO_BLOCK, S_SYNC_COND, stk),
-            ev::GO_BLOCK_NET => self.block(&mut args, EventType::GO_BLOCK, S_NETWORK, stk),
-            ev::GO_BLOCK_GC => self.block(&mut args, EventType::GO_BLOCK, S_MARK_ASSIST_WAIT, stk),
-            ev::GO_UNBLOCK => EventType::GO_UNBLOCK,
-            ev::GO_SYS_CALL => {
-                args = [0, stk, 0, 0];
-                if e.flags & SYSCALL_BLOCKED == 0 {
-                    // A syscall that did not block: a 1 ns range.
-                    let ctx = SchedCtx {
-                        g: GoId(gid as i64),
-                        p: ProcId(i64::from(pid)),
-                        m: self.thread_or_zero(pid),
-                    };
-                    self.extra.push_back(Event {
-                        typ: EventType::GO_SYSCALL_END,
-                        time: e.ts.wrapping_add(1),
-                        ctx,
-                        args: [0; 4],
-                    });
-                    return Ok(Some(Event {
-                        typ: EventType::GO_SYSCALL_BEGIN,
-                        time: e.ts,
-                        ctx,
-                        args,
-                    }));
-                }
-                EventType::GO_SYSCALL_BEGIN
-            }
-            ev::GO_SYS_EXIT => EventType::GO_SYSCALL_END_BLOCKED,
-            ev::GO_SYS_BLOCK => return Ok(None),
-            ev::GO_WAITING | ev::GO_IN_SYSCALL => {
-                // N.B. v1 does not say which thread a syscall is on.
-                let status = if e.typ == ev::GO_WAITING {
-                    go_status::WAITING
-                } else {
-                    go_status::SYSCALL
-                };
-                self.created_pre_init.remove(&a0);
-                args = [a0, u64::MAX, u64::from(status), 0];
-                EventType::GO_STATUS
-            }
             ev::HEAP_ALLOC => EventType::HEAP_ALLOC,
             ev::HEAP_GOAL => EventType::HEAP_GOAL,
             ev::GC_MARK_ASSIST_START => EventType::GC_MARK_ASSIST_BEGIN,
             ev::GC_MARK_ASSIST_DONE => EventType::GC_MARK_ASSIST_END,
-            ev::USER_TASK_CREATE => {
-                let parent = if a1 == 0 { TaskId::NONE.0 } else { a1 };
-                args = [a0, parent, args[2], stk];
-                EventType::USER_TASK_BEGIN
+            ev::GO_CREATE if self.pre_init => {
+                self.created_pre_init.insert(a0);
+                return Ok(None);
             }
-            ev::USER_TASK_END => {
-                // Event::task reads the parent and the name (an extra
-                // string) from the arguments after the real ones (task,
-                // stack); the post pass left them in a1 and a2.
-                args = [a0, 0, a1, args[2]];
-                EventType::USER_TASK_END
+            ev::GO_CREATE => EventType::GO_CREATE,
+            ev::GO_START if self.pre_init => self.go_status(go_status::RUNNING, &mut args),
+            ev::GO_START => EventType::GO_START,
+            ev::GO_START_LABEL => return Ok(Some(self.go_start_label(e, gid, pid, args))),
+            // N.B. v1 does not say which thread a syscall is on.
+            ev::GO_WAITING => self.go_status(go_status::WAITING, &mut args),
+            ev::GO_IN_SYSCALL => self.go_status(go_status::SYSCALL, &mut args),
+            ev::GO_END => EventType::GO_DESTROY,
+            ev::GO_STOP | ev::GO_SCHED | ev::GO_PREEMPT => {
+                self.stop_or_block(e.typ, stk, &mut args)
             }
-            ev::USER_REGION => {
-                args = [a0, args[2], stk, 0];
-                match a1 {
-                    0 => EventType::USER_REGION_BEGIN,
-                    1 => EventType::USER_REGION_END,
-                    _ => EventType::NONE,
-                }
+            t if ev::blocks_goroutine(t) => self.stop_or_block(t, stk, &mut args),
+            ev::GO_UNBLOCK => EventType::GO_UNBLOCK,
+            ev::GO_SYS_CALL if e.flags & SYSCALL_BLOCKED == 0 => {
+                return Ok(Some(self.instant_syscall(e, gid, pid, stk)));
             }
-            ev::USER_LOG => {
-                args = [a0, a1, self.bases.inline + args[3], stk];
-                EventType::USER_LOG
+            ev::GO_SYS_CALL => {
+                args = [0, stk, 0, 0];
+                EventType::GO_SYSCALL_BEGIN
+            }
+            ev::GO_SYS_EXIT => EventType::GO_SYSCALL_END_BLOCKED,
+            ev::GO_SYS_BLOCK => return Ok(None),
+            ev::USER_TASK_CREATE | ev::USER_TASK_END | ev::USER_REGION | ev::USER_LOG => {
+                self.annotation(e.typ, stk, &mut args)
             }
             ev::CPU_SAMPLE => {
                 args = [stk, u64::MAX, pid as i64 as u64, gid];
@@ -378,10 +265,166 @@ impl Converter {
             }
             t => return Err(trace_err!("unexpected event type {t}")),
         };
+        Ok(Some(self.in_context(e, typ, args, gid, pid)))
+    }
 
+    /// The first GOMAXPROCS ends the trace's initial dump: goroutines
+    /// created before it and seen neither waiting, in a syscall nor running
+    /// were runnable (or idle). Go walks a map here; we go by goroutine ID.
+    fn end_initial_dump(&mut self, time: Time) {
+        self.pre_init = false;
+        let mut gs: Vec<u64> = self.created_pre_init.drain().collect();
+        gs.sort_unstable_by_key(|&g| g as i64);
+        for g in gs {
+            self.extra.push_back(Event {
+                typ: EventType::GO_STATUS,
+                time,
+                ctx: SchedCtx::NONE,
+                args: [g, u64::MAX, u64::from(go_status::RUNNABLE), 0],
+            });
+        }
+    }
+
+    /// A proc's first start or stop is its status; later ones are what they say.
+    #[inline]
+    fn proc_start_or_stop(&mut self, typ: u8, pid: i32, args: &mut [u64; 4]) -> EventType {
+        let start = typ == ev::PROC_START;
+        if start {
+            self.proc_ms.set(pkey(pid), Some(args[0]));
+        }
+        let p = pid as i64 as u64;
+        let seen = self.seen_procs.entry(pkey(pid));
+        if *seen {
+            *args = [p, 0, 0, 0];
+            return if start {
+                EventType::PROC_START
+            } else {
+                EventType::PROC_STOP
+            };
+        }
+        *seen = true;
+        let status = if start {
+            proc_status::RUNNING
+        } else {
+            proc_status::IDLE
+        };
+        *args = [p, u64::from(status), 0, 0];
+        EventType::PROC_STATUS
+    }
+
+    /// The status of the goroutine in `args[0]`, from the trace's initial
+    /// dump: it is no longer only created.
+    #[inline]
+    fn go_status(&mut self, status: u8, args: &mut [u64; 4]) -> EventType {
+        let g = args[0];
+        self.created_pre_init.remove(&g);
+        *args = [g, u64::MAX, u64::from(status), 0];
+        EventType::GO_STATUS
+    }
+
+    /// A labelled start: the start, then the label.
+    fn go_start_label(&mut self, e: &Ev, gid: u64, pid: i32, args: [u64; 4]) -> Event {
+        let ctx = self.split_ctx(gid, pid);
+        self.extra.push_back(Event {
+            typ: EventType::GO_LABEL,
+            time: e.ts,
+            ctx,
+            args: [args[2], 0, 0, 0],
+        });
+        Event {
+            typ: EventType::GO_START,
+            time: e.ts,
+            ctx,
+            args,
+        }
+    }
+
+    /// A syscall that did not block: a 1 ns range.
+    fn instant_syscall(&mut self, e: &Ev, gid: u64, pid: i32, stk: u64) -> Event {
+        let ctx = self.split_ctx(gid, pid);
+        self.extra.push_back(Event {
+            typ: EventType::GO_SYSCALL_END,
+            time: e.ts.wrapping_add(1),
+            ctx,
+            args: [0; 4],
+        });
+        Event {
+            typ: EventType::GO_SYSCALL_BEGIN,
+            time: e.ts,
+            ctx,
+            args: [0, stk, 0, 0],
+        }
+    }
+
+    /// A stop or block: v2's `GoStop` or `GoBlock` with the reason string
+    /// the v1 event type stands for, and the stack.
+    #[inline]
+    fn stop_or_block(&self, typ: u8, stk: u64, args: &mut [u64; 4]) -> EventType {
+        let (v2, reason) = match typ {
+            ev::GO_STOP => (EventType::GO_BLOCK, S_FOREVER),
+            ev::GO_SCHED => (EventType::GO_STOP, S_GOSCHED),
+            ev::GO_PREEMPT => (EventType::GO_STOP, S_PREEMPTED),
+            ev::GO_SLEEP => (EventType::GO_BLOCK, S_SLEEP),
+            ev::GO_BLOCK_SEND => (EventType::GO_BLOCK, S_CHAN_SEND),
+            ev::GO_BLOCK_RECV => (EventType::GO_BLOCK, S_CHAN_RECV),
+            ev::GO_BLOCK_SELECT => (EventType::GO_BLOCK, S_SELECT),
+            ev::GO_BLOCK_SYNC => (EventType::GO_BLOCK, S_SYNC),
+            ev::GO_BLOCK_COND => (EventType::GO_BLOCK, S_SYNC_COND),
+            ev::GO_BLOCK_NET => (EventType::GO_BLOCK, S_NETWORK),
+            ev::GO_BLOCK_GC => (EventType::GO_BLOCK, S_MARK_ASSIST_WAIT),
+            // ev::GO_BLOCK: no reason.
+            _ => (EventType::GO_BLOCK, S_EMPTY),
+        };
+        *args = [self.builtin(reason), stk, 0, 0];
+        v2
+    }
+
+    /// Tasks, regions and logs: their arguments in v2's order.
+    fn annotation(&self, typ: u8, stk: u64, args: &mut [u64; 4]) -> EventType {
+        let [a0, a1, a2, a3] = *args;
+        match typ {
+            ev::USER_TASK_CREATE => {
+                let parent = if a1 == 0 { TaskId::NONE.0 } else { a1 };
+                *args = [a0, parent, a2, stk];
+                EventType::USER_TASK_BEGIN
+            }
+            ev::USER_TASK_END => {
+                // Event::task reads the parent and the name (an extra
+                // string) from the arguments after the real ones (task,
+                // stack); the post pass left them in a1 and a2.
+                *args = [a0, 0, a1, a2];
+                EventType::USER_TASK_END
+            }
+            ev::USER_REGION => {
+                *args = [a0, a2, stk, 0];
+                match a1 {
+                    0 => EventType::USER_REGION_BEGIN,
+                    1 => EventType::USER_REGION_END,
+                    _ => EventType::NONE,
+                }
+            }
+            // ev::USER_LOG
+            _ => {
+                *args = [a0, a1, self.bases.inline + a3, stk];
+                EventType::USER_LOG
+            }
+        }
+    }
+
+    /// The converted event in its context: the stack where v2's spec wants
+    /// it, the thread its proc runs on, no goroutine for G 0.
+    #[inline]
+    fn in_context(
+        &mut self,
+        e: &Ev,
+        typ: EventType,
+        mut args: [u64; 4],
+        gid: u64,
+        pid: i32,
+    ) -> Event {
         if desc(e.typ).stack {
             if let Some(&first) = typ.spec().and_then(|s| s.stack_ids.first()) {
-                args[first - 1] = stk;
+                args[first - 1] = u64::from(e.stk);
             }
         }
         let mut m = ThreadId::NONE;
@@ -399,7 +442,7 @@ impl Converter {
         } else {
             GoId(gid as i64)
         };
-        Ok(Some(Event {
+        Event {
             typ,
             time: e.ts,
             ctx: SchedCtx {
@@ -408,12 +451,6 @@ impl Converter {
                 m,
             },
             args,
-        }))
-    }
-
-    /// Arguments of a block or stop: the reason string and the stack.
-    fn block(&self, args: &mut [u64; 4], typ: EventType, reason: u64, stk: u64) -> EventType {
-        *args = [self.builtin(reason), stk, 0, 0];
-        typ
+        }
     }
 }

@@ -75,15 +75,80 @@ struct Proc {
     done: bool,
 }
 
+impl Proc {
+    /// Loads the proc's next batch when its events are used up; false when
+    /// it has no more.
+    #[inline]
+    fn refill(&mut self, p: &mut Parser<'_>) -> Result<bool> {
+        while self.pos == self.buf.len() {
+            self.pos = 0;
+            let loaded = match self.list {
+                Some(li) => p.load_batch(li, &mut self.buf)?,
+                None => {
+                    self.buf.clear();
+                    false
+                }
+            };
+            if !loaded {
+                self.done = true;
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
 /// Merges all batches into `store` in Go's order, then applies the
 /// syscall-exit timestamp fix and its stable re-sort (timestamps in ticks).
 pub(crate) fn merge(p: &mut Parser<'_>) -> Result<EvStore> {
-    // Re-sort CPU samples by the time the signal handler took them.
+    let mut procs = sources(p);
+    let cap = (p.raw_events.saturating_mul(2) + 1024).min(1 << 24);
+    let mut gs: IdMap<GState> = IdMap::new(cap);
+    let mut store = EvStore::default();
+    let mut available: Vec<usize> = (0..procs.len()).collect();
+    let mut frontier = Frontier::default();
+    let mut checks = StreamChecks {
+        last_ts: i64::MIN,
+        unsorted: false,
+        fix_err: None,
+        moved: Vec::new(),
+    };
+    loop {
+        make_ready(p, &mut procs, &mut available, &gs, &mut frontier)?;
+        let Some(pi) = frontier.pop() else {
+            if procs.iter().any(|p| !p.done) {
+                return Err(trace_err!("no consistent ordering of events possible"));
+            }
+            break;
+        };
+        let proc = &mut procs[pi];
+        let mut e = proc.buf[proc.pos];
+        proc.pos += 1;
+        let (g, init, next) = state_transition(&e);
+        e.typ = match e.typ {
+            ev::GO_START_LOCAL => ev::GO_START,
+            ev::GO_UNBLOCK_LOCAL => ev::GO_UNBLOCK,
+            ev::GO_SYS_EXIT_LOCAL => ev::GO_SYS_EXIT,
+            t => t,
+        };
+        checks.note(&e, &mut gs, store.len());
+        store.push(&e)?;
+        if g != UNORDERED {
+            advance(gs.entry(g), g, init, next)?;
+        }
+        available.push(pi);
+    }
+    checks.finish(&mut store)?;
+    Ok(store)
+}
+
+/// The sources of events: the procs in ascending ID order (Go's order is a
+/// map's, i.e. random: the choice only matters between events with equal
+/// timestamps), then the CPU samples, re-sorted by the time the signal
+/// handler took them.
+fn sources(p: &mut Parser<'_>) -> Vec<Proc> {
     let mut samples = std::mem::take(&mut p.cpu_samples);
     samples.sort_by_key(|e| e.ts);
-
-    // Procs in ascending ID order (Go's order is a map's, i.e. random: the
-    // choice only matters between events with equal timestamps).
     let mut order: Vec<usize> = (0..p.pids.len()).collect();
     order.sort_by_key(|&i| p.pids[i]);
     let mut procs: Vec<Proc> = order
@@ -101,117 +166,104 @@ pub(crate) fn merge(p: &mut Parser<'_>) -> Result<EvStore> {
         pos: 0,
         done: false,
     });
+    procs
+}
 
-    let cap = (p.raw_events.saturating_mul(2) + 1024).min(1 << 24);
-    let mut gs: IdMap<GState> = IdMap::new(cap);
-    let mut store = EvStore::default();
-    let mut available: Vec<usize> = (0..procs.len()).collect();
-    let mut frontier = Frontier::default();
-    let mut last_ts = i64::MIN;
-    let mut unsorted = false;
-    let mut fix_err: Option<&'static str> = None;
-    let mut moved: Vec<(i64, usize)> = Vec::new();
-
-    loop {
-        let mut i = 0;
-        while i < available.len() {
-            let pi = available[i];
-            let proc = &mut procs[pi];
-            let mut exhausted = false;
-            while proc.pos == proc.buf.len() {
-                proc.pos = 0;
-                let loaded = match proc.list {
-                    Some(li) => p.load_batch(li, &mut proc.buf)?,
-                    None => {
-                        proc.buf.clear();
-                        false
-                    }
-                };
-                if !loaded {
-                    proc.done = true;
-                    exhausted = true;
-                    break;
-                }
-            }
-            if exhausted {
-                available.swap_remove(i);
-                continue;
-            }
-            let e = &proc.buf[proc.pos];
-            let (g, init, _) = state_transition(e);
-            if !ready(g, &gs.get(g), init) {
-                i += 1;
-                continue;
-            }
-            frontier.push(e.ts, pi);
-            available.swap_remove(i);
-        }
-
-        let Some(pi) = frontier.pop() else {
-            if procs.iter().any(|p| !p.done) {
-                return Err(trace_err!("no consistent ordering of events possible"));
-            }
-            break;
-        };
+/// Moves the procs of `available` whose next event is ready to the
+/// frontier; procs with no events left leave `available` too.
+#[inline]
+fn make_ready(
+    p: &mut Parser<'_>,
+    procs: &mut [Proc],
+    available: &mut Vec<usize>,
+    gs: &IdMap<GState>,
+    frontier: &mut Frontier,
+) -> Result<()> {
+    let mut i = 0;
+    while i < available.len() {
+        let pi = available[i];
         let proc = &mut procs[pi];
-        let mut e = proc.buf[proc.pos];
-        proc.pos += 1;
-        let (g, init, next) = state_transition(&e);
-        e.typ = match e.typ {
-            ev::GO_START_LOCAL => ev::GO_START,
-            ev::GO_UNBLOCK_LOCAL => ev::GO_UNBLOCK,
-            ev::GO_SYS_EXIT_LOCAL => ev::GO_SYS_EXIT,
-            t => t,
-        };
-
-        // Bookkeeping for the checks Go runs on the merged stream: sorted
-        // timestamps, then syscall exits moved to their real time.
-        if e.ts < last_ts {
-            unsorted = true;
+        if !proc.refill(p)? {
+            available.swap_remove(i);
+            continue;
         }
-        last_ts = e.ts;
+        let e = &proc.buf[proc.pos];
+        let (g, init, _) = state_transition(e);
+        if !ready(g, &gs.get(g), init) {
+            i += 1;
+            continue;
+        }
+        frontier.push(e.ts, pi);
+        available.swap_remove(i);
+    }
+    Ok(())
+}
+
+/// Goroutine `g` (or the GC sequence) takes the state after its event.
+#[inline]
+fn advance(cur: &mut GState, g: u64, init: SeqStatus, next: SeqStatus) -> Result<()> {
+    if !ready(g, cur, init) {
+        return Err(trace_err!(
+            "encountered impossible goroutine state transition"
+        ));
+    }
+    cur.seq = match next.0 {
+        NOSEQ => cur.seq,
+        SEQINC => cur.seq.wrapping_add(1),
+        s => s,
+    };
+    cur.status = next.1;
+    Ok(())
+}
+
+/// What Go checks on the merged stream: sorted timestamps, then syscall
+/// exits moved to their real time.
+struct StreamChecks {
+    last_ts: i64,
+    unsorted: bool,
+    /// The first problem found with a syscall exit's time.
+    fix_err: Option<&'static str>,
+    /// The real times of the syscall exits and their places in the store.
+    moved: Vec<(i64, usize)>,
+}
+
+impl StreamChecks {
+    /// Notes the merged event `e`, about to go at `index` of the store.
+    #[inline]
+    fn note(&mut self, e: &RawEv, gs: &mut IdMap<GState>, index: usize) {
+        if e.ts < self.last_ts {
+            self.unsorted = true;
+        }
+        self.last_ts = e.ts;
         match e.typ {
             ev::GO_SYS_BLOCK | ev::GO_IN_SYSCALL => gs.entry(e.g).sys_block = e.ts,
-            ev::GO_SYS_EXIT if e.args[2] != 0 && fix_err.is_none() => {
+            ev::GO_SYS_EXIT if e.args[2] != 0 && self.fix_err.is_none() => {
                 let ts = e.args[2] as i64;
                 let block = gs.get(e.g).sys_block;
                 if block == 0 {
-                    fix_err = Some("stray syscall exit");
+                    self.fix_err = Some("stray syscall exit");
                 } else if ts < block {
-                    fix_err = Some(TIME_ORDER);
+                    self.fix_err = Some(TIME_ORDER);
                 } else {
-                    moved.push((ts, store.len()));
+                    self.moved.push((ts, index));
                 }
             }
             _ => {}
         }
-        store.push(&e)?;
+    }
 
-        if g != UNORDERED {
-            let cur = gs.entry(g);
-            if !ready(g, cur, init) {
-                return Err(trace_err!(
-                    "encountered impossible goroutine state transition"
-                ));
-            }
-            cur.seq = match next.0 {
-                NOSEQ => cur.seq,
-                SEQINC => cur.seq.wrapping_add(1),
-                s => s,
-            };
-            cur.status = next.1;
+    /// The first error Go would report, or the store with the syscall
+    /// exits moved.
+    fn finish(self, store: &mut EvStore) -> Result<()> {
+        if self.unsorted {
+            return Err(trace_err!("{TIME_ORDER}"));
         }
-        available.push(pi);
+        if let Some(msg) = self.fix_err {
+            return Err(trace_err!("{msg}"));
+        }
+        apply_moves(store, self.moved);
+        Ok(())
     }
-
-    if unsorted {
-        return Err(trace_err!("{TIME_ORDER}"));
-    }
-    if let Some(msg) = fix_err {
-        return Err(trace_err!("{msg}"));
-    }
-    apply_moves(&mut store, moved);
-    Ok(store)
 }
 
 /// The procs whose next event is ready, as a min-heap on timestamps. This

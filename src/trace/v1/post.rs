@@ -182,28 +182,8 @@ impl Checker {
     }
 
     fn event(&mut self, c: &Cur, store: &mut EvStore, table: &mut EvTable) -> Result<()> {
-        let (ts, g, p) = (c.ts, c.g, c.p);
         match c.typ {
-            ev::PROC_START => {
-                let pd = self.ps.entry(pkey(p));
-                if pd.running {
-                    return Err(trace_err!("p {p} is running before start (time {ts})"));
-                }
-                pd.running = true;
-            }
-            ev::PROC_STOP => {
-                let pd = self.ps.entry(pkey(p));
-                if !pd.running {
-                    return Err(trace_err!("p {p} is not running before stop (time {ts})"));
-                }
-                if pd.g != 0 {
-                    return Err(trace_err!(
-                        "p {p} is running a goroutine {} during stop (time {ts})",
-                        pd.g
-                    ));
-                }
-                pd.running = false;
-            }
+            ev::PROC_START | ev::PROC_STOP => self.proc(c),
             ev::GC_START
             | ev::GC_DONE
             | ev::STW_START
@@ -211,7 +191,43 @@ impl Checker {
             | ev::GC_SWEEP_START
             | ev::GC_SWEEP_DONE
             | ev::GC_MARK_ASSIST_START
-            | ev::GC_MARK_ASSIST_DONE => self.gc(c, store)?,
+            | ev::GC_MARK_ASSIST_DONE => self.gc(c, store),
+            ev::USER_TASK_CREATE | ev::USER_TASK_END => self.task(c, store, table),
+            ev::USER_REGION => self.region(c, store),
+            _ => self.goroutine(c, store),
+        }
+    }
+
+    /// A proc starts or stops.
+    #[inline]
+    fn proc(&mut self, c: &Cur) -> Result<()> {
+        let (ts, p) = (c.ts, c.p);
+        let pd = self.ps.entry(pkey(p));
+        if c.typ == ev::PROC_START {
+            if pd.running {
+                return Err(trace_err!("p {p} is running before start (time {ts})"));
+            }
+            pd.running = true;
+            return Ok(());
+        }
+        if !pd.running {
+            return Err(trace_err!("p {p} is not running before stop (time {ts})"));
+        }
+        if pd.g != 0 {
+            return Err(trace_err!(
+                "p {p} is running a goroutine {} during stop (time {ts})",
+                pd.g
+            ));
+        }
+        pd.running = false;
+        Ok(())
+    }
+
+    /// Goroutine events: creation, start, stop, block, unblock, syscalls.
+    #[inline]
+    fn goroutine(&mut self, c: &Cur, store: &mut EvStore) -> Result<()> {
+        let (ts, g) = (c.ts, c.g);
+        match c.typ {
             ev::GO_WAITING | ev::GO_IN_SYSCALL => {
                 if self.gs.get(g).state != RUNNABLE {
                     let name = c.name();
@@ -228,19 +244,7 @@ impl Checker {
                 }
                 self.set_g(c.a0, RUNNABLE, false);
             }
-            ev::GO_START | ev::GO_START_LABEL => {
-                if self.gs.get(g).state != RUNNABLE {
-                    return Err(trace_err!("g {g} is not runnable before start (time {ts})"));
-                }
-                let running = self.ps.get(pkey(p)).g;
-                if running != 0 {
-                    return Err(trace_err!(
-                        "p {p} is already running g {running} while start g {g} (time {ts})"
-                    ));
-                }
-                self.set_g(g, RUNNING, false);
-                self.ps.entry(pkey(p)).g = g;
-            }
+            ev::GO_START | ev::GO_START_LABEL => self.start(c)?,
             ev::GO_END | ev::GO_STOP => {
                 self.check_running(c, false)?;
                 self.stop_running(c, DEAD, None);
@@ -252,27 +256,7 @@ impl Checker {
                 self.check_running(c, false)?;
                 self.stop_running(c, RUNNABLE, Some(false));
             }
-            ev::GO_UNBLOCK => {
-                if self.gs.get(g).state != RUNNING {
-                    return Err(trace_err!("g {g} is not running while unpark (time {ts})"));
-                }
-                if p != fake_p::TIMER && self.ps.get(pkey(p)).g != g {
-                    return Err(trace_err!(
-                        "p {p} is not running g {g} while unpark (time {ts})"
-                    ));
-                }
-                let g1 = self.gs.get(c.a0);
-                if g1.state != WAITING {
-                    return Err(trace_err!(
-                        "g {} is not waiting before unpark (time {ts})",
-                        c.a0
-                    ));
-                }
-                if g1.blocked_on_net {
-                    store.set_p(c.i, fake_p::NETPOLL)?;
-                }
-                self.set_g(c.a0, RUNNABLE, false);
-            }
+            ev::GO_UNBLOCK => self.unblock(c, store)?,
             ev::GO_SYS_CALL => {
                 self.check_running(c, false)?;
                 self.set_g(g, RUNNING, false);
@@ -293,36 +277,84 @@ impl Checker {
                 self.check_running(c, false)?;
                 self.stop_running(c, WAITING, Some(c.typ == ev::GO_BLOCK_NET));
             }
-            ev::USER_TASK_CREATE => {
-                if let Some(prev) = self.tasks.get(&c.a0) {
-                    return Err(trace_err!(
-                        "task id conflicts (id:{}), {} vs {}",
-                        c.a0,
-                        quote(&store.text(&c.e)),
-                        quote(&store.text(prev))
-                    ));
-                }
-                self.tasks.insert(c.a0, c.e);
-                self.task_info.insert(c.a0, (c.a1, store.a2(&c.e)));
-            }
-            ev::USER_TASK_END => {
-                self.tasks.remove(&c.a0);
-                // What the converter's own task map would give (Go's
-                // traceV1Converter.tasks): the parent, and the name as an
-                // extra string. Left in a1 and a2 for the converter.
-                let (parent, extra) = match self.task_info.remove(&c.a0) {
-                    Some((parent, name_id)) => {
-                        let name = table.string(name_id).to_owned();
-                        (parent, table.add_extra_string(&name))
-                    }
-                    None => (TaskId::NONE.0, 0),
-                };
-                store.set_a1(c.i, parent);
-                store.set_a2(c.i, extra);
-            }
-            ev::USER_REGION => self.region(c, store)?,
             _ => {}
         }
+        Ok(())
+    }
+
+    /// A runnable goroutine starts on an idle proc.
+    #[inline]
+    fn start(&mut self, c: &Cur) -> Result<()> {
+        let (ts, g, p) = (c.ts, c.g, c.p);
+        if self.gs.get(g).state != RUNNABLE {
+            return Err(trace_err!("g {g} is not runnable before start (time {ts})"));
+        }
+        let running = self.ps.get(pkey(p)).g;
+        if running != 0 {
+            return Err(trace_err!(
+                "p {p} is already running g {running} while start g {g} (time {ts})"
+            ));
+        }
+        self.set_g(g, RUNNING, false);
+        self.ps.entry(pkey(p)).g = g;
+        Ok(())
+    }
+
+    /// The running goroutine unblocks a waiting one (moved to the netpoll
+    /// proc when it was blocked on the network).
+    #[inline]
+    fn unblock(&mut self, c: &Cur, store: &mut EvStore) -> Result<()> {
+        let (ts, g, p) = (c.ts, c.g, c.p);
+        if self.gs.get(g).state != RUNNING {
+            return Err(trace_err!("g {g} is not running while unpark (time {ts})"));
+        }
+        if p != fake_p::TIMER && self.ps.get(pkey(p)).g != g {
+            return Err(trace_err!(
+                "p {p} is not running g {g} while unpark (time {ts})"
+            ));
+        }
+        let g1 = self.gs.get(c.a0);
+        if g1.state != WAITING {
+            return Err(trace_err!(
+                "g {} is not waiting before unpark (time {ts})",
+                c.a0
+            ));
+        }
+        if g1.blocked_on_net {
+            store.set_p(c.i, fake_p::NETPOLL)?;
+        }
+        self.set_g(c.a0, RUNNABLE, false);
+        Ok(())
+    }
+
+    /// A task is created (its ID must be free) or ends.
+    fn task(&mut self, c: &Cur, store: &mut EvStore, table: &mut EvTable) -> Result<()> {
+        if c.typ == ev::USER_TASK_CREATE {
+            if let Some(prev) = self.tasks.get(&c.a0) {
+                return Err(trace_err!(
+                    "task id conflicts (id:{}), {} vs {}",
+                    c.a0,
+                    quote(&store.text(&c.e)),
+                    quote(&store.text(prev))
+                ));
+            }
+            self.tasks.insert(c.a0, c.e);
+            self.task_info.insert(c.a0, (c.a1, store.a2(&c.e)));
+            return Ok(());
+        }
+        self.tasks.remove(&c.a0);
+        // What the converter's own task map would give (Go's
+        // traceV1Converter.tasks): the parent, and the name as an
+        // extra string. Left in a1 and a2 for the converter.
+        let (parent, extra) = match self.task_info.remove(&c.a0) {
+            Some((parent, name_id)) => {
+                let name = table.string(name_id).to_owned();
+                (parent, table.add_extra_string(&name))
+            }
+            None => (TaskId::NONE.0, 0),
+        };
+        store.set_a1(c.i, parent);
+        store.set_a2(c.i, extra);
         Ok(())
     }
 

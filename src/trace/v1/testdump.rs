@@ -71,22 +71,7 @@ pub fn dump_line(ev: &Event, t: &EvTable) -> String {
     }
     let a = &ev.args;
     match kind {
-        EventKind::Sync => {
-            let _ = write!(s, " n={}", a[0]);
-            let c = &t.sync;
-            if c.has_clock_snapshot {
-                let wall = (c.snap_wall_sec as i64)
-                    .wrapping_mul(1_000_000_000)
-                    .wrapping_add(c.snap_wall_nsec as i64);
-                let _ = write!(
-                    s,
-                    " snapshot={}/{}/{}",
-                    c.mul(c.snap_time),
-                    c.snap_mono,
-                    wall
-                );
-            }
-        }
+        EventKind::Sync => sync(&mut s, a[0], t),
         EventKind::Metric => {
             let (name, value) = ev.metric();
             let _ = write!(s, " name={name} value={value}");
@@ -118,51 +103,75 @@ pub fn dump_line(ev: &Event, t: &EvTable) -> String {
             let (task, cat, msg) = ev.log(t);
             let _ = write!(s, " task={task} category={} message={}", esc(cat), esc(msg));
         }
-        EventKind::StateTransition => {
-            let st = ev.state_transition(t);
-            match st.resource {
-                Resource::Goroutine(g) => {
-                    let _ = write!(
-                        s,
-                        " resource=Goroutine({g}) {}->{}",
-                        st.go_from.name(),
-                        st.go_to.name()
-                    );
-                }
-                Resource::Proc(p) => {
-                    let _ = write!(
-                        s,
-                        " resource=Proc({p}) {}->{}",
-                        st.proc_from.name(),
-                        st.proc_to.name()
-                    );
-                }
-            }
-            let _ = write!(s, " reason={}", esc(st.reason));
-            // Go gives creations a stack handle even for stack ID 0.
-            let creation = matches!(ev.typ, EventType::GO_CREATE | EventType::GO_CREATE_BLOCKED);
-            if creation || st.stack != 0 {
-                s.push_str(" tstack=");
-                stack(&mut s, t, st.stack);
-            }
-        }
-        EventKind::Experimental => {
-            let spec = ev.typ.spec();
-            let _ = write!(s, " name={} args=[", spec.map_or("", |x| x.name));
-            let names = spec.map_or(&[][..], |x| x.args.get(1..).unwrap_or(&[]));
-            for (i, (name, v)) in names.iter().zip(a).enumerate() {
-                if i > 0 {
-                    s.push(',');
-                }
-                if name.ends_with("string") {
-                    let _ = write!(s, "{name}={}", esc(t.string(*v)));
-                } else {
-                    let _ = write!(s, "{name}={v}");
-                }
-            }
-            s.push(']');
-        }
+        EventKind::StateTransition => transition(&mut s, ev, t),
+        EventKind::Experimental => experimental(&mut s, ev, t),
         EventKind::StackSample | EventKind::Bad => {}
     }
     s
+}
+
+/// A sync event's number, and its clock snapshot when the table has one.
+fn sync(s: &mut String, n: u64, t: &EvTable) {
+    let _ = write!(s, " n={n}");
+    let c = &t.sync;
+    if c.has_clock_snapshot {
+        let wall = (c.snap_wall_sec as i64)
+            .wrapping_mul(1_000_000_000)
+            .wrapping_add(c.snap_wall_nsec as i64);
+        let _ = write!(
+            s,
+            " snapshot={}/{}/{}",
+            c.mul(c.snap_time),
+            c.snap_mono,
+            wall
+        );
+    }
+}
+
+/// A state transition: whose, from and to, why, and the transition's stack.
+fn transition(s: &mut String, ev: &Event, t: &EvTable) {
+    let st = ev.state_transition(t);
+    match st.resource {
+        Resource::Goroutine(g) => {
+            let _ = write!(
+                s,
+                " resource=Goroutine({g}) {}->{}",
+                st.go_from.name(),
+                st.go_to.name()
+            );
+        }
+        Resource::Proc(p) => {
+            let _ = write!(
+                s,
+                " resource=Proc({p}) {}->{}",
+                st.proc_from.name(),
+                st.proc_to.name()
+            );
+        }
+    }
+    let _ = write!(s, " reason={}", esc(st.reason));
+    // Go gives creations a stack handle even for stack ID 0.
+    let creation = matches!(ev.typ, EventType::GO_CREATE | EventType::GO_CREATE_BLOCKED);
+    if creation || st.stack != 0 {
+        s.push_str(" tstack=");
+        stack(s, t, st.stack);
+    }
+}
+
+/// An experimental event: its name and arguments, by the spec.
+fn experimental(s: &mut String, ev: &Event, t: &EvTable) {
+    let spec = ev.typ.spec();
+    let _ = write!(s, " name={} args=[", spec.map_or("", |x| x.name));
+    let names = spec.map_or(&[][..], |x| x.args.get(1..).unwrap_or(&[]));
+    for (i, (name, v)) in names.iter().zip(&ev.args).enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        if name.ends_with("string") {
+            let _ = write!(s, "{name}={}", esc(t.string(*v)));
+        } else {
+            let _ = write!(s, "{name}={v}");
+        }
+    }
+    s.push(']');
 }

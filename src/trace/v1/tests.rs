@@ -196,7 +196,7 @@ fn mutated_traces_never_panic() {
         }
         for _ in 0..rounds {
             let mut d = data.clone();
-            for _ in 0..1 + xorshift(&mut seed) % 4 {
+            for _ in 0..=xorshift(&mut seed) % 4 {
                 let at = 16 + (xorshift(&mut seed) as usize) % (d.len() - 16);
                 d[at] = xorshift(&mut seed) as u8;
             }

@@ -5,7 +5,7 @@
 
 use super::{harness, run_until, serve, temp_dir, trace_path};
 use crate::ui::app::{GoTraceApp, Tab};
-use crate::ui::capture::Phase;
+use crate::ui::capture::{CaptureJob, Phase};
 use crate::ui::dirs::AppDirs;
 use crate::ui::recent::RecentFiles;
 use egui_kittest::kittest::Queryable;
@@ -107,7 +107,7 @@ fn repeated_captures_keep_the_last_k() {
     h.get_by_label("Stop").click();
     h.run_steps(2);
     assert_eq!(
-        h.state().live.job.as_ref().map(|j| j.phase()),
+        h.state().live.job.as_ref().map(CaptureJob::phase),
         Some(Phase::Finished)
     );
     assert_eq!(captures(&dir).len(), 2, "the oldest was removed");

@@ -81,9 +81,9 @@ enum Part {
     Lanes(u32, Option<Vec<GIdx>>),
 }
 
-fn members(f: &Fixture, group: u32, kept: &Option<Vec<GIdx>>) -> Members {
+fn members(f: &Fixture, group: u32, kept: Option<&[GIdx]>) -> Members {
     match kept {
-        Some(v) => Members::Kept(v.clone()),
+        Some(v) => Members::Kept(v.to_vec()),
         None => Members::Group {
             groups: Arc::clone(&f.groups),
             index: group,
@@ -97,7 +97,7 @@ fn build(f: &Fixture, parts: &[Part]) -> RowList {
         match p {
             Part::Single(kind, h) => l.push(*kind, *h),
             Part::Lanes(group, kept) => {
-                let m = members(f, *group, kept);
+                let m = members(f, *group, kept.as_deref());
                 let sorted = m.as_slice().is_sorted();
                 l.push_lanes(*group, m, sorted);
             }
@@ -127,7 +127,7 @@ fn naive(f: &Fixture, parts: &[Part]) -> Vec<Row> {
                 y += f64::from(*h);
             }
             Part::Lanes(group, kept) => {
-                for &g in members(f, *group, kept).as_slice() {
+                for &g in members(f, *group, kept.as_deref()).as_slice() {
                     let gc_row = f.gc_work.iter().any(|w| w.g == g);
                     let regions = f.regions.iter().filter(|r| r.g == g);
                     let depth = regions.map(|r| r.depth + 1).max().unwrap_or(0);
