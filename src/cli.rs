@@ -490,10 +490,13 @@ fn bench_load(file: &Path) -> Result<BenchLoad, LoadError> {
                 first_frame_ms = Some(since_start_ms());
             }
         }
-        if early.as_ref().is_some_and(|e| e.is_finished()) {
+        if early
+            .as_ref()
+            .is_some_and(std::thread::JoinHandle::is_finished)
+        {
             if let Some(Ok(Some(l))) = early.take().map(|e| e.join().ok()).and_then(|r| r) {
                 let generations = l.first_part.map(|p| p.generations);
-                // The window keeps it until the whole trace is loaded.
+                // The window keeps it until the load is finishing.
                 let l = Arc::new(l);
                 if click_a_span(&l).is_ok() {
                     first_interactive_ms = Some((since_start_ms(), generations));
