@@ -463,6 +463,8 @@ struct BenchLoad {
 /// trace, its first generations on another) and notes when the first
 /// frame with the trace's time axis and data could be drawn (the load's
 /// first preview, or its end) and when a click could first select a span.
+// N.B. over 80 lines: one loop watching two loads (the whole one and the
+// first generations) and timing the frames a user would see.
 fn bench_load(file: &Path) -> Result<BenchLoad, LoadError> {
     let progress = Arc::new(Progress::default());
     let cancel = Arc::new(AtomicBool::new(false));

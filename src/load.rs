@@ -391,6 +391,8 @@ enum Figures {
 /// One pass over the events, stopping after `cap` events if given. Returns
 /// the load and, when reading failed after the last generation boundary,
 /// the number of events up to that boundary.
+// N.B. over 80 lines: the steps of a pass in order (open, choose the
+// model, feed the pipeline, make the tile source), each a few lines.
 fn load_pass(
     name: &str,
     data: TraceBytes<'_>,

@@ -128,6 +128,8 @@ fn release(chunk: Arc<Chunk>, free: &mpsc::Sender<Vec<Event>>) {
 /// calling thread with the model (built by `builder`: the whole model or
 /// the overview) and the analysis built as `layout` says. An error from
 /// `read` is returned as is, the consumers' work dropped.
+// N.B. over 80 lines: the channels, the two or three threads and their
+// joining belong together (a scope); each thread's work is a function.
 pub fn run<E>(
     layout: Layout,
     builder: ModelBuilder,

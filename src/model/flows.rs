@@ -251,6 +251,8 @@ impl FlowsBuild {
 
     /// Finishes the flows of `creator` (the creator of each goroutine, as in
     /// the goroutine table) and `created` (their creation times).
+    // N.B. over 80 lines: one pass per kind of flow, each needing the sorted
+    // indexes the one before it made; they share those buffers.
     pub fn finish(mut self, creator: &[GIdx], created: &dyn Fn(usize) -> Time) -> Flows {
         let n = creator.len();
         let mut f = std::mem::take(&mut self.flows);

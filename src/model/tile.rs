@@ -77,6 +77,8 @@ impl Trace {
     /// strings and stacks must extend `whole`'s (see `ModelBuilder::tile`).
     /// Goroutines `whole` does not know are dropped.
     /// Only a tile of [`TileParts::Full`] keeps its flows.
+    // N.B. over 80 lines: the renaming of every part of the model into
+    // the overview's indexes, one short block a part, in one place.
     pub fn into_tile_of(mut self, whole: &Trace, parts: TileParts) -> Trace {
         let local = std::mem::take(&mut self.goroutines);
         let map: Vec<GIdx> = (0..local.len())

@@ -358,6 +358,8 @@ impl ModelBuilder {
     }
 
     /// Closes everything still open at the last event and returns the model.
+    // N.B. over 80 lines: what is still open is closed in the order the
+    // parts depend on each other (spans before flows before the table).
     pub fn finish(mut self, version: String, file_bytes: u64, generations: u64) -> Trace {
         let end = self.meta.end;
         self.finish_goroutines(end);

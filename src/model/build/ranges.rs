@@ -8,6 +8,8 @@ use crate::trace::event::{Event, EventKind, RangeKind, RangeScope};
 use crate::trace::{EvTable, Time};
 
 impl ModelBuilder {
+    // N.B. over 80 lines: one arm per kind of range (GC, STW, sweep, mark
+    // assist), each opening and closing its own record.
     pub(super) fn range(&mut self, ev: &Event, t: &EvTable) {
         let r = ev.range(t);
         let kind = ev.kind();
