@@ -435,7 +435,8 @@ impl ModelBuilder {
     }
 
     // N.B. over 80 lines: one arm per goroutine state change, in Go's order,
-    // on the per-event path (a call per arm measured slower).
+    // on the per-event path; left whole for the builder's per-generation
+    // rebuild, where its state moves.
     fn go_transition(
         &mut self,
         ev: &Event,
