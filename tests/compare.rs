@@ -7,7 +7,9 @@
 
 mod common;
 
-use gotraceview::analysis::compare::{compare, json::to_json, Comparison, SideFigures};
+use gotraceview::analysis::compare::{
+    compare, json::to_json, Change, ChangeKind, Comparison, SideFigures,
+};
 use gotraceview::analysis::profiles::ProfileKind;
 use gotraceview::cli::{pprof_bytes, stats_json};
 use gotraceview::load::{load_path_with, LoadOptions, LoadedTrace, Progress};
@@ -167,4 +169,130 @@ fn a_comparison_is_the_same_under_any_memory_budget() {
         );
     }
     assert!(tiled >= 30, "only {tiled} tiled");
+}
+
+/// The comparison of `compare_base_VERSION` with `compare_CHANGE_VERSION`.
+fn pair(version: &str, change: &str) -> Comparison {
+    let dir = common::testdata().join("compare");
+    let a = resident(&dir.join(format!("compare_base_{version}.trace")));
+    let b = resident(&dir.join(format!("compare_{change}_{version}.trace")));
+    compare(figures(&a), figures(&b))
+}
+
+/// The change of `kind` named `name` whose metric starts with `metric`.
+fn change<'a>(c: &'a Comparison, kind: ChangeKind, name: &str, metric: &str) -> &'a Change {
+    c.changes
+        .iter()
+        .find(|ch| ch.kind == kind && ch.name == name && ch.metric.starts_with(metric))
+        .unwrap_or_else(|| {
+            panic!(
+                "no {kind:?} change of {name} {metric} in {} → {}: {:#?}",
+                c.a.info.file,
+                c.b.info.file,
+                c.changes.iter().map(Change::text).collect::<Vec<_>>()
+            )
+        })
+}
+
+const VERSIONS: [&str; 2] = ["go122", "go127"];
+const US: i64 = 1_000;
+const MS: i64 = 1_000_000;
+
+#[test]
+fn a_slower_lock_shows_in_its_region_and_its_group() {
+    for v in VERSIONS {
+        let c = pair(v, "lock");
+        // Each of the 200 lockedUpdate regions holds the lock 300 µs longer.
+        let r = change(&c, ChangeKind::Region, "lockedUpdate", "p");
+        assert!(
+            r.delta() >= 200 * US && r.delta() <= 8 * MS,
+            "{v}: {}",
+            r.text()
+        );
+        assert!(r.significance.is_some_and(|s| s.significant()), "{v}");
+        // ... which is 60 ms more running for the group that holds it.
+        let g = change(&c, ChangeKind::Group, "main.lockWorker", "exec");
+        assert!(
+            g.delta() >= 45 * MS && g.delta() <= 180 * MS,
+            "{v}: {}",
+            g.text()
+        );
+        let top = &c.changes[0];
+        assert!(
+            top.name == "main.lockWorker"
+                || top.name == "lockedUpdate"
+                || top.name == "main.lockedUpdate",
+            "{v}: the top change is {}",
+            top.text()
+        );
+    }
+}
+
+#[test]
+fn an_extra_syscall_shows_in_its_function_its_region_and_its_group() {
+    for v in VERSIONS {
+        let c = pair(v, "syscall");
+        // 200 requests, each with a 500 µs nanosleep(2) more.
+        let f = change(
+            &c,
+            ChangeKind::Profile(ProfileKind::Syscall),
+            "main.extraSyscall",
+            "syscall",
+        );
+        assert_eq!(f.a, 0, "{v}");
+        assert!(f.b >= 90 * MS && f.b <= 200 * MS, "{v}: {}", f.text());
+        let r = change(&c, ChangeKind::Region, "request", "p50");
+        assert!(
+            r.delta() >= 450 * US && r.delta() <= 900 * US,
+            "{v}: {}",
+            r.text()
+        );
+        let g = change(&c, ChangeKind::Group, "main.requestWorker", "syscall");
+        assert!(g.delta() >= 50 * MS, "{v}: {}", g.text());
+        assert!(
+            c.changes[..3]
+                .iter()
+                .any(|ch| ch.name == "main.extraSyscall" || ch.name == "request"),
+            "{v}: {:?}",
+            c.changes.iter().map(Change::text).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn more_gc_pressure_shows_in_the_gc_and_the_allocating_region() {
+    for v in VERSIONS {
+        let c = pair(v, "gc");
+        // 32 times the garbage: many more cycles, each a mark phase.
+        assert!(
+            c.b.gc.count >= 5 * c.a.gc.count.max(1),
+            "{v}: {} → {}",
+            c.a.gc.count,
+            c.b.gc.count
+        );
+        let gc = change(&c, ChangeKind::Gc, "GC", "");
+        assert!(gc.delta() > 0, "{v}: {}", gc.text());
+        assert_eq!(gc.significance.map(|s| s.test), Some("poisson-rate"), "{v}");
+        let r = change(&c, ChangeKind::Region, "batch", "p");
+        assert!(r.delta() >= 20 * US, "{v}: {}", r.text());
+        // N.B. not the MMU: the baseline's one cycle (a larger heap to
+        // mark) can leave less of a window than many short ones.
+        assert!(c.b.gc.mark_ns > 4 * c.a.gc.mark_ns, "{v}: mark phases");
+        assert!(
+            c.b.gc.mark_assist_ns > c.a.gc.mark_assist_ns,
+            "{v}: mark assist"
+        );
+    }
+}
+
+#[test]
+fn the_same_program_run_twice_has_no_change_above_the_floors() {
+    for v in VERSIONS {
+        let c = pair(v, "same");
+        assert!(
+            c.changes.is_empty(),
+            "{v}: {:#?}",
+            c.changes.iter().map(Change::text).collect::<Vec<_>>()
+        );
+    }
 }
