@@ -111,7 +111,8 @@ pub fn text(c: &Comparison) -> String {
     let _ = writeln!(
         out,
         "(a change moves by {:.0}% or more, adds or saves at least {} and {:.0}% of the \
-         longer trace, and for {} or more values a side passes Mann–Whitney U at p < {})",
+         longer trace, and for {} or more values a side passes a rank test at p < {}; \
+         what cannot be tested must move by 50% and 10%)",
         rank::RELATIVE_FLOOR * 100.0,
         format::duration(rank::ABSOLUTE_FLOOR_NS),
         rank::DURATION_FLOOR * 100.0,

@@ -210,7 +210,7 @@ impl TraceView {
         }
     }
 
-    /// Switches views with the keys 1 to 7 (when no text field has focus).
+    /// Switches views with the keys 1 to 8 (when no text field has focus).
     fn tab_keys(&mut self, ui: &Ui) {
         if ui.ctx().egui_wants_keyboard_input() {
             return;

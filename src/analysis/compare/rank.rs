@@ -16,7 +16,9 @@
 //! - for a distribution with at least
 //!   [`super::significance::MIN_SAMPLES`] values a side (a type's
 //!   latencies, a group's per-goroutine times), the Mann–Whitney U test
-//!   says p < [`super::significance::LEVEL`]; for the GC, the rate of
+//!   says p < [`super::significance::LEVEL`] (for a group with as many
+//!   goroutines on both sides, the Wilcoxon signed-rank test of its
+//!   goroutines paired in order of creation); for the GC, the rate of
 //!   its cycles (or pauses) changed at that level.
 //!
 //! What cannot be tested (a smaller distribution, a profile's sum) must
@@ -28,7 +30,7 @@
 //! no stack (which names no place in the program).
 
 use super::side::{DistFigures, GroupFigures};
-use super::significance::{mann_whitney, poisson_rates, Significance};
+use super::significance::{mann_whitney, poisson_rates, signed_rank, Significance};
 use super::{Comparison, Pair};
 use crate::analysis::frames::{is_runtime_function, is_standard_library};
 use crate::analysis::profiles::ProfileKind;
@@ -282,7 +284,9 @@ fn group_changes(p: &Pair, a: &[GroupFigures], b: &[GroupFigures]) -> Vec<Change
                     let zeros = |g: &GroupFigures| vec![0; g.count as usize];
                     let xa = va.cloned().unwrap_or_else(|| zeros(ga));
                     let xb = vb.cloned().unwrap_or_else(|| zeros(gb));
-                    mann_whitney(&xa, &xb)
+                    // The same number of goroutines: paired in order of
+                    // creation (see `signed_rank`).
+                    signed_rank(&xa, &xb).or_else(|| mann_whitney(&xa, &xb))
                 }
                 _ => None,
             };

@@ -4,7 +4,7 @@
 //! Frames narrower than half a point are culled with their subtree.
 
 use crate::analysis::compare::flame::DiffTree;
-use crate::analysis::compare::Comparison;
+use crate::analysis::compare::{ChangeKind, Comparison};
 use crate::analysis::profiles::ProfileKind;
 use crate::format;
 use crate::ui::palette;
@@ -58,16 +58,14 @@ fn layout(t: &DiffTree, area: Rect) -> Vec<Item> {
 /// A profile picker and its differential flame graph.
 pub(super) fn flame_ui(ui: &mut Ui, c: &Comparison, kind: &mut Option<ProfileKind>) {
     let k = kind.get_or_insert_with(|| {
-        // The profile that changed most.
-        c.profiles
+        // The profile of the largest change at a function, else sync.
+        c.changes
             .iter()
-            .max_by_key(|p| {
-                p.stacks
-                    .iter()
-                    .map(|s| (s.b_ns - s.a_ns).abs())
-                    .sum::<i64>()
+            .find_map(|ch| match ch.kind {
+                ChangeKind::Profile(k) => Some(k),
+                _ => None,
             })
-            .map_or(ProfileKind::Sync, |p| p.kind)
+            .unwrap_or(ProfileKind::Sync)
     });
     ui.horizontal(|ui| {
         for p in ProfileKind::ALL {

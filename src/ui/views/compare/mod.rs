@@ -57,6 +57,8 @@ pub struct CompareView {
     dist: Option<DistPick>,
     /// A message about the last pick (no dialog, cancelled).
     message: Option<String>,
+    /// The path typed in the box (where no dialog can be shown).
+    typed: String,
 }
 
 impl CompareView {
@@ -123,6 +125,17 @@ impl CompareView {
             }
             if self.dialog.is_some() {
                 ui.spinner();
+            }
+            ui.label("or its path:");
+            let r = ui.add(
+                egui::TextEdit::singleline(&mut self.typed)
+                    .hint_text("/path/to/other.trace")
+                    .desired_width(360.0),
+            );
+            let entered = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if (entered || ui.button("Compare").clicked()) && !self.typed.trim().is_empty() {
+                let p = PathBuf::from(self.typed.trim());
+                self.set_other(p);
             }
         });
         if let Some(m) = &self.message {

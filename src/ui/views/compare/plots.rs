@@ -72,7 +72,15 @@ pub(super) fn histograms_ui(ui: &mut Ui, c: &Comparison, dist: &mut Option<DistP
         return;
     }
     if dist.as_ref().is_none_or(|d| !all.contains(d)) {
-        *dist = all.first().cloned();
+        // The type of the largest region or task change, else the first.
+        let changed = c.changes.iter().find_map(|ch| match ch.kind {
+            crate::analysis::compare::ChangeKind::Region => Some(DistPick::Region(ch.name.clone())),
+            crate::analysis::compare::ChangeKind::Task => Some(DistPick::Task(ch.name.clone())),
+            _ => None,
+        });
+        *dist = changed
+            .filter(|d| all.contains(d))
+            .or_else(|| all.first().cloned());
     }
     let Some(pick) = dist.clone() else { return };
     egui::ComboBox::from_id_salt("compare-dist")
