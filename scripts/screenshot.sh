@@ -5,7 +5,7 @@
 # before the shot, e.g. 'xdotool mousemove --sync 120 300 click 1; sleep 1'.
 # PROFILE=debug uses a debug build (quicker to build; default: release).
 # Views: add `--tab NAME` through ARGS (e.g. ARGS="--tab mmu"), or press
-# keys 1 to 7 in ACTIONS (xdotool key 4).
+# keys 1 to 8 in ACTIONS (xdotool key 4).
 # Needs: xvfb xauth xdotool imagemagick libegl1 libegl-mesa0 libgl1-mesa-dri.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)

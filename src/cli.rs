@@ -1,7 +1,8 @@
 //! The headless command line: check, stats, dump, pprof, mmu, export,
-//! bench, critical-path, findings (and the window when no subcommand is
-//! given).
+//! bench, critical-path, findings, compare (and the window when no
+//! subcommand is given).
 
+pub mod compare;
 pub mod why;
 
 use crate::analysis::summary::Summary;
@@ -27,8 +28,8 @@ pub struct Cli {
     /// Install the .desktop entry and MIME type for the current user.
     #[arg(long)]
     pub install_desktop: bool,
-    /// The view to show once a trace is loaded (keys 1 to 7 switch views).
-    #[arg(long, value_name = "VIEW", value_parser = ["timeline", "goroutines", "profiles", "mmu", "tasks", "regions", "cpu", "findings"])]
+    /// The view to show once a trace is loaded (keys 1 to 8 switch views).
+    #[arg(long, value_name = "VIEW", value_parser = ["timeline", "goroutines", "profiles", "mmu", "tasks", "regions", "cpu", "findings", "compare"])]
     pub tab: Option<String>,
     /// Memory the models of a trace may use (e.g. 2G, 512M; default: an
     /// eighth of the machine's memory). A trace whose whole model needs
@@ -139,6 +140,24 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// What changed from trace A (the baseline) to trace B, ranked by its
+    /// effect on time, when it is not noise.
+    Compare {
+        /// The baseline trace.
+        a: PathBuf,
+        /// The trace compared with it.
+        b: PathBuf,
+        /// Print the whole comparison as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Write the difference of this blocking profile (B minus A) as
+        /// gzipped pprof (`go tool pprof -top OUT` reads it).
+        #[arg(long, value_name = "TYPE", value_parser = ["net", "sync", "syscall", "sched"], requires = "output")]
+        pprof: Option<String>,
+        /// Output file of --pprof.
+        #[arg(short = 'o', long = "output", requires = "pprof")]
+        output: Option<PathBuf>,
+    },
     /// Write the trace (or a time range of it) in another tool's format.
     Export {
         /// Perfetto's protobuf trace (opens in ui.perfetto.dev and trace_processor).
@@ -197,6 +216,19 @@ pub fn run(cmd: Command) -> i32 {
             },
         ),
         Command::Findings { file, json } => why::findings_cmd(&file, json),
+        Command::Compare {
+            a,
+            b,
+            json,
+            pprof,
+            output,
+        } => compare::compare_cmd(&compare::CompareArgs {
+            a,
+            b,
+            json,
+            pprof,
+            output,
+        }),
         Command::Export {
             perfetto: _,
             file,

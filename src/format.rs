@@ -136,6 +136,39 @@ pub fn goroutine(id: Option<i64>) -> String {
     id.map_or_else(|| "none".into(), |id| format!("G{id}"))
 }
 
+/// A change of duration with its sign always written: "+1.250 ms",
+/// "-36.000 µs", "0 ns".
+pub fn duration_delta(ns: i64) -> String {
+    if ns > 0 {
+        format!("+{}", duration(ns))
+    } else {
+        duration(ns)
+    }
+}
+
+/// How many times larger a value became: "×3.92", "×0.50", "new" for a
+/// value that was zero before.
+pub fn ratio(r: Option<f64>) -> String {
+    match r {
+        Some(r) if r.is_finite() => format!("×{r:.2}"),
+        _ => "new".into(),
+    }
+}
+
+/// A fraction (0..=1) as a percentage with one decimal: "82.5%".
+pub fn percent(fraction: f64) -> String {
+    format!("{:.1}%", fraction * 100.0)
+}
+
+/// A p-value: "p=0.0031", "p<1e-6" when smaller.
+pub fn p_value(p: f64) -> String {
+    if p < 1e-6 {
+        "p<1e-6".into()
+    } else {
+        format!("p={p:.2e}")
+    }
+}
+
 /// `a / b`, rounded half up (`b` > 0), without overflow.
 fn div_round(a: u64, b: u64) -> u64 {
     a / b + u64::from(a % b >= b - b / 2)
@@ -167,6 +200,18 @@ mod tests {
         assert_eq!(duration(1_234_000), "1.234 ms");
         assert_eq!(duration(1_000_000_000), "1.000 s");
         assert_eq!(duration(61_500_000_000), "61.500 s");
+    }
+
+    #[test]
+    fn changes_write_their_sign_and_ratio() {
+        assert_eq!(duration_delta(1_250_000), "+1.250 ms");
+        assert_eq!(duration_delta(-36_000), "-36.000 µs");
+        assert_eq!(duration_delta(0), "0 ns");
+        assert_eq!(ratio(Some(3.921)), "×3.92");
+        assert_eq!(ratio(None), "new");
+        assert_eq!(percent(0.825), "82.5%");
+        assert_eq!(p_value(0.0031), "p=3.10e-3");
+        assert_eq!(p_value(1e-9), "p<1e-6");
     }
 
     #[test]

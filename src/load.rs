@@ -3,6 +3,7 @@
 //! builder and the goroutine summarizer, report progress, honour
 //! cancellation, and turn every failure into one line naming the file.
 
+pub mod compare;
 #[cfg(test)]
 pub(crate) mod cut_under_load;
 mod early;

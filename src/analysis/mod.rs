@@ -3,6 +3,7 @@
 //! the critical path of a goroutine, region or task, and the findings.
 
 pub mod annotations;
+pub mod compare;
 pub mod critical_path;
 pub mod findings;
 pub mod flame;

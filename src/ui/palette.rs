@@ -133,6 +133,41 @@ pub const MMU_PERCENTILES: [Color32; 3] = [
     Color32::from_rgb(222, 178, 60),
     Color32::from_rgb(232, 124, 44),
 ];
+/// What grew from the baseline to the trace compared (a longer time, a
+/// wider frame of a differential flame graph): red, as pprof draws it.
+pub const DIFF_GROWTH: Color32 = Color32::from_rgb(228, 88, 80);
+/// What shrank: blue.
+pub const DIFF_SHRINK: Color32 = Color32::from_rgb(82, 142, 230);
+/// A differential frame that did not change.
+pub const DIFF_SAME: Color32 = Color32::from_rgb(128, 128, 136);
+/// The baseline (A) in plots of two traces.
+pub const COMPARE_A: Color32 = Color32::from_rgb(150, 154, 162);
+/// The trace compared (B) in plots of two traces.
+pub const COMPARE_B: Color32 = Color32::from_rgb(255, 170, 70);
+
+/// A differential frame's colour: red for growth, blue for shrink, the
+/// stronger the larger `change` (B minus A over the larger of the two,
+/// -1..=1).
+pub fn diff(change: f64) -> Color32 {
+    let t = change.abs().clamp(0.0, 1.0) as f32;
+    let to = if change > 0.0 {
+        DIFF_GROWTH
+    } else {
+        DIFF_SHRINK
+    };
+    let mix = |a: u8, b: u8| {
+        (f32::from(a) + (f32::from(b) - f32::from(a)) * (0.25 + 0.75 * t)).round() as u8
+    };
+    if change == 0.0 {
+        return DIFF_SAME;
+    }
+    Color32::from_rgb(
+        mix(DIFF_SAME.r(), to.r()),
+        mix(DIFF_SAME.g(), to.g()),
+        mix(DIFF_SAME.b(), to.b()),
+    )
+}
+
 /// The MMU window picked on the chart.
 pub const MMU_WINDOW: Color32 = Color32::from_rgb(255, 90, 200);
 

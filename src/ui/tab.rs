@@ -18,11 +18,13 @@ pub enum ViewTab {
     Cpu,
     /// Findings: leaks, latency, pauses, syscalls, contention.
     Findings,
+    /// This trace compared with another.
+    Compare,
 }
 
 impl ViewTab {
-    /// All views, in tab order (keys 1 to 7).
-    pub const ALL: [ViewTab; 7] = [
+    /// All views, in tab order (keys 1 to 8).
+    pub const ALL: [ViewTab; 8] = [
         ViewTab::Timeline,
         ViewTab::Goroutines,
         ViewTab::Profiles,
@@ -30,6 +32,7 @@ impl ViewTab {
         ViewTab::Tasks,
         ViewTab::Cpu,
         ViewTab::Findings,
+        ViewTab::Compare,
     ];
 
     /// Tab title.
@@ -42,6 +45,7 @@ impl ViewTab {
             ViewTab::Tasks => "Tasks & regions",
             ViewTab::Cpu => "CPU",
             ViewTab::Findings => "Findings",
+            ViewTab::Compare => "Compare",
         }
     }
 
@@ -55,6 +59,7 @@ impl ViewTab {
             ViewTab::Tasks => "tasks",
             ViewTab::Cpu => "cpu",
             ViewTab::Findings => "findings",
+            ViewTab::Compare => "compare",
         }
     }
 
@@ -67,9 +72,9 @@ impl ViewTab {
         ViewTab::ALL.into_iter().find(|t| t.cli_name() == s)
     }
 
-    /// The key that opens it (1 to 7).
+    /// The key that opens it (1 to 8).
     pub fn key(self) -> egui::Key {
-        const KEYS: [egui::Key; 7] = [
+        const KEYS: [egui::Key; 8] = [
             egui::Key::Num1,
             egui::Key::Num2,
             egui::Key::Num3,
@@ -77,6 +82,7 @@ impl ViewTab {
             egui::Key::Num5,
             egui::Key::Num6,
             egui::Key::Num7,
+            egui::Key::Num8,
         ];
         let i = ViewTab::ALL.iter().position(|&t| t == self).unwrap_or(0);
         KEYS[i]

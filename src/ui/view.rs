@@ -210,7 +210,7 @@ impl TraceView {
         }
     }
 
-    /// Switches views with the keys 1 to 7 (when no text field has focus).
+    /// Switches views with the keys 1 to 8 (when no text field has focus).
     fn tab_keys(&mut self, ui: &Ui) {
         if ui.ctx().egui_wants_keyboard_input() {
             return;
@@ -437,6 +437,7 @@ impl TraceView {
                 ViewTab::Tasks => v.tasks.ui(ui, data),
                 ViewTab::Cpu => v.cpu.ui(ui, data, range, selected),
                 ViewTab::Findings => v.findings.ui(ui, data),
+                ViewTab::Compare => v.compare.ui(ui, data),
                 ViewTab::Timeline => None,
             })
             .inner
@@ -502,6 +503,14 @@ impl TraceView {
                     .on_hover_text(format!("key {}", i + 1));
             }
             ui.separator();
+            if ui
+                .button("Compare with…")
+                .on_hover_text("Compare this trace with another trace of the same program")
+                .clicked()
+            {
+                self.tab = ViewTab::Compare;
+                self.views.compare.start(ui.ctx());
+            }
             if self.tab == ViewTab::Timeline {
                 self.timeline_buttons_ui(ui);
             }

@@ -3,6 +3,7 @@
 
 mod bookmarks;
 mod capture;
+mod compare;
 mod detail;
 mod export;
 mod history;

@@ -3,6 +3,7 @@
 //! trace and the timeline's selection and answers with a
 //! [`Nav`](crate::ui::nav::Nav) that the trace view applies to the timeline.
 
+pub mod compare;
 pub mod compute;
 pub mod cpu;
 pub mod findings;
@@ -33,6 +34,8 @@ pub struct Views {
     pub cpu: cpu::CpuView,
     /// Findings.
     pub findings: findings::FindingsView,
+    /// This trace compared with another.
+    pub compare: compare::CompareView,
 }
 
 /// "Select a time range on the timeline" hint, with the range when there is one.
