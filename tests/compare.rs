@@ -51,7 +51,10 @@ fn a_trace_compared_with_itself_has_no_change() {
             c.changes.is_empty(),
             "{}: {:?}",
             common::name(&path),
-            c.changes.iter().map(|c| c.text()).collect::<Vec<_>>()
+            c.changes
+                .iter()
+                .map(gotraceview::analysis::compare::Change::text)
+                .collect::<Vec<_>>()
         );
         let text = gotraceview::cli::compare::text(&c);
         assert!(text.contains("No change above the floors."), "{text}");

@@ -112,7 +112,7 @@ mod tests {
 
     fn stack(f: &[&str], a_ns: i64, b_ns: i64) -> StackDelta {
         StackDelta {
-            functions: f.iter().map(|s| s.to_string()).collect(),
+            functions: f.iter().map(ToString::to_string).collect(),
             a_ns,
             b_ns,
             a_count: 1,
