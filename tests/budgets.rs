@@ -13,18 +13,11 @@ use gotraceview::analysis::mmu::UtilFlags;
 use gotraceview::analysis::profiles::ProfileKind;
 use gotraceview::cli::why::{critical_path_output, findings_output, PathQuery};
 use gotraceview::cli::{mmu_json, pprof_bytes, stats_json};
-use gotraceview::load::{load_path_with, LoadOptions, LoadedTrace, Progress};
+use gotraceview::load::{LoadOptions, LoadedTrace};
 use serde_json::Value;
-use std::sync::atomic::AtomicBool;
 
 fn load(path: &std::path::Path, memory_budget: u64) -> LoadedTrace {
-    let options = LoadOptions {
-        memory_budget,
-        per_goroutine: true,
-        layout: None,
-    };
-    load_path_with(path, options, &Progress::default(), &AtomicBool::new(false))
-        .unwrap_or_else(|e| panic!("{e}"))
+    common::load_with_budget(path, memory_budget)
 }
 
 fn json(s: &str) -> Value {

@@ -12,20 +12,14 @@ use gotraceview::analysis::compare::{
 };
 use gotraceview::analysis::profiles::ProfileKind;
 use gotraceview::cli::{pprof_bytes, stats_json};
-use gotraceview::load::{load_path_with, LoadOptions, LoadedTrace, Progress};
+use gotraceview::load::{LoadOptions, LoadedTrace};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-fn load(path: &Path, memory_budget: u64) -> LoadedTrace {
-    let options = LoadOptions {
-        memory_budget,
-        per_goroutine: true,
-        layout: None,
-    };
-    load_path_with(path, options, &Progress::default(), &AtomicBool::new(false))
-        .unwrap_or_else(|e| panic!("{e}"))
+fn load(path: &std::path::Path, memory_budget: u64) -> LoadedTrace {
+    common::load_with_budget(path, memory_budget)
 }
 
 fn figures(l: &LoadedTrace) -> SideFigures {

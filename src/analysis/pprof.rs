@@ -98,13 +98,28 @@ pub struct Function {
     pub filename: i64,
 }
 
-struct Strings {
+/// The string table of a profile being built: each string once, "" first.
+pub(crate) struct Strings {
     table: Vec<String>,
     index: FxHashMap<String, i64>,
 }
 
 impl Strings {
-    fn id(&mut self, s: &str) -> i64 {
+    /// A table holding only "" (index 0, as pprof requires).
+    pub(crate) fn new() -> Strings {
+        Strings {
+            table: vec![String::new()],
+            index: FxHashMap::from_iter([(String::new(), 0)]),
+        }
+    }
+
+    /// The table, for `PprofProfile::string_table`.
+    pub(crate) fn into_table(self) -> Vec<String> {
+        self.table
+    }
+
+    /// The index of `s`, added if new.
+    pub(crate) fn id(&mut self, s: &str) -> i64 {
         if let Some(&i) = self.index.get(s) {
             return i;
         }
@@ -117,11 +132,7 @@ impl Strings {
 
 /// Builds the pprof message of a blocking profile.
 pub fn to_pprof(trace: &Trace, profile: &Profile) -> PprofProfile {
-    let mut strings = Strings {
-        table: vec![String::new()],
-        index: FxHashMap::default(),
-    };
-    strings.index.insert(String::new(), 0);
+    let mut strings = Strings::new();
     let mut p = PprofProfile {
         sample_type: vec![
             ValueType {
@@ -184,7 +195,7 @@ pub fn to_pprof(trace: &Trace, profile: &Profile) -> PprofProfile {
             value: vec![rec.count as i64, rec.delay_ns],
         });
     }
-    p.string_table = strings.table;
+    p.string_table = strings.into_table();
     p
 }
 

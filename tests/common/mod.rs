@@ -91,3 +91,16 @@ pub fn scenario(prefix: &str) -> Vec<PathBuf> {
     assert!(v.len() >= 7, "{prefix} traces of every Go version: {v:?}");
     v
 }
+
+/// The trace at `path` loaded with every goroutine's figures and the given
+/// memory budget (small enough, it loads as an overview plus tiles).
+pub fn load_with_budget(path: &Path, memory_budget: u64) -> gotraceview::load::LoadedTrace {
+    use gotraceview::load::{load_path_with, LoadOptions, Progress};
+    let options = LoadOptions {
+        memory_budget,
+        per_goroutine: true,
+        layout: None,
+    };
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    load_path_with(path, options, &Progress::default(), &cancel).unwrap_or_else(|e| panic!("{e}"))
+}

@@ -5,26 +5,8 @@
 //! and cumulative time are B's minus A's.
 
 use super::profiles::{FrameKey, ProfileFigures};
-use crate::analysis::pprof::{Function, Line, Location, PprofProfile, Sample, ValueType};
+use crate::analysis::pprof::{Function, Line, Location, PprofProfile, Sample, Strings, ValueType};
 use std::collections::BTreeMap;
-
-/// Interns the strings of the profile.
-struct Strings {
-    table: Vec<String>,
-    index: BTreeMap<String, i64>,
-}
-
-impl Strings {
-    fn id(&mut self, s: &str) -> i64 {
-        if let Some(&i) = self.index.get(s) {
-            return i;
-        }
-        let i = self.table.len() as i64;
-        self.table.push(s.to_string());
-        self.index.insert(s.to_string(), i);
-        i
-    }
-}
 
 /// B's profile minus A's (same kind), as pprof.
 pub fn diff_pprof(a: &ProfileFigures, b: &ProfileFigures) -> PprofProfile {
@@ -37,10 +19,7 @@ pub fn diff_pprof(a: &ProfileFigures, b: &ProfileFigures) -> PprofProfile {
             e.1 = e.1.saturating_add(sign.saturating_mul(s.delay_ns));
         }
     }
-    let mut strings = Strings {
-        table: vec![String::new()],
-        index: BTreeMap::from([(String::new(), 0)]),
-    };
+    let mut strings = Strings::new();
     let mut p = PprofProfile {
         sample_type: vec![
             ValueType {
@@ -104,7 +83,7 @@ pub fn diff_pprof(a: &ProfileFigures, b: &ProfileFigures) -> PprofProfile {
             value: vec![count, delay],
         });
     }
-    p.string_table = strings.table;
+    p.string_table = strings.into_table();
     p
 }
 

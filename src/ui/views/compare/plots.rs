@@ -190,6 +190,11 @@ pub(super) fn gc_ui(ui: &mut Ui, c: &Comparison) {
             );
         }
     });
+    mmu_plot_ui(ui, &a.mmu_curve, &b.mmu_curve);
+}
+
+/// Both MMU curves on one plot, the window size on a log axis.
+fn mmu_plot_ui(ui: &mut Ui, a: &[(i64, f64)], b: &[(i64, f64)]) {
     let line = |curve: &[(i64, f64)]| -> Vec<[f64; 2]> {
         curve
             .iter()
@@ -216,15 +221,7 @@ pub(super) fn gc_ui(ui: &mut Ui, c: &Comparison) {
         .y_axis_formatter(|m, _| format::percent(m.value))
         .legend(Legend::default().position(egui_plot::Corner::LeftTop))
         .show(ui, |pui| {
-            pui.line(
-                Line::new("A", line(&a.mmu_curve))
-                    .color(palette::COMPARE_A)
-                    .width(2.0),
-            );
-            pui.line(
-                Line::new("B", line(&b.mmu_curve))
-                    .color(palette::COMPARE_B)
-                    .width(2.0),
-            );
+            pui.line(Line::new("A", line(a)).color(palette::COMPARE_A).width(2.0));
+            pui.line(Line::new("B", line(b)).color(palette::COMPARE_B).width(2.0));
         });
 }
