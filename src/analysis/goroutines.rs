@@ -2,7 +2,7 @@
 //! analysis page of `go tool trace`).
 
 use super::sketch::QuantileSketch;
-use super::summary::{ExecStats, NameId, Summary};
+use super::summary::types::{ExecStats, NameId, Summary};
 use crate::format;
 use crate::trace::Time;
 use rustc_hash::FxHashMap;

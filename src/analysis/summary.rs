@@ -6,7 +6,7 @@
 
 mod annotations;
 mod compact;
-mod types;
+pub mod types;
 
 use crate::analysis::goroutines::{GroupTable, GroupTableBuilder};
 use crate::model::index::IdIndex;
