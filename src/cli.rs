@@ -509,10 +509,12 @@ fn bench_load(file: &Path) -> Result<BenchLoad, LoadError> {
         .name("trace-loader".into())
         .spawn(move || load_path_with(&path, LoadOptions::configured(), &p, &c))
         .map_err(spawn_err)?;
-    let (c, path) = (cancel.clone(), file.to_path_buf());
+    let (p, c, path) = (progress.clone(), cancel.clone(), file.to_path_buf());
     let early = std::thread::Builder::new()
         .name("first-generations".into())
-        .spawn(move || crate::load::load_first_generations(&path, LoadOptions::configured(), &c))
+        .spawn(move || {
+            crate::load::load_first_generations(&path, LoadOptions::configured(), &p, &c)
+        })
         .map_err(spawn_err)?;
     let (mut first_frame_ms, mut first_interactive_ms) = (None, None);
     let (mut early, mut early_trace) = (Some(early), None);

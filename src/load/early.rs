@@ -14,7 +14,7 @@ use crate::trace::bytes::TraceBytes;
 use crate::trace::header::read_header;
 use crate::trace::reader::V2Reader;
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How much of a trace a load of its first generations holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,11 +44,19 @@ const FIRST_WINDOW: u64 = 32 << 20;
 /// generation. `Ok(None)` otherwise. The model is whole (every span), the
 /// goroutine analysis its table of groups;
 /// [`LoadedTrace::first_part`] says how much of the file it holds.
+///
+/// It waits until the whole load (`whole`) has planned its generations:
+/// the two would otherwise share the cores while that load reads its
+/// batch headers, and delay the first frame it draws.
 pub fn load_first_generations(
     path: &Path,
     options: LoadOptions,
+    whole: &Progress,
     cancel: &AtomicBool,
 ) -> Result<Option<LoadedTrace>, LoadError> {
+    while whole.phase() < super::LoadPhase::Building && !cancel.load(Ordering::Relaxed) {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
     let name = path.display().to_string();
     let err = |m: String| LoadError {
         file: name.clone(),

@@ -113,7 +113,12 @@ struct EarlyLoad {
 impl EarlyLoad {
     /// Loads the first generations of the file at `path`, if it is big
     /// enough for that to help.
-    fn start(path: PathBuf, options: LoadOptions, ctx: Option<egui::Context>) -> EarlyLoad {
+    fn start(
+        path: PathBuf,
+        options: LoadOptions,
+        whole: Arc<Progress>,
+        ctx: Option<egui::Context>,
+    ) -> EarlyLoad {
         let cancel = Arc::new(AtomicBool::new(false));
         let (tx, rx) = mpsc::channel();
         let c = cancel.clone();
@@ -121,7 +126,8 @@ impl EarlyLoad {
             .name("first-generations".into())
             .spawn(move || {
                 // Failures are the whole load's to report.
-                if let Ok(Some(l)) = crate::load::load_first_generations(&path, options, &c) {
+                if let Ok(Some(l)) = crate::load::load_first_generations(&path, options, &whole, &c)
+                {
                     if !c.load(Ordering::Relaxed) && tx.send(TraceData::new(l)).is_ok() {
                         if let Some(ctx) = &ctx {
                             ctx.request_repaint();
@@ -156,7 +162,7 @@ impl LoadJob {
         let name = source.name();
         let recent_entry = source.recent_entry();
         let early = match &source {
-            Source::Path(p) => EarlyLoad::start(p.clone(), options, ctx.clone()),
+            Source::Path(p) => EarlyLoad::start(p.clone(), options, progress.clone(), ctx.clone()),
             _ => EarlyLoad::default(),
         };
         let early_cancel = early.cancel.clone();
