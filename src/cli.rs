@@ -552,6 +552,8 @@ fn bench_load(file: &Path) -> Result<BenchLoad, LoadError> {
     };
     let load_ms = since_start_ms();
     drop(early_trace);
+    // The first generations, if still loading, are of no use now.
+    cancel.store(true, std::sync::atomic::Ordering::Relaxed);
     // The view of the first generations is a frame with data too.
     let first_frame_ms = match (first_frame_ms, first_interactive_ms) {
         (Some(a), Some((b, _))) => Some(a.min(b)),

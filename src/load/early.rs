@@ -57,6 +57,9 @@ pub fn load_first_generations(
     while whole.phase() < super::LoadPhase::Building && !cancel.load(Ordering::Relaxed) {
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
+    if cancel.load(Ordering::Relaxed) {
+        return Ok(None);
+    }
     let name = path.display().to_string();
     let err = |m: String| LoadError {
         file: name.clone(),
