@@ -130,10 +130,10 @@ impl Strings {
     }
 }
 
-/// Builds the pprof message of a blocking profile.
-pub fn to_pprof(trace: &Trace, profile: &Profile) -> PprofProfile {
-    let mut strings = Strings::new();
-    let mut p = PprofProfile {
+/// An empty blocking profile as Go writes one: contentions (count) and
+/// delay (nanoseconds) a sample, one trace a period.
+pub(crate) fn blocking_profile(strings: &mut Strings) -> PprofProfile {
+    PprofProfile {
         sample_type: vec![
             ValueType {
                 r#type: strings.id("contentions"),
@@ -150,7 +150,13 @@ pub fn to_pprof(trace: &Trace, profile: &Profile) -> PprofProfile {
         }),
         period: 1,
         ..PprofProfile::default()
-    };
+    }
+}
+
+/// Builds the pprof message of a blocking profile.
+pub fn to_pprof(trace: &Trace, profile: &Profile) -> PprofProfile {
+    let mut strings = Strings::new();
+    let mut p = blocking_profile(&mut strings);
     let mut locs: FxHashMap<u64, u64> = FxHashMap::default();
     let mut funcs: FxHashMap<(u32, u32), u64> = FxHashMap::default();
     for rec in &profile.records {

@@ -5,7 +5,7 @@
 //! and cumulative time are B's minus A's.
 
 use super::profiles::{FrameKey, ProfileFigures};
-use crate::analysis::pprof::{Function, Line, Location, PprofProfile, Sample, Strings, ValueType};
+use crate::analysis::pprof::{Function, Line, Location, PprofProfile, Sample, Strings};
 use std::collections::BTreeMap;
 
 /// B's profile minus A's (same kind), as pprof.
@@ -20,24 +20,7 @@ pub fn diff_pprof(a: &ProfileFigures, b: &ProfileFigures) -> PprofProfile {
         }
     }
     let mut strings = Strings::new();
-    let mut p = PprofProfile {
-        sample_type: vec![
-            ValueType {
-                r#type: strings.id("contentions"),
-                unit: strings.id("count"),
-            },
-            ValueType {
-                r#type: strings.id("delay"),
-                unit: strings.id("nanoseconds"),
-            },
-        ],
-        period_type: Some(ValueType {
-            r#type: strings.id("trace"),
-            unit: strings.id("count"),
-        }),
-        period: 1,
-        ..PprofProfile::default()
-    };
+    let mut p = crate::analysis::pprof::blocking_profile(&mut strings);
     let mut functions: BTreeMap<(&str, &str), u64> = BTreeMap::new();
     let mut locations: BTreeMap<&FrameKey, u64> = BTreeMap::new();
     for (frames, (count, delay)) in by {
