@@ -7,12 +7,14 @@ pub mod compare;
 #[cfg(test)]
 pub(crate) mod cut_under_load;
 mod early;
+mod heap;
 mod options;
 mod pipeline;
 mod stream;
 pub mod tiles;
 
 pub use early::{load_first_generations, FirstPart};
+pub use heap::return_freed_memory;
 pub use options::LoadOptions;
 pub use pipeline::Layout;
 pub use stream::LoadedProfile;

@@ -100,7 +100,9 @@ fn bench_load(file: &Path) -> Result<BenchLoad, LoadError> {
         }
         if progress.phase() >= crate::load::LoadPhase::Finishing {
             // As the window does: the whole trace is nearly there.
-            early_trace = None;
+            if early_trace.take().is_some() {
+                crate::load::return_freed_memory();
+            }
         }
         std::thread::sleep(Duration::from_millis(1));
     }

@@ -254,6 +254,8 @@ impl LoadJob {
             self.early.rx = None;
             if let Some(v) = self.early.view.take() {
                 self.early.shown_last = Some(v.snapshot());
+                drop(v);
+                crate::load::return_freed_memory();
             }
             return None;
         }
