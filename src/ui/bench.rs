@@ -238,7 +238,7 @@ fn select_zoomed_out(d: &mut Driver, mid: crate::trace::Time) {
         tl.fit_all(&v.data);
         let g = v
             .data
-            .trace()
+            .whole()
             .groups
             .first()
             .and_then(|g| g.members.first().copied());
@@ -290,7 +290,7 @@ fn jump_into_undecoded_generations(d: &mut Driver) {
 /// that span. Ok once the click selected it (what `bench`'s
 /// `first_interactive_ms` waits for), else why not.
 pub fn click_a_goroutine_span(data: TraceData) -> Result<(), String> {
-    let (g, idx) = longest_span(data.trace()).ok_or("no goroutine span to click")?;
+    let (g, idx) = longest_span(data.lanes()).ok_or("no goroutine span to click")?;
     let mut d = Driver::new(data, Vec2::new(1600.0, 1000.0));
     d.frame(Vec::new(), false);
     let v = d.view().ok_or("no view")?;
@@ -326,13 +326,13 @@ pub fn click_a_goroutine_span(data: TraceData) -> Result<(), String> {
 }
 
 /// The goroutine with the longest span, and that span's arena index.
-pub fn longest_span(t: &crate::model::Trace) -> Option<(crate::model::GIdx, u32)> {
-    t.lanes
+pub fn longest_span(t: &super::derived::ShownLanes) -> Option<(crate::model::GIdx, u32)> {
+    t.lanes()
         .iter()
         .filter(|(_, lane)| lane.len > 0)
         .flat_map(|(g, lane)| lane.indexes().map(move |i| (g, lane, i)))
         .map(|(g, lane, i)| {
-            let s = t.spans.span(&lane, i);
+            let s = t.spans().span(&lane, i);
             (s.end - s.start, g, s.idx)
         })
         .max_by_key(|&(len, g, idx)| (len, std::cmp::Reverse((g, idx))))

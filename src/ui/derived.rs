@@ -9,16 +9,24 @@ use super::timeline::counters::Pyramid;
 use crate::analysis::state_times::StateTimes;
 use crate::load::tiles::TileCache;
 use crate::load::LoadedTrace;
-use crate::model::{GIdx, StrId, Trace};
+use crate::model::{
+    Flow, GIdx, GcWork, GoroutineLanes, LaneRange, ProcLane, Region, SpanArena, StackTable, StrId,
+    ThreadLane, TimeRange, Trace,
+};
 use crate::trace::Time;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-/// The model the lanes are drawn from (the whole model, the overview of
-/// a big trace, or one of its detail tiles) with its search indexes.
-pub struct ViewLanes {
+/// The lanes on screen: the model they are drawn from (the whole model,
+/// the overview of a big trace, or one of its detail tiles) with their
+/// search indexes. It answers what is drawn (spans, intervals, regions,
+/// GC work, arrows, and the strings and stacks they name), never the
+/// trace-wide tables (goroutines, tasks, logs, samples, the time range):
+/// those are [`TraceData::whole`]'s, so a view of a tile cannot take them
+/// from the tile by mistake.
+pub struct ShownLanes {
     /// The model.
-    pub trace: Arc<Trace>,
+    model: Arc<Trace>,
     /// Coarse start indexes of proc lanes.
     proc_coarse: Vec<Vec<Time>>,
     /// Coarse start indexes of thread lanes.
@@ -27,11 +35,11 @@ pub struct ViewLanes {
     lane_coarse: rustc_hash::FxHashMap<GIdx, Vec<Time>>,
 }
 
-impl ViewLanes {
+impl ShownLanes {
     /// The indexes of a model (a few ms for a tile of a big trace).
-    pub fn new(trace: Arc<Trace>) -> ViewLanes {
+    pub fn new(model: Arc<Trace>) -> ShownLanes {
         use super::timeline::layout::coarse_index_of;
-        let t = &trace;
+        let t = &model;
         let iv_coarse =
             |iv: &crate::model::IntervalLane| coarse_index_of(iv.len(), |i| iv.start(i));
         let proc_coarse = t.procs.iter().map(|p| iv_coarse(&p.intervals)).collect();
@@ -46,12 +54,123 @@ impl ViewLanes {
                 );
             }
         }
-        ViewLanes {
-            trace,
+        ShownLanes {
+            model,
             proc_coarse,
             thread_coarse,
             lane_coarse,
         }
+    }
+
+    /// True if these lanes are drawn from `model`.
+    pub fn is_of(&self, model: &Arc<Trace>) -> bool {
+        Arc::ptr_eq(&self.model, model)
+    }
+
+    /// The time the lanes cover: the trace's for the whole model or an
+    /// overview, the generations' for a tile.
+    pub fn window(&self) -> (Time, Time) {
+        (self.model.meta.start, self.model.meta.end)
+    }
+
+    /// The width of an overview's coarse buckets (None: every span exact).
+    pub fn bucket_ns(&self) -> Option<Time> {
+        self.model.meta.bucket_ns
+    }
+
+    /// The goroutine spans.
+    pub fn spans(&self) -> &SpanArena {
+        &self.model.spans
+    }
+
+    /// Where each goroutine's spans are in [`ShownLanes::spans`].
+    pub fn lanes(&self) -> &GoroutineLanes {
+        &self.model.lanes
+    }
+
+    /// The lane of goroutine `g` (empty if these lanes have none).
+    pub fn lane(&self, g: GIdx) -> LaneRange {
+        self.model.lane(g)
+    }
+
+    /// The proc lanes.
+    pub fn procs(&self) -> &[ProcLane] {
+        &self.model.procs
+    }
+
+    /// The thread lanes.
+    pub fn threads(&self) -> &[ThreadLane] {
+        &self.model.threads
+    }
+
+    /// The stop-the-world ranges.
+    pub fn stw(&self) -> &[TimeRange] {
+        &self.model.stw
+    }
+
+    /// The GC work rows (mark assists, sweeps) by goroutine.
+    pub fn gc_work(&self) -> &[GcWork] {
+        &self.model.gc_work
+    }
+
+    /// Indexes in [`ShownLanes::gc_work`] of goroutine `g`'s rows.
+    pub fn gc_work_range(&self, g: GIdx) -> std::ops::Range<usize> {
+        self.model.gc_work_range(g)
+    }
+
+    /// The GC work rows of goroutine `g`.
+    pub fn gc_work_of(&self, g: GIdx) -> &[GcWork] {
+        self.model.gc_work_of(g)
+    }
+
+    /// The regions by goroutine.
+    pub fn regions(&self) -> &[Region] {
+        &self.model.regions
+    }
+
+    /// Indexes in [`ShownLanes::regions`] of goroutine `g`'s regions.
+    pub fn region_range(&self, g: GIdx) -> std::ops::Range<usize> {
+        self.model.region_range(g)
+    }
+
+    /// The regions of goroutine `g`.
+    pub fn regions_of(&self, g: GIdx) -> &[Region] {
+        self.model.regions_of(g)
+    }
+
+    /// The arrows into goroutine `g`, by target time.
+    pub fn flows_into(&self, g: GIdx) -> impl Iterator<Item = Flow> + '_ {
+        self.model.flows_into(g)
+    }
+
+    /// The unblock that made `g` runnable at time `t`.
+    pub fn unblocked_by(&self, g: GIdx, t: Time) -> Option<Flow> {
+        self.model.unblocked_by(g, t)
+    }
+
+    /// The arrows from goroutine `g`, by source time.
+    pub fn flows_from(&self, g: GIdx) -> impl Iterator<Item = Flow> + '_ {
+        self.model.flows_from(g)
+    }
+
+    /// A string these lanes name (a tile's strings extend the trace's).
+    pub fn str(&self, id: StrId) -> &str {
+        self.model.str(id)
+    }
+
+    /// A reason (of a span or arrow) by index.
+    pub fn reason(&self, r: u16) -> &str {
+        self.model.reason(r)
+    }
+
+    /// The stacks these lanes name.
+    pub fn stacks(&self) -> &StackTable {
+        &self.model.stacks
+    }
+
+    /// Name of a goroutine for display: "G123 main.worker".
+    pub fn goroutine_label(&self, g: GIdx) -> String {
+        self.model.goroutine_label(g)
     }
 }
 
@@ -82,9 +201,9 @@ pub struct TraceData {
     /// Whether each group's members are in index order (then the timeline
     /// finds a lane by binary search; checked here, once, not per expansion).
     pub groups_sorted: Arc<[bool]>,
-    view: Arc<ViewLanes>,
+    view: Arc<ShownLanes>,
     /// The loaded model's lanes with their indexes (made once, at load).
-    loaded_view: Arc<ViewLanes>,
+    loaded_view: Arc<ShownLanes>,
     state_times: Arc<StateTimesJob>,
 }
 
@@ -127,7 +246,7 @@ impl TraceData {
             .iter()
             .map(|s| Pyramid::new(s))
             .collect();
-        let view = Arc::new(ViewLanes::new(Arc::clone(&loaded.trace)));
+        let view = Arc::new(ShownLanes::new(Arc::clone(&loaded.trace)));
         let tiles = loaded
             .tiles
             .as_ref()
@@ -152,27 +271,22 @@ impl TraceData {
 
     /// The same trace with its lanes drawn from `view` (a detail tile, or
     /// the overview again).
-    pub fn with_view(&self, view: Arc<ViewLanes>) -> TraceData {
+    pub fn with_view(&self, view: Arc<ShownLanes>) -> TraceData {
         TraceData {
             view,
             ..self.clone()
         }
     }
 
-    /// The model the lanes are drawn from: the whole model, or for a big
-    /// trace its overview or the detail tile of the generations in view.
-    pub fn trace(&self) -> &Trace {
-        &self.view.trace
-    }
-
     /// The loaded model's lanes with their indexes (to show again after a
     /// tile, without indexing its lanes again).
-    pub fn loaded_view(&self) -> Arc<ViewLanes> {
+    pub fn loaded_view(&self) -> Arc<ShownLanes> {
         Arc::clone(&self.loaded_view)
     }
 
-    /// The lanes' model with its indexes.
-    pub fn view(&self) -> &Arc<ViewLanes> {
+    /// The lanes on screen: the whole model, or for a big trace its
+    /// overview or the detail tile of the generations in view.
+    pub fn lanes(&self) -> &Arc<ShownLanes> {
         &self.view
     }
 
@@ -184,7 +298,7 @@ impl TraceData {
 
     /// True when the lanes show a detail tile rather than the loaded model.
     pub fn shows_tile(&self) -> bool {
-        !Arc::ptr_eq(&self.view.trace, &self.loaded.trace)
+        !self.view.is_of(&self.loaded.trace)
     }
 
     /// Indexes (into the whole trace's `cpu_samples`) of goroutine `g`'s CPU samples.

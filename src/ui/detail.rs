@@ -4,7 +4,7 @@
 //! a hatch while the overview is all there is at a finer zoom, and the
 //! notice that the file changed on disk.
 
-use super::derived::{TraceData, ViewLanes};
+use super::derived::{ShownLanes, TraceData};
 use super::palette;
 use super::timeline::paint::Areas;
 use super::timeline::Timeline;
@@ -88,16 +88,15 @@ impl DetailState {
         match tiles.request(gens.clone(), start) {
             TileStatus::Ready(tile) => {
                 self.detail = Detail::Tile;
-                if !Arc::ptr_eq(&data.view().trace, &tile) {
-                    swap(data, tl, Arc::new(ViewLanes::new(tile)));
+                if !data.lanes().is_of(&tile) {
+                    swap(data, tl, Arc::new(ShownLanes::new(tile)));
                 }
             }
             TileStatus::Building => {
                 self.detail = Detail::Loading;
                 let (a, b) = tiles.source().time_range(&gens);
-                let covered = data.shows_tile()
-                    && data.trace().meta.start <= a.max(t0)
-                    && b.min(t1) <= data.trace().meta.end;
+                let (w0, w1) = data.lanes().window();
+                let covered = data.shows_tile() && w0 <= a.max(t0) && b.min(t1) <= w1;
                 if data.shows_tile() && !covered {
                     let v = data.loaded_view();
                     swap(data, tl, v);
@@ -114,7 +113,7 @@ impl DetailState {
     /// Paints the hatch over the lanes when the overview is drawn finer
     /// than its buckets (a tile is coming, or failed), with a label.
     pub fn paint(&self, painter: &Painter, data: &TraceData, tl: &Timeline, a: &Areas) {
-        let Some(bucket) = data.trace().meta.bucket_ns else {
+        let Some(bucket) = data.lanes().bucket_ns() else {
             return;
         };
         if tl.map().ns_per_px * 2.0 > bucket as f64 {
@@ -152,7 +151,7 @@ impl DetailState {
 
 /// Shows the lanes from `view`, keeping the selected span (found again by
 /// its goroutine and the time it was selected at, in the new model).
-fn swap(data: &mut Arc<TraceData>, tl: &mut Timeline, view: Arc<ViewLanes>) {
+fn swap(data: &mut Arc<TraceData>, tl: &mut Timeline, view: Arc<ShownLanes>) {
     let sel = tl.selected_at();
     *data = Arc::new(data.with_view(view));
     tl.deselect();

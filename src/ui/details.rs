@@ -17,9 +17,9 @@ use egui::{RichText, Ui};
 
 /// The stack as text, one frame per two lines (function, then file:line).
 pub fn stack_text(data: &TraceData, stack: StackId) -> String {
-    let tr = data.trace();
+    let tr = data.lanes();
     let mut out = String::new();
-    for f in tr.stacks.frames_of(stack) {
+    for f in tr.stacks().frames_of(stack) {
         out.push_str(tr.str(f.func));
         out.push_str("\n    ");
         out.push_str(tr.str(f.file));
@@ -55,9 +55,9 @@ fn stack_ui(ui: &mut Ui, data: &TraceData, stack: StackId, title: &str, id: &str
 /// The frames of a stack: function, then file:line as a link that shows
 /// the source.
 fn frames_ui(ui: &mut Ui, data: &TraceData, stack: StackId) {
-    let tr = data.trace();
+    let tr = data.lanes();
     ui.spacing_mut().item_spacing.y = 1.0;
-    for f in tr.stacks.frames_of(stack) {
+    for f in tr.stacks().frames_of(stack) {
         let (func, file) = (tr.str(f.func), tr.str(f.file));
         ui.add(egui::Label::new(RichText::new(func).monospace().size(11.5)).selectable(true));
         let loc = RichText::new(format!("    {file}:{}", f.line))
@@ -128,25 +128,25 @@ impl Shown<'_> {
 
     /// Its goroutine: ID, start function, creation and creator.
     fn goroutine_ui(&self, ui: &mut Ui, nav: &mut Option<Nav>) {
-        let tr = self.data.trace();
+        let (tr, gs) = (self.data.lanes(), &self.data.whole().goroutines);
         let g = self.sel.g as usize;
-        ui.heading(format::goroutine(Some(tr.goroutines.id(g))));
-        let name = tr.str(tr.goroutines.name(g));
+        ui.heading(format::goroutine(Some(gs.id(g))));
+        let name = tr.str(gs.name(g));
         let name = if name.is_empty() {
             "(unknown start function)"
         } else {
             name
         };
         ui.add(egui::Label::new(RichText::new(name).monospace()).selectable(true));
-        ui.label(format!("created at {}", self.rel(tr.goroutines.created(g))));
-        let creator = tr.goroutines.creator[g];
+        ui.label(format!("created at {}", self.rel(gs.created(g))));
+        let creator = gs.creator[g];
         if creator != NO_G {
             link(
                 ui,
                 format!("created by {}", tr.goroutine_label(creator)),
                 Nav::Goto {
                     g: creator,
-                    t: tr.goroutines.created(g),
+                    t: gs.created(g),
                 },
                 nav,
             );
@@ -156,7 +156,7 @@ impl Shown<'_> {
     /// The span: state, start, end, duration, reason (an overview's span
     /// is a bucket, and says so).
     fn span_ui(&self, ui: &mut Ui) {
-        let (tr, span) = (self.data.trace(), &self.span);
+        let (tr, span) = (self.data.lanes(), &self.span);
         ui.horizontal(|ui| {
             ui.strong("State");
             labelled_chip_ui(ui, palette::state(span.state), span.state.name());
@@ -179,7 +179,7 @@ impl Shown<'_> {
                 ui.end_row();
             }
         });
-        if let Some(bucket) = tr.meta.bucket_ns {
+        if let Some(bucket) = tr.bucket_ns() {
             ui.weak(format!(
                 "Overview of a big trace: this is what the goroutine mostly did in {} buckets. Zoom in for its spans, stack and flows.",
                 format::duration(bucket)
@@ -189,7 +189,7 @@ impl Shown<'_> {
 
     /// Previous and next span, show its lane, set the time origin.
     fn buttons_ui(&self, ui: &mut Ui, nav: &mut Option<Nav>) {
-        let lane = self.data.trace().lane(self.sel.g);
+        let lane = self.data.lanes().lane(self.sel.g);
         let (g, i) = (self.sel.g, self.span.idx);
         ui.horizontal(|ui| {
             if i > lane.first && ui.button("« previous span").clicked() {
@@ -216,7 +216,7 @@ impl Shown<'_> {
     /// Who made it runnable: the unblock at the end of a wait, or at the
     /// start of a runnable span, and the unblocking stack.
     fn unblocked_by_ui(&self, ui: &mut Ui, nav: &mut Option<Nav>) {
-        let (tr, span) = (self.data.trace(), &self.span);
+        let (tr, span) = (self.data.lanes(), &self.span);
         let wake_t = if span.state == GoLaneState::Waiting {
             span.end
         } else {
@@ -256,7 +256,7 @@ impl Shown<'_> {
 
     /// The goroutines it unblocked while the span lasted.
     fn unblocked_others_ui(&self, ui: &mut Ui, nav: &mut Option<Nav>) {
-        let (tr, span, g) = (self.data.trace(), &self.span, self.sel.g);
+        let (tr, span, g) = (self.data.lanes(), &self.span, self.sel.g);
         let woken: Vec<_> = tr
             .flows_from(g)
             .filter(|f| {
@@ -295,7 +295,7 @@ impl Shown<'_> {
         stack_ui(ui, self.data, self.span.stack, "Stack", "span-stack");
         let cs = self
             .data
-            .trace()
+            .whole()
             .goroutines
             .create_stack(self.sel.g as usize);
         if cs != 0 {
@@ -311,7 +311,7 @@ impl Shown<'_> {
         if overlaps.is_empty() {
             return;
         }
-        let tr = self.data.trace();
+        let tr = self.data.lanes();
         ui.separator();
         ui.strong(format!("Ran at the same time ({})", overlaps.len()));
         ui.weak("Goroutines running on other Ps during this span, by overlap:");

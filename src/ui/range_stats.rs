@@ -48,11 +48,11 @@ pub fn compute(
     r1: Time,
     rows: std::ops::Range<usize>,
 ) -> RangeStats {
-    let tr = data.trace();
+    let tr = data.lanes();
     let mut st = RangeStats {
         start: r0,
         end: r1,
-        procs: tr.procs.len(),
+        procs: tr.procs().len(),
         ..RangeStats::default()
     };
     for ri in rows {
@@ -64,12 +64,12 @@ pub fn compute(
         };
         let lane = tr.lane(g);
         st.lanes += 1;
-        for i in tr.spans.visible(&lane, r0, r1) {
-            let s = tr.spans.span(&lane, i);
+        for i in tr.spans().visible(&lane, r0, r1) {
+            let s = tr.spans().span(&lane, i);
             st.per_state[s.state as usize] += clipped(s.start, s.end, r0, r1);
         }
     }
-    for (pi, p) in tr.procs.iter().enumerate() {
+    for (pi, p) in tr.procs().iter().enumerate() {
         let iv = &p.intervals;
         for i in visible_range(
             &Intervals {
@@ -130,7 +130,7 @@ impl RangeStatsCache {
             v.start,
             v.end,
             tl.rows().len(),
-            Arc::as_ptr(data.view()) as usize,
+            Arc::as_ptr(data.lanes()) as usize,
         );
         if self.key != Some(key) {
             self.stats = Some(compute(data, tl, r0, r1, v));

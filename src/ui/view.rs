@@ -87,7 +87,7 @@ impl TraceView {
         config: Option<std::path::PathBuf>,
         key: Arc<std::sync::OnceLock<String>>,
     ) {
-        let t = self.data.trace();
+        let t = self.data.whole();
         self.source = SourcePanel::new(&self.data.loaded.name, &t.meta.version, config.as_deref());
         self.bookmarks.attach(config, key);
     }

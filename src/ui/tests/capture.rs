@@ -200,7 +200,7 @@ fn capture_from_a_real_go_program() {
     let Some(Tab::Ready(v)) = h.state().tabs.first() else {
         panic!("no trace")
     };
-    let t = v.data.trace();
+    let t = v.data.whole();
     assert!(
         t.groups
             .iter()

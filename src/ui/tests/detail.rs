@@ -124,7 +124,7 @@ fn zooming_into_a_big_trace_shows_the_detail_of_the_generations_in_view() {
     frames_until(&mut h, "the tile", |v| v.detail.detail == Detail::Tile);
     let v = view(&mut h);
     assert!(v.data.shows_tile());
-    assert_eq!(v.data.trace().meta.bucket_ns, None, "every span");
+    assert_eq!(v.data.lanes().bucket_ns(), None, "every span");
     // A span picked in the tile has the exact times of the whole model.
     let whole = load_whole(&path);
     let g = first_started_at(&whole.trace, "main.waiter");
@@ -136,22 +136,16 @@ fn zooming_into_a_big_trace_shows_the_detail_of_the_generations_in_view() {
     // A span begun before the tile begins where it began, with its
     // reason and stack (the overview kept them); one going on past the
     // tile ends there.
-    let (t0, t1) = (v.data.trace().meta.start, v.data.trace().meta.end);
+    let (t0, t1) = v.data.lanes().window();
     assert_eq!(got.state, want.state);
     assert_eq!(got.start, want.start);
     assert_eq!(
-        v.data.trace().reason(got.reason),
+        v.data.lanes().reason(got.reason),
         whole.trace.reason(want.reason)
     );
-    let frames = |t: &crate::model::Trace, id| -> Vec<String> {
-        t.stacks
-            .frames_of(id)
-            .map(|f| t.str(f.func).to_string())
-            .collect()
-    };
     assert_eq!(
-        frames(v.data.trace(), got.stack),
-        frames(&whole.trace, want.stack)
+        tile_frames(v.data.lanes(), got.stack),
+        whole_frames(&whole.trace, want.stack)
     );
     assert_eq!(got.end.min(t1), want.end.min(t1));
     assert!(
@@ -164,21 +158,24 @@ fn zooming_into_a_big_trace_shows_the_detail_of_the_generations_in_view() {
     let sleeper = first_started_at(&whole.trace, "main.sleeper");
     zoom_into_generation(v, 2);
     frames_until(&mut h, "the tile of generation 2", |v| {
-        v.detail.detail == Detail::Tile && v.data.trace().meta.start > t1 - 1
+        v.detail.detail == Detail::Tile && v.data.lanes().window().0 > t1 - 1
     });
     let v = view(&mut h);
     let t = (v.timeline.map().start_ns + v.timeline.map().end_ns()) / 2;
-    let tile = v.data.trace();
-    let got = tile.spans.at(&tile.lane(sleeper), t).expect("a span");
+    let tile = v.data.lanes();
+    let got = tile.spans().at(&tile.lane(sleeper), t).expect("a span");
     let want = whole
         .trace
         .spans
         .at(&whole.trace.lane(sleeper), t)
         .expect("span");
-    assert!(want.start < tile.meta.start, "it began before the tile");
+    assert!(want.start < tile.window().0, "it began before the tile");
     assert_eq!((got.start, got.state), (want.start, want.state));
     assert_eq!(tile.reason(got.reason), "select");
-    assert_eq!(frames(tile, got.stack), frames(&whole.trace, want.stack));
+    assert_eq!(
+        tile_frames(tile, got.stack),
+        whole_frames(&whole.trace, want.stack)
+    );
     v.timeline.select_at(&v.data, g, t);
     // Zoomed out again: back to the overview, the selection kept.
     v.timeline.fit_all(&v.data);
@@ -330,5 +327,76 @@ fn state_filters_on_a_big_trace_wait_for_its_state_times_and_equal_the_whole_mod
     assert!(
         total > 0 && total < 4 * all,
         "{total} lanes shown, of {all}"
+    );
+}
+
+/// The functions of stack `id` of the lanes shown, leaf first.
+fn tile_frames(lanes: &crate::ui::derived::ShownLanes, id: crate::model::StackId) -> Vec<String> {
+    let frames = lanes.stacks().frames_of(id);
+    frames.map(|f| lanes.str(f.func).to_string()).collect()
+}
+
+/// The functions of stack `id` of a whole model, leaf first.
+fn whole_frames(t: &crate::model::Trace, id: crate::model::StackId) -> Vec<String> {
+    let frames = t.stacks.frames_of(id);
+    frames.map(|f| t.str(f.func).to_string()).collect()
+}
+
+#[test]
+fn the_tasks_tab_lists_the_whole_traces_tasks_while_a_tile_is_in_view() {
+    use crate::ui::tab::ViewTab;
+    let path = copy_of("gens_go127.trace", "tasks-tile");
+    let mut h = open_as_overview(&path);
+    zoom_into_generation(view(&mut h), 1);
+    h.run();
+    frames_until(&mut h, "the tile", |v| v.detail.detail == Detail::Tile);
+    // The tile holds the tasks of its generation only: an index into the
+    // whole trace's tasks names another task there, or none.
+    let v = view(&mut h);
+    let gens = v.data.tiles.as_ref().expect("tiles").source().gens.len();
+    assert!(gens >= 2, "{gens} generations");
+    super::views::open_tab(&mut h, ViewTab::Tasks);
+    h.get_by_label("request").click();
+    h.run();
+    let v = view(&mut h);
+    assert!(v.data.shows_tile(), "the tile is still in view");
+    let whole = &v.data.whole().tasks;
+    // The first rows: the table draws only those in view.
+    let want: Vec<String> = (v.views.tasks.instances.iter().take(3))
+        .map(|&i| format!("task {}", whole[i as usize].id))
+        .collect();
+    assert!(!want.is_empty());
+    for label in want {
+        assert!(
+            h.query_all_by_label(&label).next().is_some(),
+            "{label} is listed while the tile is in view"
+        );
+    }
+}
+
+#[test]
+fn home_and_end_go_to_the_traces_ends_while_a_tile_is_in_view() {
+    let path = copy_of("gens_go127.trace", "home-tile");
+    let mut h = open_as_overview(&path);
+    zoom_into_generation(view(&mut h), 1);
+    h.run();
+    frames_until(&mut h, "the tile", |v| v.detail.detail == Detail::Tile);
+    let (start, end) = {
+        let m = &view(&mut h).data.whole().meta;
+        (m.start, m.end)
+    };
+    h.key_press(egui::Key::Home);
+    h.run();
+    let map = view(&mut h).timeline.map();
+    assert!(
+        map.start_ns < start && start < map.end_ns(),
+        "Home shows the trace's start"
+    );
+    h.key_press(egui::Key::End);
+    h.run();
+    let map = view(&mut h).timeline.map();
+    assert!(
+        map.start_ns < end && end < map.end_ns(),
+        "End shows the trace's end"
     );
 }

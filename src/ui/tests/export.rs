@@ -43,7 +43,7 @@ fn export_to_perfetto_writes_the_whole_trace_or_the_selected_range() {
     assert!(done);
     h.get_by_label_contains("Wrote ");
     let (t0, t1) = {
-        let t = view(&h).data.trace();
+        let t = view(&h).data.whole();
         (t.meta.start, t.meta.end)
     };
     let times = packets_times(&whole);

@@ -26,7 +26,7 @@ fn alt_left_after_following_unblocked_by_returns_to_the_wait() {
             .timeline
             .span_of(&v.data, v.timeline.selected().expect("selected"));
         v.data
-            .trace()
+            .whole()
             .unblocked_by(g, span.end)
             .map(|f| f.from)
             .expect("an unblock")

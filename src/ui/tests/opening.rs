@@ -289,14 +289,14 @@ fn a_big_trace_is_clickable_in_its_first_generation_while_the_rest_loads() {
             .state_mut()
             .active_view()
             .expect("the first generation's view");
-        let (g, idx) = crate::ui::bench::longest_span(v.data.trace()).expect("a span");
+        let (g, idx) = crate::ui::bench::longest_span(v.data.lanes()).expect("a span");
         let span = v
             .timeline
             .span_of(&v.data, crate::ui::timeline::SelectedSpan { g, idx });
         v.timeline.go_to(&v.data, g, span.start);
         v.timeline.fit_all(&v.data);
         v.timeline.deselect();
-        (g, idx, v.data.trace().goroutines.id(g as usize))
+        (g, idx, v.data.whole().goroutines.id(g as usize))
     };
     h.run_steps(2);
     let at = {

@@ -35,7 +35,7 @@ fn clicking_a_frame_shows_its_source_and_opens_the_editor_at_the_line() {
     // The wait's stack: main.wait in ./stall.go.
     let line = {
         let v = view(&h);
-        let t = v.data.trace();
+        let t = v.data.whole();
         let span = v
             .timeline
             .span_of(&v.data, v.timeline.selected().expect("selected"));

@@ -20,7 +20,7 @@ pub(super) fn view<'a>(h: &'a Harness<'static, GoTraceApp>) -> &'a TraceView {
 /// A goroutine of the largest group with a wait of at least 500 ms in
 /// `select` (the stall), and the arena index of that span.
 pub(super) fn stalled(v: &TraceView) -> (u32, u32) {
-    let t = v.data.trace();
+    let t = v.data.whole();
     for &g in &t.groups[0].members {
         let lane = t.lane(g);
         for i in lane.indexes() {
@@ -90,7 +90,7 @@ pub(super) fn click_span(h: &mut Harness<'static, GoTraceApp>, g: u32, idx: u32)
 /// its index, the stalled span and its ID.
 pub(super) fn find_stalled(h: &mut Harness<'static, GoTraceApp>) -> (u32, u32, i64) {
     let (g, idx) = stalled(view(h));
-    let id = view(h).data.trace().goroutines.id(g as usize);
+    let id = view(h).data.whole().goroutines.id(g as usize);
     find_goroutine(h, id);
     (g, idx, id)
 }
@@ -148,7 +148,7 @@ fn clicking_the_long_wait_shows_select_and_its_stack_then_unblocked_by_goes_to_t
     let span = view(&h).timeline.span_of(&view(&h).data, sel);
     let waker = view(&h)
         .data
-        .trace()
+        .whole()
         .unblocked_by(g, span.end)
         .map(|f| f.from)
         .expect("an unblock");

@@ -65,7 +65,7 @@ fn clicking_a_goroutine_of_the_group_selects_it_on_the_timeline() {
     assert_eq!(v.tab, ViewTab::Timeline);
     let g = v
         .data
-        .trace()
+        .whole()
         .goroutines
         .find(id)
         .expect("goroutine in the trace");
@@ -79,8 +79,8 @@ fn clicking_a_goroutine_of_the_group_selects_it_on_the_timeline() {
     let span = v.timeline.span_of(&v.data, sel);
     let m = &v.timeline.map();
     assert!(span.end > m.start_ns && span.start < m.end_ns());
-    let lane = v.data.trace().lane(g);
-    let life = lane.end - v.data.trace().spans.start(lane.first as usize);
+    let lane = v.data.whole().lane(g);
+    let life = lane.end - v.data.whole().spans.start(lane.first as usize);
     assert!(m.duration_ns() <= life * 2, "zoomed to a life of {life} ns");
 }
 
@@ -92,7 +92,7 @@ fn clicking_a_group_shows_only_its_lanes_on_the_timeline() {
     h.run();
     let v = view(&h);
     assert_eq!(v.tab, ViewTab::Timeline);
-    let tr = v.data.trace();
+    let tr = v.data.whole();
     let gi = v.timeline.filter().group.expect("a group filter") as usize;
     assert_eq!(tr.str(tr.groups[gi].name), "main.handleStream");
     assert_eq!(v.timeline.goroutine_rows(), 10_000);
@@ -103,7 +103,7 @@ fn clicking_a_group_shows_only_its_lanes_on_the_timeline() {
 fn the_goroutine_analysis_scopes_to_the_selected_range() {
     let mut h = open_trace("stall_go127.trace");
     let (a, b) = {
-        let t = view(&h).data.trace();
+        let t = view(&h).data.whole();
         (t.meta.start, t.meta.start + t.duration() / 20)
     };
     if let Some(Tab::Ready(v)) = h.state_mut().tabs.first_mut() {
@@ -131,7 +131,7 @@ fn the_sync_profile_shows_main_wait_in_the_top_table() {
     // Clicking the function highlights it in the flame graph.
     h.get_by_label("main.wait").click();
     h.run();
-    let tr = view(&h).data.trace();
+    let tr = view(&h).data.whole();
     let hl = view(&h)
         .views
         .profiles
@@ -224,7 +224,7 @@ fn a_task_lists_its_regions_and_shows_its_goroutines_on_the_timeline() {
     let first = {
         let v = view(&h);
         let i = *v.views.tasks.instances.first().expect("instances listed");
-        format!("task {}", v.data.trace().tasks[i as usize].id)
+        format!("task {}", v.data.whole().tasks[i as usize].id)
     };
     // The row's selectable label (logs link to tasks too).
     h.get_by_role_and_label(egui::accesskit::Role::Button, &first)
@@ -300,7 +300,7 @@ fn a_task_shown_before_the_timeline_was_ever_drawn_is_zoomed_to() {
     let first = {
         let v = view(&h);
         let i = *v.views.tasks.instances.first().expect("instances listed");
-        format!("task {}", v.data.trace().tasks[i as usize].id)
+        format!("task {}", v.data.whole().tasks[i as usize].id)
     };
     h.get_by_role_and_label(egui::accesskit::Role::Button, &first)
         .click();
@@ -402,7 +402,7 @@ fn profiles_scope_to_a_group_a_region_type_and_the_range() {
     use crate::ui::views::profiles::ScopeSel;
     let mut h = open_trace("stall_go127.trace");
     let (gi, range) = {
-        let t = view(&h).data.trace();
+        let t = view(&h).data.whole();
         let gi = t
             .groups
             .iter()
@@ -422,7 +422,7 @@ fn profiles_scope_to_a_group_a_region_type_and_the_range() {
     // Inside "db.lock" regions the workers wait on a sync.Mutex.
     let mut h = open_trace("annotations_go127.trace");
     let region = {
-        let t = view(&h).data.trace();
+        let t = view(&h).data.whole();
         t.regions
             .iter()
             .map(|r| r.name)
@@ -481,8 +481,8 @@ fn a_region_type_lists_its_regions_and_one_jumps_to_its_goroutine() {
     let n = view(&h).views.tasks.instances.len();
     assert_eq!(n, 80, "80 db.lock regions");
     let i = view(&h).views.tasks.instances[0];
-    let r = view(&h).data.trace().regions[i as usize];
-    let label = view(&h).data.trace().goroutine_label(r.g);
+    let r = view(&h).data.whole().regions[i as usize];
+    let label = view(&h).data.whole().goroutine_label(r.g);
     // The instance list's goroutine link (logs may link the same goroutine).
     let link = h
         .query_all(By::new().label(&label).role(egui::accesskit::Role::Link))

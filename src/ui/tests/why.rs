@@ -34,7 +34,7 @@ fn why_on_the_stalled_stream_names_the_goroutine_that_held_it_up() {
     h.get_by_label("Why?").click();
     h.run();
     let v = view(&h);
-    let tr = v.data.trace();
+    let tr = v.data.whole();
     let span = v
         .timeline
         .span_of(&v.data, v.timeline.selected().expect("selected"));
@@ -91,7 +91,7 @@ fn why_on_a_region_instance_and_over_its_type() {
     assert_eq!(v.tab, ViewTab::Timeline);
     let pv = v.why.path.clone().expect("a path");
     assert!(matches!(pv.path.target.kind, TargetKind::Region(_)));
-    let tr = v.data.trace();
+    let tr = v.data.whole();
     for f in ["main.handle", "main.worker", "main.holder"] {
         assert!(
             pv.on_path

@@ -15,7 +15,7 @@ pub const MAX_ARROWS: usize = 64;
 
 /// The flows of `g` that touch the visible time window, nearest first, bounded.
 pub fn flows_in_view(data: &TraceData, tl: &Timeline, g: GIdx) -> Vec<Flow> {
-    let tr = data.trace();
+    let tr = data.lanes();
     let (t0, t1) = (tl.map.start_ns, tl.map.end_ns());
     let touches = |f: &Flow| f.from_time.min(f.to_time) <= t1 && f.from_time.max(f.to_time) >= t0;
     let mut v: Vec<Flow> = tr
@@ -32,7 +32,7 @@ pub fn flows_in_view(data: &TraceData, tl: &Timeline, g: GIdx) -> Vec<Flow> {
 
 /// Paints the arrows of goroutine `g`.
 pub fn paint(painter: &Painter, data: &TraceData, tl: &Timeline, a: &Areas, g: GIdx) {
-    let tr = data.trace();
+    let tr = data.lanes();
     let p = painter.with_clip_rect(a.tracks);
     let lane_y = |g: GIdx| -> Option<f32> {
         if g == NO_G {

@@ -98,7 +98,7 @@ pub fn hit_row(
     y_in_row: f32,
     in_labels: bool,
 ) -> Option<Hit> {
-    let tr = data.trace();
+    let tr = data.lanes();
     match row.kind {
         RowKind::Section(_) | RowKind::Group(_) => return Some(Hit::Header(row.kind)),
         RowKind::Goroutine(g) if in_labels => return Some(Hit::GoLabel(g)),
@@ -113,7 +113,7 @@ pub fn hit_row(
         RowKind::Stw => se(&data.stw_start, &data.stw_end, &[]).map(Hit::Stw),
         RowKind::Counter(c) => Some(Hit::Counter(c, tl.map.time_from_x(x))),
         RowKind::Proc(p) => {
-            let iv = &tr.procs.get(p as usize)?.intervals;
+            let iv = &tr.procs().get(p as usize)?.intervals;
             let items = Intervals {
                 lane: iv,
                 coarse: data.proc_coarse(p as usize),
@@ -121,7 +121,7 @@ pub fn hit_row(
             item_at(&items, tl, x).map(|i| Hit::Proc { p, idx: i as u32 })
         }
         RowKind::Thread(m) => {
-            let iv = &tr.threads.get(m as usize)?.intervals;
+            let iv = &tr.threads().get(m as usize)?.intervals;
             let items = Intervals {
                 lane: iv,
                 coarse: data.thread_coarse(m as usize),
@@ -130,9 +130,9 @@ pub fn hit_row(
         }
         RowKind::Goroutine(g) => {
             if y_in_row < row.state_h {
-                let lane = tr.lanes.get(g)?;
+                let lane = tr.lanes().get(g)?;
                 let items = LaneSpans {
-                    arena: &tr.spans,
+                    arena: tr.spans(),
                     lane,
                     coarse: data.lane_coarse(g),
                 };
@@ -169,7 +169,7 @@ pub fn hit_row(
 
 /// Tooltip lines for a hit.
 pub fn tooltip(data: &TraceData, tl: &Timeline, hit: &Hit) -> Vec<String> {
-    let tr = data.trace();
+    let tr = data.lanes();
     let tip = Tip { data, tl };
     match *hit {
         Hit::Header(RowKind::Group(gi)) => tip.group(gi),
@@ -181,16 +181,16 @@ pub fn tooltip(data: &TraceData, tl: &Timeline, hit: &Hit) -> Vec<String> {
         Hit::Proc { p, idx } => interval_tip(
             data,
             tl,
-            &tr.procs[p as usize].intervals,
+            &tr.procs()[p as usize].intervals,
             idx,
-            format!("P{}", tr.procs[p as usize].id),
+            format!("P{}", tr.procs()[p as usize].id),
         ),
         Hit::Thread { m, idx } => interval_tip(
             data,
             tl,
-            &tr.threads[m as usize].intervals,
+            &tr.threads()[m as usize].intervals,
             idx,
-            format!("M{}", tr.threads[m as usize].id),
+            format!("M{}", tr.threads()[m as usize].id),
         ),
         Hit::Gc(i) => {
             let r = data.whole().gc[i as usize];
@@ -219,8 +219,8 @@ impl Tip<'_> {
 
     /// A goroutine group's header: how many goroutines started where.
     fn group(&self, gi: u32) -> Vec<String> {
-        let tr = self.data.trace();
-        let Some(g) = tr.groups.get(gi as usize) else {
+        let tr = self.data.lanes();
+        let Some(g) = self.data.whole().groups.get(gi as usize) else {
             return vec![];
         };
         vec![
@@ -236,8 +236,8 @@ impl Tip<'_> {
     /// A goroutine's span: state, length, start, reason, and how long it
     /// ran at the same time as the selected span.
     fn span(&self, g: u32, idx: u32) -> Vec<String> {
-        let tr = self.data.trace();
-        let s = tr.spans.span(&tr.lane(g), idx as usize);
+        let tr = self.data.lanes();
+        let s = tr.spans().span(&tr.lane(g), idx as usize);
         let mut v = vec![
             format!("{} — {}", s.state.name(), format::duration(s.end - s.start)),
             format!("start {}", self.rel(s.start)),
@@ -261,8 +261,8 @@ impl Tip<'_> {
 
     /// A mark assist or a sweep a goroutine did.
     fn gc_work(&self, g: u32, idx: u32) -> Vec<String> {
-        let tr = self.data.trace();
-        let Some(w) = tr.gc_work.get(idx as usize) else {
+        let tr = self.data.lanes();
+        let Some(w) = tr.gc_work().get(idx as usize) else {
             return vec![];
         };
         let what = if w.kind == crate::model::IntervalKind::Sweep {
@@ -279,8 +279,8 @@ impl Tip<'_> {
 
     /// A region: name, length, start, task.
     fn region(&self, idx: u32) -> Vec<String> {
-        let tr = self.data.trace();
-        let Some(r) = tr.regions.get(idx as usize) else {
+        let tr = self.data.lanes();
+        let Some(r) = tr.regions().get(idx as usize) else {
             return vec![];
         };
         vec![
@@ -335,7 +335,7 @@ fn interval_tip(
     idx: u32,
     lane: String,
 ) -> Vec<String> {
-    let tr = data.trace();
+    let tr = data.lanes();
     let i = idx as usize;
     let kind = if iv.kind(i) == crate::model::IntervalKind::Syscall {
         "syscall"

@@ -196,14 +196,15 @@ fn keyboard(ui: &Ui, data: &TraceData, tl: &mut Timeline, a: &Areas, resp: &egui
     if f {
         tl.fit_selection(data);
     }
-    let tr = data.trace();
+    // The trace's ends, not those of the tile in view.
+    let meta = &data.whole().meta;
     if home {
         let d = tl.map.duration_ns();
-        tl.map.start_ns = tr.meta.start - d / 40;
+        tl.map.start_ns = meta.start - d / 40;
     }
     if end {
         let d = tl.map.duration_ns();
-        tl.map.start_ns = tr.meta.end - d + d / 40;
+        tl.map.start_ns = meta.end - d + d / 40;
     }
     if esc {
         tl.clear();
@@ -274,7 +275,7 @@ fn mouse(ui: &Ui, data: &TraceData, tl: &mut Timeline, a: &Areas, resp: &egui::R
 
 /// A left click at `p`: toggles headers, selects spans, selects GC/STW ranges.
 pub fn click(data: &TraceData, tl: &mut Timeline, a: &Areas, p: egui::Pos2) {
-    let tr = data.trace();
+    let tr = data.lanes();
     match hit_at(data, tl, a, p) {
         Some(Hit::Header(kind)) => tl.toggle(kind),
         Some(Hit::Span { g, idx }) => {
@@ -291,23 +292,23 @@ pub fn click(data: &TraceData, tl: &mut Timeline, a: &Areas, p: egui::Pos2) {
             tl.select_at(data, g, t);
         }
         Some(Hit::GcWork { g, idx }) => {
-            if let Some(w) = tr.gc_work.get(idx as usize) {
+            if let Some(w) = tr.gc_work().get(idx as usize) {
                 tl.select_at(data, g, w.start);
                 tl.range = Some((w.start, w.end));
             }
         }
         Some(Hit::Region { idx }) => {
-            if let Some(r) = tr.regions.get(idx as usize) {
+            if let Some(r) = tr.regions().get(idx as usize) {
                 tl.range = Some((r.start, r.end));
             }
         }
         Some(Hit::Proc { p, idx }) => {
-            if let Some(l) = tr.procs.get(p as usize) {
+            if let Some(l) = tr.procs().get(p as usize) {
                 select_interval(data, tl, &l.intervals, idx);
             }
         }
         Some(Hit::Thread { m, idx }) => {
-            if let Some(l) = tr.threads.get(m as usize) {
+            if let Some(l) = tr.threads().get(m as usize) {
                 select_interval(data, tl, &l.intervals, idx);
             }
         }

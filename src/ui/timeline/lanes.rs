@@ -96,7 +96,7 @@ impl<'a> LanePainter<'a> {
     /// Paints the content of `row`, whose top is at screen `y0`, in the
     /// tracks `tracks`.
     pub fn row(&mut self, tl: &Timeline, row: &Row, y0: f32, tracks: Rect) {
-        let (data, tr) = (self.data, self.data.trace());
+        let (data, tr) = (self.data, self.data.lanes());
         let y1 = y0 + row.h;
         match row.kind {
             RowKind::Gc => {
@@ -128,13 +128,13 @@ impl<'a> LanePainter<'a> {
                 counters::paint_track(c, &data.pyramids, data.whole().meta.end, &self.map, r, out);
             }
             RowKind::Proc(p) => {
-                if let Some(lane) = tr.procs.get(p as usize) {
+                if let Some(lane) = tr.procs().get(p as usize) {
                     let coarse = data.proc_coarse(p as usize);
                     self.intervals(&lane.intervals, coarse, (y0 + 1.0, y1 - 1.0), true);
                 }
             }
             RowKind::Thread(m) => {
-                if let Some(lane) = tr.threads.get(m as usize) {
+                if let Some(lane) = tr.threads().get(m as usize) {
                     let coarse = data.thread_coarse(m as usize);
                     self.intervals(&lane.intervals, coarse, (y0 + 1.0, y1 - 1.0), false);
                 }
@@ -197,7 +197,7 @@ impl<'a> LanePainter<'a> {
                     self.cv
                         .rect(x0, x1, y0, y1, palette::alternate(c, g % 2 == 1));
                     if labels && x1 - x0 > 44.0 {
-                        let gs = &data.trace().goroutines;
+                        let gs = &data.whole().goroutines;
                         let id = if (g as usize) < gs.len() {
                             gs.id(g as usize)
                         } else {
@@ -221,7 +221,7 @@ impl<'a> LanePainter<'a> {
     /// A goroutine lane: its state row, then its GC work row and region
     /// rows when it has them, and CPU samples and logs as ticks.
     fn goroutine(&mut self, tl: &Timeline, row: &Row, g: u32, y0: f32) {
-        let Some(lane) = self.data.trace().lanes.get(g) else {
+        let Some(lane) = self.data.lanes().lanes().get(g) else {
             return;
         };
         let state = (y0 + 1.0, y0 + row.state_h - 1.0);
@@ -241,9 +241,9 @@ impl<'a> LanePainter<'a> {
     /// the selected span outlined, the spans of other goroutines that ran
     /// at the same time outlined and labelled with the overlap.
     fn states(&mut self, tl: &Timeline, g: u32, lane: &LaneRange, band: (f32, f32)) {
-        let tr = self.data.trace();
+        let tr = self.data.lanes();
         let spans = LaneSpans {
-            arena: &tr.spans,
+            arena: tr.spans(),
             lane: *lane,
             coarse: self.data.lane_coarse(g),
         };
@@ -253,7 +253,7 @@ impl<'a> LanePainter<'a> {
             match *it {
                 RenderItem::Single { idx, x0, x1 } => {
                     let ai = lane.first as usize + idx;
-                    let sk = tr.spans.kind(ai);
+                    let sk = tr.spans().kind(ai);
                     self.cv
                         .rect(x0, x1, band.0, band.1, palette::state(sk.state));
                     let mut label = None;
@@ -284,7 +284,7 @@ impl<'a> LanePainter<'a> {
                 RenderItem::Merged {
                     longest, x0, x1, ..
                 } => {
-                    let state = tr.spans.state(lane.first as usize + longest);
+                    let state = tr.spans().state(lane.first as usize + longest);
                     self.cv.rect(x0, x1, band.0, band.1, palette::merged(state));
                 }
             }
@@ -293,7 +293,7 @@ impl<'a> LanePainter<'a> {
 
     /// The GC work row of goroutine `g` (mark assists, sweeping) at `y`.
     fn gc_work(&mut self, g: u32, y: f32) {
-        let work = self.data.trace().gc_work_of(g);
+        let work = self.data.lanes().gc_work_of(g);
         layout(&GcWorkItems(work), &self.map, MIN_PX, &mut self.items);
         for it in &self.items {
             let (i, x0, x1) = match *it {
@@ -313,7 +313,7 @@ impl<'a> LanePainter<'a> {
 
     /// The regions of goroutine `g` in view, one row per depth from `y`.
     fn regions(&mut self, g: u32, y: f32) {
-        let (tr, map) = (self.data.trace(), &self.map);
+        let (tr, map) = (self.data.lanes(), &self.map);
         let (t0, t1) = (map.start_ns, map.end_ns());
         let regs = tr.regions_of(g);
         let end = regs.partition_point(|r| r.start < t1);

@@ -387,22 +387,22 @@ impl Timeline {
 
     /// The span behind a selection.
     pub fn span_of(&self, data: &TraceData, s: SelectedSpan) -> crate::model::Span {
-        let t = data.trace();
-        t.spans.span(&t.lane(s.g), s.idx as usize)
+        let t = data.lanes();
+        t.spans().span(&t.lane(s.g), s.idx as usize)
     }
 
     /// Selects the span of `g` at time `t` (or its nearest) and computes overlaps.
     pub fn select_at(&mut self, data: &TraceData, g: GIdx, t: Time) {
-        let tr = data.trace();
-        let Some(lane) = tr.lanes.get(g) else {
+        let tr = data.lanes();
+        let Some(lane) = tr.lanes().get(g) else {
             return;
         };
         if lane.len == 0 {
             return;
         }
-        let idx = match tr.spans.at(&lane, t) {
+        let idx = match tr.spans().at(&lane, t) {
             Some(s) => s.idx,
-            None if t < tr.spans.start(lane.first as usize) => lane.first,
+            None if t < tr.spans().start(lane.first as usize) => lane.first,
             None => lane.first + lane.len - 1,
         };
         self.select(data, SelectedSpan { g, idx });
@@ -522,10 +522,10 @@ impl Timeline {
 /// Goroutines that ran while `[t0, t1)` lasted, from the proc lanes, by
 /// overlap, longest first (bounded work: at most 100,000 intervals).
 pub fn overlaps(data: &TraceData, g: GIdx, t0: Time, t1: Time) -> Vec<Overlap> {
-    let t = data.trace();
+    let t = data.lanes();
     let mut acc: rustc_hash::FxHashMap<GIdx, (Time, Time)> = rustc_hash::FxHashMap::default();
     let mut budget = 100_000usize;
-    for (pi, p) in t.procs.iter().enumerate() {
+    for (pi, p) in t.procs().iter().enumerate() {
         let iv = &p.intervals;
         let r = layout::visible_range(
             &layout::Intervals {

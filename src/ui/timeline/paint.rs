@@ -263,15 +263,15 @@ fn header_open(tl: &Timeline, kind: RowKind) -> Option<bool> {
 /// The text of a lane label.
 pub fn row_label(data: &TraceData, tl: &Timeline, row: &Row) -> String {
     let _ = tl;
-    let tr = data.trace();
+    let tr = data.lanes();
     match row.kind {
         RowKind::Section(s) => {
             let n = match s {
                 super::rows::Section::Runtime => String::new(),
-                super::rows::Section::Procs => format!(" ({})", tr.procs.len()),
-                super::rows::Section::Threads => format!(" ({})", tr.threads.len()),
+                super::rows::Section::Procs => format!(" ({})", tr.procs().len()),
+                super::rows::Section::Threads => format!(" ({})", tr.threads().len()),
                 super::rows::Section::Goroutines => {
-                    format!(" ({})", format::count(tr.goroutines.len() as u64))
+                    format!(" ({})", format::count(data.whole().goroutines.len() as u64))
                 }
             };
             format!("{}{n}", s.title())
@@ -280,15 +280,15 @@ pub fn row_label(data: &TraceData, tl: &Timeline, row: &Row) -> String {
         RowKind::Stw => "STW".into(),
         RowKind::Counter(c) => c.label().into(),
         RowKind::Proc(p) => tr
-            .procs
+            .procs()
             .get(p as usize)
             .map_or_else(String::new, |l| format!("Proc {}", l.id)),
         RowKind::Thread(m) => tr
-            .threads
+            .threads()
             .get(m as usize)
             .map_or_else(String::new, |l| format!("Thread {}", l.id)),
         RowKind::Group(gi) => {
-            let Some(g) = tr.groups.get(gi as usize) else {
+            let Some(g) = data.whole().groups.get(gi as usize) else {
                 return String::new();
             };
             let name = if g.name == 0 {

@@ -34,7 +34,7 @@ fn ask_ui(ui: &mut Ui, data: &TraceData, tl: &Timeline) -> Option<Target> {
     // Targets are the whole trace's (a tile's lanes are a window of it).
     let tr = data.whole();
     // The overview of a big trace draws buckets, not spans.
-    let coarse = data.trace().meta.bucket_ns.is_some();
+    let coarse = data.lanes().bucket_ns().is_some();
     let span = tl.span_of(data, sel);
     let mut target = None;
     ui.horizontal_wrapped(|ui| {

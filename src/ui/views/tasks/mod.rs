@@ -311,7 +311,7 @@ impl TasksView {
             return None;
         };
         let t = types.of(k).get(ti)?;
-        self.instances_title_ui(ui, data.trace(), k, t);
+        self.instances_title_ui(ui, data.whole(), k, t);
         let w = ui.available_width().min(720.0);
         if let Some(b) =
             labelled_histogram_ui(ui, &t.histogram, self.bucket, w, 56.0, ("big", k, ti))
@@ -324,7 +324,7 @@ impl TasksView {
         }
         self.why.ui(ui, data, k, ti, t, self.bucket);
         ui.add_space(4.0);
-        self.instances_table_ui(ui, data.trace(), k)
+        self.instances_table_ui(ui, data.whole(), k)
     }
 
     /// "12 tasks of type request", and the duration bucket picked.
