@@ -6,7 +6,7 @@
 //! Usage: model_digest FILE...
 
 use gotraceview::load::{load_path_with, LoadOptions, Progress};
-use gotraceview::model::{StackId, Trace};
+use gotraceview::model::{GIdx, StackId, Trace};
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::sync::atomic::AtomicBool;
@@ -105,8 +105,8 @@ fn main() {
                 t.str(g.label(i)),
                 g.group(i).unwrap_or(u32::MAX)
             ));
-            assert_eq!(g.find(g.id(i)), Some(i as u32));
-            let lane = &t.lane(i as u32);
+            assert_eq!(g.find(g.id(i)), Some(GIdx::at(i)));
+            let lane = &t.lane(GIdx::at(i));
             sp.line(&format!("lane {} {} {}", i, lane.len, lane.end));
             for k in lane.indexes() {
                 let x = t.spans.span(lane, k);
@@ -125,12 +125,13 @@ fn main() {
 
         let mut s = Section::new("groups");
         for gr in t.groups.iter() {
-            s.line(&format!("{} {:?}", t.str(gr.name), gr.members));
+            let members: Vec<u32> = gr.members.iter().map(|g| g.0).collect();
+            s.line(&format!("{} {members:?}", t.str(gr.name)));
         }
         out.push(s.done());
 
         let mut s = Section::new("flows");
-        for i in 0..g.len() as u32 {
+        for i in g.indexes() {
             for f in t.flows_into(i) {
                 s.line(&format!(
                     "in {i} {:?} {} {} {} {} {} [{}]",
@@ -153,7 +154,7 @@ fn main() {
         out.push(s.done());
 
         let mut s = Section::new("regions");
-        for i in 0..g.len() as u32 {
+        for i in g.indexes() {
             for r in t.regions_of(i) {
                 s.line(&format!(
                     "{} {} {} {} {} {} {} {} [{}]",

@@ -78,7 +78,7 @@ fn range_summary_covers_the_range() {
     assert!((ours - go).abs() < 1_000_000, "exec ours {ours} go {go}");
     // A window in the middle: every state total fits in the window.
     let mid = t0 + (t1 - t0) / 2;
-    let lanes: Vec<u32> = (0..t.goroutines.len() as u32).collect();
+    let lanes: Vec<_> = t.goroutines.indexes().collect();
     let st = state_totals(t, &lanes, mid, mid + 1_000_000);
     let alive = s.goroutines.len() as i64;
     assert!(st.by_state.iter().sum::<i64>() <= alive * 1_000_000);

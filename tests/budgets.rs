@@ -134,7 +134,7 @@ fn paths_ending_at_a_tile_edge_are_the_same_under_any_memory_budget() {
         let resident = load(&path, LoadOptions::default().memory_budget);
         let t = &resident.trace;
         for edge in src.gens.iter().skip(1).map(|g| g.start_ns) {
-            let crossing = (0..t.goroutines.len() as u32).filter(|&g| {
+            let crossing = t.goroutines.indexes().filter(|&g| {
                 let lane = t.lane(g);
                 lane.indexes().any(|i| {
                     let s = t.spans.span(&lane, i);
@@ -143,7 +143,7 @@ fn paths_ending_at_a_tile_edge_are_the_same_under_any_memory_budget() {
             });
             for g in crossing.take(16) {
                 let q = PathQuery {
-                    goroutine: Some(t.goroutines.id(g as usize)),
+                    goroutine: Some(t.goroutines.id(g.ix())),
                     to_ns: Some(edge - 1),
                     json: true,
                     ..PathQuery::default()

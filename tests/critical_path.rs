@@ -21,7 +21,7 @@ const MS: i64 = 1_000_000;
 const SLACK_NS: i64 = 15 * MS;
 
 fn function(t: &Trace, g: GIdx) -> &str {
-    t.str(t.goroutines.name(g as usize))
+    t.str(t.goroutines.name(g.ix()))
 }
 
 /// Segments cover the target exactly, in order, without gaps.
@@ -160,7 +160,7 @@ fn a_token_through_2500_relays_is_a_path_of_2500_hops() {
             .segments
             .iter()
             .filter(|s| function(t, s.g) == "main.relay")
-            .map(|s| t.goroutines.created(s.g as usize))
+            .map(|s| t.goroutines.created(s.g.ix()))
             .collect();
         let mut dedup = order.clone();
         dedup.dedup();
@@ -211,7 +211,7 @@ fn goroutine_targets_clip_to_the_lane_and_whole_lives_cover_it() {
     let path = common::testdata().join("traces/whyslow_go127.trace");
     let l = common::load(&path);
     let t = &l.trace;
-    for g in 0..t.goroutines.len() as GIdx {
+    for g in (0..t.goroutines.len() as u32).map(GIdx) {
         let Some(tg) = Target::goroutine(t, g, None, None) else {
             continue;
         };
@@ -220,7 +220,7 @@ fn goroutine_targets_clip_to_the_lane_and_whole_lives_cover_it() {
         assert_eq!(tg.end_ns, lane.end);
         check_contiguous(&critical_path(&*l.tile_access(), tg), &format!("G{g}"));
     }
-    assert!(Target::goroutine(t, 0, Some(t.meta.end + 10), None).is_none());
+    assert!(Target::goroutine(t, GIdx(0), Some(t.meta.end + 10), None).is_none());
 }
 
 /// A goroutine of the stall's largest group with a wait of at least 500 ms
@@ -408,7 +408,10 @@ fn paths_and_findings_of_a_truncated_trace_stop_cleanly() {
             };
             let t = &l.trace;
             let what = format!("{file} cut at {cut}");
-            let mut targets: Vec<Target> = (0..t.goroutines.len().min(300) as GIdx)
+            let mut targets: Vec<Target> = t
+                .goroutines
+                .indexes()
+                .take(300)
                 .filter_map(|g| Target::goroutine(t, g, None, None))
                 .collect();
             targets.extend(region_targets(

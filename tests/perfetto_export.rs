@@ -9,7 +9,7 @@ use gotraceview::export::proto::{self, TracePacket};
 use gotraceview::export::writer::stack_text;
 use gotraceview::export::{export_perfetto, ExportOptions};
 use gotraceview::load::{load_bytes, LoadedTrace, Progress};
-use gotraceview::model::Trace;
+use gotraceview::model::{GIdx, Trace};
 use prost::Message;
 use std::collections::{BTreeMap, HashMap};
 use std::process::Command;
@@ -183,7 +183,7 @@ fn slices(evs: &[Ev]) -> Vec<(i64, i64, String, Option<String>)> {
 fn check_goroutines(t: &Trace, d: &Decoded, w0: i64, w1: i64) -> usize {
     let mut checked = 0;
     for g in 0..t.goroutines.len() as u32 {
-        let lane = t.lane((g as usize) as u32);
+        let lane = t.lane(GIdx(g));
         let want: Vec<_> = lane
             .indexes()
             .map(|i| t.spans.span(&lane, i))
@@ -247,7 +247,7 @@ fn check_flows(t: &Trace, d: &Decoded, w0: i64, w1: i64) -> usize {
     }
     let mut n = 0;
     for g in 0..t.goroutines.len() as u32 {
-        for f in t.flows_into(g).filter(exported_flow) {
+        for f in t.flows_into(GIdx(g)).filter(exported_flow) {
             if f.from_time < w0 || f.from_time > w1 || f.to_time < w0 || f.to_time > w1 {
                 continue;
             }
@@ -287,11 +287,7 @@ fn the_stall_exports_every_track_slice_and_flow_of_the_model() {
     let groups = t
         .groups
         .iter()
-        .filter(|g| {
-            g.members
-                .iter()
-                .any(|&m| t.lane((m as usize) as u32).len > 0)
-        })
+        .filter(|g| g.members.iter().any(|&m| t.lane(m).len > 0))
         .count();
     assert_eq!(count(TrackKind::Group), groups);
     let flows = check_flows(t, &d, w0, w1);
@@ -306,7 +302,7 @@ fn the_stall_exports_every_track_slice_and_flow_of_the_model() {
         for (k, s) in got.iter().enumerate() {
             assert_eq!((s.0, s.1), (p.intervals.start(k), p.intervals.end(k)));
             assert!(
-                s.2.contains(&format!("G{}", t.goroutines.id(p.intervals.g(k) as usize))),
+                s.2.contains(&format!("G{}", t.goroutines.id((p.intervals.g(k)).ix()))),
                 "{}",
                 s.2
             );
@@ -340,7 +336,7 @@ fn annotations_export_regions_nested_and_logs_as_instants() {
     let d = decode(&export(t, None, None));
     let mut regions = 0;
     for g in 0..t.goroutines.len() as u32 {
-        let want = t.regions_of(g);
+        let want = t.regions_of(GIdx(g));
         let Some(evs) = d.events.get(&uuid(TrackKind::Regions, u64::from(g))) else {
             assert!(want.is_empty());
             continue;
@@ -475,7 +471,7 @@ fn a_big_trace_exports_one_tile_at_a_time_with_every_span_of_each_generation() {
             .into_iter()
             .map(|(a, b, n, _)| (a, b, n))
             .collect();
-        let lane = t.lane(g);
+        let lane = t.lane(GIdx(g));
         for i in lane.indexes() {
             let s = t.spans.span(&lane, i);
             let inside = src

@@ -93,7 +93,7 @@ fn gc_work_text(t: &Trace) -> Vec<String> {
 }
 
 /// The intervals of a proc or thread lane: start, end, goroutine, kind.
-fn intervals(lane: &IntervalLane) -> Vec<(i64, i64, u32, IntervalKind)> {
+fn intervals(lane: &IntervalLane) -> Vec<(i64, i64, GIdx, IntervalKind)> {
     (0..lane.len())
         .map(|i| (lane.start(i), lane.end(i), lane.g(i), lane.kind(i)))
         .collect()
@@ -153,7 +153,7 @@ fn the_overview_keeps_all_but_the_spans() {
         // Each coarse lane covers its goroutine's lane, in fewer spans,
         // each at least a bucket wide but the first and last.
         assert!(o.spans.len() <= w.spans.len(), "{name}");
-        for g in 0..w.goroutines.len() as GIdx {
+        for g in w.goroutines.indexes() {
             let (ws, os) = (spans(w, g), spans(o, g));
             assert_eq!(ws.is_empty(), os.is_empty(), "{name}: G{g}");
             if let (Some(a), Some(b)) = (ws.first(), os.first()) {
@@ -192,13 +192,13 @@ fn a_tile_of_every_generation_is_the_whole_model() {
             &tiled.trace.goroutines
         ));
         assert_eq!(tile.spans.len(), w.spans.len(), "{name}");
-        for g in 0..w.goroutines.len() as GIdx {
+        for g in w.goroutines.indexes() {
             let a: Vec<String> = spans(w, g).iter().map(|s| span_text(w, s)).collect();
             let b: Vec<String> = spans(&tile, g)
                 .iter()
                 .map(|s| span_text(&tile, s))
                 .collect();
-            assert_eq!(a, b, "{name}: G{}", w.goroutines.id(g as usize));
+            assert_eq!(a, b, "{name}: G{}", w.goroutines.id(g.ix()));
             let fa: Vec<String> = w.flows_into(g).map(|f| flow_text(w, &f)).collect();
             let mut fb: Vec<String> = tile.flows_into(g).map(|f| flow_text(&tile, &f)).collect();
             let mut fa_sorted = fa.clone();
@@ -208,7 +208,7 @@ fn a_tile_of_every_generation_is_the_whole_model() {
                 fa_sorted,
                 fb,
                 "{name}: flows into G{}",
-                w.goroutines.id(g as usize)
+                w.goroutines.id(g.ix())
             );
         }
         for (p, q) in w.procs.iter().zip(&tile.procs) {
@@ -250,7 +250,7 @@ fn a_tile_of_one_generation_is_a_window_of_the_whole_model() {
             } else {
                 t1
             };
-            for g in 0..w.goroutines.len() as GIdx {
+            for g in w.goroutines.indexes() {
                 let want: Vec<String> = spans(w, g)
                     .iter()
                     .filter(|s| s.start < t1 && s.end > t0)
@@ -264,7 +264,7 @@ fn a_tile_of_one_generation_is_a_window_of_the_whole_model() {
                     let i = want.iter().zip(&got).take_while(|(a, b)| a == b).count();
                     panic!(
                         "{name} gen {k} [{t0}, {t1}): G{}: {} spans in the window, tile has {}; first difference at {i}: {:?} vs {:?}",
-                        w.goroutines.id(g as usize),
+                        w.goroutines.id(g.ix()),
                         want.len(),
                         got.len(),
                         want.get(i),
@@ -316,7 +316,7 @@ fn a_tile_begins_with_the_spans_open_at_its_start() {
         let w = &whole.trace;
         for k in 1..src.gens.len() {
             let (tile, t0, t1) = generation_tile(&name, &tiled, k);
-            for g in 0..w.goroutines.len() as GIdx {
+            for g in w.goroutines.indexes() {
                 let Some(open) = spans(w, g)
                     .into_iter()
                     .find(|s| s.start < t0 && t0 < s.end && s.end < t1)
@@ -329,7 +329,7 @@ fn a_tile_begins_with_the_spans_open_at_its_start() {
                     got.as_deref(),
                     Some(want.as_str()),
                     "{name} gen {k} [{t0}, {t1}): G{}'s first span",
-                    w.goroutines.id(g as usize)
+                    w.goroutines.id(g.ix())
                 );
                 checked += 1;
                 with_reason += usize::from(open.reason != 0);
@@ -574,7 +574,11 @@ fn state_times_streamed_over_the_tiles_equal_the_whole_models() {
         let want = whole.state_times(&no, &|_, _| {}).expect("whole");
         let got = tiled.state_times(&no, &|_, _| {}).expect("tiled");
         assert!(got == want, "{name}");
-        let blocked = (0..whole.trace.goroutines.len() as GIdx).filter(|&g| want.blocked_ns(g) > 0);
+        let blocked = whole
+            .trace
+            .goroutines
+            .indexes()
+            .filter(|&g| want.blocked_ns(g) > 0);
         assert!(blocked.count() > 0, "{name}: nothing blocked");
     }
 }
@@ -620,13 +624,13 @@ fn a_tile_begins_with_the_intervals_regions_and_arrows_open_at_its_start() {
                     tile.regions_of(r.g).iter().any(|q| same(&q)),
                     "{name} gen {k} [{t0}, {t1}): region {} of G{} at {}..{}",
                     w.str(r.name),
-                    w.goroutines.id(r.g as usize),
+                    w.goroutines.id(r.g.ix()),
                     r.start,
                     r.end
                 );
                 regions_checked += 1;
             }
-            for g in 0..w.goroutines.len() as GIdx {
+            for g in w.goroutines.indexes() {
                 let across = |f: &Flow| f.from_time < t0 && t0 <= f.to_time && f.to_time < t1;
                 for f in w.flows_into(g).filter(across) {
                     let want = flow_text(w, &f);

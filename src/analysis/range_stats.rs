@@ -84,7 +84,7 @@ impl RangeSummaryFold {
     pub fn finish(mut self, overview: &Trace) -> Summary {
         let (t0, t1) = (self.t0, self.t1);
         let mut goroutines = Vec::new();
-        for g in 0..overview.goroutines.len() as GIdx {
+        for g in overview.goroutines.indexes() {
             if !alive_in(overview, g, t0, t1) {
                 continue;
             }
@@ -169,12 +169,12 @@ fn ranged_goroutine(
     let start = trace.spans.start(lane.first as usize).max(t0);
     let gs = &trace.goroutines;
     GoroutineSummary {
-        id: gs.id(g as usize),
-        name: trace.str(gs.name(g as usize)).to_string(),
+        id: gs.id(g.ix()),
+        name: trace.str(gs.name(g.ix())).to_string(),
         pc: 0,
-        creation: gs.created(g as usize),
+        creation: gs.created(g.ix()),
         start,
-        end: if gs.ended(g as usize) { lane.end } else { 0 },
+        end: if gs.ended(g.ix()) { lane.end } else { 0 },
         regions: Vec::new(),
         stats: ExecStats {
             exec_ns: by_state[GoLaneState::Running as usize],

@@ -26,17 +26,17 @@ impl StateTimes {
     /// Whether goroutine `g` spent time in state `s`.
     pub fn was_in(&self, g: GIdx, s: GoLaneState) -> bool {
         self.states
-            .get(g as usize)
+            .get(g.ix())
             .is_some_and(|m| m & (1 << s as u8) != 0)
     }
 
     /// Time goroutine `g` spent waiting.
     pub fn blocked_ns(&self, g: GIdx) -> Time {
-        self.blocked.get(g as usize).copied().unwrap_or(0)
+        self.blocked.get(g.ix()).copied().unwrap_or(0)
     }
 
     fn add(&mut self, g: GIdx, s: GoLaneState, d: Time) {
-        let g = g as usize;
+        let g = g.ix();
         if d <= 0 || g >= self.states.len() {
             return;
         }

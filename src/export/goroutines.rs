@@ -31,7 +31,7 @@ impl<W: Write> Exporter<'_, W> {
             let mut described = false;
             for &g in &group.members {
                 self.check_cancel()?;
-                let lane = t.lane((g as usize) as u32);
+                let lane = t.lane(g);
                 if lane.len == 0
                     || self
                         .clip(t.spans.start(lane.first as usize), lane.end)
@@ -59,7 +59,7 @@ impl<W: Write> Exporter<'_, W> {
     /// A goroutine's track: state slices, log and flow instants, regions.
     fn goroutine(&mut self, g: GIdx, parent: u64, logs: &[u32]) -> io::Result<()> {
         let t = self.t;
-        let i = g as usize;
+        let i = g.ix();
         let track = uuid(TrackKind::Goroutine, u64::from(g));
         self.w.track(named(
             track,
@@ -81,7 +81,7 @@ impl<W: Write> Exporter<'_, W> {
             .peekable();
         let mut logs = logs.iter().map(|&k| &t.logs[k as usize]).peekable();
         let mut end_k = 0;
-        let lane = t.lane((i) as u32);
+        let lane = t.lane(g);
         let spans = t.spans.visible(&lane, self.w0, self.w1.max(self.w0 + 1));
         let last = spans.end;
         for si in spans {
@@ -211,7 +211,7 @@ impl<W: Write> Exporter<'_, W> {
             if !described {
                 let name = format!(
                     "{} regions",
-                    format::goroutine(Some(t.goroutines.id(g as usize)))
+                    format::goroutine(Some(t.goroutines.id(g.ix())))
                 );
                 self.w.track(named(track, parent, name))?;
                 described = true;

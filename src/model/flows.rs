@@ -160,7 +160,7 @@ impl Flows {
     /// Whether goroutine `g`'s creation is a derived (not stored) flow.
     #[inline]
     fn is_derived(&self, g: GIdx) -> bool {
-        let (w, b) = (g as usize / 64, g % 64);
+        let (w, b) = (g.ix() / 64, g.ix() % 64);
         self.derived.get(w).is_some_and(|x| x >> b & 1 == 1)
     }
 
@@ -222,7 +222,7 @@ const NOT_DERIVED: u32 = 0;
 impl FlowsBuild {
     /// Registers a new goroutine (index `g`, the next one).
     pub fn new_goroutine(&mut self, g: GIdx) {
-        debug_assert_eq!(g as usize, self.stored_before.len());
+        debug_assert_eq!(g.ix(), self.stored_before.len());
         self.stored_before.push(NOT_DERIVED);
     }
 
@@ -233,7 +233,7 @@ impl FlowsBuild {
     /// is created again. `old` is the table's creator and creation stack
     /// before this creation.
     pub fn create(&mut self, g: GIdx, first: bool, old: (GIdx, StackId), f: Option<Flow>) {
-        let gi = g as usize;
+        let gi = g.ix();
         if first {
             if f.is_some() {
                 self.stored_before
@@ -268,7 +268,7 @@ impl FlowsBuild {
             .map(|(g, (c, s))| (g, c, s))
             .collect();
         recreated.sort_unstable();
-        let orig_creator = |g: usize| match recreated.binary_search_by_key(&(g as GIdx), |e| e.0) {
+        let orig_creator = |g: usize| match recreated.binary_search_by_key(&GIdx::at(g), |e| e.0) {
             Ok(k) => recreated[k].1,
             Err(_) => creator[g],
         };
@@ -306,7 +306,7 @@ impl FlowsBuild {
             total += counts[&e.0];
         }
         drop(counts);
-        let mut children = vec![0 as GIdx; total as usize];
+        let mut children = vec![GIdx(0); total as usize];
         let mut cache: Option<(GIdx, u32)> = None;
         for g in 0..n {
             if is_derived(g) {
@@ -320,7 +320,7 @@ impl FlowsBuild {
                         next[&c]
                     }
                 };
-                children[slot as usize] = g as GIdx;
+                children[slot as usize] = GIdx::at(g);
                 cache = Some((c, slot + 1));
             }
         }
@@ -330,8 +330,8 @@ impl FlowsBuild {
         for (k, &(w, a)) in index.iter().enumerate() {
             let b = index.get(k + 1).map_or(children.len(), |e| e.1 as usize);
             let kids = &mut children[a as usize..b];
-            if !kids.is_sorted_by_key(|&c| created(c as usize)) {
-                kids.sort_by_key(|&c| created(c as usize));
+            if !kids.is_sorted_by_key(|&c| created(c.ix())) {
+                kids.sort_by_key(|&c| created(c.ix()));
             }
             // Stored flows of the same source at the same time as a
             // creation: remember the creation's place among them.
@@ -341,12 +341,12 @@ impl FlowsBuild {
             let mut k = 0;
             while src < f.by_source.len() && f.from[f.by_source[src] as usize] == w {
                 let t = f.from_time.get(f.by_source[src] as usize);
-                while k < kids.len() && created(kids[k] as usize) < t {
+                while k < kids.len() && created(kids[k].ix()) < t {
                     k += 1;
                 }
                 let mut j = k;
-                while j < kids.len() && created(kids[j] as usize) == t {
-                    let before = self.stored_before.get(kids[j] as usize) - 1;
+                while j < kids.len() && created(kids[j].ix()) == t {
+                    let before = self.stored_before.get(kids[j].ix()) - 1;
                     ties.push((kids[j], before));
                     j += 1;
                 }
@@ -388,7 +388,7 @@ pub(crate) fn sorted_by_g_time(
     }
     // Bucket `n` takes the goroutine-less items (NO_G) and any other
     // index out of range, sorted by the whole key below.
-    let bucket = |g: GIdx| (g as usize).min(n);
+    let bucket = |g: GIdx| g.ix().min(n);
     let mut start = vec![0u32; n + 2];
     for i in 0..len {
         start[bucket(g_of(i)) + 1] += 1;
@@ -406,7 +406,7 @@ pub(crate) fn sorted_by_g_time(
     drop(next);
     for b in 0..=n {
         let items = &mut out[start[b] as usize..start[b + 1] as usize];
-        let mut prev = (0, Time::MIN);
+        let mut prev = (GIdx(0), Time::MIN);
         let sorted = items.iter().all(|&i| {
             let k = (g_of(i as usize), time_of(i as usize));
             let ok = k >= prev;
@@ -426,7 +426,7 @@ impl Flows {
         if !self.is_derived(g) {
             return None;
         }
-        let i = g as usize;
+        let i = g.ix();
         let (from, stack) = match self.recreated.binary_search_by_key(&g, |e| e.0) {
             Ok(k) => (self.recreated[k].1, self.recreated[k].2),
             Err(_) => (gs.creator[i], gs.create_stack(i)),
@@ -480,7 +480,7 @@ impl Flows {
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
                 (Some(&&c), Some(&&i)) => {
-                    let (tc, ts) = (gs.created(c as usize), self.from_time.get(i as usize));
+                    let (tc, ts) = (gs.created(c.ix()), self.from_time.get(i as usize));
                     tc < ts || (tc == ts && self.stored_before(c).is_some_and(|b| b <= i))
                 }
             };
@@ -530,9 +530,9 @@ impl Flows {
     /// with, to another table's; [`NO_G`] drops a flow's end), all stored:
     /// a detail tile's flows in the whole trace's goroutine indexes.
     pub(crate) fn remapped(&self, gs: &Goroutines, map: &[GIdx]) -> Flows {
-        let rename = |g: GIdx| map.get(g as usize).copied().unwrap_or(NO_G);
+        let rename = |g: GIdx| map.get(g.ix()).copied().unwrap_or(NO_G);
         let mut all: Vec<Flow> = (0..self.stored_len()).map(|i| self.get(i)).collect();
-        all.extend((0..gs.len() as GIdx).filter_map(|g| self.derived_creation(gs, g)));
+        all.extend(gs.indexes().filter_map(|g| self.derived_creation(gs, g)));
         all.sort_by_key(|f| f.from_time);
         let mut b = FlowsBuild::default();
         for mut f in all {
@@ -547,7 +547,7 @@ impl Flows {
 }
 
 /// [`NO_G`] is never a creator of a derived creation.
-const _: () = assert!(NO_G == u32::MAX);
+const _: () = assert!(NO_G.0 == u32::MAX);
 
 #[cfg(test)]
 mod tests {
@@ -599,15 +599,15 @@ mod tests {
                         b.new_goroutine(g);
                         g
                     } else {
-                        rnd(n) as GIdx
+                        GIdx(rnd(n) as u32)
                     };
                     let creator = match rnd(5) {
                         0 => NO_G,
                         _ if n == 0 => NO_G,
-                        _ => rnd(n) as GIdx,
+                        _ => GIdx(rnd(n) as u32),
                     };
-                    let old = (gs.creator[g as usize], gs.create_stack(g as usize));
-                    gs.set_creation(g as usize, creator, rnd(4) as StackId, 0);
+                    let old = (gs.creator[g.ix()], gs.create_stack(g.ix()));
+                    gs.set_creation(g.ix(), creator, rnd(4) as StackId, 0);
                     let f = (creator != NO_G).then_some(Flow {
                         kind: FlowKind::Create,
                         from: creator,
@@ -615,14 +615,18 @@ mod tests {
                         to: g,
                         to_time: now,
                         reason: 0,
-                        stack: gs.create_stack(g as usize),
+                        stack: gs.create_stack(g.ix()),
                     });
                     all.extend(f);
                     b.create(g, first, old, f);
                 }
                 4..=8 if n > 0 => {
-                    let to = rnd(n) as GIdx;
-                    let from = if rnd(4) == 0 { NO_G } else { rnd(n) as GIdx };
+                    let to = GIdx(rnd(n) as u32);
+                    let from = if rnd(4) == 0 {
+                        NO_G
+                    } else {
+                        GIdx(rnd(n) as u32)
+                    };
                     let f = Flow {
                         kind: if rnd(3) == 0 {
                             FlowKind::SyscallExit
@@ -652,7 +656,7 @@ mod tests {
         let flows = b.finish(&gs.creator, &|g| gs.created(g));
         let r = Reference(all);
         assert_eq!(flows.len(), r.0.len());
-        for g in (0..gs.id.len() as GIdx).chain([NO_G]) {
+        for g in gs.indexes().chain([NO_G]) {
             assert_eq!(
                 flows.into_g(&gs, g).collect::<Vec<_>>(),
                 r.flows_into(g),

@@ -4,6 +4,7 @@
 
 use super::column::{Codes, KeyTable, TimeColumn, TimeSlice};
 use super::strings::StackId;
+use super::{GIdx, NO_G};
 use crate::trace::Time;
 
 /// What a goroutine is doing during a span of its lane.
@@ -285,12 +286,12 @@ pub struct GoroutineLanes {
     /// Lanes of goroutines `0..dense.len()`.
     dense: Vec<LaneRange>,
     /// Lanes of other goroutines, sorted by goroutine index.
-    sparse: Vec<(u32, LaneRange)>,
+    sparse: Vec<(GIdx, LaneRange)>,
 }
 
 impl GoroutineLanes {
     /// Lanes given by goroutine index (sorted, each goroutine once).
-    pub(crate) fn sparse(lanes: Vec<(u32, LaneRange)>) -> GoroutineLanes {
+    pub(crate) fn sparse(lanes: Vec<(GIdx, LaneRange)>) -> GoroutineLanes {
         debug_assert!(lanes.windows(2).all(|w| w[0].0 < w[1].0));
         GoroutineLanes {
             dense: Vec::new(),
@@ -304,14 +305,14 @@ impl GoroutineLanes {
     }
 
     /// Sets the lane of goroutine `g` (dense lanes).
-    pub(crate) fn set(&mut self, g: u32, lane: LaneRange) {
-        self.dense[g as usize] = lane;
+    pub(crate) fn set(&mut self, g: GIdx, lane: LaneRange) {
+        self.dense[g.ix()] = lane;
     }
 
     /// The lane of goroutine `g`, if this model has one.
     #[inline]
-    pub fn get(&self, g: u32) -> Option<LaneRange> {
-        if let Some(l) = self.dense.get(g as usize) {
+    pub fn get(&self, g: GIdx) -> Option<LaneRange> {
+        if let Some(l) = self.dense.get(g.ix()) {
             return Some(*l);
         }
         self.sparse
@@ -322,16 +323,16 @@ impl GoroutineLanes {
 
     /// The lane of goroutine `g` (empty if this model has none).
     #[inline]
-    pub fn lane(&self, g: u32) -> LaneRange {
+    pub fn lane(&self, g: GIdx) -> LaneRange {
         self.get(g).unwrap_or_default()
     }
 
     /// Every lane with its goroutine index, by index.
-    pub fn iter(&self) -> impl Iterator<Item = (u32, LaneRange)> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = (GIdx, LaneRange)> + '_ {
         self.dense
             .iter()
             .enumerate()
-            .map(|(g, l)| (g as u32, *l))
+            .map(|(g, l)| (GIdx::at(g), *l))
             .chain(self.sparse.iter().copied())
     }
 
@@ -344,7 +345,7 @@ impl GoroutineLanes {
     /// Approximate heap bytes used.
     pub fn heap_bytes(&self) -> usize {
         self.dense.capacity() * std::mem::size_of::<LaneRange>()
-            + self.sparse.capacity() * std::mem::size_of::<(u32, LaneRange)>()
+            + self.sparse.capacity() * std::mem::size_of::<(GIdx, LaneRange)>()
     }
 }
 
@@ -471,7 +472,7 @@ impl IntervalLane {
     }
 
     /// Appends an interval (starts must be non-decreasing).
-    pub fn push(&mut self, start: Time, end: Time, g: u32, kind: IntervalKind) {
+    pub fn push(&mut self, start: Time, end: Time, g: GIdx, kind: IntervalKind) {
         let i = self.len() as u32;
         let len = end.wrapping_sub(start);
         let bits = if (0..LONG as i64).contains(&len) {
@@ -482,7 +483,7 @@ impl IntervalLane {
         };
         self.start.push(start);
         self.kind_len.push((kind as u32) << LEN_BITS | bits);
-        self.g.push(g);
+        self.g.push(g.0);
         self.max_len = self.max_len.max(end.saturating_sub(start));
     }
 
@@ -503,10 +504,10 @@ impl IntervalLane {
         self.start(i) + len as Time
     }
 
-    /// Goroutine index of interval `i` (`u32::MAX` if none).
+    /// Goroutine index of interval `i` ([`NO_G`] if none).
     #[inline]
-    pub fn g(&self, i: usize) -> u32 {
-        self.g[i]
+    pub fn g(&self, i: usize) -> GIdx {
+        GIdx(self.g[i])
     }
 
     /// Kind of interval `i`.
@@ -533,11 +534,11 @@ impl IntervalLane {
         first..last.max(first)
     }
 
-    /// Renames the goroutine of every interval (`u32::MAX` stays).
-    pub(crate) fn map_g(&mut self, f: impl Fn(u32) -> u32) {
+    /// Renames the goroutine of every interval ([`NO_G`] stays).
+    pub(crate) fn map_g(&mut self, f: impl Fn(GIdx) -> GIdx) {
         for g in &mut self.g {
-            if *g != u32::MAX {
-                *g = f(*g);
+            if *g != NO_G.0 {
+                *g = f(GIdx(*g)).0;
             }
         }
     }
@@ -588,20 +589,20 @@ mod tests {
         assert_eq!(a.at(&l, 25).unwrap().state, GoLaneState::Runnable);
     }
 
-    const NO: u32 = u32::MAX;
+    const NO: GIdx = NO_G;
 
     #[test]
     fn intervals_overlap_search() {
         let mut l = IntervalLane::default();
-        l.push(0, 100, 1, IntervalKind::Running);
-        l.push(110, 120, 2, IntervalKind::Running);
-        l.push(130, 140, 3, IntervalKind::Syscall);
-        l.push(150, 150 + (5 << 30), 4, IntervalKind::Running);
+        l.push(0, 100, GIdx(1), IntervalKind::Running);
+        l.push(110, 120, GIdx(2), IntervalKind::Running);
+        l.push(130, 140, GIdx(3), IntervalKind::Syscall);
+        l.push(150, 150 + (5 << 30), GIdx(4), IntervalKind::Running);
         l.push(160 + (5 << 30), 170 + (5 << 30), NO, IntervalKind::Syscall);
         assert_eq!(l.visible(50, 60), 0..1);
         assert_eq!(
             (l.end(3), l.g(3), l.kind(3)),
-            (150 + (5 << 30), 4, IntervalKind::Running)
+            (150 + (5 << 30), GIdx(4), IntervalKind::Running)
         );
         assert_eq!(
             (l.end(4), l.g(4), l.kind(4)),

@@ -27,10 +27,39 @@ use column::{Codes, TimeColumn};
 use index::IdIndex;
 use std::sync::Arc;
 
-/// Index of a goroutine in [`Goroutines`].
-pub type GIdx = u32;
+/// Index of a goroutine in [`Goroutines`] (in order of first appearance;
+/// not Go's goroutine ID, see [`crate::trace::GoId`]).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct GIdx(pub u32);
+
+impl GIdx {
+    /// The goroutine at position `i`.
+    #[inline]
+    pub fn at(i: usize) -> GIdx {
+        GIdx(i as u32)
+    }
+
+    /// Its position, to index a per-goroutine table.
+    #[inline]
+    pub fn ix(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl From<GIdx> for u64 {
+    fn from(g: GIdx) -> u64 {
+        u64::from(g.0)
+    }
+}
+
+impl std::fmt::Display for GIdx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
 /// "No goroutine" as a goroutine index.
-pub const NO_G: GIdx = u32::MAX;
+pub const NO_G: GIdx = GIdx(u32::MAX);
 
 /// All goroutines, struct-of-arrays, in order of first appearance. A big
 /// trace has tens of millions: about 20 bytes each (IDs and creation
@@ -61,6 +90,11 @@ pub struct Goroutines {
 }
 
 impl Goroutines {
+    /// Every goroutine's index, in order.
+    pub fn indexes(&self) -> impl Iterator<Item = GIdx> {
+        (0..self.len()).map(GIdx::at)
+    }
+
     /// Number of goroutines.
     pub fn len(&self) -> usize {
         self.id.len()
@@ -127,16 +161,16 @@ impl Goroutines {
     /// Appends goroutine `id` (not there yet), created (or first seen) at
     /// `created`, with nothing else known yet; returns its index.
     pub(crate) fn push_new(&mut self, id: i64, created: Time) -> GIdx {
-        let i = self.id.len() as GIdx;
+        let i = GIdx::at(self.id.len());
         self.id.push(id);
         self.created.push(created);
         self.creator.push(NO_G);
         self.create_stack.push(0);
         self.start_stack.push(0);
-        if (i as usize).is_multiple_of(64) {
+        if i.ix().is_multiple_of(64) {
             self.ended.push(0);
         }
-        self.index.insert(id, i);
+        self.index.insert(id, i.0);
         i
     }
 
@@ -178,7 +212,7 @@ impl Goroutines {
 
     /// The index of goroutine ID `id`.
     pub fn find(&self, id: i64) -> Option<GIdx> {
-        self.index.get(id)
+        self.index.get(id).map(GIdx)
     }
 
     /// Start function of goroutine `i` (outermost frame of the first stack
@@ -205,7 +239,7 @@ impl Goroutines {
 
     /// The last label applied to goroutine `i` (GoLabel), 0 if none.
     pub fn label(&self, i: usize) -> StrId {
-        match self.labels.binary_search_by_key(&(i as GIdx), |l| l.0) {
+        match self.labels.binary_search_by_key(&GIdx::at(i), |l| l.0) {
             Ok(k) => self.labels[k].1,
             Err(_) => 0,
         }
@@ -562,7 +596,7 @@ impl Trace {
 
     /// Name of a goroutine for display: "G123 main.worker".
     pub fn goroutine_label(&self, g: GIdx) -> String {
-        let i = g as usize;
+        let i = g.ix();
         if i >= self.goroutines.len() {
             return "runtime".to_string();
         }

@@ -84,7 +84,7 @@ impl Trace {
         let map: Vec<GIdx> = (0..local.len())
             .map(|i| whole.goroutines.find(local.id(i)).unwrap_or(NO_G))
             .collect();
-        let rename = |g: GIdx| map.get(g as usize).copied().unwrap_or(NO_G);
+        let rename = |g: GIdx| map.get(g.ix()).copied().unwrap_or(NO_G);
 
         let mut lanes: Vec<(GIdx, super::LaneRange)> = self
             .lanes

@@ -4,7 +4,7 @@
 
 use super::{Aggregate, CriticalPath, HopKind, PathState, TargetKind};
 use crate::analysis::frames::user_frame_text;
-use crate::model::Trace;
+use crate::model::{GIdx, Trace};
 use crate::trace::Time;
 use serde_json::{json, Map, Value};
 
@@ -21,7 +21,7 @@ fn totals_json(totals: &[Time; 5]) -> Value {
 fn target_json(trace: &Trace, p: &CriticalPath) -> Value {
     let t = &p.target;
     let mut v = json!({
-        "goroutine": trace.goroutines.id(t.g as usize),
+        "goroutine": trace.goroutines.id(t.g.ix()),
         "start_ns": t.start_ns,
         "end_ns": t.end_ns,
     });
@@ -41,7 +41,7 @@ fn target_json(trace: &Trace, p: &CriticalPath) -> Value {
 
 /// The whole path as JSON (plus `frame` per segment and the hops).
 pub fn path_json(trace: &Trace, p: &CriticalPath) -> Value {
-    let gid = |g: u32| crate::analysis::report::go_id(trace, g);
+    let gid = |g: GIdx| crate::analysis::report::go_id(trace, g);
     let segments: Vec<Value> = p
         .segments
         .iter()
@@ -52,7 +52,7 @@ pub fn path_json(trace: &Trace, p: &CriticalPath) -> Value {
                 "end_ns": s.end_ns,
                 "state": s.cause.state().name(),
                 "reason": s.cause.reason(trace),
-                "function": trace.str(trace.goroutines.name(s.g as usize)),
+                "function": trace.str(trace.goroutines.name(s.g.ix())),
                 "frame": user_frame_text(trace, s.stack),
             })
         })

@@ -218,7 +218,7 @@ impl<'a> Walker<'a> {
                     t = a;
                     continue;
                 }
-                let creator = ov.goroutines.creator[g as usize];
+                let creator = ov.goroutines.creator[g.ix()];
                 let first = bounds.map(|b| b.0);
                 if creator != NO_G && first == Some(t) && !here.contains(&creator) {
                     self.hops_rev.push(Hop {

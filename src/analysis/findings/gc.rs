@@ -35,7 +35,7 @@ pub(super) fn stw_pauses(trace: &Trace) -> Vec<Finding> {
                 function: if r.g == NO_G {
                     String::new()
                 } else {
-                    trace.str(trace.goroutines.name(r.g as usize)).to_string()
+                    trace.str(trace.goroutines.name(r.g.ix())).to_string()
                 },
                 goroutines: if r.g == NO_G { vec![] } else { vec![r.g] },
                 text: format!(
@@ -90,10 +90,7 @@ impl Assists {
             let g = t.gc_work[k].g;
             let rows = t.gc_work_of(g);
             k += rows.len().max(1);
-            let Some(grp) = gs
-                .group(g as usize)
-                .and_then(|i| groups.get_mut(i as usize))
-            else {
+            let Some(grp) = gs.group(g.ix()).and_then(|i| groups.get_mut(i as usize)) else {
                 continue;
             };
             let mut assist_ns = 0;
@@ -105,7 +102,7 @@ impl Assists {
             if assist_ns > 0 {
                 grp.assist_ns += assist_ns;
                 grp.goroutines.push((g, assist_ns));
-                assisted[g as usize / 64] |= 1 << (g % 64);
+                assisted[g.ix() / 64] |= 1 << (g.ix() % 64);
             }
         }
         Assists { groups, assisted }
@@ -115,14 +112,14 @@ impl Assists {
     pub fn span(&mut self, g: GIdx, s: &LaneSpan, t: &Trace) {
         if self
             .assisted
-            .get(g as usize / 64)
-            .is_none_or(|w| w & (1 << (g % 64)) == 0)
+            .get(g.ix() / 64)
+            .is_none_or(|w| w & (1 << (g.ix() % 64)) == 0)
         {
             return;
         }
         let Some(grp) = t
             .goroutines
-            .group(g as usize)
+            .group(g.ix())
             .and_then(|i| self.groups.get_mut(i as usize))
         else {
             return;

@@ -31,9 +31,9 @@ impl Leaks {
         let gs = &t.goroutines;
         // Nothing is known of a goroutine with neither a name nor a stack.
         if !s.last
-            || gs.ended(g as usize)
+            || gs.ended(g.ix())
             || s.state != GoLaneState::Waiting
-            || (s.stack == 0 && gs.name(g as usize) == 0)
+            || (s.stack == 0 && gs.name(g.ix()) == 0)
         {
             return;
         }

@@ -2,7 +2,7 @@
 //! findings' one-line texts.
 
 use super::Findings;
-use crate::model::Trace;
+use crate::model::{GIdx, Trace};
 use crate::trace::Time;
 use serde_json::{json, Value};
 
@@ -17,7 +17,7 @@ pub fn at_text(trace: &Trace, t: Time) -> String {
 /// `{"findings": [...], "notes": [...]}`: the findings as JSON, plus a note
 /// for each kind with nothing to report.
 pub fn findings_json(trace: &Trace, f: &Findings) -> Value {
-    let gid = |g: u32| crate::analysis::report::go_id(trace, g);
+    let gid = |g: GIdx| crate::analysis::report::go_id(trace, g);
     let findings: Vec<Value> = f
         .findings
         .iter()

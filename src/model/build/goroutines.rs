@@ -385,7 +385,7 @@ impl ModelBuilder {
     ) -> Time {
         match self.carried_intervals.remove(&(thread, machine)) {
             Some((id, c))
-                if id == self.goroutines.id(g as usize)
+                if id == self.goroutines.id(g.ix())
                     && c.kind == kind
                     && c.start < time
                     && time <= c.end =>
@@ -453,7 +453,7 @@ impl ModelBuilder {
                 let first = self.goroutines.find(id).is_none();
                 let g = self.new_goroutine(id, time);
                 let creator = self.goroutines.find(ev.ctx.g.0).unwrap_or(NO_G);
-                let gi = g as usize;
+                let gi = g.ix();
                 let old = (
                     self.goroutines.creator[gi],
                     self.goroutines.create_stack(gi),
@@ -523,7 +523,7 @@ impl ModelBuilder {
         // use the same): where the goroutine blocked, stopped or entered a
         // syscall, or where its waker or creator was.
         let span_stack = match from {
-            GoState::NotExist => self.goroutines.create_stack(g as usize),
+            GoState::NotExist => self.goroutines.create_stack(g.ix()),
             _ => self.intern_stack(t, ev.stack_id()),
         };
         // N.B. the overview keeps no unblock or syscall flows (a tile has
@@ -555,7 +555,7 @@ impl ModelBuilder {
 
     /// Applies Go's naming rule: the outermost frame of the first stack seen.
     fn name_from_stack(&mut self, g: GIdx, stack: u32) {
-        let gi = g as usize;
+        let gi = g.ix();
         if self.g_names.get(gi) == 0 && stack != 0 {
             if let Some(f) = self.stacks.frames_of(stack).last() {
                 if f.func != 0 {
@@ -710,7 +710,7 @@ impl ModelBuilder {
             self.state_counts[old as usize] -= 1;
             self.count_changed(old, time);
         }
-        let gi = g as usize;
+        let gi = g.ix();
         self.lanes.set(
             g,
             LaneRange {
@@ -742,7 +742,7 @@ impl ModelBuilder {
             };
             lg.regions.clear();
             let since = lg.since;
-            let id = self.goroutines.id(g as usize);
+            let id = self.goroutines.id(g.ix());
             let end_g = match self.span_ends.get(&id) {
                 Some(&(start, true_end)) if start == since => true_end.max(end),
                 _ => end,
@@ -751,7 +751,7 @@ impl ModelBuilder {
                 // Free as we go: the arena grows while the buffers go.
                 self.live.slot_mut(slot).spans.free();
             }
-            self.goroutines.set_ended(g as usize, false);
+            self.goroutines.set_ended(g.ix(), false);
         }
         let ends = std::mem::take(&mut self.interval_ends);
         let end_of = |thread: bool, id: i64, open: Option<Time>| match ends.get(&(thread, id)) {

@@ -219,7 +219,7 @@ impl ModelBuilder {
         let mut b = ModelBuilder::new(BuildMode::Tile(parts));
         b.strings = overview.strings.thawed();
         b.stacks = overview.stacks.thawed();
-        let id = |g: GIdx| overview.goroutines.id(g as usize);
+        let id = |g: GIdx| overview.goroutines.id(g.ix());
         let by = |g: GIdx| if g == NO_G { -1 } else { id(g) };
         b.carried = overview
             .edge_spans_at(start)
@@ -464,7 +464,7 @@ impl ModelBuilder {
                 });
                 *slot = (groups.len() - 1) as u32;
             }
-            groups[*slot as usize].members.push(i as GIdx);
+            groups[*slot as usize].members.push(GIdx::at(i));
         }
         let strings = &self.strings;
         groups.sort_by(|a, b| {

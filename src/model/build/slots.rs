@@ -24,7 +24,7 @@ pub struct LivePool {
 impl LivePool {
     #[inline]
     fn slot(&self, g: GIdx) -> Option<usize> {
-        match self.slot_of.get(g as usize) {
+        match self.slot_of.get(g.ix()) {
             Some(&s) if s != NOT_LIVE => Some(s as usize),
             _ => None,
         }
@@ -50,7 +50,7 @@ impl LivePool {
 
     /// Makes `g` live with a fresh state (reusing a dead goroutine's buffers).
     pub fn insert_new(&mut self, g: GIdx) {
-        let gi = g as usize;
+        let gi = g.ix();
         if gi >= self.slot_of.len() {
             self.slot_of
                 .resize((gi + 1).max(self.slot_of.len() * 3 / 2), NOT_LIVE);
@@ -76,7 +76,7 @@ impl LivePool {
     /// [`LivePool::slot_mut`]) until the next [`LivePool::insert_new`].
     pub fn release(&mut self, g: GIdx) -> Option<usize> {
         let s = self.slot(g)?;
-        self.slot_of[g as usize] = NOT_LIVE;
+        self.slot_of[g.ix()] = NOT_LIVE;
         self.free.push(s as u32);
         Some(s)
     }
@@ -92,7 +92,7 @@ impl LivePool {
             .iter()
             .enumerate()
             .filter(|(_, &s)| s != NOT_LIVE)
-            .map(|(g, _)| g as GIdx)
+            .map(|(g, _)| GIdx::at(g))
     }
 }
 

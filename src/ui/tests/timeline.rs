@@ -3,7 +3,7 @@
 //! following "unblocked by", measuring a range.
 
 use super::open_trace;
-use crate::model::GoLaneState;
+use crate::model::{GIdx, GoLaneState};
 use crate::ui::app::{GoTraceApp, Tab};
 use crate::ui::view::TraceView;
 use egui::{Event, Modifiers, PointerButton, Pos2};
@@ -19,7 +19,7 @@ pub(super) fn view<'a>(h: &'a Harness<'static, GoTraceApp>) -> &'a TraceView {
 
 /// A goroutine of the largest group with a wait of at least 500 ms in
 /// `select` (the stall), and the arena index of that span.
-pub(super) fn stalled(v: &TraceView) -> (u32, u32) {
+pub(super) fn stalled(v: &TraceView) -> (GIdx, u32) {
     let t = v.data.whole();
     for &g in &t.groups[0].members {
         let lane = t.lane(g);
@@ -77,7 +77,7 @@ pub(super) fn drag(
 }
 
 /// Clicks span `idx` of goroutine `g` (its lane in view).
-pub(super) fn click_span(h: &mut Harness<'static, GoTraceApp>, g: u32, idx: u32) {
+pub(super) fn click_span(h: &mut Harness<'static, GoTraceApp>, g: GIdx, idx: u32) {
     let p = view(h)
         .timeline
         .span_screen_pos(&view(h).data, g, idx)
@@ -88,9 +88,9 @@ pub(super) fn click_span(h: &mut Harness<'static, GoTraceApp>, g: u32, idx: u32)
 
 /// Finds the stalled goroutine of [`stalled`] with the find bar; returns
 /// its index, the stalled span and its ID.
-pub(super) fn find_stalled(h: &mut Harness<'static, GoTraceApp>) -> (u32, u32, i64) {
+pub(super) fn find_stalled(h: &mut Harness<'static, GoTraceApp>) -> (GIdx, u32, i64) {
     let (g, idx) = stalled(view(h));
-    let id = view(h).data.whole().goroutines.id(g as usize);
+    let id = view(h).data.whole().goroutines.id(g.ix());
     find_goroutine(h, id);
     (g, idx, id)
 }
@@ -123,7 +123,7 @@ fn the_stall_trace_shows_the_gc_lane_and_the_group_of_10000_streams() {
 /// The stall with the mouse: opens the stall trace, finds a stalled stream
 /// (Ctrl+F), clears the selection and clicks its long wait; returns the
 /// harness, the goroutine and the span's arena index.
-pub(super) fn click_the_stalled_wait() -> (Harness<'static, GoTraceApp>, u32, u32) {
+pub(super) fn click_the_stalled_wait() -> (Harness<'static, GoTraceApp>, GIdx, u32) {
     let mut h = open_trace("stall_go125.trace");
     let (g, idx, _) = find_stalled(&mut h);
     h.key_press(egui::Key::Escape);

@@ -235,7 +235,7 @@ impl Tip<'_> {
 
     /// A goroutine's span: state, length, start, reason, and how long it
     /// ran at the same time as the selected span.
-    fn span(&self, g: u32, idx: u32) -> Vec<String> {
+    fn span(&self, g: GIdx, idx: u32) -> Vec<String> {
         let tr = self.data.lanes();
         let s = tr.spans().span(&tr.lane(g), idx as usize);
         let mut v = vec![
@@ -260,7 +260,7 @@ impl Tip<'_> {
     }
 
     /// A mark assist or a sweep a goroutine did.
-    fn gc_work(&self, g: u32, idx: u32) -> Vec<String> {
+    fn gc_work(&self, g: GIdx, idx: u32) -> Vec<String> {
         let tr = self.data.lanes();
         let Some(w) = tr.gc_work().get(idx as usize) else {
             return vec![];

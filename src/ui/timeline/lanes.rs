@@ -10,7 +10,7 @@ use super::layout::{
 use super::rows::{height, Row, RowKind};
 use super::Timeline;
 use crate::format;
-use crate::model::{GoLaneState, IntervalKind, IntervalLane, LaneRange};
+use crate::model::{GIdx, GoLaneState, IntervalKind, IntervalLane, LaneRange};
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
 use crate::ui::palette;
@@ -195,14 +195,10 @@ impl<'a> LanePainter<'a> {
                     let g = iv.g(idx);
                     let c = interval_colour(data, iv.kind(idx), g);
                     self.cv
-                        .rect(x0, x1, y0, y1, palette::alternate(c, g % 2 == 1));
+                        .rect(x0, x1, y0, y1, palette::alternate(c, g.0 % 2 == 1));
                     if labels && x1 - x0 > 44.0 {
                         let gs = &data.whole().goroutines;
-                        let id = if (g as usize) < gs.len() {
-                            gs.id(g as usize)
-                        } else {
-                            0
-                        };
+                        let id = if g.ix() < gs.len() { gs.id(g.ix()) } else { 0 };
                         let pos = Pos2::new(x0 as f32 + 3.0, y0 + 1.0);
                         let (text, w) = (format::goroutine(Some(id)), (x1 - x0) as f32 - 6.0);
                         self.cv.text(pos, text, 10.5, palette::TEXT_ON_SPAN, w);
@@ -220,7 +216,7 @@ impl<'a> LanePainter<'a> {
 
     /// A goroutine lane: its state row, then its GC work row and region
     /// rows when it has them, and CPU samples and logs as ticks.
-    fn goroutine(&mut self, tl: &Timeline, row: &Row, g: u32, y0: f32) {
+    fn goroutine(&mut self, tl: &Timeline, row: &Row, g: GIdx, y0: f32) {
         let Some(lane) = self.data.lanes().lanes().get(g) else {
             return;
         };
@@ -240,7 +236,7 @@ impl<'a> LanePainter<'a> {
     /// The state spans of goroutine `g` between `band.0` and `band.1`:
     /// the selected span outlined, the spans of other goroutines that ran
     /// at the same time outlined and labelled with the overlap.
-    fn states(&mut self, tl: &Timeline, g: u32, lane: &LaneRange, band: (f32, f32)) {
+    fn states(&mut self, tl: &Timeline, g: GIdx, lane: &LaneRange, band: (f32, f32)) {
         let tr = self.data.lanes();
         let spans = LaneSpans {
             arena: tr.spans(),
@@ -292,7 +288,7 @@ impl<'a> LanePainter<'a> {
     }
 
     /// The GC work row of goroutine `g` (mark assists, sweeping) at `y`.
-    fn gc_work(&mut self, g: u32, y: f32) {
+    fn gc_work(&mut self, g: GIdx, y: f32) {
         let work = self.data.lanes().gc_work_of(g);
         layout(&GcWorkItems(work), &self.map, MIN_PX, &mut self.items);
         for it in &self.items {
@@ -312,7 +308,7 @@ impl<'a> LanePainter<'a> {
     }
 
     /// The regions of goroutine `g` in view, one row per depth from `y`.
-    fn regions(&mut self, g: u32, y: f32) {
+    fn regions(&mut self, g: GIdx, y: f32) {
         let (tr, map) = (self.data.lanes(), &self.map);
         let (t0, t1) = (map.start_ns, map.end_ns());
         let regs = tr.regions_of(g);
@@ -335,7 +331,7 @@ impl<'a> LanePainter<'a> {
 
     /// CPU samples (at the bottom) and logs (at the top) of goroutine `g`
     /// as ticks on its state row, at most one every few points.
-    fn samples_and_logs(&mut self, g: u32, band: (f32, f32)) {
+    fn samples_and_logs(&mut self, g: GIdx, band: (f32, f32)) {
         let (t0, t1) = (self.map.start_ns, self.map.end_ns());
         // N.B. samples and logs are indexed in the whole trace, whatever the
         // lanes are drawn from.
@@ -405,7 +401,7 @@ fn outline_selected(cv: &mut Canvas, (x0, x1): (f64, f64), band: (f32, f32)) {
     ));
 }
 
-fn interval_colour(data: &TraceData, kind: IntervalKind, g: u32) -> Color32 {
+fn interval_colour(data: &TraceData, kind: IntervalKind, g: GIdx) -> Color32 {
     if kind == IntervalKind::Syscall {
         palette::state(GoLaneState::Syscall)
     } else if data.is_gc_worker(g) {

@@ -7,7 +7,7 @@
 mod lanes;
 
 use super::counters::{CounterTrack, TRACKS};
-use crate::model::{GIdx, GcWork, GoLaneState, Goroutines, Region, Trace};
+use crate::model::{GIdx, GcWork, GoLaneState, Goroutines, Region, Trace, NO_G};
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
 use lanes::{LaneBlock, Members};
@@ -285,7 +285,7 @@ impl RowList {
             .blocks
             .iter()
             .map(LaneBlock::g_range)
-            .fold((GIdx::MAX, 0), |(lo, hi), (a, b)| (lo.min(a), hi.max(b)));
+            .fold((NO_G, GIdx(0)), |(lo, hi), (a, b)| (lo.min(a), hi.max(b)));
         let mut wi = gc_work.partition_point(|w| w.g < lo);
         let mut ri = regions.partition_point(|r| r.g < lo);
         loop {
@@ -322,7 +322,7 @@ impl RowList {
 
     /// The block of goroutine `g`'s group, if expanded.
     fn block_of(&self, g: GIdx) -> Option<usize> {
-        let group = self.goroutines.group(g as usize)?;
+        let group = self.goroutines.group(g.ix())?;
         self.blocks.binary_search_by_key(&group, |b| b.group).ok()
     }
 

@@ -147,7 +147,7 @@ impl WhyView {
         tl.open_groups(
             pv.on_path
                 .iter()
-                .filter_map(|&g| tr.goroutines.group(g as usize)),
+                .filter_map(|&g| tr.goroutines.group(g.ix())),
         );
         self.path = Some(Arc::new(pv));
         self.cursor = None;
