@@ -6,7 +6,7 @@
 //! Usage: model_digest FILE...
 
 use gotraceview::load::{load_path_with, LoadOptions, Progress};
-use gotraceview::model::{GIdx, StackId, Trace};
+use gotraceview::model::{StackId, Trace};
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::sync::atomic::AtomicBool;
@@ -92,21 +92,21 @@ fn main() {
         let g = &t.goroutines;
         let mut s = Section::new("goroutines");
         let mut sp = Section::new("spans");
-        for i in 0..g.len() {
+        for i in g.indexes() {
             s.line(&format!(
                 "{} {} {} {} [{}] [{}] {} {} {}",
                 g.id(i),
                 t.str(g.name(i)),
                 g.created(i),
-                g.creator[i],
+                g.creator[i.ix()],
                 stack(t, g.create_stack(i)),
                 stack(t, g.start_stack(i)),
                 g.ended(i),
                 t.str(g.label(i)),
                 g.group(i).unwrap_or(u32::MAX)
             ));
-            assert_eq!(g.find(g.id(i)), Some(GIdx::at(i)));
-            let lane = &t.lane(GIdx::at(i));
+            assert_eq!(g.find(g.id(i)), Some(i));
+            let lane = &t.lane(i);
             sp.line(&format!("lane {} {} {}", i, lane.len, lane.end));
             for k in lane.indexes() {
                 let x = t.spans.span(lane, k);

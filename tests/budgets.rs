@@ -14,6 +14,7 @@ use gotraceview::analysis::profiles::ProfileKind;
 use gotraceview::cli::why::{critical_path_output, findings_output, PathQuery};
 use gotraceview::cli::{mmu_json, pprof_bytes, stats_json};
 use gotraceview::load::{LoadOptions, LoadedTrace};
+use gotraceview::model::GIdx;
 use serde_json::Value;
 
 fn load(path: &std::path::Path, memory_budget: u64) -> LoadedTrace {
@@ -40,7 +41,7 @@ fn path_queries(l: &LoadedTrace) -> Vec<PathQuery> {
     let g = t
         .goroutines
         .find(1)
-        .map_or_else(|| t.goroutines.id(0), |_| 1);
+        .map_or_else(|| t.goroutines.id(GIdx(0)), |_| 1);
     let mut out = vec![q(&|q| q.goroutine = Some(g))];
     let mut names: Vec<&str> = t.regions.iter().map(|r| t.str(r.name)).collect();
     names.sort_unstable();
@@ -143,7 +144,7 @@ fn paths_ending_at_a_tile_edge_are_the_same_under_any_memory_budget() {
             });
             for g in crossing.take(16) {
                 let q = PathQuery {
-                    goroutine: Some(t.goroutines.id(g.ix())),
+                    goroutine: Some(t.goroutines.id(g)),
                     to_ns: Some(edge - 1),
                     json: true,
                     ..PathQuery::default()

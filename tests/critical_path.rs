@@ -21,7 +21,7 @@ const MS: i64 = 1_000_000;
 const SLACK_NS: i64 = 15 * MS;
 
 fn function(t: &Trace, g: GIdx) -> &str {
-    t.str(t.goroutines.name(g.ix()))
+    t.str(t.goroutines.name(g))
 }
 
 /// Segments cover the target exactly, in order, without gaps.
@@ -160,7 +160,7 @@ fn a_token_through_2500_relays_is_a_path_of_2500_hops() {
             .segments
             .iter()
             .filter(|s| function(t, s.g) == "main.relay")
-            .map(|s| t.goroutines.created(s.g.ix()))
+            .map(|s| t.goroutines.created(s.g))
             .collect();
         let mut dedup = order.clone();
         dedup.dedup();

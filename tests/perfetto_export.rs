@@ -200,16 +200,16 @@ fn check_goroutines(t: &Trace, d: &Decoded, w0: i64, w1: i64) -> usize {
             .collect();
         let track = uuid(TrackKind::Goroutine, u64::from(g));
         let got = d.events.get(&track).map(|e| slices(e)).unwrap_or_default();
-        assert_eq!(got, want, "G{}", t.goroutines.id(g as usize));
+        assert_eq!(got, want, "G{}", t.goroutines.id(GIdx(g)));
         if !want.is_empty() {
             let desc = &d.tracks[&track];
             assert_eq!(
                 desc.name.as_deref(),
-                Some(format!("G{}", t.goroutines.id(g as usize)).as_str())
+                Some(format!("G{}", t.goroutines.id(GIdx(g))).as_str())
             );
             let group = &d.tracks[&desc.parent_uuid.unwrap()];
             assert_eq!(kind_of(desc.parent_uuid.unwrap()), TrackKind::Group as u8);
-            let start = t.str(t.goroutines.name(g as usize));
+            let start = t.str(t.goroutines.name(GIdx(g)));
             if !start.is_empty() {
                 assert_eq!(
                     group.name.as_deref(),
@@ -302,7 +302,7 @@ fn the_stall_exports_every_track_slice_and_flow_of_the_model() {
         for (k, s) in got.iter().enumerate() {
             assert_eq!((s.0, s.1), (p.intervals.start(k), p.intervals.end(k)));
             assert!(
-                s.2.contains(&format!("G{}", t.goroutines.id((p.intervals.g(k)).ix()))),
+                s.2.contains(&format!("G{}", t.goroutines.id(p.intervals.g(k)))),
                 "{}",
                 s.2
             );
@@ -483,7 +483,7 @@ fn a_big_trace_exports_one_tile_at_a_time_with_every_span_of_each_generation() {
                 assert!(
                     got.contains(&(s.start, s.end, name.clone())),
                     "G{}: {s:?} {name}",
-                    t.goroutines.id(g as usize)
+                    t.goroutines.id(GIdx(g))
                 );
                 checked += 1;
             }

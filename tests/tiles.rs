@@ -128,9 +128,9 @@ fn the_overview_keeps_all_but_the_spans() {
         assert!(wg.ids().eq(og.ids()), "{name}");
         assert!(wg.created_times().eq(og.created_times()), "{name}");
         assert_eq!(wg.creator, og.creator, "{name}");
-        for i in 0..wg.len() {
-            assert_eq!(wg.group(i), og.group(i), "{name}");
-            assert_eq!(wg.ended(i), og.ended(i), "{name}");
+        for g in wg.indexes() {
+            assert_eq!(wg.group(g), og.group(g), "{name}");
+            assert_eq!(wg.ended(g), og.ended(g), "{name}");
         }
         assert_eq!(w.groups.len(), o.groups.len(), "{name}");
         assert_eq!(w.gc, o.gc, "{name}");
@@ -198,18 +198,13 @@ fn a_tile_of_every_generation_is_the_whole_model() {
                 .iter()
                 .map(|s| span_text(&tile, s))
                 .collect();
-            assert_eq!(a, b, "{name}: G{}", w.goroutines.id(g.ix()));
+            assert_eq!(a, b, "{name}: G{}", w.goroutines.id(g));
             let fa: Vec<String> = w.flows_into(g).map(|f| flow_text(w, &f)).collect();
             let mut fb: Vec<String> = tile.flows_into(g).map(|f| flow_text(&tile, &f)).collect();
             let mut fa_sorted = fa.clone();
             fa_sorted.sort();
             fb.sort();
-            assert_eq!(
-                fa_sorted,
-                fb,
-                "{name}: flows into G{}",
-                w.goroutines.id(g.ix())
-            );
+            assert_eq!(fa_sorted, fb, "{name}: flows into G{}", w.goroutines.id(g));
         }
         for (p, q) in w.procs.iter().zip(&tile.procs) {
             assert_eq!(p.id, q.id, "{name}");
@@ -264,7 +259,7 @@ fn a_tile_of_one_generation_is_a_window_of_the_whole_model() {
                     let i = want.iter().zip(&got).take_while(|(a, b)| a == b).count();
                     panic!(
                         "{name} gen {k} [{t0}, {t1}): G{}: {} spans in the window, tile has {}; first difference at {i}: {:?} vs {:?}",
-                        w.goroutines.id(g.ix()),
+                        w.goroutines.id(g),
                         want.len(),
                         got.len(),
                         want.get(i),
@@ -329,7 +324,7 @@ fn a_tile_begins_with_the_spans_open_at_its_start() {
                     got.as_deref(),
                     Some(want.as_str()),
                     "{name} gen {k} [{t0}, {t1}): G{}'s first span",
-                    w.goroutines.id(g.ix())
+                    w.goroutines.id(g)
                 );
                 checked += 1;
                 with_reason += usize::from(open.reason != 0);
@@ -624,7 +619,7 @@ fn a_tile_begins_with_the_intervals_regions_and_arrows_open_at_its_start() {
                     tile.regions_of(r.g).iter().any(|q| same(&q)),
                     "{name} gen {k} [{t0}, {t1}): region {} of G{} at {}..{}",
                     w.str(r.name),
-                    w.goroutines.id(r.g.ix()),
+                    w.goroutines.id(r.g),
                     r.start,
                     r.end
                 );

@@ -249,13 +249,13 @@ impl LaneFold for ProfileFold {
 
     fn span(&mut self, g: GIdx, lane: &mut ProfileLane, s: &LaneSpan, overview: &Trace) {
         if let Within::Lifetime(Some(grp)) = self.within {
-            if overview.goroutines.group(g.ix()) != Some(grp) {
+            if overview.goroutines.group(g) != Some(grp) {
                 return;
             }
         }
         // A wait still going on when the goroutine's lane ends without a
         // transition (the trace's end) is not a sample.
-        let ended = overview.goroutines.ended(g.ix());
+        let ended = overview.goroutines.ended(g);
         if let Some(run) = lane.run {
             if self.kind.continues(run.state, s.state) {
                 if s.last {

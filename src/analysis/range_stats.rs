@@ -169,12 +169,12 @@ fn ranged_goroutine(
     let start = trace.spans.start(lane.first as usize).max(t0);
     let gs = &trace.goroutines;
     GoroutineSummary {
-        id: gs.id(g.ix()),
-        name: trace.str(gs.name(g.ix())).to_string(),
+        id: gs.id(g),
+        name: trace.str(gs.name(g)).to_string(),
         pc: 0,
-        creation: gs.created(g.ix()),
+        creation: gs.created(g),
         start,
-        end: if gs.ended(g.ix()) { lane.end } else { 0 },
+        end: if gs.ended(g) { lane.end } else { 0 },
         regions: Vec::new(),
         stats: ExecStats {
             exec_ns: by_state[GoLaneState::Running as usize],

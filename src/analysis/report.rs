@@ -7,5 +7,5 @@ use crate::model::{GIdx, Trace};
 /// Go's ID of goroutine `g`, or -1 when `g` is no goroutine of the trace
 /// (the runtime, `NO_G`).
 pub fn go_id(trace: &Trace, g: GIdx) -> i64 {
-    trace.goroutines.try_id(g.ix()).unwrap_or(-1)
+    trace.goroutines.try_id(g).unwrap_or(-1)
 }

@@ -175,7 +175,7 @@ fn print_path(out: &mut String, t: &Trace, p: &CriticalPath, compute: std::time:
             "  {:>20} {:>12}  {:<9} {:<28} {}",
             s.start_ns,
             format::duration(s.duration_ns()),
-            format::goroutine(Some(t.goroutines.id(s.g.ix()))),
+            format::goroutine(Some(t.goroutines.id(s.g))),
             s.cause.label(t),
             crate::analysis::frames::user_frame_text(t, s.stack)
         );

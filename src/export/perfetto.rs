@@ -339,7 +339,7 @@ impl<W: Write> Exporter<'_, W> {
                 continue;
             };
             let g = lane.g(i);
-            let gid = self.t.goroutines.try_id(g.ix());
+            let gid = self.t.goroutines.try_id(g);
             let name = match (lane.kind(i), gid) {
                 (IntervalKind::Syscall, Some(_)) => format!("syscall {}", format::goroutine(gid)),
                 (IntervalKind::Syscall, None) => "syscall".to_string(),
@@ -349,7 +349,7 @@ impl<W: Write> Exporter<'_, W> {
             let mut args = Vec::new();
             if let Some(id) = gid {
                 args.push(PacketWriter::<W>::int_arg(Arg::Goroutine, id));
-                let f = self.t.str(self.t.goroutines.name(g.ix()));
+                let f = self.t.str(self.t.goroutines.name(g));
                 if !f.is_empty() {
                     args.push(PacketWriter::<W>::str_arg(Arg::Function, f));
                 }

@@ -426,17 +426,16 @@ impl Flows {
         if !self.is_derived(g) {
             return None;
         }
-        let i = g.ix();
         let (from, stack) = match self.recreated.binary_search_by_key(&g, |e| e.0) {
             Ok(k) => (self.recreated[k].1, self.recreated[k].2),
-            Err(_) => (gs.creator[i], gs.create_stack(i)),
+            Err(_) => (gs.creator[g.ix()], gs.create_stack(g)),
         };
         Some(Flow {
             kind: FlowKind::Create,
             from,
-            from_time: gs.created(i),
+            from_time: gs.created(g),
             to: g,
-            to_time: gs.created(i),
+            to_time: gs.created(g),
             reason: 0,
             stack,
         })
@@ -480,7 +479,7 @@ impl Flows {
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
                 (Some(&&c), Some(&&i)) => {
-                    let (tc, ts) = (gs.created(c.ix()), self.from_time.get(i as usize));
+                    let (tc, ts) = (gs.created(c), self.from_time.get(i as usize));
                     tc < ts || (tc == ts && self.stored_before(c).is_some_and(|b| b <= i))
                 }
             };
@@ -606,7 +605,7 @@ mod tests {
                         _ if n == 0 => NO_G,
                         _ => GIdx(rnd(n) as u32),
                     };
-                    let old = (gs.creator[g.ix()], gs.create_stack(g.ix()));
+                    let old = (gs.creator[g.ix()], gs.create_stack(g));
                     gs.set_creation(g.ix(), creator, rnd(4) as StackId, 0);
                     let f = (creator != NO_G).then_some(Flow {
                         kind: FlowKind::Create,
@@ -615,7 +614,7 @@ mod tests {
                         to: g,
                         to_time: now,
                         reason: 0,
-                        stack: gs.create_stack(g.ix()),
+                        stack: gs.create_stack(g),
                     });
                     all.extend(f);
                     b.create(g, first, old, f);
@@ -653,7 +652,7 @@ mod tests {
                 }
             }
         }
-        let flows = b.finish(&gs.creator, &|g| gs.created(g));
+        let flows = b.finish(&gs.creator, &|g| gs.created(GIdx::at(g)));
         let r = Reference(all);
         assert_eq!(flows.len(), r.0.len());
         for g in gs.indexes().chain([NO_G]) {

@@ -105,34 +105,39 @@ impl Goroutines {
         self.id.is_empty()
     }
 
-    /// Go's ID of goroutine `i`.
+    /// Go's ID of goroutine `g`.
     #[inline]
-    pub fn id(&self, i: usize) -> i64 {
+    pub fn id(&self, g: GIdx) -> i64 {
+        let i = g.ix();
         self.id.get(i)
     }
 
-    /// Go's ID of goroutine `i`, if there is one.
+    /// Go's ID of goroutine `g`, if there is one.
     #[inline]
-    pub fn try_id(&self, i: usize) -> Option<i64> {
+    pub fn try_id(&self, g: GIdx) -> Option<i64> {
+        let i = g.ix();
         (i < self.len()).then(|| self.id.get(i))
     }
 
-    /// When goroutine `i` was created (or first seen).
+    /// When goroutine `g` was created (or first seen).
     #[inline]
-    pub fn created(&self, i: usize) -> Time {
+    pub fn created(&self, g: GIdx) -> Time {
+        let i = g.ix();
         self.created.get(i)
     }
 
-    /// True if goroutine `i` ended within the trace.
+    /// True if goroutine `g` ended within the trace.
     #[inline]
-    pub fn ended(&self, i: usize) -> bool {
+    pub fn ended(&self, g: GIdx) -> bool {
+        let i = g.ix();
         self.ended
             .get(i / 64)
             .is_some_and(|w| w >> (i % 64) & 1 == 1)
     }
 
-    /// Sets whether goroutine `i` ended within the trace.
-    pub(crate) fn set_ended(&mut self, i: usize, ended: bool) {
+    /// Sets whether goroutine `g` ended within the trace.
+    pub(crate) fn set_ended(&mut self, g: GIdx, ended: bool) {
+        let i = g.ix();
         if let Some(w) = self.ended.get_mut(i / 64) {
             if ended {
                 *w |= 1 << (i % 64);
@@ -142,9 +147,10 @@ impl Goroutines {
         }
     }
 
-    /// The group (index into `Trace::groups`) of goroutine `i`, if any.
+    /// The group (index into `Trace::groups`) of goroutine `g`, if any.
     #[inline]
-    pub fn group(&self, i: usize) -> Option<u32> {
+    pub fn group(&self, g: GIdx) -> Option<u32> {
+        let i = g.ix();
         (i < self.group.len()).then(|| self.group.get(i))
     }
 
@@ -174,7 +180,7 @@ impl Goroutines {
         i
     }
 
-    /// Sets the creator and the stacks at creation of goroutine `i`.
+    /// Sets the creator and the stacks at creation of goroutine `g`.
     pub(crate) fn set_creation(
         &mut self,
         i: usize,
@@ -215,31 +221,33 @@ impl Goroutines {
         self.index.get(id).map(GIdx)
     }
 
-    /// Start function of goroutine `i` (outermost frame of the first stack
+    /// Start function of goroutine `g` (outermost frame of the first stack
     /// seen, Go's rule), 0 if unknown.
     #[inline]
-    pub fn name(&self, i: usize) -> StrId {
-        self.group(i)
+    pub fn name(&self, g: GIdx) -> StrId {
+        self.group(g)
             .and_then(|gr| self.group_name.get(gr as usize))
             .copied()
             .unwrap_or(0)
     }
 
-    /// Stack of the creator of goroutine `i` at creation, 0 if none.
+    /// Stack of the creator of goroutine `g` at creation, 0 if none.
     #[inline]
-    pub fn create_stack(&self, i: usize) -> StackId {
+    pub fn create_stack(&self, g: GIdx) -> StackId {
+        let i = g.ix();
         self.create_stack.get(i)
     }
 
-    /// The stack of goroutine `i` at creation (its start function), 0 if none.
+    /// The stack of goroutine `g` at creation (its start function), 0 if none.
     #[inline]
-    pub fn start_stack(&self, i: usize) -> StackId {
+    pub fn start_stack(&self, g: GIdx) -> StackId {
+        let i = g.ix();
         self.start_stack.get(i)
     }
 
-    /// The last label applied to goroutine `i` (GoLabel), 0 if none.
-    pub fn label(&self, i: usize) -> StrId {
-        match self.labels.binary_search_by_key(&GIdx::at(i), |l| l.0) {
+    /// The last label applied to goroutine `g` (GoLabel), 0 if none.
+    pub fn label(&self, g: GIdx) -> StrId {
+        match self.labels.binary_search_by_key(&g, |l| l.0) {
             Ok(k) => self.labels[k].1,
             Err(_) => 0,
         }
@@ -596,15 +604,14 @@ impl Trace {
 
     /// Name of a goroutine for display: "G123 main.worker".
     pub fn goroutine_label(&self, g: GIdx) -> String {
-        let i = g.ix();
-        if i >= self.goroutines.len() {
+        if g.ix() >= self.goroutines.len() {
             return "runtime".to_string();
         }
-        let name = self.str(self.goroutines.name(i));
+        let name = self.str(self.goroutines.name(g));
         if name.is_empty() {
-            format!("G{}", self.goroutines.id(i))
+            format!("G{}", self.goroutines.id(g))
         } else {
-            format!("G{} {}", self.goroutines.id(i), name)
+            format!("G{} {}", self.goroutines.id(g), name)
         }
     }
 

@@ -82,7 +82,7 @@ impl Trace {
     pub fn into_tile_of(mut self, whole: &Trace, parts: TileParts) -> Trace {
         let local = std::mem::take(&mut self.goroutines);
         let map: Vec<GIdx> = (0..local.len())
-            .map(|i| whole.goroutines.find(local.id(i)).unwrap_or(NO_G))
+            .map(|i| whole.goroutines.find(local.id(GIdx::at(i))).unwrap_or(NO_G))
             .collect();
         let rename = |g: GIdx| map.get(g.ix()).copied().unwrap_or(NO_G);
 

@@ -379,6 +379,6 @@ impl TraceData {
     /// True if goroutine `g` is a GC background mark worker.
     pub fn is_gc_worker(&self, g: GIdx) -> bool {
         let gs = &self.loaded.trace.goroutines;
-        self.gc_worker_name != 0 && g.ix() < gs.len() && gs.name(g.ix()) == self.gc_worker_name
+        self.gc_worker_name != 0 && g.ix() < gs.len() && gs.name(g) == self.gc_worker_name
     }
 }

@@ -129,7 +129,7 @@ impl Shown<'_> {
     /// Its goroutine: ID, start function, creation and creator.
     fn goroutine_ui(&self, ui: &mut Ui, nav: &mut Option<Nav>) {
         let (tr, gs) = (self.data.lanes(), &self.data.whole().goroutines);
-        let g = self.sel.g.ix();
+        let g = self.sel.g;
         ui.heading(format::goroutine(Some(gs.id(g))));
         let name = tr.str(gs.name(g));
         let name = if name.is_empty() {
@@ -139,7 +139,7 @@ impl Shown<'_> {
         };
         ui.add(egui::Label::new(RichText::new(name).monospace()).selectable(true));
         ui.label(format!("created at {}", self.rel(gs.created(g))));
-        let creator = gs.creator[g];
+        let creator = gs.creator[g.ix()];
         if creator != NO_G {
             link(
                 ui,
@@ -293,7 +293,7 @@ impl Shown<'_> {
     /// The span's stack, and its goroutine's creation stack.
     fn stacks_ui(&self, ui: &mut Ui) {
         stack_ui(ui, self.data, self.span.stack, "Stack", "span-stack");
-        let cs = self.data.whole().goroutines.create_stack(self.sel.g.ix());
+        let cs = self.data.whole().goroutines.create_stack(self.sel.g);
         if cs != 0 {
             ui.collapsing("Creation stack", |ui| {
                 stack_ui(ui, self.data, cs, "Created at", "create-stack")

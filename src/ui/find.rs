@@ -53,7 +53,7 @@ impl FindState {
                     let t = if lane.len > 0 {
                         tr.spans.start(lane.first as usize)
                     } else {
-                        tr.goroutines.created(g.ix())
+                        tr.goroutines.created(g)
                     };
                     self.message =
                         format!("{}: {}", format::goroutine(Some(id)), tr.goroutine_label(g));
@@ -163,7 +163,7 @@ impl FindState {
         let tr = data.whole();
         let mut open_groups: Vec<u32> = group.into_iter().collect();
         if let Some(o) = &only {
-            open_groups.extend(o.iter().filter_map(|&g| tr.goroutines.group(g.ix())));
+            open_groups.extend(o.iter().filter_map(|&g| tr.goroutines.group(g)));
             open_groups.sort_unstable();
             open_groups.dedup();
         }

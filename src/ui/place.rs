@@ -55,7 +55,7 @@ impl Place {
         let selected = tl.selected().map(|s| {
             let span = tl.span_of(data, s);
             SpanAt {
-                goroutine: data.whole().goroutines.id(s.g.ix()),
+                goroutine: data.whole().goroutines.id(s.g),
                 time_ns: span.start + (span.end - span.start) / 2,
             }
         });

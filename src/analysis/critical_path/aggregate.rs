@@ -51,7 +51,7 @@ pub fn aggregate(tiles: &dyn TileAccess, targets: &[Target]) -> Aggregate {
             let by_function_ns = sum_by(
                 p.segments
                     .iter()
-                    .map(|s| (trace.goroutines.name(s.g.ix()), s.duration_ns())),
+                    .map(|s| (trace.goroutines.name(s.g), s.duration_ns())),
             );
             PerPath {
                 by_cause_ns: p.by_cause_ns(),

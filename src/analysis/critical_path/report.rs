@@ -21,7 +21,7 @@ fn totals_json(totals: &[Time; 5]) -> Value {
 fn target_json(trace: &Trace, p: &CriticalPath) -> Value {
     let t = &p.target;
     let mut v = json!({
-        "goroutine": trace.goroutines.id(t.g.ix()),
+        "goroutine": trace.goroutines.id(t.g),
         "start_ns": t.start_ns,
         "end_ns": t.end_ns,
     });
@@ -52,7 +52,7 @@ pub fn path_json(trace: &Trace, p: &CriticalPath) -> Value {
                 "end_ns": s.end_ns,
                 "state": s.cause.state().name(),
                 "reason": s.cause.reason(trace),
-                "function": trace.str(trace.goroutines.name(s.g.ix())),
+                "function": trace.str(trace.goroutines.name(s.g)),
                 "frame": user_frame_text(trace, s.stack),
             })
         })

@@ -96,7 +96,7 @@ impl Contention {
                 let goroutines = site.goroutines.into_sorted();
                 let function = goroutines
                     .first()
-                    .map(|&g| trace.str(trace.goroutines.name(g.ix())).to_string())
+                    .map(|&g| trace.str(trace.goroutines.name(g)).to_string())
                     .unwrap_or_default();
                 let at = user_frame_text(trace, stack);
                 Finding {

@@ -35,7 +35,7 @@ pub(super) fn stw_pauses(trace: &Trace) -> Vec<Finding> {
                 function: if r.g == NO_G {
                     String::new()
                 } else {
-                    trace.str(trace.goroutines.name(r.g.ix())).to_string()
+                    trace.str(trace.goroutines.name(r.g)).to_string()
                 },
                 goroutines: if r.g == NO_G { vec![] } else { vec![r.g] },
                 text: format!(
@@ -90,7 +90,7 @@ impl Assists {
             let g = t.gc_work[k].g;
             let rows = t.gc_work_of(g);
             k += rows.len().max(1);
-            let Some(grp) = gs.group(g.ix()).and_then(|i| groups.get_mut(i as usize)) else {
+            let Some(grp) = gs.group(g).and_then(|i| groups.get_mut(i as usize)) else {
                 continue;
             };
             let mut assist_ns = 0;
@@ -119,7 +119,7 @@ impl Assists {
         }
         let Some(grp) = t
             .goroutines
-            .group(g.ix())
+            .group(g)
             .and_then(|i| self.groups.get_mut(i as usize))
         else {
             return;

@@ -31,9 +31,9 @@ impl Leaks {
         let gs = &t.goroutines;
         // Nothing is known of a goroutine with neither a name nor a stack.
         if !s.last
-            || gs.ended(g.ix())
+            || gs.ended(g)
             || s.state != GoLaneState::Waiting
-            || (s.stack == 0 && gs.name(g.ix()) == 0)
+            || (s.stack == 0 && gs.name(g) == 0)
         {
             return;
         }

@@ -255,7 +255,7 @@ impl LaneFold for LaneFindings {
 impl LaneFindings {
     /// Whether goroutine `g` is the program's (its start function is not the runtime's).
     fn is_program(&self, t: &Trace, g: GIdx) -> bool {
-        let grp = t.goroutines.group(g.ix()).unwrap_or(u32::MAX);
+        let grp = t.goroutines.group(g).unwrap_or(u32::MAX);
         self.program.get(grp as usize).copied().unwrap_or(true)
     }
 }

@@ -58,7 +58,7 @@ impl RunnableWaits {
     }
 
     fn group(&mut self, t: &Trace, g: GIdx) -> &mut GroupWaits {
-        let k = t.goroutines.group(g.ix()).unwrap_or(u32::MAX);
+        let k = t.goroutines.group(g).unwrap_or(u32::MAX);
         self.groups.entry(k).or_default()
     }
 
@@ -76,7 +76,7 @@ impl RunnableWaits {
             .into_iter()
             .map(|((d, _), grp)| {
                 let (_, g, start_ns, end_ns) = grp.longest;
-                let function = trace.str(gs.name(g.ix())).to_string();
+                let function = trace.str(gs.name(g)).to_string();
                 Finding {
                     kind: FindingKind::SchedLatency,
                     start_ns,
@@ -252,7 +252,7 @@ impl IdleSweep {
                 function: w
                     .goroutines
                     .first()
-                    .map(|&(g, _)| trace.str(trace.goroutines.name(g.ix())).to_string())
+                    .map(|&(g, _)| trace.str(trace.goroutines.name(g)).to_string())
                     .unwrap_or_default(),
                 text: format!(
                     "a P sat idle for {} while up to {} waited to run, from {}",

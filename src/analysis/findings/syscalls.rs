@@ -60,7 +60,7 @@ impl Syscalls {
         // A call still going on when the trace ends has no length.
         if s.last {
             if let Some(c) = call.take() {
-                if t.goroutines.ended(g.ix()) {
+                if t.goroutines.ended(g) {
                     self.push(c);
                 }
             }
@@ -102,7 +102,7 @@ impl Syscalls {
                     end_ns: c.end,
                     duration_ns: d,
                     count: 1,
-                    function: trace.str(trace.goroutines.name(c.g.ix())).to_string(),
+                    function: trace.str(trace.goroutines.name(c.g)).to_string(),
                     goroutines: vec![c.g],
                     text: format!(
                         "{} in a {what} for {} at {}{}; {held}",

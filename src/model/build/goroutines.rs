@@ -385,7 +385,7 @@ impl ModelBuilder {
     ) -> Time {
         match self.carried_intervals.remove(&(thread, machine)) {
             Some((id, c))
-                if id == self.goroutines.id(g.ix())
+                if id == self.goroutines.id(g)
                     && c.kind == kind
                     && c.start < time
                     && time <= c.end =>
@@ -456,7 +456,7 @@ impl ModelBuilder {
                 let gi = g.ix();
                 let old = (
                     self.goroutines.creator[gi],
-                    self.goroutines.create_stack(gi),
+                    self.goroutines.create_stack(GIdx::at(gi)),
                 );
                 let create_stack = self.intern_stack(t, ev.stack_id());
                 self.goroutines
@@ -523,7 +523,7 @@ impl ModelBuilder {
         // use the same): where the goroutine blocked, stopped or entered a
         // syscall, or where its waker or creator was.
         let span_stack = match from {
-            GoState::NotExist => self.goroutines.create_stack(g.ix()),
+            GoState::NotExist => self.goroutines.create_stack(g),
             _ => self.intern_stack(t, ev.stack_id()),
         };
         // N.B. the overview keeps no unblock or syscall flows (a tile has
@@ -719,7 +719,7 @@ impl ModelBuilder {
                 end: time,
             },
         );
-        self.goroutines.set_ended(gi, true);
+        self.goroutines.set_ended(GIdx::at(gi), true);
         if let Some(start) = assist {
             self.gc_work.push(super::super::GcWork {
                 g,
@@ -742,7 +742,7 @@ impl ModelBuilder {
             };
             lg.regions.clear();
             let since = lg.since;
-            let id = self.goroutines.id(g.ix());
+            let id = self.goroutines.id(g);
             let end_g = match self.span_ends.get(&id) {
                 Some(&(start, true_end)) if start == since => true_end.max(end),
                 _ => end,
@@ -751,7 +751,7 @@ impl ModelBuilder {
                 // Free as we go: the arena grows while the buffers go.
                 self.live.slot_mut(slot).spans.free();
             }
-            self.goroutines.set_ended(g.ix(), false);
+            self.goroutines.set_ended(g, false);
         }
         let ends = std::mem::take(&mut self.interval_ends);
         let end_of = |thread: bool, id: i64, open: Option<Time>| match ends.get(&(thread, id)) {

@@ -219,7 +219,7 @@ impl ModelBuilder {
         let mut b = ModelBuilder::new(BuildMode::Tile(parts));
         b.strings = overview.strings.thawed();
         b.stacks = overview.stacks.thawed();
-        let id = |g: GIdx| overview.goroutines.id(g.ix());
+        let id = |g: GIdx| overview.goroutines.id(g);
         let by = |g: GIdx| if g == NO_G { -1 } else { id(g) };
         b.carried = overview
             .edge_spans_at(start)
@@ -379,8 +379,9 @@ impl ModelBuilder {
         self.gc_work.sort_by_key(|w| (w.g, w.start));
 
         // Flows that never reached their target keep their source time.
-        let flows = std::mem::take(&mut self.flows)
-            .finish(&self.goroutines.creator, &|g| self.goroutines.created(g));
+        let flows = std::mem::take(&mut self.flows).finish(&self.goroutines.creator, &|g| {
+            self.goroutines.created(GIdx::at(g))
+        });
 
         let groups = self.build_groups();
         let mut edge_intervals = Vec::new();

@@ -296,7 +296,7 @@ fn a_big_trace_is_clickable_in_its_first_generation_while_the_rest_loads() {
         v.timeline.go_to(&v.data, g, span.start);
         v.timeline.fit_all(&v.data);
         v.timeline.deselect();
-        (g, idx, v.data.whole().goroutines.id(g.ix()))
+        (g, idx, v.data.whole().goroutines.id(g))
     };
     h.run_steps(2);
     let at = {
@@ -319,7 +319,7 @@ fn a_big_trace_is_clickable_in_its_first_generation_while_the_rest_loads() {
     let v = h.state_mut().active_view().expect("the whole trace's view");
     assert!(v.data.loaded.first_part.is_none());
     let s = v.timeline.selected().expect("the selection is kept");
-    assert_eq!(v.data.whole().goroutines.id(s.g.ix()), id);
+    assert_eq!(v.data.whole().goroutines.id(s.g), id);
     let span = v.timeline.span_of(&v.data, s);
     let mid = selected_at.start + (selected_at.end - selected_at.start) / 2;
     assert!(

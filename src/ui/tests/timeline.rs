@@ -90,7 +90,7 @@ pub(super) fn click_span(h: &mut Harness<'static, GoTraceApp>, g: GIdx, idx: u32
 /// its index, the stalled span and its ID.
 pub(super) fn find_stalled(h: &mut Harness<'static, GoTraceApp>) -> (GIdx, u32, i64) {
     let (g, idx) = stalled(view(h));
-    let id = view(h).data.whole().goroutines.id(g.ix());
+    let id = view(h).data.whole().goroutines.id(g);
     find_goroutine(h, id);
     (g, idx, id)
 }

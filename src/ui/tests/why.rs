@@ -96,7 +96,7 @@ fn why_on_a_region_instance_and_over_its_type() {
         assert!(
             pv.on_path
                 .iter()
-                .any(|&g| tr.str(tr.goroutines.name(g.ix())) == f),
+                .any(|&g| tr.str(tr.goroutines.name(g)) == f),
             "{f} on the path"
         );
     }

@@ -431,7 +431,7 @@ impl Timeline {
     pub fn go_to(&mut self, data: &TraceData, g: GIdx, t: Time) {
         self.untouched = false;
         let tr = data.whole();
-        let Some(group) = tr.goroutines.group(g.ix()) else {
+        let Some(group) = tr.goroutines.group(g) else {
             return;
         };
         let sec = &mut self.expansion.sections[Section::Goroutines as usize];

@@ -322,7 +322,7 @@ impl RowList {
 
     /// The block of goroutine `g`'s group, if expanded.
     fn block_of(&self, g: GIdx) -> Option<usize> {
-        let group = self.goroutines.group(g.ix())?;
+        let group = self.goroutines.group(g)?;
         self.blocks.binary_search_by_key(&group, |b| b.group).ok()
     }
 

@@ -56,7 +56,7 @@ pub fn samples(data: &TraceData, key: Key) -> Vec<(StackId, i64, u64)> {
     let range = range.filter(|_| scope.scope == ScopeSel::Range);
     tr.cpu_samples
         .iter()
-        .filter(|s| group.is_none_or(|gi| s.g != NO_G && tr.goroutines.group(s.g.ix()) == Some(gi)))
+        .filter(|s| group.is_none_or(|gi| s.g != NO_G && tr.goroutines.group(s.g) == Some(gi)))
         .filter(|s| range.is_none_or(|(a, b)| s.time >= a && s.time < b))
         .map(|s| (s.stack, 1, 1))
         .collect()

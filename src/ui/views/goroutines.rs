@@ -501,7 +501,7 @@ fn goroutine_link(data: &TraceData, id: i64, t: Time, range: Option<(Time, Time)
     let first = if lane.len > 0 {
         tr.spans.start(lane.first as usize)
     } else {
-        tr.goroutines.created(g.ix())
+        tr.goroutines.created(g)
     };
     let mut at = if t > 0 { t.max(first) } else { first };
     if let Some((a, b)) = range {

@@ -144,11 +144,7 @@ impl WhyView {
     fn apply(&mut self, data: &TraceData, tl: &mut Timeline, pv: PathView) {
         let tr = data.whole();
         let target = pv.path.target;
-        tl.open_groups(
-            pv.on_path
-                .iter()
-                .filter_map(|&g| tr.goroutines.group(g.ix())),
-        );
+        tl.open_groups(pv.on_path.iter().filter_map(|&g| tr.goroutines.group(g)));
         self.path = Some(Arc::new(pv));
         self.cursor = None;
         self.only_path_lanes = false;
