@@ -181,14 +181,14 @@ fn main() {
                 "P",
                 t.procs
                     .iter()
-                    .map(|p| (p.id, &p.intervals))
+                    .map(|p| (p.id.0, &p.intervals))
                     .collect::<Vec<_>>(),
             ),
             (
                 "M",
                 t.threads
                     .iter()
-                    .map(|p| (p.id, &p.intervals))
+                    .map(|p| (p.id.0, &p.intervals))
                     .collect::<Vec<_>>(),
             ),
         ] {

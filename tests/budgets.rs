@@ -15,6 +15,7 @@ use gotraceview::cli::why::{critical_path_output, findings_output, PathQuery};
 use gotraceview::cli::{mmu_json, pprof_bytes, stats_json};
 use gotraceview::load::{LoadOptions, LoadedTrace};
 use gotraceview::model::GIdx;
+use gotraceview::trace::GoId;
 use serde_json::Value;
 
 fn load(path: &std::path::Path, memory_budget: u64) -> LoadedTrace {
@@ -38,11 +39,12 @@ fn path_queries(l: &LoadedTrace) -> Vec<PathQuery> {
         f(&mut q);
         q
     };
+    // Goroutine 1 (main), else the first one seen.
     let g = t
         .goroutines
-        .find(1)
-        .map_or_else(|| t.goroutines.id(GIdx(0)), |_| 1);
-    let mut out = vec![q(&|q| q.goroutine = Some(g))];
+        .find(GoId(1))
+        .map_or_else(|| t.goroutines.id(GIdx(0)), |_| GoId(1));
+    let mut out = vec![q(&|q| q.goroutine = Some(g.0))];
     let mut names: Vec<&str> = t.regions.iter().map(|r| t.str(r.name)).collect();
     names.sort_unstable();
     names.dedup();
@@ -144,7 +146,7 @@ fn paths_ending_at_a_tile_edge_are_the_same_under_any_memory_budget() {
             });
             for g in crossing.take(16) {
                 let q = PathQuery {
-                    goroutine: Some(t.goroutines.id(g)),
+                    goroutine: Some(t.goroutines.id(g).0),
                     to_ns: Some(edge - 1),
                     json: true,
                     ..PathQuery::default()

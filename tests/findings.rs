@@ -8,6 +8,7 @@ mod common;
 
 use gotraceview::analysis::findings::{findings_json, FindingKind, Findings, MAX_GOROUTINES};
 use gotraceview::load::LoadedTrace;
+use gotraceview::trace::GoId;
 use std::sync::atomic::AtomicBool;
 
 /// The findings of a loaded trace.
@@ -114,7 +115,7 @@ fn findings_json_has_the_issue_schema() {
         assert!(gs.len() <= 20);
         for g in gs {
             let id = g.as_i64().expect("a goroutine id");
-            assert!(t.goroutines.find(id).is_some(), "G{id} exists");
+            assert!(t.goroutines.find(GoId(id)).is_some(), "G{id} exists");
         }
         assert!(x["start_ns"].as_i64() <= x["end_ns"].as_i64());
     }

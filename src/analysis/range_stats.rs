@@ -169,7 +169,7 @@ fn ranged_goroutine(
     let start = trace.spans.start(lane.first as usize).max(t0);
     let gs = &trace.goroutines;
     GoroutineSummary {
-        id: gs.id(g),
+        id: gs.id(g).0,
         name: trace.str(gs.name(g)).to_string(),
         pc: 0,
         creation: gs.created(g),

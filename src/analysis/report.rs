@@ -3,9 +3,10 @@
 //! goroutine") for the runtime.
 
 use crate::model::{GIdx, Trace};
+use crate::trace::GoId;
 
 /// Go's ID of goroutine `g`, or -1 when `g` is no goroutine of the trace
 /// (the runtime, `NO_G`).
 pub fn go_id(trace: &Trace, g: GIdx) -> i64 {
-    trace.goroutines.try_id(g).unwrap_or(-1)
+    trace.goroutines.try_id(g).unwrap_or(GoId::NONE).0
 }

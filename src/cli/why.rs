@@ -10,7 +10,7 @@ use crate::analysis::findings::findings_json;
 use crate::format;
 use crate::load::{LoadError, LoadedTrace};
 use crate::model::Trace;
-use crate::trace::Time;
+use crate::trace::{GoId, Time};
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -43,7 +43,7 @@ fn targets(t: &Trace, q: &PathQuery) -> Result<(Vec<Target>, Value), String> {
     if let Some(id) = q.goroutine {
         let g = t
             .goroutines
-            .find(id)
+            .find(GoId(id))
             .ok_or_else(|| format!("no goroutine {id} in the trace"))?;
         let target = Target::goroutine(t, g, q.from_ns, q.to_ns)
             .ok_or_else(|| format!("goroutine {id} has no time in the interval asked"))?;
@@ -175,7 +175,7 @@ fn print_path(out: &mut String, t: &Trace, p: &CriticalPath, compute: std::time:
             "  {:>20} {:>12}  {:<9} {:<28} {}",
             s.start_ns,
             format::duration(s.duration_ns()),
-            format::goroutine(Some(t.goroutines.id(s.g))),
+            format::goroutine(Some(t.goroutines.id(s.g).0)),
             s.cause.label(t),
             crate::analysis::frames::user_frame_text(t, s.stack)
         );

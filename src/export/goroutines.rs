@@ -64,7 +64,7 @@ impl<W: Write> Exporter<'_, W> {
         self.w.track(named(
             track,
             parent,
-            format::goroutine(Some(t.goroutines.id(GIdx::at(i)))),
+            format::goroutine(Some((t.goroutines.id(GIdx::at(i))).0)),
         ))?;
         let (w0, w1) = (self.w0, self.w1);
         let in_window = move |x: Time| x >= w0 && x <= w1;
@@ -209,7 +209,7 @@ impl<W: Write> Exporter<'_, W> {
                 continue;
             };
             if !described {
-                let name = format!("{} regions", format::goroutine(Some(t.goroutines.id(g))));
+                let name = format!("{} regions", format::goroutine(Some(t.goroutines.id(g).0)));
                 self.w.track(named(track, parent, name))?;
                 described = true;
             }

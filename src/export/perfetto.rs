@@ -318,8 +318,8 @@ impl<W: Write> Exporter<'_, W> {
         for i in 0..count {
             self.check_cancel()?;
             let (id, lane) = match kind {
-                TrackKind::Proc => (self.t.procs[i].id, &self.t.procs[i].intervals),
-                _ => (self.t.threads[i].id, &self.t.threads[i].intervals),
+                TrackKind::Proc => (self.t.procs[i].id.0, &self.t.procs[i].intervals),
+                _ => (self.t.threads[i].id.0, &self.t.threads[i].intervals),
             };
             let track = uuid(kind, i as u64);
             self.w.track(named(
@@ -339,7 +339,7 @@ impl<W: Write> Exporter<'_, W> {
                 continue;
             };
             let g = lane.g(i);
-            let gid = self.t.goroutines.try_id(g);
+            let gid = self.t.goroutines.try_id(g).map(|id| id.0);
             let name = match (lane.kind(i), gid) {
                 (IntervalKind::Syscall, Some(_)) => format!("syscall {}", format::goroutine(gid)),
                 (IntervalKind::Syscall, None) => "syscall".to_string(),

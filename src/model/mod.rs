@@ -22,7 +22,7 @@ pub use lanes::{
 pub use strings::{Frame, StackId, StackTable, StrId, StringTable};
 pub use tile::{EdgeInterval, EdgeSpan};
 
-use crate::trace::Time;
+use crate::trace::{GoId, ProcId, ThreadId, Time};
 use column::{Codes, TimeColumn};
 use index::IdIndex;
 use std::sync::Arc;
@@ -107,16 +107,15 @@ impl Goroutines {
 
     /// Go's ID of goroutine `g`.
     #[inline]
-    pub fn id(&self, g: GIdx) -> i64 {
-        let i = g.ix();
-        self.id.get(i)
+    pub fn id(&self, g: GIdx) -> GoId {
+        GoId(self.id.get(g.ix()))
     }
 
     /// Go's ID of goroutine `g`, if there is one.
     #[inline]
-    pub fn try_id(&self, g: GIdx) -> Option<i64> {
+    pub fn try_id(&self, g: GIdx) -> Option<GoId> {
         let i = g.ix();
-        (i < self.len()).then(|| self.id.get(i))
+        (i < self.len()).then(|| GoId(self.id.get(i)))
     }
 
     /// When goroutine `g` was created (or first seen).
@@ -155,8 +154,8 @@ impl Goroutines {
     }
 
     /// Every goroutine ID, in index order.
-    pub fn ids(&self) -> impl Iterator<Item = i64> + '_ {
-        self.id.iter_range(0..self.len())
+    pub fn ids(&self) -> impl Iterator<Item = GoId> + '_ {
+        self.id.iter_range(0..self.len()).map(GoId)
     }
 
     /// Every creation time, in index order.
@@ -217,8 +216,8 @@ impl Goroutines {
     }
 
     /// The index of goroutine ID `id`.
-    pub fn find(&self, id: i64) -> Option<GIdx> {
-        self.index.get(id).map(GIdx)
+    pub fn find(&self, id: GoId) -> Option<GIdx> {
+        self.index.get(id.0).map(GIdx)
     }
 
     /// Start function of goroutine `g` (outermost frame of the first stack
@@ -281,7 +280,7 @@ pub struct GoroutineGroup {
 #[derive(Debug, Default, Clone)]
 pub struct ProcLane {
     /// Go's proc ID.
-    pub id: i64,
+    pub id: ProcId,
     /// Goroutines running (and syscalls) on the P.
     pub intervals: IntervalLane,
 }
@@ -290,7 +289,7 @@ pub struct ProcLane {
 #[derive(Debug, Default, Clone)]
 pub struct ThreadLane {
     /// Go's thread ID.
-    pub id: i64,
+    pub id: ThreadId,
     /// Goroutines running (and syscalls) on the thread.
     pub intervals: IntervalLane,
 }

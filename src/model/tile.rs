@@ -108,8 +108,12 @@ impl Trace {
             })
             .collect::<Vec<_>>()
         };
-        let procs: Vec<_> = self.procs.drain(..).map(|p| (p.id, p.intervals)).collect();
-        let procs = align(procs, &mut whole.procs.iter().map(|p| p.id));
+        let procs: Vec<_> = self
+            .procs
+            .drain(..)
+            .map(|p| (p.id.0, p.intervals))
+            .collect();
+        let procs = align(procs, &mut whole.procs.iter().map(|p| p.id.0));
         self.procs = whole
             .procs
             .iter()
@@ -122,9 +126,9 @@ impl Trace {
         let threads: Vec<_> = self
             .threads
             .drain(..)
-            .map(|m| (m.id, m.intervals))
+            .map(|m| (m.id.0, m.intervals))
             .collect();
-        let threads = align(threads, &mut whole.threads.iter().map(|m| m.id));
+        let threads = align(threads, &mut whole.threads.iter().map(|m| m.id.0));
         self.threads = whole
             .threads
             .iter()

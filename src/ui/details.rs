@@ -130,7 +130,7 @@ impl Shown<'_> {
     fn goroutine_ui(&self, ui: &mut Ui, nav: &mut Option<Nav>) {
         let (tr, gs) = (self.data.lanes(), &self.data.whole().goroutines);
         let g = self.sel.g;
-        ui.heading(format::goroutine(Some(gs.id(g))));
+        ui.heading(format::goroutine(Some(gs.id(g).0)));
         let name = tr.str(gs.name(g));
         let name = if name.is_empty() {
             "(unknown start function)"

@@ -8,6 +8,7 @@ use super::timeline::rows::LaneFilter;
 use super::timeline::Timeline;
 use crate::format;
 use crate::model::GoLaneState;
+use crate::trace::GoId;
 use egui::Ui;
 
 /// State of the find bar.
@@ -47,7 +48,7 @@ impl FindState {
     pub fn apply(&mut self, data: &TraceData, tl: &mut Timeline) -> Option<Nav> {
         let tr = data.whole();
         if let Some(id) = parse_goroutine_id(&self.query) {
-            return match tr.goroutines.find(id) {
+            return match tr.goroutines.find(GoId(id)) {
                 Some(g) => {
                     let lane = tr.lane(g);
                     let t = if lane.len > 0 {

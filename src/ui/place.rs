@@ -7,7 +7,7 @@
 use super::derived::TraceData;
 use super::timeline::Timeline;
 use crate::model::GIdx;
-use crate::trace::Time;
+use crate::trace::{GoId, Time};
 use serde::{Deserialize, Serialize};
 
 /// A span named by its goroutine's Go ID and a time inside it (its
@@ -55,7 +55,7 @@ impl Place {
         let selected = tl.selected().map(|s| {
             let span = tl.span_of(data, s);
             SpanAt {
-                goroutine: data.whole().goroutines.id(s.g),
+                goroutine: (data.whole().goroutines.id(s.g)).0,
                 time_ns: span.start + (span.end - span.start) / 2,
             }
         });
@@ -71,7 +71,7 @@ impl Place {
     /// in this load.
     pub fn selected_in(&self, data: &TraceData) -> Option<(GIdx, Time)> {
         let s = self.selected?;
-        let g = data.whole().goroutines.find(s.goroutine)?;
+        let g = data.whole().goroutines.find(GoId(s.goroutine))?;
         Some((g, s.time_ns))
     }
 

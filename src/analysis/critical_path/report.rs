@@ -21,7 +21,7 @@ fn totals_json(totals: &[Time; 5]) -> Value {
 fn target_json(trace: &Trace, p: &CriticalPath) -> Value {
     let t = &p.target;
     let mut v = json!({
-        "goroutine": trace.goroutines.id(t.g),
+        "goroutine": trace.goroutines.id(t.g).0,
         "start_ns": t.start_ns,
         "end_ns": t.end_ns,
     });

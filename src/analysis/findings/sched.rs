@@ -6,7 +6,7 @@ use super::report::{at_text, duration_text};
 use super::{plural, top_goroutines, Finding, FindingKind, TopGoroutines, TopN, TOP};
 use crate::analysis::fold::{LaneSpan, Tile};
 use crate::model::{GIdx, GoLaneState, IntervalKind, Trace, NO_G};
-use crate::trace::Time;
+use crate::trace::{ProcId, Time};
 use rustc_hash::FxHashMap;
 use std::cmp::Reverse;
 
@@ -158,7 +158,10 @@ impl IdleSweep {
     /// A sweep of the trace whose overview is `t`.
     pub fn new(t: &Trace) -> IdleSweep {
         let procs = if t.counters.gomaxprocs.is_empty() {
-            t.procs.iter().filter(|p| p.id < FIRST_PSEUDO_P).count() as i32
+            t.procs
+                .iter()
+                .filter(|p| p.id < ProcId(FIRST_PSEUDO_P))
+                .count() as i32
         } else {
             0
         };
@@ -273,7 +276,7 @@ fn changes(tile: &Tile<'_>, ch: &mut Vec<Change>) {
     let (t, o) = (tile.model, tile.overview);
     let begins = |s: Time| tile.owns(s);
     let ends = |e: Time| e > tile.from && !tile.goes_on(e);
-    for p in t.procs.iter().filter(|p| p.id < FIRST_PSEUDO_P) {
+    for p in t.procs.iter().filter(|p| p.id < ProcId(FIRST_PSEUDO_P)) {
         let iv = &p.intervals;
         for i in 0..iv.len() {
             if matches!(iv.kind(i), IntervalKind::Running | IntervalKind::Syscall) {

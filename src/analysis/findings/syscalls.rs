@@ -6,7 +6,7 @@ use super::{Finding, FindingKind, TopN, TOP};
 use crate::analysis::fold::{LaneSpan, TileAccess};
 use crate::analysis::frames::user_frame_text;
 use crate::model::{GIdx, GoLaneState, IntervalKind, StackId, Trace};
-use crate::trace::Time;
+use crate::trace::{ProcId, Time};
 use std::cmp::Reverse;
 
 /// One call: goroutine, start, end, time it kept its P, stack.
@@ -123,7 +123,7 @@ impl Syscalls {
 }
 
 /// The P goroutine `g` held in a system call at `t`, if any.
-fn proc_held(tiles: &dyn TileAccess, g: GIdx, t: Time) -> Option<i64> {
+fn proc_held(tiles: &dyn TileAccess, g: GIdx, t: Time) -> Option<ProcId> {
     let tile = tiles.tile_at(t).ok()?;
     tile.model.procs.iter().find_map(|p| {
         let iv = &p.intervals;

@@ -8,14 +8,14 @@ use crate::trace::{EvTable, TaskId};
 impl ModelBuilder {
     pub(super) fn label(&mut self, ev: &Event, t: &EvTable) {
         let label = self.strings.intern(ev.label(t));
-        if let Some(g) = self.goroutines.find(ev.ctx.g.0) {
+        if let Some(g) = self.goroutines.find(ev.ctx.g) {
             self.labels.insert(g, label);
         }
     }
 
     pub(super) fn task(&mut self, ev: &Event, t: &EvTable) {
         let info = ev.task(t);
-        let g = self.goroutines.find(ev.ctx.g.0).unwrap_or(NO_G);
+        let g = self.goroutines.find(ev.ctx.g).unwrap_or(NO_G);
         let name = self.strings.intern(info.name);
         let stack = self.intern_stack(t, ev.stack_id());
         let existing = self.task_index.get(&info.id.0).copied();
@@ -70,7 +70,7 @@ impl ModelBuilder {
     }
 
     pub(super) fn region(&mut self, ev: &Event, t: &EvTable) {
-        let Some(g) = self.goroutines.find(ev.ctx.g.0) else {
+        let Some(g) = self.goroutines.find(ev.ctx.g) else {
             return;
         };
         let (task, name) = ev.region(t);
@@ -119,7 +119,7 @@ impl ModelBuilder {
         let category = self.strings.intern(category);
         let message = self.strings.intern(message);
         let stack = self.intern_stack(t, ev.stack_id());
-        let g = self.goroutines.find(ev.ctx.g.0).unwrap_or(NO_G);
+        let g = self.goroutines.find(ev.ctx.g).unwrap_or(NO_G);
         self.logs.push(LogEntry {
             time: ev.time,
             g,

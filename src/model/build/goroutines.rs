@@ -7,7 +7,7 @@ use super::coarse::{CoarseIntervals, CoarseLane};
 use super::ModelBuilder;
 use crate::trace::event::{Event, Resource};
 use crate::trace::ids::{GoState, ProcState};
-use crate::trace::{EvTable, Time};
+use crate::trace::{EvTable, GoId, ProcId, ThreadId, Time};
 
 /// A goroutine being built.
 pub struct LiveG {
@@ -169,7 +169,7 @@ impl MachineBuild {
     pub fn into_proc(mut self, id: i64) -> ProcLane {
         self.coarse.flush(&mut self.lane);
         ProcLane {
-            id,
+            id: ProcId(id),
             intervals: self.lane,
         }
     }
@@ -178,7 +178,7 @@ impl MachineBuild {
     pub fn into_thread(mut self, id: i64) -> ThreadLane {
         self.coarse.flush(&mut self.lane);
         ThreadLane {
-            id,
+            id: ThreadId(id),
             intervals: self.lane,
         }
     }
@@ -233,7 +233,7 @@ impl ModelBuilder {
 
     /// Registers a goroutine seen for the first time.
     fn new_goroutine(&mut self, id: i64, created: Time) -> GIdx {
-        if let Some(i) = self.goroutines.find(id) {
+        if let Some(i) = self.goroutines.find(GoId(id)) {
             return i;
         }
         let i = self.goroutines.push_new(id, created);
@@ -309,7 +309,7 @@ impl ModelBuilder {
         let (start, reason, stack, woken) = began;
         let reason_str = |r: u16| self.reasons.get(r as usize).copied().unwrap_or(0);
         let woken = woken.map(|(by, waited)| {
-            let from = self.goroutines.find(by).unwrap_or(NO_G);
+            let from = self.goroutines.find(GoId(by)).unwrap_or(NO_G);
             (from, reason_str(waited))
         });
         self.edge_spans.push(EdgeSpan {
@@ -450,9 +450,9 @@ impl ModelBuilder {
         let stack = self.intern_stack(t, stack_id);
         let g = match from {
             GoState::NotExist => {
-                let first = self.goroutines.find(id).is_none();
+                let first = self.goroutines.find(GoId(id)).is_none();
                 let g = self.new_goroutine(id, time);
-                let creator = self.goroutines.find(ev.ctx.g.0).unwrap_or(NO_G);
+                let creator = self.goroutines.find(ev.ctx.g).unwrap_or(NO_G);
                 let gi = g.ix();
                 let old = (
                     self.goroutines.creator[gi],
@@ -481,7 +481,7 @@ impl ModelBuilder {
                     // The lane starts where the state became known (the
                     // goroutine analysis counts from the generation start),
                     // or, in a tile, where the overview saw the span begin.
-                    let carried = self.carried.remove(&id).filter(|c| c.0.state == s);
+                    let carried = self.carried.remove(&GoId(id)).filter(|c| c.0.state == s);
                     match carried {
                         Some((c, _)) => {
                             let reason = self.reason_index(c.reason);
@@ -491,14 +491,14 @@ impl ModelBuilder {
                     }
                     self.after_enter(g, ev, s, time);
                     if let Some((c, Some(by))) = carried {
-                        self.carried_unblock(g, &c, by);
+                        self.carried_unblock(g, &c, by.0);
                     }
                     self.name_from_stack(g, stack);
                     return;
                 }
                 g
             }
-            _ => match self.goroutines.find(id) {
+            _ => match self.goroutines.find(GoId(id)) {
                 Some(g) if self.live.contains_key(&g) => g,
                 _ => self.new_goroutine(id, time),
             },
@@ -647,7 +647,7 @@ impl ModelBuilder {
     }
 
     fn unblock_flow(&mut self, g: GIdx, ev: &Event, t: &EvTable) {
-        let from = self.goroutines.find(ev.ctx.g.0).unwrap_or(NO_G);
+        let from = self.goroutines.find(ev.ctx.g).unwrap_or(NO_G);
         // The arrow is labelled with what the target was waiting for.
         let reason = self
             .live

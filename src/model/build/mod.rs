@@ -15,7 +15,7 @@ use super::{
     Trace, TraceMeta, NO_G,
 };
 use crate::trace::event::{Event, EventKind};
-use crate::trace::{EvTable, EventType, Time};
+use crate::trace::{EvTable, EventType, GoId, Time};
 use intern::GenInterner;
 use rustc_hash::FxHashMap;
 use slots::{LivePool, Machines};
@@ -71,13 +71,13 @@ pub struct ModelBuilder {
     edge_spans: Vec<super::EdgeSpan>,
     /// A tile's: the spans of the overview open at its start, by goroutine
     /// ID, with the ID of the goroutine that unblocked it (-1: the runtime).
-    carried: FxHashMap<i64, (super::EdgeSpan, Option<i64>)>,
+    carried: FxHashMap<GoId, (super::EdgeSpan, Option<GoId>)>,
     /// A tile's: the intervals of the overview open at its start, by
     /// (thread?, machine ID), with their goroutine's ID.
-    carried_intervals: FxHashMap<(bool, i64), (i64, super::EdgeInterval)>,
+    carried_intervals: FxHashMap<(bool, i64), (GoId, super::EdgeInterval)>,
     /// A tile's: the start and true end of each span of the overview open
     /// at its end, by goroutine ID (the tile's last event is not its end).
-    span_ends: FxHashMap<i64, (Time, Time)>,
+    span_ends: FxHashMap<GoId, (Time, Time)>,
     /// A tile's: the start and true end of each interval of the overview
     /// open at its end, by (thread?, machine ID).
     interval_ends: FxHashMap<(bool, i64), (Time, Time)>,
@@ -220,7 +220,7 @@ impl ModelBuilder {
         b.strings = overview.strings.thawed();
         b.stacks = overview.stacks.thawed();
         let id = |g: GIdx| overview.goroutines.id(g);
-        let by = |g: GIdx| if g == NO_G { -1 } else { id(g) };
+        let by = |g: GIdx| if g == NO_G { GoId::NONE } else { id(g) };
         b.carried = overview
             .edge_spans_at(start)
             .map(|e| (id(e.g), (*e, e.woken.map(|(from, _)| by(from)))))
@@ -289,7 +289,7 @@ impl ModelBuilder {
 
     fn cpu_sample(&mut self, ev: &Event, t: &EvTable) {
         let stack = self.intern_stack(t, ev.stack_id());
-        let g = self.goroutines.find(ev.ctx.g.0).unwrap_or(NO_G);
+        let g = self.goroutines.find(ev.ctx.g).unwrap_or(NO_G);
         self.cpu_samples.push(CpuSample {
             time: ev.time,
             g,

@@ -36,7 +36,7 @@ impl ModelBuilder {
                 }
             },
             RangeKind::Stw => {
-                let g = self.goroutines.find(ev.ctx.g.0).unwrap_or(NO_G);
+                let g = self.goroutines.find(ev.ctx.g).unwrap_or(NO_G);
                 match kind {
                     EventKind::RangeEnd => {
                         let reason_id = ev.args[0];
@@ -78,7 +78,7 @@ impl ModelBuilder {
                         }
                     }
                     _ => {
-                        let g = self.goroutines.find(ev.ctx.g.0).unwrap_or(NO_G);
+                        let g = self.goroutines.find(ev.ctx.g).unwrap_or(NO_G);
                         self.sweep_open.entry(p.0).or_insert((begin, g));
                     }
                 }
@@ -87,7 +87,7 @@ impl ModelBuilder {
                 let RangeScope::Goroutine(gid) = r.scope else {
                     return;
                 };
-                let Some(g) = self.goroutines.find(gid.0) else {
+                let Some(g) = self.goroutines.find(gid) else {
                     return;
                 };
                 let Some(lg) = self.live.get_mut(&g) else {

@@ -91,8 +91,8 @@ pub(super) fn click_span(h: &mut Harness<'static, GoTraceApp>, g: GIdx, idx: u32
 pub(super) fn find_stalled(h: &mut Harness<'static, GoTraceApp>) -> (GIdx, u32, i64) {
     let (g, idx) = stalled(view(h));
     let id = view(h).data.whole().goroutines.id(g);
-    find_goroutine(h, id);
-    (g, idx, id)
+    find_goroutine(h, id.0);
+    (g, idx, id.0)
 }
 
 /// Jumps to goroutine `id` with the find bar (Ctrl+F, type, Enter).

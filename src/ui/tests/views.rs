@@ -67,7 +67,7 @@ fn clicking_a_goroutine_of_the_group_selects_it_on_the_timeline() {
         .data
         .whole()
         .goroutines
-        .find(id)
+        .find(crate::trace::GoId(id))
         .expect("goroutine in the trace");
     assert_eq!(v.timeline.selected().map(|s| s.g), Some(g));
     assert!(

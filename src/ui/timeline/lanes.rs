@@ -198,7 +198,7 @@ impl<'a> LanePainter<'a> {
                         .rect(x0, x1, y0, y1, palette::alternate(c, g.0 % 2 == 1));
                     if labels && x1 - x0 > 44.0 {
                         let gs = &data.whole().goroutines;
-                        let id = if g.ix() < gs.len() { gs.id(g) } else { 0 };
+                        let id = if g.ix() < gs.len() { gs.id(g).0 } else { 0 };
                         let pos = Pos2::new(x0 as f32 + 3.0, y0 + 1.0);
                         let (text, w) = (format::goroutine(Some(id)), (x1 - x0) as f32 - 6.0);
                         self.cv.text(pos, text, 10.5, palette::TEXT_ON_SPAN, w);

@@ -11,7 +11,7 @@ use crate::analysis::goroutines::{group_table, Column, GroupTable, TOP_MEMBERS};
 use crate::analysis::summary::Summary;
 use crate::format;
 use crate::model::{GIdx, GoLaneState};
-use crate::trace::Time;
+use crate::trace::{GoId, Time};
 use crate::ui::chip::chip_ui;
 use crate::ui::derived::TraceData;
 use crate::ui::nav::Nav;
@@ -496,7 +496,7 @@ impl Rows<'_> {
 /// The link that selects goroutine `id` on the timeline near time `t`.
 fn goroutine_link(data: &TraceData, id: i64, t: Time, range: Option<(Time, Time)>) -> Option<Nav> {
     let tr = data.whole();
-    let g: GIdx = tr.goroutines.find(id)?;
+    let g: GIdx = tr.goroutines.find(GoId(id))?;
     let lane = tr.lanes.get(g)?;
     let first = if lane.len > 0 {
         tr.spans.start(lane.first as usize)
