@@ -6,7 +6,7 @@
 //! Usage: model_digest FILE...
 
 use gotraceview::load::{load_path_with, LoadOptions, Progress};
-use gotraceview::model::{StackId, Trace};
+use gotraceview::model::{StackId, Trace, NO_G};
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::sync::atomic::AtomicBool;
@@ -224,11 +224,12 @@ fn main() {
                 "task {} {} {} {:?} {:?} {} {} [{}]",
                 k.id,
                 t.str(k.name),
-                k.parent,
+                // As the model held them before they were Options.
+                k.parent.map_or(u64::MAX, |p| p.0),
                 k.start,
                 k.end,
-                k.start_g,
-                k.end_g,
+                k.start_g.unwrap_or(NO_G),
+                k.end_g.unwrap_or(NO_G),
                 stack(t, k.start_stack)
             ));
         }

@@ -99,7 +99,7 @@ pub fn task_timeline(trace: &Trace, task: usize) -> TaskTimeline {
     let mut gs = Vec::new();
     if let Some(s) = t.start {
         items.push((s, TaskItem::Begin));
-        gs.push(t.start_g);
+        gs.extend(t.start_g);
     }
     for (i, r) in trace.regions.iter().enumerate() {
         if r.task == t.id {
@@ -114,7 +114,7 @@ pub fn task_timeline(trace: &Trace, task: usize) -> TaskTimeline {
         }
     }
     for (i, c) in trace.tasks.iter().enumerate() {
-        if c.parent == t.id && c.id != t.id {
+        if c.parent == Some(t.id) && c.id != t.id {
             if let Some(s) = c.start {
                 items.push((s, TaskItem::Child(i as u32)));
             }
@@ -122,7 +122,7 @@ pub fn task_timeline(trace: &Trace, task: usize) -> TaskTimeline {
     }
     if let Some(e) = t.end {
         items.push((e, TaskItem::End));
-        gs.push(t.end_g);
+        gs.extend(t.end_g);
     }
     items.sort_by_key(|x| x.0);
     gs.retain(|&g| g != crate::model::NO_G);

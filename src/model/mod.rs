@@ -22,7 +22,7 @@ pub use lanes::{
 pub use strings::{Frame, StackId, StackTable, StrId, StringTable};
 pub use tile::{EdgeInterval, EdgeSpan};
 
-use crate::trace::{GoId, ProcId, ThreadId, Time};
+use crate::trace::{GoId, ProcId, TaskId, ThreadId, Time};
 use column::{Codes, TimeColumn};
 use index::IdIndex;
 use std::sync::Arc;
@@ -312,8 +312,8 @@ pub struct TimeRange {
 pub struct Region {
     /// Goroutine.
     pub g: GIdx,
-    /// Task ID (0: background).
-    pub task: u64,
+    /// Task ([`TaskId::BACKGROUND`] if none).
+    pub task: TaskId,
     /// Region type.
     pub name: StrId,
     /// Start (trace start if it began before).
@@ -347,19 +347,19 @@ pub struct GcWork {
 #[derive(Debug, Clone)]
 pub struct Task {
     /// Task ID.
-    pub id: u64,
+    pub id: TaskId,
     /// Task type ("" if the begin was not seen).
     pub name: StrId,
-    /// Parent task ID (`u64::MAX` if none).
-    pub parent: u64,
+    /// Parent task, if any.
+    pub parent: Option<TaskId>,
     /// Begin time, if seen.
     pub start: Option<Time>,
     /// End time, if seen.
     pub end: Option<Time>,
-    /// Goroutine that began it.
-    pub start_g: GIdx,
-    /// Goroutine that ended it.
-    pub end_g: GIdx,
+    /// Goroutine that began it, if the begin was seen.
+    pub start_g: Option<GIdx>,
+    /// Goroutine that ended it, if the end was seen.
+    pub end_g: Option<GIdx>,
     /// Stack at the begin.
     pub start_stack: StackId,
 }
@@ -371,8 +371,8 @@ pub struct LogEntry {
     pub time: Time,
     /// Goroutine.
     pub g: GIdx,
-    /// Task ID.
-    pub task: u64,
+    /// Task.
+    pub task: TaskId,
     /// Category (key).
     pub category: StrId,
     /// Message.

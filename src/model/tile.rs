@@ -155,8 +155,8 @@ impl Trace {
             .copied()
             .collect();
         for t in &mut self.tasks {
-            t.start_g = rename(t.start_g);
-            t.end_g = rename(t.end_g);
+            t.start_g = t.start_g.map(rename).filter(|&g| g != NO_G);
+            t.end_g = t.end_g.map(rename).filter(|&g| g != NO_G);
         }
         for l in &mut self.logs {
             l.g = rename(l.g);

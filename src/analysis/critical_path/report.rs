@@ -33,7 +33,7 @@ fn target_json(trace: &Trace, p: &CriticalPath) -> Value {
         TargetKind::Task(i) => {
             let task = &trace.tasks[i as usize];
             v["task"] = json!(trace.str(task.name));
-            v["task_id"] = json!(task.id);
+            v["task_id"] = json!(task.id.0);
         }
     }
     v

@@ -2,7 +2,7 @@
 //! span, its whole life, or times given), a region instance or a task
 //! instance; and finding regions and tasks by type name.
 
-use crate::model::{GIdx, Trace, NO_G};
+use crate::model::{GIdx, Trace};
 use crate::trace::Time;
 
 /// Where a target comes from.
@@ -71,14 +71,8 @@ impl Target {
     /// ended it (or began it, if it never ended).
     pub fn task(trace: &Trace, i: u32) -> Option<Target> {
         let task = trace.tasks.get(i as usize)?;
-        let g = if task.end.is_some() && task.end_g != NO_G {
-            task.end_g
-        } else {
-            task.start_g
-        };
-        if g == NO_G {
-            return None;
-        }
+        let ended_by = task.end.and(task.end_g);
+        let g = ended_by.or(task.start_g)?;
         let start = task.start.unwrap_or(trace.meta.start);
         let end = task.end.unwrap_or(trace.meta.end);
         let (a, _) = lane_bounds(trace, g)?;

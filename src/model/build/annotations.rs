@@ -3,7 +3,7 @@
 use super::super::{LogEntry, Region, Task, NO_G};
 use super::ModelBuilder;
 use crate::trace::event::{Event, EventKind};
-use crate::trace::{EvTable, TaskId};
+use crate::trace::EvTable;
 
 impl ModelBuilder {
     pub(super) fn label(&mut self, ev: &Event, t: &EvTable) {
@@ -26,13 +26,13 @@ impl ModelBuilder {
             });
             let idx = reuse.unwrap_or_else(|| {
                 self.tasks.push(Task {
-                    id: info.id.0,
+                    id: info.id,
                     name: 0,
-                    parent: TaskId::NONE.0,
+                    parent: None,
                     start: None,
                     end: None,
-                    start_g: NO_G,
-                    end_g: NO_G,
+                    start_g: None,
+                    end_g: None,
                     start_stack: 0,
                 });
                 (self.tasks.len() - 1) as u32
@@ -40,20 +40,20 @@ impl ModelBuilder {
             self.task_index.insert(info.id.0, idx);
             let task = &mut self.tasks[idx as usize];
             task.name = name;
-            task.parent = info.parent.0;
+            task.parent = info.parent.is_user_task().then_some(info.parent);
             task.start = Some(ev.time);
-            task.start_g = g;
+            task.start_g = (g != NO_G).then_some(g);
             task.start_stack = stack;
         } else {
             let idx = existing.unwrap_or_else(|| {
                 self.tasks.push(Task {
-                    id: info.id.0,
+                    id: info.id,
                     name,
-                    parent: info.parent.0,
+                    parent: info.parent.is_user_task().then_some(info.parent),
                     start: None,
                     end: None,
-                    start_g: NO_G,
-                    end_g: NO_G,
+                    start_g: None,
+                    end_g: None,
                     start_stack: 0,
                 });
                 let i = (self.tasks.len() - 1) as u32;
@@ -62,7 +62,7 @@ impl ModelBuilder {
             });
             let task = &mut self.tasks[idx as usize];
             task.end = Some(ev.time);
-            task.end_g = g;
+            task.end_g = (g != NO_G).then_some(g);
             if task.name == 0 {
                 task.name = name;
             }
@@ -85,7 +85,7 @@ impl ModelBuilder {
             lg.regions.push(self.regions.len() as u32);
             self.regions.push(Region {
                 g,
-                task: task.0,
+                task,
                 name,
                 start: ev.time,
                 end: ev.time,
@@ -102,7 +102,7 @@ impl ModelBuilder {
             // Began before the trace did.
             self.regions.push(Region {
                 g,
-                task: task.0,
+                task,
                 name,
                 start: start_time,
                 end: ev.time,
@@ -123,7 +123,7 @@ impl ModelBuilder {
         self.logs.push(LogEntry {
             time: ev.time,
             g,
-            task: task.0,
+            task,
             category,
             message,
             stack,

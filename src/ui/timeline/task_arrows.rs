@@ -5,7 +5,7 @@
 
 use super::paint::Areas;
 use super::Timeline;
-use crate::model::{GIdx, NO_G};
+use crate::model::GIdx;
 use crate::trace::Time;
 use crate::ui::palette;
 use egui::{FontId, Painter, Pos2, Shape, Stroke};
@@ -16,12 +16,12 @@ pub const MAX_TASK_ARROWS: usize = 64;
 /// One arrow between two task beginnings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskArrow {
-    /// Goroutine where the arrow starts.
-    pub from_g: GIdx,
+    /// Goroutine where the arrow starts (None: not known).
+    pub from_g: Option<GIdx>,
     /// Time where it starts.
     pub from_t: Time,
-    /// Goroutine where it ends.
-    pub to_g: GIdx,
+    /// Goroutine where it ends (None: not known).
+    pub to_g: Option<GIdx>,
     /// Time where it ends.
     pub to_t: Time,
     /// What it links ("child task 12 backend").
@@ -37,10 +37,9 @@ pub fn paint(painter: &Painter, tl: &Timeline, a: &Areas) {
     let colour = palette::TASK_ARROW;
     let font = FontId::proportional(10.5);
     let (t0, t1) = (tl.map.start_ns, tl.map.end_ns());
-    let lane_y = |g: GIdx, top: bool| -> f32 {
-        let shown = (g != NO_G)
-            .then(|| tl.rows.find_goroutine(g))
-            .flatten()
+    let lane_y = |g: Option<GIdx>, top: bool| -> f32 {
+        let shown = g
+            .and_then(|g| tl.rows.find_goroutine(g))
             .map(|r| tl.rows.row(r));
         match shown {
             Some(row) => a.screen_y(tl, row.y) + row.state_h * 0.5,

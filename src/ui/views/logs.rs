@@ -7,7 +7,6 @@ use super::table::right_ui;
 use crate::analysis::annotations::search_logs;
 use crate::format;
 use crate::model::NO_G;
-use crate::trace::TaskId;
 use crate::ui::derived::TraceData;
 use crate::ui::nav::Nav;
 use egui::Ui;
@@ -84,9 +83,7 @@ impl LogSearch {
                         }
                     });
                     row.col(|ui| {
-                        if TaskId(l.task).is_user_task()
-                            && ui.link(format!("task {}", l.task)).clicked()
-                        {
+                        if l.task.is_user_task() && ui.link(format!("task {}", l.task)).clicked() {
                             pick_task = tr
                                 .tasks
                                 .iter()

@@ -36,7 +36,7 @@ fn gc(g: u32) -> GcWork {
 fn region(g: u32, depth: u16) -> Region {
     Region {
         g: GIdx(g),
-        task: 0,
+        task: crate::trace::TaskId::BACKGROUND,
         name: 0,
         start: 0,
         end: 1,

@@ -7,7 +7,6 @@ use crate::analysis::annotations::{task_timeline, TaskItem, TaskTimeline};
 use crate::analysis::critical_path::Target;
 use crate::format;
 use crate::model::{Task, Trace, NO_G};
-use crate::trace::TaskId;
 use crate::ui::nav::Nav;
 use crate::ui::timeline::task_arrows::{TaskArrow, MAX_TASK_ARROWS};
 use egui::{RichText, Ui};
@@ -56,8 +55,7 @@ impl TasksView {
         }
         // The arrows' ends are shown too: where the parent and the children began.
         let mut goroutines = ttl.goroutines.clone();
-        goroutines.extend(arrows.iter().flat_map(|a| [a.from_g, a.to_g]));
-        goroutines.retain(|&g| g != NO_G);
+        goroutines.extend(arrows.iter().flat_map(|a| [a.from_g, a.to_g]).flatten());
         goroutines.sort_unstable();
         goroutines.dedup();
         Some(Nav::Lanes {
@@ -121,16 +119,16 @@ impl TasksView {
 
     /// Its parent task: a link to it, or its ID when it is not in the trace.
     fn parent_ui(&self, ui: &mut Ui, tr: &Trace, task: &Task, clicked: &mut Clicked) {
-        if !TaskId(task.parent).is_user_task() {
+        let Some(parent) = task.parent else {
             return;
-        }
+        };
         let Some(pi) = self.task.as_ref().and_then(|t| t.2).map(|p| p as usize) else {
-            ui.label(format!("parent: task {} (not in the trace)", task.parent));
+            ui.label(format!("parent: task {parent} (not in the trace)"));
             return;
         };
         ui.horizontal(|ui| {
             ui.label("parent:");
-            let text = format!("task {} {}", task.parent, tr.str(tr.tasks[pi].name));
+            let text = format!("task {parent} {}", tr.str(tr.tasks[pi].name));
             if ui.link(text).clicked() {
                 clicked.task = Some(pi as u32);
             }
@@ -185,10 +183,16 @@ fn items_ui(ui: &mut Ui, tr: &Trace, task: &Task, ttl: &TaskTimeline, clicked: &
 fn item_ui(ui: &mut Ui, tr: &Trace, task: &Task, item: &TaskItem, clicked: &mut Clicked) {
     match item {
         TaskItem::Begin => {
-            ui.label(format!("begin (on {})", tr.goroutine_label(task.start_g)));
+            let on = task
+                .start_g
+                .map_or_else(|| "?".into(), |g| tr.goroutine_label(g));
+            ui.label(format!("begin (on {on})"));
         }
         TaskItem::End => {
-            ui.label(format!("end (on {})", tr.goroutine_label(task.end_g)));
+            let on = task
+                .end_g
+                .map_or_else(|| "?".into(), |g| tr.goroutine_label(g));
+            ui.label(format!("end (on {on})"));
         }
         TaskItem::Region(r) => {
             let Some(r) = tr.regions.get(*r as usize) else {

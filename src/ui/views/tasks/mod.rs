@@ -18,7 +18,7 @@ use crate::analysis::annotations::{region_types, task_timeline, TaskTimeline, Ty
 use crate::analysis::critical_path::Target;
 use crate::analysis::histogram::{bucket_of, quantile};
 use crate::format;
-use crate::model::{Trace, NO_G};
+use crate::model::Trace;
 use crate::trace::ids::TaskId;
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
@@ -158,8 +158,8 @@ impl TasksView {
             let parent = tr
                 .tasks
                 .get(i as usize)
-                .filter(|t| TaskId(t.parent).is_user_task())
-                .and_then(|t| tr.tasks.iter().position(|p| p.id == t.parent))
+                .and_then(|t| t.parent)
+                .and_then(|parent| tr.tasks.iter().position(|p| p.id == parent))
                 .map(|p| p as u32);
             self.task = Some((i, task_timeline(tr, i as usize), parent));
         }
@@ -410,12 +410,9 @@ impl TasksView {
 }
 
 /// "task 12", or "-" for no task (the background task, none).
-fn task_text(id: u64) -> String {
-    if TaskId(id).is_user_task() {
-        format!("task {id}")
-    } else {
-        "-".to_string()
-    }
+fn task_text(id: Option<TaskId>) -> String {
+    id.filter(|id| id.is_user_task())
+        .map_or_else(|| "-".to_string(), |id| format!("task {id}"))
 }
 
 /// The cells of task `i`'s row; true if it was picked.
@@ -441,11 +438,10 @@ fn task_row(row: &mut TableRow<'_, '_>, tr: &Trace, i: u32, selected: bool) -> b
     row.col(|ui| right_ui(ui, duration_text(s, e)));
     row.col(|ui| right_ui(ui, task_text(task.parent)));
     row.col(|ui| {
-        ui.label(if task.start_g == NO_G {
-            "-".into()
-        } else {
-            tr.goroutine_label(task.start_g)
-        });
+        ui.label(
+            task.start_g
+                .map_or_else(|| "-".into(), |g| tr.goroutine_label(g)),
+        );
     });
     picked
 }
@@ -477,7 +473,7 @@ fn region_row(row: &mut TableRow<'_, '_>, tr: &Trace, i: u32) -> Option<Nav> {
     });
     row.col(|ui| right_ui(ui, format::duration(r.start - tr.meta.start)));
     row.col(|ui| right_ui(ui, duration_text(s, e)));
-    row.col(|ui| right_ui(ui, task_text(r.task)));
+    row.col(|ui| right_ui(ui, task_text(Some(r.task))));
     row.col(|ui| {
         ui.label(format!("depth {}", r.depth));
     });
