@@ -52,10 +52,27 @@ pub fn load_figures(
     progress: &Progress,
     cancel: &AtomicBool,
 ) -> Result<SideFigures, LoadError> {
-    let l = load_path_with(path, compare_options(), progress, cancel)?;
-    l.compare_figures(cancel, &|_, _| {})
+    load_compared(path, progress, cancel).map(|(_, f)| f)
+}
+
+/// Loads `path` with [`compare_options`] and computes its figures,
+/// keeping the model to be viewed (the Compare view's timeline of B): a
+/// big trace then keeps only its table of goroutine groups, as any trace
+/// opened under the memory budget does.
+pub fn load_compared(
+    path: &Path,
+    progress: &Progress,
+    cancel: &AtomicBool,
+) -> Result<(LoadedTrace, SideFigures), LoadError> {
+    let mut l = load_path_with(path, compare_options(), progress, cancel)?;
+    let f = l
+        .compare_figures(cancel, &|_, _| {})
         .map_err(|message| LoadError {
             file: path.display().to_string(),
             message,
-        })
+        })?;
+    if l.tiles.is_some() {
+        l.keep_only_groups();
+    }
+    Ok((l, f))
 }
