@@ -389,6 +389,14 @@ impl Timeline {
         self.map = TimeMap::fit(t0, t1, left, width);
     }
 
+    /// Shows the whole trace (or the bounds set) and keeps it whole
+    /// while the width settles, as a new timeline does.
+    pub fn fit_whole(&mut self, data: &TraceData) {
+        self.untouched = true;
+        self.fitted_width = self.map.width_px;
+        self.fit_all(data);
+    }
+
     /// F: fits the selection (span or range); again (or with none), the whole trace.
     pub fn fit_selection(&mut self, data: &TraceData) {
         let target = if let Some((a, b)) = self.range {

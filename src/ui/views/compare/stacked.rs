@@ -15,6 +15,7 @@ use crate::ui::detail::DetailState;
 use crate::ui::details;
 use crate::ui::nav::Nav;
 use crate::ui::palette;
+use crate::ui::timeline::rows::{RowKind, Section};
 use crate::ui::timeline::{input, Timeline};
 use egui::{Rect, RichText, Ui, UiBuilder};
 use std::sync::Arc;
@@ -40,8 +41,11 @@ pub struct Pane {
 
 impl Pane {
     fn new(data: Arc<TraceData>) -> Pane {
+        let mut timeline = Timeline::new(&data);
+        // The goroutines are what is compared: the procs' lanes closed.
+        timeline.toggle(RowKind::Section(Section::Procs));
         Pane {
-            timeline: Timeline::new(&data),
+            timeline,
             data,
             detail: DetailState::default(),
         }
@@ -190,7 +194,7 @@ impl Stacked {
         if show {
             match (ia, ib) {
                 (Some(a), Some(b)) => show_pair(p, a, b),
-                _ => p.a.timeline.show_interval(bounds.0, bounds.1),
+                _ => p.a.timeline.fit_whole(&p.a.data),
             }
             let (s, n) = p.a.scale();
             p.b.timeline.set_scale(s + off, n);
@@ -338,8 +342,7 @@ impl Stacked {
             .clicked()
         {
             if let Some(p) = self.panes.as_mut() {
-                let (t0, t1) = p.a.timeline.bounds(&p.a.data);
-                p.a.timeline.show_interval(t0, t1);
+                p.a.timeline.fit_whole(&p.a.data);
             }
             self.follow(Which::A);
         }
