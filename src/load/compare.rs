@@ -56,23 +56,18 @@ pub fn load_figures(
 }
 
 /// Loads `path` with [`compare_options`] and computes its figures,
-/// keeping the model to be viewed (the Compare view's timeline of B): a
-/// big trace then keeps only its table of goroutine groups, as any trace
-/// opened under the memory budget does.
+/// keeping the model (to be viewed: see [`LoadedTrace::keep_only_groups`]).
 pub fn load_compared(
     path: &Path,
     progress: &Progress,
     cancel: &AtomicBool,
 ) -> Result<(LoadedTrace, SideFigures), LoadError> {
-    let mut l = load_path_with(path, compare_options(), progress, cancel)?;
+    let l = load_path_with(path, compare_options(), progress, cancel)?;
     let f = l
         .compare_figures(cancel, &|_, _| {})
         .map_err(|message| LoadError {
             file: path.display().to_string(),
             message,
         })?;
-    if l.tiles.is_some() {
-        l.keep_only_groups();
-    }
     Ok((l, f))
 }

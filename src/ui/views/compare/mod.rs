@@ -253,7 +253,12 @@ fn compute(a: &LoadedTrace, b: PathBuf) -> Result<Compared, String> {
             None => return Err(e),
         },
     };
-    let (lb, fb) = load_compared(&b, &Progress::default(), &cancel).map_err(|e| e.to_string())?;
+    let (mut lb, fb) =
+        load_compared(&b, &Progress::default(), &cancel).map_err(|e| e.to_string())?;
+    if lb.tiles.is_some() {
+        // Viewed as any big trace opened under the memory budget is.
+        lb.keep_only_groups();
+    }
     Ok(Compared {
         comparison: compare(fa, fb),
         b: Arc::new(TraceData::new(lb)),
