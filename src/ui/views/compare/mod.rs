@@ -183,15 +183,15 @@ impl CompareView {
             ));
         }
         let avail = ui.available_height();
-        let panel = egui::Panel::bottom("compare-stacked").show_separator_line(true);
+        // Closed, another panel: the open one's size is kept for later.
         let panel = if self.stacked.open {
-            panel
+            egui::Panel::bottom("compare-stacked")
                 .resizable(true)
                 .default_size(avail * 0.55)
                 .min_size(200.0)
                 .max_size((avail - 120.0).max(200.0))
         } else {
-            panel.resizable(false)
+            egui::Panel::bottom("compare-stacked-closed").resizable(false)
         };
         panel.show(ui, |ui| self.stacked.ui(ui, data, b, c));
         let mut align = None;
