@@ -344,3 +344,23 @@ fn clicking_a_span_of_b_shows_its_goroutine() {
         "{heading}"
     );
 }
+
+#[test]
+fn the_timelines_close_and_open_again() {
+    let mut h = compared_with_slower_lock();
+    h.get_by_label("A (baseline)");
+    h.get_by_label("Timelines").click();
+    h.run_steps(3);
+    assert!(!stacked(&h).open);
+    assert!(h.query_by_label("A (baseline)").is_none(), "closed");
+    h.get_by_label("Goroutine groups");
+    h.get_by_label("Timelines").click();
+    h.run_steps(3);
+    h.get_by_label("A (baseline)");
+    let a = pane(&h, Which::A)
+        .timeline
+        .last_frame()
+        .areas
+        .expect("drawn");
+    assert!(a.tracks.height() > 60.0, "open at its size again: {a:?}");
+}

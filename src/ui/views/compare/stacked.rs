@@ -225,6 +225,9 @@ impl Stacked {
     /// the two timelines with the details of the span clicked last.
     pub fn ui(&mut self, ui: &mut Ui, a: &TraceData, b: &Arc<TraceData>, c: &Comparison) {
         self.ensure(a, b);
+        // Closed by this frame's click: drawn open once more, since a
+        // panel keeps the size of what it held last.
+        let was_open = self.open;
         ui.horizontal(|ui| {
             ui.toggle_value(&mut self.open, RichText::new("Timelines").strong())
                 .on_hover_text(
@@ -237,7 +240,7 @@ impl Stacked {
         if let Some(m) = &self.message {
             ui.colored_label(palette::WARNING, m);
         }
-        if !self.open {
+        if !was_open {
             return;
         }
         let shown = self.details;
