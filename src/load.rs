@@ -227,6 +227,19 @@ impl LoadedTrace {
         }
     }
 
+    /// Drops every goroutine's figures, keeping the table of groups (what
+    /// a big trace keeps when it is opened to be viewed).
+    pub fn keep_only_groups(&mut self) {
+        if let GoroutineAnalysis::Groups(_) = self.goroutine_analysis {
+            return;
+        }
+        self.group_table();
+        if let Some(table) = self.table.take() {
+            self.goroutine_analysis = GoroutineAnalysis::Groups(table);
+            self.summary = OnceLock::new();
+        }
+    }
+
     /// The table of goroutine groups of the analysis (what the Goroutines
     /// tab shows): made from every goroutine's figures on first use, or
     /// computed by the load for a big trace.

@@ -52,10 +52,22 @@ pub fn load_figures(
     progress: &Progress,
     cancel: &AtomicBool,
 ) -> Result<SideFigures, LoadError> {
+    load_compared(path, progress, cancel).map(|(_, f)| f)
+}
+
+/// Loads `path` with [`compare_options`] and computes its figures,
+/// keeping the model (to be viewed: see [`LoadedTrace::keep_only_groups`]).
+pub fn load_compared(
+    path: &Path,
+    progress: &Progress,
+    cancel: &AtomicBool,
+) -> Result<(LoadedTrace, SideFigures), LoadError> {
     let l = load_path_with(path, compare_options(), progress, cancel)?;
-    l.compare_figures(cancel, &|_, _| {})
+    let f = l
+        .compare_figures(cancel, &|_, _| {})
         .map_err(|message| LoadError {
             file: path.display().to_string(),
             message,
-        })
+        })?;
+    Ok((l, f))
 }

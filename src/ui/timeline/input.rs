@@ -12,6 +12,12 @@ use egui::{Key, PointerButton, Rect, Sense, Ui};
 
 /// Shows the timeline canvas in the remaining space of `ui`.
 pub fn canvas_ui(ui: &mut Ui, data: &TraceData, tl: &mut Timeline) {
+    canvas_keys_ui(ui, data, tl, true);
+}
+
+/// [`canvas_ui`], reading the keyboard only when `keys` (of two canvases
+/// shown together, the one the pointer was over last).
+pub fn canvas_keys_ui(ui: &mut Ui, data: &TraceData, tl: &mut Timeline, keys: bool) {
     let full = ui.available_rect_before_wrap();
     // A fixed id: panels appearing around the canvas must not restart a drag.
     let resp = ui.interact(
@@ -31,17 +37,17 @@ pub fn canvas_ui(ui: &mut Ui, data: &TraceData, tl: &mut Timeline) {
         f64::from(areas.tracks.width()),
     );
     let before = (tl.map.start_ns, tl.map.ns_per_px, tl.selected, tl.range);
-    keyboard(ui, data, tl, &areas, &resp);
+    if keys {
+        keyboard(ui, data, tl, &areas, &resp);
+    }
     mouse(ui, data, tl, &areas, &resp);
     if before != (tl.map.start_ns, tl.map.ns_per_px, tl.selected, tl.range) {
         tl.untouched = false;
     }
     label_widgets(ui, data, tl, &areas);
     tl.refresh_rows(data);
-    tl.map.clamp_to(
-        data.whole().meta.start,
-        data.whole().meta.end.max(data.whole().meta.start + 1),
-    );
+    let (t0, t1) = tl.bounds(data);
+    tl.map.clamp_to(t0, t1);
     let max_scroll = (tl.rows.total_h - f64::from(areas.tracks.height()) * 0.5).max(0.0);
     tl.scroll_y = tl.scroll_y.clamp(0.0, max_scroll);
     // Hit-test after navigation so the tooltip matches what is painted.

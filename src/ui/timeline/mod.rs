@@ -90,6 +90,9 @@ pub struct Timeline {
     drag: Drag,
     /// Where the context menu was opened.
     context_time: Time,
+    /// The time the view may show, when wider than the trace's (two
+    /// timelines moved together: see [`Timeline::set_bounds`]).
+    bounds: Option<(Time, Time)>,
     /// Fitted on the real width once.
     initialized: bool,
     /// True until the user moves the view (the first frames refit on resize).
@@ -157,6 +160,7 @@ impl Timeline {
             task_arrows: Vec::new(),
             drag: Drag::None,
             context_time: 0,
+            bounds: None,
             initialized: false,
             untouched: true,
             fitted_width: 0.0,
@@ -247,6 +251,29 @@ impl Timeline {
     /// Draws these parent/child task arrows (none: no arrows).
     pub fn set_task_arrows(&mut self, arrows: Vec<task_arrows::TaskArrow>) {
         self.task_arrows = arrows;
+    }
+
+    /// Lets the view show `[t0, t1)` (wider than the trace: a timeline
+    /// moved with another's, whose time it covers) instead of the trace's
+    /// time alone; `None`: the trace's.
+    pub fn set_bounds(&mut self, bounds: Option<(Time, Time)>) {
+        self.bounds = bounds;
+    }
+
+    /// The time the view may show: the bounds set, else the trace's.
+    pub fn bounds(&self, data: &TraceData) -> (Time, Time) {
+        self.bounds.unwrap_or_else(|| {
+            let m = &data.whole().meta;
+            (m.start, m.end.max(m.start + 1))
+        })
+    }
+
+    /// Shows from `start_ns` at `ns_per_px` (another timeline's scale:
+    /// two timelines moved together).
+    pub fn set_scale(&mut self, start_ns: Time, ns_per_px: f64) {
+        self.untouched = false;
+        self.map.start_ns = start_ns;
+        self.map.ns_per_px = ns_per_px.max(crate::ui::timemap::MIN_NS_PER_PX);
     }
 
     /// Pans by `dx` points (positive: earlier time comes into view).
@@ -355,11 +382,19 @@ impl Timeline {
         self.map = TimeMap::fit(t0 - margin, t1 + margin, left, width);
     }
 
-    /// Shows the whole trace.
+    /// Shows the whole trace (or the bounds set).
     pub fn fit_all(&mut self, data: &TraceData) {
-        let t = data.whole();
+        let (t0, t1) = self.bounds(data);
         let (left, width) = (self.map.left_px, self.map.width_px);
-        self.map = TimeMap::fit(t.meta.start, t.meta.end.max(t.meta.start + 1), left, width);
+        self.map = TimeMap::fit(t0, t1, left, width);
+    }
+
+    /// Shows the whole trace (or the bounds set) and keeps it whole
+    /// while the width settles, as a new timeline does.
+    pub fn fit_whole(&mut self, data: &TraceData) {
+        self.untouched = true;
+        self.fitted_width = self.map.width_px;
+        self.fit_all(data);
     }
 
     /// F: fits the selection (span or range); again (or with none), the whole trace.

@@ -3,17 +3,21 @@
 //! computed on a worker thread (see [`crate::analysis::compare`]); the
 //! view shows the ranked changes (each a link to its place in A), the
 //! goroutine groups side by side, the latency histograms of a region or
-//! task type of both, a differential flame graph and both MMU curves.
+//! task type of both, a differential flame graph and both MMU curves;
+//! below them, both timelines stacked, moved together (see [`stacked`]).
+//! A change's link aligns the timelines on its first instance in both.
 
+pub mod align;
 mod flame;
 mod plots;
+pub mod stacked;
 mod tables;
 
 use super::compute::{ready_or_ui, Cached};
 use crate::analysis::compare::{compare, Comparison};
 use crate::analysis::profiles::ProfileKind;
 use crate::format;
-use crate::load::compare::load_figures;
+use crate::load::compare::{load_compared, load_figures};
 use crate::load::{LoadedTrace, Progress};
 use crate::ui::derived::TraceData;
 use crate::ui::dialog::{FileDialog, Picked};
@@ -33,13 +37,21 @@ pub enum PickFrom {
     Path(PathBuf),
 }
 
-/// What the view shows of a region or task type in the histograms.
+/// A region or task type (of the histograms, of the alignment).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum DistPick {
+pub enum DistPick {
     /// A region type.
     Region(String),
     /// A task type.
     Task(String),
+}
+
+/// A comparison, and B loaded to be viewed (its timeline).
+pub struct Compared {
+    /// The figures of both traces and what changed.
+    pub comparison: Comparison,
+    /// B, as an open trace (a big one as its overview and tiles).
+    pub b: Arc<TraceData>,
 }
 
 /// The state of the Compare view of one trace.
@@ -50,7 +62,7 @@ pub struct CompareView {
     dialog: Option<FileDialog>,
     /// The trace compared with this one.
     other: Option<PathBuf>,
-    result: Cached<PathBuf, Result<Comparison, String>>,
+    result: Cached<PathBuf, Result<Compared, String>>,
     /// The profile of the differential flame graph.
     flame_kind: Option<ProfileKind>,
     /// The region or task type of the histograms.
@@ -59,6 +71,8 @@ pub struct CompareView {
     message: Option<String>,
     /// The path typed in the box (where no dialog can be shown).
     typed: String,
+    /// Both timelines, stacked.
+    pub stacked: stacked::Stacked,
 }
 
 impl CompareView {
@@ -80,7 +94,7 @@ impl CompareView {
     }
 
     /// The last comparison computed, if any.
-    pub fn comparison(&self) -> Option<Arc<Result<Comparison, String>>> {
+    pub fn comparison(&self) -> Option<Arc<Result<Compared, String>>> {
         self.result.peek()
     }
 
@@ -153,22 +167,13 @@ impl CompareView {
             .result
             .get(&other, false, ui.ctx(), move || compute(&loaded, b));
         let res = ready_or_ui(ui, status, "the comparison")?;
-        let c = match res.as_ref() {
-            Ok(c) => c,
+        let (c, b) = match res.as_ref() {
+            Ok(r) => (&r.comparison, &r.b),
             Err(e) => {
                 ui.colored_label(crate::ui::palette::ERROR, e);
                 return None;
             }
         };
-        egui::ScrollArea::vertical()
-            .auto_shrink([false, false])
-            .show(ui, |ui| {
-                nav = self.comparison_ui(ui, data, c);
-            });
-        nav
-    }
-
-    fn comparison_ui(&mut self, ui: &mut Ui, data: &TraceData, c: &Comparison) -> Option<Nav> {
         for (label, s) in [("A", &c.a), ("B", &c.b)] {
             ui.label(format!(
                 "{label}: {} (go {}, {})",
@@ -177,9 +182,44 @@ impl CompareView {
                 format::duration(s.info.duration_ns)
             ));
         }
+        let avail = ui.available_height();
+        // Closed, another panel: the open one's size is kept for later.
+        let panel = if self.stacked.open {
+            egui::Panel::bottom("compare-stacked")
+                .resizable(true)
+                .default_size(avail * 0.55)
+                .min_size(200.0)
+                .max_size((avail - 120.0).max(200.0))
+        } else {
+            egui::Panel::bottom("compare-stacked-closed").resizable(false)
+        };
+        panel.show(ui, |ui| self.stacked.ui(ui, data, b, c));
+        let mut align = None;
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                nav = self.comparison_ui(ui, data, c, &mut align);
+            });
+        if let Some(a) = align {
+            self.stacked.open = true;
+            self.stacked.set_align(a, true);
+            ui.ctx().request_repaint();
+        }
+        nav
+    }
+
+    fn comparison_ui(
+        &mut self,
+        ui: &mut Ui,
+        data: &TraceData,
+        c: &Comparison,
+        align: &mut Option<align::Align>,
+    ) -> Option<Nav> {
         ui.add_space(6.0);
         ui.heading("What changed");
-        let mut nav = tables::changes_ui(ui, data, c, &mut self.flame_kind, &mut self.dist);
+        let (mut nav, asked) =
+            tables::changes_ui(ui, data, c, &mut self.flame_kind, &mut self.dist);
+        *align = asked;
         ui.add_space(10.0);
         ui.heading("Goroutine groups");
         if let Some(n) = tables::groups_ui(ui, data, c) {
@@ -198,10 +238,11 @@ impl CompareView {
     }
 }
 
-/// The comparison of the trace loaded as `a` with the file `b`. A's
-/// figures come from its load when it kept every goroutine's figures;
-/// else (a big trace) it is read again as a comparison reads it.
-fn compute(a: &LoadedTrace, b: PathBuf) -> Result<Comparison, String> {
+/// The comparison of the trace loaded as `a` with the file `b`, and B
+/// loaded to be viewed. A's figures come from its load when it kept
+/// every goroutine's figures; else (a big trace) it is read again as a
+/// comparison reads it.
+fn compute(a: &LoadedTrace, b: PathBuf) -> Result<Compared, String> {
     let cancel = AtomicBool::new(false);
     let fa = match a.compare_figures(&cancel, &|_, _| {}) {
         Ok(f) => f,
@@ -212,6 +253,14 @@ fn compute(a: &LoadedTrace, b: PathBuf) -> Result<Comparison, String> {
             None => return Err(e),
         },
     };
-    let fb = load_figures(&b, &Progress::default(), &cancel).map_err(|e| e.to_string())?;
-    Ok(compare(fa, fb))
+    let (mut lb, fb) =
+        load_compared(&b, &Progress::default(), &cancel).map_err(|e| e.to_string())?;
+    if lb.tiles.is_some() {
+        // Viewed as any big trace opened under the memory budget is.
+        lb.keep_only_groups();
+    }
+    Ok(Compared {
+        comparison: compare(fa, fb),
+        b: Arc::new(TraceData::new(lb)),
+    })
 }

@@ -1,6 +1,8 @@
-//! The ranked changes (each a link to its place in A) and the goroutine
-//! groups of both traces side by side.
+//! The ranked changes (each a link to its place in both traces, and a
+//! button to its place in A's own timeline) and the goroutine groups of
+//! both traces side by side.
 
+use super::align::Align;
 use super::DistPick;
 use crate::analysis::compare::side::GroupFigures;
 use crate::analysis::compare::{ChangeKind, Comparison};
@@ -25,24 +27,27 @@ fn delta_color(d: i64) -> egui::Color32 {
     }
 }
 
-/// The ranked changes. Clicking one goes to its place in A (a group's
-/// lanes, a region's or task's slowest instance), or shows its profile's
-/// flame graph or its type's histograms below.
+/// The ranked changes. Clicking one aligns the stacked timelines on its
+/// first instance in both traces (a group's first goroutine, a region's
+/// or task's first instance, the first GC) and shows its type's
+/// histograms or its profile's flame graph below; its "A" button goes to
+/// its place in A's own timeline (a group's lanes, a region's or task's
+/// slowest instance, the longest pause).
 pub(super) fn changes_ui(
     ui: &mut Ui,
     data: &TraceData,
     c: &Comparison,
     flame_kind: &mut Option<ProfileKind>,
     dist: &mut Option<DistPick>,
-) -> Option<Nav> {
+) -> (Option<Nav>, Option<Align>) {
     if c.changes.is_empty() {
         ui.label("No change above the floors.");
-        return None;
+        return (None, None);
     }
     let t = data.whole();
-    let mut nav = None;
+    let (mut nav, mut align) = (None, None);
     egui::Grid::new("compare-changes")
-        .num_columns(3)
+        .num_columns(4)
         .striped(true)
         .spacing([12.0, 4.0])
         .show(ui, |ui| {
@@ -53,26 +58,51 @@ pub(super) fn changes_ui(
                         .color(delta_color(ch.effect_ns))
                         .monospace(),
                 );
-                let r = ui.link(ch.text());
+                let r = ui
+                    .link(ch.text())
+                    .on_hover_text("Show it in both timelines, below");
                 if r.clicked() {
                     match ch.kind {
-                        ChangeKind::Group => nav = group_nav(t, &ch.name),
+                        ChangeKind::Group => align = Some(Align::Group(ch.name.clone())),
                         ChangeKind::Region => {
                             *dist = Some(DistPick::Region(ch.name.clone()));
-                            nav = region_nav(t, &ch.name);
+                            align = Some(Align::Instance {
+                                of: DistPick::Region(ch.name.clone()),
+                                n: 0,
+                            });
                         }
                         ChangeKind::Task => {
                             *dist = Some(DistPick::Task(ch.name.clone()));
-                            nav = task_nav(t, &ch.name);
+                            align = Some(Align::Instance {
+                                of: DistPick::Task(ch.name.clone()),
+                                n: 0,
+                            });
                         }
                         ChangeKind::Profile(k) => *flame_kind = Some(k),
-                        ChangeKind::Gc => nav = stw_nav(t),
+                        ChangeKind::Gc => align = Some(Align::Gc),
                     }
+                }
+                let in_a = match ch.kind {
+                    ChangeKind::Group => group_nav(t, &ch.name),
+                    ChangeKind::Region => region_nav(t, &ch.name),
+                    ChangeKind::Task => task_nav(t, &ch.name),
+                    ChangeKind::Profile(_) => None,
+                    ChangeKind::Gc => stw_nav(t),
+                };
+                if let Some(n) = in_a {
+                    let b = ui
+                        .small_button("in A")
+                        .on_hover_text("Go to it in this trace's timeline");
+                    if b.clicked() {
+                        nav = Some(n);
+                    }
+                } else {
+                    ui.label("");
                 }
                 ui.end_row();
             }
         });
-    nav
+    (nav, align)
 }
 
 /// The lanes of group `name` in A.
