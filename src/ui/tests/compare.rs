@@ -319,9 +319,9 @@ fn clicking_a_span_of_b_shows_its_goroutine() {
         let b = pane(&h, Which::B);
         let ib = align::instances(b.data.whole(), &of)[0];
         let g = ib.g.expect("its goroutine");
-        let t = b.data.trace();
+        let t = b.data.lanes();
         let s = t
-            .spans
+            .spans()
             .at(&t.lane(g), ib.start + (ib.end - ib.start) / 2)
             .expect("a span");
         (g, s.idx)
@@ -336,7 +336,7 @@ fn clicking_a_span_of_b_shows_its_goroutine() {
     h.run_steps(2);
     let b = pane(&h, Which::B);
     assert_eq!(b.timeline.selected().map(|s| (s.g, s.idx)), Some((g, idx)));
-    let id = b.data.whole().goroutines.id(g as usize);
+    let id = b.data.whole().goroutines.id(g).0;
     h.get_by_label("Selected in B");
     let heading = crate::format::goroutine(Some(id));
     assert!(

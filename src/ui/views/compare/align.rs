@@ -58,7 +58,7 @@ pub fn instances(t: &Trace, of: &DistPick) -> Vec<Instance> {
                 Some(Instance {
                     start,
                     end: k.end.unwrap_or(t.meta.end).max(start),
-                    g: Some(k.start_g),
+                    g: k.start_g,
                 })
             })
             .collect(),
@@ -76,7 +76,7 @@ pub fn instance(t: &Trace, align: &Align) -> Option<Instance> {
         Align::Group(name) => {
             let group = t.groups.iter().find(|g| t.str(g.name) == name)?;
             let &g = group.members.first()?;
-            let start = t.goroutines.created(g as usize);
+            let start = t.goroutines.created(g);
             let end = t.lanes.get(g).map_or(start, |l| l.end).max(start);
             Some(Instance {
                 start,
