@@ -304,6 +304,37 @@ fn clicking_a_region_change_shows_its_first_instance_in_both_timelines() {
 }
 
 #[test]
+fn clicking_a_group_shows_its_first_goroutine_in_both_timelines() {
+    let mut h = compared_with_slower_lock();
+    let name = "main.requestWorker";
+    h.get_by_role_and_label(egui::accesskit::Role::Link, name)
+        .click();
+    h.run_steps(3);
+    assert_eq!(view(&h).tab, ViewTab::Compare, "stays in the Compare view");
+    let want = Align::Group(name.into());
+    assert_eq!(stacked(&h).align(), &want);
+    let (a, b) = (pane(&h, Which::A), pane(&h, Which::B));
+    let ia = align::instance(a.data.whole(), &want).expect("in A");
+    let ib = align::instance(b.data.whole(), &want).expect("in B");
+    let (xa, xb) = (
+        a.timeline.map().x_from_time(ia.start),
+        b.timeline.map().x_from_time(ib.start),
+    );
+    assert!((xa - xb).abs() < 0.5, "A at {xa}, B at {xb}");
+    // Each group of A has its "in A" button too, after the changes' ones.
+    let buttons = h.get_all_by_label("in A").count();
+    let changes = {
+        let c = view(&h).views.compare.comparison().expect("computed");
+        let c = &c.as_ref().as_ref().expect("compared").comparison;
+        c.changes
+            .iter()
+            .filter(|ch| !matches!(ch.kind, ChangeKind::Profile(_)))
+            .count()
+    };
+    assert!(buttons > changes, "{buttons} buttons, {changes} changes");
+}
+
+#[test]
 fn clicking_a_span_of_b_shows_its_goroutine() {
     let mut h = compared_with_slower_lock();
     let of = DistPick::Region("lockedUpdate".into());

@@ -222,9 +222,9 @@ impl CompareView {
         *align = asked;
         ui.add_space(10.0);
         ui.heading("Goroutine groups");
-        if let Some(n) = tables::groups_ui(ui, data, c) {
-            nav = Some(n);
-        }
+        let (group_nav, group_align) = tables::groups_ui(ui, data, c);
+        nav = nav.or(group_nav);
+        *align = align.take().or(group_align);
         ui.add_space(10.0);
         ui.heading("Latency of regions and tasks");
         plots::histograms_ui(ui, c, &mut self.dist);

@@ -1,6 +1,6 @@
-//! The ranked changes (each a link to its place in both traces, and a
-//! button to its place in A's own timeline) and the goroutine groups of
-//! both traces side by side.
+//! The ranked changes and the goroutine groups of both traces side by
+//! side: each a link to its place in both traces, and a button to its
+//! place in A's own timeline.
 
 use super::align::Align;
 use super::DistPick;
@@ -163,8 +163,14 @@ fn figure_cells(ui: &mut Ui, a: Option<i64>, b: Option<i64>) {
 
 /// The goroutine groups of both traces: count, running, waiting for a P,
 /// in syscalls and blocked, each in A, in B and the change; the program's
-/// groups with the largest changes first, then the runtime's.
-pub(super) fn groups_ui(ui: &mut Ui, data: &TraceData, c: &Comparison) -> Option<Nav> {
+/// groups with the largest changes first, then the runtime's. Clicking a
+/// group aligns the stacked timelines on its first goroutine in both; its
+/// "in A" button goes to its lanes in A's own timeline.
+pub(super) fn groups_ui(
+    ui: &mut Ui,
+    data: &TraceData,
+    c: &Comparison,
+) -> (Option<Nav>, Option<Align>) {
     type Figure = fn(&GroupFigures) -> i64;
     let figures: [(&str, Figure); 4] = [
         ("Running", |g| g.exec_ns),
@@ -184,7 +190,7 @@ pub(super) fn groups_ui(ui: &mut Ui, data: &TraceData, c: &Comparison) -> Option
             .sum()
     };
     rows.sort_by_key(|(p, a, b)| (is_runtime_function(&p.name), -change(*a, *b)));
-    let mut nav = None;
+    let (mut nav, mut align) = (None, None);
     egui::ScrollArea::horizontal()
         .id_salt("compare-groups-scroll")
         .show(ui, |ui| {
@@ -193,6 +199,7 @@ pub(super) fn groups_ui(ui: &mut Ui, data: &TraceData, c: &Comparison) -> Option
                 .spacing([10.0, 3.0])
                 .show(ui, |ui| {
                     ui.strong("Start function");
+                    ui.label("");
                     ui.strong("Goroutines");
                     for (name, _) in &figures {
                         ui.strong(format!("{name} A"));
@@ -206,8 +213,24 @@ pub(super) fn groups_ui(ui: &mut Ui, data: &TraceData, c: &Comparison) -> Option
                         } else {
                             &p.name
                         };
-                        if ui.link(format::truncate(name, 48)).clicked() {
-                            nav = group_nav(data.whole(), &p.name);
+                        let r = ui
+                            .link(format::truncate(name, 48))
+                            .on_hover_text("Show its first goroutine in both timelines, below");
+                        if r.clicked() {
+                            align = Some(Align::Group(p.name.clone()));
+                        }
+                        match group_nav(data.whole(), &p.name) {
+                            Some(n) => {
+                                let b = ui
+                                    .small_button("in A")
+                                    .on_hover_text("Go to its lanes in this trace's timeline");
+                                if b.clicked() {
+                                    nav = Some(n);
+                                }
+                            }
+                            None => {
+                                ui.label("");
+                            }
                         }
                         let count = |g: Option<&GroupFigures>| {
                             g.map_or_else(|| "—".into(), |g| format::count(g.count))
@@ -226,5 +249,5 @@ pub(super) fn groups_ui(ui: &mut Ui, data: &TraceData, c: &Comparison) -> Option
             format::count((rows.len() - MAX_GROUPS) as u64)
         ));
     }
-    nav
+    (nav, align)
 }
