@@ -59,12 +59,11 @@ impl<W: Write> Exporter<'_, W> {
     /// A goroutine's track: state slices, log and flow instants, regions.
     fn goroutine(&mut self, g: GIdx, parent: u64, logs: &[u32]) -> io::Result<()> {
         let t = self.t;
-        let i = g.ix();
         let track = uuid(TrackKind::Goroutine, u64::from(g));
         self.w.track(named(
             track,
             parent,
-            format::goroutine(Some((t.goroutines.id(GIdx::at(i))).0)),
+            format::goroutine(Some(t.goroutines.id(g).0)),
         ))?;
         let (w0, w1) = (self.w0, self.w1);
         let in_window = move |x: Time| x >= w0 && x <= w1;

@@ -253,7 +253,7 @@ impl FlowsBuild {
     /// the goroutine table) and `created` (their creation times).
     // N.B. over 80 lines: one pass per kind of flow, each needing the sorted
     // indexes the one before it made; they share those buffers.
-    pub fn finish(mut self, creator: &[GIdx], created: &dyn Fn(usize) -> Time) -> Flows {
+    pub fn finish(mut self, creator: &[GIdx], created: &dyn Fn(GIdx) -> Time) -> Flows {
         let n = creator.len();
         let mut f = std::mem::take(&mut self.flows);
         f.late.sort_unstable_by_key(|&(i, _)| i);
@@ -330,8 +330,8 @@ impl FlowsBuild {
         for (k, &(w, a)) in index.iter().enumerate() {
             let b = index.get(k + 1).map_or(children.len(), |e| e.1 as usize);
             let kids = &mut children[a as usize..b];
-            if !kids.is_sorted_by_key(|&c| created(c.ix())) {
-                kids.sort_by_key(|&c| created(c.ix()));
+            if !kids.is_sorted_by_key(|&c| created(c)) {
+                kids.sort_by_key(|&c| created(c));
             }
             // Stored flows of the same source at the same time as a
             // creation: remember the creation's place among them.
@@ -341,11 +341,11 @@ impl FlowsBuild {
             let mut k = 0;
             while src < f.by_source.len() && f.from[f.by_source[src] as usize] == w {
                 let t = f.from_time.get(f.by_source[src] as usize);
-                while k < kids.len() && created(kids[k].ix()) < t {
+                while k < kids.len() && created(kids[k]) < t {
                     k += 1;
                 }
                 let mut j = k;
-                while j < kids.len() && created(kids[j].ix()) == t {
+                while j < kids.len() && created(kids[j]) == t {
                     let before = self.stored_before.get(kids[j].ix()) - 1;
                     ties.push((kids[j], before));
                     j += 1;
@@ -652,7 +652,7 @@ mod tests {
                 }
             }
         }
-        let flows = b.finish(&gs.creator, &|g| gs.created(GIdx::at(g)));
+        let flows = b.finish(&gs.creator, &|g| gs.created(g));
         let r = Reference(all);
         assert_eq!(flows.len(), r.0.len());
         for g in gs.indexes().chain([NO_G]) {

@@ -81,8 +81,8 @@ impl Trace {
     // the overview's indexes, one short block a part, in one place.
     pub fn into_tile_of(mut self, whole: &Trace, parts: TileParts) -> Trace {
         let local = std::mem::take(&mut self.goroutines);
-        let map: Vec<GIdx> = (0..local.len())
-            .map(|i| whole.goroutines.find(local.id(GIdx::at(i))).unwrap_or(NO_G))
+        let map: Vec<GIdx> = (local.indexes())
+            .map(|g| whole.goroutines.find(local.id(g)).unwrap_or(NO_G))
             .collect();
         let rename = |g: GIdx| map.get(g.ix()).copied().unwrap_or(NO_G);
 

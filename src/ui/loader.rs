@@ -255,7 +255,10 @@ impl LoadJob {
             if let Some(v) = self.early.view.take() {
                 self.early.shown_last = Some(v.snapshot());
                 drop(v);
-                crate::load::return_freed_memory();
+                // Off the UI thread: a trim walks every arena of a heap
+                // of gigabytes.
+                let trim = std::thread::Builder::new().name("return-freed-memory".into());
+                let _ = trim.spawn(crate::load::return_freed_memory);
             }
             return None;
         }

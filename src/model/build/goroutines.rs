@@ -454,10 +454,7 @@ impl ModelBuilder {
                 let g = self.new_goroutine(id, time);
                 let creator = self.goroutines.find(ev.ctx.g).unwrap_or(NO_G);
                 let gi = g.ix();
-                let old = (
-                    self.goroutines.creator[gi],
-                    self.goroutines.create_stack(GIdx::at(gi)),
-                );
+                let old = (self.goroutines.creator[gi], self.goroutines.create_stack(g));
                 let create_stack = self.intern_stack(t, ev.stack_id());
                 self.goroutines
                     .set_creation(gi, creator, create_stack, stack);
@@ -710,7 +707,6 @@ impl ModelBuilder {
             self.state_counts[old as usize] -= 1;
             self.count_changed(old, time);
         }
-        let gi = g.ix();
         self.lanes.set(
             g,
             LaneRange {
@@ -719,7 +715,7 @@ impl ModelBuilder {
                 end: time,
             },
         );
-        self.goroutines.set_ended(GIdx::at(gi), true);
+        self.goroutines.set_ended(g, true);
         if let Some(start) = assist {
             self.gc_work.push(super::super::GcWork {
                 g,

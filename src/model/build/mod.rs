@@ -379,9 +379,8 @@ impl ModelBuilder {
         self.gc_work.sort_by_key(|w| (w.g, w.start));
 
         // Flows that never reached their target keep their source time.
-        let flows = std::mem::take(&mut self.flows).finish(&self.goroutines.creator, &|g| {
-            self.goroutines.created(GIdx::at(g))
-        });
+        let flows = std::mem::take(&mut self.flows)
+            .finish(&self.goroutines.creator, &|g| self.goroutines.created(g));
 
         let groups = self.build_groups();
         let mut edge_intervals = Vec::new();

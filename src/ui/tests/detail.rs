@@ -342,14 +342,21 @@ fn whole_frames(t: &crate::model::Trace, id: crate::model::StackId) -> Vec<Strin
     frames.map(|f| t.str(f.func).to_string()).collect()
 }
 
-#[test]
-fn the_tasks_tab_lists_the_whole_traces_tasks_while_a_tile_is_in_view() {
-    use crate::ui::tab::ViewTab;
-    let path = copy_of("gens_go127.trace", "tasks-tile");
+/// The gens trace loaded as an overview, zoomed into its second
+/// generation, its tile in view.
+fn gens_zoomed_into_its_second_generation(tag: &str) -> Harness<'static, GoTraceApp> {
+    let path = copy_of("gens_go127.trace", tag);
     let mut h = open_as_overview(&path);
     zoom_into_generation(view(&mut h), 1);
     h.run();
     frames_until(&mut h, "the tile", |v| v.detail.detail == Detail::Tile);
+    h
+}
+
+#[test]
+fn the_tasks_tab_lists_the_whole_traces_tasks_while_a_tile_is_in_view() {
+    use crate::ui::tab::ViewTab;
+    let mut h = gens_zoomed_into_its_second_generation("tasks-tile");
     // The tile holds the tasks of its generation only: an index into the
     // whole trace's tasks names another task there, or none.
     let v = view(&mut h);
@@ -376,11 +383,7 @@ fn the_tasks_tab_lists_the_whole_traces_tasks_while_a_tile_is_in_view() {
 
 #[test]
 fn home_and_end_go_to_the_traces_ends_while_a_tile_is_in_view() {
-    let path = copy_of("gens_go127.trace", "home-tile");
-    let mut h = open_as_overview(&path);
-    zoom_into_generation(view(&mut h), 1);
-    h.run();
-    frames_until(&mut h, "the tile", |v| v.detail.detail == Detail::Tile);
+    let mut h = gens_zoomed_into_its_second_generation("home-tile");
     let (start, end) = {
         let m = &view(&mut h).data.whole().meta;
         (m.start, m.end)
