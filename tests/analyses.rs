@@ -7,8 +7,9 @@ use gotraceview::analysis::annotations::{
     region_types, search_logs, task_timeline, task_types, TaskItem,
 };
 use gotraceview::analysis::flame::{cpu_samples, top_table, FlameTree};
-use gotraceview::analysis::goroutines::{group_table, Column};
+use gotraceview::analysis::goroutines::{group_table, group_table_listing, Column, TOP_MEMBERS};
 use gotraceview::analysis::range_stats::state_totals;
+use gotraceview::analysis::summary::GoroutineAnalysis;
 use gotraceview::load::{load_bytes, LoadedTrace, Progress};
 use std::sync::atomic::AtomicBool;
 
@@ -16,6 +17,62 @@ fn load(name: &str) -> LoadedTrace {
     let path = common::testdata().join("traces").join(name);
     let data = std::fs::read(&path).expect("read");
     load_bytes(name, &data, &Progress::default(), &AtomicBool::new(false)).expect("load")
+}
+
+#[test]
+fn the_group_table_of_the_records_equals_the_one_of_the_expanded_summary() {
+    let files = common::traces(&["traces", "v1"]);
+    assert!(files.len() > 20);
+    for f in files {
+        let (l, name) = (common::load(&f), common::name(&f));
+        let GoroutineAnalysis::Records(records) = &l.goroutine_analysis else {
+            panic!("{name}: the load kept every goroutine's figures");
+        };
+        let expanded = records.expand();
+        assert_eq!(group_table(records), group_table(&expanded), "{name}");
+        assert_eq!(
+            group_table_listing(records, 3),
+            group_table_listing(&expanded, 3),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_big_group_lists_its_slowest_by_each_column_and_sums_every_goroutine() {
+    let l = load("stall_go127.trace");
+    let summary = l.summary().expect("every goroutine's figures");
+    let all = group_table(summary);
+    let some = group_table_listing(summary, 1_000);
+    let (a, s) = (
+        all.groups.iter().find(|g| g.name == "main.handleStream"),
+        some.groups.iter().find(|g| g.name == "main.handleStream"),
+    );
+    let (a, s) = (a.expect("group"), s.expect("group"));
+    assert!(a.complete && !s.complete);
+    assert_eq!(
+        (a.count, &a.totals, &a.quantiles),
+        (s.count, &s.totals, &s.quantiles)
+    );
+    assert!(s.members.len() < a.members.len());
+    for m in &s.members {
+        assert!(a.members.contains(m), "{} as listed in full", m.id);
+    }
+    for c in 0..all.columns.len() {
+        let mut sorted: Vec<i64> = a.members.iter().map(|m| m.values[c]).collect();
+        sorted.sort_unstable();
+        let q = |q| gotraceview::analysis::histogram::quantile(&sorted, q);
+        let max = sorted.last().copied().unwrap_or(0);
+        assert_eq!(a.quantiles[c], [q(0.5), q(0.9), q(0.99), max], "column {c}");
+        let mut by_value: Vec<i64> = a.members.iter().map(|m| m.values[c]).collect();
+        by_value.sort_unstable_by(|x, y| y.cmp(x));
+        by_value.retain(|&v| v != 0);
+        by_value.truncate(TOP_MEMBERS);
+        let mut listed: Vec<i64> = s.members.iter().map(|m| m.values[c]).collect();
+        listed.sort_unstable_by(|x, y| y.cmp(x));
+        listed.truncate(by_value.len());
+        assert_eq!(listed, by_value, "column {c}: the slowest are listed");
+    }
 }
 
 #[test]

@@ -1,8 +1,10 @@
 //! Goroutine groups by start function with totals per state (the goroutine
 //! analysis page of `go tool trace`).
 
+use super::histogram;
 use super::sketch::QuantileSketch;
 use super::summary::types::{ExecStats, NameId, Summary};
+use super::summary::CompactSummary;
 use crate::format;
 use crate::trace::Time;
 use rustc_hash::FxHashMap;
@@ -115,7 +117,7 @@ pub struct MemberRow {
 }
 
 /// One row per group, with totals and percentiles per column.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupRow {
     /// Start function.
     pub name: String,
@@ -133,7 +135,7 @@ pub struct GroupRow {
 }
 
 /// The goroutine analysis table: columns present in the data, and groups.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupTable {
     /// Columns in display order (non-overlapping breakdown first, then ranges).
     pub columns: Vec<Column>,
@@ -215,66 +217,270 @@ fn sort_groups(groups: &mut [GroupRow]) {
     groups.sort_by(|a, b| b.totals[1].cmp(&a.totals[1]).then(a.name.cmp(&b.name)));
 }
 
-/// Builds the table of a summary (whole trace or a time range), listing
-/// every goroutine, with exact percentiles.
-pub fn group_table(s: &Summary) -> GroupTable {
-    let mut block: Vec<NameId> = Vec::new();
-    let mut ranges: Vec<NameId> = Vec::new();
-    for g in &s.goroutines {
-        for &(k, v) in &g.stats.block_ns {
-            if v != 0 && !block.contains(&k) {
-                block.push(k);
+/// Most goroutines a group lists one by one in [`group_table`]; a bigger
+/// group lists its slowest [`TOP_MEMBERS`] by each column (its sums and
+/// percentiles are still over every goroutine, exactly). A table of a
+/// million rows is of no use to read, and would cost ~130 bytes a row.
+pub const LISTED_MEMBERS: usize = 10_000;
+
+/// Every goroutine's figures, as [`group_table`] reads them: goroutines
+/// by index, in ID order.
+pub trait GoroutineFigures {
+    /// Number of goroutines.
+    fn count(&self) -> usize;
+    /// Names of the block reasons and ranges, by [`NameId`].
+    fn names(&self) -> &[String];
+    /// The block reasons and ranges some goroutine spent time in.
+    fn keys_used(&self) -> (Vec<NameId>, Vec<NameId>);
+    /// The start function of goroutine `i` (its group).
+    fn start_function(&self, i: usize) -> &str;
+    /// Go's ID of goroutine `i`.
+    fn id(&self, i: usize) -> i64;
+    /// When to show goroutine `i`: its first run, else its creation.
+    fn shown_at(&self, i: usize) -> Time;
+    /// The value of goroutine `i` in column `c` (`scratch` is reused).
+    fn value(&self, i: usize, c: Column, scratch: &mut ExecStats) -> i64;
+}
+
+impl GoroutineFigures for Summary {
+    fn count(&self) -> usize {
+        self.goroutines.len()
+    }
+    fn names(&self) -> &[String] {
+        &self.names
+    }
+    fn keys_used(&self) -> (Vec<NameId>, Vec<NameId>) {
+        let (mut block, mut ranges) = (Vec::new(), Vec::new());
+        for g in &self.goroutines {
+            for (keys, kvs) in [
+                (&mut block, &g.stats.block_ns),
+                (&mut ranges, &g.stats.range_ns),
+            ] {
+                for &(k, v) in kvs {
+                    if v != 0 && !keys.contains(&k) {
+                        keys.push(k);
+                    }
+                }
             }
         }
-        for &(k, v) in &g.stats.range_ns {
-            if v != 0 && !ranges.contains(&k) {
-                ranges.push(k);
+        (block, ranges)
+    }
+    fn start_function(&self, i: usize) -> &str {
+        &self.goroutines[i].name
+    }
+    fn id(&self, i: usize) -> i64 {
+        self.goroutines[i].id
+    }
+    fn shown_at(&self, i: usize) -> Time {
+        let g = &self.goroutines[i];
+        if g.start > 0 {
+            g.start
+        } else {
+            g.creation
+        }
+    }
+    fn value(&self, i: usize, c: Column, _: &mut ExecStats) -> i64 {
+        c.value(&self.goroutines[i].stats)
+    }
+}
+
+impl GoroutineFigures for CompactSummary {
+    fn count(&self) -> usize {
+        self.goroutine_count()
+    }
+    fn names(&self) -> &[String] {
+        CompactSummary::names(self)
+    }
+    fn keys_used(&self) -> (Vec<NameId>, Vec<NameId>) {
+        CompactSummary::keys_used(self)
+    }
+    fn start_function(&self, i: usize) -> &str {
+        CompactSummary::start_function(self, i)
+    }
+    fn id(&self, i: usize) -> i64 {
+        CompactSummary::id(self, i)
+    }
+    fn shown_at(&self, i: usize) -> Time {
+        CompactSummary::shown_at(self, i)
+    }
+    fn value(&self, i: usize, c: Column, scratch: &mut ExecStats) -> i64 {
+        match c {
+            Column::Total => self.durations(i)[4],
+            Column::Exec => self.durations(i)[0],
+            Column::SchedWait => self.durations(i)[1],
+            Column::Syscall => self.durations(i)[2],
+            Column::SyscallBlock => self.durations(i)[3],
+            Column::Block(k) => self.keyed_ns(i, true, k),
+            Column::Range(k) => self.keyed_ns(i, false, k),
+            Column::Unknown => {
+                self.stats_into(i, scratch);
+                scratch.unknown_ns()
             }
         }
     }
-    let columns = columns_of(block, ranges, |k| s.name(k).to_string());
-    let mut by_name: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
-    let mut groups: Vec<GroupRow> = Vec::new();
-    for g in &s.goroutines {
-        let gi = *by_name.entry(g.name.as_str()).or_insert_with(|| {
-            groups.push(GroupRow {
-                name: g.name.clone(),
-                count: 0,
-                totals: vec![0; columns.len()],
-                quantiles: Vec::new(),
-                members: Vec::new(),
-                complete: true,
-            });
-            groups.len() - 1
-        });
-        groups[gi].count += 1;
-        groups[gi].members.push(MemberRow {
-            id: g.id,
-            at: if g.start > 0 { g.start } else { g.creation },
-            values: columns.iter().map(|c| c.value(&g.stats)).collect(),
-        });
+}
+
+/// Builds the table of a summary (whole trace or a time range), with
+/// exact sums and percentiles, listing every goroutine of a group of at
+/// most [`LISTED_MEMBERS`].
+pub fn group_table(s: &impl GoroutineFigures) -> GroupTable {
+    group_table_listing(s, LISTED_MEMBERS)
+}
+
+/// The goroutines of each group, in ID order: the groups (start function
+/// and size) in order of their first goroutine, and the goroutines'
+/// indexes grouped so (`members[starts[k]..starts[k + 1]]`).
+struct Grouped<'a> {
+    names: Vec<&'a str>,
+    starts: Vec<usize>,
+    members: Vec<u32>,
+}
+
+fn grouped(s: &impl GoroutineFigures) -> Grouped<'_> {
+    let n = s.count();
+    let mut by_name: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut names: Vec<&str> = Vec::new();
+    let mut group_of: Vec<u32> = Vec::with_capacity(n);
+    let mut last: Option<(&str, u32)> = None;
+    for i in 0..n {
+        let name = s.start_function(i);
+        let k = match last {
+            // Goroutines of one group often come in runs.
+            Some((l, k)) if l == name => k,
+            _ => *by_name.entry(name).or_insert_with(|| {
+                names.push(name);
+                names.len() as u32 - 1
+            }),
+        };
+        last = Some((name, k));
+        group_of.push(k);
     }
-    let mut vals: Vec<i64> = Vec::new();
-    for grp in &mut groups {
-        for c in 0..columns.len() {
+    // A counting sort keeps ID order within each group.
+    let mut starts = vec![0usize; names.len() + 1];
+    for &k in &group_of {
+        starts[k as usize + 1] += 1;
+    }
+    for k in 0..names.len() {
+        starts[k + 1] += starts[k];
+    }
+    let mut next = starts.clone();
+    let mut members = vec![0u32; n];
+    for (i, &k) in group_of.iter().enumerate() {
+        members[next[k as usize]] = i as u32;
+        next[k as usize] += 1;
+    }
+    Grouped {
+        names,
+        starts,
+        members,
+    }
+}
+
+/// The values at sorted positions `ranks` of `vals` (0 when empty),
+/// reordering it as selecting them leaves it: each rank's element in its
+/// sorted place, the smaller before it and the larger after. A selection a
+/// rank, from the largest, each in the part before the last: linear, where
+/// sorting a group of a million goroutines for each column was not.
+fn values_at_ranks<const N: usize>(vals: &mut [(i64, u32)], ranks: [usize; N]) -> [i64; N] {
+    let mut order: [usize; N] = std::array::from_fn(|k| k);
+    order.sort_unstable_by_key(|&k| std::cmp::Reverse(ranks[k]));
+    let mut out = [0; N];
+    let mut end = vals.len();
+    for k in order {
+        let r = ranks[k];
+        if r >= vals.len() {
+            continue;
+        }
+        if r < end {
+            vals[..end].select_nth_unstable(r);
+            end = r;
+        }
+        out[k] = vals[r].0;
+    }
+    out
+}
+
+/// [`group_table`], listing every goroutine of groups of at most `listed`
+/// (and the slowest [`TOP_MEMBERS`] by each column of bigger ones).
+// N.B. one column at a time: a group's values are sorted for its
+// percentiles and its slowest, then dropped, so the table costs about 16
+// bytes a goroutine while it is made, not a row each.
+pub fn group_table_listing(s: &impl GoroutineFigures, listed: usize) -> GroupTable {
+    let (block, ranges) = s.keys_used();
+    let names = s.names();
+    let name = |k: NameId| names.get(k as usize).cloned().unwrap_or_default();
+    let columns = columns_of(block, ranges, name);
+    let grouped = grouped(s);
+    let mut scratch = ExecStats::default();
+    let mut groups: Vec<GroupRow> = Vec::with_capacity(grouped.names.len());
+    let mut vals: Vec<(i64, u32)> = Vec::new();
+    for (k, &group_name) in grouped.names.iter().enumerate() {
+        let of = &grouped.members[grouped.starts[k]..grouped.starts[k + 1]];
+        let complete = of.len() <= listed;
+        let mut totals = Vec::with_capacity(columns.len());
+        let mut quantiles = Vec::with_capacity(columns.len());
+        // The goroutines listed: all, or the slowest by each column.
+        let mut shown: Vec<u32> = if complete { of.to_vec() } else { Vec::new() };
+        for &c in &columns {
             vals.clear();
-            vals.extend(grp.members.iter().map(|m| m.values[c]));
-            grp.totals[c] = vals.iter().fold(0i64, |a, &v| a.saturating_add(v));
-            vals.sort_unstable();
-            grp.quantiles.push([
-                super::histogram::quantile(&vals, 0.5),
-                super::histogram::quantile(&vals, 0.9),
-                super::histogram::quantile(&vals, 0.99),
-                vals.last().copied().unwrap_or(0),
-            ]);
+            vals.extend(
+                of.iter()
+                    .map(|&i| (s.value(i as usize, c, &mut scratch), i)),
+            );
+            totals.push(vals.iter().fold(0i64, |a, v| a.saturating_add(v.0)));
+            let len = vals.len();
+            let rank = |q: f64| histogram::quantile_index(len, q).unwrap_or(0);
+            let top = len.saturating_sub(TOP_MEMBERS);
+            let mut ranks = [rank(0.5), rank(0.9), rank(0.99), len.saturating_sub(1), top];
+            // Most goroutines of a group have no time in most columns: when
+            // none is negative, the zeros come first sorted, and only the
+            // others need selecting (ranks among the zeros give 0).
+            let zeros = if vals.iter().all(|v| v.0 >= 0) {
+                vals.retain(|v| v.0 != 0);
+                let zeros = len - vals.len();
+                ranks = ranks.map(|r| r.checked_sub(zeros).unwrap_or(usize::MAX));
+                ranks[4] = top.saturating_sub(zeros);
+                zeros
+            } else {
+                0
+            };
+            let [p50, p90, p99, max, _] = values_at_ranks(&mut vals, ranks);
+            quantiles.push([p50, p90, p99, max]);
+            if !complete {
+                // At and after rank `top`: the slowest (by value, then ID).
+                let top = top.saturating_sub(zeros).min(vals.len());
+                let slowest = vals[top..].iter().filter(|v| v.0 != 0);
+                shown.extend(slowest.map(|v| v.1));
+            }
         }
+        shown.sort_unstable();
+        shown.dedup();
+        let members = shown
+            .into_iter()
+            .map(|i| MemberRow {
+                id: s.id(i as usize),
+                at: s.shown_at(i as usize),
+                values: columns
+                    .iter()
+                    .map(|&c| s.value(i as usize, c, &mut scratch))
+                    .collect(),
+            })
+            .collect();
+        groups.push(GroupRow {
+            name: group_name.to_string(),
+            count: of.len() as u64,
+            totals,
+            quantiles,
+            members,
+            complete,
+        });
     }
     sort_groups(&mut groups);
     GroupTable {
         columns,
-        names: s.names.clone(),
+        names: names.to_vec(),
         groups,
-        goroutines: s.goroutines.len() as u64,
+        goroutines: s.count() as u64,
         approximate: false,
     }
 }
@@ -517,4 +723,29 @@ pub fn group_table_text(s: &Summary) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_at_ranks_are_those_of_the_sorted_values() {
+        // A few hundred values with repeats, in a scrambled order.
+        let vals: Vec<(i64, u32)> = (0..517u32)
+            .map(|i| ((i64::from(i) * 7919) % 101 - 20, i))
+            .collect();
+        let mut sorted = vals.clone();
+        sorted.sort_unstable();
+        let len = vals.len();
+        let ranks = [258, 0, len - 1, 465, 258, 511, 30];
+        let mut v = vals.clone();
+        let got = values_at_ranks(&mut v, ranks);
+        assert_eq!(got, ranks.map(|r| sorted[r].0));
+        // After the selections, what follows a rank is what follows it sorted.
+        let mut tail = v[465..].to_vec();
+        tail.sort_unstable();
+        assert_eq!(tail, sorted[465..]);
+        assert_eq!(values_at_ranks(&mut [], [0, 3]), [0, 0]);
+    }
 }

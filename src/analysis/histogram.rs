@@ -59,11 +59,13 @@ impl TimeHistogram {
 
 /// The value at quantile `q` (0..=1) of sorted values (nearest rank).
 pub fn quantile(sorted: &[i64], q: f64) -> i64 {
-    if sorted.is_empty() {
-        return 0;
-    }
-    let i = ((sorted.len() as f64 * q).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[i]
+    quantile_index(sorted.len(), q).map_or(0, |i| sorted[i])
+}
+
+/// Where the value at quantile `q` (0..=1) is among `len` sorted values
+/// (nearest rank); `None` when there are none.
+pub fn quantile_index(len: usize, q: f64) -> Option<usize> {
+    (len > 0).then(|| ((len as f64 * q).ceil() as usize).clamp(1, len) - 1)
 }
 
 #[cfg(test)]

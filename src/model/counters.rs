@@ -29,6 +29,19 @@ pub struct CounterSeries {
     tail: Option<(Time, f64, f64, f64)>,
 }
 
+/// True when `t` (not before `prev`) is in the bucket of width `b` of
+/// `prev`, whose end is `end` (`Time::MIN` when `prev` is negative). For
+/// times not negative the end answers without a division: this runs for
+/// most events of a load and for every point of a coarsening.
+#[inline]
+fn same_bucket(prev: Time, t: Time, end: Time, b: Time) -> bool {
+    if prev >= 0 && prev <= t && end != Time::MAX {
+        t < end
+    } else {
+        t / b == prev / b
+    }
+}
+
 impl CounterSeries {
     /// Most points kept before the resolution is coarsened.
     pub const MAX_POINTS: usize = 1 << 18;
@@ -78,9 +91,7 @@ impl CounterSeries {
         if *last == v {
             return;
         }
-        let lt = *lt;
-        let same_bucket =
-            (lt <= t && t < self.last_bucket_end) || t / self.bucket_ns == lt / self.bucket_ns;
+        let same_bucket = same_bucket(*lt, t, self.last_bucket_end, self.bucket_ns);
         if same_bucket {
             // N.B. values are counts, never NaN: plain comparisons are
             // `f64::min` and `f64::max`.
@@ -100,7 +111,12 @@ impl CounterSeries {
         // A new bucket holds only the values set within it.
         self.push_point(t, v, v, v);
         if self.time.len() > Self::MAX_POINTS {
-            self.coarsen();
+            // Down to half the cap, so that the next coarsening is at least
+            // `MAX_POINTS / 2` points away (a pass that merged only a few
+            // points would otherwise be repeated every few points).
+            while self.time.len() > Self::MAX_POINTS / 2 {
+                self.coarsen();
+            }
         }
     }
 
@@ -114,7 +130,7 @@ impl CounterSeries {
         let mut end = Time::MIN;
         for r in 0..self.time.len() {
             let (t, wt) = (self.time[r], if w > 0 { self.time[w - 1] } else { 0 });
-            if w > 0 && ((wt <= t && t < end) || t / b == wt / b) {
+            if w > 0 && same_bucket(wt, t, end, b) {
                 self.min[w - 1] = self.min[w - 1].min(self.min[r]);
                 self.max[w - 1] = self.max[w - 1].max(self.max[r]);
                 self.last[w - 1] = self.last[r];
@@ -211,5 +227,33 @@ mod tests {
         assert!(s.len() <= CounterSeries::MAX_POINTS);
         assert!(s.bucket_ns > 1);
         assert_eq!(s.peak(), 6.0);
+    }
+
+    #[test]
+    fn a_coarsening_leaves_room_for_half_the_cap() {
+        // Changes 10 ns apart: quadrupling a 1 ns bucket merges none, a
+        // 16 ns one only some. Each coarsening must leave at most half the
+        // cap, or the next point would coarsen again.
+        let mut s = CounterSeries::new("x", 1);
+        for i in 0..=(CounterSeries::MAX_POINTS as i64) {
+            s.set(i * 10, (i % 2) as f64);
+        }
+        assert!(s.len() <= CounterSeries::MAX_POINTS / 2, "{}", s.len());
+        assert_eq!((s.value_at(0), s.peak()), (0.0, 1.0));
+    }
+
+    #[test]
+    fn negative_times_share_a_bucket_as_division_says() {
+        // Times before the trace's start (v1 clocks) are bucketed by
+        // truncating division, as they always were.
+        let mut s = CounterSeries::new("x", 10);
+        s.set(-15, 1.0);
+        s.set(-11, 2.0);
+        s.set(-5, 3.0);
+        s.set(3, 4.0);
+        s.set(9, 5.0);
+        s.set(10, 6.0);
+        assert_eq!(s.time, vec![-15, -5, 10]);
+        assert_eq!(s.last, vec![2.0, 5.0, 6.0]);
     }
 }

@@ -361,6 +361,85 @@ impl CompactSummary {
             + self.regions.capacity() * std::mem::size_of::<RegionSummary>()
     }
 
+    /// Names of the block reasons and ranges, by [`NameId`].
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Go's ID of the `i`th goroutine (records are sorted by ID).
+    pub fn id(&self, i: usize) -> i64 {
+        self.gs[i].id
+    }
+
+    /// Start function of the `i`th goroutine.
+    pub fn start_function(&self, i: usize) -> &str {
+        &self.gnames[self.funcs[self.gs[i].func as usize].0 as usize]
+    }
+
+    /// When to show the `i`th goroutine: its first run, else its creation.
+    pub fn shown_at(&self, i: usize) -> Time {
+        let g = &self.gs[i];
+        match g.start(&self.wide, i as u32) {
+            0 => g.creation,
+            t => t,
+        }
+    }
+
+    /// The stats of the `i`th goroutine into `out` (its buffers reused).
+    pub fn stats_into(&self, i: usize, out: &mut ExecStats) {
+        self.gs[i]
+            .stats
+            .expand_into(&self.kvs, &self.wide, i as u32, out);
+    }
+
+    /// The `i`th goroutine's time blocked for reason `k` (`block`) or in
+    /// range `k`, without making its [`ExecStats`].
+    pub fn keyed_ns(&self, i: usize, block: bool, k: NameId) -> i64 {
+        let map = if block { Map::Block } else { Map::Range };
+        let mut cur = self.gs[i].stats.kv;
+        while cur != NIL {
+            let kv = &self.kvs.items[cur as usize];
+            if kv.map == map && kv.name == k {
+                return kv.ns;
+            }
+            cur = kv.next;
+        }
+        0
+    }
+
+    /// The `i`th goroutine's time running, waiting for a P, in syscalls,
+    /// blocked in syscalls and in all, in that order.
+    pub fn durations(&self, i: usize) -> [i64; 5] {
+        let (st, w, g) = (&self.gs[i].stats, &self.wide, i as u32);
+        [
+            st.get(w, g, Dur::Exec),
+            st.get(w, g, Dur::SchedWait),
+            st.get(w, g, Dur::Syscall),
+            st.get(w, g, Dur::SyscallBlock),
+            st.get(w, g, Dur::Total),
+        ]
+    }
+
+    /// The block reasons and ranges some goroutine spent time in.
+    pub fn keys_used(&self) -> (Vec<NameId>, Vec<NameId>) {
+        let (mut block, mut ranges) = (Vec::new(), Vec::new());
+        for g in &self.gs {
+            let mut cur = g.stats.kv;
+            while cur != NIL {
+                let kv = &self.kvs.items[cur as usize];
+                let keys = match kv.map {
+                    Map::Block => &mut block,
+                    Map::Range => &mut ranges,
+                };
+                if kv.ns != 0 && !keys.contains(&kv.name) {
+                    keys.push(kv.name);
+                }
+                cur = kv.next;
+            }
+        }
+        (block, ranges)
+    }
+
     /// The analysis as a [`Summary`].
     pub fn expand(&self) -> Summary {
         let goroutines = self
