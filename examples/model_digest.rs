@@ -6,10 +6,16 @@
 //! Usage: model_digest FILE...
 
 use gotraceview::load::{load_path_with, LoadOptions, Progress};
-use gotraceview::model::{StackId, Trace, NO_G};
+use gotraceview::model::{GIdx, StackId, Trace};
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::sync::atomic::AtomicBool;
+
+/// A goroutine as the model held it before "none" was an `Option`: its
+/// index, or `u32::MAX`.
+fn old(g: Option<GIdx>) -> String {
+    g.map_or(u32::MAX.to_string(), |g| g.to_string())
+}
 
 struct Section {
     name: &'static str,
@@ -98,7 +104,7 @@ fn main() {
                 g.id(i),
                 t.str(g.name(i)),
                 g.created(i),
-                g.creator[i.ix()],
+                old(g.creator[i.ix()]),
                 stack(t, g.create_stack(i)),
                 stack(t, g.start_stack(i)),
                 g.ended(i),
@@ -125,7 +131,7 @@ fn main() {
 
         let mut s = Section::new("groups");
         for gr in t.groups.iter() {
-            let members: Vec<u32> = gr.members.iter().map(|g| g.0).collect();
+            let members: Vec<usize> = gr.members.iter().map(|g| g.ix()).collect();
             s.line(&format!("{} {members:?}", t.str(gr.name)));
         }
         out.push(s.done());
@@ -136,7 +142,7 @@ fn main() {
                 s.line(&format!(
                     "in {i} {:?} {} {} {} {} {} [{}]",
                     f.kind,
-                    f.from,
+                    old(f.from),
                     f.from_time,
                     f.to,
                     f.to_time,
@@ -147,7 +153,11 @@ fn main() {
             for f in t.flows_from(i) {
                 s.line(&format!(
                     "out {i} {:?} {} {} {} {}",
-                    f.kind, f.from, f.from_time, f.to, f.to_time
+                    f.kind,
+                    old(f.from),
+                    f.from_time,
+                    f.to,
+                    f.to_time
                 ));
             }
         }
@@ -199,7 +209,7 @@ fn main() {
                         "{} {} {} {}",
                         iv.start(k),
                         iv.end(k),
-                        iv.g(k),
+                        old(iv.g(k)),
                         iv.kind(k) as u8
                     ));
                 }
@@ -216,7 +226,7 @@ fn main() {
                 r.start,
                 r.end,
                 t.str(r.reason),
-                r.g
+                old(r.g)
             ));
         }
         for k in &t.tasks {
@@ -228,8 +238,8 @@ fn main() {
                 k.parent.map_or(u64::MAX, |p| p.0),
                 k.start,
                 k.end,
-                k.start_g.unwrap_or(NO_G),
-                k.end_g.unwrap_or(NO_G),
+                old(k.start_g),
+                old(k.end_g),
                 stack(t, k.start_stack)
             ));
         }
@@ -237,7 +247,7 @@ fn main() {
             s.line(&format!(
                 "log {} {} {} {} {} [{}]",
                 lg.time,
-                lg.g,
+                old(lg.g),
                 lg.task,
                 t.str(lg.category),
                 t.str(lg.message),
@@ -263,7 +273,7 @@ fn main() {
             s.line(&format!(
                 "{} {} {} {} [{}]",
                 c.time,
-                c.g,
+                old(c.g),
                 c.p,
                 c.m,
                 stack(t, c.stack)

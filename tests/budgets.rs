@@ -43,7 +43,7 @@ fn path_queries(l: &LoadedTrace) -> Vec<PathQuery> {
     let g = t
         .goroutines
         .find(GoId(1))
-        .map_or_else(|| t.goroutines.id(GIdx(0)), |_| GoId(1));
+        .map_or_else(|| t.goroutines.id(GIdx::at(0)), |_| GoId(1));
     let mut out = vec![q(&|q| q.goroutine = Some(g.0))];
     let mut names: Vec<&str> = t.regions.iter().map(|r| t.str(r.name)).collect();
     names.sort_unstable();

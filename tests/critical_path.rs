@@ -211,7 +211,7 @@ fn goroutine_targets_clip_to_the_lane_and_whole_lives_cover_it() {
     let path = common::testdata().join("traces/whyslow_go127.trace");
     let l = common::load(&path);
     let t = &l.trace;
-    for g in (0..t.goroutines.len() as u32).map(GIdx) {
+    for g in t.goroutines.indexes() {
         let Some(tg) = Target::goroutine(t, g, None, None) else {
             continue;
         };
@@ -220,7 +220,7 @@ fn goroutine_targets_clip_to_the_lane_and_whole_lives_cover_it() {
         assert_eq!(tg.end_ns, lane.end);
         check_contiguous(&critical_path(&*l.tile_access(), tg), &format!("G{g}"));
     }
-    assert!(Target::goroutine(t, GIdx(0), Some(t.meta.end + 10), None).is_none());
+    assert!(Target::goroutine(t, GIdx::at(0), Some(t.meta.end + 10), None).is_none());
 }
 
 /// A goroutine of the stall's largest group with a wait of at least 500 ms
@@ -256,7 +256,8 @@ fn the_stalled_streams_second_is_a_select_the_context_timer_ended() {
         let unblocker = t
             .unblocked_by(g, end)
             .expect("the stall has an unblocker")
-            .from;
+            .from
+            .expect("a goroutine woke the stream");
         // The path leaves the stream for the goroutine that woke it.
         assert_eq!(
             p.hops.last().map(|h| (h.from, h.to)),

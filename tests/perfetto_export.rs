@@ -183,7 +183,7 @@ fn slices(evs: &[Ev]) -> Vec<(i64, i64, String, Option<String>)> {
 fn check_goroutines(t: &Trace, d: &Decoded, w0: i64, w1: i64) -> usize {
     let mut checked = 0;
     for g in 0..t.goroutines.len() as u32 {
-        let lane = t.lane(GIdx(g));
+        let lane = t.lane(GIdx::at(g as usize));
         let want: Vec<_> = lane
             .indexes()
             .map(|i| t.spans.span(&lane, i))
@@ -200,16 +200,16 @@ fn check_goroutines(t: &Trace, d: &Decoded, w0: i64, w1: i64) -> usize {
             .collect();
         let track = uuid(TrackKind::Goroutine, u64::from(g));
         let got = d.events.get(&track).map(|e| slices(e)).unwrap_or_default();
-        assert_eq!(got, want, "G{}", t.goroutines.id(GIdx(g)));
+        assert_eq!(got, want, "G{}", t.goroutines.id(GIdx::at(g as usize)));
         if !want.is_empty() {
             let desc = &d.tracks[&track];
             assert_eq!(
                 desc.name.as_deref(),
-                Some(format!("G{}", t.goroutines.id(GIdx(g))).as_str())
+                Some(format!("G{}", t.goroutines.id(GIdx::at(g as usize))).as_str())
             );
             let group = &d.tracks[&desc.parent_uuid.unwrap()];
             assert_eq!(kind_of(desc.parent_uuid.unwrap()), TrackKind::Group as u8);
-            let start = t.str(t.goroutines.name(GIdx(g)));
+            let start = t.str(t.goroutines.name(GIdx::at(g as usize)));
             if !start.is_empty() {
                 assert_eq!(
                     group.name.as_deref(),
@@ -247,14 +247,15 @@ fn check_flows(t: &Trace, d: &Decoded, w0: i64, w1: i64) -> usize {
     }
     let mut n = 0;
     for g in 0..t.goroutines.len() as u32 {
-        for f in t.flows_into(GIdx(g)).filter(exported_flow) {
+        for f in t.flows_into(GIdx::at(g as usize)).filter(exported_flow) {
             if f.from_time < w0 || f.from_time > w1 || f.to_time < w0 || f.to_time > w1 {
                 continue;
             }
             let id = flow_id(&f);
             assert_eq!(
                 sources.remove(&id),
-                Some((uuid(TrackKind::Goroutine, u64::from(f.from)), f.from_time)),
+                f.from
+                    .map(|from| (uuid(TrackKind::Goroutine, u64::from(from)), f.from_time)),
                 "{f:?}"
             );
             assert_eq!(
@@ -302,7 +303,9 @@ fn the_stall_exports_every_track_slice_and_flow_of_the_model() {
         for (k, s) in got.iter().enumerate() {
             assert_eq!((s.0, s.1), (p.intervals.start(k), p.intervals.end(k)));
             assert!(
-                s.2.contains(&format!("G{}", t.goroutines.id(p.intervals.g(k)))),
+                p.intervals
+                    .g(k)
+                    .is_some_and(|g| s.2.contains(&format!("G{}", t.goroutines.id(g)))),
                 "{}",
                 s.2
             );
@@ -336,7 +339,7 @@ fn annotations_export_regions_nested_and_logs_as_instants() {
     let d = decode(&export(t, None, None));
     let mut regions = 0;
     for g in 0..t.goroutines.len() as u32 {
-        let want = t.regions_of(GIdx(g));
+        let want = t.regions_of(GIdx::at(g as usize));
         let Some(evs) = d.events.get(&uuid(TrackKind::Regions, u64::from(g))) else {
             assert!(want.is_empty());
             continue;
@@ -365,7 +368,10 @@ fn annotations_export_regions_nested_and_logs_as_instants() {
     let on_tracks = t
         .logs
         .iter()
-        .filter(|l| t.lanes.get(l.g).is_some_and(|lane| lane.len > 0))
+        .filter(|l| {
+            l.g.and_then(|g| t.lanes.get(g))
+                .is_some_and(|lane| lane.len > 0)
+        })
         .count();
     assert_eq!(logs, on_tracks);
     assert!(logs > 0);
@@ -471,7 +477,7 @@ fn a_big_trace_exports_one_tile_at_a_time_with_every_span_of_each_generation() {
             .into_iter()
             .map(|(a, b, n, _)| (a, b, n))
             .collect();
-        let lane = t.lane(GIdx(g));
+        let lane = t.lane(GIdx::at(g as usize));
         for i in lane.indexes() {
             let s = t.spans.span(&lane, i);
             let inside = src
@@ -483,7 +489,7 @@ fn a_big_trace_exports_one_tile_at_a_time_with_every_span_of_each_generation() {
                 assert!(
                     got.contains(&(s.start, s.end, name.clone())),
                     "G{}: {s:?} {name}",
-                    t.goroutines.id(GIdx(g))
+                    t.goroutines.id(GIdx::at(g as usize))
                 );
                 checked += 1;
             }

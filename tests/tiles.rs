@@ -93,7 +93,7 @@ fn gc_work_text(t: &Trace) -> Vec<String> {
 }
 
 /// The intervals of a proc or thread lane: start, end, goroutine, kind.
-fn intervals(lane: &IntervalLane) -> Vec<(i64, i64, GIdx, IntervalKind)> {
+fn intervals(lane: &IntervalLane) -> Vec<(i64, i64, Option<GIdx>, IntervalKind)> {
     (0..lane.len())
         .map(|i| (lane.start(i), lane.end(i), lane.g(i), lane.kind(i)))
         .collect()
@@ -101,7 +101,7 @@ fn intervals(lane: &IntervalLane) -> Vec<(i64, i64, GIdx, IntervalKind)> {
 
 fn flow_text(t: &Trace, f: &Flow) -> String {
     format!(
-        "{:?} {}@{} -> {}@{} {}",
+        "{:?} {:?}@{} -> {}@{} {}",
         f.kind,
         f.from,
         f.from_time,

@@ -110,7 +110,7 @@ pub fn task_timeline(trace: &Trace, task: usize) -> TaskTimeline {
     for (i, l) in trace.logs.iter().enumerate() {
         if l.task == t.id {
             items.push((l.time, TaskItem::Log(i as u32)));
-            gs.push(l.g);
+            gs.extend(l.g);
         }
     }
     for (i, c) in trace.tasks.iter().enumerate() {
@@ -125,7 +125,6 @@ pub fn task_timeline(trace: &Trace, task: usize) -> TaskTimeline {
         gs.extend(t.end_g);
     }
     items.sort_by_key(|x| x.0);
-    gs.retain(|&g| g != crate::model::NO_G);
     gs.sort_unstable();
     gs.dedup();
     TaskTimeline {

@@ -155,7 +155,7 @@ pub fn cpu_samples(
     trace
         .cpu_samples
         .iter()
-        .filter(|s| goroutines.is_none_or(|gs| gs.contains(&s.g)))
+        .filter(|s| goroutines.is_none_or(|gs| s.g.is_some_and(|g| gs.contains(&g))))
         .filter(|s| range.is_none_or(|(a, b)| s.time >= a && s.time < b))
         .map(|s| (s.stack, 1, 1))
         .collect()

@@ -5,8 +5,7 @@
 use crate::model::{GIdx, Trace};
 use crate::trace::GoId;
 
-/// Go's ID of goroutine `g`, or -1 when `g` is no goroutine of the trace
-/// (the runtime, `NO_G`).
+/// Go's ID of goroutine `g`, or -1 when `g` is no goroutine of the trace.
 pub fn go_id(trace: &Trace, g: GIdx) -> i64 {
     trace.goroutines.try_id(g).unwrap_or(GoId::NONE).0
 }

@@ -48,8 +48,8 @@ impl<W: Write> Exporter<'_, W> {
                     self.w.track(named(gtrack, section, label.to_string()))?;
                     described = true;
                 }
-                let k = logs.partition_point(|&i| t.logs[i as usize].g < g);
-                let n = logs[k..].partition_point(|&i| t.logs[i as usize].g == g);
+                let k = logs.partition_point(|&i| t.logs[i as usize].g < Some(g));
+                let n = logs[k..].partition_point(|&i| t.logs[i as usize].g == Some(g));
                 self.goroutine(g, gtrack, &logs[k..k + n])?;
             }
         }

@@ -14,9 +14,7 @@ use super::proto::{
 };
 use super::writer::{Arg, ExportStats, PacketWriter};
 use crate::format;
-use crate::model::{
-    CounterSeries, Flow, FlowKind, GoLaneState, IntervalKind, IntervalLane, Trace, NO_G,
-};
+use crate::model::{CounterSeries, Flow, FlowKind, GoLaneState, IntervalKind, IntervalLane, Trace};
 use crate::trace::Time;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -90,7 +88,8 @@ const SECTIONS: [&str; 4] = ["Runtime", "Procs", "Threads", "Goroutines"];
 pub fn flow_id(f: &Flow) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for v in [
-        u64::from(f.from),
+        // The runtime as `NO_G` was: flows from it are not exported.
+        f.from.map_or(u64::from(u32::MAX), u64::from),
         f.from_time as u64,
         u64::from(f.to),
         f.to_time as u64,
@@ -104,7 +103,7 @@ pub fn flow_id(f: &Flow) -> u64 {
 
 /// The flows the export draws: creations and unblocks by a goroutine.
 pub fn exported_flow(f: &Flow) -> bool {
-    f.from != NO_G && matches!(f.kind, FlowKind::Create | FlowKind::Unblock)
+    f.from.is_some() && matches!(f.kind, FlowKind::Create | FlowKind::Unblock)
 }
 
 /// The name of a state slice: the state, and for waits the reason.
@@ -339,7 +338,7 @@ impl<W: Write> Exporter<'_, W> {
                 continue;
             };
             let g = lane.g(i);
-            let gid = self.t.goroutines.try_id(g).map(|id| id.0);
+            let gid = g.and_then(|g| self.t.goroutines.try_id(g)).map(|id| id.0);
             let name = match (lane.kind(i), gid) {
                 (IntervalKind::Syscall, Some(_)) => format!("syscall {}", format::goroutine(gid)),
                 (IntervalKind::Syscall, None) => "syscall".to_string(),
@@ -347,7 +346,7 @@ impl<W: Write> Exporter<'_, W> {
                 (_, None) => "running".to_string(),
             };
             let mut args = Vec::new();
-            if let Some(id) = gid {
+            if let (Some(id), Some(g)) = (gid, g) {
                 args.push(PacketWriter::<W>::int_arg(Arg::Goroutine, id));
                 let f = self.t.str(self.t.goroutines.name(g));
                 if !f.is_empty() {

@@ -7,7 +7,7 @@
 
 use super::column::{Codes, KeyTable, TimeColumn};
 use super::strings::StackId;
-use super::{GIdx, Goroutines, Trace, NO_G};
+use super::{GIdx, Goroutines, Trace};
 use crate::trace::Time;
 use rustc_hash::FxHashMap;
 
@@ -28,8 +28,8 @@ pub enum FlowKind {
 pub struct Flow {
     /// Kind.
     pub kind: FlowKind,
-    /// Source goroutine ([`NO_G`] if the runtime, e.g. the netpoller).
-    pub from: GIdx,
+    /// Source goroutine (`None` if the runtime, e.g. the netpoller).
+    pub from: Option<GIdx>,
     /// Time at the source.
     pub from_time: Time,
     /// Target goroutine.
@@ -63,11 +63,25 @@ fn unpack(k: u64) -> (FlowKind, u16, StackId) {
 /// [`Flows`]: a wait that does not fit 32 bits; the target time is in `late`.
 const LATE: u32 = u32::MAX;
 
+/// A flow's source as stored: its goroutine's index, the runtime's after
+/// every goroutine's (so that sorted by source, its flows come last).
+#[inline]
+fn source_key(g: Option<GIdx>) -> u32 {
+    g.map_or(u32::MAX, |g| g.ix() as u32)
+}
+
+/// [`source_key`] undone.
+#[inline]
+fn source_of(k: u32) -> Option<GIdx> {
+    (k != u32::MAX).then(|| GIdx::at(k as usize))
+}
+
 /// The flows of a trace (see the module documentation). About 25 bytes a
 /// stored flow, nothing per creation beyond 4 bytes in the children lists.
 #[derive(Debug, Default, Clone)]
 pub struct Flows {
-    from: Vec<GIdx>,
+    /// [`source_key`] of each flow's source.
+    from: Vec<u32>,
     to: Vec<GIdx>,
     from_time: TimeColumn,
     /// `to_time - from_time` ([`LATE`]: see `late`).
@@ -91,7 +105,7 @@ pub struct Flows {
     children: Vec<GIdx>,
     /// `(g, creator, create stack)` of the original creation of goroutines
     /// created again later (the goroutine table has the last one), by `g`.
-    recreated: Vec<(GIdx, GIdx, StackId)>,
+    recreated: Vec<(GIdx, Option<GIdx>, StackId)>,
     /// `(child, stored flows before its creation)` for the derived creations
     /// that happened at the same time as a stored flow of the same source,
     /// to keep the order in which they happened; by child.
@@ -108,7 +122,7 @@ impl Flows {
     pub(crate) fn push(&mut self, f: Flow) -> u32 {
         let i = self.from.len() as u32;
         let code = self.keys.code(pack(f.kind, f.reason, f.stack));
-        self.from.push(f.from);
+        self.from.push(source_key(f.from));
         self.to.push(f.to);
         self.from_time.push(f.from_time);
         self.key.push(code);
@@ -148,7 +162,7 @@ impl Flows {
         let (kind, reason, stack) = unpack(self.keys.key(self.key.get(i)));
         Flow {
             kind,
-            from: self.from[i],
+            from: source_of(self.from[i]),
             from_time: self.from_time.get(i),
             to: self.to[i],
             to_time: self.to_time(i),
@@ -212,7 +226,7 @@ pub(crate) struct FlowsBuild {
     /// flows, so these are all 0 or 1).
     stored_before: Codes,
     /// Original creator and stack of goroutines created again.
-    recreated: FxHashMap<GIdx, (GIdx, StackId)>,
+    recreated: FxHashMap<GIdx, (Option<GIdx>, StackId)>,
 }
 
 /// [`FlowsBuild::stored_before`] of a goroutine whose creation is stored, or
@@ -232,7 +246,7 @@ impl FlowsBuild {
     /// the goroutine table, which must hold its creator and stack until it
     /// is created again. `old` is the table's creator and creation stack
     /// before this creation.
-    pub fn create(&mut self, g: GIdx, first: bool, old: (GIdx, StackId), f: Option<Flow>) {
+    pub fn create(&mut self, g: GIdx, first: bool, old: (Option<GIdx>, StackId), f: Option<Flow>) {
         let gi = g.ix();
         if first {
             if f.is_some() {
@@ -253,12 +267,12 @@ impl FlowsBuild {
     /// the goroutine table) and `created` (their creation times).
     // N.B. over 80 lines: one pass per kind of flow, each needing the sorted
     // indexes the one before it made; they share those buffers.
-    pub fn finish(mut self, creator: &[GIdx], created: &dyn Fn(GIdx) -> Time) -> Flows {
+    pub fn finish(mut self, creator: &[Option<GIdx>], created: &dyn Fn(GIdx) -> Time) -> Flows {
         let n = creator.len();
         let mut f = std::mem::take(&mut self.flows);
         f.late.sort_unstable_by_key(|&(i, _)| i);
         f.keys.freeze();
-        let by_target = sorted_by_g_time(n, f.to.len(), |i| f.to[i], |i| f.to_time(i));
+        let by_target = sorted_by_g_time(n, f.to.len(), |i| f.to[i].ix() as u32, |i| f.to_time(i));
         let by_source = sorted_by_g_time(n, f.from.len(), |i| f.from[i], |i| f.from_time.get(i));
         f.by_target = by_target;
         f.by_source = by_source;
@@ -279,9 +293,9 @@ impl FlowsBuild {
         let mut counts: FxHashMap<GIdx, u32> = FxHashMap::default();
         let mut last: Option<(GIdx, u32)> = None;
         for g in 0..n {
-            if is_derived(g) {
+            // A derived creation always has a creator (its flow was given).
+            if let (true, Some(c)) = (is_derived(g), orig_creator(g)) {
                 derived[g / 64] |= 1 << (g % 64);
-                let c = orig_creator(g);
                 match &mut last {
                     Some((lc, k)) if *lc == c => *k += 1,
                     _ => {
@@ -306,11 +320,10 @@ impl FlowsBuild {
             total += counts[&e.0];
         }
         drop(counts);
-        let mut children = vec![GIdx(0); total as usize];
+        let mut children = vec![GIdx::at(0); total as usize];
         let mut cache: Option<(GIdx, u32)> = None;
         for g in 0..n {
-            if is_derived(g) {
-                let c = orig_creator(g);
+            if let (true, Some(c)) = (is_derived(g), orig_creator(g)) {
                 let slot = match cache {
                     Some((cc, s)) if cc == c => s,
                     _ => {
@@ -335,6 +348,7 @@ impl FlowsBuild {
             }
             // Stored flows of the same source at the same time as a
             // creation: remember the creation's place among them.
+            let w = source_key(Some(w));
             while src < f.by_source.len() && f.from[f.by_source[src] as usize] < w {
                 src += 1;
             }
@@ -376,7 +390,7 @@ impl FlowsBuild {
 pub(crate) fn sorted_by_g_time(
     n: usize,
     len: usize,
-    g_of: impl Fn(usize) -> GIdx,
+    g_of: impl Fn(usize) -> u32,
     time_of: impl Fn(usize) -> Time,
 ) -> Vec<u32> {
     if len < n / 8 {
@@ -386,9 +400,9 @@ pub(crate) fn sorted_by_g_time(
         out.sort_by_key(|&i| (g_of(i as usize), time_of(i as usize)));
         return out;
     }
-    // Bucket `n` takes the goroutine-less items (NO_G) and any other
-    // index out of range, sorted by the whole key below.
-    let bucket = |g: GIdx| g.ix().min(n);
+    // Bucket `n` takes the goroutine-less items (the runtime's sources)
+    // and any other index out of range, sorted by the whole key below.
+    let bucket = |g: u32| (g as usize).min(n);
     let mut start = vec![0u32; n + 2];
     for i in 0..len {
         start[bucket(g_of(i)) + 1] += 1;
@@ -406,7 +420,7 @@ pub(crate) fn sorted_by_g_time(
     drop(next);
     for b in 0..=n {
         let items = &mut out[start[b] as usize..start[b + 1] as usize];
-        let mut prev = (GIdx(0), Time::MIN);
+        let mut prev = (0, Time::MIN);
         let sorted = items.iter().all(|&i| {
             let k = (g_of(i as usize), time_of(i as usize));
             let ok = k >= prev;
@@ -443,7 +457,7 @@ impl Flows {
 
     /// Stored flow indexes in `index` (sorted by goroutine) whose goroutine
     /// (by `which`) is `g`.
-    fn stored_of<'a>(index: &'a [u32], which: &[GIdx], g: GIdx) -> &'a [u32] {
+    fn stored_of<'a, K: Ord + Copy>(index: &'a [u32], which: &[K], g: K) -> &'a [u32] {
         let a = index.partition_point(|&i| which[i as usize] < g);
         let b = a + index[a..].partition_point(|&i| which[i as usize] <= g);
         &index[a..b]
@@ -469,7 +483,7 @@ impl Flows {
     /// Flows whose source is `g` (see [`Trace::flows_from`]); `gs` is the
     /// goroutine table they were built with.
     pub fn from_g<'a>(&'a self, gs: &'a Goroutines, g: GIdx) -> impl Iterator<Item = Flow> + 'a {
-        let mut stored = Self::stored_of(&self.by_source, &self.from, g)
+        let mut stored = Self::stored_of(&self.by_source, &self.from, source_key(Some(g)))
             .iter()
             .peekable();
         let mut kids = self.children_of(g).iter().peekable();
@@ -526,27 +540,24 @@ impl Trace {
 impl Flows {
     /// Every flow of this model (creations included) with its goroutines
     /// renamed by `map` (indexes of `gs`, the table the flows were built
-    /// with, to another table's; [`NO_G`] drops a flow's end), all stored:
+    /// with, to another table's; `None` drops a flow's end), all stored:
     /// a detail tile's flows in the whole trace's goroutine indexes.
-    pub(crate) fn remapped(&self, gs: &Goroutines, map: &[GIdx]) -> Flows {
-        let rename = |g: GIdx| map.get(g.ix()).copied().unwrap_or(NO_G);
+    pub(crate) fn remapped(&self, gs: &Goroutines, map: &[Option<GIdx>]) -> Flows {
+        let rename = |g: GIdx| map.get(g.ix()).copied().flatten();
         let mut all: Vec<Flow> = (0..self.stored_len()).map(|i| self.get(i)).collect();
         all.extend(gs.indexes().filter_map(|g| self.derived_creation(gs, g)));
         all.sort_by_key(|f| f.from_time);
         let mut b = FlowsBuild::default();
         for mut f in all {
-            f.from = rename(f.from);
-            f.to = rename(f.to);
-            if f.to != NO_G {
+            f.from = f.from.and_then(rename);
+            if let Some(to) = rename(f.to) {
+                f.to = to;
                 b.flows.push(f);
             }
         }
         b.finish(&[], &|_| 0)
     }
 }
-
-/// [`NO_G`] is never a creator of a derived creation.
-const _: () = assert!(NO_G.0 == u32::MAX);
 
 #[cfg(test)]
 mod tests {
@@ -563,7 +574,12 @@ mod tests {
             v
         }
         fn flows_from(&self, g: GIdx) -> Vec<Flow> {
-            let mut v: Vec<Flow> = self.0.iter().filter(|f| f.from == g).copied().collect();
+            let mut v: Vec<Flow> = self
+                .0
+                .iter()
+                .filter(|f| f.from == Some(g))
+                .copied()
+                .collect();
             v.sort_by_key(|f| f.from_time);
             v
         }
@@ -598,18 +614,18 @@ mod tests {
                         b.new_goroutine(g);
                         g
                     } else {
-                        GIdx(rnd(n) as u32)
+                        GIdx::at(rnd(n) as usize)
                     };
                     let creator = match rnd(5) {
-                        0 => NO_G,
-                        _ if n == 0 => NO_G,
-                        _ => GIdx(rnd(n) as u32),
+                        0 => None,
+                        _ if n == 0 => None,
+                        _ => Some(GIdx::at(rnd(n) as usize)),
                     };
                     let old = (gs.creator[g.ix()], gs.create_stack(g));
                     gs.set_creation(g.ix(), creator, rnd(4) as StackId, 0);
-                    let f = (creator != NO_G).then_some(Flow {
+                    let f = creator.map(|creator| Flow {
                         kind: FlowKind::Create,
-                        from: creator,
+                        from: Some(creator),
                         from_time: now,
                         to: g,
                         to_time: now,
@@ -620,11 +636,11 @@ mod tests {
                     b.create(g, first, old, f);
                 }
                 4..=8 if n > 0 => {
-                    let to = GIdx(rnd(n) as u32);
+                    let to = GIdx::at(rnd(n) as usize);
                     let from = if rnd(4) == 0 {
-                        NO_G
+                        None
                     } else {
-                        GIdx(rnd(n) as u32)
+                        Some(GIdx::at(rnd(n) as usize))
                     };
                     let f = Flow {
                         kind: if rnd(3) == 0 {
@@ -655,7 +671,7 @@ mod tests {
         let flows = b.finish(&gs.creator, &|g| gs.created(g));
         let r = Reference(all);
         assert_eq!(flows.len(), r.0.len());
-        for g in gs.indexes().chain([NO_G]) {
+        for g in gs.indexes() {
             assert_eq!(
                 flows.into_g(&gs, g).collect::<Vec<_>>(),
                 r.flows_into(g),

@@ -4,7 +4,7 @@
 
 use super::column::{Codes, KeyTable, TimeColumn, TimeSlice};
 use super::strings::StackId;
-use super::{GIdx, NO_G};
+use super::GIdx;
 use crate::trace::Time;
 
 /// What a goroutine is doing during a span of its lane.
@@ -472,7 +472,7 @@ impl IntervalLane {
     }
 
     /// Appends an interval (starts must be non-decreasing).
-    pub fn push(&mut self, start: Time, end: Time, g: GIdx, kind: IntervalKind) {
+    pub fn push(&mut self, start: Time, end: Time, g: Option<GIdx>, kind: IntervalKind) {
         let i = self.len() as u32;
         let len = end.wrapping_sub(start);
         let bits = if (0..LONG as i64).contains(&len) {
@@ -483,7 +483,7 @@ impl IntervalLane {
         };
         self.start.push(start);
         self.kind_len.push((kind as u32) << LEN_BITS | bits);
-        self.g.push(g.0);
+        self.g.push(GIdx::to_code(g));
         self.max_len = self.max_len.max(end.saturating_sub(start));
     }
 
@@ -504,10 +504,10 @@ impl IntervalLane {
         self.start(i) + len as Time
     }
 
-    /// Goroutine index of interval `i` ([`NO_G`] if none).
+    /// Goroutine of interval `i`, if any.
     #[inline]
-    pub fn g(&self, i: usize) -> GIdx {
-        GIdx(self.g[i])
+    pub fn g(&self, i: usize) -> Option<GIdx> {
+        GIdx::from_code(self.g[i])
     }
 
     /// Kind of interval `i`.
@@ -534,12 +534,10 @@ impl IntervalLane {
         first..last.max(first)
     }
 
-    /// Renames the goroutine of every interval ([`NO_G`] stays).
-    pub(crate) fn map_g(&mut self, f: impl Fn(GIdx) -> GIdx) {
+    /// Renames the goroutine of every interval (`None`: it has none).
+    pub(crate) fn map_g(&mut self, f: impl Fn(GIdx) -> Option<GIdx>) {
         for g in &mut self.g {
-            if *g != NO_G.0 {
-                *g = f(GIdx(*g)).0;
-            }
+            *g = GIdx::to_code(GIdx::from_code(*g).and_then(&f));
         }
     }
 
@@ -589,24 +587,28 @@ mod tests {
         assert_eq!(a.at(&l, 25).unwrap().state, GoLaneState::Runnable);
     }
 
-    const NO: GIdx = NO_G;
-
     #[test]
     fn intervals_overlap_search() {
         let mut l = IntervalLane::default();
-        l.push(0, 100, GIdx(1), IntervalKind::Running);
-        l.push(110, 120, GIdx(2), IntervalKind::Running);
-        l.push(130, 140, GIdx(3), IntervalKind::Syscall);
-        l.push(150, 150 + (5 << 30), GIdx(4), IntervalKind::Running);
-        l.push(160 + (5 << 30), 170 + (5 << 30), NO, IntervalKind::Syscall);
+        let g = |i| Some(GIdx::at(i));
+        l.push(0, 100, g(1), IntervalKind::Running);
+        l.push(110, 120, g(2), IntervalKind::Running);
+        l.push(130, 140, g(3), IntervalKind::Syscall);
+        l.push(150, 150 + (5 << 30), g(4), IntervalKind::Running);
+        l.push(
+            160 + (5 << 30),
+            170 + (5 << 30),
+            None,
+            IntervalKind::Syscall,
+        );
         assert_eq!(l.visible(50, 60), 0..1);
         assert_eq!(
             (l.end(3), l.g(3), l.kind(3)),
-            (150 + (5 << 30), GIdx(4), IntervalKind::Running)
+            (150 + (5 << 30), g(4), IntervalKind::Running)
         );
         assert_eq!(
             (l.end(4), l.g(4), l.kind(4)),
-            (170 + (5 << 30), NO, IntervalKind::Syscall)
+            (170 + (5 << 30), None, IntervalKind::Syscall)
         );
         assert_eq!(
             (l.start(2), l.end(2), l.kind(2)),

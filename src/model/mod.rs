@@ -25,41 +25,60 @@ pub use tile::{EdgeInterval, EdgeSpan};
 use crate::trace::{GoId, ProcId, TaskId, ThreadId, Time};
 use column::{Codes, TimeColumn};
 use index::IdIndex;
+use std::num::NonZeroU32;
 use std::sync::Arc;
 
 /// Index of a goroutine in [`Goroutines`] (in order of first appearance;
-/// not Go's goroutine ID, see [`crate::trace::GoId`]).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct GIdx(pub u32);
+/// not Go's goroutine ID, see [`crate::trace::GoId`]). Held as index + 1,
+/// so that `Option<GIdx>` ("no goroutine": the runtime, or unknown) takes
+/// 4 bytes too, where tens of millions are kept.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GIdx(NonZeroU32);
 
 impl GIdx {
     /// The goroutine at position `i`.
     #[inline]
     pub fn at(i: usize) -> GIdx {
-        GIdx(i as u32)
+        debug_assert!(i < u32::MAX as usize);
+        GIdx(NonZeroU32::MIN.saturating_add(i as u32))
     }
 
     /// Its position, to index a per-goroutine table.
     #[inline]
     pub fn ix(self) -> usize {
-        self.0 as usize
+        (self.0.get() - 1) as usize
+    }
+
+    /// `g` as one `u32`, 0 for none (for compact columns).
+    #[inline]
+    pub fn to_code(g: Option<GIdx>) -> u32 {
+        g.map_or(0, |g| g.0.get())
+    }
+
+    /// The goroutine of a code of [`GIdx::to_code`].
+    #[inline]
+    pub fn from_code(c: u32) -> Option<GIdx> {
+        NonZeroU32::new(c).map(GIdx)
+    }
+}
+
+impl Default for GIdx {
+    fn default() -> GIdx {
+        GIdx::at(0)
     }
 }
 
 impl From<GIdx> for u64 {
     fn from(g: GIdx) -> u64 {
-        u64::from(g.0)
+        g.ix() as u64
     }
 }
 
 impl std::fmt::Display for GIdx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
+        write!(f, "{}", self.ix())
     }
 }
-
-/// "No goroutine" as a goroutine index.
-pub const NO_G: GIdx = GIdx(u32::MAX);
 
 /// All goroutines, struct-of-arrays, in order of first appearance. A big
 /// trace has tens of millions: about 20 bytes each (IDs and creation
@@ -71,8 +90,8 @@ pub struct Goroutines {
     id: TimeColumn,
     /// Creation time (or the time it was first seen).
     created: TimeColumn,
-    /// Goroutine that created it ([`NO_G`] if unknown).
-    pub creator: Vec<GIdx>,
+    /// Goroutine that created it, if known.
+    pub creator: Vec<Option<GIdx>>,
     /// Stack of the creator at creation (see [`Goroutines::create_stack`]).
     create_stack: Codes,
     /// Its own stack at creation (see [`Goroutines::start_stack`]).
@@ -169,13 +188,13 @@ impl Goroutines {
         let i = GIdx::at(self.id.len());
         self.id.push(id);
         self.created.push(created);
-        self.creator.push(NO_G);
+        self.creator.push(None);
         self.create_stack.push(0);
         self.start_stack.push(0);
         if i.ix().is_multiple_of(64) {
             self.ended.push(0);
         }
-        self.index.insert(id, i.0);
+        self.index.insert(id, i.ix() as u32);
         i
     }
 
@@ -183,7 +202,7 @@ impl Goroutines {
     pub(crate) fn set_creation(
         &mut self,
         i: usize,
-        creator: GIdx,
+        creator: Option<GIdx>,
         create_stack: StackId,
         start_stack: StackId,
     ) {
@@ -217,7 +236,7 @@ impl Goroutines {
 
     /// The index of goroutine ID `id`.
     pub fn find(&self, id: GoId) -> Option<GIdx> {
-        self.index.get(id.0).map(GIdx)
+        self.index.get(id.0).map(|i| GIdx::at(i as usize))
     }
 
     /// Start function of goroutine `g` (outermost frame of the first stack
@@ -303,8 +322,8 @@ pub struct TimeRange {
     pub end: Time,
     /// STW reason (0 for GC).
     pub reason: StrId,
-    /// Goroutine that stopped the world ([`NO_G`] for GC).
-    pub g: GIdx,
+    /// Goroutine that stopped the world (`None` for GC).
+    pub g: Option<GIdx>,
 }
 
 /// A user region on a goroutine.
@@ -369,8 +388,8 @@ pub struct Task {
 pub struct LogEntry {
     /// Time.
     pub time: Time,
-    /// Goroutine.
-    pub g: GIdx,
+    /// Goroutine, if the log was not written by the runtime.
+    pub g: Option<GIdx>,
     /// Task.
     pub task: TaskId,
     /// Category (key).
@@ -386,8 +405,8 @@ pub struct LogEntry {
 pub struct CpuSample {
     /// Time.
     pub time: Time,
-    /// Goroutine ([`NO_G`] if none).
-    pub g: GIdx,
+    /// Goroutine, if any.
+    pub g: Option<GIdx>,
     /// Proc ID (-1 if none).
     pub p: i32,
     /// Thread ID.

@@ -5,8 +5,7 @@
 //! without its selection, rows or links changing meaning.
 
 use super::{
-    GIdx, GoLaneState, GoroutineLanes, IntervalKind, IntervalLane, StackId, StrId, TileParts,
-    Trace, NO_G,
+    GIdx, GoLaneState, GoroutineLanes, IntervalKind, IntervalLane, StackId, StrId, TileParts, Trace,
 };
 use crate::trace::Time;
 
@@ -30,9 +29,9 @@ pub struct EdgeSpan {
     /// The stack of the event that began it, 0 if none.
     pub stack: StackId,
     /// For a runnable span begun by an unblock: who unblocked the goroutine
-    /// ([`NO_G`]: the runtime) and what it had waited for (a string of
+    /// (`None`: the runtime) and what it had waited for (a string of
     /// the overview): the arrow into the goroutine when it next runs.
-    pub woken: Option<(GIdx, StrId)>,
+    pub woken: Option<(Option<GIdx>, StrId)>,
 }
 
 /// A proc or thread interval of an overview that began before a
@@ -81,16 +80,16 @@ impl Trace {
     // the overview's indexes, one short block a part, in one place.
     pub fn into_tile_of(mut self, whole: &Trace, parts: TileParts) -> Trace {
         let local = std::mem::take(&mut self.goroutines);
-        let map: Vec<GIdx> = (local.indexes())
-            .map(|g| whole.goroutines.find(local.id(g)).unwrap_or(NO_G))
+        let map: Vec<Option<GIdx>> = (local.indexes())
+            .map(|g| whole.goroutines.find(local.id(g)))
             .collect();
-        let rename = |g: GIdx| map.get(g.ix()).copied().unwrap_or(NO_G);
+        let rename = |g: GIdx| map.get(g.ix()).copied().flatten();
 
         let mut lanes: Vec<(GIdx, super::LaneRange)> = self
             .lanes
             .iter()
-            .filter(|(g, l)| l.len > 0 && rename(*g) != NO_G)
-            .map(|(g, l)| (rename(g), l))
+            .filter(|(_, l)| l.len > 0)
+            .filter_map(|(g, l)| Some((rename(g)?, l)))
             .collect();
         lanes.sort_by_key(|e| e.0);
         lanes.dedup_by_key(|e| e.0);
@@ -140,7 +139,7 @@ impl Trace {
             .collect();
 
         for r in &mut self.stw {
-            r.g = rename(r.g);
+            r.g = r.g.and_then(rename);
         }
         // The overview has every region and GC work row exactly: the tile
         // takes those that overlap it, with the starts and ends it would
@@ -155,14 +154,14 @@ impl Trace {
             .copied()
             .collect();
         for t in &mut self.tasks {
-            t.start_g = t.start_g.map(rename).filter(|&g| g != NO_G);
-            t.end_g = t.end_g.map(rename).filter(|&g| g != NO_G);
+            t.start_g = t.start_g.and_then(rename);
+            t.end_g = t.end_g.and_then(rename);
         }
         for l in &mut self.logs {
-            l.g = rename(l.g);
+            l.g = l.g.and_then(rename);
         }
         for s in &mut self.cpu_samples {
-            s.g = rename(s.g);
+            s.g = s.g.and_then(rename);
         }
         self.flows = match parts {
             TileParts::Full => self.flows.remapped(&local, &map),

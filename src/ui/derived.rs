@@ -304,6 +304,7 @@ impl TraceData {
     /// Indexes (into the whole trace's `cpu_samples`) of goroutine `g`'s CPU samples.
     pub fn cpu_of(&self, g: GIdx) -> &[u32] {
         let s = &self.loaded.trace.cpu_samples;
+        let g = Some(g);
         let a = self.cpu_by_g.partition_point(|&i| s[i as usize].g < g);
         let b = self.cpu_by_g.partition_point(|&i| s[i as usize].g <= g);
         &self.cpu_by_g[a..b]
@@ -312,6 +313,7 @@ impl TraceData {
     /// Indexes (into the whole trace's `logs`) of goroutine `g`'s log messages.
     pub fn logs_of(&self, g: GIdx) -> &[u32] {
         let s = &self.loaded.trace.logs;
+        let g = Some(g);
         let a = self.logs_by_g.partition_point(|&i| s[i as usize].g < g);
         let b = self.logs_by_g.partition_point(|&i| s[i as usize].g <= g);
         &self.logs_by_g[a..b]

@@ -11,7 +11,7 @@ use super::palette;
 use super::source;
 use super::timeline::{SelectedSpan, Timeline};
 use crate::format;
-use crate::model::{FlowKind, GoLaneState, Span, StackId, NO_G};
+use crate::model::{FlowKind, GoLaneState, Span, StackId};
 use crate::trace::Time;
 use egui::{RichText, Ui};
 
@@ -139,8 +139,7 @@ impl Shown<'_> {
         };
         ui.add(egui::Label::new(RichText::new(name).monospace()).selectable(true));
         ui.label(format!("created at {}", self.rel(gs.created(g))));
-        let creator = gs.creator[g.ix()];
-        if creator != NO_G {
+        if let Some(creator) = gs.creator[g.ix()] {
             link(
                 ui,
                 format!("created by {}", tr.goroutine_label(creator)),
@@ -229,25 +228,25 @@ impl Shown<'_> {
             return;
         };
         ui.separator();
-        if f.from == NO_G {
-            ui.label(format!(
-                "unblocked by the runtime at {}",
-                self.rel(f.from_time)
-            ));
-        } else {
+        if let Some(from) = f.from {
             link(
                 ui,
                 format!(
                     "unblocked by {} at {}",
-                    tr.goroutine_label(f.from),
+                    tr.goroutine_label(from),
                     self.rel(f.from_time)
                 ),
                 Nav::Goto {
-                    g: f.from,
+                    g: from,
                     t: f.from_time,
                 },
                 nav,
             );
+        } else {
+            ui.label(format!(
+                "unblocked by the runtime at {}",
+                self.rel(f.from_time)
+            ));
         }
         if f.stack != 0 {
             stack_ui(ui, self.data, f.stack, "Unblocking stack", "unblock-stack");

@@ -6,7 +6,7 @@
 use super::charge::{charge_rev, push_rev};
 use super::{Cause, CriticalPath, Hop, HopKind, Segment, Target, Untraced};
 use crate::analysis::fold::{TileAccess, TileRef};
-use crate::model::{FlowKind, GIdx, GoLaneState, Span, StackId, StrId, Trace, NO_G};
+use crate::model::{FlowKind, GIdx, GoLaneState, Span, StackId, StrId, Trace};
 use crate::trace::Time;
 use rustc_hash::FxHashMap;
 
@@ -17,7 +17,7 @@ pub fn critical_path(tiles: &dyn TileAccess, target: Target) -> CriticalPath {
 }
 
 /// An unblock into a goroutine: `(time, unblocker, reason)`.
-type Unblock = (Time, GIdx, u16);
+type Unblock = (Time, Option<GIdx>, u16);
 
 /// A span of the path's goroutine, found in the tile that holds a time.
 struct Found {
@@ -107,8 +107,8 @@ impl<'a> Walker<'a> {
         let i = v.partition_point(|u| u.0 < t);
         let (from, reason) = v
             .get(i)
-            .filter(|u| u.0 == t && u.1 != NO_G && u.1 != g)
-            .map(|u| (u.1, u.2))?;
+            .filter(|u| u.0 == t && u.1 != Some(g))
+            .and_then(|u| Some((u.1?, u.2)))?;
         Some((from, self.reason(tr, reason)))
     }
 
@@ -220,7 +220,8 @@ impl<'a> Walker<'a> {
                 }
                 let creator = ov.goroutines.creator[g.ix()];
                 let first = bounds.map(|b| b.0);
-                if creator != NO_G && first == Some(t) && !here.contains(&creator) {
+                let creator = creator.filter(|c| first == Some(t) && !here.contains(c));
+                if let Some(creator) = creator {
                     self.hops_rev.push(Hop {
                         from: creator,
                         to: g,

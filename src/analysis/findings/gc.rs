@@ -4,7 +4,7 @@
 use super::report::{at_text, duration_text};
 use super::{plural, top_goroutines, Finding, FindingKind, TopN, TOP};
 use crate::analysis::fold::LaneSpan;
-use crate::model::{GIdx, GoLaneState, IntervalKind, Trace, NO_G};
+use crate::model::{GIdx, GoLaneState, IntervalKind, Trace};
 use crate::trace::Time;
 use std::cmp::Reverse;
 
@@ -21,23 +21,19 @@ pub(super) fn stw_pauses(trace: &Trace) -> Vec<Finding> {
             // Every P stood still: the cost is the pause times GOMAXPROCS.
             let procs = trace.counters.gomaxprocs.value_at(r.start).max(1.0) as Time;
             let reason = trace.str(r.reason);
-            let by = if r.g == NO_G {
-                String::new()
-            } else {
-                format!(", stopped by {}", trace.goroutine_label(r.g))
-            };
+            let by = r.g.map_or(String::new(), |g| {
+                format!(", stopped by {}", trace.goroutine_label(g))
+            });
             Finding {
                 kind: FindingKind::Stw,
                 start_ns: r.start,
                 end_ns: r.end,
                 duration_ns: d,
                 count: 1,
-                function: if r.g == NO_G {
-                    String::new()
-                } else {
-                    trace.str(trace.goroutines.name(r.g)).to_string()
-                },
-                goroutines: if r.g == NO_G { vec![] } else { vec![r.g] },
+                function: r.g.map_or(String::new(), |g| {
+                    trace.str(trace.goroutines.name(g)).to_string()
+                }),
+                goroutines: r.g.into_iter().collect(),
                 text: format!(
                     "stop-the-world ({}) of {} at {}{by}",
                     if reason.is_empty() {

@@ -5,7 +5,7 @@
 use super::report::{at_text, duration_text};
 use super::{plural, top_goroutines, Finding, FindingKind, TopGoroutines, TopN, TOP};
 use crate::analysis::fold::{LaneSpan, Tile};
-use crate::model::{GIdx, GoLaneState, IntervalKind, Trace, NO_G};
+use crate::model::{GIdx, GoLaneState, IntervalKind, Trace};
 use crate::trace::{ProcId, Time};
 use rustc_hash::FxHashMap;
 use std::cmp::Reverse;
@@ -117,13 +117,13 @@ enum What {
 struct Change {
     t: Time,
     what: What,
-    /// The goroutine that became runnable ([`NO_G`] for other changes).
-    g: GIdx,
+    /// The goroutine that became runnable (`None` for other changes).
+    g: Option<GIdx>,
 }
 
 impl Change {
     fn new(t: Time, what: What) -> Change {
-        Change { t, what, g: NO_G }
+        Change { t, what, g: None }
     }
 }
 
@@ -206,8 +206,8 @@ impl IdleSweep {
                     What::Stw(d) => self.stopped += d,
                     What::Procs(p) => self.procs = p,
                 }
-                if c.g != NO_G {
-                    woken.push((c.g, 0));
+                if let Some(g) = c.g {
+                    woken.push((g, 0));
                 }
                 i += 1;
             }
@@ -295,7 +295,7 @@ fn changes(tile: &Tile<'_>, ch: &mut Vec<Change>) {
                 let s = t.spans.span(&lane, i);
                 if begins(s.start) {
                     ch.push(Change {
-                        g,
+                        g: Some(g),
                         ..Change::new(s.start, What::Runnable(1))
                     });
                 }

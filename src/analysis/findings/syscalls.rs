@@ -128,7 +128,7 @@ fn proc_held(tiles: &dyn TileAccess, g: GIdx, t: Time) -> Option<ProcId> {
     tile.model.procs.iter().find_map(|p| {
         let iv = &p.intervals;
         iv.visible(t, t + 1)
-            .find(|&i| iv.g(i) == g && iv.kind(i) == IntervalKind::Syscall)
+            .find(|&i| iv.g(i) == Some(g) && iv.kind(i) == IntervalKind::Syscall)
             .map(|_| p.id)
     })
 }

@@ -1,6 +1,6 @@
 //! User annotations: tasks, regions, logs, goroutine labels.
 
-use super::super::{LogEntry, Region, Task, NO_G};
+use super::super::{LogEntry, Region, Task};
 use super::ModelBuilder;
 use crate::trace::event::{Event, EventKind};
 use crate::trace::EvTable;
@@ -15,7 +15,7 @@ impl ModelBuilder {
 
     pub(super) fn task(&mut self, ev: &Event, t: &EvTable) {
         let info = ev.task(t);
-        let g = self.goroutines.find(ev.ctx.g).unwrap_or(NO_G);
+        let g = self.goroutines.find(ev.ctx.g);
         let name = self.strings.intern(info.name);
         let stack = self.intern_stack(t, ev.stack_id());
         let existing = self.task_index.get(&info.id.0).copied();
@@ -42,7 +42,7 @@ impl ModelBuilder {
             task.name = name;
             task.parent = info.parent.is_user_task().then_some(info.parent);
             task.start = Some(ev.time);
-            task.start_g = (g != NO_G).then_some(g);
+            task.start_g = g;
             task.start_stack = stack;
         } else {
             let idx = existing.unwrap_or_else(|| {
@@ -62,7 +62,7 @@ impl ModelBuilder {
             });
             let task = &mut self.tasks[idx as usize];
             task.end = Some(ev.time);
-            task.end_g = (g != NO_G).then_some(g);
+            task.end_g = g;
             if task.name == 0 {
                 task.name = name;
             }
@@ -119,7 +119,7 @@ impl ModelBuilder {
         let category = self.strings.intern(category);
         let message = self.strings.intern(message);
         let stack = self.intern_stack(t, ev.stack_id());
-        let g = self.goroutines.find(ev.ctx.g).unwrap_or(NO_G);
+        let g = self.goroutines.find(ev.ctx.g);
         self.logs.push(LogEntry {
             time: ev.time,
             g,

@@ -125,7 +125,7 @@ impl CoarseLane {
 pub struct CoarseIntervals {
     /// Merged interval being built: start, end, goroutine, kind, and the
     /// length of the goroutine's longest interval in it.
-    pending: Option<(Time, Time, GIdx, IntervalKind, Time)>,
+    pending: Option<(Time, Time, Option<GIdx>, IntervalKind, Time)>,
 }
 
 impl CoarseIntervals {
@@ -135,7 +135,7 @@ impl CoarseIntervals {
         lane: &mut IntervalLane,
         start: Time,
         end: Time,
-        g: GIdx,
+        g: Option<GIdx>,
         kind: IntervalKind,
         bucket_ns: Time,
     ) {
@@ -212,13 +212,14 @@ mod tests {
     fn intervals_in_one_bucket_merge() {
         let mut lane = IntervalLane::default();
         let mut c = CoarseIntervals::default();
-        c.push(&mut lane, 0, 10, GIdx(1), IntervalKind::Running, 128);
-        c.push(&mut lane, 20, 60, GIdx(2), IntervalKind::Running, 128);
-        c.push(&mut lane, 150, 160, GIdx(3), IntervalKind::Syscall, 128);
+        let g = |i| Some(GIdx::at(i));
+        c.push(&mut lane, 0, 10, g(1), IntervalKind::Running, 128);
+        c.push(&mut lane, 20, 60, g(2), IntervalKind::Running, 128);
+        c.push(&mut lane, 150, 160, g(3), IntervalKind::Syscall, 128);
         c.flush(&mut lane);
         assert_eq!(lane.len(), 2);
-        assert_eq!((lane.start(0), lane.end(0), lane.g(0)), (0, 60, GIdx(2)));
-        assert_eq!((lane.start(1), lane.end(1), lane.g(1)), (150, 160, GIdx(3)));
+        assert_eq!((lane.start(0), lane.end(0), lane.g(0)), (0, 60, g(2)));
+        assert_eq!((lane.start(1), lane.end(1), lane.g(1)), (150, 160, g(3)));
         assert_eq!(lane.kind(1), IntervalKind::Syscall);
     }
 }

@@ -2,7 +2,7 @@
 //! intervals, creation/unblock flows, goroutine-count counters.
 
 use super::super::lanes::{GoLaneState, IntervalKind, IntervalLane, LaneBuf, LaneRange, SpanKind};
-use super::super::{EdgeInterval, EdgeSpan, Flow, FlowKind, GIdx, ProcLane, ThreadLane, NO_G};
+use super::super::{EdgeInterval, EdgeSpan, Flow, FlowKind, GIdx, ProcLane, ThreadLane};
 use super::coarse::{CoarseIntervals, CoarseLane};
 use super::ModelBuilder;
 use crate::trace::event::{Event, Resource};
@@ -125,10 +125,16 @@ impl MachineBuild {
                 if start < self.boundary {
                     self.note_edge(start, t.max(start), g, kind);
                 }
-                self.coarse
-                    .push(&mut self.lane, start, t.max(start), g, kind, bucket_ns);
+                self.coarse.push(
+                    &mut self.lane,
+                    start,
+                    t.max(start),
+                    Some(g),
+                    kind,
+                    bucket_ns,
+                );
             }
-            Keep::Exact => self.lane.push(start, t.max(start), g, kind),
+            Keep::Exact => self.lane.push(start, t.max(start), Some(g), kind),
         }
         Some(kind)
     }
@@ -308,10 +314,7 @@ impl ModelBuilder {
     fn push_edge_span(&mut self, g: GIdx, state: GoLaneState, began: BegunSpan, end: Time) {
         let (start, reason, stack, woken) = began;
         let reason_str = |r: u16| self.reasons.get(r as usize).copied().unwrap_or(0);
-        let woken = woken.map(|(by, waited)| {
-            let from = self.goroutines.find(GoId(by)).unwrap_or(NO_G);
-            (from, reason_str(waited))
-        });
+        let woken = woken.map(|(by, waited)| (self.goroutines.find(GoId(by)), reason_str(waited)));
         self.edge_spans.push(EdgeSpan {
             g,
             start,
@@ -366,7 +369,7 @@ impl ModelBuilder {
         kind: IntervalKind,
         time: Time,
     ) -> Time {
-        if self.carried_intervals.is_empty() {
+        if self.edges.intervals.is_empty() {
             return time;
         }
         self.carried_interval_start(thread, machine, g, kind, time)
@@ -383,7 +386,7 @@ impl ModelBuilder {
         kind: IntervalKind,
         time: Time,
     ) -> Time {
-        match self.carried_intervals.remove(&(thread, machine)) {
+        match self.edges.intervals.remove(&(thread, machine)) {
             Some((id, c))
                 if id == self.goroutines.id(g)
                     && c.kind == kind
@@ -452,15 +455,15 @@ impl ModelBuilder {
             GoState::NotExist => {
                 let first = self.goroutines.find(GoId(id)).is_none();
                 let g = self.new_goroutine(id, time);
-                let creator = self.goroutines.find(ev.ctx.g).unwrap_or(NO_G);
+                let creator = self.goroutines.find(ev.ctx.g);
                 let gi = g.ix();
                 let old = (self.goroutines.creator[gi], self.goroutines.create_stack(g));
                 let create_stack = self.intern_stack(t, ev.stack_id());
                 self.goroutines
                     .set_creation(gi, creator, create_stack, stack);
-                let flow = (creator != NO_G).then_some(Flow {
+                let flow = creator.map(|creator| Flow {
                     kind: FlowKind::Create,
-                    from: creator,
+                    from: Some(creator),
                     from_time: time,
                     to: g,
                     to_time: time,
@@ -478,7 +481,11 @@ impl ModelBuilder {
                     // The lane starts where the state became known (the
                     // goroutine analysis counts from the generation start),
                     // or, in a tile, where the overview saw the span begin.
-                    let carried = self.carried.remove(&GoId(id)).filter(|c| c.0.state == s);
+                    let carried = self
+                        .edges
+                        .spans
+                        .remove(&GoId(id))
+                        .filter(|c| c.0.state == s);
                     match carried {
                         Some((c, _)) => {
                             let reason = self.reason_index(c.reason);
@@ -530,7 +537,7 @@ impl ModelBuilder {
             self.unblock_flow(g, ev, t);
         }
         if s == GoLaneState::Runnable && from == GoState::Syscall && self.mode.unblocks() {
-            self.pending_flow(g, FlowKind::SyscallExit, g, time, 0, 0);
+            self.pending_flow(g, FlowKind::SyscallExit, Some(g), time, 0, 0);
         }
         let woken_by = (woken && self.mode.bucket().is_some()).then_some(ev.ctx.g.0);
         self.begin_span(g, time, time, s, reason, span_stack, woken_by);
@@ -543,8 +550,8 @@ impl ModelBuilder {
     /// now on if it was not.
     fn carried_unblock(&mut self, g: GIdx, c: &EdgeSpan, by: i64) {
         let from = match by {
-            -1 => NO_G,
-            id => self.new_goroutine(id, self.sync_time),
+            -1 => None,
+            id => Some(self.new_goroutine(id, self.sync_time)),
         };
         let reason = c.woken.map_or(0, |(_, waited)| self.reason_index(waited));
         self.pending_flow(g, FlowKind::Unblock, from, c.start, reason, c.stack);
@@ -644,7 +651,7 @@ impl ModelBuilder {
     }
 
     fn unblock_flow(&mut self, g: GIdx, ev: &Event, t: &EvTable) {
-        let from = self.goroutines.find(ev.ctx.g).unwrap_or(NO_G);
+        let from = self.goroutines.find(ev.ctx.g);
         // The arrow is labelled with what the target was waiting for.
         let reason = self
             .live
@@ -659,7 +666,7 @@ impl ModelBuilder {
         &mut self,
         g: GIdx,
         kind: FlowKind,
-        from: GIdx,
+        from: Option<GIdx>,
         time: Time,
         reason: u16,
         stack: u32,
@@ -739,7 +746,7 @@ impl ModelBuilder {
             lg.regions.clear();
             let since = lg.since;
             let id = self.goroutines.id(g);
-            let end_g = match self.span_ends.get(&id) {
+            let end_g = match self.edges.span_ends.get(&id) {
                 Some(&(start, true_end)) if start == since => true_end.max(end),
                 _ => end,
             };
@@ -749,7 +756,7 @@ impl ModelBuilder {
             }
             self.goroutines.set_ended(g, false);
         }
-        let ends = std::mem::take(&mut self.interval_ends);
+        let ends = std::mem::take(&mut self.edges.interval_ends);
         let end_of = |thread: bool, id: i64, open: Option<Time>| match ends.get(&(thread, id)) {
             Some(&(start, true_end)) if Some(start) == open => true_end.max(end),
             _ => end,

@@ -12,7 +12,7 @@ mod slots;
 use super::strings::{StackTable, StringTable};
 use super::{
     Counters, CpuSample, GIdx, GcWork, Goroutines, LogEntry, Region, SpanArena, Task, TimeRange,
-    Trace, TraceMeta, NO_G,
+    Trace, TraceMeta,
 };
 use crate::trace::event::{Event, EventKind};
 use crate::trace::{EvTable, EventType, GoId, Time};
@@ -48,9 +48,9 @@ pub struct ModelBuilder {
     syscalling_p: FxHashMap<i64, GIdx>,
     gc_open: Option<Time>,
     gc: Vec<TimeRange>,
-    stw_open: FxHashMap<GIdx, (Time, u32)>,
+    stw_open: FxHashMap<Option<GIdx>, (Time, u32)>,
     stw: Vec<TimeRange>,
-    sweep_open: FxHashMap<i64, (Time, GIdx)>,
+    sweep_open: FxHashMap<i64, (Time, Option<GIdx>)>,
     gc_work: Vec<GcWork>,
     regions: Vec<Region>,
     tasks: Vec<Task>,
@@ -69,17 +69,25 @@ pub struct ModelBuilder {
     mode: BuildMode,
     /// The overview's spans crossing a generation boundary.
     edge_spans: Vec<super::EdgeSpan>,
-    /// A tile's: the spans of the overview open at its start, by goroutine
-    /// ID, with the ID of the goroutine that unblocked it (-1: the runtime).
-    carried: FxHashMap<GoId, (super::EdgeSpan, Option<GoId>)>,
-    /// A tile's: the intervals of the overview open at its start, by
-    /// (thread?, machine ID), with their goroutine's ID.
-    carried_intervals: FxHashMap<(bool, i64), (GoId, super::EdgeInterval)>,
-    /// A tile's: the start and true end of each span of the overview open
-    /// at its end, by goroutine ID (the tile's last event is not its end).
+    /// A tile's: what the overview knows of its edges.
+    edges: TileEdges,
+}
+
+/// What a tile is given of the overview at its edges (empty for the
+/// other modes): what began before its start and ends after its end.
+#[derive(Default)]
+struct TileEdges {
+    /// The spans of the overview open at its start, by goroutine ID, with
+    /// the ID of the goroutine that unblocked it (-1: the runtime).
+    spans: FxHashMap<GoId, (super::EdgeSpan, Option<GoId>)>,
+    /// The intervals of the overview open at its start, by (thread?,
+    /// machine ID), with their goroutine's ID.
+    intervals: FxHashMap<(bool, i64), (GoId, super::EdgeInterval)>,
+    /// The start and true end of each span of the overview open at its
+    /// end, by goroutine ID (the tile's last event is not its end).
     span_ends: FxHashMap<GoId, (Time, Time)>,
-    /// A tile's: the start and true end of each interval of the overview
-    /// open at its end, by (thread?, machine ID).
+    /// The start and true end of each interval of the overview open at
+    /// its end, by (thread?, machine ID).
     interval_ends: FxHashMap<(bool, i64), (Time, Time)>,
 }
 
@@ -194,10 +202,7 @@ impl ModelBuilder {
             have_first: false,
             mode,
             edge_spans: Vec::new(),
-            carried: FxHashMap::default(),
-            carried_intervals: FxHashMap::default(),
-            span_ends: FxHashMap::default(),
-            interval_ends: FxHashMap::default(),
+            edges: TileEdges::default(),
         }
     }
 
@@ -220,21 +225,21 @@ impl ModelBuilder {
         b.strings = overview.strings.thawed();
         b.stacks = overview.stacks.thawed();
         let id = |g: GIdx| overview.goroutines.id(g);
-        let by = |g: GIdx| if g == NO_G { GoId::NONE } else { id(g) };
-        b.carried = overview
+        let by = |g: Option<GIdx>| g.map_or(GoId::NONE, id);
+        b.edges.spans = overview
             .edge_spans_at(start)
             .map(|e| (id(e.g), (*e, e.woken.map(|(from, _)| by(from)))))
             .collect();
-        b.carried_intervals = overview
+        b.edges.intervals = overview
             .edge_intervals_at(start)
             .map(|e| ((e.thread, e.machine), (id(e.g), *e)))
             .collect();
         if let Some(end) = end {
-            b.span_ends = overview
+            b.edges.span_ends = overview
                 .edge_spans_at(end)
                 .map(|e| (id(e.g), (e.start, e.end)))
                 .collect();
-            b.interval_ends = overview
+            b.edges.interval_ends = overview
                 .edge_intervals_at(end)
                 .map(|e| ((e.thread, e.machine), (e.start, e.end)))
                 .collect();
@@ -289,7 +294,7 @@ impl ModelBuilder {
 
     fn cpu_sample(&mut self, ev: &Event, t: &EvTable) {
         let stack = self.intern_stack(t, ev.stack_id());
-        let g = self.goroutines.find(ev.ctx.g).unwrap_or(NO_G);
+        let g = self.goroutines.find(ev.ctx.g);
         self.cpu_samples.push(CpuSample {
             time: ev.time,
             g,

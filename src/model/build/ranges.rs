@@ -2,7 +2,7 @@
 //! assists (charged to the goroutine that did them).
 
 use super::super::lanes::IntervalKind;
-use super::super::{GcWork, TimeRange, NO_G};
+use super::super::{GcWork, TimeRange};
 use super::ModelBuilder;
 use crate::trace::event::{Event, EventKind, RangeKind, RangeScope};
 use crate::trace::{EvTable, Time};
@@ -28,7 +28,7 @@ impl ModelBuilder {
                         start,
                         end: ev.time,
                         reason: 0,
-                        g: NO_G,
+                        g: None,
                     });
                 }
                 _ => {
@@ -36,7 +36,7 @@ impl ModelBuilder {
                 }
             },
             RangeKind::Stw => {
-                let g = self.goroutines.find(ev.ctx.g).unwrap_or(NO_G);
+                let g = self.goroutines.find(ev.ctx.g);
                 match kind {
                     EventKind::RangeEnd => {
                         let reason_id = ev.args[0];
@@ -66,19 +66,17 @@ impl ModelBuilder {
                 };
                 match kind {
                     EventKind::RangeEnd => {
-                        if let Some((start, g)) = self.sweep_open.remove(&p.0) {
-                            if g != NO_G {
-                                self.gc_work.push(GcWork {
-                                    g,
-                                    start,
-                                    end: ev.time,
-                                    kind: IntervalKind::Sweep,
-                                });
-                            }
+                        if let Some((start, Some(g))) = self.sweep_open.remove(&p.0) {
+                            self.gc_work.push(GcWork {
+                                g,
+                                start,
+                                end: ev.time,
+                                kind: IntervalKind::Sweep,
+                            });
                         }
                     }
                     _ => {
-                        let g = self.goroutines.find(ev.ctx.g).unwrap_or(NO_G);
+                        let g = self.goroutines.find(ev.ctx.g);
                         self.sweep_open.entry(p.0).or_insert((begin, g));
                     }
                 }
@@ -119,7 +117,7 @@ impl ModelBuilder {
                 start,
                 end,
                 reason: 0,
-                g: NO_G,
+                g: None,
             });
         }
         let mut stw: Vec<_> = self.stw_open.drain().collect();
@@ -136,7 +134,7 @@ impl ModelBuilder {
         let mut sweeps: Vec<_> = self.sweep_open.drain().collect();
         sweeps.sort_by_key(|(p, _)| *p);
         for (_, (start, g)) in sweeps {
-            if g != NO_G {
+            if let Some(g) = g {
                 self.gc_work.push(GcWork {
                     g,
                     start,

@@ -34,7 +34,7 @@ fn alt_left_after_following_unblocked_by_returns_to_the_wait() {
     h.get_by_label_contains("unblocked by G").click();
     h.run();
     let at_waker = view(&h).timeline.selected();
-    assert_eq!(at_waker.map(|s| s.g), Some(waker));
+    assert_eq!(at_waker.map(|s| s.g), waker);
     assert_ne!(at_waker.map(|s| s.g), Some(g), "the link moved");
     h.key_press_modifiers(Modifiers::ALT, Key::ArrowLeft);
     h.run();

@@ -154,6 +154,7 @@ fn clicking_the_long_wait_shows_select_and_its_stack_then_unblocked_by_goes_to_t
         .expect("an unblock");
     h.get_by_label_contains("unblocked by G").click();
     h.run();
+    let waker = waker.expect("a goroutine unblocked it");
     assert_eq!(view(&h).timeline.selected().map(|s| s.g), Some(waker));
     assert!(view(&h).timeline.rows().find_goroutine(waker).is_some());
 }

@@ -39,6 +39,7 @@ fn why_on_the_stalled_stream_names_the_goroutine_that_held_it_up() {
         .timeline
         .span_of(&v.data, v.timeline.selected().expect("selected"));
     let waker = tr.unblocked_by(g, span.end).expect("an unblocker").from;
+    let waker = waker.expect("a goroutine unblocked it");
     let pv = v.why.path.clone().expect("a path is shown");
     assert_eq!(pv.path.target.g, g);
     assert!(pv.is_on_path(waker));

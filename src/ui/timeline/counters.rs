@@ -121,9 +121,61 @@ struct Level {
     last: Vec<f64>,
 }
 
-/// Min/max/last of a counter series at halving resolutions.
+/// A level as read: the series itself (level 0) or one of the pyramid's.
+#[derive(Clone, Copy)]
+struct LevelRef<'a> {
+    time: &'a [Time],
+    min: &'a [f64],
+    max: &'a [f64],
+    last: &'a [f64],
+}
+
+impl<'a> LevelRef<'a> {
+    fn of_series(s: &'a CounterSeries) -> LevelRef<'a> {
+        LevelRef {
+            time: &s.time,
+            min: &s.min,
+            max: &s.max,
+            last: &s.last,
+        }
+    }
+
+    fn of(l: &'a Level) -> LevelRef<'a> {
+        LevelRef {
+            time: &l.time,
+            min: &l.min,
+            max: &l.max,
+            last: &l.last,
+        }
+    }
+
+    /// The level above: buckets of two points.
+    fn halved(self) -> Level {
+        let n = self.time.len().div_ceil(2);
+        let mut l = Level::default();
+        for k in 0..n {
+            let a = 2 * k;
+            let b = (a + 2).min(self.time.len());
+            l.time.push(self.time[a]);
+            l.min
+                .push(self.min[a..b].iter().copied().fold(f64::INFINITY, f64::min));
+            l.max.push(
+                self.max[a..b]
+                    .iter()
+                    .copied()
+                    .fold(f64::NEG_INFINITY, f64::max),
+            );
+            l.last.push(self.last[b - 1]);
+        }
+        l
+    }
+}
+
+/// Min/max/last of a counter series at halving resolutions. Level 0 is
+/// the series itself (not copied: a series holds up to 2^18 points).
 #[derive(Debug, Clone, Default)]
 pub struct Pyramid {
+    /// Levels 1 and up.
     levels: Vec<Level>,
     /// Largest value of the series.
     pub peak: f64,
@@ -132,31 +184,13 @@ pub struct Pyramid {
 impl Pyramid {
     /// Builds the pyramid of a series (O(n), once per trace).
     pub fn new(s: &CounterSeries) -> Pyramid {
-        let mut levels = vec![Level {
-            time: s.time.clone(),
-            min: s.min.clone(),
-            max: s.max.clone(),
-            last: s.last.clone(),
-        }];
-        while levels.last().is_some_and(|l| l.time.len() > 64) {
-            let Some(p) = levels.last() else { break };
-            let n = p.time.len().div_ceil(2);
-            let mut l = Level::default();
-            for k in 0..n {
-                let a = 2 * k;
-                let b = (a + 2).min(p.time.len());
-                l.time.push(p.time[a]);
-                l.min
-                    .push(p.min[a..b].iter().copied().fold(f64::INFINITY, f64::min));
-                l.max.push(
-                    p.max[a..b]
-                        .iter()
-                        .copied()
-                        .fold(f64::NEG_INFINITY, f64::max),
-                );
-                l.last.push(p.last[b - 1]);
+        let mut levels: Vec<Level> = Vec::new();
+        loop {
+            let below = levels.last().map_or(LevelRef::of_series(s), LevelRef::of);
+            if below.time.len() <= 64 {
+                break;
             }
-            levels.push(l);
+            levels.push(below.halved());
         }
         Pyramid {
             levels,
@@ -164,34 +198,28 @@ impl Pyramid {
         }
     }
 
-    /// Value in effect at `t`.
-    pub fn value_at(&self, t: Time) -> f64 {
-        let Some(l) = self.levels.first() else {
-            return 0.0;
-        };
-        let i = l.time.partition_point(|&x| x <= t);
-        if i == 0 {
-            0.0
-        } else {
-            l.last[i - 1]
+    /// Level `k` of the pyramid of `s`.
+    fn level<'a>(&'a self, s: &'a CounterSeries, k: usize) -> LevelRef<'a> {
+        match k {
+            0 => LevelRef::of_series(s),
+            _ => LevelRef::of(&self.levels[k - 1]),
         }
     }
 
-    /// Buckets visible in `map` at about one per pixel.
-    pub fn buckets(&self, map: &TimeMap, end_ns: Time, out: &mut Vec<Bucket>) {
+    /// Buckets of `s` (the series this was built from) visible in `map` at
+    /// about one per pixel.
+    pub fn buckets(&self, s: &CounterSeries, map: &TimeMap, end_ns: Time, out: &mut Vec<Bucket>) {
         out.clear();
-        let Some(l0) = self.levels.first() else {
-            return;
-        };
         let (t0, t1) = (map.start_ns, map.end_ns());
+        let l0 = self.level(s, 0);
         let a = l0.time.partition_point(|&x| x < t0).saturating_sub(1);
         let b = l0.time.partition_point(|&x| x < t1);
         let n = b.saturating_sub(a);
         let mut level = 0;
-        while level + 1 < self.levels.len() && (n >> level) as f64 > map.width_px {
+        while level < self.levels.len() && (n >> level) as f64 > map.width_px {
             level += 1;
         }
-        let l = &self.levels[level];
+        let l = self.level(s, level);
         let a = l.time.partition_point(|&x| x < t0).saturating_sub(1);
         let b = l.time.partition_point(|&x| x < t1);
         for k in a..b {
@@ -220,10 +248,11 @@ pub struct TrackCanvas<'a> {
     pub buckets: &'a mut Vec<Bucket>,
 }
 
-/// Draws one counter track of the series in `pyramids` (the last value
-/// lasting until `end_ns`) as `map` shows it, in `rect`.
+/// Draws one counter track of `series` (with their `pyramids`; the last
+/// value lasting until `end_ns`) as `map` shows it, in `rect`.
 pub fn paint_track(
     track: CounterTrack,
+    series: &[&CounterSeries],
     pyramids: &[Pyramid],
     end_ns: Time,
     map: &TimeMap,
@@ -246,8 +275,10 @@ pub fn paint_track(
     let y_of = |v: f64| rect.bottom() - (v / peak * h) as f32;
     let (left, right) = (f64::from(rect.left()), f64::from(rect.right()));
     for (idx, colour, area) in parts {
-        let Some(p) = pyramids.get(idx) else { continue };
-        p.buckets(map, end_ns, scratch);
+        let (Some(p), Some(s)) = (pyramids.get(idx), series.get(idx)) else {
+            continue;
+        };
+        p.buckets(s, map, end_ns, scratch);
         let mut pts: Vec<Pos2> = Vec::new();
         for &Bucket {
             x0,
@@ -286,5 +317,45 @@ pub fn paint_track(
         if pts.len() >= 2 {
             lines.push(egui::Shape::line(pts, egui::Stroke::new(1.5, colour)));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A series of 1,000 changes 10 ns apart, a sawtooth up to 99.
+    fn sawtooth() -> CounterSeries {
+        let mut s = CounterSeries::new("x", 1);
+        for i in 0..1_000i64 {
+            s.set(i * 10, (i % 100) as f64);
+        }
+        s
+    }
+
+    #[test]
+    fn zoomed_in_the_buckets_are_the_series_points() {
+        let s = sawtooth();
+        let p = Pyramid::new(&s);
+        let mut out = Vec::new();
+        p.buckets(&s, &TimeMap::fit(2_000, 3_000, 0.0, 1_000.0), 10_000, &mut out);
+        // From the point before the view to the last in it.
+        assert_eq!(out.len(), 101);
+        for (b, k) in out.iter().zip(199..) {
+            assert_eq!((b.min, b.max, b.last), (s.min[k], s.max[k], s.last[k]));
+        }
+    }
+
+    #[test]
+    fn zoomed_out_a_bucket_keeps_the_extremes_of_the_points_it_covers() {
+        let s = sawtooth();
+        let p = Pyramid::new(&s);
+        let mut out = Vec::new();
+        p.buckets(&s, &TimeMap::fit(0, 10_000, 0.0, 40.0), 10_000, &mut out);
+        assert!(out.len() <= 64, "{} buckets for 40 px", out.len());
+        assert_eq!(out.iter().map(|b| b.min).fold(f64::MAX, f64::min), 0.0);
+        assert_eq!(out.iter().map(|b| b.max).fold(f64::MIN, f64::max), 99.0);
+        assert_eq!(out.last().map(|b| b.last), Some(99.0));
+        assert_eq!(p.peak, 99.0);
     }
 }

@@ -5,7 +5,7 @@
 
 use super::paint::Areas;
 use super::Timeline;
-use crate::model::{Flow, FlowKind, GIdx, NO_G};
+use crate::model::{Flow, FlowKind, GIdx};
 use crate::ui::derived::TraceData;
 use crate::ui::palette;
 use egui::{FontId, Painter, Pos2, Shape, Stroke, Vec2};
@@ -34,11 +34,8 @@ pub fn flows_in_view(data: &TraceData, tl: &Timeline, g: GIdx) -> Vec<Flow> {
 pub fn paint(painter: &Painter, data: &TraceData, tl: &Timeline, a: &Areas, g: GIdx) {
     let tr = data.lanes();
     let p = painter.with_clip_rect(a.tracks);
-    let lane_y = |g: GIdx| -> Option<f32> {
-        if g == NO_G {
-            return None;
-        }
-        let r = tl.rows.find_goroutine(g)?;
+    let lane_y = |g: Option<GIdx>| -> Option<f32> {
+        let r = tl.rows.find_goroutine(g?)?;
         let row = tl.rows.row(r);
         Some(a.screen_y(tl, row.y) + row.state_h * 0.5)
     };
@@ -50,23 +47,26 @@ pub fn paint(painter: &Painter, data: &TraceData, tl: &Timeline, a: &Areas, g: G
         let colour = palette::flow(f.kind);
         let x0 = tl.map.x_from_time(f.from_time) as f32;
         let x1 = tl.map.x_from_time(f.to_time) as f32;
-        let Some(yt) = lane_y(f.to) else { continue };
-        let (ys, from_label) = match lane_y(f.from) {
-            Some(y) if f.from != f.to => (y, None),
-            _ if f.kind == FlowKind::SyscallExit || f.from == f.to => (yt - 7.0, None),
-            _ if f.from == NO_G => (yt - 14.0, Some("runtime".to_string())),
-            _ => {
+        let Some(yt) = lane_y(Some(f.to)) else {
+            continue;
+        };
+        let from_itself = f.from == Some(f.to);
+        let (ys, from_label) = match (lane_y(f.from), f.from) {
+            (Some(y), _) if !from_itself => (y, None),
+            _ if f.kind == FlowKind::SyscallExit || from_itself => (yt - 7.0, None),
+            (_, None) => (yt - 14.0, Some("runtime".to_string())),
+            (_, Some(from)) => {
                 // The source lane is not shown: start at the nearest edge.
                 let above = tl
                     .rows
-                    .find_goroutine(f.from)
+                    .find_goroutine(from)
                     .is_none_or(|r| r < tl.frame.rows_in_view.start);
                 let y = if above {
                     a.tracks.top() + 4.0
                 } else {
                     a.tracks.bottom() - 4.0
                 };
-                (y, Some(tr.goroutine_label(f.from)))
+                (y, Some(tr.goroutine_label(from)))
             }
         };
         let (s, e) = (

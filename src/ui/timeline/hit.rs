@@ -303,8 +303,8 @@ impl Tip<'_> {
             format!("reason: {}", tr.str(r.reason)),
             format!("start {}", self.rel(r.start)),
         ];
-        if r.g != crate::model::NO_G {
-            v.push(format!("by {}", tr.goroutine_label(r.g)));
+        if let Some(g) = r.g {
+            v.push(format!("by {}", tr.goroutine_label(g)));
         }
         v
     }
@@ -317,11 +317,8 @@ impl Tip<'_> {
             format::duration(t - self.tl.origin_ns)
         )];
         for (i, _, _) in c.parts() {
-            if let (Some(p), Some(s)) = (
-                self.data.pyramids.get(i),
-                super::counters::series(self.data.whole()).get(i),
-            ) {
-                v.push(format!("{}: {}", s.name, c.value_text(p.value_at(t))));
+            if let Some(s) = super::counters::series(self.data.whole()).get(i) {
+                v.push(format!("{}: {}", s.name, c.value_text(s.value_at(t))));
             }
         }
         v
@@ -346,12 +343,12 @@ fn interval_tip(
     let mut v = vec![
         format!(
             "{lane}: {} {kind} — {}",
-            tr.goroutine_label(g),
+            g.map_or("runtime".into(), |g| tr.goroutine_label(g)),
             format::duration(iv.end(i) - iv.start(i))
         ),
         format!("start {}", format::duration(iv.start(i) - tl.origin_ns)),
     ];
-    if data.is_gc_worker(g) {
+    if g.is_some_and(|g| data.is_gc_worker(g)) {
         v.push("GC background mark worker".into());
     }
     v.push("click: select this goroutine's span".into());

@@ -328,7 +328,7 @@ fn select_interval(data: &TraceData, tl: &mut Timeline, iv: &crate::model::Inter
     let i = idx as usize;
     if i < iv.len() {
         let (g, s, e) = (iv.g(i), iv.start(i), iv.end(i));
-        if g != crate::model::NO_G {
+        if let Some(g) = g {
             tl.select_at(data, g, s + (e - s) / 2);
         }
     }

@@ -125,7 +125,9 @@ impl<'a> LanePainter<'a> {
                     lines: &mut self.cv.over,
                     buckets: &mut self.buckets,
                 };
-                counters::paint_track(c, &data.pyramids, data.whole().meta.end, &self.map, r, out);
+                let series = counters::series(data.whole());
+                let end = data.whole().meta.end;
+                counters::paint_track(c, &series, &data.pyramids, end, &self.map, r, out);
             }
             RowKind::Proc(p) => {
                 if let Some(lane) = tr.procs().get(p as usize) {
@@ -194,11 +196,12 @@ impl<'a> LanePainter<'a> {
                 RenderItem::Single { idx, x0, x1 } => {
                     let g = iv.g(idx);
                     let c = interval_colour(data, iv.kind(idx), g);
-                    self.cv
-                        .rect(x0, x1, y0, y1, palette::alternate(c, g.0 % 2 == 1));
+                    // The runtime's intervals alternate as odd goroutines'.
+                    let odd = g.is_none_or(|g| g.ix() % 2 == 1);
+                    self.cv.rect(x0, x1, y0, y1, palette::alternate(c, odd));
                     if labels && x1 - x0 > 44.0 {
                         let gs = &data.whole().goroutines;
-                        let id = if g.ix() < gs.len() { gs.id(g).0 } else { 0 };
+                        let id = g.and_then(|g| gs.try_id(g)).map_or(0, |id| id.0);
                         let pos = Pos2::new(x0 as f32 + 3.0, y0 + 1.0);
                         let (text, w) = (format::goroutine(Some(id)), (x1 - x0) as f32 - 6.0);
                         self.cv.text(pos, text, 10.5, palette::TEXT_ON_SPAN, w);
@@ -401,10 +404,10 @@ fn outline_selected(cv: &mut Canvas, (x0, x1): (f64, f64), band: (f32, f32)) {
     ));
 }
 
-fn interval_colour(data: &TraceData, kind: IntervalKind, g: GIdx) -> Color32 {
+fn interval_colour(data: &TraceData, kind: IntervalKind, g: Option<GIdx>) -> Color32 {
     if kind == IntervalKind::Syscall {
         palette::state(GoLaneState::Syscall)
-    } else if data.is_gc_worker(g) {
+    } else if g.is_some_and(|g| data.is_gc_worker(g)) {
         palette::GC_WORKER
     } else {
         palette::state(GoLaneState::Running)

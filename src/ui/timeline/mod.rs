@@ -575,11 +575,10 @@ pub fn overlaps(data: &TraceData, g: GIdx, t0: Time, t1: Time) -> Vec<Overlap> {
                 break;
             }
             budget -= 1;
-            let og = iv.g(i);
-            if og == g
-                || og == crate::model::NO_G
-                || iv.kind(i) != crate::model::IntervalKind::Running
-            {
+            let Some(og) = iv.g(i).filter(|&og| og != g) else {
+                continue;
+            };
+            if iv.kind(i) != crate::model::IntervalKind::Running {
                 continue;
             }
             let (s, e) = (iv.start(i), iv.end(i));

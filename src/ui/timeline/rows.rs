@@ -7,7 +7,7 @@
 mod lanes;
 
 use super::counters::{CounterTrack, TRACKS};
-use crate::model::{GIdx, GcWork, GoLaneState, Goroutines, Region, Trace, NO_G};
+use crate::model::{GIdx, GcWork, GoLaneState, Goroutines, Region, Trace};
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
 use lanes::{LaneBlock, Members};
@@ -281,11 +281,14 @@ impl RowList {
     /// members: a group can have millions), marking their lanes if shown.
     /// Only the goroutine indexes the blocks span are walked.
     fn find_tall_lanes(&mut self, gc_work: &[GcWork], regions: &[Region]) {
-        let (lo, hi) = self
+        let Some((lo, hi)) = self
             .blocks
             .iter()
             .map(LaneBlock::g_range)
-            .fold((NO_G, GIdx(0)), |(lo, hi), (a, b)| (lo.min(a), hi.max(b)));
+            .reduce(|(lo, hi), (a, b)| (lo.min(a), hi.max(b)))
+        else {
+            return;
+        };
         let mut wi = gc_work.partition_point(|w| w.g < lo);
         let mut ri = regions.partition_point(|r| r.g < lo);
         loop {

@@ -7,7 +7,7 @@ use super::compute::{is_big, ready_or_ui, Cached};
 use super::flame::{flame_and_top_ui, FlameData, FlameState, Unit};
 use super::profiles::{group_label, scope_ui, ScopeSel};
 use crate::format;
-use crate::model::{GIdx, GoLaneState, StackId, Trace, NO_G};
+use crate::model::{GIdx, GoLaneState, StackId, Trace};
 use crate::trace::Time;
 use crate::ui::derived::TraceData;
 use crate::ui::nav::Nav;
@@ -56,7 +56,7 @@ pub fn samples(data: &TraceData, key: Key) -> Vec<(StackId, i64, u64)> {
     let range = range.filter(|_| scope.scope == ScopeSel::Range);
     tr.cpu_samples
         .iter()
-        .filter(|s| group.is_none_or(|gi| s.g != NO_G && tr.goroutines.group(s.g) == Some(gi)))
+        .filter(|s| group.is_none_or(|gi| s.g.is_some_and(|g| tr.goroutines.group(g) == Some(gi))))
         .filter(|s| range.is_none_or(|(a, b)| s.time >= a && s.time < b))
         .map(|s| (s.stack, 1, 1))
         .collect()

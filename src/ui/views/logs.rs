@@ -6,7 +6,6 @@ use super::compute::{is_big, ready_or_ui, Cached};
 use super::table::right_ui;
 use crate::analysis::annotations::search_logs;
 use crate::format;
-use crate::model::NO_G;
 use crate::ui::derived::TraceData;
 use crate::ui::nav::Nav;
 use egui::Ui;
@@ -78,8 +77,10 @@ impl LogSearch {
                     };
                     row.col(|ui| right_ui(ui, format::duration(l.time - origin)));
                     row.col(|ui| {
-                        if l.g != NO_G && ui.link(tr.goroutine_label(l.g)).clicked() {
-                            link = Some(Nav::Goroutine { g: l.g, t: l.time });
+                        if let Some(g) = l.g {
+                            if ui.link(tr.goroutine_label(g)).clicked() {
+                                link = Some(Nav::Goroutine { g, t: l.time });
+                            }
                         }
                     });
                     row.col(|ui| {

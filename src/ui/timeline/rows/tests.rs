@@ -26,7 +26,7 @@ fn visible_rows_by_binary_search() {
 
 fn gc(g: u32) -> GcWork {
     GcWork {
-        g: GIdx(g),
+        g: GIdx::at(g as usize),
         start: 0,
         end: 1,
         kind: IntervalKind::MarkAssist,
@@ -35,7 +35,7 @@ fn gc(g: u32) -> GcWork {
 
 fn region(g: u32, depth: u16) -> Region {
     Region {
-        g: GIdx(g),
+        g: GIdx::at(g as usize),
         task: crate::trace::TaskId::BACKGROUND,
         name: 0,
         start: 0,
@@ -83,7 +83,7 @@ enum Part {
 
 fn members(f: &Fixture, group: u32, kept: Option<&[u32]>) -> Members {
     match kept {
-        Some(v) => Members::Kept(v.iter().map(|&g| GIdx(g)).collect()),
+        Some(v) => Members::Kept(v.iter().map(|&g| GIdx::at(g as usize)).collect()),
         None => Members::Group {
             groups: Arc::clone(&f.groups),
             index: group,
@@ -199,7 +199,11 @@ fn check_against(l: &RowList, want: &[Row], goroutines: usize) {
 /// GC work and regions on lanes of each group (and of none).
 fn three_groups() -> Fixture {
     let group_of: Vec<u32> = (0..40).map(|g| g % 3).collect();
-    let by_group = |k: u32| (0..40).filter(move |g| g % 3 == k).map(GIdx);
+    let by_group = |k: u32| {
+        (0..40)
+            .filter(move |g| g % 3 == k)
+            .map(|g| GIdx::at(g as usize))
+    };
     let unsorted = {
         let mut v: Vec<GIdx> = by_group(2).collect();
         v.reverse();
@@ -279,8 +283,8 @@ fn filtered_blocks_give_the_rows_of_a_naive_enumeration() {
 #[test]
 fn a_block_without_tall_lanes_and_one_of_only_tall_lanes() {
     let mut f = three_groups();
-    f.gc_work.retain(|w| w.g.0 % 3 != 1);
-    f.regions.retain(|r| r.g.0 % 3 != 1);
+    f.gc_work.retain(|w| w.g.ix() % 3 != 1);
+    f.regions.retain(|r| r.g.ix() % 3 != 1);
     f.gc_work.extend((0..40).filter(|g| g % 3 == 0).map(gc));
     f.gc_work.sort_by_key(|w| w.g);
     let parts = vec![
@@ -297,7 +301,7 @@ fn twenty_million_lanes_stay_exact_and_cost_nothing_per_member() {
     let n: u32 = 20_000_000;
     let mut f = Fixture::new(
         Codes::U8(vec![0; n as usize]),
-        vec![(0..n).map(GIdx).collect()],
+        vec![(0..n).map(|g| GIdx::at(g as usize)).collect()],
     );
     f.gc_work = vec![gc(7), gc(n - 2)];
     f.regions = vec![region(1000, 0), region(1000, 2), region(n - 1, 0)];
@@ -326,7 +330,7 @@ fn twenty_million_lanes_stay_exact_and_cost_nothing_per_member() {
         40.0 + 19.0 * f64::from(g) + extra
     };
     let last = l.row(n as usize + 1);
-    assert_eq!(last.kind, RowKind::Goroutine(GIdx(n - 1)));
+    assert_eq!(last.kind, RowKind::Goroutine(GIdx::at((n - 1) as usize)));
     assert_eq!((last.y, last.h, last.region_rows), (y_of(n - 1), 30.0, 1));
     assert_eq!(l.total_h, last.y + 30.0);
     let before = l.row(n as usize);
@@ -337,7 +341,7 @@ fn twenty_million_lanes_stay_exact_and_cost_nothing_per_member() {
     // In f32 this y would be off by 8 points (steps of 32 up there).
     assert_ne!(f64::from(before.y as f32), before.y);
     for g in [0, 7, 8, 999, 1000, 1001, 12_345_678, n - 3, n - 2, n - 1] {
-        let i = l.find_goroutine(GIdx(g)).expect("shown");
+        let i = l.find_goroutine(GIdx::at(g as usize)).expect("shown");
         assert_eq!(i, g as usize + 2);
         let r = l.row(i);
         assert_eq!(r.y, y_of(g), "G{g}");
@@ -347,6 +351,6 @@ fn twenty_million_lanes_stay_exact_and_cost_nothing_per_member() {
         assert_eq!(l.at(r.y + f64::from(r.h) - 0.25), Some(i));
         assert_eq!(l.visible(r.y - 0.5, r.y + 0.5), i - 1..i + 1);
     }
-    assert_eq!(l.find_goroutine(GIdx(n)), None);
+    assert_eq!(l.find_goroutine(GIdx::at(n as usize)), None);
     assert_eq!(l.at(l.total_h), None);
 }

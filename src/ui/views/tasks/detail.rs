@@ -6,7 +6,7 @@ use super::{duration_text, TasksView};
 use crate::analysis::annotations::{task_timeline, TaskItem, TaskTimeline};
 use crate::analysis::critical_path::Target;
 use crate::format;
-use crate::model::{Task, Trace, NO_G};
+use crate::model::{Task, Trace};
 use crate::ui::nav::Nav;
 use crate::ui::timeline::task_arrows::{TaskArrow, MAX_TASK_ARROWS};
 use egui::{RichText, Ui};
@@ -221,9 +221,10 @@ fn item_ui(ui: &mut Ui, tr: &Trace, task: &Task, item: &TaskItem, clicked: &mut 
                 .link(format::truncate(&text, 90))
                 .on_hover_text(text)
                 .clicked()
-                && l.g != NO_G
             {
-                clicked.nav = Some(Nav::Goroutine { g: l.g, t: l.time });
+                if let Some(g) = l.g {
+                    clicked.nav = Some(Nav::Goroutine { g, t: l.time });
+                }
             }
         }
         TaskItem::Child(c) => {
