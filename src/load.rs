@@ -179,6 +179,9 @@ pub struct LoadedTrace {
     /// For a load of a big trace's first generations only (while the
     /// whole of it loads), how much of it this holds.
     pub first_part: Option<FirstPart>,
+    /// The options of a load from a file (None: read from bytes, always
+    /// whole): a comparison loads the other trace the same way.
+    pub options: Option<LoadOptions>,
 }
 
 impl LoadedTrace {
@@ -489,6 +492,7 @@ fn load_pass(
             gc_log: out.gc_log,
             load_ms: 0.0,
             first_part: None,
+            options: origin.map(|o| o.options),
         },
         feed.recap,
     ))

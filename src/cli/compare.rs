@@ -8,7 +8,7 @@ use crate::analysis::pprof::encode_gzipped;
 use crate::analysis::profiles::ProfileKind;
 use crate::format;
 use crate::load::compare::load_figures;
-use crate::load::{LoadError, Progress};
+use crate::load::{LoadError, LoadOptions, Progress};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -31,8 +31,8 @@ pub struct CompareArgs {
 /// figures are out) and compares them.
 pub fn comparison(a: &Path, b: &Path) -> Result<Comparison, LoadError> {
     let cancel = AtomicBool::new(false);
-    let fa = load_figures(a, &Progress::default(), &cancel)?;
-    let fb = load_figures(b, &Progress::default(), &cancel)?;
+    let fa = load_figures(a, LoadOptions::configured(), &Progress::default(), &cancel)?;
+    let fb = load_figures(b, LoadOptions::configured(), &Progress::default(), &cancel)?;
     Ok(compare(fa, fb))
 }
 
@@ -60,8 +60,18 @@ fn pprof_diff(args: &CompareArgs, kind: &str) -> Result<i32, LoadError> {
         message: "--pprof needs -o OUT.pb.gz".into(),
     })?;
     let cancel = AtomicBool::new(false);
-    let fa = load_figures(&args.a, &Progress::default(), &cancel)?;
-    let fb = load_figures(&args.b, &Progress::default(), &cancel)?;
+    let fa = load_figures(
+        &args.a,
+        LoadOptions::configured(),
+        &Progress::default(),
+        &cancel,
+    )?;
+    let fb = load_figures(
+        &args.b,
+        LoadOptions::configured(),
+        &Progress::default(),
+        &cancel,
+    )?;
     let (Some(pa), Some(pb)) = (fa.profile(kind), fb.profile(kind)) else {
         return Ok(1);
     };

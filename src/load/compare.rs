@@ -10,13 +10,14 @@ use crate::analysis::compare::SideFigures;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-/// How a trace is loaded to be compared: as configured, keeping every
-/// goroutine's figures of the goroutine analysis (as `stats --json` does),
-/// whose groups and percentiles are then exact under any budget.
-pub fn compare_options() -> LoadOptions {
+/// How a trace is loaded to be compared: with `base`'s memory budget,
+/// keeping every goroutine's figures of the goroutine analysis (as
+/// `stats --json` does), whose groups and percentiles are then exact under
+/// any budget.
+pub fn compare_options(base: LoadOptions) -> LoadOptions {
     LoadOptions {
         per_goroutine: true,
-        ..LoadOptions::configured()
+        ..base
     }
 }
 
@@ -45,24 +46,27 @@ impl LoadedTrace {
     }
 }
 
-/// Loads `path` with [`compare_options`] and computes its figures; the
-/// model is dropped before this returns.
+/// Loads `path` with the [`compare_options`] of `base` and computes its
+/// figures; the model is dropped before this returns.
 pub fn load_figures(
     path: &Path,
+    base: LoadOptions,
     progress: &Progress,
     cancel: &AtomicBool,
 ) -> Result<SideFigures, LoadError> {
-    load_compared(path, progress, cancel).map(|(_, f)| f)
+    load_compared(path, base, progress, cancel).map(|(_, f)| f)
 }
 
-/// Loads `path` with [`compare_options`] and computes its figures,
-/// keeping the model (to be viewed: see [`LoadedTrace::keep_only_groups`]).
+/// Loads `path` with the [`compare_options`] of `base` and computes its
+/// figures, keeping the model (to be viewed: see
+/// [`LoadedTrace::keep_only_groups`]).
 pub fn load_compared(
     path: &Path,
+    base: LoadOptions,
     progress: &Progress,
     cancel: &AtomicBool,
 ) -> Result<(LoadedTrace, SideFigures), LoadError> {
-    let l = load_path_with(path, compare_options(), progress, cancel)?;
+    let l = load_path_with(path, compare_options(base), progress, cancel)?;
     let f = l
         .compare_figures(cancel, &|_, _| {})
         .map_err(|message| LoadError {

@@ -6,7 +6,9 @@
 use super::timeline::{click_at, drag, view};
 use super::{harness, settle};
 use crate::analysis::compare::ChangeKind;
+use crate::load::LoadOptions;
 use crate::ui::app::{GoTraceApp, Tab};
+use crate::ui::loader::Source;
 use crate::ui::recent::RecentFiles;
 use crate::ui::tab::ViewTab;
 use crate::ui::views::compare::align::{self, Align};
@@ -32,9 +34,19 @@ fn view_mut<'a>(h: &'a mut Harness<'static, GoTraceApp>) -> &'a mut crate::ui::v
 /// Opens the baseline, asks to compare it with the slower lock (the file
 /// given instead of the dialog), and runs frames until it is computed.
 fn compared_with_slower_lock() -> Harness<'static, GoTraceApp> {
-    let app = GoTraceApp::new(
-        &[compare_trace("compare_base_go127.trace")],
-        RecentFiles::default(),
+    compared_with_slower_lock_under(None)
+}
+
+/// [`compared_with_slower_lock`] in a window whose traces load with
+/// `options`, if given.
+fn compared_with_slower_lock_under(options: Option<LoadOptions>) -> Harness<'static, GoTraceApp> {
+    let mut app = GoTraceApp::new(&[], RecentFiles::default());
+    if let Some(o) = options {
+        app.load_options = o;
+    }
+    app.open(
+        Source::from_arg(&compare_trace("compare_base_go127.trace")),
+        None,
     );
     let mut h = harness(app);
     settle(&mut h);
@@ -76,6 +88,24 @@ fn compare_with_shows_the_slower_lock_first_among_the_changes() {
             .count()
             >= 1
     );
+}
+
+#[test]
+fn under_a_small_budget_b_loads_as_a_big_trace_and_the_changes_are_the_same() {
+    let texts = |h: &Harness<'static, GoTraceApp>| {
+        let c = view(h).views.compare.comparison().expect("computed");
+        let r = c.as_ref().as_ref().expect("compared");
+        let texts: Vec<String> = r.comparison.changes.iter().map(|ch| ch.text()).collect();
+        (texts, r.b.loaded.tiles.is_some())
+    };
+    let (whole, b_tiled) = texts(&compared_with_slower_lock());
+    assert!(!b_tiled && !whole.is_empty());
+    // A budget that tiles both: B is loaded as A was, with the same answer.
+    let h = compared_with_slower_lock_under(Some(LoadOptions::with_budget(1)));
+    assert!(view(&h).data.tiles.is_some(), "A is tiled");
+    let (small, b_tiled) = texts(&h);
+    assert!(b_tiled, "B is loaded under A's budget");
+    assert_eq!(small, whole);
 }
 
 #[test]

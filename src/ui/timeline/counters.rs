@@ -338,7 +338,12 @@ mod tests {
         let s = sawtooth();
         let p = Pyramid::new(&s);
         let mut out = Vec::new();
-        p.buckets(&s, &TimeMap::fit(2_000, 3_000, 0.0, 1_000.0), 10_000, &mut out);
+        p.buckets(
+            &s,
+            &TimeMap::fit(2_000, 3_000, 0.0, 1_000.0),
+            10_000,
+            &mut out,
+        );
         // From the point before the view to the last in it.
         assert_eq!(out.len(), 101);
         for (b, k) in out.iter().zip(199..) {

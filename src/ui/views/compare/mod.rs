@@ -18,7 +18,7 @@ use crate::analysis::compare::{compare, Comparison};
 use crate::analysis::profiles::ProfileKind;
 use crate::format;
 use crate::load::compare::{load_compared, load_figures};
-use crate::load::{LoadedTrace, Progress};
+use crate::load::{LoadOptions, LoadedTrace, Progress};
 use crate::ui::derived::TraceData;
 use crate::ui::dialog::{FileDialog, Picked};
 use crate::ui::nav::Nav;
@@ -239,22 +239,22 @@ impl CompareView {
 }
 
 /// The comparison of the trace loaded as `a` with the file `b`, and B
-/// loaded to be viewed. A's figures come from its load when it kept
-/// every goroutine's figures; else (a big trace) it is read again as a
-/// comparison reads it.
+/// loaded to be viewed, under A's memory budget. A's figures come from its
+/// load when it kept every goroutine's figures; else (a big trace) it is
+/// read again as a comparison reads it.
 fn compute(a: &LoadedTrace, b: PathBuf) -> Result<Compared, String> {
     let cancel = AtomicBool::new(false);
+    let options = a.options.unwrap_or_else(LoadOptions::configured);
     let fa = match a.compare_figures(&cancel, &|_, _| {}) {
         Ok(f) => f,
         Err(e) => match &a.file {
-            Some((path, _)) => {
-                load_figures(path, &Progress::default(), &cancel).map_err(|e| e.to_string())?
-            }
+            Some((path, _)) => load_figures(path, options, &Progress::default(), &cancel)
+                .map_err(|e| e.to_string())?,
             None => return Err(e),
         },
     };
     let (mut lb, fb) =
-        load_compared(&b, &Progress::default(), &cancel).map_err(|e| e.to_string())?;
+        load_compared(&b, options, &Progress::default(), &cancel).map_err(|e| e.to_string())?;
     if lb.tiles.is_some() {
         // Viewed as any big trace opened under the memory budget is.
         lb.keep_only_groups();
