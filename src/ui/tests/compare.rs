@@ -95,7 +95,12 @@ fn under_a_small_budget_b_loads_as_a_big_trace_and_the_changes_are_the_same() {
     let texts = |h: &Harness<'static, GoTraceApp>| {
         let c = view(h).views.compare.comparison().expect("computed");
         let r = c.as_ref().as_ref().expect("compared");
-        let texts: Vec<String> = r.comparison.changes.iter().map(|ch| ch.text()).collect();
+        let texts: Vec<String> = r
+            .comparison
+            .changes
+            .iter()
+            .map(crate::analysis::compare::rank::Change::text)
+            .collect();
         (texts, r.b.loaded.tiles.is_some())
     };
     let (whole, b_tiled) = texts(&compared_with_slower_lock());
