@@ -22,6 +22,7 @@ pub use stream::LoadedProfile;
 /// Lanes of the overview hold at most about this many buckets.
 const OVERVIEW_BUCKETS: i64 = 1 << 16;
 
+use crate::analysis::compare::profiles::{AllProfiles, ProfilesWhileLoading};
 use crate::analysis::gclog::GcLog;
 use crate::analysis::goroutines::{group_table, GroupTable};
 use crate::analysis::summary::{GoroutineAnalysis, Summarizer, Summary};
@@ -182,6 +183,9 @@ pub struct LoadedTrace {
     /// The options of a load from a file (None: read from bytes, always
     /// whole): a comparison loads the other trace the same way.
     pub options: Option<LoadOptions>,
+    /// The four blocking profiles of the whole trace, when the options
+    /// asked to fold them while it loaded.
+    pub profiles: Option<AllProfiles>,
 }
 
 impl LoadedTrace {
@@ -457,7 +461,11 @@ fn load_pass(
         syncs: Vec::new(),
         recap: None,
     };
-    let builder = model_builder(tiled.is_some(), &extents);
+    let mut builder = model_builder(tiled.is_some(), &extents);
+    let profiles = Arc::new(OnceLock::new());
+    if origin.is_some_and(|o| o.options.profiles) {
+        builder.set_span_sink(Box::new(ProfilesWhileLoading::new(Arc::clone(&profiles))));
+    }
     let out = pipeline::run(layout, builder, summarizer, Some(progress), |sink| {
         feed.run(&mut reader, sink, progress, cancel).map_err(err)
     })?;
@@ -493,6 +501,7 @@ fn load_pass(
             load_ms: 0.0,
             first_part: None,
             options: origin.map(|o| o.options),
+            profiles: Arc::into_inner(profiles).and_then(OnceLock::into_inner),
         },
         feed.recap,
     ))

@@ -148,6 +148,35 @@ fn each_sides_groups_equal_stats_json_and_profiles_equal_pprof() {
 }
 
 #[test]
+fn profiles_folded_while_loading_equal_those_folded_over_the_tiles() {
+    use gotraceview::analysis::compare::profiles::AllProfilesFold;
+    use gotraceview::load::{load_path_with, Progress};
+    let cancel = AtomicBool::new(false);
+    let mut tiled = 0;
+    for p in all_traces() {
+        for budget in [LoadOptions::default().memory_budget, 1] {
+            let options = LoadOptions {
+                profiles: true,
+                ..LoadOptions::with_budget(budget)
+            };
+            let l = load_path_with(&p, options, &Progress::default(), &cancel)
+                .unwrap_or_else(|e| panic!("{e}"));
+            tiled += usize::from(l.tiles.is_some());
+            let during = l.profiles.clone().expect("folded while loading");
+            let over_tiles = l
+                .fold_lanes(AllProfilesFold::new(&l.trace), &cancel, &|_, _| {})
+                .expect("fold")
+                .finish();
+            for ((k, a), (kt, b)) in during.iter().zip(&over_tiles) {
+                assert_eq!(k, kt);
+                assert_eq!(a.records, b.records, "{} {k:?} budget {budget}", l.name);
+            }
+        }
+    }
+    assert!(tiled > 20, "{tiled} traces loaded as overviews");
+}
+
+#[test]
 fn a_comparison_is_the_same_under_any_memory_budget() {
     let mut tiled = 0;
     for path in all_traces() {

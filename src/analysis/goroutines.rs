@@ -240,6 +240,8 @@ pub trait GoroutineFigures {
     fn shown_at(&self, i: usize) -> Time;
     /// The value of goroutine `i` in column `c` (`scratch` is reused).
     fn value(&self, i: usize, c: Column, scratch: &mut ExecStats) -> i64;
+    /// Every figure of goroutine `i` (made in `scratch` if need be).
+    fn stats<'a>(&'a self, i: usize, scratch: &'a mut ExecStats) -> &'a ExecStats;
 }
 
 impl GoroutineFigures for Summary {
@@ -282,6 +284,9 @@ impl GoroutineFigures for Summary {
     fn value(&self, i: usize, c: Column, _: &mut ExecStats) -> i64 {
         c.value(&self.goroutines[i].stats)
     }
+    fn stats<'a>(&'a self, i: usize, _: &'a mut ExecStats) -> &'a ExecStats {
+        &self.goroutines[i].stats
+    }
 }
 
 impl GoroutineFigures for CompactSummary {
@@ -317,6 +322,10 @@ impl GoroutineFigures for CompactSummary {
                 scratch.unknown_ns()
             }
         }
+    }
+    fn stats<'a>(&'a self, i: usize, scratch: &'a mut ExecStats) -> &'a ExecStats {
+        self.stats_into(i, scratch);
+        scratch
     }
 }
 

@@ -10,7 +10,7 @@
 //! it never runs.
 
 use super::fold::{LaneFold, LaneSpan};
-use crate::model::{GIdx, GoLaneState, StackId, Trace};
+use crate::model::{GIdx, GoLaneState, Names, StackId, StackTable, StrId, Trace};
 use crate::trace::Time;
 use rustc_hash::FxHashMap;
 
@@ -148,6 +148,59 @@ fn region_intervals(trace: &Trace, name: &str) -> FxHashMap<GIdx, Vec<(Time, Tim
     m
 }
 
+/// What a profile reads of the trace besides its spans: the finished
+/// model (folded over its tiles), or the one being built (folded while
+/// the trace loads, see [`crate::model::SpanSink`]).
+pub trait ProfileNames {
+    /// Whether goroutine `g` ended (asked of its lane's last span).
+    fn ended(&self, g: GIdx) -> bool;
+    /// The group of goroutine `g`.
+    fn group(&self, g: GIdx) -> Option<u32>;
+    /// A string.
+    fn str(&self, s: StrId) -> &str;
+    /// The stacks.
+    fn stacks(&self) -> &StackTable;
+}
+
+impl ProfileNames for Trace {
+    fn ended(&self, g: GIdx) -> bool {
+        self.goroutines.ended(g)
+    }
+    fn group(&self, g: GIdx) -> Option<u32> {
+        self.goroutines.group(g)
+    }
+    fn str(&self, s: StrId) -> &str {
+        Trace::str(self, s)
+    }
+    fn stacks(&self) -> &StackTable {
+        &self.stacks
+    }
+}
+
+/// The names of a model being built, for one closed span: whether its
+/// goroutine ended comes with the span; groups are not known yet.
+pub struct Building<'a> {
+    /// The strings and stacks so far.
+    pub names: &'a Names<'a>,
+    /// The span's goroutine ended with it.
+    pub ended: bool,
+}
+
+impl ProfileNames for Building<'_> {
+    fn ended(&self, _g: GIdx) -> bool {
+        self.ended
+    }
+    fn group(&self, _g: GIdx) -> Option<u32> {
+        None
+    }
+    fn str(&self, s: StrId) -> &str {
+        self.names.strings.get(s)
+    }
+    fn stacks(&self) -> &StackTable {
+        self.names.stacks
+    }
+}
+
 /// The wait in progress on a goroutine's lane.
 #[derive(Debug, Clone, Copy)]
 struct Run {
@@ -193,6 +246,17 @@ impl ProfileFold {
         }
     }
 
+    /// A profile of `kind` over every goroutine's lifetime (no trace is
+    /// needed to scope it: it can be folded while the trace loads).
+    pub fn of_every_goroutine(kind: ProfileKind) -> ProfileFold {
+        ProfileFold {
+            kind,
+            within: Within::Lifetime(None),
+            by_pcs: FxHashMap::default(),
+            pcs_of: FxHashMap::default(),
+        }
+    }
+
     /// The profile; its stacks are the overview's.
     pub fn finish(self) -> Profile {
         Profile {
@@ -203,7 +267,7 @@ impl ProfileFold {
     /// A wait of `g` from `s` to `e` at `stack`.
     fn sample(
         &mut self,
-        overview: &Trace,
+        overview: &impl ProfileNames,
         g: GIdx,
         lane: &mut ProfileLane,
         stack: StackId,
@@ -227,14 +291,14 @@ impl ProfileFold {
         self.record(overview, stack, d);
     }
 
-    fn record(&mut self, overview: &Trace, stack: StackId, d: Time) {
+    fn record(&mut self, overview: &impl ProfileNames, stack: StackId, d: Time) {
         if d <= 0 {
             return;
         }
         let key = self
             .pcs_of
             .entry(stack)
-            .or_insert_with(|| pcs_key(&overview.stacks, stack));
+            .or_insert_with(|| pcs_key(overview.stacks(), stack));
         let e = self.by_pcs.entry(key.clone()).or_insert((stack, 0, 0));
         // Stacks with the same PCs are one sample; the one shown is the
         // first interned, whatever the order the waits come in.
@@ -248,14 +312,31 @@ impl LaneFold for ProfileFold {
     type Lane = ProfileLane;
 
     fn span(&mut self, g: GIdx, lane: &mut ProfileLane, s: &LaneSpan, overview: &Trace) {
+        self.span_in(g, lane, s, overview);
+    }
+
+    fn end(&mut self, g: GIdx, lane: ProfileLane, overview: &Trace) {
+        self.end_in(g, lane, overview);
+    }
+}
+
+impl ProfileFold {
+    /// [`LaneFold::span`], reading `overview`'s names.
+    pub fn span_in(
+        &mut self,
+        g: GIdx,
+        lane: &mut ProfileLane,
+        s: &LaneSpan,
+        overview: &impl ProfileNames,
+    ) {
         if let Within::Lifetime(Some(grp)) = self.within {
-            if overview.goroutines.group(g) != Some(grp) {
+            if overview.group(g) != Some(grp) {
                 return;
             }
         }
         // A wait still going on when the goroutine's lane ends without a
         // transition (the trace's end) is not a sample.
-        let ended = overview.goroutines.ended(g);
+        let ended = s.last && overview.ended(g);
         if let Some(run) = lane.run {
             if self.kind.continues(run.state, s.state) {
                 if s.last {
@@ -288,7 +369,8 @@ impl LaneFold for ProfileFold {
         }
     }
 
-    fn end(&mut self, _g: GIdx, lane: ProfileLane, overview: &Trace) {
+    /// [`LaneFold::end`], reading `overview`'s names.
+    pub fn end_in(&mut self, _g: GIdx, lane: ProfileLane, overview: &impl ProfileNames) {
         // A goroutine that never ran: its lifetime is from 0, every wait counts.
         for (stack, d) in lane.before_run {
             self.record(overview, stack, d);

@@ -7,6 +7,7 @@ use super::stream::FoldProgress;
 use super::{load_path_with, LoadError, LoadOptions, LoadedTrace, Progress};
 use crate::analysis::compare::profiles::AllProfilesFold;
 use crate::analysis::compare::SideFigures;
+use crate::analysis::summary::GoroutineAnalysis;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
@@ -17,6 +18,7 @@ use std::sync::atomic::AtomicBool;
 pub fn compare_options(base: LoadOptions) -> LoadOptions {
     LoadOptions {
         per_goroutine: true,
+        profiles: true,
         ..base
     }
 }
@@ -30,16 +32,24 @@ impl LoadedTrace {
         cancel: &AtomicBool,
         done: FoldProgress<'_>,
     ) -> Result<SideFigures, String> {
-        let summary = self.summary().ok_or_else(|| {
-            "the goroutine analysis kept only its groups; load with every goroutine".to_string()
-        })?;
-        let profiles = self
-            .fold_lanes(AllProfilesFold::new(&self.trace), cancel, done)?
-            .finish();
+        // Every goroutine's figures as loaded (not expanded: ~270 bytes a
+        // goroutine, gigabytes for tens of millions).
+        let GoroutineAnalysis::Records(records) = &self.goroutine_analysis else {
+            return Err(
+                "the goroutine analysis kept only its groups; load with every goroutine".into(),
+            );
+        };
+        // Folded while it loaded (see `compare_options`), else over its tiles.
+        let profiles = match &self.profiles {
+            Some(p) => p.clone(),
+            None => self
+                .fold_lanes(AllProfilesFold::new(&self.trace), cancel, done)?
+                .finish(),
+        };
         Ok(SideFigures::new(
             &self.name,
             &self.trace,
-            summary,
+            records,
             &self.gc_log,
             &profiles,
         ))

@@ -19,6 +19,10 @@ pub struct LoadOptions {
     /// Which threads consume the events (`None`: what suits this
     /// machine's cores).
     pub layout: Option<super::Layout>,
+    /// Fold the four blocking profiles of the whole trace while it loads
+    /// ([`super::LoadedTrace::profiles`]: a comparison needs them, and a
+    /// big trace would otherwise be read again).
+    pub profiles: bool,
 }
 
 /// Bytes of whole model per byte of trace (measured: 4-7).
@@ -32,6 +36,7 @@ impl Default for LoadOptions {
             memory_budget: (total / 8).clamp(512 << 20, 8 << 30),
             per_goroutine: false,
             layout: None,
+            profiles: false,
         }
     }
 }
@@ -77,6 +82,7 @@ impl LoadOptions {
             memory_budget: u64::MAX,
             per_goroutine: true,
             layout: None,
+            profiles: false,
         }
     }
 
@@ -86,6 +92,7 @@ impl LoadOptions {
             memory_budget: bytes,
             per_goroutine: false,
             layout: None,
+            profiles: false,
         }
     }
 

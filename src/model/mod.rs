@@ -13,7 +13,7 @@ pub mod preview;
 pub mod strings;
 mod tile;
 
-pub use build::{BuildMode, ModelBuilder, TileParts};
+pub use build::{BuildMode, ClosedSpan, ModelBuilder, Names, SpanSink, TileParts};
 pub use counters::CounterSeries;
 pub use flows::{Flow, FlowKind, Flows};
 pub use lanes::{

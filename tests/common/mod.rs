@@ -99,7 +99,7 @@ pub fn load_with_budget(path: &Path, memory_budget: u64) -> gotraceview::load::L
     let options = LoadOptions {
         memory_budget,
         per_goroutine: true,
-        layout: None,
+        ..LoadOptions::with_budget(memory_budget)
     };
     let cancel = std::sync::atomic::AtomicBool::new(false);
     load_path_with(path, options, &Progress::default(), &cancel).unwrap_or_else(|e| panic!("{e}"))

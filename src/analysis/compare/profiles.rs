@@ -4,8 +4,12 @@
 //! stacks written out as frames so that two traces' stacks can be matched.
 
 use crate::analysis::fold::{LaneFold, LaneSpan, Tile};
-use crate::analysis::profiles::{Profile, ProfileFold, ProfileKind, ProfileLane, ProfileScope};
-use crate::model::{GIdx, StackId, Trace};
+use crate::analysis::profiles::{
+    Building, Profile, ProfileFold, ProfileKind, ProfileLane, ProfileScope,
+};
+use crate::model::{ClosedSpan, GIdx, Names, SpanSink, StackId, Trace};
+use rustc_hash::FxHashMap;
+use std::sync::{Arc, OnceLock};
 
 /// The four blocking profiles of a trace, folded together.
 pub struct AllProfilesFold {
@@ -17,6 +21,14 @@ impl AllProfilesFold {
     pub fn new(overview: &Trace) -> AllProfilesFold {
         AllProfilesFold {
             folds: ProfileKind::ALL.map(|k| ProfileFold::new(overview, k, &ProfileScope::All)),
+        }
+    }
+
+    /// The profiles of every kind over every goroutine's lifetime, to fold
+    /// while the trace loads (see [`ProfilesWhileLoading`]).
+    pub fn of_every_goroutine() -> AllProfilesFold {
+        AllProfilesFold {
+            folds: ProfileKind::ALL.map(ProfileFold::of_every_goroutine),
         }
     }
 
@@ -47,6 +59,76 @@ impl LaneFold for AllProfilesFold {
         for f in &mut self.folds {
             f.after_tile(tile);
         }
+    }
+}
+
+/// The four profiles of a whole trace, in the order of [`ProfileKind::ALL`].
+pub type AllProfiles = [(ProfileKind, Profile); 4];
+
+/// The four profiles folded while the trace loads: the model builder gives
+/// each goroutine span as it closes (see [`SpanSink`]), so that a
+/// comparison does not read a big trace again. The same [`ProfileFold`]
+/// as over tiles, so the same profiles (`tests/compare.rs` checks it).
+pub struct ProfilesWhileLoading {
+    fold: AllProfilesFold,
+    /// What the fold remembers of each goroutine whose lane goes on.
+    open: FxHashMap<GIdx, [ProfileLane; 4]>,
+    /// Where the profiles go when the load finishes.
+    out: Arc<OnceLock<AllProfiles>>,
+}
+
+impl ProfilesWhileLoading {
+    /// A fold whose profiles are set in `out` at the end of the load.
+    pub fn new(out: Arc<OnceLock<AllProfiles>>) -> ProfilesWhileLoading {
+        ProfilesWhileLoading {
+            fold: AllProfilesFold::of_every_goroutine(),
+            open: FxHashMap::default(),
+            out,
+        }
+    }
+}
+
+impl SpanSink for ProfilesWhileLoading {
+    fn span(&mut self, g: GIdx, s: &ClosedSpan, names: &Names<'_>) {
+        let names = Building {
+            names,
+            ended: s.ended,
+        };
+        let span = LaneSpan {
+            start: s.start,
+            end: s.end,
+            state: s.state,
+            reason: s.reason,
+            stack: s.stack,
+            last: s.last,
+        };
+        let lane = self.open.entry(g).or_default();
+        for (f, l) in self.fold.folds.iter_mut().zip(lane.iter_mut()) {
+            f.span_in(g, l, &span, &names);
+        }
+        if s.last {
+            if let Some(lane) = self.open.remove(&g) {
+                for (f, l) in self.fold.folds.iter_mut().zip(lane) {
+                    f.end_in(g, l, &names);
+                }
+            }
+        }
+    }
+
+    fn finish(mut self: Box<Self>, names: &Names<'_>) {
+        // Every lane ends with a last span (the trace's end closes them).
+        let names = Building {
+            names,
+            ended: false,
+        };
+        let mut left: Vec<_> = std::mem::take(&mut self.open).into_iter().collect();
+        left.sort_unstable_by_key(|e| e.0);
+        for (g, lane) in left {
+            for (f, l) in self.fold.folds.iter_mut().zip(lane) {
+                f.end_in(g, l, &names);
+            }
+        }
+        let _ = self.out.set(self.fold.finish());
     }
 }
 

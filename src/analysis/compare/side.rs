@@ -8,10 +8,11 @@
 use super::profiles::ProfileFigures;
 use crate::analysis::annotations::{region_types, task_types, TypeStats};
 use crate::analysis::gclog::GcLog;
+use crate::analysis::goroutines::{Column, GoroutineFigures};
 use crate::analysis::histogram::quantile;
 use crate::analysis::mmu::{mutator_utilization, MmuCurve, UtilFlags};
 use crate::analysis::profiles::{Profile, ProfileKind};
-use crate::analysis::summary::{ExecStats, Summary};
+use crate::analysis::summary::{ExecStats, NameId};
 use crate::model::Trace;
 use std::collections::BTreeMap;
 
@@ -139,22 +140,21 @@ pub struct GcFigures {
 }
 
 impl GcFigures {
-    fn new(trace: &Trace, summary: &Summary, gc_log: &GcLog) -> GcFigures {
+    fn new(trace: &Trace, summary: &impl GoroutineFigures, gc_log: &GcLog) -> GcFigures {
         let sum = |v: &[crate::model::TimeRange]| {
             v.iter()
                 .fold(0i64, |a, r| a.saturating_add(r.end.saturating_sub(r.start)))
         };
+        let mut scratch = ExecStats::default();
         let assist = summary
-            .names
+            .names()
             .iter()
             .position(|n| n == "GC mark assist")
             .map_or(0, |k| {
-                summary
-                    .goroutines
-                    .iter()
-                    .flat_map(|g| g.stats.range_ns.iter())
-                    .filter(|x| usize::from(x.0) == k)
-                    .fold(0i64, |a, x| a.saturating_add(x.1))
+                let column = Column::Range(k as NameId);
+                (0..summary.count())
+                    .map(|i| summary.value(i, column, &mut scratch))
+                    .fold(0i64, i64::saturating_add)
             });
         let curve = MmuCurve::new(mutator_utilization(gc_log, UtilFlags::DEFAULT));
         GcFigures {
@@ -192,7 +192,7 @@ impl SideFigures {
     pub fn new(
         file: &str,
         trace: &Trace,
-        summary: &Summary,
+        summary: &impl GoroutineFigures,
         gc_log: &GcLog,
         profiles: &[(ProfileKind, Profile)],
     ) -> SideFigures {
@@ -226,37 +226,41 @@ impl SideFigures {
 }
 
 /// The goroutine groups of Go's analysis, by start function name.
-fn groups(s: &Summary) -> Vec<GroupFigures> {
-    let mut by: BTreeMap<&str, Vec<&ExecStats>> = BTreeMap::new();
-    for g in &s.goroutines {
-        by.entry(g.name.as_str()).or_default().push(&g.stats);
+fn groups(s: &impl GoroutineFigures) -> Vec<GroupFigures> {
+    let mut by: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for i in 0..s.count() {
+        by.entry(s.start_function(i)).or_default().push(i as u32);
     }
+    let names = s.names();
+    let name = |k: NameId| names.get(usize::from(k)).map_or("", String::as_str);
+    let mut scratch = ExecStats::default();
     by.into_iter()
-        .map(|(name, members)| {
+        .map(|(function, members)| {
             let n = members.len();
             let mut samples = GroupSamples::default();
-            for (i, st) in members.iter().enumerate() {
+            let mut syscall_block_ns = 0i64;
+            for (k, &i) in members.iter().enumerate() {
+                let st = s.stats(i as usize, &mut scratch);
                 samples.total_ns.push(st.total_ns);
                 samples.exec_ns.push(st.exec_ns);
                 samples.sched_wait_ns.push(st.sched_wait_ns);
                 samples.syscall_ns.push(st.syscall_ns);
-                for &(k, v) in &st.block_ns {
+                syscall_block_ns = syscall_block_ns.saturating_add(st.syscall_block_ns);
+                for &(r, v) in &st.block_ns {
                     samples
                         .block_ns
-                        .entry(s.name(k).to_string())
-                        .or_insert_with(|| vec![0; n])[i] += v;
+                        .entry(name(r).to_string())
+                        .or_insert_with(|| vec![0; n])[k] += v;
                 }
             }
             let total = |v: &[i64]| v.iter().fold(0i64, |a, &x| a.saturating_add(x));
             GroupFigures {
-                function: name.to_string(),
+                function: function.to_string(),
                 count: n as u64,
                 exec_ns: total(&samples.exec_ns),
                 sched_wait_ns: total(&samples.sched_wait_ns),
                 syscall_ns: total(&samples.syscall_ns),
-                syscall_block_ns: members
-                    .iter()
-                    .fold(0i64, |a, st| a.saturating_add(st.syscall_block_ns)),
+                syscall_block_ns,
                 block_ns: samples
                     .block_ns
                     .iter()

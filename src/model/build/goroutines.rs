@@ -291,12 +291,48 @@ impl ModelBuilder {
             lg.spans.push(start, code);
         }
         if let Some(old) = old {
+            if self.span_sink.is_some() {
+                self.sink_span(g, old, ended, time, None);
+            }
             self.note_edge_span(g, old, ended, time);
             self.state_counts[old as usize] -= 1;
             self.count_changed(old, time);
         }
         self.state_counts[state as usize] += 1;
         self.count_changed(state, time);
+    }
+
+    /// Gives the span `began` of `g`, in state `state`, ending at `end`,
+    /// to the span sink; `last`: it is the lane's last, and whether the
+    /// goroutine ended there.
+    #[cold]
+    #[inline(never)]
+    fn sink_span(
+        &mut self,
+        g: GIdx,
+        state: GoLaneState,
+        began: BegunSpan,
+        end: Time,
+        last: Option<bool>,
+    ) {
+        let Some(sink) = self.span_sink.as_mut() else {
+            return;
+        };
+        let (start, reason, stack, _) = began;
+        let span = super::ClosedSpan {
+            start,
+            end,
+            state,
+            reason: self.reasons.get(reason as usize).copied().unwrap_or(0),
+            stack,
+            last: last.is_some(),
+            ended: last == Some(true),
+        };
+        let names = super::Names {
+            strings: &self.strings,
+            stacks: &self.stacks,
+        };
+        sink.span(g, &span, &names);
     }
 
     /// Keeps, in an overview, a span ending at `end` that began in an
@@ -510,7 +546,7 @@ impl ModelBuilder {
         self.name_from_stack(g, stack);
         self.leave(g, from, time, ev);
         if to == GoState::NotExist {
-            self.end_goroutine(g, time);
+            self.end_goroutine(g, time, true);
             return;
         }
         let Some(s) = lane_state(to, ev.ctx.p.is_some() || from == GoState::Running) else {
@@ -688,9 +724,10 @@ impl ModelBuilder {
         }
     }
 
-    /// Closes a goroutine's lane and moves its spans into the arena;
-    /// returns the slot it had in the live pool.
-    fn end_goroutine(&mut self, g: GIdx, time: Time) -> Option<usize> {
+    /// Closes a goroutine's lane and moves its spans into the arena
+    /// (`gone`: the goroutine ended, else the trace did); returns the slot
+    /// it had in the live pool.
+    fn end_goroutine(&mut self, g: GIdx, time: Time, gone: bool) -> Option<usize> {
         let slot = self.live.release(g)?;
         let lg = self.live.slot_mut(slot);
         let old = lg.state.take();
@@ -710,6 +747,9 @@ impl ModelBuilder {
             self.regions[r as usize].end = time;
         }
         if let Some(old) = old {
+            if self.span_sink.is_some() {
+                self.sink_span(g, old, ended, time, Some(gone));
+            }
             self.note_edge_span(g, old, ended, time);
             self.state_counts[old as usize] -= 1;
             self.count_changed(old, time);
@@ -722,7 +762,7 @@ impl ModelBuilder {
                 end: time,
             },
         );
-        self.goroutines.set_ended(g, true);
+        self.goroutines.set_ended(g, gone);
         if let Some(start) = assist {
             self.gc_work.push(super::super::GcWork {
                 g,
@@ -750,11 +790,10 @@ impl ModelBuilder {
                 Some(&(start, true_end)) if start == since => true_end.max(end),
                 _ => end,
             };
-            if let Some(slot) = self.end_goroutine(g, end_g) {
+            if let Some(slot) = self.end_goroutine(g, end_g, false) {
                 // Free as we go: the arena grows while the buffers go.
                 self.live.slot_mut(slot).spans.free();
             }
-            self.goroutines.set_ended(g, false);
         }
         let ends = std::mem::take(&mut self.edges.interval_ends);
         let end_of = |thread: bool, id: i64, open: Option<Time>| match ends.get(&(thread, id)) {

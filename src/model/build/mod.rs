@@ -7,7 +7,10 @@ mod coarse;
 mod goroutines;
 mod intern;
 mod ranges;
+mod sink;
 mod slots;
+
+pub use sink::{ClosedSpan, Names, SpanSink};
 
 use super::strings::{StackTable, StringTable};
 use super::{
@@ -71,6 +74,8 @@ pub struct ModelBuilder {
     edge_spans: Vec<super::EdgeSpan>,
     /// A tile's: what the overview knows of its edges.
     edges: TileEdges,
+    /// What sees each span as it closes, if anything.
+    span_sink: Option<Box<dyn SpanSink>>,
 }
 
 /// What a tile is given of the overview at its edges (empty for the
@@ -203,6 +208,7 @@ impl ModelBuilder {
             mode,
             edge_spans: Vec::new(),
             edges: TileEdges::default(),
+            span_sink: None,
         }
     }
 
@@ -362,12 +368,23 @@ impl ModelBuilder {
         self.meta.loss = Some(loss);
     }
 
+    /// Gives each span to `sink` as it closes (see [`SpanSink`]).
+    pub fn set_span_sink(&mut self, sink: Box<dyn SpanSink>) {
+        self.span_sink = Some(sink);
+    }
+
     /// Closes everything still open at the last event and returns the model.
     // N.B. over 80 lines: what is still open is closed in the order the
     // parts depend on each other (spans before flows before the table).
     pub fn finish(mut self, version: String, file_bytes: u64, generations: u64) -> Trace {
         let end = self.meta.end;
         self.finish_goroutines(end);
+        if let Some(sink) = self.span_sink.take() {
+            sink.finish(&Names {
+                strings: &self.strings,
+                stacks: &self.stacks,
+            });
+        }
         self.finish_ranges(end);
         self.meta.version = version;
         self.meta.bucket_ns = self.mode.bucket();

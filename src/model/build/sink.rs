@@ -1,0 +1,44 @@
+//! A hook for analyses that fold goroutine spans while the model is built:
+//! each span the builder closes, whole, in order per goroutine, with the
+//! strings and stacks it names (the finished model's). An overview keeps
+//! its spans only folded into buckets; a fold that runs here sees every
+//! span once, without reading the trace again.
+
+use super::super::{GIdx, GoLaneState, StackId, StackTable, StrId, StringTable};
+use crate::trace::Time;
+
+/// A goroutine span as the builder closes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClosedSpan {
+    /// Where it began.
+    pub start: Time,
+    /// Where it ended.
+    pub end: Time,
+    /// What the goroutine did.
+    pub state: GoLaneState,
+    /// The block or stop reason (a string of the model), 0 if none.
+    pub reason: StrId,
+    /// The stack of the event that began it.
+    pub stack: StackId,
+    /// The goroutine's lane ends with it.
+    pub last: bool,
+    /// With `last`: the goroutine ended (else the trace did).
+    pub ended: bool,
+}
+
+/// The strings and stacks of the model being built.
+pub struct Names<'a> {
+    /// Interned strings.
+    pub strings: &'a StringTable,
+    /// Interned stacks.
+    pub stacks: &'a StackTable,
+}
+
+/// What sees the spans as they close (see the module documentation).
+pub trait SpanSink: Send {
+    /// Goroutine `g`'s next span.
+    fn span(&mut self, g: GIdx, s: &ClosedSpan, names: &Names<'_>);
+
+    /// After the last span of the trace.
+    fn finish(self: Box<Self>, names: &Names<'_>);
+}
