@@ -224,8 +224,14 @@ pub struct ProfileFold {
     kind: ProfileKind,
     within: Within,
     /// Samples by the PCs of their stack: (stack, count, delay).
-    by_pcs: FxHashMap<Vec<u64>, (StackId, u64, i64)>,
-    pcs_of: FxHashMap<StackId, Vec<u64>>,
+    /// Samples by the PCs of their stack: (stack, count, delay), each
+    /// found by its PCs the first time one of its stacks is seen.
+    samples: Vec<(StackId, u64, i64)>,
+    by_pcs: FxHashMap<Vec<u64>, u32>,
+    /// The sample of each stack seen: no key made per wait.
+    sample_of: FxHashMap<StackId, u32>,
+    /// The last wait reason asked of [`ProfileFold::tracks`], and its answer.
+    last_reason: Option<(StrId, bool)>,
 }
 
 impl ProfileFold {
@@ -241,8 +247,10 @@ impl ProfileFold {
         ProfileFold {
             kind,
             within,
+            samples: Vec::new(),
             by_pcs: FxHashMap::default(),
-            pcs_of: FxHashMap::default(),
+            sample_of: FxHashMap::default(),
+            last_reason: None,
         }
     }
 
@@ -252,15 +260,37 @@ impl ProfileFold {
         ProfileFold {
             kind,
             within: Within::Lifetime(None),
+            samples: Vec::new(),
             by_pcs: FxHashMap::default(),
-            pcs_of: FxHashMap::default(),
+            sample_of: FxHashMap::default(),
+            last_reason: None,
         }
     }
 
     /// The profile; its stacks are the overview's.
     pub fn finish(self) -> Profile {
         Profile {
-            records: records_by_delay(self.by_pcs),
+            records: records_by_delay(self.samples),
+        }
+    }
+
+    /// Whether span `s` begins a sample of this profile. The reason's
+    /// string is read only for waits, and the last one's answer is kept:
+    /// this runs for every span of the trace.
+    fn tracks(&mut self, s: &LaneSpan, overview: &impl ProfileNames) -> bool {
+        if !matches!(self.kind, ProfileKind::Net | ProfileKind::Sync) {
+            return self.kind.tracks(s.state, "");
+        }
+        if s.state != GoLaneState::Waiting {
+            return false;
+        }
+        match self.last_reason {
+            Some((r, t)) if r == s.reason => t,
+            _ => {
+                let t = self.kind.tracks(s.state, overview.str(s.reason));
+                self.last_reason = Some((s.reason, t));
+                t
+            }
         }
     }
 
@@ -295,11 +325,22 @@ impl ProfileFold {
         if d <= 0 {
             return;
         }
-        let key = self
-            .pcs_of
-            .entry(stack)
-            .or_insert_with(|| pcs_key(overview.stacks(), stack));
-        let e = self.by_pcs.entry(key.clone()).or_insert((stack, 0, 0));
+        let k = match self.sample_of.get(&stack) {
+            Some(&k) => k,
+            None => {
+                let next = self.samples.len() as u32;
+                let k = *self
+                    .by_pcs
+                    .entry(pcs_key(overview.stacks(), stack))
+                    .or_insert(next);
+                if k == next {
+                    self.samples.push((stack, 0, 0));
+                }
+                self.sample_of.insert(stack, k);
+                k
+            }
+        };
+        let e = &mut self.samples[k as usize];
         // Stacks with the same PCs are one sample; the one shown is the
         // first interned, whatever the order the waits come in.
         e.0 = e.0.min(stack);
@@ -355,7 +396,7 @@ impl ProfileFold {
             lane.ran = true;
             lane.before_run.clear();
         }
-        if !self.kind.tracks(s.state, overview.str(s.reason)) {
+        if !self.tracks(s, overview) {
             return;
         }
         if !s.last {
@@ -397,12 +438,10 @@ pub(crate) fn pcs_key(stacks: &crate::model::StackTable, stack: StackId) -> Vec<
     v
 }
 
-/// Records from samples keyed by PCs (see [`pcs_key`]), sorted by delay.
-pub(crate) fn records_by_delay(
-    by_pcs: FxHashMap<Vec<u64>, (StackId, u64, i64)>,
-) -> Vec<ProfileRecord> {
-    let mut records: Vec<ProfileRecord> = by_pcs
-        .into_values()
+/// Records from samples (one per PCs, see [`pcs_key`]), sorted by delay.
+fn records_by_delay(samples: Vec<(StackId, u64, i64)>) -> Vec<ProfileRecord> {
+    let mut records: Vec<ProfileRecord> = samples
+        .into_iter()
         .map(|(stack, count, delay_ns)| ProfileRecord {
             stack,
             count,

@@ -8,7 +8,6 @@ use crate::analysis::profiles::{
     Building, Profile, ProfileFold, ProfileKind, ProfileLane, ProfileScope,
 };
 use crate::model::{ClosedSpan, GIdx, Names, SpanSink, StackId, Trace};
-use rustc_hash::FxHashMap;
 use std::sync::{Arc, OnceLock};
 
 /// The four blocking profiles of a trace, folded together.
@@ -71,8 +70,9 @@ pub type AllProfiles = [(ProfileKind, Profile); 4];
 /// as over tiles, so the same profiles (`tests/compare.rs` checks it).
 pub struct ProfilesWhileLoading {
     fold: AllProfilesFold,
-    /// What the fold remembers of each goroutine whose lane goes on.
-    open: FxHashMap<GIdx, [ProfileLane; 4]>,
+    /// What the fold remembers of each live goroutine, by its
+    /// [`ClosedSpan::live`] number: no hash lookup per span.
+    open: Vec<Option<(GIdx, [ProfileLane; 4])>>,
     /// Where the profiles go when the load finishes.
     out: Arc<OnceLock<AllProfiles>>,
 }
@@ -82,7 +82,7 @@ impl ProfilesWhileLoading {
     pub fn new(out: Arc<OnceLock<AllProfiles>>) -> ProfilesWhileLoading {
         ProfilesWhileLoading {
             fold: AllProfilesFold::of_every_goroutine(),
-            open: FxHashMap::default(),
+            open: Vec::new(),
             out,
         }
     }
@@ -102,12 +102,16 @@ impl SpanSink for ProfilesWhileLoading {
             stack: s.stack,
             last: s.last,
         };
-        let lane = self.open.entry(g).or_default();
+        let live = s.live as usize;
+        if live >= self.open.len() {
+            self.open.resize_with(live + 1, || None);
+        }
+        let (_, lane) = self.open[live].get_or_insert_with(|| (g, Default::default()));
         for (f, l) in self.fold.folds.iter_mut().zip(lane.iter_mut()) {
             f.span_in(g, l, &span, &names);
         }
         if s.last {
-            if let Some(lane) = self.open.remove(&g) {
+            if let Some((_, lane)) = self.open[live].take() {
                 for (f, l) in self.fold.folds.iter_mut().zip(lane) {
                     f.end_in(g, l, &names);
                 }
@@ -121,7 +125,10 @@ impl SpanSink for ProfilesWhileLoading {
             names,
             ended: false,
         };
-        let mut left: Vec<_> = std::mem::take(&mut self.open).into_iter().collect();
+        let mut left: Vec<_> = std::mem::take(&mut self.open)
+            .into_iter()
+            .flatten()
+            .collect();
         left.sort_unstable_by_key(|e| e.0);
         for (g, lane) in left {
             for (f, l) in self.fold.folds.iter_mut().zip(lane) {

@@ -257,22 +257,23 @@ fn dist_change(kind: ChangeKind, p: &Pair, a: &[DistFigures], b: &[DistFigures])
 fn group_changes(p: &Pair, a: &[GroupFigures], b: &[GroupFigures]) -> Vec<Change> {
     let (ga, gb) = (p.a.map(|i| &a[i]), p.b.map(|i| &b[i]));
     let over = gb.or(ga).map_or(0, |g| g.count);
-    let samples = |g: Option<&GroupFigures>| -> BTreeMap<String, Vec<i64>> {
+    // Borrowed, not copied: a group can have tens of millions.
+    fn samples(g: Option<&GroupFigures>) -> BTreeMap<String, &[i64]> {
         let mut m = BTreeMap::new();
         let Some(g) = g else { return m };
         let s = &g.per_goroutine;
-        m.insert("exec".to_string(), s.exec_ns.clone());
-        m.insert("sched wait".to_string(), s.sched_wait_ns.clone());
-        m.insert("syscall".to_string(), s.syscall_ns.clone());
+        m.insert("exec".to_string(), s.exec_ns.as_slice());
+        m.insert("sched wait".to_string(), s.sched_wait_ns.as_slice());
+        m.insert("syscall".to_string(), s.syscall_ns.as_slice());
         for (reason, v) in &s.block_ns {
-            m.insert(format!("block ({reason})"), v.clone());
+            m.insert(format!("block ({reason})"), v.as_slice());
         }
         m
-    };
+    }
     let (sa, sb) = (samples(ga), samples(gb));
     let metrics: std::collections::BTreeSet<&String> = sa.keys().chain(sb.keys()).collect();
     let sum =
-        |v: Option<&Vec<i64>>| v.map_or(0, |v| v.iter().fold(0i64, |a, &x| a.saturating_add(x)));
+        |v: Option<&&[i64]>| v.map_or(0, |v| v.iter().fold(0i64, |a, &x| a.saturating_add(x)));
     metrics
         .into_iter()
         .map(|m| {
@@ -281,12 +282,17 @@ fn group_changes(p: &Pair, a: &[GroupFigures], b: &[GroupFigures]) -> Vec<Change
             // A group on one side only has nothing to test against.
             let significance = match (ga, gb) {
                 (Some(ga), Some(gb)) => {
+                    // A metric one side never had is all zeros there.
                     let zeros = |g: &GroupFigures| vec![0; g.count as usize];
-                    let xa = va.cloned().unwrap_or_else(|| zeros(ga));
-                    let xb = vb.cloned().unwrap_or_else(|| zeros(gb));
+                    let (za, zb) = (
+                        va.is_none().then(|| zeros(ga)),
+                        vb.is_none().then(|| zeros(gb)),
+                    );
+                    let xa = va.copied().or(za.as_deref()).unwrap_or_default();
+                    let xb = vb.copied().or(zb.as_deref()).unwrap_or_default();
                     // The same number of goroutines: paired in order of
                     // creation (see `signed_rank`).
-                    signed_rank(&xa, &xb).or_else(|| mann_whitney(&xa, &xb))
+                    signed_rank(xa, xb).or_else(|| mann_whitney(xa, xb))
                 }
                 _ => None,
             };

@@ -292,7 +292,8 @@ impl ModelBuilder {
         }
         if let Some(old) = old {
             if self.span_sink.is_some() {
-                self.sink_span(g, old, ended, time, None);
+                let live = self.live.slot(g).unwrap_or(0);
+                self.sink_span(g, old, ended, time, live, None);
             }
             self.note_edge_span(g, old, ended, time);
             self.state_counts[old as usize] -= 1;
@@ -302,9 +303,9 @@ impl ModelBuilder {
         self.count_changed(state, time);
     }
 
-    /// Gives the span `began` of `g`, in state `state`, ending at `end`,
-    /// to the span sink; `last`: it is the lane's last, and whether the
-    /// goroutine ended there.
+    /// Gives the span `began` of `g` (in live slot `live`), in state
+    /// `state`, ending at `end`, to the span sink; `last`: it is the lane's
+    /// last, and whether the goroutine ended there.
     #[cold]
     #[inline(never)]
     fn sink_span(
@@ -313,6 +314,7 @@ impl ModelBuilder {
         state: GoLaneState,
         began: BegunSpan,
         end: Time,
+        live: usize,
         last: Option<bool>,
     ) {
         let Some(sink) = self.span_sink.as_mut() else {
@@ -327,6 +329,7 @@ impl ModelBuilder {
             stack,
             last: last.is_some(),
             ended: last == Some(true),
+            live: live as u32,
         };
         let names = super::Names {
             strings: &self.strings,
@@ -748,7 +751,7 @@ impl ModelBuilder {
         }
         if let Some(old) = old {
             if self.span_sink.is_some() {
-                self.sink_span(g, old, ended, time, Some(gone));
+                self.sink_span(g, old, ended, time, slot, Some(gone));
             }
             self.note_edge_span(g, old, ended, time);
             self.state_counts[old as usize] -= 1;

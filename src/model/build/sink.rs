@@ -24,6 +24,9 @@ pub struct ClosedSpan {
     pub last: bool,
     /// With `last`: the goroutine ended (else the trace did).
     pub ended: bool,
+    /// A small number of the goroutine while it lives, given to another
+    /// after its last span: a sink keeps per-goroutine state in a vector.
+    pub live: u32,
 }
 
 /// The strings and stacks of the model being built.

@@ -22,8 +22,9 @@ pub struct LivePool {
 }
 
 impl LivePool {
+    /// The slot of live goroutine `g`.
     #[inline]
-    fn slot(&self, g: GIdx) -> Option<usize> {
+    pub fn slot(&self, g: GIdx) -> Option<usize> {
         match self.slot_of.get(g.ix()) {
             Some(&s) if s != NOT_LIVE => Some(s as usize),
             _ => None,
