@@ -456,9 +456,13 @@ fn dump(file: &Path) -> Result<i32, LoadError> {
 
 fn pprof(kind: &str, file: &Path, output: &Path) -> Result<i32, LoadError> {
     use crate::analysis::profiles::ProfileKind;
-    // N.B. a big trace is read as an overview and then again, a
-    // generation at a time, for the profile (see `load/stream.rs`).
-    let l = load_with_progress_using(file, LoadOptions::configured())?;
+    // The four profiles are folded while the trace loads (a big trace is
+    // not read again for them).
+    let options = LoadOptions {
+        profiles: true,
+        ..LoadOptions::configured()
+    };
+    let l = load_with_progress_using(file, options)?;
     if let Some(line) = loss_line(&l) {
         eprintln!("gotraceview: {line}");
     }

@@ -160,3 +160,41 @@ fn paths_ending_at_a_tile_edge_are_the_same_under_any_memory_budget() {
     }
     assert!(checked > 200, "paths checked: {checked}");
 }
+
+/// `gotraceview pprof` (its profiles folded while the trace loads) writes
+/// the bytes a fold over the whole model's lanes gives, under the default
+/// budget and one that tiles the trace.
+#[test]
+fn the_pprof_command_writes_the_whole_models_profile_under_any_budget() {
+    let dir = std::env::temp_dir().join(format!("gtv-pprof-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for name in [
+        "blocking_go127.trace",
+        "stall_go127.trace",
+        "gens_go127.trace",
+    ] {
+        let path = common::testdata().join("traces").join(name);
+        let resident = load(&path, LoadOptions::default().memory_budget);
+        for kind in ProfileKind::ALL {
+            let want = pprof_bytes(&resident, kind).unwrap().0;
+            for budget in ["4G", "1K"] {
+                let out = dir.join(format!("{name}.{}.{budget}.pb.gz", kind.name()));
+                let st = std::process::Command::new(env!("CARGO_BIN_EXE_gotraceview"))
+                    .args(["--memory-budget", budget, "pprof", "--type", kind.name()])
+                    .arg("-o")
+                    .arg(&out)
+                    .arg(&path)
+                    .output()
+                    .expect("run gotraceview pprof");
+                assert!(
+                    st.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&st.stderr)
+                );
+                let got = std::fs::read(&out).expect("profile written");
+                assert!(got == want, "{name}: pprof {} at {budget}", kind.name());
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

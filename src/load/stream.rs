@@ -84,6 +84,17 @@ impl LoadedTrace {
         cancel: &AtomicBool,
         done: FoldProgress<'_>,
     ) -> Result<LoadedProfile, String> {
+        let during_load = match scope {
+            ProfileScope::All => self.profiles.as_ref(),
+            _ => None,
+        };
+        if let Some((_, p)) = during_load.and_then(|all| all.iter().find(|p| p.0 == kind)) {
+            // Folded while the trace loaded: the same fold, not read again.
+            return Ok(LoadedProfile {
+                profile: p.clone(),
+                stacks_of: Arc::clone(&self.trace),
+            });
+        }
         let fold = ProfileFold::new(&self.trace, kind, scope);
         let profile = self.fold_lanes(fold, cancel, done)?.finish();
         Ok(LoadedProfile {
