@@ -15,8 +15,8 @@
 //!   the fold remembers of the goroutine ([`LaneFold::Lane`]) carried from
 //!   one tile to the next by [`ByLane`], the one place where that is done.
 
-pub use crate::model::TileParts;
-use crate::model::{GIdx, GoLaneState, StackId, StrId, Trace};
+use crate::model::{GIdx, StrId, Trace};
+pub use crate::model::{LaneSpan, TileParts};
 use crate::trace::Time;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
@@ -78,23 +78,6 @@ pub trait TileFold {
 
     /// Folds in the next tile.
     fn tile(&mut self, tile: &Tile<'_>);
-}
-
-/// A goroutine span as a [`LaneFold`] sees it: whole, once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LaneSpan {
-    /// Where it began.
-    pub start: Time,
-    /// Where it ended.
-    pub end: Time,
-    /// What the goroutine did.
-    pub state: GoLaneState,
-    /// The block or stop reason (a string of the overview), 0 if none.
-    pub reason: StrId,
-    /// The stack of the event that began it (a stack of the overview).
-    pub stack: StackId,
-    /// The goroutine's lane ends with it.
-    pub last: bool,
 }
 
 /// An analysis of each goroutine's spans in order (see [`ByLane`]).

@@ -30,10 +30,18 @@ pub struct CompareArgs {
 /// Loads both traces (one after the other, each model dropped once its
 /// figures are out) and compares them.
 pub fn comparison(a: &Path, b: &Path) -> Result<Comparison, LoadError> {
+    Ok(compare(figures(a)?, figures(b)?))
+}
+
+/// The figures of the trace at `path`, loaded as configured.
+fn figures(path: &Path) -> Result<SideFigures, LoadError> {
     let cancel = AtomicBool::new(false);
-    let fa = load_figures(a, LoadOptions::configured(), &Progress::default(), &cancel)?;
-    let fb = load_figures(b, LoadOptions::configured(), &Progress::default(), &cancel)?;
-    Ok(compare(fa, fb))
+    load_figures(
+        path,
+        LoadOptions::configured(),
+        &Progress::default(),
+        &cancel,
+    )
 }
 
 /// Runs `compare`; returns the exit code.
@@ -59,19 +67,7 @@ fn pprof_diff(args: &CompareArgs, kind: &str) -> Result<i32, LoadError> {
         file: args.b.display().to_string(),
         message: "--pprof needs -o OUT.pb.gz".into(),
     })?;
-    let cancel = AtomicBool::new(false);
-    let fa = load_figures(
-        &args.a,
-        LoadOptions::configured(),
-        &Progress::default(),
-        &cancel,
-    )?;
-    let fb = load_figures(
-        &args.b,
-        LoadOptions::configured(),
-        &Progress::default(),
-        &cancel,
-    )?;
+    let (fa, fb) = (figures(&args.a)?, figures(&args.b)?);
     let (Some(pa), Some(pb)) = (fa.profile(kind), fb.profile(kind)) else {
         return Ok(1);
     };

@@ -349,6 +349,24 @@ impl GoroutineLanes {
     }
 }
 
+/// A goroutine span as a fold sees it (see `analysis::fold`): whole,
+/// once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LaneSpan {
+    /// Where it began.
+    pub start: Time,
+    /// Where it ended.
+    pub end: Time,
+    /// What the goroutine did.
+    pub state: GoLaneState,
+    /// The block or stop reason (a string of the overview), 0 if none.
+    pub reason: super::StrId,
+    /// The stack of the event that began it (a stack of the overview).
+    pub stack: StackId,
+    /// The goroutine's lane ends with it.
+    pub last: bool,
+}
+
 /// One span resolved from the arena.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {

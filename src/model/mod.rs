@@ -17,7 +17,8 @@ pub use build::{BuildMode, ClosedSpan, ModelBuilder, Names, SpanSink, TileParts}
 pub use counters::CounterSeries;
 pub use flows::{Flow, FlowKind, Flows};
 pub use lanes::{
-    GoLaneState, GoroutineLanes, IntervalKind, IntervalLane, LaneRange, Span, SpanArena, SpanKind,
+    GoLaneState, GoroutineLanes, IntervalKind, IntervalLane, LaneRange, LaneSpan, Span, SpanArena,
+    SpanKind,
 };
 pub use strings::{Frame, StackId, StackTable, StrId, StringTable};
 pub use tile::{EdgeInterval, EdgeSpan};

@@ -94,14 +94,7 @@ impl SpanSink for ProfilesWhileLoading {
             names,
             ended: s.ended,
         };
-        let span = LaneSpan {
-            start: s.start,
-            end: s.end,
-            state: s.state,
-            reason: s.reason,
-            stack: s.stack,
-            last: s.last,
-        };
+        let span = s.span;
         let live = s.live as usize;
         if live >= self.open.len() {
             self.open.resize_with(live + 1, || None);
@@ -110,7 +103,7 @@ impl SpanSink for ProfilesWhileLoading {
         for (f, l) in self.fold.folds.iter_mut().zip(lane.iter_mut()) {
             f.span_in(g, l, &span, &names);
         }
-        if s.last {
+        if span.last {
             if let Some((_, lane)) = self.open[live].take() {
                 for (f, l) in self.fold.folds.iter_mut().zip(lane) {
                     f.end_in(g, l, &names);

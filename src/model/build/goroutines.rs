@@ -322,12 +322,14 @@ impl ModelBuilder {
         };
         let (start, reason, stack, _) = began;
         let span = super::ClosedSpan {
-            start,
-            end,
-            state,
-            reason: self.reasons.get(reason as usize).copied().unwrap_or(0),
-            stack,
-            last: last.is_some(),
+            span: crate::model::LaneSpan {
+                start,
+                end,
+                state,
+                reason: self.reasons.get(reason as usize).copied().unwrap_or(0),
+                stack,
+                last: last.is_some(),
+            },
             ended: last == Some(true),
             live: live as u32,
         };

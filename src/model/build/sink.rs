@@ -4,24 +4,13 @@
 //! its spans only folded into buckets; a fold that runs here sees every
 //! span once, without reading the trace again.
 
-use super::super::{GIdx, GoLaneState, StackId, StackTable, StrId, StringTable};
-use crate::trace::Time;
+use super::super::{GIdx, LaneSpan, StackTable, StringTable};
 
 /// A goroutine span as the builder closes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClosedSpan {
-    /// Where it began.
-    pub start: Time,
-    /// Where it ended.
-    pub end: Time,
-    /// What the goroutine did.
-    pub state: GoLaneState,
-    /// The block or stop reason (a string of the model), 0 if none.
-    pub reason: StrId,
-    /// The stack of the event that began it.
-    pub stack: StackId,
-    /// The goroutine's lane ends with it.
-    pub last: bool,
+    /// The span (its `last`: the goroutine's lane ends with it).
+    pub span: LaneSpan,
     /// With `last`: the goroutine ended (else the trace did).
     pub ended: bool,
     /// A small number of the goroutine while it lives, given to another
