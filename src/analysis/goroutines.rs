@@ -411,9 +411,9 @@ fn values_at_ranks<const N: usize>(vals: &mut [(i64, u32)], ranks: [usize; N]) -
 
 /// [`group_table`], listing every goroutine of groups of at most `listed`
 /// (and the slowest [`TOP_MEMBERS`] by each column of bigger ones).
-// N.B. one column at a time: a group's values are sorted for its
-// percentiles and its slowest, then dropped, so the table costs about 16
-// bytes a goroutine while it is made, not a row each.
+// N.B. one column at a time: a group's values are gathered, its
+// percentiles and its slowest selected, then dropped, so the table costs
+// about 16 bytes a goroutine while it is made, not a row each.
 pub fn group_table_listing(s: &impl GoroutineFigures, listed: usize) -> GroupTable {
     let (block, ranges) = s.keys_used();
     let names = s.names();
