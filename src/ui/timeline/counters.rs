@@ -112,51 +112,63 @@ pub struct Bucket {
     pub last: f64,
 }
 
-/// One level of a pyramid: buckets of 2^level points.
+/// One level of a pyramid above the series: buckets of 2^level points,
+/// each its lowest and highest value. Its time and its last value are the
+/// series' (see [`LevelRef`]), so a level costs 16 bytes a bucket.
 #[derive(Debug, Clone, Default)]
 struct Level {
-    time: Vec<Time>,
     min: Vec<f64>,
     max: Vec<f64>,
-    last: Vec<f64>,
 }
 
-/// A level as read: the series itself (level 0) or one of the pyramid's.
+/// A level as read: bucket `j` of level `shift` holds the series' points
+/// `j << shift ..` the next bucket's (the series itself at level 0).
 #[derive(Clone, Copy)]
 struct LevelRef<'a> {
-    time: &'a [Time],
+    s: &'a CounterSeries,
+    shift: u32,
     min: &'a [f64],
     max: &'a [f64],
-    last: &'a [f64],
 }
 
-impl<'a> LevelRef<'a> {
-    fn of_series(s: &'a CounterSeries) -> LevelRef<'a> {
-        LevelRef {
-            time: &s.time,
-            min: &s.min,
-            max: &s.max,
-            last: &s.last,
-        }
+impl LevelRef<'_> {
+    fn len(&self) -> usize {
+        self.min.len()
     }
 
-    fn of(l: &'a Level) -> LevelRef<'a> {
-        LevelRef {
-            time: &l.time,
-            min: &l.min,
-            max: &l.max,
-            last: &l.last,
-        }
+    /// When bucket `j` begins: its first point's time.
+    fn time(&self, j: usize) -> Time {
+        self.s.time[j << self.shift]
     }
 
-    /// The level above: buckets of two points.
+    /// The value at the end of bucket `j`: its last point's.
+    fn last(&self, j: usize) -> f64 {
+        self.s.last[((j + 1) << self.shift).min(self.s.len()) - 1]
+    }
+
+    /// The first bucket whose time is not before `t`.
+    fn first_at(&self, t: Time) -> usize {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.time(mid) < t {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    /// The level above: buckets of two of these.
     fn halved(self) -> Level {
-        let n = self.time.len().div_ceil(2);
-        let mut l = Level::default();
+        let n = self.len().div_ceil(2);
+        let mut l = Level {
+            min: Vec::with_capacity(n),
+            max: Vec::with_capacity(n),
+        };
         for k in 0..n {
-            let a = 2 * k;
-            let b = (a + 2).min(self.time.len());
-            l.time.push(self.time[a]);
+            let (a, b) = (2 * k, (2 * k + 2).min(self.len()));
             l.min
                 .push(self.min[a..b].iter().copied().fold(f64::INFINITY, f64::min));
             l.max.push(
@@ -165,7 +177,6 @@ impl<'a> LevelRef<'a> {
                     .copied()
                     .fold(f64::NEG_INFINITY, f64::max),
             );
-            l.last.push(self.last[b - 1]);
         }
         l
     }
@@ -184,25 +195,32 @@ pub struct Pyramid {
 impl Pyramid {
     /// Builds the pyramid of a series (O(n), once per trace).
     pub fn new(s: &CounterSeries) -> Pyramid {
-        let mut levels: Vec<Level> = Vec::new();
+        let mut p = Pyramid {
+            levels: Vec::new(),
+            peak: s.peak(),
+        };
         loop {
-            let below = levels.last().map_or(LevelRef::of_series(s), LevelRef::of);
-            if below.time.len() <= 64 {
+            let below = p.level(s, p.levels.len());
+            if below.len() <= 64 {
                 break;
             }
-            levels.push(below.halved());
+            let up = below.halved();
+            p.levels.push(up);
         }
-        Pyramid {
-            levels,
-            peak: s.peak(),
-        }
+        p
     }
 
     /// Level `k` of the pyramid of `s`.
     fn level<'a>(&'a self, s: &'a CounterSeries, k: usize) -> LevelRef<'a> {
-        match k {
-            0 => LevelRef::of_series(s),
-            _ => LevelRef::of(&self.levels[k - 1]),
+        let (min, max) = match k {
+            0 => (&s.min, &s.max),
+            _ => (&self.levels[k - 1].min, &self.levels[k - 1].max),
+        };
+        LevelRef {
+            s,
+            shift: k as u32,
+            min,
+            max,
         }
     }
 
@@ -212,26 +230,30 @@ impl Pyramid {
         out.clear();
         let (t0, t1) = (map.start_ns, map.end_ns());
         let l0 = self.level(s, 0);
-        let a = l0.time.partition_point(|&x| x < t0).saturating_sub(1);
-        let b = l0.time.partition_point(|&x| x < t1);
+        let a = l0.first_at(t0).saturating_sub(1);
+        let b = l0.first_at(t1);
         let n = b.saturating_sub(a);
         let mut level = 0;
         while level < self.levels.len() && (n >> level) as f64 > map.width_px {
             level += 1;
         }
         let l = self.level(s, level);
-        let a = l.time.partition_point(|&x| x < t0).saturating_sub(1);
-        let b = l.time.partition_point(|&x| x < t1);
+        let a = l.first_at(t0).saturating_sub(1);
+        let b = l.first_at(t1);
         for k in a..b {
-            let x0 = map.x_from_time(l.time[k]);
-            let next = l.time.get(k + 1).copied().unwrap_or(end_ns);
+            let x0 = map.x_from_time(l.time(k));
+            let next = if k + 1 < l.len() {
+                l.time(k + 1)
+            } else {
+                end_ns
+            };
             let x1 = map.x_from_time(next);
             out.push(Bucket {
                 x0,
                 x1,
                 min: l.min[k],
                 max: l.max[k],
-                last: l.last[k],
+                last: l.last(k),
             });
         }
     }
@@ -349,6 +371,37 @@ mod tests {
         for (b, k) in out.iter().zip(199..) {
             assert_eq!((b.min, b.max, b.last), (s.min[k], s.max[k], s.last[k]));
         }
+    }
+
+    #[test]
+    fn each_level_is_the_series_halved_that_many_times() {
+        // The levels keep min and max; time and last come from the series.
+        // Check them against halving (time, min, max, last) by hand, over
+        // an odd number of points (a short last bucket at each level).
+        let mut s = CounterSeries::new("x", 1);
+        for i in 0..777i64 {
+            s.set(i * 7, ((i * 37) % 101) as f64);
+        }
+        let p = Pyramid::new(&s);
+        let mut want: Vec<(Time, f64, f64, f64)> = (0..s.len())
+            .map(|k| (s.time[k], s.min[k], s.max[k], s.last[k]))
+            .collect();
+        for k in 0..=p.levels.len() {
+            let l = p.level(&s, k);
+            let got: Vec<_> = (0..l.len())
+                .map(|j| (l.time(j), l.min[j], l.max[j], l.last(j)))
+                .collect();
+            assert_eq!(got, want, "level {k}");
+            want = want
+                .chunks(2)
+                .map(|c| {
+                    let min = c.iter().map(|x| x.1).fold(f64::INFINITY, f64::min);
+                    let max = c.iter().map(|x| x.2).fold(f64::NEG_INFINITY, f64::max);
+                    (c[0].0, min, max, c[c.len() - 1].3)
+                })
+                .collect();
+        }
+        assert!(p.levels.len() >= 3);
     }
 
     #[test]
