@@ -6,6 +6,7 @@ mod annotations;
 mod coarse;
 mod goroutines;
 mod intern;
+mod machines;
 mod ranges;
 mod sink;
 mod slots;

@@ -5,7 +5,8 @@
 
 use super::super::index::IdIndex;
 use super::super::GIdx;
-use super::goroutines::{Keep, LiveG, MachineBuild};
+use super::goroutines::LiveG;
+use super::machines::{Keep, MachineBuild};
 use super::{BuildMode, TileParts};
 use crate::trace::Time;
 
