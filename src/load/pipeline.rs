@@ -7,6 +7,7 @@
 
 use crate::analysis::gclog::{GcLog, GcLogBuilder};
 use crate::analysis::summary::{GoroutineAnalysis, Summarizer};
+use crate::model::preview::PreviewBuilder;
 use crate::model::{Loss, ModelBuilder, Trace};
 use crate::trace::{EvTable, Event, EventType};
 use std::cell::RefCell;
@@ -226,6 +227,7 @@ fn build_model(
     progress: Option<&super::Progress>,
 ) -> Option<(Trace, Option<GcLog>)> {
     let mut gc_log = with_gc_log.then(GcLogBuilder::default);
+    let mut picture = progress.map(|p| PreviewBuilder::new(p.axis()));
     for msg in rx {
         match msg {
             Msg::Events(c) => {
@@ -247,8 +249,8 @@ fn build_model(
                 // window what the previous ones built.
                 let boundary = c.events.iter().any(|e| e.typ == EventType::SYNC_EVENT);
                 release(c, free);
-                if let (true, Some(p)) = (boundary, progress) {
-                    p.set_preview(b.preview());
+                if let (true, Some(p), Some(pic)) = (boundary, progress, &mut picture) {
+                    p.set_preview(b.preview(pic));
                 }
             }
             Msg::End(end) => {

@@ -63,6 +63,14 @@ impl CounterSeries {
     /// Appends a point (and notes where its bucket ends).
     #[inline]
     fn push_point(&mut self, t: Time, min: f64, max: f64, last: f64) {
+        if self.time.len() == self.time.capacity() && self.time.len() >= Self::MAX_POINTS {
+            // The point past the cap is merged away at once: growing the
+            // vectors by doubling would leave half of them unused.
+            self.time.reserve_exact(1);
+            self.min.reserve_exact(1);
+            self.max.reserve_exact(1);
+            self.last.reserve_exact(1);
+        }
         self.time.push(t);
         self.min.push(min);
         self.max.push(max);
@@ -81,31 +89,37 @@ impl CounterSeries {
         };
     }
 
+    /// Merges a point (a first time, min, max and last value) into the
+    /// last point if `t` is in its bucket; false if it is not (or there is
+    /// no point).
+    #[inline]
+    fn merge_into_tail(&mut self, t: Time, min: f64, max: f64, last: f64) -> bool {
+        let Some((lt, tmin, tmax, tlast)) = &mut self.tail else {
+            return false;
+        };
+        if !same_bucket(*lt, t, self.last_bucket_end, self.bucket_ns) {
+            return false;
+        }
+        // N.B. values are counts, never NaN: plain comparisons are
+        // `f64::min` and `f64::max`.
+        *tlast = last;
+        let n = self.last.len() - 1;
+        self.last[n] = last;
+        if min < *tmin {
+            *tmin = min;
+            self.min[n] = min;
+        }
+        if max > *tmax {
+            *tmax = max;
+            self.max[n] = max;
+        }
+        true
+    }
+
     /// Records that the value became `v` at time `t` (non-decreasing times).
     #[inline]
     pub fn set(&mut self, t: Time, v: f64) {
-        let Some((lt, min, max, last)) = &mut self.tail else {
-            self.push_point(t, v, v, v);
-            return;
-        };
-        if *last == v {
-            return;
-        }
-        let same_bucket = same_bucket(*lt, t, self.last_bucket_end, self.bucket_ns);
-        if same_bucket {
-            // N.B. values are counts, never NaN: plain comparisons are
-            // `f64::min` and `f64::max`.
-            *last = v;
-            let n = self.last.len() - 1;
-            self.last[n] = v;
-            if v < *min {
-                *min = v;
-                self.min[n] = v;
-            }
-            if v > *max {
-                *max = v;
-                self.max[n] = v;
-            }
+        if self.tail.is_some_and(|p| p.3 == v) || self.merge_into_tail(t, v, v, v) {
             return;
         }
         // A new bucket holds only the values set within it.
@@ -117,6 +131,14 @@ impl CounterSeries {
             while self.time.len() > Self::MAX_POINTS / 2 {
                 self.coarsen();
             }
+        }
+    }
+
+    /// Merges a point of a finer series (the first time of its bucket, its
+    /// min, max and last value) into this one (non-decreasing times).
+    pub fn merge_point(&mut self, t: Time, min: f64, max: f64, last: f64) {
+        if !self.merge_into_tail(t, min, max, last) {
+            self.push_point(t, min, max, last);
         }
     }
 

@@ -105,9 +105,9 @@ impl MachineBuild {
             })
     }
 
-    /// A copy of the closed intervals.
-    pub fn intervals_so_far(&self) -> IntervalLane {
-        self.lane.clone()
+    /// The closed intervals.
+    pub fn closed(&self) -> &IntervalLane {
+        &self.lane
     }
 
     /// The finished proc lane.

@@ -13,6 +13,7 @@ mod slots;
 
 pub use sink::{ClosedSpan, Names, SpanSink};
 
+use super::preview::PreviewBuilder;
 use super::strings::{StackTable, StringTable};
 use super::{
     Counters, CpuSample, GIdx, GcWork, Goroutines, LogEntry, Region, SpanArena, Task, TimeRange,
@@ -350,18 +351,18 @@ impl ModelBuilder {
         r
     }
 
-    /// What is built so far, for the window to draw during the load.
-    pub fn preview(&self) -> super::preview::Preview {
+    /// What is built so far, for the window to draw during the load, at
+    /// the resolution `picture` keeps (read since its last snapshot).
+    pub fn preview(&self, picture: &mut PreviewBuilder) -> super::preview::Preview {
         let end = self.meta.end;
         let gc = self.gc.iter().map(|r| (r.start, r.end));
-        super::preview::Preview {
-            built_to: end,
-            gc: gc.chain(self.gc_open.map(|s| (s, end))).collect(),
-            stw: self.stw.iter().map(|r| (r.start, r.end)).collect(),
-            heap: self.counters.heap_alloc.clone(),
-            runnable: self.counters.runnable.clone(),
-            procs: self.procs.lanes_so_far(),
-        }
+        picture.snapshot(
+            end,
+            gc.chain(self.gc_open.map(|s| (s, end))).collect(),
+            self.stw.iter().map(|r| (r.start, r.end)).collect(),
+            [&self.counters.heap_alloc, &self.counters.runnable],
+            self.procs.closed_lanes(),
+        )
     }
 
     /// Records that reading stopped early.

@@ -163,16 +163,12 @@ impl Machines {
         self.ids.iter()
     }
 
-    /// A copy of every lane's closed intervals with its ID, by ID.
-    pub fn lanes_so_far(&self) -> Vec<(i64, crate::model::IntervalLane)> {
-        let mut v: Vec<_> = self
-            .ids
+    /// Every lane's closed intervals with its ID, in order of creation.
+    pub fn closed_lanes(&self) -> impl Iterator<Item = (i64, &crate::model::IntervalLane)> {
+        self.ids
             .iter()
             .zip(&self.lanes)
-            .map(|(&id, m)| (id, m.intervals_so_far()))
-            .collect();
-        v.sort_by_key(|e| e.0);
-        v
+            .map(|(&id, m)| (id, m.closed()))
     }
 
     /// The lanes with their IDs, in order of creation.
