@@ -403,23 +403,26 @@ pub(crate) fn sorted_by_g_time(
     // Bucket `n` takes the goroutine-less items (the runtime's sources)
     // and any other index out of range, sorted by the whole key below.
     let bucket = |g: u32| (g as usize).min(n);
-    let mut start = vec![0u32; n + 2];
+    // One array of bucket bounds, no copy of it as cursors (it has an
+    // entry per goroutine: 104 MB on a trace of 26 M goroutines, at the
+    // load's peak): `bound[b + 1]` counts bucket `b`, then is the end of
+    // bucket `b`, then (items placed from the back) its start.
+    let mut bound = vec![0u32; n + 2];
     for i in 0..len {
-        start[bucket(g_of(i)) + 1] += 1;
+        bound[bucket(g_of(i)) + 1] += 1;
     }
-    for b in 1..start.len() {
-        start[b] += start[b - 1];
+    for b in 1..bound.len() {
+        bound[b] += bound[b - 1];
     }
-    let mut next = start.clone();
     let mut out = vec![0u32; len];
-    for i in 0..len {
+    for i in (0..len).rev() {
         let b = bucket(g_of(i));
-        out[next[b] as usize] = i as u32;
-        next[b] += 1;
+        bound[b + 1] -= 1;
+        out[bound[b + 1] as usize] = i as u32;
     }
-    drop(next);
     for b in 0..=n {
-        let items = &mut out[start[b] as usize..start[b + 1] as usize];
+        let end = bound.get(b + 2).map_or(len, |&e| e as usize);
+        let items = &mut out[bound[b + 1] as usize..end];
         let mut prev = (0, Time::MIN);
         let sorted = items.iter().all(|&i| {
             let k = (g_of(i as usize), time_of(i as usize));
@@ -562,6 +565,31 @@ impl Flows {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_counting_sort_orders_as_a_stable_sort_by_goroutine_and_time() {
+        let mut x = 7u64;
+        let mut rnd = |n: u64| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+            (x >> 33) % n
+        };
+        // Goroutines 0..50, some items out of range (the runtime's), times
+        // with ties and out of order.
+        let items: Vec<(u32, Time)> = (0..2000)
+            .map(|_| {
+                let g = if rnd(10) == 0 {
+                    u32::MAX
+                } else {
+                    rnd(50) as u32
+                };
+                (g, rnd(300) as Time)
+            })
+            .collect();
+        let got = sorted_by_g_time(50, items.len(), |i| items[i].0, |i| items[i].1);
+        let mut want: Vec<u32> = (0..items.len() as u32).collect();
+        want.sort_by_key(|&i| items[i as usize]);
+        assert_eq!(got, want);
+    }
 
     /// The flows as they were stored before creations were derived: every
     /// flow in the order it happened, sorted stably by goroutine and time.
