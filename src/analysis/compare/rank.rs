@@ -30,7 +30,7 @@
 //! no stack (which names no place in the program).
 
 use super::side::{DistFigures, GroupFigures};
-use super::significance::{mann_whitney, poisson_rates, signed_rank, Significance};
+use super::significance::{mann_whitney, poisson_rates, signed_rank, Significance, MIN_SAMPLES};
 use super::{Comparison, Pair};
 use crate::analysis::frames::{is_runtime_function, is_standard_library};
 use crate::analysis::profiles::ProfileKind;
@@ -160,11 +160,14 @@ impl Floors {
         }
     }
 
-    /// Whether `ch` is large (by the floors of what was tested or not).
-    fn large(&self, ch: &Change) -> bool {
-        let (relative, share) = match ch.significance {
-            Some(_) => (RELATIVE_FLOOR, DURATION_FLOOR),
-            None => (UNTESTED_RELATIVE_FLOOR, UNTESTED_DURATION_FLOOR),
+    /// Whether `ch` is large, by the floors of what was `tested` or not.
+    /// Those of what is tested are the lower: a change that fails them
+    /// fails either way, and need not be tested.
+    fn large(&self, ch: &Change, tested: bool) -> bool {
+        let (relative, share) = if tested {
+            (RELATIVE_FLOOR, DURATION_FLOOR)
+        } else {
+            (UNTESTED_RELATIVE_FLOOR, UNTESTED_DURATION_FLOOR)
         };
         let effect_floor = ABSOLUTE_FLOOR_NS.max((self.longest_ns as f64 * share) as i64);
         let d = ch.delta().unsigned_abs() as f64;
@@ -183,7 +186,7 @@ pub fn changes(c: &Comparison) -> Vec<Change> {
         (ChangeKind::Task, &c.tasks, &c.a.tasks, &c.b.tasks),
     ] {
         for p in pairs {
-            out.extend(dist_change(kind, p, a, b));
+            out.extend(dist_change(kind, p, a, b, &floors));
         }
     }
     for p in c
@@ -191,11 +194,14 @@ pub fn changes(c: &Comparison) -> Vec<Change> {
         .iter()
         .filter(|p| !p.name.is_empty() && !is_runtime_function(&p.name))
     {
-        out.extend(group_changes(p, &c.a.groups, &c.b.groups));
+        out.extend(group_changes(p, &c.a.groups, &c.b.groups, &floors));
     }
     out.extend(profile_changes(c));
     out.extend(gc_changes(c));
-    out.retain(|ch| floors.large(ch) && ch.significance.is_none_or(|s| s.significant()));
+    out.retain(|ch| {
+        floors.large(ch, ch.significance.is_some())
+            && ch.significance.is_none_or(|s| s.significant())
+    });
     out.sort_by(|x, y| {
         y.effect_ns
             .unsigned_abs()
@@ -207,8 +213,14 @@ pub fn changes(c: &Comparison) -> Vec<Change> {
 }
 
 /// The latency change of a region or task type: its p50 or its p90,
-/// whichever added more time.
-fn dist_change(kind: ChangeKind, p: &Pair, a: &[DistFigures], b: &[DistFigures]) -> Option<Change> {
+/// whichever added more time (tested only if large).
+fn dist_change(
+    kind: ChangeKind,
+    p: &Pair,
+    a: &[DistFigures],
+    b: &[DistFigures],
+    floors: &Floors,
+) -> Option<Change> {
     let (da, db) = (p.a.map(|i| &a[i]), p.b.map(|i| &b[i]));
     let (Some(da), Some(db)) = (da, db) else {
         // Only on one side: its whole time came or went.
@@ -234,8 +246,7 @@ fn dist_change(kind: ChangeKind, p: &Pair, a: &[DistFigures], b: &[DistFigures])
         });
     };
     let n = da.durations_ns.len().max(db.durations_ns.len()) as i64;
-    let significance = mann_whitney(&da.durations_ns, &db.durations_ns);
-    [("p50", 0.5, n), ("p90", 0.9, n / 10)]
+    let mut ch = [("p50", 0.5, n), ("p90", 0.9, n / 10)]
         .into_iter()
         .map(|(metric, q, weight)| {
             let (qa, qb) = (da.quantile_ns(q), db.quantile_ns(q));
@@ -247,14 +258,27 @@ fn dist_change(kind: ChangeKind, p: &Pair, a: &[DistFigures], b: &[DistFigures])
                 b: qb,
                 effect_ns: (qb - qa).saturating_mul(weight),
                 over: db.count,
-                significance,
+                significance: None,
             }
         })
-        .max_by_key(|ch| ch.effect_ns.unsigned_abs())
+        .max_by_key(|ch| ch.effect_ns.unsigned_abs())?;
+    let testable = testable(&da.durations_ns, &db.durations_ns);
+    if testable && floors.large(&ch, true) {
+        ch.significance = mann_whitney(&da.durations_ns, &db.durations_ns);
+    }
+    Some(ch)
 }
 
-/// The changes of a goroutine group: each of its times, per goroutine.
-fn group_changes(p: &Pair, a: &[GroupFigures], b: &[GroupFigures]) -> Vec<Change> {
+/// Whether two samples are large enough to test: the tests give a
+/// significance exactly then.
+fn testable(a: &[i64], b: &[i64]) -> bool {
+    a.len() >= MIN_SAMPLES && b.len() >= MIN_SAMPLES
+}
+
+/// The changes of a goroutine group: each of its times, per goroutine
+/// (tested only if large: a test sorts every goroutine's time, and a group
+/// can have tens of millions).
+fn group_changes(p: &Pair, a: &[GroupFigures], b: &[GroupFigures], floors: &Floors) -> Vec<Change> {
     let (ga, gb) = (p.a.map(|i| &a[i]), p.b.map(|i| &b[i]));
     let over = gb.or(ga).map_or(0, |g| g.count);
     // Borrowed, not copied: a group can have tens of millions.
@@ -279,24 +303,7 @@ fn group_changes(p: &Pair, a: &[GroupFigures], b: &[GroupFigures]) -> Vec<Change
         .map(|m| {
             let (va, vb) = (sa.get(m), sb.get(m));
             let (a, b) = (sum(va), sum(vb));
-            // A group on one side only has nothing to test against.
-            let significance = match (ga, gb) {
-                (Some(ga), Some(gb)) => {
-                    // A metric one side never had is all zeros there.
-                    let zeros = |g: &GroupFigures| vec![0; g.count as usize];
-                    let (za, zb) = (
-                        va.is_none().then(|| zeros(ga)),
-                        vb.is_none().then(|| zeros(gb)),
-                    );
-                    let xa = va.copied().or(za.as_deref()).unwrap_or_default();
-                    let xb = vb.copied().or(zb.as_deref()).unwrap_or_default();
-                    // The same number of goroutines: paired in order of
-                    // creation (see `signed_rank`).
-                    signed_rank(xa, xb).or_else(|| mann_whitney(xa, xb))
-                }
-                _ => None,
-            };
-            Change {
+            let mut ch = Change {
                 kind: ChangeKind::Group,
                 name: p.name.clone(),
                 metric: m.clone(),
@@ -304,8 +311,29 @@ fn group_changes(p: &Pair, a: &[GroupFigures], b: &[GroupFigures]) -> Vec<Change
                 b,
                 effect_ns: b.saturating_sub(a),
                 over,
-                significance,
+                significance: None,
+            };
+            // A group on one side only has nothing to test against.
+            let (Some(ga), Some(gb)) = (ga, gb) else {
+                return ch;
+            };
+            // A metric one side never had is all zeros there.
+            let len =
+                |v: Option<&&[i64]>, g: &GroupFigures| v.map_or(g.count as usize, |v| v.len());
+            let testable = len(va, ga) >= MIN_SAMPLES && len(vb, gb) >= MIN_SAMPLES;
+            if testable && floors.large(&ch, true) {
+                let zeros = |g: &GroupFigures| vec![0; g.count as usize];
+                let (za, zb) = (
+                    va.is_none().then(|| zeros(ga)),
+                    vb.is_none().then(|| zeros(gb)),
+                );
+                let xa = va.copied().or(za.as_deref()).unwrap_or_default();
+                let xb = vb.copied().or(zb.as_deref()).unwrap_or_default();
+                // The same number of goroutines: paired in order of
+                // creation (see `signed_rank`).
+                ch.significance = signed_rank(xa, xb).or_else(|| mann_whitney(xa, xb));
             }
+            ch
         })
         .collect()
 }
